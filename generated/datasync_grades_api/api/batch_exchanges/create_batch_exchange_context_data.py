@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_exchange_context_data_request import (
+    BatchExchangeContextDataRequest,
+)
+from ...models.batch_exchange_context_data_response import (
+    BatchExchangeContextDataResponse,
+)
+from ...models.error_response import ErrorResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    id: UUID,
+    *,
+    body: BatchExchangeContextDataRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/batch_exchanges/{id}/context_data".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BatchExchangeContextDataResponse | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = BatchExchangeContextDataResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ErrorResponse.from_dict(response.json())
+
+        return response_5xx
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BatchExchangeContextDataResponse | ErrorResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchExchangeContextDataRequest,
+) -> Response[BatchExchangeContextDataResponse | ErrorResponse]:
+    """Create Grades Exchange Batch Context Data
+
+     Supplies the course ids a batch exchange covers. Documented: the `id` path parameter, a body with
+    `course_ids`, a 200 "Batch Exchanges Context Data response". Chosen: the path and the response
+    fields (x-provenance inferred).
+
+    Args:
+        id (UUID):
+        body (BatchExchangeContextDataRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchExchangeContextDataResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchExchangeContextDataRequest,
+) -> BatchExchangeContextDataResponse | ErrorResponse | None:
+    """Create Grades Exchange Batch Context Data
+
+     Supplies the course ids a batch exchange covers. Documented: the `id` path parameter, a body with
+    `course_ids`, a 200 "Batch Exchanges Context Data response". Chosen: the path and the response
+    fields (x-provenance inferred).
+
+    Args:
+        id (UUID):
+        body (BatchExchangeContextDataRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchExchangeContextDataResponse | ErrorResponse
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchExchangeContextDataRequest,
+) -> Response[BatchExchangeContextDataResponse | ErrorResponse]:
+    """Create Grades Exchange Batch Context Data
+
+     Supplies the course ids a batch exchange covers. Documented: the `id` path parameter, a body with
+    `course_ids`, a 200 "Batch Exchanges Context Data response". Chosen: the path and the response
+    fields (x-provenance inferred).
+
+    Args:
+        id (UUID):
+        body (BatchExchangeContextDataRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchExchangeContextDataResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchExchangeContextDataRequest,
+) -> BatchExchangeContextDataResponse | ErrorResponse | None:
+    """Create Grades Exchange Batch Context Data
+
+     Supplies the course ids a batch exchange covers. Documented: the `id` path parameter, a body with
+    `course_ids`, a 200 "Batch Exchanges Context Data response". Chosen: the path and the response
+    fields (x-provenance inferred).
+
+    Args:
+        id (UUID):
+        body (BatchExchangeContextDataRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchExchangeContextDataResponse | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed

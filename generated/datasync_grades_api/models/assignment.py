@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.assignment_score import AssignmentScore
+    from ..models.extensions import Extensions
+    from ..models.named_ref import NamedRef
+    from ..models.ref import Ref
+    from ..models.sys_fields import SysFields
+
+
+T = TypeVar("T", bound="Assignment")
+
+
+@_attrs_define
+class Assignment:
+    """
+    Attributes:
+        sys (SysFields | Unset): DataSync's system fields of an entity.
+        section (Ref | Unset): A reference to another entity (the SDK's GradesRefType).
+        category (NamedRef | Unset): A reference with a display name (a scope id, a category).
+        term (Ref | Unset): A reference to another entity (the SDK's GradesRefType).
+        name (str | Unset):
+        description (str | Unset):
+        points_possible (float | Unset):
+        due_at (datetime.datetime | Unset):
+        available_at (datetime.datetime | Unset):
+        ext (Extensions | Unset): Free-form string extensions.
+        scores (list[AssignmentScore] | Unset):
+    """
+
+    sys: SysFields | Unset = UNSET
+    section: Ref | Unset = UNSET
+    category: NamedRef | Unset = UNSET
+    term: Ref | Unset = UNSET
+    name: str | Unset = UNSET
+    description: str | Unset = UNSET
+    points_possible: float | Unset = UNSET
+    due_at: datetime.datetime | Unset = UNSET
+    available_at: datetime.datetime | Unset = UNSET
+    ext: Extensions | Unset = UNSET
+    scores: list[AssignmentScore] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
+
+        section: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.section, Unset):
+            section = self.section.to_dict()
+
+        category: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.category, Unset):
+            category = self.category.to_dict()
+
+        term: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.term, Unset):
+            term = self.term.to_dict()
+
+        name = self.name
+
+        description = self.description
+
+        points_possible = self.points_possible
+
+        due_at: str | Unset = UNSET
+        if not isinstance(self.due_at, Unset):
+            due_at = self.due_at.isoformat()
+
+        available_at: str | Unset = UNSET
+        if not isinstance(self.available_at, Unset):
+            available_at = self.available_at.isoformat()
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        scores: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.scores, Unset):
+            scores = []
+            for scores_item_data in self.scores:
+                scores_item = scores_item_data.to_dict()
+                scores.append(scores_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
+        if section is not UNSET:
+            field_dict["$section"] = section
+        if category is not UNSET:
+            field_dict["$category"] = category
+        if term is not UNSET:
+            field_dict["$term"] = term
+        if name is not UNSET:
+            field_dict["name"] = name
+        if description is not UNSET:
+            field_dict["description"] = description
+        if points_possible is not UNSET:
+            field_dict["points_possible"] = points_possible
+        if due_at is not UNSET:
+            field_dict["due_at"] = due_at
+        if available_at is not UNSET:
+            field_dict["available_at"] = available_at
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+        if scores is not UNSET:
+            field_dict["scores"] = scores
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.assignment_score import AssignmentScore  # noqa: PLC0415
+        from ..models.extensions import Extensions  # noqa: PLC0415
+        from ..models.named_ref import NamedRef  # noqa: PLC0415
+        from ..models.ref import Ref  # noqa: PLC0415
+        from ..models.sys_fields import SysFields  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _sys = d.pop("$sys", UNSET)
+        sys: SysFields | Unset
+        if isinstance(_sys, Unset):
+            sys = UNSET
+        else:
+            sys = SysFields.from_dict(_sys)
+
+        _section = d.pop("$section", UNSET)
+        section: Ref | Unset
+        if isinstance(_section, Unset):
+            section = UNSET
+        else:
+            section = Ref.from_dict(_section)
+
+        _category = d.pop("$category", UNSET)
+        category: NamedRef | Unset
+        if isinstance(_category, Unset):
+            category = UNSET
+        else:
+            category = NamedRef.from_dict(_category)
+
+        _term = d.pop("$term", UNSET)
+        term: Ref | Unset
+        if isinstance(_term, Unset):
+            term = UNSET
+        else:
+            term = Ref.from_dict(_term)
+
+        name = d.pop("name", UNSET)
+
+        description = d.pop("description", UNSET)
+
+        points_possible = d.pop("points_possible", UNSET)
+
+        _due_at = d.pop("due_at", UNSET)
+        due_at: datetime.datetime | Unset
+        if isinstance(_due_at, Unset):
+            due_at = UNSET
+        else:
+            due_at = datetime.datetime.fromisoformat(_due_at)
+
+        _available_at = d.pop("available_at", UNSET)
+        available_at: datetime.datetime | Unset
+        if isinstance(_available_at, Unset):
+            available_at = UNSET
+        else:
+            available_at = datetime.datetime.fromisoformat(_available_at)
+
+        _ext = d.pop("$ext", UNSET)
+        ext: Extensions | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = Extensions.from_dict(_ext)
+
+        _scores = d.pop("scores", UNSET)
+        scores: list[AssignmentScore] | Unset = UNSET
+        if _scores is not UNSET:
+            scores = []
+            for scores_item_data in _scores:
+                scores_item = AssignmentScore.from_dict(scores_item_data)
+
+                scores.append(scores_item)
+
+        assignment = cls(
+            sys=sys,
+            section=section,
+            category=category,
+            term=term,
+            name=name,
+            description=description,
+            points_possible=points_possible,
+            due_at=due_at,
+            available_at=available_at,
+            ext=ext,
+            scores=scores,
+        )
+
+        assignment.additional_properties = d
+        return assignment
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ErrorDetail")
+
+
+@_attrs_define
+class ErrorDetail:
+    """The SDK's ErrorType.
+
+    Attributes:
+        status (int | Unset):
+        code (str | Unset):
+        message (str | Unset):
+        ext_message (str | Unset):
+        details (str | Unset):
+    """
+
+    status: int | Unset = UNSET
+    code: str | Unset = UNSET
+    message: str | Unset = UNSET
+    ext_message: str | Unset = UNSET
+    details: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status
+
+        code = self.code
+
+        message = self.message
+
+        ext_message = self.ext_message
+
+        details = self.details
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if code is not UNSET:
+            field_dict["code"] = code
+        if message is not UNSET:
+            field_dict["message"] = message
+        if ext_message is not UNSET:
+            field_dict["ext_message"] = ext_message
+        if details is not UNSET:
+            field_dict["details"] = details
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        status = d.pop("status", UNSET)
+
+        code = d.pop("code", UNSET)
+
+        message = d.pop("message", UNSET)
+
+        ext_message = d.pop("ext_message", UNSET)
+
+        details = d.pop("details", UNSET)
+
+        error_detail = cls(
+            status=status,
+            code=code,
+            message=message,
+            ext_message=ext_message,
+            details=details,
+        )
+
+        error_detail.additional_properties = d
+        return error_detail
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

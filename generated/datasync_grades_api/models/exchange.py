@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.exchange_state import ExchangeState
+from ..models.posted_by import PostedBy
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.exchange_query import ExchangeQuery
+    from ..models.metadata import Metadata
+
+
+T = TypeVar("T", bound="Exchange")
+
+
+@_attrs_define
+class Exchange:
+    """A grades exchange. The 2020 SDK's integer `state` is a string now (DOCS win).
+
+    Attributes:
+        id (UUID | Unset):
+        created_at (datetime.datetime | Unset):
+        updated_at (datetime.datetime | Unset):
+        query (ExchangeQuery | Unset):
+        metadata (Metadata | None | Unset): Free-form metadata the creator of an exchange attaches to it.
+        state (ExchangeState | str | Unset): An ExchangeState, or a state this document does not know yet.
+        max_data_content_length (int | Unset): The largest serialized data chunk, in bytes, the exchange accepts.
+        error_count (int | Unset):
+        course_app_id (str | Unset):
+        batch_exchange_id (str | Unset):
+        posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know yet.
+    """
+
+    id: UUID | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
+    updated_at: datetime.datetime | Unset = UNSET
+    query: ExchangeQuery | Unset = UNSET
+    metadata: Metadata | None | Unset = UNSET
+    state: ExchangeState | str | Unset = UNSET
+    max_data_content_length: int | Unset = UNSET
+    error_count: int | Unset = UNSET
+    course_app_id: str | Unset = UNSET
+    batch_exchange_id: str | Unset = UNSET
+    posted_by: PostedBy | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.metadata import Metadata  # noqa: PLC0415
+
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        query: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.query, Unset):
+            query = self.query.to_dict()
+
+        metadata: dict[str, Any] | None | Unset
+        if isinstance(self.metadata, Unset):
+            metadata = UNSET
+        elif isinstance(self.metadata, Metadata):
+            metadata = self.metadata.to_dict()
+        else:
+            metadata = self.metadata
+
+        state: str | Unset
+        if isinstance(self.state, Unset):
+            state = UNSET
+        elif isinstance(self.state, ExchangeState):
+            state = self.state.value
+        else:
+            state = self.state
+
+        max_data_content_length = self.max_data_content_length
+
+        error_count = self.error_count
+
+        course_app_id = self.course_app_id
+
+        batch_exchange_id = self.batch_exchange_id
+
+        posted_by: str | Unset
+        if isinstance(self.posted_by, Unset):
+            posted_by = UNSET
+        elif isinstance(self.posted_by, PostedBy):
+            posted_by = self.posted_by.value
+        else:
+            posted_by = self.posted_by
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+        if query is not UNSET:
+            field_dict["query"] = query
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
+        if state is not UNSET:
+            field_dict["state"] = state
+        if max_data_content_length is not UNSET:
+            field_dict["max_data_content_length"] = max_data_content_length
+        if error_count is not UNSET:
+            field_dict["error_count"] = error_count
+        if course_app_id is not UNSET:
+            field_dict["course_app_id"] = course_app_id
+        if batch_exchange_id is not UNSET:
+            field_dict["batch_exchange_id"] = batch_exchange_id
+        if posted_by is not UNSET:
+            field_dict["posted_by"] = posted_by
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.exchange_query import ExchangeQuery  # noqa: PLC0415
+        from ..models.metadata import Metadata  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(_updated_at)
+
+        _query = d.pop("query", UNSET)
+        query: ExchangeQuery | Unset
+        if isinstance(_query, Unset):
+            query = UNSET
+        else:
+            query = ExchangeQuery.from_dict(_query)
+
+        def _parse_metadata(data: object) -> Metadata | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_metadata_type_0 = Metadata.from_dict(data)
+
+                return componentsschemas_metadata_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Metadata | None | Unset, data)
+
+        metadata = _parse_metadata(d.pop("metadata", UNSET))
+
+        def _parse_state(data: object) -> ExchangeState | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_exchange_state_value_type_0 = ExchangeState(data)
+
+                return componentsschemas_exchange_state_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ExchangeState | str | Unset, data)
+
+        state = _parse_state(d.pop("state", UNSET))
+
+        max_data_content_length = d.pop("max_data_content_length", UNSET)
+
+        error_count = d.pop("error_count", UNSET)
+
+        course_app_id = d.pop("course_app_id", UNSET)
+
+        batch_exchange_id = d.pop("batch_exchange_id", UNSET)
+
+        def _parse_posted_by(data: object) -> PostedBy | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_posted_by_value_type_0 = PostedBy(data)
+
+                return componentsschemas_posted_by_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(PostedBy | str | Unset, data)
+
+        posted_by = _parse_posted_by(d.pop("posted_by", UNSET))
+
+        exchange = cls(
+            id=id,
+            created_at=created_at,
+            updated_at=updated_at,
+            query=query,
+            metadata=metadata,
+            state=state,
+            max_data_content_length=max_data_content_length,
+            error_count=error_count,
+            course_app_id=course_app_id,
+            batch_exchange_id=batch_exchange_id,
+            posted_by=posted_by,
+        )
+
+        exchange.additional_properties = d
+        return exchange
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.scope import Scope
+from ..models.scope_by import ScopeBy
+from ..models.summary_type import SummaryType
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.named_ref import NamedRef
+
+
+T = TypeVar("T", bound="ExchangeCondition")
+
+
+@_attrs_define
+class ExchangeCondition:
+    """
+    Attributes:
+        scope (Scope | str | Unset):
+        scope_by (ScopeBy | str | Unset):
+        scope_id (NamedRef | Unset): A reference with a display name (a scope id, a category).
+        graded_after (datetime.datetime | Unset):
+        summary_type (str | SummaryType | Unset):
+        assignment_ids (list[str] | Unset):
+    """
+
+    scope: Scope | str | Unset = UNSET
+    scope_by: ScopeBy | str | Unset = UNSET
+    scope_id: NamedRef | Unset = UNSET
+    graded_after: datetime.datetime | Unset = UNSET
+    summary_type: str | SummaryType | Unset = UNSET
+    assignment_ids: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        scope: str | Unset
+        if isinstance(self.scope, Unset):
+            scope = UNSET
+        elif isinstance(self.scope, Scope):
+            scope = self.scope.value
+        else:
+            scope = self.scope
+
+        scope_by: str | Unset
+        if isinstance(self.scope_by, Unset):
+            scope_by = UNSET
+        elif isinstance(self.scope_by, ScopeBy):
+            scope_by = self.scope_by.value
+        else:
+            scope_by = self.scope_by
+
+        scope_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.scope_id, Unset):
+            scope_id = self.scope_id.to_dict()
+
+        graded_after: str | Unset = UNSET
+        if not isinstance(self.graded_after, Unset):
+            graded_after = self.graded_after.isoformat()
+
+        summary_type: str | Unset
+        if isinstance(self.summary_type, Unset):
+            summary_type = UNSET
+        elif isinstance(self.summary_type, SummaryType):
+            summary_type = self.summary_type.value
+        else:
+            summary_type = self.summary_type
+
+        assignment_ids: list[str] | Unset = UNSET
+        if not isinstance(self.assignment_ids, Unset):
+            assignment_ids = self.assignment_ids
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if scope is not UNSET:
+            field_dict["scope"] = scope
+        if scope_by is not UNSET:
+            field_dict["scope_by"] = scope_by
+        if scope_id is not UNSET:
+            field_dict["scope_id"] = scope_id
+        if graded_after is not UNSET:
+            field_dict["graded_after"] = graded_after
+        if summary_type is not UNSET:
+            field_dict["summary_type"] = summary_type
+        if assignment_ids is not UNSET:
+            field_dict["assignment_ids"] = assignment_ids
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.named_ref import NamedRef  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_scope(data: object) -> Scope | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_scope_value_type_0 = Scope(data)
+
+                return componentsschemas_scope_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Scope | str | Unset, data)
+
+        scope = _parse_scope(d.pop("scope", UNSET))
+
+        def _parse_scope_by(data: object) -> ScopeBy | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_scope_by_value_type_0 = ScopeBy(data)
+
+                return componentsschemas_scope_by_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ScopeBy | str | Unset, data)
+
+        scope_by = _parse_scope_by(d.pop("scope_by", UNSET))
+
+        _scope_id = d.pop("scope_id", UNSET)
+        scope_id: NamedRef | Unset
+        if isinstance(_scope_id, Unset):
+            scope_id = UNSET
+        else:
+            scope_id = NamedRef.from_dict(_scope_id)
+
+        _graded_after = d.pop("graded_after", UNSET)
+        graded_after: datetime.datetime | Unset
+        if isinstance(_graded_after, Unset):
+            graded_after = UNSET
+        else:
+            graded_after = datetime.datetime.fromisoformat(_graded_after)
+
+        def _parse_summary_type(data: object) -> str | SummaryType | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_summary_type_value_type_0 = SummaryType(data)
+
+                return componentsschemas_summary_type_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | SummaryType | Unset, data)
+
+        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
+
+        assignment_ids = cast(list[str], d.pop("assignment_ids", UNSET))
+
+        exchange_condition = cls(
+            scope=scope,
+            scope_by=scope_by,
+            scope_id=scope_id,
+            graded_after=graded_after,
+            summary_type=summary_type,
+            assignment_ids=assignment_ids,
+        )
+
+        exchange_condition.additional_properties = d
+        return exchange_condition
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.assignment import Assignment
+    from ..models.summary import Summary
+
+
+T = TypeVar("T", bound="ExchangeDataRequest")
+
+
+@_attrs_define
+class ExchangeDataRequest:
+    """
+    Attributes:
+        assignments (list[Assignment] | Unset):
+        summaries (list[Summary] | Unset):
+        final (bool | Unset): True on the last chunk of the exchange's data, false on every other.
+    """
+
+    assignments: list[Assignment] | Unset = UNSET
+    summaries: list[Summary] | Unset = UNSET
+    final: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        assignments: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.assignments, Unset):
+            assignments = []
+            for assignments_item_data in self.assignments:
+                assignments_item = assignments_item_data.to_dict()
+                assignments.append(assignments_item)
+
+        summaries: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.summaries, Unset):
+            summaries = []
+            for summaries_item_data in self.summaries:
+                summaries_item = summaries_item_data.to_dict()
+                summaries.append(summaries_item)
+
+        final = self.final
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if assignments is not UNSET:
+            field_dict["assignments"] = assignments
+        if summaries is not UNSET:
+            field_dict["summaries"] = summaries
+        if final is not UNSET:
+            field_dict["final"] = final
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.assignment import Assignment  # noqa: PLC0415
+        from ..models.summary import Summary  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _assignments = d.pop("assignments", UNSET)
+        assignments: list[Assignment] | Unset = UNSET
+        if _assignments is not UNSET:
+            assignments = []
+            for assignments_item_data in _assignments:
+                assignments_item = Assignment.from_dict(assignments_item_data)
+
+                assignments.append(assignments_item)
+
+        _summaries = d.pop("summaries", UNSET)
+        summaries: list[Summary] | Unset = UNSET
+        if _summaries is not UNSET:
+            summaries = []
+            for summaries_item_data in _summaries:
+                summaries_item = Summary.from_dict(summaries_item_data)
+
+                summaries.append(summaries_item)
+
+        final = d.pop("final", UNSET)
+
+        exchange_data_request = cls(
+            assignments=assignments,
+            summaries=summaries,
+            final=final,
+        )
+
+        exchange_data_request.additional_properties = d
+        return exchange_data_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.sys_fields import SysFields
+
+
+T = TypeVar("T", bound="Ref")
+
+
+@_attrs_define
+class Ref:
+    """A reference to another entity (the SDK's GradesRefType).
+
+    Attributes:
+        sys (SysFields | Unset): DataSync's system fields of an entity.
+    """
+
+    sys: SysFields | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.sys_fields import SysFields  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _sys = d.pop("$sys", UNSET)
+        sys: SysFields | Unset
+        if isinstance(_sys, Unset):
+            sys = UNSET
+        else:
+            sys = SysFields.from_dict(_sys)
+
+        ref = cls(
+            sys=sys,
+        )
+
+        ref.additional_properties = d
+        return ref
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Schedule")
+
+
+@_attrs_define
+class Schedule:
+    """A grades sync schedule. Documented: `enabled`. Chosen: the other fields (x-provenance inferred).
+
+    Attributes:
+        id (UUID | Unset):
+        created_at (datetime.datetime | Unset):
+        updated_at (datetime.datetime | Unset):
+        name (str | Unset):
+        enabled (bool | Unset):
+        cron (str | Unset): When the schedule runs, as a cron expression.
+        last_run_at (datetime.datetime | None | Unset):
+    """
+
+    id: UUID | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
+    updated_at: datetime.datetime | Unset = UNSET
+    name: str | Unset = UNSET
+    enabled: bool | Unset = UNSET
+    cron: str | Unset = UNSET
+    last_run_at: datetime.datetime | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        name = self.name
+
+        enabled = self.enabled
+
+        cron = self.cron
+
+        last_run_at: None | str | Unset
+        if isinstance(self.last_run_at, Unset):
+            last_run_at = UNSET
+        elif isinstance(self.last_run_at, datetime.datetime):
+            last_run_at = self.last_run_at.isoformat()
+        else:
+            last_run_at = self.last_run_at
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+        if name is not UNSET:
+            field_dict["name"] = name
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+        if cron is not UNSET:
+            field_dict["cron"] = cron
+        if last_run_at is not UNSET:
+            field_dict["last_run_at"] = last_run_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(_updated_at)
+
+        name = d.pop("name", UNSET)
+
+        enabled = d.pop("enabled", UNSET)
+
+        cron = d.pop("cron", UNSET)
+
+        def _parse_last_run_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_run_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return last_run_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        last_run_at = _parse_last_run_at(d.pop("last_run_at", UNSET))
+
+        schedule = cls(
+            id=id,
+            created_at=created_at,
+            updated_at=updated_at,
+            name=name,
+            enabled=enabled,
+            cron=cron,
+            last_run_at=last_run_at,
+        )
+
+        schedule.additional_properties = d
+        return schedule
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.error_detail import ErrorDetail
+    from ..models.schedule import Schedule
+
+
+T = TypeVar("T", bound="ScheduleResponse")
+
+
+@_attrs_define
+class ScheduleResponse:
+    """
+    Attributes:
+        error (ErrorDetail | Unset): The SDK's ErrorType.
+        data (Schedule | Unset): A grades sync schedule. Documented: `enabled`. Chosen: the other fields (x-provenance
+            inferred).
+    """
+
+    error: ErrorDetail | Unset = UNSET
+    data: Schedule | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.error, Unset):
+            error = self.error.to_dict()
+
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if error is not UNSET:
+            field_dict["error"] = error
+        if data is not UNSET:
+            field_dict["data"] = data
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
+        from ..models.schedule import Schedule  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _error = d.pop("error", UNSET)
+        error: ErrorDetail | Unset
+        if isinstance(_error, Unset):
+            error = UNSET
+        else:
+            error = ErrorDetail.from_dict(_error)
+
+        _data = d.pop("data", UNSET)
+        data: Schedule | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = Schedule.from_dict(_data)
+
+        schedule_response = cls(
+            error=error,
+            data=data,
+        )
+
+        schedule_response.additional_properties = d
+        return schedule_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.paging import Paging
+    from ..models.schedule import Schedule
+
+
+T = TypeVar("T", bound="SchedulesResponse")
+
+
+@_attrs_define
+class SchedulesResponse:
+    """
+    Attributes:
+        paging (Paging | Unset):
+        data (list[Schedule] | Unset):
+    """
+
+    paging: Paging | Unset = UNSET
+    data: list[Schedule] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        paging: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.paging, Unset):
+            paging = self.paging.to_dict()
+
+        data: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if paging is not UNSET:
+            field_dict["paging"] = paging
+        if data is not UNSET:
+            field_dict["data"] = data
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.paging import Paging  # noqa: PLC0415
+        from ..models.schedule import Schedule  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _paging = d.pop("paging", UNSET)
+        paging: Paging | Unset
+        if isinstance(_paging, Unset):
+            paging = UNSET
+        else:
+            paging = Paging.from_dict(_paging)
+
+        _data = d.pop("data", UNSET)
+        data: list[Schedule] | Unset = UNSET
+        if _data is not UNSET:
+            data = []
+            for data_item_data in _data:
+                data_item = Schedule.from_dict(data_item_data)
+
+                data.append(data_item)
+
+        schedules_response = cls(
+            paging=paging,
+            data=data,
+        )
+
+        schedules_response.additional_properties = d
+        return schedules_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

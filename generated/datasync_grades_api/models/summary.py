@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.score_type import ScoreType
+from ..models.summary_type import SummaryType
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.extensions import Extensions
+    from ..models.ref import Ref
+
+
+T = TypeVar("T", bound="Summary")
+
+
+@_attrs_define
+class Summary:
+    """
+    Attributes:
+        section (Ref | Unset): A reference to another entity (the SDK's GradesRefType).
+        person (Ref | Unset): A reference to another entity (the SDK's GradesRefType).
+        grader (Ref | Unset): A reference to another entity (the SDK's GradesRefType).
+        summary_type (str | SummaryType | Unset):
+        score_type (ScoreType | str | Unset):
+        score (float | Unset):
+        grade (str | Unset):
+        last_activity (datetime.datetime | Unset):
+        comments (list[str] | Unset):
+        ext (Extensions | Unset): Free-form string extensions.
+    """
+
+    section: Ref | Unset = UNSET
+    person: Ref | Unset = UNSET
+    grader: Ref | Unset = UNSET
+    summary_type: str | SummaryType | Unset = UNSET
+    score_type: ScoreType | str | Unset = UNSET
+    score: float | Unset = UNSET
+    grade: str | Unset = UNSET
+    last_activity: datetime.datetime | Unset = UNSET
+    comments: list[str] | Unset = UNSET
+    ext: Extensions | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        section: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.section, Unset):
+            section = self.section.to_dict()
+
+        person: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.person, Unset):
+            person = self.person.to_dict()
+
+        grader: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.grader, Unset):
+            grader = self.grader.to_dict()
+
+        summary_type: str | Unset
+        if isinstance(self.summary_type, Unset):
+            summary_type = UNSET
+        elif isinstance(self.summary_type, SummaryType):
+            summary_type = self.summary_type.value
+        else:
+            summary_type = self.summary_type
+
+        score_type: str | Unset
+        if isinstance(self.score_type, Unset):
+            score_type = UNSET
+        elif isinstance(self.score_type, ScoreType):
+            score_type = self.score_type.value
+        else:
+            score_type = self.score_type
+
+        score = self.score
+
+        grade = self.grade
+
+        last_activity: str | Unset = UNSET
+        if not isinstance(self.last_activity, Unset):
+            last_activity = self.last_activity.isoformat()
+
+        comments: list[str] | Unset = UNSET
+        if not isinstance(self.comments, Unset):
+            comments = self.comments
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if section is not UNSET:
+            field_dict["$section"] = section
+        if person is not UNSET:
+            field_dict["$person"] = person
+        if grader is not UNSET:
+            field_dict["$grader"] = grader
+        if summary_type is not UNSET:
+            field_dict["summary_type"] = summary_type
+        if score_type is not UNSET:
+            field_dict["score_type"] = score_type
+        if score is not UNSET:
+            field_dict["score"] = score
+        if grade is not UNSET:
+            field_dict["grade"] = grade
+        if last_activity is not UNSET:
+            field_dict["last_activity"] = last_activity
+        if comments is not UNSET:
+            field_dict["comments"] = comments
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.extensions import Extensions  # noqa: PLC0415
+        from ..models.ref import Ref  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _section = d.pop("$section", UNSET)
+        section: Ref | Unset
+        if isinstance(_section, Unset):
+            section = UNSET
+        else:
+            section = Ref.from_dict(_section)
+
+        _person = d.pop("$person", UNSET)
+        person: Ref | Unset
+        if isinstance(_person, Unset):
+            person = UNSET
+        else:
+            person = Ref.from_dict(_person)
+
+        _grader = d.pop("$grader", UNSET)
+        grader: Ref | Unset
+        if isinstance(_grader, Unset):
+            grader = UNSET
+        else:
+            grader = Ref.from_dict(_grader)
+
+        def _parse_summary_type(data: object) -> str | SummaryType | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_summary_type_value_type_0 = SummaryType(data)
+
+                return componentsschemas_summary_type_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | SummaryType | Unset, data)
+
+        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
+
+        def _parse_score_type(data: object) -> ScoreType | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_score_type_value_type_0 = ScoreType(data)
+
+                return componentsschemas_score_type_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ScoreType | str | Unset, data)
+
+        score_type = _parse_score_type(d.pop("score_type", UNSET))
+
+        score = d.pop("score", UNSET)
+
+        grade = d.pop("grade", UNSET)
+
+        _last_activity = d.pop("last_activity", UNSET)
+        last_activity: datetime.datetime | Unset
+        if isinstance(_last_activity, Unset):
+            last_activity = UNSET
+        else:
+            last_activity = datetime.datetime.fromisoformat(_last_activity)
+
+        comments = cast(list[str], d.pop("comments", UNSET))
+
+        _ext = d.pop("$ext", UNSET)
+        ext: Extensions | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = Extensions.from_dict(_ext)
+
+        summary = cls(
+            section=section,
+            person=person,
+            grader=grader,
+            summary_type=summary_type,
+            score_type=score_type,
+            score=score,
+            grade=grade,
+            last_activity=last_activity,
+            comments=comments,
+            ext=ext,
+        )
+
+        summary.additional_properties = d
+        return summary
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

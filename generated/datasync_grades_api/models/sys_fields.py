@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.sys_fields_app_id import SysFieldsAppId
+    from ..models.sys_fields_source_id import SysFieldsSourceId
+
+
+T = TypeVar("T", bound="SysFields")
+
+
+@_attrs_define
+class SysFields:
+    """DataSync's system fields of an entity.
+
+    Attributes:
+        id (UUID | Unset):
+        source_id (SysFieldsSourceId | Unset):
+        app_id (SysFieldsAppId | Unset):
+        created_at (datetime.datetime | Unset):
+        updated_at (datetime.datetime | Unset):
+    """
+
+    id: UUID | Unset = UNSET
+    source_id: SysFieldsSourceId | Unset = UNSET
+    app_id: SysFieldsAppId | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
+    updated_at: datetime.datetime | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        source_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.source_id, Unset):
+            source_id = self.source_id.to_dict()
+
+        app_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.app_id, Unset):
+            app_id = self.app_id.to_dict()
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if source_id is not UNSET:
+            field_dict["source_id"] = source_id
+        if app_id is not UNSET:
+            field_dict["app_id"] = app_id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.sys_fields_app_id import SysFieldsAppId  # noqa: PLC0415
+        from ..models.sys_fields_source_id import SysFieldsSourceId  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        _source_id = d.pop("source_id", UNSET)
+        source_id: SysFieldsSourceId | Unset
+        if isinstance(_source_id, Unset):
+            source_id = UNSET
+        else:
+            source_id = SysFieldsSourceId.from_dict(_source_id)
+
+        _app_id = d.pop("app_id", UNSET)
+        app_id: SysFieldsAppId | Unset
+        if isinstance(_app_id, Unset):
+            app_id = UNSET
+        else:
+            app_id = SysFieldsAppId.from_dict(_app_id)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(_updated_at)
+
+        sys_fields = cls(
+            id=id,
+            source_id=source_id,
+            app_id=app_id,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+
+        sys_fields.additional_properties = d
+        return sys_fields
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

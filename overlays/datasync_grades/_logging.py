@@ -1,0 +1,105 @@
+"""Logging for datasync_grades: one logger, redaction of secrets, opt-in output to stderr.
+
+Everything the package logs goes to the logger ``"datasync_grades"``:
+
+- INFO: one line per request (method, URL, status, elapsed time, request id) and every
+  retry the client makes;
+- DEBUG: also the request and response headers, with credentials replaced by
+  ``"[redacted]"`` (see :func:`redact_headers`), and the decisions not to retry.
+
+Like any library logger it is silent until the application configures logging. For a
+quick look without touching the application, set the environment variable
+``DATASYNC_GRADES_LOG=info`` (or ``debug``): :func:`datasync_grades.connect` then adds a
+stderr handler to this logger (only once per process, however many clients are made).
+
+Example::
+
+    import logging
+    logging.getLogger("datasync_grades").setLevel(logging.DEBUG)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping
+
+import httpx
+
+__all__ = ["ENV_VAR", "LOGGER_NAME", "configure_from_env", "logger", "redact_headers", "redact_url"]
+
+LOGGER_NAME = "datasync_grades"
+ENV_VAR = "DATASYNC_GRADES_LOG"
+REDACTED = "[redacted]"
+
+logger = logging.getLogger(LOGGER_NAME)
+
+_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SENSITIVE_WORDS = ("token", "secret", "key", "password", "auth", "session", "signature")
+_ENV_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+
+
+def is_sensitive_header(name: str) -> bool:
+    """Whether a header's value must never be logged, judged by its name alone."""
+    lowered = name.lower()
+    return lowered in _SENSITIVE_HEADERS or any(word in lowered for word in _SENSITIVE_WORDS)
+
+
+def redact_headers(
+    headers: httpx.Headers | Mapping[str, str] | Iterable[tuple[str, str]],
+) -> dict[str, str]:
+    """Headers as a dict fit for a log line: credentials replaced by ``"[redacted]"``.
+
+    Redacted: ``Authorization``, ``Proxy-Authorization``, ``Cookie``, ``Set-Cookie`` and any
+    header whose name contains token, secret, key, password, auth, session or signature.
+    Repeated headers are joined with ``", "``.
+
+    >>> redact_headers({"Authorization": "Bearer abc", "Accept": "application/json"})
+    {'Authorization': '[redacted]', 'Accept': 'application/json'}
+    """
+    if isinstance(headers, httpx.Headers):
+        items: Iterable[tuple[str, str]] = headers.multi_items()
+    elif isinstance(headers, Mapping):
+        items = headers.items()
+    else:
+        items = headers
+    redacted: dict[str, str] = {}
+    for name, value in items:
+        shown = REDACTED if is_sensitive_header(name) else value
+        redacted[name] = f"{redacted[name]}, {shown}" if name in redacted else shown
+    return redacted
+
+
+def redact_url(url: httpx.URL | str) -> str:
+    """The URL without its userinfo (``user:password@``), for messages and logs.
+
+    The API carries no secrets in paths or query strings, so those are kept.
+    """
+    url = httpx.URL(url)
+    if url.userinfo:
+        url = url.copy_with(userinfo=b"")
+    return str(url)
+
+
+class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stderr handler installed by ``DATASYNC_GRADES_LOG``; a type of its own so it is
+    recognised and never installed twice."""
+
+
+def configure_from_env(environ: Mapping[str, str] | None = None) -> None:
+    """Apply ``DATASYNC_GRADES_LOG`` (``info`` or ``debug``) to the package logger.
+
+    Sets the logger's level and adds one stderr handler, once per process. Unset, empty or
+    unknown values change nothing, so an application's own logging setup is left alone.
+    """
+    value = (os.environ if environ is None else environ).get(ENV_VAR, "").strip().lower()
+    level = _ENV_LEVELS.get(value)
+    if level is None:
+        return
+    logger.setLevel(level)
+    if not any(isinstance(handler, _EnvHandler) for handler in logger.handlers):
+        handler = _EnvHandler()  # sys.stderr
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
+        logger.addHandler(handler)
