@@ -2,8 +2,9 @@
 
 ``ClientCredentials`` does the OAuth2 client-credentials grant against DataSync's token
 endpoint: the first request fetches a token, later requests reuse it until shortly before it
-expires, and a 401 from the API fetches a new one and retries that request once. Any number of
-threads, and any number of tasks on an event loop, cause one token request at a time.
+expires, and a 401 from the API fetches a new one and retries that request once. All threads
+together make one token request at a time, and so do all tasks of an event loop; one object may
+serve a sync and an async client at once, sharing its token.
 ``BearerToken`` sends an LTI JWT (or any bearer token) that the caller already has.
 
 Example::
@@ -48,7 +49,7 @@ __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 DEFAULT_TOKEN_URL: Final = "https://api.us2.kimonocloud.com/oauth/token"
 
 AuthMethod = Literal["client_secret_post", "client_secret_basic"]
-TokenProvider = Callable[[], "str | Awaitable[str]"]
+TokenProvider = Callable[[], str | Awaitable[str]]
 
 _log = logging.getLogger("datasync_grades")
 
@@ -57,6 +58,8 @@ _TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
 # connection; keeping none alive also means a private client that is never closed holds no socket.
 _TOKEN_LIMITS: Final = httpx.Limits(max_keepalive_connections=0)
 _BODY_EXCERPT: Final = 300
+# The token request must not go through an auth an injected client may carry (e.g. this one).
+_NO_AUTH: Final = httpx.Auth()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +228,7 @@ class ClientCredentials(httpx.Auth):
         data, headers = self._token_request()
         issued_at = self._clock()
         try:
-            response = client.post(self.token_url, data=data, headers=headers, auth=None)
+            response = client.post(self.token_url, data=data, headers=headers, auth=_NO_AUTH)
         except httpx.HTTPError as exc:
             raise self._unreachable(exc) from exc
         return self._parse(response, issued_at)
@@ -242,7 +245,7 @@ class ClientCredentials(httpx.Auth):
         data, headers = self._token_request()
         issued_at = self._clock()
         try:
-            response = await client.post(self.token_url, data=data, headers=headers, auth=None)
+            response = await client.post(self.token_url, data=data, headers=headers, auth=_NO_AUTH)
         except httpx.HTTPError as exc:
             raise self._unreachable(exc) from exc
         return self._parse(response, issued_at)

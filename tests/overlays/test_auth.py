@@ -1,0 +1,732 @@
+"""ClientCredentials and BearerToken, against a real OAuth2 token endpoint on 127.0.0.1.
+
+Each behaviour runs through an httpx.Client and an httpx.AsyncClient (the ``flow`` fixture);
+expiry is driven by an injected clock, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import socket
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+from urllib.parse import quote_plus
+
+import httpx
+import pytest
+from _token_server import OAuthServer, running
+from datasync_grades import BearerToken, ClientCredentials, TokenError
+from datasync_grades._auth import DEFAULT_TOKEN_URL
+
+# Characters that a Basic header without form-encoding would get wrong (":" above all).
+CLIENT_ID = "grades client:1"
+SECRET = "s3cr3t/+:%é-value"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Flow:
+    """Sends requests through a sync or an async httpx client: one test body covers both."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self._runner = asyncio.Runner() if mode == "async" else None
+        self._clients: dict[tuple[int, int], Any] = {}
+        self._keep: list[object] = []  # ids stay unique while the objects live
+
+    def request(
+        self,
+        auth: httpx.Auth,
+        method: str,
+        url: str,
+        *,
+        chunks: list[bytes] | None = None,
+        transport: httpx.MockTransport | None = None,
+    ) -> httpx.Response:
+        key = (id(auth), id(transport))
+        if key not in self._clients:
+            self._keep += [auth, transport]
+            client_type = httpx.AsyncClient if self._runner else httpx.Client
+            self._clients[key] = client_type(auth=auth, transport=transport)
+        client = self._clients[key]
+        if self._runner is None:
+            content = None if chunks is None else iter(chunks)
+            return client.request(method, url, content=content)  # type: ignore[no-any-return]
+
+        async def send() -> httpx.Response:
+            content = None if chunks is None else _aiter(chunks)
+            return await client.request(method, url, content=content)  # type: ignore[no-any-return]
+
+        return self._runner.run(send())
+
+    def get(self, auth: httpx.Auth, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request(auth, "GET", url, **kwargs)
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            if self._runner is None:
+                client.close()
+            else:
+                self._runner.run(client.aclose())
+        if self._runner is not None:
+            self._runner.close()
+
+
+async def _aiter(chunks: list[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
+
+
+@pytest.fixture(params=["sync", "async"])
+def flow(request: pytest.FixtureRequest) -> Iterator[Flow]:
+    f = Flow(request.param)
+    yield f
+    f.close()
+
+
+@pytest.fixture
+def server() -> Iterator[OAuthServer]:
+    with running(CLIENT_ID, SECRET) as s:
+        yield s
+
+
+def credentials(server: OAuthServer, **kwargs: Any) -> ClientCredentials:
+    return ClientCredentials(CLIENT_ID, SECRET, token_url=server.token_url, **kwargs)
+
+
+def api(server: OAuthServer) -> str:
+    return f"{server.url}/api/exchanges"
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# -- the grant ---------------------------------------------------------------------------------
+
+
+def test_client_secret_post_sends_the_credentials_in_the_body(
+    flow: Flow, server: OAuthServer
+) -> None:
+    auth = credentials(server, scope=["grades.read", "grades.write"])
+
+    assert flow.get(auth, api(server)).status_code == 200
+
+    [seen] = server.token_requests
+    assert seen.form == {
+        "grant_type": "client_credentials",
+        "client_id": CLIENT_ID,
+        "client_secret": SECRET,
+        "scope": "grades.read grades.write",
+    }
+    assert "authorization" not in seen.headers
+    assert seen.headers["content-type"] == "application/x-www-form-urlencoded"
+
+
+def test_client_secret_basic_sends_form_encoded_credentials_in_the_header(
+    flow: Flow, server: OAuthServer
+) -> None:
+    auth = credentials(server, auth_method="client_secret_basic")
+
+    assert flow.get(auth, api(server)).status_code == 200
+
+    [seen] = server.token_requests
+    assert seen.form == {"grant_type": "client_credentials"}
+    scheme, _, encoded = seen.headers["authorization"].partition(" ")
+    assert scheme == "Basic"
+    assert base64.b64decode(encoded).decode() == f"{quote_plus(CLIENT_ID)}:{quote_plus(SECRET)}"
+
+
+def test_the_first_request_fetches_a_token_and_later_ones_reuse_it(
+    flow: Flow, server: OAuthServer
+) -> None:
+    auth = credentials(server)
+
+    responses = [flow.get(auth, api(server)) for _ in range(3)]
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert len(server.token_requests) == 1
+    [token] = server.issued
+    assert [r.headers["authorization"] for r in server.api_requests] == [f"Bearer {token}"] * 3
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "refresh_skew", "refresh_after"),
+    [
+        (100, 30.0, 70.0),  # the default skew
+        (10, 30.0, 5.0),  # a short lifetime: refreshed at half of it, not at once
+        (100, 0.0, 100.0),
+    ],
+)
+def test_a_token_is_refreshed_refresh_skew_before_it_expires(
+    flow: Flow, server: OAuthServer, expires_in: int, refresh_skew: float, refresh_after: float
+) -> None:
+    clock = FakeClock()
+    start = clock.now
+    server.expires_in = expires_in
+    auth = credentials(server, refresh_skew=refresh_skew, clock=clock)
+
+    flow.get(auth, api(server))
+    clock.now = start + refresh_after - 0.01
+    flow.get(auth, api(server))
+    assert len(server.token_requests) == 1
+
+    clock.now = start + refresh_after
+    assert flow.get(auth, api(server)).status_code == 200
+    assert len(server.token_requests) == 2
+    assert server.api_requests[-1].headers["authorization"] == f"Bearer {server.issued[1]}"
+
+
+def test_a_token_without_expires_in_is_kept_until_the_api_answers_401(
+    flow: Flow, server: OAuthServer
+) -> None:
+    clock = FakeClock()
+    server.expires_in = None
+    auth = credentials(server, clock=clock)
+
+    flow.get(auth, api(server))
+    clock.now += 10**9
+    assert flow.get(auth, api(server)).status_code == 200
+    assert len(server.token_requests) == 1
+
+    server.revoke_all()
+    response = flow.get(auth, api(server))
+
+    assert response.status_code == 200
+    assert [r.status_code for r in response.history] == [401]
+    assert len(server.token_requests) == 2
+    assert len(server.api_requests) == 4
+
+
+def test_a_401_is_retried_exactly_once_with_a_new_token_and_the_same_body(
+    flow: Flow, server: OAuthServer
+) -> None:
+    server.api_always_401 = True
+    auth = credentials(server)
+
+    # A streamed body: replayable only because the flow reads it first.
+    response = flow.request(auth, "POST", api(server), chunks=[b'{"final": ', b"true}"])
+
+    assert response.status_code == 401
+    assert len(server.api_requests) == 2
+    assert [r.body for r in server.api_requests] == [b'{"final": true}'] * 2
+    assert [r.headers["authorization"] for r in server.api_requests] == [
+        f"Bearer {token}" for token in server.issued
+    ]
+    assert len(server.token_requests) == 2
+
+
+# -- token endpoint failures -------------------------------------------------------------------
+
+INVALID_CLIENT = b'{"error": "invalid_client", "error_description": "Client authentication failed"}'
+
+
+@pytest.mark.parametrize(
+    ("canned", "error", "description", "message"),
+    [
+        (
+            (400, "application/json", INVALID_CLIENT),
+            "invalid_client",
+            "Client authentication failed",
+            "HTTP 400: invalid_client: Client authentication failed",
+        ),
+        ((502, "text/html", b"<html>Bad Gateway</html>"), None, None, "not JSON (text/html)"),
+        ((200, "text/html", b"<html>login</html>"), None, None, "not JSON (text/html)"),
+        (
+            (200, "application/json", b'{"token_type": "Bearer"}'),
+            None,
+            None,
+            "without an access_token",
+        ),
+        ((503, "application/json", b'{"detail": "down"}'), None, None, "without an OAuth2 error"),
+    ],
+)
+def test_a_token_endpoint_failure_raises_token_error(
+    flow: Flow,
+    server: OAuthServer,
+    canned: tuple[int, str, bytes],
+    error: str | None,
+    description: str | None,
+    message: str,
+) -> None:
+    server.canned = canned
+    auth = credentials(server)
+
+    with pytest.raises(TokenError) as caught:
+        flow.get(auth, api(server))
+
+    exc = caught.value
+    assert exc.status_code == canned[0]
+    assert (exc.error, exc.error_description) == (error, description)
+    assert message in str(exc)
+    assert server.token_url in str(exc)
+    assert server.api_requests == []
+
+
+def test_wrong_credentials_raise_token_error_from_the_real_grant(
+    flow: Flow, server: OAuthServer
+) -> None:
+    auth = ClientCredentials(CLIENT_ID, "not-the-secret", token_url=server.token_url)
+
+    with pytest.raises(TokenError) as caught:
+        flow.get(auth, api(server))
+
+    assert caught.value.status_code == 401
+    assert caught.value.error == "invalid_client"
+    assert "not-the-secret" not in str(caught.value)
+
+
+def test_an_unreachable_token_endpoint_raises_token_error_with_status_0(flow: Flow) -> None:
+    token_url = f"http://127.0.0.1:{closed_port()}/oauth/token"
+    auth = ClientCredentials(CLIENT_ID, SECRET, token_url=token_url)
+
+    with pytest.raises(TokenError) as caught:
+        flow.get(auth, "http://127.0.0.1:1/api/exchanges")
+
+    assert caught.value.status_code == 0
+    assert caught.value.response is None
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert f"could not reach the token endpoint {token_url}: ConnectError" in str(caught.value)
+
+
+# -- clients: injected, private, shared --------------------------------------------------------
+
+
+def _token_endpoint(seen: list[httpx.Request]) -> Callable[[httpx.Request], httpx.Response]:
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"access_token": "injected", "expires_in": 60})
+
+    return handle
+
+
+def _api_expecting(token: str) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        ok = request.headers.get("authorization") == f"Bearer {token}"
+        return httpx.Response(200 if ok else 401)
+
+    return httpx.MockTransport(handle)
+
+
+def test_an_injected_token_client_is_used_without_its_own_auth() -> None:
+    seen: list[httpx.Request] = []
+    token_client = httpx.Client(
+        transport=httpx.MockTransport(_token_endpoint(seen)), auth=("someone", "else")
+    )
+    auth = ClientCredentials(CLIENT_ID, SECRET, token_client=token_client)
+
+    with httpx.Client(auth=auth, transport=_api_expecting("injected")) as client:
+        assert client.get("https://api.example/v2/grades/exchanges").status_code == 200
+
+    [request] = seen
+    assert str(request.url) == DEFAULT_TOKEN_URL
+    assert "authorization" not in request.headers
+
+
+async def test_an_injected_async_token_client_is_used_without_its_own_auth() -> None:
+    seen: list[httpx.Request] = []
+    token_client = httpx.AsyncClient(
+        transport=httpx.MockTransport(_token_endpoint(seen)), auth=("someone", "else")
+    )
+    auth = ClientCredentials(CLIENT_ID, SECRET, async_token_client=token_client)
+
+    async with httpx.AsyncClient(auth=auth, transport=_api_expecting("injected")) as client:
+        assert (await client.get("https://api.example/v2/grades/exchanges")).status_code == 200
+
+    [request] = seen
+    assert str(request.url) == DEFAULT_TOKEN_URL
+    assert "authorization" not in request.headers
+
+
+def test_a_sync_and_an_async_client_share_one_token(server: OAuthServer) -> None:
+    auth = credentials(server)
+
+    with httpx.Client(auth=auth) as client:
+        assert client.get(api(server)).status_code == 200
+
+    async def use_async() -> int:
+        async with httpx.AsyncClient(auth=auth) as client:
+            return (await client.get(api(server))).status_code
+
+    assert asyncio.run(use_async()) == 200
+    assert len(server.token_requests) == 1
+
+
+# -- single flight -----------------------------------------------------------------------------
+
+
+def _mock_api(server: OAuthServer) -> httpx.MockTransport:
+    """The API in memory: a request to it cannot reach the token endpoint by mistake."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/v2/grades/exchanges"
+        ok = request.headers.get("authorization") in {f"Bearer {t}" for t in server.issued}
+        return httpx.Response(200 if ok else 401)
+
+    return httpx.MockTransport(handle)
+
+
+async def test_100_concurrent_tasks_on_a_cold_cache_make_one_token_request(
+    server: OAuthServer,
+) -> None:
+    server.token_delay = 0.05
+    auth = credentials(server)
+
+    async with httpx.AsyncClient(auth=auth, transport=_mock_api(server)) as client:
+        responses = await asyncio.gather(
+            *(client.get("https://api.example/v2/grades/exchanges") for _ in range(100))
+        )
+
+    assert [r.status_code for r in responses] == [200] * 100
+    assert len(server.token_requests) == 1
+
+
+def test_20_concurrent_threads_on_a_cold_cache_make_one_token_request(
+    server: OAuthServer,
+) -> None:
+    server.token_delay = 0.05
+    auth = credentials(server)
+    statuses = _in_threads(20, auth, "https://api.example/v2/grades/exchanges", _mock_api(server))
+
+    assert statuses == [200] * 20
+    assert len(server.token_requests) == 1
+
+
+async def test_concurrent_401s_on_one_token_fetch_one_new_token_async(
+    server: OAuthServer,
+) -> None:
+    auth = credentials(server)
+    async with httpx.AsyncClient(auth=auth) as client:
+        await client.get(api(server))
+        server.revoke_all()
+        server.token_delay = 0.05
+
+        responses = await asyncio.gather(*(client.get(api(server)) for _ in range(20)))
+
+    assert [r.status_code for r in responses] == [200] * 20
+    assert len(server.token_requests) == 2
+
+
+def test_concurrent_401s_on_one_token_fetch_one_new_token_in_threads(
+    server: OAuthServer,
+) -> None:
+    auth = credentials(server)
+    with httpx.Client(auth=auth) as client:
+        client.get(api(server))
+    server.revoke_all()
+    server.token_delay = 0.05
+
+    assert _in_threads(20, auth, api(server)) == [200] * 20
+    assert len(server.token_requests) == 2
+
+
+def _late_401_api(server: OAuthServer, event: Callable[[], Any]) -> httpx.MockTransport:
+    """/slow and /fast both carry the first token; /slow's 401 comes after /fast's retry.
+
+    By then the cache holds the second token, which /slow's 401 must not throw away.
+    """
+    slow_arrived, retried = event(), event()
+
+    async def wait(e: Any) -> None:
+        if isinstance(e, asyncio.Event):
+            await e.wait()
+        else:
+            assert e.wait(timeout=5)
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.headers["authorization"] != f"Bearer {server.issued[0]}":
+            retried.set()
+            return httpx.Response(200)
+        if request.url.path == "/slow":
+            slow_arrived.set()
+            await wait(retried)
+            return httpx.Response(401)
+        if request.url.path == "/fast":
+            await wait(slow_arrived)
+            return httpx.Response(401)
+        return httpx.Response(200)
+
+    def handle_sync(request: httpx.Request) -> httpx.Response:
+        return asyncio.run(handle(request))
+
+    return httpx.MockTransport(handle if event is asyncio.Event else handle_sync)
+
+
+async def test_a_late_401_on_a_replaced_token_keeps_the_new_one_async(server: OAuthServer) -> None:
+    auth = credentials(server)
+    transport = _late_401_api(server, asyncio.Event)
+    async with httpx.AsyncClient(auth=auth, transport=transport) as client:
+        await client.get("https://api.example/warm")
+        slow = asyncio.create_task(client.get("https://api.example/slow"))
+        fast = asyncio.create_task(client.get("https://api.example/fast"))
+        responses = await asyncio.gather(slow, fast)
+
+    assert [r.status_code for r in responses] == [200, 200]
+    assert len(server.token_requests) == 2
+
+
+def test_a_late_401_on_a_replaced_token_keeps_the_new_one_in_threads(
+    server: OAuthServer,
+) -> None:
+    auth = credentials(server)
+    transport = _late_401_api(server, threading.Event)
+    statuses: list[int] = []
+    with httpx.Client(auth=auth, transport=transport) as client:
+        client.get("https://api.example/warm")
+        threads = [
+            threading.Thread(target=lambda p=path: statuses.append(client.get(p).status_code))
+            for path in ("https://api.example/slow", "https://api.example/fast")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert statuses == [200, 200]
+    assert len(server.token_requests) == 2
+
+
+def _in_threads(
+    n: int, auth: httpx.Auth, url: str, transport: httpx.MockTransport | None = None
+) -> list[int]:
+    barrier = threading.Barrier(n)
+    statuses: list[int] = []
+
+    def run() -> None:
+        barrier.wait()
+        statuses.append(client.get(url).status_code)
+
+    with httpx.Client(auth=auth, transport=transport) as client:
+        threads = [threading.Thread(target=run) for _ in range(n)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return statuses
+
+
+# -- construction ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "token_url",
+    [
+        "http://example.com/oauth/token",
+        "http://127.0.0.1.example.com/oauth/token",
+        "ftp://127.0.0.1/oauth/token",
+        "https://user:pass@example.com/oauth/token",
+        "/oauth/token",
+    ],
+)
+def test_a_token_url_that_is_not_https_or_loopback_is_refused(token_url: str) -> None:
+    with pytest.raises(ValueError, match="token_url"):
+        ClientCredentials(CLIENT_ID, SECRET, token_url=token_url)
+
+
+@pytest.mark.parametrize(
+    "token_url",
+    [
+        "https://example.com/oauth/token",
+        "http://127.0.0.1:8080/oauth/token",
+        "http://127.4.5.6/oauth/token",
+        "http://localhost/oauth/token",
+        "http://[::1]:8080/oauth/token",
+    ],
+)
+def test_https_and_loopback_token_urls_are_accepted(token_url: str) -> None:
+    assert ClientCredentials(CLIENT_ID, SECRET, token_url=token_url).token_url == token_url
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"client_id": ""},
+        {"client_secret": ""},
+        {"auth_method": "private_key_jwt"},
+        {"refresh_skew": -1},
+        {"refresh_skew": float("nan")},
+    ],
+)
+def test_bad_arguments_are_refused(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        ClientCredentials(**{"client_id": CLIENT_ID, "client_secret": SECRET, **kwargs})
+
+
+def test_repr_shows_no_secret() -> None:
+    auth = ClientCredentials(CLIENT_ID, SECRET, scope="grades")
+
+    assert repr(auth) == (
+        f"ClientCredentials(client_id={CLIENT_ID!r}, token_url={DEFAULT_TOKEN_URL!r}, "
+        "scope='grades', auth_method='client_secret_post')"
+    )
+    assert repr(BearerToken("jwt-value")) == "BearerToken(token='***')"
+
+
+# -- BearerToken -------------------------------------------------------------------------------
+
+
+def _api_accepting(*tokens: str) -> tuple[httpx.MockTransport, list[tuple[str, bytes]]]:
+    """The API in memory; ``seen`` gets (Authorization, body) of each request it receives."""
+    seen: list[tuple[str, bytes]] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        authorization = request.headers.get("authorization", "")
+        seen.append((authorization, request.read()))
+        ok = authorization in {f"Bearer {t}" for t in tokens}
+        return httpx.Response(200 if ok else 401)
+
+    return httpx.MockTransport(handle), seen
+
+
+class Provider:
+    """Hands out a new token on every call: t1, t2, ..."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        return f"t{self.calls}"
+
+
+def test_bearer_token_sends_a_fixed_token(flow: Flow) -> None:
+    transport, seen = _api_accepting("jwt-value")
+
+    response = flow.get(BearerToken("jwt-value"), "https://api.example/x", transport=transport)
+
+    assert response.status_code == 200
+    assert seen == [("Bearer jwt-value", b"")]
+
+
+def test_bearer_token_returns_a_401_on_a_fixed_token_as_is(flow: Flow) -> None:
+    transport, seen = _api_accepting("another")
+
+    response = flow.get(BearerToken("jwt-value"), "https://api.example/x", transport=transport)
+
+    assert response.status_code == 401
+    assert len(seen) == 1
+
+
+def test_bearer_token_asks_the_provider_per_request_and_again_after_a_401(flow: Flow) -> None:
+    provider = Provider()
+    transport, seen = _api_accepting("t2", "t3")
+    auth = BearerToken(provider)
+
+    first = flow.request(
+        auth, "POST", "https://api.example/x", chunks=[b"a", b"b"], transport=transport
+    )
+    second = flow.get(auth, "https://api.example/x", transport=transport)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert provider.calls == 3
+    assert seen == [("Bearer t1", b"ab"), ("Bearer t2", b"ab"), ("Bearer t3", b"")]
+
+
+def test_bearer_token_retries_a_401_only_once(flow: Flow) -> None:
+    provider = Provider()
+    transport, seen = _api_accepting()
+
+    response = flow.get(BearerToken(provider), "https://api.example/x", transport=transport)
+
+    assert response.status_code == 401
+    assert len(seen) == 2
+    assert provider.calls == 2
+
+
+def test_bearer_token_does_not_retry_when_the_provider_has_nothing_new(flow: Flow) -> None:
+    transport, seen = _api_accepting()
+
+    response = flow.get(BearerToken(lambda: "same"), "https://api.example/x", transport=transport)
+
+    assert response.status_code == 401
+    assert len(seen) == 1
+
+
+async def test_bearer_token_awaits_an_async_provider_in_the_async_flow() -> None:
+    calls = 0
+
+    async def provider() -> str:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0)
+        return f"t{calls}"
+
+    transport, seen = _api_accepting("t2")
+    async with httpx.AsyncClient(auth=BearerToken(provider), transport=transport) as client:
+        response = await client.get("https://api.example/x")
+
+    assert response.status_code == 200
+    assert seen == [("Bearer t1", b""), ("Bearer t2", b"")]
+
+
+def test_bearer_token_refuses_an_async_provider_in_the_sync_flow() -> None:
+    async def provider() -> str:
+        return "never"
+
+    transport, seen = _api_accepting("never")
+    with (
+        httpx.Client(auth=BearerToken(provider), transport=transport) as client,
+        pytest.raises(TypeError, match=r"async.*AsyncClient"),
+    ):
+        client.get("https://api.example/x")
+
+    assert seen == []
+
+
+def test_bearer_token_refuses_a_provider_that_returns_no_token(flow: Flow) -> None:
+    transport, _ = _api_accepting()
+
+    with pytest.raises(TypeError, match="non-empty str, got NoneType"):
+        flow.get(BearerToken(lambda: None), "https://api.example/x", transport=transport)  # type: ignore[arg-type, return-value]
+
+
+def test_bearer_token_refuses_an_empty_token() -> None:
+    with pytest.raises(ValueError):
+        BearerToken("")
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+
+def test_no_secret_or_token_in_logs_reprs_or_errors(
+    flow: Flow, server: OAuthServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in (None, "httpx", "httpcore", "datasync_grades"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    auth = credentials(server, auth_method="client_secret_basic")
+    bearer = BearerToken("jwt-secret-value")
+
+    flow.get(auth, api(server))
+    server.revoke_all()
+    flow.get(auth, api(server))  # a 401, a refresh, a retry
+    flow.get(bearer, api(server))
+    server.canned = (
+        400,
+        "application/json",
+        b'{"error": "invalid_client", "error_description": '
+        b'"wrong secret ' + SECRET.encode() + b'"}',
+    )
+    server.revoke_all()
+    with pytest.raises(TokenError) as caught:
+        flow.get(auth, api(server))
+
+    secrets = [SECRET, quote_plus(SECRET), "jwt-secret-value", *server.issued]
+    secrets.append(server.token_requests[0].headers["authorization"].split()[1])  # Basic creds
+    assert len(server.issued) == 2
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("fetching an OAuth2 token" in m for m in messages)
+    assert any(record.name.startswith("httpcore") for record in caplog.records)
+    texts = [*messages, repr(auth), str(auth), repr(bearer), str(caught.value)]
+    leaks = [(secret, text) for secret in secrets for text in texts if secret in text]
+    assert leaks == []
