@@ -1,0 +1,148 @@
+"""Injected faults: latency, 503s, 429 bursts, dropped connections; deterministic and counted."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+import pytest
+from datasync_grades_sandbox import Faults, Sandbox
+
+SandboxFactory = Callable[..., Sandbox]
+
+
+def _client(sandbox: Sandbox) -> httpx.Client:
+    return httpx.Client(
+        base_url=sandbox.base_url,
+        headers={"Authorization": f"Bearer {sandbox.issue_token()}"},
+        timeout=10,
+    )
+
+
+def _statuses(sandbox: Sandbox, count: int) -> list[int]:
+    with _client(sandbox) as api:
+        return [api.get("/schedules").status_code for _ in range(count)]
+
+
+def test_latency_delays_answers_and_is_counted(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(latency=0.05))
+    started = time.monotonic()
+    assert _statuses(sandbox, 2) == [200, 200]
+    # a lower bound only: sleeping can take longer, never shorter
+    assert time.monotonic() - started >= 0.1
+    counters = sandbox.counters()
+    assert (counters.delayed, counters.served, counters.injected) == (2, 2, 0)
+
+
+def test_every_request_503_with_retry_after(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(error_rate=1.0, error_retry_after=3))
+    with _client(sandbox) as api:
+        reply = api.get("/schedules")
+    assert reply.status_code == 503
+    assert reply.headers["retry-after"] == "3"
+    assert reply.json()["error"]["status"] == 503
+    assert sandbox.counters().unavailable == 1
+    assert sandbox.response_validation_errors == []
+
+
+def test_503_share_is_deterministic_for_a_seed(datasync_sandbox_factory: SandboxFactory) -> None:
+    faults = Faults(error_rate=0.5, seed=42)
+    first = _statuses(datasync_sandbox_factory(faults=faults), 20)
+    second = _statuses(datasync_sandbox_factory(faults=faults), 20)
+    assert first == second
+    assert set(first) == {200, 503}
+    other = _statuses(datasync_sandbox_factory(faults=Faults(error_rate=0.5, seed=43)), 20)
+    assert other != first
+
+
+def test_429_bursts_come_every_nth_request(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory(
+        faults=Faults(burst_every=4, burst_length=2, burst_retry_after=0)
+    )
+    with _client(sandbox) as api:
+        replies = [api.get("/exchanges/count") for _ in range(10)]
+    statuses = [r.status_code for r in replies]
+    assert statuses == [200, 200, 200, 429, 429, 200, 200, 429, 429, 200]
+    assert {r.headers["retry-after"] for r in replies if r.status_code == 429} == {"0"}
+    assert sandbox.counters().throttled == 4
+    assert sandbox.response_validation_errors == []
+
+
+def test_dropped_connection_is_a_protocol_error(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(drop_rate=1.0))
+    with _client(sandbox) as api, pytest.raises(httpx.RemoteProtocolError):
+        api.get("/schedules")
+    sandbox.faults = Faults()
+    assert _statuses(sandbox, 1) == [200]
+    counters = sandbox.counters()
+    assert (counters.requests, counters.dropped, counters.served) == (2, 1, 1)
+
+
+async def test_dropped_connection_async(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(drop_rate=1.0))
+    async with httpx.AsyncClient(
+        headers={"Authorization": f"Bearer {sandbox.issue_token()}"}
+    ) as client:
+        with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+            await client.post(f"{sandbox.base_url}/exchanges", json={})
+    assert sandbox.state.exchanges == {}
+
+
+async def test_faults_under_concurrent_async_requests(
+    datasync_sandbox_factory: SandboxFactory,
+) -> None:
+    import asyncio
+
+    sandbox = datasync_sandbox_factory(faults=Faults(error_rate=0.3, seed=5))
+    async with httpx.AsyncClient(
+        base_url=sandbox.base_url, headers={"Authorization": f"Bearer {sandbox.issue_token()}"}
+    ) as client:
+        replies = await asyncio.gather(*(client.get("/schedules") for _ in range(20)))
+    statuses = [r.status_code for r in replies]
+    counters = sandbox.counters()
+    assert statuses.count(503) == counters.unavailable > 0
+    assert statuses.count(200) == counters.served
+    assert counters.requests == 20
+    assert sandbox.response_validation_errors == []
+
+
+def test_token_endpoint_is_spared_unless_included(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(error_rate=1.0))
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": sandbox.client_id,
+        "client_secret": sandbox.client_secret,
+    }
+    assert httpx.post(sandbox.token_url, data=form).status_code == 200
+    sandbox.faults = Faults(error_rate=1.0, include_token_endpoint=True)
+    assert httpx.post(sandbox.token_url, data=form).status_code == 503
+
+
+def test_faults_come_before_auth(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(error_rate=1.0))
+    assert httpx.get(f"{sandbox.base_url}/schedules").status_code == 503
+
+
+def test_counters_reset(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory()
+    _statuses(sandbox, 3)
+    assert sandbox.counters().requests == 3
+    sandbox.reset_counters()
+    assert sandbox.counters().requests == 0
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"latency": -1},
+        {"error_rate": 1.5},
+        {"drop_rate": -0.1},
+        {"burst_every": 3, "burst_length": 3},
+        {"burst_every": 3, "burst_length": 0},
+        {"burst_retry_after": -1},
+    ],
+)
+def test_impossible_faults_are_refused(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        Faults(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,169 @@
+"""Starting and stopping, the command line, the pytest plugin and the JWT helper."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import datasync_grades_sandbox
+import httpx
+import pytest
+from datasync_grades_sandbox import Sandbox, mint_lti_jwt
+from datasync_grades_sandbox._jwt import JWTError, verify_lti_jwt
+
+SANDBOX_DIR = Path(datasync_grades_sandbox.__file__).resolve().parents[1]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SANDBOX_DIR), env.get("PYTHONPATH")]))
+    return env
+
+
+def test_start_stop_and_urls() -> None:
+    sandbox = Sandbox()
+    assert not sandbox.running
+    with pytest.raises(RuntimeError):
+        sandbox.base_url  # noqa: B018
+    with sandbox:
+        assert sandbox.running
+        assert sandbox.base_url == f"http://127.0.0.1:{sandbox.port}/v2/grades"
+        assert sandbox.token_url == f"http://127.0.0.1:{sandbox.port}/oauth/token"
+        assert (sandbox.client_id, sandbox.client_secret) == ("sandbox-client", "sandbox-secret")
+        with pytest.raises(RuntimeError):
+            sandbox.start()
+        assert httpx.get(f"{sandbox.base_url}/consumer").status_code == 401
+        base_url = sandbox.base_url
+    assert not sandbox.running
+    sandbox.stop()  # idempotent
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{base_url}/consumer")
+
+
+def test_stop_closes_open_connections() -> None:
+    with Sandbox() as sandbox, httpx.Client() as client:
+        assert client.get(f"{sandbox.base_url}/consumer").status_code == 401
+        base_url = sandbox.base_url
+        sandbox.stop()
+        with pytest.raises(httpx.TransportError):
+            client.get(f"{base_url}/consumer")
+
+
+def test_listens_on_loopback_only(sandbox: Sandbox) -> None:
+    assert sandbox._server is not None
+    assert sandbox._server.server_address[0] == "127.0.0.1"
+
+
+def test_reset_gives_fresh_seeded_state(sandbox: Sandbox) -> None:
+    seed_ids = (list(sandbox.state.schedules), list(sandbox.state.sections))
+    sandbox.seed_exchanges(2)
+    sandbox.reset()
+    assert sandbox.state.exchanges == {}
+    assert (list(sandbox.state.schedules), list(sandbox.state.sections)) == seed_ids
+    sandbox.reset(seed_data=False)
+    assert sandbox.state.schedules == {} and sandbox.state.consumer is None
+
+
+def test_ids_are_the_same_for_every_fresh_sandbox(sandbox: Sandbox) -> None:
+    other = Sandbox()
+    assert list(other.state.schedules) == list(sandbox.state.schedules)
+    assert other.seed_exchanges(1) == sandbox.seed_exchanges(1)
+
+
+def test_session_fixture(datasync_sandbox_session: Sandbox) -> None:
+    assert datasync_sandbox_session.running
+    token = datasync_sandbox_session.issue_token()
+    reply = httpx.get(
+        f"{datasync_sandbox_session.base_url}/schedules",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert reply.status_code == 200
+
+
+def test_command_line_serves_until_terminated() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "datasync_grades_sandbox", "--port", "0", "--token-ttl", "60"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    try:
+        assert proc.stdout is not None
+        printed: dict[str, str] = {}
+        for line in proc.stdout:
+            if line.startswith("Serving"):
+                break
+            key, _, value = line.partition(":")
+            printed[key.strip()] = value.strip()
+        assert set(printed) == {"base_url", "token_url", "client_id", "client_secret", "lti_secret"}
+        token = httpx.post(
+            printed["token_url"],
+            data={
+                "grant_type": "client_credentials",
+                "client_id": printed["client_id"],
+                "client_secret": printed["client_secret"],
+            },
+        ).json()
+        assert token["expires_in"] == 60
+        reply = httpx.get(
+            f"{printed['base_url']}/consumer",
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+        )
+        assert reply.status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def test_plugin_import_needs_no_server_dependencies() -> None:
+    # pytest imports the plugin in every project with the package installed, extra or not
+    code = (
+        "import sys, datasync_grades_sandbox.pytest_plugin;"
+        "print(sorted(m for m in ('werkzeug', 'openapi_core', 'yaml') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_public_surface() -> None:
+    assert sorted(datasync_grades_sandbox.__all__) == [
+        "DEFAULT_CLIENT_ID",
+        "DEFAULT_CLIENT_SECRET",
+        "DEFAULT_LTI_SECRET",
+        "FaultCounters",
+        "Faults",
+        "Sandbox",
+        "SandboxState",
+        "mint_lti_jwt",
+    ]
+    for name in datasync_grades_sandbox.__all__:
+        assert getattr(datasync_grades_sandbox, name) is not None
+    with pytest.raises(AttributeError):
+        datasync_grades_sandbox.nothing  # noqa: B018
+
+
+def test_jwt_round_trip_and_tampering() -> None:
+    token = mint_lti_jwt("s3cret", claims={"sub": "u1", "aud": "x"}, ttl=60, now=1_000)
+    claims = verify_lti_jwt(token, "s3cret", now=1_030)
+    assert (claims["sub"], claims["exp"], claims["iat"]) == ("u1", 1_060, 1_000)
+    with pytest.raises(JWTError, match="expired"):
+        verify_lti_jwt(token, "s3cret", now=1_060)
+    header, payload, signature = token.split(".")
+    tampered = f"{header}.{payload[:-2]}xx.{signature}"
+    with pytest.raises(JWTError):
+        verify_lti_jwt(tampered, "s3cret", now=1_030)
+    with pytest.raises(JWTError, match="not a JWT"):
+        verify_lti_jwt("abc", "s3cret", now=1_030)
