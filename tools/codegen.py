@@ -85,10 +85,9 @@ def diff_trees(expected: Path, actual: Path) -> list[str]:
             differences.append(f"{prefix}{name} (missing from the committed tree)")
         for name in cmp.right_only:
             differences.append(f"{prefix}{name} (not produced by the generator)")
-        _, mismatch, errors = filecmp.cmpfiles(
-            cmp.left, cmp.right, cmp.common_files, shallow=False
-        )
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
         differences.extend(f"{prefix}{name} (content differs)" for name in mismatch + errors)
+        differences.extend(f"{prefix}{name} (file vs directory)" for name in cmp.common_funny)
         for name, sub in sorted(cmp.subdirs.items()):
             walk(sub, f"{prefix}{name}/")
 
@@ -114,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "generate":
         generate(args.spec, args.target)
-        print(f"generated {args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target}")
+        shown = args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target
+        print(f"generated {shown}")
         return 0
     differences = check(args.spec, args.target)
     if differences:
