@@ -1,0 +1,604 @@
+"""push_exchange_data / report_exchange_error: the chunk planner as a pure function
+(property-based), then pushes over real HTTP to a server on 127.0.0.1 that records the raw
+bytes it received, through a ``connect()`` client, sync and async alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import json
+import math
+import re
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import datasync_grades
+import pytest
+from _data_server import DataServer, running_data_server
+from conftest import RecordedSleeps, StaticBearer, SyncOrAsync
+from datasync_grades import (
+    APIConnectionError,
+    DataSyncError,
+    InternalServerError,
+    OversizedItemError,
+    PushResult,
+    ResponseValidationError,
+    UploadError,
+    _upload,
+    apush_exchange_data,
+    areport_exchange_error,
+    push_exchange_data,
+    report_exchange_error,
+)
+from datasync_grades._client import connect
+from datasync_grades._upload import Chunk, plan_chunks
+from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades_api.models.assignment import Assignment
+from datasync_grades_api.models.exchange_error import ExchangeError
+from datasync_grades_api.models.exchange_error_code import ExchangeErrorCode
+from datasync_grades_api.models.summary import Summary
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+EXCHANGE_ID = uuid.UUID("3f6c1f4e-8d0a-4b7e-9a55-0c1d2e3f4a5b")
+EMPTY_FINAL = b'{"assignments":[],"summaries":[],"final":true}'
+EMPTY_MORE_SIZE = len(b'{"assignments":[],"summaries":[],"final":false}')
+
+# Multi-byte UTF-8 (2, 3 and 4 bytes) and characters JSON escapes: size in bytes, not chars.
+TRICKY = 'aé中😀"\\\n\x01'
+text = st.text(st.sampled_from(TRICKY), max_size=12) | st.text(
+    st.characters(codec="utf-8"), max_size=8
+)
+refs = st.builds(lambda n: {"$sys": {"id": str(uuid.UUID(int=n))}}, st.integers(0, 2**64))
+json_numbers = st.integers(-(10**6), 10**6) | st.floats(allow_nan=False, allow_infinity=False)
+scores = st.fixed_dictionaries(
+    {"$person": refs, "score": json_numbers},
+    optional={
+        "grade": text,
+        "late": st.booleans(),
+        "$ext": st.dictionaries(text, text, max_size=2),
+    },
+)
+assignment_bodies = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": text,
+        "description": text,
+        "$section": refs,
+        "points_possible": json_numbers,
+        "scores": st.lists(scores, max_size=8),
+    },
+)
+summaries_st = st.lists(
+    st.fixed_dictionaries(
+        {"$person": refs},
+        optional={"score": json_numbers, "grade": text, "comments": st.lists(text, max_size=3)},
+    ),
+    max_size=6,
+)
+
+
+def with_ids(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Assignments with distinct ``$sys.id`` (first key, as the generated models put it)."""
+    return [{"$sys": {"id": f"assignment-{i}"}, **body} for i, body in enumerate(bodies)]
+
+
+assignments_st = st.lists(assignment_bodies, max_size=8).map(with_ids)
+
+
+def compact_size(item: dict[str, Any]) -> int:
+    return len(json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def reassemble(bodies: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The assignments and summaries of parsed chunk bodies, split assignments put back
+    together (consecutive parts share ``$sys.id``; inputs have distinct ids)."""
+    assignments: list[dict[str, Any]] = []
+    summaries: list[dict[str, Any]] = []
+    for body in bodies:
+        for part in body["assignments"]:
+            previous = assignments[-1] if assignments else None
+            if previous is not None and previous["$sys"] == part["$sys"]:
+                assert {k: v for k, v in previous.items() if k != "scores"} == {
+                    k: v for k, v in part.items() if k != "scores"
+                }, "a part lost or changed a field of its assignment"
+                previous["scores"] = previous["scores"] + part["scores"]
+            else:
+                assignments.append(part)
+        summaries.extend(body["summaries"])
+    return assignments, summaries
+
+
+def assert_greedy(
+    parsed: list[dict[str, Any]], max_bytes: int, by_id: dict[str, dict[str, Any]]
+) -> None:
+    """No chunk could have taken what starts the next one (the next item, or its first score)."""
+    for this, after in itertools.pairwise(parsed):
+        size = compact_size(this)
+        if after["assignments"]:
+            first = after["assignments"][0]
+            if this["assignments"] and this["assignments"][-1]["$sys"] == first["$sys"]:
+                cost = compact_size(first["scores"][0]) + 1  # the same part, one score more
+            else:
+                whole = by_id[first["$sys"]["id"]]
+                fits_alone = EMPTY_MORE_SIZE + compact_size(whole) <= max_bytes
+                start = whole if fits_alone else {**first, "scores": first["scores"][:1]}
+                cost = compact_size(start) + bool(this["assignments"])
+        else:
+            cost = compact_size(after["summaries"][0]) + bool(this["summaries"])
+        assert size + cost > max_bytes
+
+
+def check_plan(chunks: tuple[Chunk, ...], max_bytes: int) -> list[dict[str, Any]]:
+    bodies = [chunk.body() for chunk in chunks]
+    assert all(
+        len(body) == chunk.size <= max_bytes for body, chunk in zip(bodies, chunks, strict=True)
+    )
+    assert [chunk.final for chunk in chunks] == [False] * (len(chunks) - 1) + [True]
+    parsed = [json.loads(body) for body in bodies]
+    assert [body["final"] for body in parsed] == [chunk.final for chunk in chunks]
+    return parsed
+
+
+# -- the planner ---------------------------------------------------------------------------
+
+
+@st.composite
+def limits(draw: st.DrawFn, assignments: list[Any], summaries: list[Any]) -> int:
+    """Any limit, or one within a byte of the end of a run of items (where commas count)."""
+    items = draw(st.sampled_from([assignments, summaries]))
+    if not items or draw(st.booleans()):
+        return draw(st.integers(47, 700))
+    count = draw(st.integers(1, len(items)))
+    run = sum(compact_size(item) for item in items[:count]) + count - 1
+    return max(47, EMPTY_MORE_SIZE + run + draw(st.integers(-1, 1)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(assignments=assignments_st, summaries=summaries_st, data=st.data())
+def test_plan_is_lossless_bounded_ordered_and_deterministic(
+    assignments: list[dict[str, Any]], summaries: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    max_bytes = data.draw(limits(assignments, summaries), label="max_bytes")
+    try:
+        chunks = plan_chunks(assignments, summaries, max_bytes=max_bytes)
+    except OversizedItemError as exc:
+        # The claim must be true: that item alone (with one score, if split) is too big.
+        assert exc.size > max_bytes
+        item = (assignments if exc.kind == "assignment" else summaries)[exc.index]
+        if exc.score_index is not None:
+            item = {**item, "scores": [item["scores"][exc.score_index]]}
+        alone = plan_chunks(*([[item], []] if exc.kind == "assignment" else [[], [item]]),
+                            max_bytes=10**9)  # fmt: skip
+        assert exc.size == alone[0].size + 1  # planned as a non-final chunk: "false"
+        return
+    parsed = check_plan(chunks, max_bytes)
+    assert reassemble(parsed) == (assignments, summaries)
+    assert_greedy(parsed, max_bytes, {a["$sys"]["id"]: a for a in assignments})
+    again = plan_chunks(iter(assignments), iter(summaries), max_bytes=max_bytes)
+    assert [chunk.body() for chunk in again] == [chunk.body() for chunk in chunks]
+    assert sum(chunk.assignments_completed for chunk in chunks) == len(assignments)
+    assert sum(chunk.scores for chunk in chunks) == sum(
+        len(a.get("scores", [])) for a in assignments
+    )
+
+
+def test_an_empty_upload_is_one_empty_final_chunk() -> None:
+    (chunk,) = plan_chunks(max_bytes=EMPTY_MORE_SIZE)
+    assert chunk.final and chunk.body() == EMPTY_FINAL and chunk.size == len(EMPTY_FINAL)
+
+
+@pytest.mark.parametrize("kind", ["assignments", "summaries"])
+@pytest.mark.parametrize("slack", [0, 1, 22])  # 22: room for one more item, not its comma
+def test_chunks_are_filled_up_to_the_byte(kind: str, slack: int) -> None:
+    items = [{"grade": "x" * 10}] * 10
+    size = len(b'{"grade":"xxxxxxxxxx"}')  # and a comma before every one but the first
+    max_bytes = EMPTY_MORE_SIZE + size + 3 * (size + 1) + slack
+    chunks = plan_chunks(**{kind: items}, max_bytes=max_bytes)
+    assert [getattr(chunk, kind) for chunk in chunks] == [4, 4, 2]
+    check_plan(chunks, max_bytes)
+
+
+@pytest.mark.parametrize("slack", [0, 1, 8])  # 8: room for one more score, not its comma
+def test_a_split_assignment_fills_chunks_up_to_the_byte(slack: int) -> None:
+    assignment = {"$sys": {"id": "a"}, "scores": [{"score": 1000 + n} for n in range(10)]}
+    score = len(b'{"score":1000}')
+    part_of_3 = len(b'{"$sys":{"id":"a"},"scores":[]}') + 3 * score + 2
+    chunks = plan_chunks([assignment], max_bytes=EMPTY_MORE_SIZE + part_of_3 + slack)
+    assert [chunk.scores for chunk in chunks] == [3, 3, 3, 1]
+
+
+def test_an_assignment_with_nothing_but_scores_is_split_into_valid_json() -> None:
+    assignment = {"scores": [{"score": n} for n in range(30)]}
+    chunks = plan_chunks([assignment], max_bytes=120)
+    parts = [part for body in check_plan(chunks, 120) for part in body["assignments"]]
+    assert len(parts) > 1 and all(part.keys() == {"scores"} for part in parts)
+    assert [score for part in parts for score in part["scores"]] == assignment["scores"]
+
+
+def test_an_assignment_too_big_for_a_chunk_is_split_by_scores_keeping_its_fields() -> None:
+    assignment = {
+        "$sys": {"id": "a1"},
+        "$section": {"$sys": {"id": "s1"}},
+        "name": "Essay 😀",
+        "scores": [{"score": n, "grade": "é" * 5} for n in range(12)],
+        "points_possible": 10,
+    }
+    max_bytes = len(json.dumps(assignment, ensure_ascii=False).encode()) // 2
+    chunks = plan_chunks([assignment], max_bytes=max_bytes)
+    parts = [part for body in check_plan(chunks, max_bytes) for part in body["assignments"]]
+    assert len(parts) >= 2
+    head = {k: v for k, v in assignment.items() if k != "scores"}
+    assert all({k: v for k, v in part.items() if k != "scores"} == head for part in parts)
+    assert [score for part in parts for score in part["scores"]] == assignment["scores"]
+    assert [chunk.assignments_completed for chunk in chunks] == [0] * (len(chunks) - 1) + [1]
+
+
+def test_a_split_assignment_starts_in_the_room_left_by_the_previous_item() -> None:
+    small = {"$sys": {"id": "small"}}
+    big = {"$sys": {"id": "big"}, "scores": [{"score": n} for n in range(40)]}
+    chunks = plan_chunks([small, big], max_bytes=200)
+    first = json.loads(chunks[0].body())["assignments"]
+    assert [part["$sys"]["id"] for part in first] == ["small", "big"]
+
+
+@pytest.mark.parametrize(
+    ("assignments", "summaries", "expected"),
+    [
+        ([{}, {"$sys": {"id": "a1"}, "scores": [{"grade": "x" * 200}]}], [],
+         ("assignment", 1, "a1", 0)),
+        ([{"name": "Quiz", "description": "x" * 200}], [], ("assignment", 0, "Quiz", None)),
+        ([{"name": "Quiz", "description": "x" * 200, "scores": []}], [],
+         ("assignment", 0, "Quiz", None)),
+        ([], [{}, {}, {"$person": {"$sys": {"id": "p3"}}, "comments": ["y" * 200]}],
+         ("summary", 2, "p3", None)),
+    ],
+)  # fmt: skip
+def test_an_item_that_cannot_fit_is_named(
+    assignments: list[dict[str, Any]], summaries: list[dict[str, Any]], expected: tuple[Any, ...]
+) -> None:
+    with pytest.raises(OversizedItemError) as caught:
+        plan_chunks(assignments, summaries, max_bytes=150)
+    exc = caught.value
+    assert (exc.kind, exc.index, exc.item_id, exc.score_index) == expected
+    assert exc.size > exc.max_bytes == 150
+    assert isinstance(exc, ValueError) and isinstance(exc, DataSyncError)
+    assert f"{expected[0]} {expected[1]} ({expected[2]})" in str(exc) and "150" in str(exc)
+
+
+def test_generated_models_and_dicts_are_both_accepted() -> None:
+    raw = {
+        "$sys": {"id": "5a0d3c2b-1e4f-4a6b-9c8d-7e6f5a4b3c2d"},
+        "name": "Essay 1",
+        "due_at": "2025-07-04T21:46:15.529000+00:00",
+        "scores": [{"$person": {"$sys": {"id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}},
+                    "score": 9.5, "grade": "A"}],
+    }  # fmt: skip
+    model = Assignment.from_dict(raw)
+    summary = Summary.from_dict({"summary_type": "final", "score": 88.0})
+    chunks = plan_chunks([model, raw], [summary, {"score": 1}], max_bytes=10_000)
+    (body,) = check_plan(chunks, 10_000)
+    assert body["assignments"] == [model.to_dict(), raw]
+    assert body["summaries"] == [summary.to_dict(), {"score": 1}]
+
+
+@pytest.mark.parametrize(
+    ("item", "error"),
+    [
+        ({"name": "x", "due_at": datetime.datetime(2025, 1, 1)}, TypeError),
+        ({"name": "x", "scores": [{"score": math.nan}]}, ValueError),
+        ("not a mapping", TypeError),
+    ],
+)
+def test_an_item_that_is_not_json_is_named(item: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="assignment 1"):
+        plan_chunks([{}, item], max_bytes=1000)
+
+
+@pytest.mark.parametrize(("max_bytes", "error"), [(46, ValueError), (True, TypeError)])
+def test_max_bytes_must_hold_an_empty_chunk(max_bytes: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="max_bytes"):
+        plan_chunks(max_bytes=max_bytes)
+
+
+# -- pushing over HTTP ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[DataServer]:
+    with running_data_server(max_data_content_length=400) as running:
+        yield running
+
+
+@pytest.fixture
+async def make_client(recorded_sleeps: RecordedSleeps) -> AsyncIterator[Callable[..., Any]]:
+    made: list[AuthenticatedClient] = []
+
+    def make(url: str) -> AuthenticatedClient:
+        client = connect(url, auth=StaticBearer(), retry_policy=recorded_sleeps.policy())
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.get_httpx_client().close()
+        await client.get_async_httpx_client().aclose()
+
+
+async def push(mode: SyncOrAsync, client: Any, **kwargs: Any) -> PushResult:
+    if mode.mode == "sync":
+        return push_exchange_data(client, EXCHANGE_ID, **kwargs)
+    return await apush_exchange_data(client, EXCHANGE_ID, **kwargs)
+
+
+async def report(mode: SyncOrAsync, client: Any, *args: Any) -> ExchangeError:
+    if mode.mode == "sync":
+        return report_exchange_error(client, EXCHANGE_ID, *args)
+    return await areport_exchange_error(client, EXCHANGE_ID, *args)
+
+
+def grades(count: int, scores_each: int) -> list[dict[str, Any]]:
+    return with_ids(
+        [
+            {"name": f"Übung {n} 😀", "scores": [{"score": s, "grade": "très bien"}
+                                                for s in range(scores_each)]}
+            for n in range(count)
+        ]
+    )  # fmt: skip
+
+
+async def test_the_server_receives_exactly_the_planned_bytes(
+    server: DataServer, make_client: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    assignments = grades(6, 5)
+    summaries = [{"$person": {"$sys": {"id": f"p{n}"}}, "grade": "ß"} for n in range(5)]
+    planned = plan_chunks(assignments, summaries, max_bytes=300)
+
+    result = await push(
+        sync_or_async,
+        make_client(server.url),
+        assignments=iter(assignments),
+        summaries=(s for s in summaries),
+        max_bytes=300,
+    )
+
+    assert [seen.body for seen in server.received] == [chunk.body() for chunk in planned]
+    assert all(len(seen.body) <= 300 for seen in server.received)
+    assert {seen.headers["content-type"] for seen in server.received} == {"application/json"}
+    assert all(seen.path == f"/v2/grades/exchanges/{EXCHANGE_ID}/data" for seen in server.received)
+    assert server.exchange_gets == []  # max_bytes was given
+    assert result == PushResult(
+        chunks_sent=len(planned),
+        chunks_total=len(planned),
+        assignments_sent=6,
+        summaries_sent=5,
+        scores_sent=30,
+        chunk_ids=tuple(uuid.UUID(chunk_id) for chunk_id in server.stored_ids),
+    )
+    assert reassemble(server.stored_bodies()) == (assignments, summaries)
+
+
+async def test_max_bytes_is_read_from_the_exchange(
+    server: DataServer, make_client: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    server.max_data_content_length = 250  # the server answers 413 to anything larger
+    assignments = grades(4, 6)
+    result = await push(sync_or_async, make_client(server.url), assignments=assignments)
+    assert len(server.exchange_gets) == 1
+    assert server.exchange_gets[0].path == f"/v2/grades/exchanges/{EXCHANGE_ID}"
+    assert len(server.stored) == result.chunks_total > 1
+    assert max(len(seen.body) for seen in server.stored) <= 250
+    assert reassemble(server.stored_bodies())[0] == assignments
+
+
+async def test_an_exchange_without_a_limit_needs_max_bytes(
+    make_client: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    with running_data_server(max_data_content_length=None) as server:
+        with pytest.raises(ResponseValidationError, match="max_data_content_length"):
+            await push(sync_or_async, make_client(server.url), assignments=grades(1, 1))
+        assert server.received == []
+
+
+async def test_an_empty_upload_sends_one_empty_final_chunk(
+    server: DataServer, make_client: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    result = await push(sync_or_async, make_client(server.url))
+    assert [seen.body for seen in server.received] == [EMPTY_FINAL]
+    assert (result.chunks_sent, result.chunks_total, result.assignments_sent) == (1, 1, 0)
+
+
+async def test_a_failed_chunk_raises_and_a_resume_sends_every_item_once(
+    server: DataServer, make_client: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    client = make_client(server.url)
+    assignments, summaries = grades(8, 4), [{"grade": f"g{n} €"} for n in range(8)]
+    server.fail = {3: 500}  # POST is not retried after a 500: the chunk may have been stored
+
+    with pytest.raises(UploadError) as caught:
+        await push(sync_or_async, client, assignments=assignments, summaries=summaries)
+    exc = caught.value
+    total = exc.chunks_total
+    assert (exc.chunks_accepted, len(server.received), len(server.stored)) == (2, 3, 2)
+    assert isinstance(exc.__cause__, InternalServerError) and exc.__cause__.status_code == 500
+    assert total > 3 and "resume_from=2" in str(exc)
+
+    result = await push(
+        sync_or_async,
+        client,
+        assignments=assignments,
+        summaries=summaries,
+        resume_from=exc.chunks_accepted,
+    )
+    assert (result.chunks_sent, result.chunks_total) == (total - 2, total)
+    assert len(server.received) == total + 1  # every chunk once, plus the one that failed
+    assert server.received[2].body == server.received[3].body  # the same chunk 3, re-planned
+    assert reassemble(server.stored_bodies()) == (assignments, summaries)
+    assert [body["final"] for body in server.stored_bodies()].count(True) == 1
+    assert server.stored_bodies()[-1]["final"] is True
+
+
+@pytest.mark.parametrize(
+    ("failure", "accepted", "cause"),
+    [
+        ("drop", 1, APIConnectionError),  # unknown fate: counted as not stored
+        ("bad-model", 2, ResponseValidationError),  # a 2xx stored it: not sent again
+        ("bad-json", 2, ResponseValidationError),
+    ],
+)
+async def test_what_counts_as_accepted_when_chunk_2_fails(
+    server: DataServer,
+    make_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+    failure: Any,
+    accepted: int,
+    cause: type[Exception],
+) -> None:
+    server.fail = {2: failure}
+    with pytest.raises(UploadError) as caught:
+        await push(sync_or_async, make_client(server.url), assignments=grades(8, 4))
+    assert caught.value.chunks_accepted == accepted
+    assert isinstance(caught.value.__cause__, cause)
+    assert len(server.received) == 2
+
+
+async def test_a_client_not_made_by_connect_still_raises_typed_errors(
+    server: DataServer, sync_or_async: SyncOrAsync
+) -> None:
+    server.fail = {1: 503}
+    client = AuthenticatedClient(base_url=server.url, token="t")
+    try:
+        with pytest.raises(UploadError) as caught:
+            await push(sync_or_async, client, assignments=grades(1, 1))
+    finally:
+        client.get_httpx_client().close()
+        await client.get_async_httpx_client().aclose()
+    assert caught.value.chunks_accepted == 0
+    assert isinstance(caught.value.__cause__, InternalServerError)
+
+
+async def test_nothing_is_sent_when_an_item_cannot_fit(
+    server: DataServer, make_client: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    too_big = [*grades(3, 2), {"$sys": {"id": "big"}, "scores": [{"grade": "😀" * 200}]}]
+    with pytest.raises(OversizedItemError) as caught:
+        await push(sync_or_async, make_client(server.url), assignments=too_big)
+    assert (caught.value.index, caught.value.item_id, caught.value.max_bytes) == (3, "big", 400)
+    assert len(server.exchange_gets) == 1 and server.received == []
+
+
+@pytest.mark.parametrize(("resume_from", "gets"), [(-1, 0), (1, 1), (True, 0)])
+async def test_resume_from_is_checked_before_anything_is_sent(
+    server: DataServer,
+    make_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+    resume_from: Any,
+    gets: int,
+) -> None:
+    with pytest.raises((ValueError, TypeError), match="resume_from"):
+        await push(sync_or_async, make_client(server.url), resume_from=resume_from)
+    assert len(server.exchange_gets) == gets and server.received == []
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(assignments=assignments_st, summaries=summaries_st, max_bytes=st.integers(150, 600))
+def test_every_chunk_the_server_receives_is_within_max_bytes(
+    assignments: list[dict[str, Any]], summaries: list[dict[str, Any]], max_bytes: int
+) -> None:
+    with running_data_server(max_data_content_length=max_bytes) as server:
+        client = connect(server.url, auth=StaticBearer(), max_retries=0)
+        try:
+            result = push_exchange_data(
+                client, EXCHANGE_ID, assignments=assignments, summaries=summaries
+            )
+        except OversizedItemError:
+            assert server.received == []
+            return
+        finally:
+            client.get_httpx_client().close()
+    assert all(len(seen.body) <= max_bytes for seen in server.received)
+    assert len(server.stored) == result.chunks_total == len(server.received)
+    bodies = server.stored_bodies()
+    assert [body["final"] for body in bodies] == [False] * (len(bodies) - 1) + [True]
+    assert reassemble(bodies) == (assignments, summaries)
+
+
+# -- reporting an error --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "sent"),
+    [
+        (ExchangeErrorCode.QUERY_TYPE_NOT_SUPPORTED, "query_type_not_supported"),
+        ("producer_failure", "producer_failure"),
+        ("a_code_added_later", "a_code_added_later"),
+    ],
+)
+async def test_report_exchange_error(
+    server: DataServer,
+    make_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+    code: ExchangeErrorCode | str,
+    sent: str,
+) -> None:
+    error = await report(sync_or_async, make_client(server.url), code, "summaries: non gérés")
+    (seen,) = server.errors
+    assert seen.path == f"/v2/grades/exchanges/{EXCHANGE_ID}/errors"
+    assert json.loads(seen.body) == {"code": sent, "details": "summaries: non gérés"}
+    assert isinstance(error, ExchangeError) and isinstance(error.id, uuid.UUID)
+    assert (str(error.code), error.details, error.message) == (
+        sent,
+        "summaries: non gérés",
+        "recorded",
+    )
+    if sent != "a_code_added_later":
+        assert isinstance(error.code, ExchangeErrorCode)
+
+
+# -- the surface and the README ------------------------------------------------------------
+
+
+def test_public_names() -> None:
+    names = {
+        "OversizedItemError", "PushResult", "apush_exchange_data", "areport_exchange_error",
+        "push_exchange_data", "report_exchange_error",
+    }  # fmt: skip
+    assert names <= set(datasync_grades.__all__)
+    assert all(getattr(datasync_grades, name) is getattr(_upload, name) for name in names)
+
+
+README = Path(__file__).parents[2] / "docs" / "README-upload.md"
+
+
+def test_readme_examples_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    assert len(blocks) == 6
+    with running_data_server() as server:
+        monkeypatch.setenv("DATASYNC_BASE_URL", server.url)
+        monkeypatch.setenv("DATASYNC_TOKEN", "t")
+        monkeypatch.setenv("DATASYNC_EXCHANGE_ID", str(EXCHANGE_ID))
+        namespace: dict[str, Any] = {}
+        for block in blocks:
+            if "resume_from" in block:  # the next chunk fails, so the except branch runs
+                server.fail = {len(server.received) + 1: 500}
+            exec(compile(block, str(README), "exec"), namespace)
+        namespace["client"].get_httpx_client().close()
+    out = capsys.readouterr().out
+    assert "sent 1 chunk(s): 2 scores, 1 summaries" in out
+    assert "one assignment in 5 chunks" in out
+    assert "not sent: summary 0 needs 2064 bytes" in out
+    assert "stopped after 0/1: InternalServerError" in out
+    assert "reported query_type_not_supported" in out and "async: sent 1 chunk(s)" in out
+    assert [json.loads(seen.body)["code"] for seen in server.errors] == [
+        "query_type_not_supported",
+        "producer_error",
+    ]
