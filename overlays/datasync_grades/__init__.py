@@ -14,6 +14,9 @@ Example::
         print(exchange.id)
 """
 
+from . import artifacts
+from ._auth import DEFAULT_TOKEN_URL, BearerToken, ClientCredentials
+from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, connect
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -25,6 +28,7 @@ from ._exceptions import (
     DataSyncError,
     InternalServerError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
@@ -32,24 +36,67 @@ from ._exceptions import (
     UnprocessableEntityError,
     UploadError,
 )
+from ._pagination import (
+    Page,
+    acount,
+    apaginate,
+    apaginate_pages,
+    count,
+    page_count,
+    paginate,
+    paginate_pages,
+)
+from ._retry import RetryPolicy
+from ._upload import (
+    OversizedItemError,
+    PushResult,
+    apush_exchange_data,
+    areport_exchange_error,
+    push_exchange_data,
+    report_exchange_error,
+)
 from ._version import __version__
 
 __all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_TOKEN_URL",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
     "ArtifactError",
     "AuthenticationError",
     "BadRequestError",
+    "BearerToken",
+    "ClientCredentials",
     "ConflictError",
     "DataSyncError",
     "InternalServerError",
     "NotFoundError",
+    "OversizedItemError",
+    "Page",
+    "PaginationError",
     "PermissionDeniedError",
+    "PushResult",
     "RateLimitError",
     "ResponseValidationError",
+    "RetryPolicy",
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
     "__version__",
+    "acount",
+    "apaginate",
+    "apaginate_pages",
+    "apush_exchange_data",
+    "areport_exchange_error",
+    "artifacts",
+    "connect",
+    "count",
+    "page_count",
+    "paginate",
+    "paginate_pages",
+    "push_exchange_data",
+    "report_exchange_error",
 ]

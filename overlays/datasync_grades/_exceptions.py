@@ -18,10 +18,20 @@ everything the package raises on purpose::
     │   └── InternalServerError         5xx
     ├── ResponseValidationError         a 2xx body that does not parse
     ├── ArtifactError                   an artifact that is not gzip/JSON, truncated, or too large
+    ├── PaginationError                 pages that do not add up (the same page again, a loop)
     └── UploadError                     a data push failed after some chunks were accepted
 
-Messages never carry credentials: request headers are not part of any message, and the
-body excerpt in a message is cut short.
+Messages never carry credentials: request headers are not part of any message, URLs lose
+their userinfo, and the body excerpt in a message is cut short.
+
+Status codes map to classes by :func:`status_error_from_response`: 400, 401, 403, 404, 409,
+422 and 429 to their classes, 500-599 (including non-IANA codes such as 520) to
+``InternalServerError``, anything else outside 2xx (3xx not followed, 418, ...) to
+``APIStatusError``.
+
+For overlay modules, :func:`expect_parsed` / :func:`aexpect_parsed` call a generated
+``sync_detailed`` / ``asyncio_detailed`` function and turn a body the generated code
+could not parse into ``ResponseValidationError``.
 
 Example::
 
@@ -33,9 +43,14 @@ Example::
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import httpx
+
+from ._logging import redact_url
+from ._retry import parse_retry_after
 
 __all__ = [
     "APIConnectionError",
@@ -48,6 +63,7 @@ __all__ = [
     "DataSyncError",
     "InternalServerError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseValidationError",
@@ -59,6 +75,8 @@ __all__ = [
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 _BODY_EXCERPT = 500
+# The ``body`` attribute keeps this much of a body that is not JSON.
+_BODY_TEXT_LIMIT = 8192
 
 
 class DataSyncError(Exception):
@@ -81,7 +99,9 @@ class APIStatusError(DataSyncError):
     """The server answered with a status outside 2xx.
 
     ``status_code`` is any integer the server sent, including codes Python's
-    ``HTTPStatus`` does not know (e.g. 520).
+    ``HTTPStatus`` does not know (e.g. 520). ``body`` is the decoded JSON body, or the
+    start of the text when it is not JSON, or None when empty. ``retry_after`` is the
+    server's ``Retry-After`` in seconds when it sent one. ``url`` has no userinfo.
     """
 
     def __init__(self, message: str, *, response: httpx.Response | None, body: Any = None) -> None:
@@ -92,15 +112,14 @@ class APIStatusError(DataSyncError):
             self.status_code: int = response.status_code
             self.headers: httpx.Headers = response.headers
             self.method: str = response.request.method
-            self.url: str = str(response.request.url)
+            self.url: str = redact_url(response.request.url)
         else:
             self.status_code = 0
             self.headers = httpx.Headers()
             self.method = ""
             self.url = ""
-        self.request_id: str | None = next(
-            (self.headers[name] for name in _REQUEST_ID_HEADERS if name in self.headers), None
-        )
+        self.request_id: str | None = request_id_of(self.headers)
+        self.retry_after: float | None = parse_retry_after(self.headers.get("retry-after"))
 
 
 class BadRequestError(APIStatusError):
@@ -150,7 +169,11 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429. ``retry_after`` is the server's Retry-After in seconds, when it sent one."""
+    """429. ``retry_after`` is the server's Retry-After in seconds, when it sent one.
+
+    The client has already waited and retried where the rules allow; this is raised when
+    retries ran out or the server asked for a wait longer than ``max_retry_after``.
+    """
 
     def __init__(
         self,
@@ -161,7 +184,8 @@ class RateLimitError(APIStatusError):
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message, response=response, body=body)
-        self.retry_after = retry_after
+        if retry_after is not None:
+            self.retry_after = retry_after
 
 
 class InternalServerError(APIStatusError):
@@ -181,6 +205,11 @@ class ArtifactError(DataSyncError):
     that decompresses past the size limit."""
 
 
+class PaginationError(DataSyncError):
+    """The server's pages cannot be walked to an end: it sent the same page again, or a
+    ``paging.next`` that does not move forward."""
+
+
 class UploadError(DataSyncError):
     """Pushing exchange data stopped part-way.
 
@@ -192,3 +221,207 @@ class UploadError(DataSyncError):
         super().__init__(message)
         self.chunks_accepted = chunks_accepted
         self.chunks_total = chunks_total
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def request_id_of(headers: httpx.Headers) -> str | None:
+    """The request id the server (or a proxy in front of it) sent, if any."""
+    return next((headers[name] for name in _REQUEST_ID_HEADERS if name in headers), None)
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The exception class for a status outside 2xx."""
+    cls = _STATUS_CLASSES.get(status_code)
+    if cls is not None:
+        return cls
+    return InternalServerError if 500 <= status_code <= 599 else APIStatusError
+
+
+def status_error_from_response(response: httpx.Response) -> APIStatusError:
+    """The typed exception for a non-2xx response, with its body decoded.
+
+    Read the body first (``response.read()``); an unread body is treated as empty.
+
+    Example::
+
+        if not response.is_success:
+            response.read()
+            raise status_error_from_response(response)
+    """
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        content = b""
+    body = _decode_body(response, content)
+    cls = status_error_class(response.status_code)
+    request = response.request
+    message = f"{request.method} {redact_url(request.url)} -> {response.status_code}"
+    if response.reason_phrase:
+        message += f" {response.reason_phrase}"
+    request_id = request_id_of(response.headers)
+    if request_id:
+        message += f" (request id {request_id})"
+    excerpt = _excerpt(content, response)
+    if excerpt:
+        message += f": {excerpt}"
+    return cls(message, response=response, body=body)
+
+
+def connection_error_from(exc: httpx.RequestError) -> DataSyncError:
+    """The typed exception for an httpx request failure; raise it ``from exc``.
+
+    Timeouts become ``APITimeoutError``, a body httpx could not decode (bad
+    ``Content-Encoding``) ``ResponseValidationError``, anything else ``APIConnectionError``.
+    """
+    try:
+        request: httpx.Request | None = exc.request
+    except RuntimeError:  # raised without a request attached
+        request = None
+    where = f"{request.method} {redact_url(request.url)}" if request is not None else "request"
+    detail = str(exc) or "no detail"
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"{where} timed out: {type(exc).__name__}: {detail}", request=request
+        )
+    if isinstance(exc, httpx.DecodingError):
+        return ResponseValidationError(f"{where}: the response body could not be decoded: {detail}")
+    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {detail}", request=request)
+
+
+def _decode_body(response: httpx.Response, content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return _text(response, content)[:_BODY_TEXT_LIMIT]
+
+
+def _text(response: httpx.Response, content: bytes) -> str:
+    encoding = response.encoding or "utf-8"
+    try:
+        return content.decode(encoding, errors="replace")
+    except LookupError:
+        return content.decode("utf-8", errors="replace")
+
+
+def _excerpt(content: bytes, response: httpx.Response) -> str:
+    text = " ".join(_text(response, content[: _BODY_EXCERPT * 4]).split())
+    return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."
+
+
+# -- parsing generated responses ----------------------------------------------------------
+
+_T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
+_P = ParamSpec("_P")
+
+# What the generated code raises while turning an unexpected body into models, and the
+# generated functions (same names in every endpoint module) where that happens. The same
+# errors raised elsewhere (a wrong argument, a bad body model) are the caller's and pass.
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+_PARSE_FRAMES = frozenset({"_build_response", "_parse_response"})
+
+
+class _DetailedResponse(Protocol[_T_co]):
+    """The generated ``datasync_grades_api.types.Response``, as far as this module needs it."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def parsed(self) -> _T_co | None: ...
+
+
+def expect_parsed(
+    fn: Callable[_P, _DetailedResponse[_T]], /, *args: _P.args, **kwargs: _P.kwargs
+) -> _T:
+    """Call a generated ``sync_detailed`` function and return its ``.parsed``, or raise.
+
+    For overlay modules (pagination, artifacts, upload), and generic over endpoints.
+    A non-2xx answer has already raised its ``APIStatusError`` inside the call when the
+    client came from ``connect()``. Raises ``ResponseValidationError`` (with the parse
+    error as ``__cause__``) when the generated code raised KeyError, TypeError, ValueError
+    or AttributeError on the body (a missing field, an unknown enum value, JSON where none
+    was sent; the same errors raised outside the generated ``_parse_response`` and
+    ``_build_response``, e.g. for a wrong argument, propagate unchanged), or when
+    ``parsed`` is None (a status the spec does not document for the
+    operation) or the response is not 2xx (``parsed`` is then an error model).
+
+    Example::
+
+        page = expect_parsed(list_exchanges.sync_detailed, client=client, page=0)
+    """
+    try:
+        detailed = fn(*args, **kwargs)
+    except _PARSE_ERRORS as exc:
+        if not _raised_while_parsing(exc):
+            raise
+        raise _parse_failure(fn, exc) from exc
+    return _checked(fn, detailed)
+
+
+async def aexpect_parsed(
+    fn: Callable[_P, Awaitable[_DetailedResponse[_T]]], /, *args: _P.args, **kwargs: _P.kwargs
+) -> _T:
+    """The async :func:`expect_parsed`, for a generated ``asyncio_detailed`` function.
+
+    Example::
+
+        page = await aexpect_parsed(list_exchanges.asyncio_detailed, client=client, page=0)
+    """
+    try:
+        detailed = await fn(*args, **kwargs)
+    except _PARSE_ERRORS as exc:
+        if not _raised_while_parsing(exc):
+            raise
+        raise _parse_failure(fn, exc) from exc
+    return _checked(fn, detailed)
+
+
+def _raised_while_parsing(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name in _PARSE_FRAMES:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _operation(fn: Callable[..., Any]) -> str:
+    module = getattr(fn, "__module__", "") or ""
+    return module.rpartition(".")[2] or getattr(fn, "__qualname__", repr(fn))
+
+
+def _parse_failure(fn: Callable[..., Any], exc: BaseException) -> ResponseValidationError:
+    return ResponseValidationError(
+        f"{_operation(fn)}: the response body does not match the spec: {type(exc).__name__}: {exc}"
+    )
+
+
+def _checked(fn: Callable[..., Any], detailed: _DetailedResponse[_T]) -> _T:
+    if not hasattr(detailed, "parsed"):
+        raise TypeError(f"{_operation(fn)}: pass a generated *_detailed function")
+    status = int(detailed.status_code)
+    if not 200 <= status <= 299:
+        raise ResponseValidationError(
+            f"{_operation(fn)}: expected a 2xx, got {status} "
+            "(use a client made by connect() to get typed errors)"
+        )
+    if detailed.parsed is None:
+        raise ResponseValidationError(
+            f"{_operation(fn)}: status {status} has no parsed body "
+            "(a status or content type the spec does not document for this operation)"
+        )
+    return detailed.parsed

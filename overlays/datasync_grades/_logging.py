@@ -99,7 +99,5 @@ def configure_from_env(environ: Mapping[str, str] | None = None) -> None:
     logger.setLevel(level)
     if not any(isinstance(handler, _EnvHandler) for handler in logger.handlers):
         handler = _EnvHandler()  # sys.stderr
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)

@@ -1,0 +1,305 @@
+"""Retries: which failures are retried, how long to wait, and the transports that do it.
+
+The rule is "retry only what cannot have been processed twice by accident":
+
+- idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried after a
+  connection failure, a read/write failure or timeout, and after 408, 429, 500, 502, 503
+  and 504;
+- POST and PATCH are retried only when the server provably did not process them: the
+  connection was never made (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``), or
+  the server said so (429, 503). Never after a read timeout, a dropped connection or
+  another 5xx: the exchange data may have been stored already;
+- a request whose body is a one-shot stream is never retried.
+
+The wait is exponential backoff with full jitter (0.5 s, 1 s, 2 s, ... capped at 8 s, each
+drawn uniformly from zero to that), except when a 429 or 503 carries ``Retry-After``:
+then the client waits exactly that long, unless it exceeds ``max_retry_after``, in which
+case it does not retry at all and the caller gets the error (``RateLimitError`` with
+``retry_after``) at once.
+
+Retries happen in the transport, below httpx's auth flow, so a 401 still reaches the
+auth flow (which refreshes the token once) and event hooks see only the final response.
+
+Why not a library: ``httpx-retries`` decides on method, status and exception
+independently (one ``allowed_methods`` set, one ``status_forcelist``, one exception list),
+so "POST on 429/503 and connect errors, but never after a read timeout" cannot be said
+without overriding its internals, and it retries (capped) on a ``Retry-After`` above its
+limit instead of giving up. ``tenacity`` and ``stamina`` retry whole function calls: put
+around an endpoint call they would re-run the auth flow and see only exceptions, and the
+method/status table above would still have to be written by hand. The table is the
+whole policy, so it lives here, with a transport loop of a dozen lines around it.
+
+Example::
+
+    policy = RetryPolicy(max_retries=5, max_retry_after=120.0)
+    client = connect(auth=auth, retry_policy=policy)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import attrs
+import httpx
+
+from ._logging import logger, redact_url
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MAX_RETRY_AFTER",
+    "AsyncRetryTransport",
+    "RetryPolicy",
+    "RetryTransport",
+    "parse_retry_after",
+]
+
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RETRY_AFTER = 60.0
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+_IDEMPOTENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_NOT_PROCESSED_STATUSES = frozenset({429, 503})
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
+_IDEMPOTENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ReadTimeout,
+    httpx.ReadError,
+    httpx.WriteTimeout,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+)
+# Raised before a single byte of the request left this machine.
+_NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value, or None when there is none or it is garbage.
+
+    Accepts delay-seconds (``"120"``; decimals tolerated) and an HTTP-date (compared with
+    ``now``, default the current UTC time). A negative delay or a date in the past gives
+    ``0.0``. Capping is the caller's business.
+
+    >>> parse_retry_after("1")
+    1.0
+    >>> parse_retry_after("soon") is None
+    True
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    reference = datetime.now(UTC) if now is None else now
+    return max(0.0, (when - reference).total_seconds())
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """When to retry a request and how long to wait first. Immutable; share it freely.
+
+    ``sleep``, ``async_sleep`` and ``random`` are injectable for tests.
+
+    Example::
+
+        RetryPolicy(max_retries=0)                       # never retry
+        RetryPolicy(max_retries=4, max_backoff=30.0)     # longer, slower
+    """
+
+    max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, validator=_non_negative)
+    backoff_base: float = attrs.field(default=0.5, validator=_non_negative)
+    backoff_factor: float = attrs.field(default=2.0, validator=_non_negative)
+    max_backoff: float = attrs.field(default=8.0, validator=_non_negative)
+    max_retry_after: float = attrs.field(default=DEFAULT_MAX_RETRY_AFTER, validator=_non_negative)
+    sleep: Callable[[float], None] = attrs.field(default=time.sleep, eq=False, repr=False)
+    async_sleep: Callable[[float], Awaitable[None]] = attrs.field(
+        default=asyncio.sleep, eq=False, repr=False
+    )
+    random: Callable[[], float] = attrs.field(default=random.random, eq=False, repr=False)
+
+    def should_retry(
+        self,
+        method: str,
+        *,
+        status: int | None = None,
+        exc: BaseException | None = None,
+        attempt: int,
+    ) -> bool:
+        """Whether a failed try may be retried, by method and outcome only (no waiting rules).
+
+        ``attempt`` is the number of retries already made for this request (0 after the
+        first try). Pass the final ``status`` or the transport ``exc``, not both.
+        """
+        return attempt < self.max_retries and _retryable(method, status, exc)
+
+    def backoff(self, attempt: int) -> float:
+        """Full-jitter exponential backoff before retry number ``attempt + 1``."""
+        ceiling = min(self.max_backoff, self.backoff_base * self.backoff_factor**attempt)
+        return self.random() * ceiling
+
+    def next_wait(
+        self,
+        request: httpx.Request,
+        *,
+        response: httpx.Response | None = None,
+        exc: BaseException | None = None,
+        attempt: int,
+        now: datetime | None = None,
+    ) -> float | None:
+        """The seconds to wait before retrying ``request``, or None not to retry. Logs why.
+
+        This is the whole decision both retry transports apply; they differ only in how
+        they send, close and sleep.
+        """
+        status = response.status_code if response is not None else None
+        if status is not None and status < 400:
+            return None  # the common case first, and cheaply
+        if not _retryable(request.method, status, exc):
+            return None
+        outcome = str(status) if status is not None else type(exc).__name__
+        if attempt >= self.max_retries:
+            if self.max_retries:
+                logger.info(
+                    "not retrying %s %s after %s: %d retries made",
+                    request.method,
+                    redact_url(request.url),
+                    outcome,
+                    attempt,
+                )
+            return None
+        if not isinstance(request.stream, httpx.ByteStream):
+            logger.info(
+                "not retrying %s %s after %s: the request body cannot be replayed",
+                request.method,
+                redact_url(request.url),
+                outcome,
+            )
+            return None
+        retry_after = None
+        if response is not None and status in _RETRY_AFTER_STATUSES:
+            retry_after = parse_retry_after(response.headers.get("retry-after"), now)
+        if retry_after is not None and retry_after > self.max_retry_after:
+            logger.info(
+                "not retrying %s %s after %s: Retry-After %.0f s exceeds max_retry_after %.0f s",
+                request.method,
+                redact_url(request.url),
+                outcome,
+                retry_after,
+                self.max_retry_after,
+            )
+            return None
+        wait = retry_after if retry_after is not None else self.backoff(attempt)
+        logger.info(
+            "retrying %s %s after %s in %.2f s (attempt %d of %d)",
+            request.method,
+            redact_url(request.url),
+            outcome,
+            wait,
+            attempt + 1,
+            self.max_retries,
+        )
+        return wait
+
+
+def _retryable(method: str, status: int | None, exc: BaseException | None) -> bool:
+    idempotent = method.upper() in IDEMPOTENT_METHODS
+    if exc is not None:
+        return isinstance(exc, _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS)
+    if status is not None:
+        return status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)
+    return False
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wraps a sync transport and retries what :class:`RetryPolicy` allows.
+
+    Example::
+
+        httpx.Client(transport=RetryTransport(httpx.HTTPTransport(), RetryPolicy()))
+    """
+
+    def __init__(self, transport: httpx.BaseTransport, policy: RetryPolicy) -> None:
+        self._transport = transport
+        self._policy = policy
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response = self._transport.handle_request(request)
+            except httpx.TransportError as exc:
+                wait = self._policy.next_wait(request, exc=exc, attempt=attempt)
+                if wait is None:
+                    raise
+            else:
+                wait = self._policy.next_wait(request, response=response, attempt=attempt)
+                if wait is None:
+                    return response
+                response.close()
+            self._policy.sleep(wait)
+            attempt += 1
+
+    def close(self) -> None:
+        self._transport.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """Wraps an async transport and retries what :class:`RetryPolicy` allows.
+
+    Example::
+
+        httpx.AsyncClient(transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), RetryPolicy()))
+    """
+
+    def __init__(self, transport: httpx.AsyncBaseTransport, policy: RetryPolicy) -> None:
+        self._transport = transport
+        self._policy = policy
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response = await self._transport.handle_async_request(request)
+            except httpx.TransportError as exc:
+                wait = self._policy.next_wait(request, exc=exc, attempt=attempt)
+                if wait is None:
+                    raise
+            else:
+                wait = self._policy.next_wait(request, response=response, attempt=attempt)
+                if wait is None:
+                    return response
+                await response.aclose()
+            await self._policy.async_sleep(wait)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()

@@ -1,0 +1,341 @@
+"""Typed errors: status → class, what an error carries, malformed 2xx bodies, expect_parsed."""
+
+from __future__ import annotations
+
+import gzip
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+from datasync_grades import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    DataSyncError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    UnprocessableEntityError,
+)
+from datasync_grades._exceptions import (
+    aexpect_parsed,
+    connection_error_from,
+    expect_parsed,
+    status_error_from_response,
+)
+from datasync_grades_api.api.artifacts import get_exchange_details
+from datasync_grades_api.api.exchanges import count_exchanges, find_exchange
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tests.overlays.conftest import ScriptedServer, SyncOrAsync
+
+EXCHANGE_ID = uuid.UUID("123e4567-e89b-12d3-a456-426614174000")
+EXCHANGE = {"data": {"id": str(EXCHANGE_ID), "state": "created"}}
+ERROR_BODY = {"error": {"status": 0, "code": "nope", "message": "it went wrong"}}
+
+STATUS_CLASSES = [
+    (400, BadRequestError),
+    (401, AuthenticationError),
+    (403, PermissionDeniedError),
+    (404, NotFoundError),
+    (409, ConflictError),
+    (422, UnprocessableEntityError),
+    (429, RateLimitError),
+    (500, InternalServerError),
+    (501, InternalServerError),
+    (502, InternalServerError),
+    (503, InternalServerError),
+    (504, InternalServerError),
+    (520, InternalServerError),  # not an IANA code: HTTPStatus(520) would be a ValueError
+    (599, InternalServerError),
+    (302, APIStatusError),  # a redirect not followed
+    (307, APIStatusError),
+    (405, APIStatusError),
+    (418, APIStatusError),
+    (499, APIStatusError),
+]
+
+
+@pytest.mark.parametrize(("status", "cls"), STATUS_CLASSES)
+async def test_each_status_raises_its_class_through_a_generated_endpoint(
+    status: int,
+    cls: type[APIStatusError],
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    headers = {"X-Request-Id": "req-42", "Location": "/elsewhere"}
+    for _ in range(2):  # a 401 goes to the auth flow twice
+        scripted_server.reply(status, json=ERROR_BODY, headers=headers)
+    client = make_scripted_client(max_retries=0)
+    with pytest.raises(APIStatusError) as caught:
+        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    error = caught.value
+    assert type(error) is cls
+    assert error.status_code == status
+    assert error.method == "GET"
+    assert error.url == f"{scripted_server.url}/exchanges/{EXCHANGE_ID}"
+    assert error.headers["x-request-id"] == "req-42"
+    assert error.request_id == "req-42"
+    assert error.body == ERROR_BODY
+    assert error.response is not None
+    assert f"GET {scripted_server.url}/exchanges/{EXCHANGE_ID} -> {status}" in str(error)
+    assert "req-42" in str(error)
+    assert "it went wrong" in str(error)
+    assert "s3cr3t" not in str(error)
+
+
+async def test_a_text_body_is_kept_as_text_and_cut_short_in_the_message(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    text = "upstream exploded " + "x" * 2000
+    scripted_server.reply(502, body=text, headers={"Content-Type": "text/html"})
+    client = make_scripted_client(max_retries=0)
+    with pytest.raises(InternalServerError) as caught:
+        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    assert caught.value.body == text
+    assert "upstream exploded" in str(caught.value)
+    assert len(str(caught.value)) < 700
+
+
+async def test_an_empty_error_body_is_none(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(404)
+    client = make_scripted_client()
+    with pytest.raises(NotFoundError) as caught:
+        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    assert caught.value.body is None
+    assert caught.value.request_id is None
+
+
+async def test_a_streamed_error_is_read_and_closed_before_raising(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(404, json=ERROR_BODY)
+    client = make_scripted_client()
+    with pytest.raises(NotFoundError) as caught:
+        if sync_or_async.mode == "sync":
+            with client.get_httpx_client().stream("GET", "/exchanges/x"):
+                pass
+        else:
+            async with client.get_async_httpx_client().stream("GET", "/exchanges/x"):
+                pass
+    assert caught.value.body == ERROR_BODY
+    assert caught.value.response is not None
+    assert caught.value.response.is_closed
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("7", 7.0), ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0), ("later", None)]
+)
+def test_rate_limit_error_carries_retry_after(value: str, expected: float | None) -> None:
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    response = httpx.Response(429, headers={"Retry-After": value}, request=request)
+    error = status_error_from_response(response)
+    assert isinstance(error, RateLimitError)
+    assert error.retry_after == expected
+
+
+def test_the_url_in_an_error_has_no_userinfo() -> None:
+    request = httpx.Request("GET", "https://user:pa55word@api.example/exchanges?page=2")
+    error = status_error_from_response(httpx.Response(404, request=request))
+    assert error.url == "https://api.example/exchanges?page=2"
+    assert "pa55word" not in str(error)
+
+
+def test_an_unread_body_counts_as_empty() -> None:
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    response = httpx.Response(500, request=request, stream=httpx.ByteStream(b"unread"))
+    error = status_error_from_response(response)
+    assert error.body is None
+
+
+@pytest.mark.parametrize(
+    ("exc", "cls"),
+    [
+        (httpx.ConnectTimeout, APITimeoutError),
+        (httpx.ReadTimeout, APITimeoutError),
+        (httpx.WriteTimeout, APITimeoutError),
+        (httpx.PoolTimeout, APITimeoutError),
+        (httpx.ConnectError, APIConnectionError),
+        (httpx.ReadError, APIConnectionError),
+        (httpx.RemoteProtocolError, APIConnectionError),
+        (httpx.ProxyError, APIConnectionError),
+        (httpx.UnsupportedProtocol, APIConnectionError),
+        (httpx.TooManyRedirects, APIConnectionError),
+        (httpx.DecodingError, ResponseValidationError),
+    ],
+)
+def test_transport_errors_map_to_their_class(
+    exc: type[httpx.RequestError], cls: type[Exception]
+) -> None:
+    request = httpx.Request("POST", "https://u:p@api.example/exchanges")
+    error = connection_error_from(exc("it broke", request=request))
+    assert type(error) is cls
+    assert isinstance(error, DataSyncError)
+    assert str(error).startswith("POST https://api.example/exchanges")
+    if isinstance(error, APIConnectionError):
+        assert error.request is request
+
+
+# -- 2xx bodies -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "application/json; charset=utf-8", "application/problem+json"],
+)
+@pytest.mark.parametrize("body", [b'{"data": {', b"", b"\xff\xfe\x00garbage", b"<html>nope</html>"])
+async def test_malformed_json_on_2xx_raises_response_validation_error(
+    content_type: str,
+    body: bytes,
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(200, body=body, headers={"Content-Type": content_type})
+    client = make_scripted_client()
+    with pytest.raises(ResponseValidationError) as caught:
+        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    assert caught.value.response is not None
+    assert caught.value.response.status_code == 200
+    assert isinstance(caught.value.__cause__, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body"),
+    [
+        (200, "text/csv", b"course_id\n1,2\n"),
+        (200, "application/gzip", gzip.compress(b'{"a": 1}')),
+        (200, "application/octet-stream", b"\x1f\x8b\x08 not json"),
+        (200, None, b"not json, not labelled"),
+        (204, "application/json", b""),
+        (201, "application/json", b'{"data": null}'),
+    ],
+)
+async def test_bodies_not_labelled_json_or_without_content_are_not_validated(
+    status: int,
+    content_type: str | None,
+    body: bytes,
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(
+        status, body=body, headers={"Content-Type": content_type} if content_type else {}
+    )
+    client = make_scripted_client()
+    response = await sync_or_async.request(client, "GET", "/exchanges/x/artifacts/details")
+    assert response.status_code == status
+    assert response.content == body
+
+
+async def test_an_artifact_passes_through_the_generated_endpoint(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    payload = gzip.compress(b'{"details": []}')
+    scripted_server.reply(200, body=payload, headers={"Content-Type": "application/gzip"})
+    client = make_scripted_client()
+    response = await sync_or_async.detailed(get_exchange_details, EXCHANGE_ID, client=client)
+    assert response.parsed.payload.read() == payload
+
+
+# -- expect_parsed ------------------------------------------------------------------------
+
+
+async def _expect(mode: str, endpoint: Any, *args: Any, **kwargs: Any) -> Any:
+    if mode == "sync":
+        return expect_parsed(endpoint.sync_detailed, *args, **kwargs)
+    return await aexpect_parsed(endpoint.asyncio_detailed, *args, **kwargs)
+
+
+async def test_expect_parsed_returns_the_parsed_model(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(200, json=EXCHANGE)
+    scripted_server.reply(200, json=3)
+    client = make_scripted_client()
+    exchange = await _expect(sync_or_async.mode, find_exchange, EXCHANGE_ID, client=client)
+    assert str(exchange.data.id) == str(EXCHANGE_ID)
+    assert await _expect(sync_or_async.mode, count_exchanges, client=client) == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body", "why"),
+    [
+        (200, "application/json", b"[1, 2]", "TypeError"),  # a list where an object belongs
+        (200, "application/json", b'{"error": "a string, not an object"}', "ValueError"),
+        (200, None, b"", "JSONDecodeError"),  # generated code calls .json() on nothing
+        (200, "text/plain", b"hello", "JSONDecodeError"),
+        (202, "application/json", b"{}", "no parsed body"),  # not in the spec: parsed is None
+        (299, "application/json", b"{}", "ValueError"),  # HTTPStatus(299) fails
+    ],
+)
+async def test_expect_parsed_turns_unparseable_bodies_into_response_validation_error(
+    status: int,
+    content_type: str | None,
+    body: bytes,
+    why: str,
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    scripted_server.reply(status, body=body, headers=headers)
+    client = make_scripted_client()
+    with pytest.raises(ResponseValidationError, match=why) as caught:
+        await _expect(sync_or_async.mode, find_exchange, EXCHANGE_ID, client=client)
+    assert "find_exchange" in str(caught.value)
+
+
+async def test_expect_parsed_lets_the_callers_own_mistakes_through(
+    make_scripted_client: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    client = make_scripted_client()
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        await _expect(sync_or_async.mode, find_exchange, EXCHANGE_ID, client=client, nope=1)
+
+
+async def test_expect_parsed_rejects_an_error_status_from_a_plain_client(
+    scripted_server: ScriptedServer, sync_or_async: SyncOrAsync
+) -> None:
+    from datasync_grades_api.client import Client
+
+    scripted_server.reply(404, json=ERROR_BODY)
+    client = Client(base_url=scripted_server.url)
+    async with client:
+        with client, pytest.raises(ResponseValidationError, match="expected a 2xx, got 404"):
+            await _expect(sync_or_async.mode, find_exchange, EXCHANGE_ID, client=client)
+
+
+async def test_a_validated_body_is_parsed_once_and_then_afresh(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(200, json=EXCHANGE)
+    client = make_scripted_client()
+    response = await sync_or_async.request(client, "GET", f"/exchanges/{EXCHANGE_ID}")
+    first = response.json()
+    first["data"] = "changed by the caller"
+    assert response.json() == EXCHANGE  # a fresh parse, as httpx does
+    assert response.json(parse_int=str) == EXCHANGE

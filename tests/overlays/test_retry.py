@@ -1,0 +1,432 @@
+"""Retry policy (decision and Retry-After tables) and the retry transports, sync and async."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+from datasync_grades import (
+    APIConnectionError,
+    APITimeoutError,
+    InternalServerError,
+    RateLimitError,
+)
+from datasync_grades._retry import (
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+    parse_retry_after,
+)
+from datasync_grades_api.api.exchanges import create_exchange, find_exchange
+from datasync_grades_api.models.exchanges_request import ExchangesRequest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tests.overlays.conftest import RecordedSleeps, ScriptedServer, SyncOrAsync
+
+EXCHANGE = {"data": {"id": "123e4567-e89b-12d3-a456-426614174000", "state": "created"}}
+EXCHANGE_ID = uuid.UUID("123e4567-e89b-12d3-a456-426614174000")
+
+# -- the decision table ----------------------------------------------------------------
+
+IDEMPOTENT = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]
+NOT_IDEMPOTENT = ["POST", "PATCH"]
+REQ = httpx.Request("GET", "https://x")
+
+
+def _exc(cls: type[httpx.TransportError]) -> httpx.TransportError:
+    return cls("boom", request=REQ)
+
+
+STATUS_TABLE = [
+    # status, retried for idempotent methods, retried for POST/PATCH
+    (400, False, False),
+    (401, False, False),
+    (403, False, False),
+    (404, False, False),
+    (408, True, False),
+    (409, False, False),
+    (422, False, False),
+    (429, True, True),
+    (500, True, False),
+    (501, False, False),
+    (502, True, False),
+    (503, True, True),
+    (504, True, False),
+    (520, False, False),
+]
+EXCEPTION_TABLE = [
+    (httpx.ConnectError, True, True),
+    (httpx.ConnectTimeout, True, True),
+    (httpx.PoolTimeout, True, True),
+    (httpx.ReadTimeout, True, False),
+    (httpx.ReadError, True, False),
+    (httpx.WriteError, True, False),
+    (httpx.WriteTimeout, True, False),
+    (httpx.RemoteProtocolError, True, False),
+    (httpx.LocalProtocolError, False, False),
+    (httpx.UnsupportedProtocol, False, False),
+    (httpx.ProxyError, False, False),
+]
+
+
+@pytest.mark.parametrize(("status", "idempotent", "not_idempotent"), STATUS_TABLE)
+def test_should_retry_status(status: int, idempotent: bool, not_idempotent: bool) -> None:
+    policy = RetryPolicy()
+    for method in IDEMPOTENT:
+        assert policy.should_retry(method, status=status, attempt=0) is idempotent, method
+        assert policy.should_retry(method.lower(), status=status, attempt=0) is idempotent
+    for method in NOT_IDEMPOTENT:
+        assert policy.should_retry(method, status=status, attempt=0) is not_idempotent, method
+
+
+@pytest.mark.parametrize(("cls", "idempotent", "not_idempotent"), EXCEPTION_TABLE)
+def test_should_retry_exception(
+    cls: type[httpx.TransportError], idempotent: bool, not_idempotent: bool
+) -> None:
+    policy = RetryPolicy()
+    for method in IDEMPOTENT:
+        assert policy.should_retry(method, exc=_exc(cls), attempt=0) is idempotent, method
+    for method in NOT_IDEMPOTENT:
+        assert policy.should_retry(method, exc=_exc(cls), attempt=0) is not_idempotent, method
+
+
+@pytest.mark.parametrize(
+    ("max_retries", "attempt", "expected"),
+    [(2, 0, True), (2, 1, True), (2, 2, False), (0, 0, False), (5, 4, True), (5, 5, False)],
+)
+def test_should_retry_stops_after_max_retries(
+    max_retries: int, attempt: int, expected: bool
+) -> None:
+    policy = RetryPolicy(max_retries=max_retries)
+    assert policy.should_retry("GET", status=503, attempt=attempt) is expected
+
+
+def test_should_retry_needs_an_outcome() -> None:
+    assert RetryPolicy().should_retry("GET", attempt=0) is False
+
+
+# -- Retry-After ---------------------------------------------------------------------------
+
+NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1", 1.0),
+        ("0", 0.0),
+        (" 120 ", 120.0),
+        ("1.5", 1.5),
+        ("-5", 0.0),
+        ("86400000", 86400000.0),  # huge: returned as is, the cap is the policy's business
+        ("Thu, 15 Jan 2026 12:00:30 GMT", 30.0),
+        ("Thu, 15 Jan 2026 11:59:00 GMT", 0.0),  # in the past
+        ("Thu, 15 Jan 2026 12:00:30 -0000", 30.0),  # no zone: UTC
+        (
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+            (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC) - NOW).total_seconds(),
+        ),
+        ("soon", None),
+        ("", None),
+        ("   ", None),
+        (None, None),
+        ("nan", None),
+        ("inf", None),
+        ("1e400", None),
+        ("Thu, 45 Foo 2026 99:00:00 GMT", None),
+    ],
+)
+def test_parse_retry_after(value: str | None, expected: float | None) -> None:
+    assert parse_retry_after(value, NOW) == expected
+
+
+def test_parse_retry_after_defaults_to_now() -> None:
+    later = datetime.fromtimestamp(time.time() + 3600, UTC)
+    value = later.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    seconds = parse_retry_after(value)
+    assert seconds is not None
+    assert 3590 < seconds <= 3600
+
+
+# -- waits ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("attempt", "ceiling"), [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 8.0), (20, 8.0)]
+)
+def test_backoff_is_full_jitter_under_a_capped_exponential(attempt: int, ceiling: float) -> None:
+    assert RetryPolicy(random=lambda: 1.0).backoff(attempt) == ceiling
+    assert RetryPolicy(random=lambda: 0.0).backoff(attempt) == 0.0
+    assert RetryPolicy(random=lambda: 0.5).backoff(attempt) == ceiling / 2
+
+
+def _response(status: int, headers: dict[str, str] | None = None) -> httpx.Response:
+    return httpx.Response(status, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "headers", "expected"),
+    [
+        ("GET", 503, {}, 0.25),  # backoff (random 0.5 of 0.5 s)
+        ("GET", 503, {"Retry-After": "3"}, 3.0),  # exactly Retry-After, even above max_backoff
+        ("GET", 429, {"Retry-After": "60"}, 60.0),  # at the cap: waited
+        ("GET", 429, {"Retry-After": "61"}, None),  # above the cap: no retry
+        ("POST", 429, {"Retry-After": "1"}, 1.0),
+        ("POST", 503, {}, 0.25),
+        ("POST", 500, {"Retry-After": "1"}, None),
+        ("GET", 500, {"Retry-After": "30"}, 0.25),  # Retry-After counts on 429/503 only
+        ("GET", 429, {"Retry-After": "garbage"}, 0.25),
+        ("GET", 200, {"Retry-After": "1"}, None),
+        ("GET", 404, {}, None),
+    ],
+)
+def test_next_wait(
+    method: str, status: int, headers: dict[str, str], expected: float | None
+) -> None:
+    policy = RetryPolicy(random=lambda: 0.5)
+    request = httpx.Request(method, "https://api.example/x", content=b"{}")
+    assert policy.next_wait(request, response=_response(status, headers), attempt=0) == expected
+
+
+def test_next_wait_never_replays_a_one_shot_body() -> None:
+    request = httpx.Request("PUT", "https://api.example/x", content=iter([b"chunk"]))
+    assert RetryPolicy().next_wait(request, response=_response(503), attempt=0) is None
+
+
+def test_max_retries_zero_never_waits() -> None:
+    request = httpx.Request("GET", "https://api.example/x")
+    policy = RetryPolicy(max_retries=0)
+    assert policy.next_wait(request, response=_response(503), attempt=0) is None
+    assert policy.next_wait(request, exc=_exc(httpx.ConnectError), attempt=0) is None
+
+
+@pytest.mark.parametrize("field", ["max_retries", "backoff_base", "max_backoff", "max_retry_after"])
+def test_policy_rejects_negative_settings(field: str) -> None:
+    settings: dict[str, Any] = {field: -1}
+    with pytest.raises(ValueError, match=field):
+        RetryPolicy(**settings)
+
+
+# -- the transports, on httpx.MockTransport ---------------------------------------------
+
+
+class _Scripted:
+    """A mock handler answering from a list; records the streams it handed out."""
+
+    def __init__(self, *outcomes: int | type[httpx.TransportError]) -> None:
+        self.outcomes = list(outcomes)
+        self.calls = 0
+        self.streams: list[_TrackedStream] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        outcome = self.outcomes.pop(0)
+        if not isinstance(outcome, int):
+            raise outcome("scripted failure", request=request)
+        stream = _TrackedStream()
+        self.streams.append(stream)
+        return httpx.Response(outcome, stream=stream)
+
+
+class _TrackedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    def __init__(self) -> None:
+        self.closed = False
+
+    def __iter__(self) -> Any:
+        yield b"{}"
+
+    async def __aiter__(self) -> Any:
+        yield b"{}"
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def _send_through(
+    mode: str, handler: Callable[[httpx.Request], httpx.Response], policy: RetryPolicy, method: str
+) -> httpx.Response:
+    request = httpx.Request(method, "https://api.example/exchanges", content=b"{}")
+    if mode == "sync":
+        return RetryTransport(httpx.MockTransport(handler), policy).handle_request(request)
+    transport = AsyncRetryTransport(httpx.MockTransport(handler), policy)
+    return await transport.handle_async_request(request)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_transport_retries_then_returns_the_success(
+    mode: str, recorded_sleeps: RecordedSleeps
+) -> None:
+    handler = _Scripted(503, httpx.ConnectError, 200)
+    response = await _send_through(mode, handler, recorded_sleeps.policy(random=lambda: 1.0), "GET")
+    assert response.status_code == 200
+    assert handler.calls == 3
+    assert recorded_sleeps.waits == [0.5, 1.0]
+    assert handler.streams[0].closed  # the 503 was closed before retrying
+    assert not handler.streams[1].closed
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_transport_returns_the_last_failure_when_retries_run_out(
+    mode: str, recorded_sleeps: RecordedSleeps
+) -> None:
+    handler = _Scripted(503, 503, 503, 200)
+    response = await _send_through(mode, handler, recorded_sleeps.policy(), "GET")
+    assert response.status_code == 503
+    assert handler.calls == 3
+    assert len(recorded_sleeps.waits) == 2
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_transport_reraises_what_it_does_not_retry(
+    mode: str, recorded_sleeps: RecordedSleeps
+) -> None:
+    handler = _Scripted(httpx.ReadTimeout, 200)
+    with pytest.raises(httpx.ReadTimeout):
+        await _send_through(mode, handler, recorded_sleeps.policy(), "POST")
+    assert handler.calls == 1
+    assert recorded_sleeps.waits == []
+
+
+# -- end to end, through connect() and a generated endpoint, on real HTTP ------------------
+
+
+async def test_get_503_503_200_succeeds_after_two_retries(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(503)
+    scripted_server.reply(503, headers={"Retry-After": "0"})
+    scripted_server.reply(200, json=EXCHANGE)
+    client = make_scripted_client()
+    response = await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    assert response.status_code == 200
+    assert str(response.parsed.data.id) == str(EXCHANGE_ID)
+    assert len(scripted_server.requests) == 3
+    assert len(recorded_sleeps.waits) == 2
+    assert recorded_sleeps.waits[1] == 0.0  # Retry-After: 0, exactly
+
+
+async def test_post_whose_read_timed_out_is_not_retried(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(hang=True)  # receives the POST, never answers
+    scripted_server.reply(200, json=EXCHANGE)
+    client = make_scripted_client(timeout=httpx.Timeout(5.0, read=0.2))
+    with pytest.raises(APITimeoutError) as caught:
+        await sync_or_async.detailed(create_exchange, client=client, body=ExchangesRequest())
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+    assert [r.method for r in scripted_server.requests] == ["POST"]
+    assert recorded_sleeps.waits == []
+
+
+async def test_post_answered_429_with_retry_after_is_retried_after_exactly_that(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(429, headers={"Retry-After": "1"}, json={"error": {"message": "slow"}})
+    scripted_server.reply(200, json=EXCHANGE)
+    client = make_scripted_client()
+    response = await sync_or_async.detailed(create_exchange, client=client, body=ExchangesRequest())
+    assert response.status_code == 200
+    assert recorded_sleeps.waits == [1.0]
+    assert [r.method for r in scripted_server.requests] == ["POST", "POST"]
+    assert scripted_server.requests[0].body == scripted_server.requests[1].body
+
+
+async def test_post_answered_500_is_not_retried(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(500, json={"error": {"message": "oops"}})
+    client = make_scripted_client()
+    with pytest.raises(InternalServerError):
+        await sync_or_async.detailed(create_exchange, client=client, body=ExchangesRequest())
+    assert len(scripted_server.requests) == 1
+    assert recorded_sleeps.waits == []
+
+
+async def test_max_retries_zero_does_not_retry(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(503)
+    scripted_server.reply(200, json=EXCHANGE)
+    client = make_scripted_client(max_retries=0)
+    with pytest.raises(InternalServerError) as caught:
+        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    assert caught.value.status_code == 503
+    assert len(scripted_server.requests) == 1
+
+
+async def test_retry_after_above_the_cap_raises_at_once(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(429, headers={"Retry-After": "120"})
+    scripted_server.reply(200, json=EXCHANGE)
+    client = make_scripted_client(retry_policy=recorded_sleeps.policy(max_retry_after=60.0))
+    with pytest.raises(RateLimitError) as caught:
+        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    assert caught.value.retry_after == 120.0
+    assert recorded_sleeps.waits == []
+    assert len(scripted_server.requests) == 1
+
+
+async def test_max_retry_after_argument_sets_the_cap(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    scripted_server.reply(503, headers={"Retry-After": "5"})
+    client = make_scripted_client(max_retry_after=1.0)
+    started = time.monotonic()
+    with pytest.raises(InternalServerError) as caught:
+        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    assert time.monotonic() - started < 2.0
+    assert caught.value.retry_after == 5.0
+    assert len(scripted_server.requests) == 1
+
+
+async def test_connection_refused_is_retried_then_raised(
+    make_scripted_client: Callable[..., Any],
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+    unused_port: int,
+) -> None:
+    client = make_scripted_client(base_url=f"http://127.0.0.1:{unused_port}/v2/grades")
+    with pytest.raises(APIConnectionError) as caught:
+        await sync_or_async.detailed(create_exchange, client=client, body=ExchangesRequest())
+    assert not isinstance(caught.value, APITimeoutError)
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert len(recorded_sleeps.waits) == 2  # never sent, so even a POST is retried
+
+
+@pytest.fixture
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
