@@ -6,7 +6,25 @@ to register the same module a second time; so it is named here only when that di
 (a checkout used through ``pythonpath``, or ``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` set).
 """
 
+import re
 import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 if "datasync_grades_sandbox.pytest_plugin" not in sys.modules:
     pytest_plugins = ["datasync_grades_sandbox.pytest_plugin"]
+
+
+@pytest.fixture
+def readme_python_blocks() -> Callable[[Path, str], list[str]]:
+    """The ```python blocks of one ``## Section`` of README.md, so its examples are run as tests."""
+
+    def blocks(readme: Path, section: str) -> list[str]:
+        text = readme.read_text(encoding="utf-8")
+        match = re.search(rf"^## {re.escape(section)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+        assert match, f"README.md has no section '## {section}'"
+        return re.findall(r"```python\n(.*?)```", match.group(1), flags=re.DOTALL)
+
+    return blocks

@@ -20,7 +20,6 @@ import itertools
 import json
 import os
 import random
-import re
 import ssl
 import struct
 import threading
@@ -1077,13 +1076,14 @@ def test_decoder_needs_a_positive_chunk_size() -> None:
 
 # -- the README ---------------------------------------------------------------------------
 
-README = Path(__file__).parents[2] / "docs" / "README-artifacts.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def test_readme_examples_run(
+    readme_python_blocks: Callable[[Path, str], list[str]],
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    blocks = readme_python_blocks(README, "Artifacts")
     assert len(blocks) == 6
     monkeypatch.chdir(tmp_path)
     with running() as server:

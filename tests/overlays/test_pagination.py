@@ -11,10 +11,9 @@ import asyncio
 import contextlib
 import gc
 import logging
-import re
 import ssl
 import types
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -764,13 +763,14 @@ def test_public_names() -> None:
     assert issubclass(PaginationError, datasync_grades.DataSyncError)
 
 
-README = Path(__file__).parents[2] / "docs" / "README-pagination.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def test_readme_examples_run(
+    readme_python_blocks: Callable[[Path, str], list[str]],
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    blocks = readme_python_blocks(README, "Pagination")
     assert len(blocks) >= 4
     with running(max_page_size=8) as server:
         server.add_exchanges(12, state="created")

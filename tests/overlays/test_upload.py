@@ -9,7 +9,6 @@ import datetime
 import itertools
 import json
 import math
-import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -574,13 +573,14 @@ def test_public_names() -> None:
     assert all(getattr(datasync_grades, name) is getattr(_upload, name) for name in names)
 
 
-README = Path(__file__).parents[2] / "docs" / "README-upload.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def test_readme_examples_run(
+    readme_python_blocks: Callable[[Path, str], list[str]],
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    blocks = readme_python_blocks(README, "Pushing grade data")
     assert len(blocks) == 6
     with running_data_server() as server:
         monkeypatch.setenv("DATASYNC_BASE_URL", server.url)
