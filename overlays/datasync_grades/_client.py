@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+
 from datasync_grades_api.client import AuthenticatedClient
 
 from ._exceptions import (

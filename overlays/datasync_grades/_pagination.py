@@ -55,6 +55,7 @@ from typing import Any, Generic, TypeAlias, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
+
 from datasync_grades_api.client import AuthenticatedClient, Client
 from datasync_grades_api.types import Unset
 

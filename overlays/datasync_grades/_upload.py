@@ -59,6 +59,7 @@ from uuid import UUID
 
 import attrs
 import httpx
+
 from datasync_grades_api.api.exchanges import (
     create_exchange_data,
     create_exchange_error,

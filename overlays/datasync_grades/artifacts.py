@@ -52,6 +52,7 @@ from typing import IO, Any, TypeAlias
 from uuid import UUID
 
 import httpx
+
 from datasync_grades_api.api.artifacts import get_exchange_consumer_logs, get_exchange_details
 from datasync_grades_api.api.batch_exchanges import get_batch_exchange_course_ids_report
 from datasync_grades_api.client import AuthenticatedClient, Client

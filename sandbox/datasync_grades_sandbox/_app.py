@@ -17,8 +17,8 @@ Behaviour the spec leaves open, and what the sandbox does:
 - pages are numbered from 0; ``page_size`` defaults to, and is capped at, the maximum page
   size; a page past the end is empty; ``paging`` is left out, as in the documented example,
   unless ``send_paging_next`` asks for ``{"next": <URL or null>}``;
-- a data chunk for a completed or failed exchange gets 409; a chunk larger than ``max_data_content_length``
-  bytes gets 413;
+- a data chunk for a completed or failed exchange gets 409; a chunk larger than
+  ``max_data_content_length`` bytes gets 413;
 - runSchedule: 204 when queued; 409 while the schedule is disabled or its previous run (which
   lasts ``schedule_run_seconds``) is in progress; 429 with ``Retry-After`` when it is asked
   again within ``schedule_min_interval`` seconds of the previous run's start;

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import logging
 import socket
 import threading
@@ -188,7 +189,12 @@ class Sandbox:
         """Bind 127.0.0.1 and serve in a daemon thread; returns self."""
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
-        server = _Server(self._requested_port, self._app)
+        try:
+            server = _Server(self._requested_port, self._app)
+        except SystemExit:  # werkzeug exits the process when it cannot bind; a library must not
+            raise OSError(
+                errno.EADDRINUSE, f"the sandbox cannot listen on {HOST}:{self._requested_port}"
+            ) from None
         thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.01},

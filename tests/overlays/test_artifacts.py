@@ -31,10 +31,13 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import datasync_grades
 import httpx
 import pytest
 from _artifact_server import ArtifactServer, Reply, running
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import datasync_grades
 from datasync_grades import (
     APIConnectionError,
     ArtifactError,
@@ -49,8 +52,6 @@ from datasync_grades.artifacts import _CourseIds, _header_column
 from datasync_grades_api.api.artifacts import get_exchange_details
 from datasync_grades_api.api.exchanges import find_exchange
 from datasync_grades_api.client import AuthenticatedClient
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 EXCHANGE = UUID("0c1d2e3f-4a5b-4c6d-8e8f-9a0b1c2d3e4f")
 BATCH = UUID("11111111-2222-4333-8444-555555555555")
@@ -1081,7 +1082,9 @@ README = Path(__file__).parents[2] / "README.md"
 
 def test_readme_examples_run(
     readme_python_blocks: Callable[[Path, str], list[str]],
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     blocks = readme_python_blocks(README, "Artifacts")
     assert len(blocks) == 6

@@ -18,6 +18,7 @@ from urllib.parse import quote_plus
 import httpx
 import pytest
 from _token_server import OAuthServer, running
+
 from datasync_grades import BearerToken, ClientCredentials, TokenError
 from datasync_grades._auth import DEFAULT_TOKEN_URL
 

@@ -8,9 +8,10 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import datasync_grades
 import httpx
 import pytest
+
+import datasync_grades
 from datasync_grades import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+
 from datasync_grades import NotFoundError, connect
 from datasync_grades._logging import (
     ENV_VAR,

@@ -17,9 +17,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import datasync_grades
 import pytest
 from _paged_server import PagedServer, number_of, running
+
+import datasync_grades
 from datasync_grades import (
     BearerToken,
     InternalServerError,
@@ -768,7 +769,8 @@ README = Path(__file__).parents[2] / "README.md"
 
 def test_readme_examples_run(
     readme_python_blocks: Callable[[Path, str], list[str]],
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     blocks = readme_python_blocks(README, "Pagination")
     assert len(blocks) >= 4

@@ -14,10 +14,13 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import datasync_grades
 import pytest
 from _data_server import DataServer, running_data_server
-from conftest import RecordedSleeps, StaticBearer, SyncOrAsync
+from _overlay_support import RecordedSleeps, StaticBearer, SyncOrAsync
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import datasync_grades
 from datasync_grades import (
     APIConnectionError,
     DataSyncError,
@@ -39,8 +42,6 @@ from datasync_grades_api.models.assignment import Assignment
 from datasync_grades_api.models.exchange_error import ExchangeError
 from datasync_grades_api.models.exchange_error_code import ExchangeErrorCode
 from datasync_grades_api.models.summary import Summary
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 EXCHANGE_ID = uuid.UUID("3f6c1f4e-8d0a-4b7e-9a55-0c1d2e3f4a5b")
 EMPTY_FINAL = b'{"assignments":[],"summaries":[],"final":true}'
@@ -578,7 +579,8 @@ README = Path(__file__).parents[2] / "README.md"
 
 def test_readme_examples_run(
     readme_python_blocks: Callable[[Path, str], list[str]],
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     blocks = readme_python_blocks(README, "Pushing grade data")
     assert len(blocks) == 6

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from datasync_grades_sandbox import Sandbox
 
 

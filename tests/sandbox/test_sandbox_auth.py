@@ -8,6 +8,7 @@ from urllib.parse import quote_plus
 
 import httpx
 import pytest
+
 from datasync_grades_sandbox import Sandbox, mint_lti_jwt
 
 GRANT = {"grant_type": "client_credentials"}

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from datasync_grades_sandbox import Sandbox
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+
 from datasync_grades_sandbox import Faults, Sandbox
 
 SandboxFactory = Callable[..., Sandbox]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+
 from datasync_grades_sandbox import Sandbox
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"

@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import datasync_grades_sandbox
 import httpx
 import pytest
+
+import datasync_grades_sandbox
 from datasync_grades_sandbox import Sandbox, mint_lti_jwt
 from datasync_grades_sandbox._jwt import JWTError, verify_lti_jwt
 

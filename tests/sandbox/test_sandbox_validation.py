@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from datasync_grades_sandbox import Sandbox
 from datasync_grades_sandbox._spec import load_spec, operations
 

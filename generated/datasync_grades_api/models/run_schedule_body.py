@@ -11,6 +11,11 @@ T = TypeVar("T", bound="RunScheduleBody")
 
 @_attrs_define
 class RunScheduleBody:
+    """Documented as an optional, nullable object. Modelled as an optional object (send none, or `{}`): openapi-python-
+    client 0.29 serializes an omitted nullable body as UNSET and fails.
+
+    """
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

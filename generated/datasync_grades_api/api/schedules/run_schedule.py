@@ -15,7 +15,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     id: UUID,
     *,
-    body: None | RunScheduleBody | Unset = UNSET,
+    body: RunScheduleBody | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,10 +26,8 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, RunScheduleBody):
+    if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
 
     headers["Content-Type"] = "application/json"
 
@@ -100,7 +98,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: None | RunScheduleBody | Unset = UNSET,
+    body: RunScheduleBody | Unset = UNSET,
 ) -> Response[Any | ErrorResponse]:
     """Run a grades schedule
 
@@ -110,7 +108,9 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        body (None | RunScheduleBody | Unset):
+        body (RunScheduleBody | Unset): Documented as an optional, nullable object. Modelled as an
+            optional object (send none, or `{}`): openapi-python-client 0.29 serializes an omitted
+            nullable body as UNSET and fails.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,7 +136,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: None | RunScheduleBody | Unset = UNSET,
+    body: RunScheduleBody | Unset = UNSET,
 ) -> Any | ErrorResponse | None:
     """Run a grades schedule
 
@@ -146,7 +146,9 @@ def sync(
 
     Args:
         id (UUID):
-        body (None | RunScheduleBody | Unset):
+        body (RunScheduleBody | Unset): Documented as an optional, nullable object. Modelled as an
+            optional object (send none, or `{}`): openapi-python-client 0.29 serializes an omitted
+            nullable body as UNSET and fails.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,7 +169,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: None | RunScheduleBody | Unset = UNSET,
+    body: RunScheduleBody | Unset = UNSET,
 ) -> Response[Any | ErrorResponse]:
     """Run a grades schedule
 
@@ -177,7 +179,9 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        body (None | RunScheduleBody | Unset):
+        body (RunScheduleBody | Unset): Documented as an optional, nullable object. Modelled as an
+            optional object (send none, or `{}`): openapi-python-client 0.29 serializes an omitted
+            nullable body as UNSET and fails.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,7 +205,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: None | RunScheduleBody | Unset = UNSET,
+    body: RunScheduleBody | Unset = UNSET,
 ) -> Any | ErrorResponse | None:
     """Run a grades schedule
 
@@ -211,7 +215,9 @@ async def asyncio(
 
     Args:
         id (UUID):
-        body (None | RunScheduleBody | Unset):
+        body (RunScheduleBody | Unset): Documented as an optional, nullable object. Modelled as an
+            optional object (send none, or `{}`): openapi-python-client 0.29 serializes an omitted
+            nullable body as UNSET and fails.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,215 @@
+"""End to end: connect() with ClientCredentials (both auth methods) and BearerToken (LTI JWT),
+token expiry and revocation on the sandbox's clock, and the errors when no token will do."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from _integration import ConnectTo, call, credentials
+
+from datasync_grades import AuthenticationError, BearerToken, ClientCredentials, TokenError
+from datasync_grades_api.api.schedules import list_schedules
+from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades_api.models import SchedulesResponse
+from datasync_grades_sandbox import Sandbox
+
+
+async def _list(mode: str, client: AuthenticatedClient) -> SchedulesResponse:
+    parsed = await call(mode, list_schedules.sync, list_schedules.asyncio, client=client)
+    assert isinstance(parsed, SchedulesResponse)
+    return parsed
+
+
+def _status_hooks(statuses: list[int]) -> dict[str, Any]:
+    """connect() keyword arguments recording the status of every response, 401s included
+    (httpx calls response hooks inside the auth flow)."""
+
+    def record(response: httpx.Response) -> None:
+        statuses.append(response.status_code)
+
+    async def arecord(response: httpx.Response) -> None:
+        statuses.append(response.status_code)
+
+    return {"event_hooks": {"response": [record]}, "async_event_hooks": {"response": [arecord]}}
+
+
+@pytest.mark.parametrize("auth_method", ["client_secret_post", "client_secret_basic"])
+async def test_client_credentials_fetch_one_token_and_reuse_it(
+    mode: str, auth_method: Any, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    token_requests: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> None:
+        token_requests.append(request)
+
+    async def arecord(request: httpx.Request) -> None:
+        token_requests.append(request)
+
+    hooks: Any = {"request": [record]}
+    ahooks: Any = {"request": [arecord]}
+    with httpx.Client(event_hooks=hooks) as token_client:
+        async with httpx.AsyncClient(event_hooks=ahooks) as async_token_client:
+            auth = credentials(
+                sandbox,
+                auth_method=auth_method,
+                token_client=token_client,
+                async_token_client=async_token_client,
+            )
+            client = connect_to(sandbox, auth=auth)
+            async with client:
+                first = await _list(mode, client)
+                second = await _list(mode, client)
+
+    assert first.data == second.data and len(first.data or []) == 3
+    assert sandbox.tokens_issued == 1
+    [request] = token_requests
+    form = request.content.decode()
+    assert "grant_type=client_credentials" in form
+    if auth_method == "client_secret_post":
+        assert f"client_secret={sandbox.client_secret}" in form
+        assert "authorization" not in request.headers
+    else:
+        assert "client_secret" not in form
+        assert request.headers["authorization"].startswith("Basic ")
+
+
+async def test_bearer_token_with_a_minted_lti_jwt(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    client = connect_to(sandbox, auth=BearerToken(sandbox.mint_lti_jwt({"sub": "teacher-1"})))
+    async with client:
+        listed = await _list(mode, client)
+    assert len(listed.data or []) == 3
+    assert sandbox.tokens_issued == 0  # the JWT alone was accepted
+
+
+async def test_expired_lti_jwt_raises_401_without_leaking_it(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    jwt = sandbox.mint_lti_jwt(ttl=60)
+    client = connect_to(sandbox, auth=BearerToken(jwt))
+    sandbox.advance_clock(120)
+    async with client:
+        with pytest.raises(AuthenticationError) as caught:
+            await _list(mode, client)
+    assert caught.value.status_code == 401
+    assert "invalid_token" in caught.value.headers["www-authenticate"]
+    assert jwt not in str(caught.value) and jwt not in repr(caught.value)
+
+
+async def test_bearer_token_provider_renews_a_rejected_jwt(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    stale = sandbox.mint_lti_jwt(ttl=60)
+    sandbox.advance_clock(120)
+    handed_out: list[str] = []
+
+    def provide() -> str:
+        handed_out.append(stale if not handed_out else sandbox.mint_lti_jwt(ttl=60))
+        return handed_out[-1]
+
+    async def aprovide() -> str:
+        return provide()
+
+    statuses: list[int] = []
+    auth = BearerToken(provide if mode == "sync" else aprovide)
+    client = connect_to(sandbox, auth=auth, **_status_hooks(statuses))
+    async with client:
+        listed = await _list(mode, client)
+    assert len(listed.data or []) == 3
+    assert statuses == [401, 200]
+    assert len(handed_out) == 2 and handed_out[1] != stale
+
+
+async def test_token_expired_on_the_server_is_refreshed_after_a_401(
+    mode: str, datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
+) -> None:
+    sandbox = datasync_sandbox_factory(token_ttl=60)
+    statuses: list[int] = []
+    client = connect_to(sandbox, **_status_hooks(statuses))
+    async with client:
+        await _list(mode, client)
+        sandbox.advance_clock(61)  # the client's clock has not moved: it learns from the 401
+        await _list(mode, client)
+    assert statuses == [200, 401, 200]
+    assert sandbox.tokens_issued == 2
+
+
+async def test_token_stale_on_the_client_clock_is_refreshed_before_sending(
+    mode: str, datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
+) -> None:
+    sandbox = datasync_sandbox_factory(token_ttl=60)
+    now = [1000.0]
+    statuses: list[int] = []
+    auth = credentials(sandbox, clock=lambda: now[0])
+    client = connect_to(sandbox, auth=auth, **_status_hooks(statuses))
+    async with client:
+        await _list(mode, client)
+        now[0] += 45  # past expires_in minus refresh_skew (30 s), not yet past expiry
+        await _list(mode, client)
+    assert statuses == [200, 200]
+    assert sandbox.tokens_issued == 2
+
+
+async def test_revoked_token_is_replaced_by_client_credentials(
+    mode: str, sandbox: Sandbox, client: AuthenticatedClient
+) -> None:
+    await _list(mode, client)
+    sandbox.revoke_tokens()
+    listed = await _list(mode, client)
+    assert len(listed.data or []) == 3
+    assert sandbox.tokens_issued == 2
+
+
+async def test_revoked_token_that_cannot_be_refreshed_raises_401(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    token = sandbox.issue_token()
+    client = connect_to(sandbox, auth=BearerToken(token))
+    async with client:
+        await _list(mode, client)
+        sandbox.revoke_tokens()
+        with pytest.raises(AuthenticationError) as caught:
+            await _list(mode, client)
+    assert caught.value.status_code == 401
+    assert caught.value.url.endswith("/schedules?page=0")
+    assert token not in str(caught.value)
+
+
+async def test_wrong_client_secret_raises_token_error_without_the_secret(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    wrong = "not-the-sandbox-secret"
+    auth = ClientCredentials(sandbox.client_id, wrong, token_url=sandbox.token_url)
+    client = connect_to(sandbox, auth=auth)
+    async with client:
+        with pytest.raises(TokenError) as caught:
+            await _list(mode, client)
+    assert caught.value.status_code == 401
+    assert caught.value.error == "invalid_client"
+    assert wrong not in str(caught.value) and wrong not in repr(auth)
+    assert sandbox.tokens_issued == 0
+
+
+async def test_concurrent_requests_on_an_expired_token_fetch_one_new_token(
+    mode: str, datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
+) -> None:
+    sandbox = datasync_sandbox_factory(token_ttl=60)
+    client = connect_to(sandbox)
+    async with client:
+        await _list(mode, client)
+        sandbox.advance_clock(61)
+        if mode == "sync":
+            with ThreadPoolExecutor(8) as pool:
+                results = list(pool.map(lambda _: list_schedules.sync(client=client), range(8)))
+        else:
+            results = await asyncio.gather(
+                *(list_schedules.asyncio(client=client) for _ in range(8))
+            )
+    assert all(isinstance(r, SchedulesResponse) for r in results)
+    assert sandbox.tokens_issued == 2

@@ -1,0 +1,243 @@
+"""Fixtures and helpers shared by the overlay tests (tests import the helpers from here;
+pytest gets the fixtures through conftest.py, which re-exports them)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+
+
+@dataclass
+class ScriptedReply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    hang: bool = False  # read the request, then never answer
+
+
+@dataclass
+class ReceivedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+
+class ScriptedServer:
+    """A real HTTP/1.1 server on 127.0.0.1 that answers from a script, in order.
+
+    ``reply()`` queues answers; ``requests`` records what arrived. A request with no
+    scripted answer gets ``418 unscripted request``.
+
+    Example::
+
+        scripted_server.reply(503)
+        scripted_server.reply(200, json={"data": None})
+        ...
+        assert len(scripted_server.requests) == 2
+    """
+
+    def __init__(self) -> None:
+        self._script: deque[ScriptedReply] = deque()
+        self._lock = threading.Lock()
+        self.requests: list[ReceivedRequest] = []
+        self.release = threading.Event()  # ends every hanging answer
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def reply(
+        self,
+        status: int = 200,
+        *,
+        json: Any = None,
+        body: bytes | str = b"",
+        headers: dict[str, str] | None = None,
+        hang: bool = False,
+    ) -> None:
+        all_headers = dict(headers or {})
+        if json is not None:
+            body = _json_dumps(json)
+            all_headers.setdefault("Content-Type", "application/json")
+        raw = body.encode() if isinstance(body, str) else body
+        with self._lock:
+            self._script.append(ScriptedReply(status, raw, all_headers, hang))
+
+    def _next(self, request: ReceivedRequest) -> ScriptedReply:
+        with self._lock:
+            self.requests.append(request)
+            if self._script:
+                return self._script.popleft()
+        return ScriptedReply(418, b"unscripted request", {"Content-Type": "text/plain"})
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.release.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+def _json_dumps(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            received = ReceivedRequest(
+                self.command,
+                self.path,
+                {name.lower(): value for name, value in self.headers.items()},
+                body,
+            )
+            reply = server._next(received)
+            if reply.hang:
+                server.release.wait(timeout=30)
+                self.close_connection = True
+                return
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(reply.body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def scripted_server() -> Iterator[ScriptedServer]:
+    """A :class:`ScriptedServer` running for the test."""
+    server = ScriptedServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class RecordedSleeps:
+    """Stands in for ``time.sleep`` and ``asyncio.sleep`` in a RetryPolicy: records, never waits."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    def policy(self, **fields: Any) -> Any:
+        from datasync_grades._retry import RetryPolicy
+
+        return RetryPolicy(sleep=self, async_sleep=self.asleep, **fields)
+
+
+@pytest.fixture
+def recorded_sleeps() -> RecordedSleeps:
+    """Waits a retry policy would have slept, without sleeping (see ``RecordedSleeps.policy``)."""
+    return RecordedSleeps()
+
+
+class StaticBearer(httpx.Auth):
+    """An auth that sends a fixed secret token; on a 401 it "refreshes" once, like the real ones."""
+
+    def __init__(self, token: str = "s3cr3t-token-value") -> None:
+        self.token = token
+        self.refreshes = 0
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        response = yield request
+        if response.status_code == 401:
+            self.refreshes += 1
+            request.headers["Authorization"] = f"Bearer {self.token}-refreshed"
+            yield request
+
+
+@pytest.fixture
+def static_bearer() -> StaticBearer:
+    """A ``StaticBearer`` (token ``s3cr3t-token-value``); ``make_scripted_client``'s auth."""
+    return StaticBearer()
+
+
+@pytest.fixture
+async def make_scripted_client(
+    scripted_server: ScriptedServer, recorded_sleeps: RecordedSleeps, static_bearer: StaticBearer
+) -> AsyncIterator[Callable[..., Any]]:
+    """``make(**connect_kwargs)``: ``connect()`` to ``scripted_server`` with ``static_bearer``
+    and recorded sleeps (unless overridden); every client made is closed afterwards."""
+    from datasync_grades._client import connect
+
+    made: list[Any] = []
+
+    def make(**kwargs: Any) -> Any:
+        kwargs.setdefault("auth", static_bearer)
+        if "max_retries" not in kwargs and "max_retry_after" not in kwargs:
+            kwargs.setdefault("retry_policy", recorded_sleeps.policy())
+        base_url = kwargs.pop("base_url", scripted_server.url)
+        client = connect(base_url, **kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.get_httpx_client().close()
+        await client.get_async_httpx_client().aclose()
+
+
+class SyncOrAsync:
+    """Runs the same call through the sync or the async half of a generated client."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+
+    async def detailed(self, endpoint: Any, *args: Any, **kwargs: Any) -> Any:
+        """``endpoint.sync_detailed(...)`` or ``await endpoint.asyncio_detailed(...)``."""
+        if self.mode == "sync":
+            return endpoint.sync_detailed(*args, **kwargs)
+        return await endpoint.asyncio_detailed(*args, **kwargs)
+
+    async def request(self, client: Any, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """A raw request through the client's httpx client of that mode."""
+        if self.mode == "sync":
+            return client.get_httpx_client().request(method, url, **kwargs)  # type: ignore[no-any-return]
+        return await client.get_async_httpx_client().request(method, url, **kwargs)  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return self.mode
+
+
+@pytest.fixture(params=["sync", "async"])
+def sync_or_async(request: pytest.FixtureRequest) -> SyncOrAsync:
+    """Parametrizes a test over the sync and the async client."""
+    return SyncOrAsync(request.param)
