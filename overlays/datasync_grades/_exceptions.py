@@ -19,7 +19,8 @@ everything the package raises on purpose::
     ├── ResponseValidationError         a 2xx body that does not parse
     ├── ArtifactError                   an artifact that is not gzip/JSON, truncated, or too large
     ├── PaginationError                 pages that do not add up (the same page again, a loop)
-    └── UploadError                     a data push failed after some chunks were accepted
+    ├── UploadError                     a data push failed after some chunks were accepted
+    └── OversizedItemError              (also a ValueError; in _upload) an item too big for a chunk
 
 Messages never carry credentials: request headers are not part of any message, URLs lose
 their userinfo, and the body excerpt in a message is cut short.
