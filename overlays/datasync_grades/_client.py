@@ -184,6 +184,9 @@ def connect(
 class _SyncClient(httpx.Client):
     """An ``httpx.Client`` whose ``send()`` raises the package's typed errors."""
 
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        return super().build_request(method, url, **_drop_empty_params(kwargs))
+
     def send(
         self,
         request: httpx.Request,
@@ -215,6 +218,9 @@ class _SyncClient(httpx.Client):
 class _AsyncClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose ``send()`` raises the package's typed errors."""
 
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        return super().build_request(method, url, **_drop_empty_params(kwargs))
+
     async def send(
         self,
         request: httpx.Request,
@@ -241,6 +247,15 @@ class _AsyncClient(httpx.AsyncClient):
                 await response.aclose()
         _check(response, stream)
         return response
+
+
+def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:
+    # Every generated _get_kwargs passes params={} (also to operations without query
+    # parameters), and httpx then rebuilds and re-checks the URL: ~17 us a call, measured by
+    # bench/ target 1. The generator cannot be told otherwise, so the empty dict goes here.
+    if "params" in kwargs and not kwargs["params"]:
+        del kwargs["params"]
+    return kwargs
 
 
 def _check(response: httpx.Response, stream: bool) -> None:

@@ -1,0 +1,749 @@
+"""Run the benchmarks of datasync_grades and write ``bench/RESULTS.md``.
+
+Usage (``nox -s bench`` runs it with the project installed; from a checkout, put
+``generated``, ``overlays`` and ``sandbox`` on ``PYTHONPATH``)::
+
+    python bench/run.py                    # everything, full size (a few minutes on 2 cores)
+    python bench/run.py --quick --output /tmp/RESULTS.md    # a smoke run, small and fast
+    python bench/run.py --only per-call --profile            # one benchmark, with cProfile
+
+The benchmarks and their targets (issue 10):
+
+1. ``per-call``: 2,000 sequential ``find_exchange.sync`` through ``connect()`` (auth,
+   retries) cost at most 1.15x a bare ``httpx.Client`` + ``json.loads`` on the same server.
+2. ``pagination``: ``apaginate`` over 200 pages with 20 ms of latency each is at least 6x
+   faster with ``concurrency=8`` than with 1.
+3. ``artifact``: ``artifacts.save_details`` of a 256 MiB artifact runs at least 0.8x as fast
+   as ``gzip -dc`` on the same bytes, with less than 64 MiB of peak RSS growth.
+4. ``chunking``: ``push_exchange_data`` of 200,000 scores (no-op transport) takes at most
+   12x the time of 20,000 and at most 2x one ``json.dumps`` of the whole payload.
+5. ``import``: cold ``import datasync_grades`` beside ``import httpx`` (reported only).
+6. ``single-flight``: 200 concurrent async calls on a cold token cache make exactly one
+   token request (also a test: ``tests/bench/test_single_flight.py``).
+
+The scenarios live in :mod:`bench.scenarios`; this module picks sizes, runs them, and
+formats the report: machine, medians, each ratio measured within one run, PASS or MISS,
+and for a miss the measured reasons.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: bench/ is on sys.path, the repository is not
+    sys.path.insert(0, str(ROOT))
+
+from bench import scenarios  # noqa: E402
+from bench.scenarios import MIB, ProfileRow  # noqa: E402
+from datasync_grades.artifacts import DEFAULT_CHUNK_SIZE  # noqa: E402
+
+__all__ = ["BENCHMARKS", "FULL", "QUICK", "Report", "Sizes", "main"]
+
+PER_CALL_TARGET = 1.15
+SPEEDUP_TARGET = 6.0
+THROUGHPUT_TARGET = 0.8
+RSS_TARGET_MIB = 64
+SCALING_TARGET = 12.0
+DUMPS_TARGET = 2.0
+
+
+@dataclass(frozen=True)
+class Sizes:
+    per_call_calls: int
+    per_call_rounds: int
+    pages: int
+    page_rounds: int
+    artifact_bytes: int
+    artifact_rounds: int
+    scores_large: int
+    scores_small: int
+    chunk_rounds: int
+    import_runs: int
+    flight_calls: int
+
+
+FULL = Sizes(
+    per_call_calls=2000,
+    per_call_rounds=9,
+    pages=200,
+    page_rounds=5,
+    artifact_bytes=256 * MIB,
+    artifact_rounds=5,
+    scores_large=200_000,
+    scores_small=20_000,
+    chunk_rounds=7,
+    import_runs=9,
+    flight_calls=200,
+)
+QUICK = Sizes(
+    per_call_calls=200,
+    per_call_rounds=3,
+    pages=200,
+    page_rounds=1,
+    artifact_bytes=16 * MIB,
+    artifact_rounds=2,
+    scores_large=20_000,
+    scores_small=2_000,
+    chunk_rounds=3,
+    import_runs=3,
+    flight_calls=200,
+)
+
+
+@dataclass
+class Report:
+    """The rows of the summary table and the sections below it, in Markdown."""
+
+    rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+    def row(
+        self,
+        number: str,
+        name: str,
+        target: str,
+        measured: str,
+        passed: bool | None,
+        *,
+        error: bool = False,
+    ) -> str:
+        result = (
+            "**ERROR**"
+            if error
+            else "report only"
+            if passed is None
+            else "PASS"
+            if passed
+            else "**MISS**"
+        )
+        self.rows.append((number, name, target, measured, result))
+        return result
+
+
+def _us(value: float) -> str:
+    return f"{value:,.0f} µs"
+
+
+def _x(value: float) -> str:
+    return f"{value:.2f}x"
+
+
+def _spread(values: Sequence[float], fmt: Callable[[float], str]) -> str:
+    return f"{fmt(min(values))} - {fmt(max(values))}"
+
+
+def _names(rows: Sequence[ProfileRow], count: int = 4) -> str:
+    return ", ".join(f"`{row.function}` ({row.own_us:+.1f} µs own)" for row in rows[:count])
+
+
+def _profile_table(rows: Sequence[ProfileRow], note: str, *, signed: bool = False) -> list[str]:
+    sign = "+" if signed else ""
+    lines = [
+        note,
+        "",
+        "| function | calls | own CPU µs | cumulative CPU µs |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| `{row.function}` | {row.calls:{sign}.1f} | {row.own_us:{sign}.1f} "
+        f"| {row.cumulative_us:{sign}.1f} |"
+        for row in rows
+    ]
+    return [*lines, ""]
+
+
+# -- 1 ---------------------------------------------------------------------------------------------
+
+
+def per_call(report: Report, sizes: Sizes, force_profile: bool) -> None:
+    result = scenarios.per_call_overhead(
+        sizes.per_call_calls, sizes.per_call_rounds, profile=force_profile
+    )
+    target = scenarios.CONNECT_CREDENTIALS
+    ratio = result.median_ratio(target)
+    passed = ratio <= PER_CALL_TARGET
+    if not passed and not force_profile:
+        # Profiled in a second, short run: the timed rounds above ran without the profiler.
+        profiled = scenarios.per_call_overhead(min(sizes.per_call_calls, 1000), 1, profile=True)
+        result.overlay_profile.extend(profiled.overlay_profile)
+        result.extra_over_generated.extend(profiled.extra_over_generated)
+        result.extra_over_bare.extend(profiled.extra_over_bare)
+        result.profiled_cpu_us.update(profiled.profiled_cpu_us)
+    bare_us, target_us = result.median_us(scenarios.BARE), result.median_us(target)
+    status = report.row(
+        "1",
+        f"Per-call overhead, {result.calls:,} sequential `find_exchange.sync`",
+        f"≤ {PER_CALL_TARGET:.2f}x bare httpx + json.loads",
+        f"{_x(ratio)} ({_us(target_us)} vs {_us(bare_us)} per call)",
+        passed,
+    )
+    over_generated = median(
+        [
+            a / b
+            for a, b in zip(result.ratios[target], result.ratios[scenarios.GENERATED], strict=True)
+        ]
+    )
+    lines = [
+        "## 1. Per-call overhead",
+        "",
+        f"{result.calls:,} sequential `GET /exchanges/{{id}}` per variant and round, "
+        f"{result.rounds} rounds, on one keep-alive connection to a minimal asyncio server in "
+        "another process (`bench/_server.py`: a fixed 1 KB `ExchangeResponse`, any bearer "
+        "token). Within a round the variants take turns in batches of 50 calls, so drift "
+        "reaches all alike; each ratio is taken within a round, and the median of the "
+        "rounds' ratios is reported. `connect()` runs with retries on (the default policy) "
+        "and `trust_env=False` (as the bare client); `ClientCredentials` fetched its token "
+        "once, from the same server, before the timed rounds.",
+        "",
+        "| variant | wall per call (median) | ratio to bare (median) | ratio range "
+        "| client CPU per call |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in result.per_call_us:
+        lines.append(
+            f"| {name} | {_us(result.median_us(name))} | {_x(result.median_ratio(name))} "
+            f"| {_spread(result.ratios[name], _x)} | {_us(median(result.cpu_us[name]))} |"
+        )
+    lines += [
+        "",
+        f"Target row: `connect()` with `ClientCredentials`, {_x(ratio)} "
+        f"(target ≤ {PER_CALL_TARGET:.2f}x): {status}. Of that, `connect()` over the "
+        f"generated client alone is {_x(over_generated)}, and the generated client alone "
+        f"over bare httpx is {_x(result.median_ratio(scenarios.GENERATED))}.",
+        "",
+        "Steps timed alone (`timeit`, median of 7 runs of 2,000 calls, no profiler):",
+        "",
+        "| step | µs |",
+        "|---|---:|",
+        *[f"| {step} | {us:.1f} |" for step, us in result.components.items()],
+        "",
+    ]
+    if not passed:
+        generated = result.median_ratio(scenarios.GENERATED)
+        overlays_us = (over_generated - 1) * generated * bare_us
+        added = (
+            f"adds {_x(over_generated)} on top (about {_us(overlays_us)} per call)"
+            if over_generated > 1
+            else "adds nothing measurable on top in this run"
+        )
+        components = result.components
+        report.misses.append(
+            f"**1. Per-call overhead** ({_x(ratio)} > {PER_CALL_TARGET:.2f}x): the generated "
+            f"client alone already costs {_x(generated)} of bare httpx (about "
+            f"{_us((generated - 1) * bare_us)} more per call), mostly two steps, timed alone: "
+            f"httpx rebuilding and re-validating the URL for the empty `params={{}}` every "
+            f"generated `_get_kwargs` passes ({_us(components[scenarios.PARAMS_COST])}; "
+            "the overlays' httpx client subclasses could drop an empty `params` in "
+            "`build_request`), and `ExchangeResponse.from_dict` "
+            f"({_us(components[scenarios.FROM_DICT_COST])}, attrs models with UUID and "
+            f"datetime parsing). `connect()` {added}; the overlay functions costing most "
+            f"under cProfile: {_names(result.overlay_profile)}. See section 1."
+        )
+    if result.overlay_profile:
+        cpu = result.profiled_cpu_us
+        lines += [
+            "### Profile",
+            "",
+            "cProfile with a CPU-time clock (waiting for the server is not counted), "
+            "per API call. The profiler inflates every figure (each function call pays for "
+            "its clock reads), so compare rows, not absolute times: total profiled CPU per "
+            "call was " + ", ".join(f"{name} {_us(value)}" for name, value in cpu.items()) + ".",
+            "",
+            *_profile_table(
+                result.overlay_profile,
+                "Overlay functions (`overlays/datasync_grades/`) under `connect()` with "
+                "`ClientCredentials`, by own time:",
+            ),
+            *_profile_table(
+                result.extra_over_generated,
+                "Functions costing more under `connect()` (ClientCredentials) than with the "
+                "generated client alone (differences; what the overlays cause, wherever "
+                "it is spent):",
+                signed=True,
+            ),
+            *_profile_table(
+                result.extra_over_bare,
+                "Functions costing more with the generated client alone than with bare "
+                "httpx + json.loads (differences):",
+                signed=True,
+            ),
+        ]
+    report.sections.append("\n".join(lines))
+
+
+# -- 2 ---------------------------------------------------------------------------------------------
+
+
+def pagination(report: Report, sizes: Sizes) -> None:
+    result = scenarios.pagination_speedup(sizes.pages, rounds=sizes.page_rounds)
+    k = result.concurrency
+    speedup = median(result.speedups)
+    one, many = result.median_seconds(1), result.median_seconds(k)
+    passed = speedup >= SPEEDUP_TARGET
+    report.row(
+        "2",
+        f"`apaginate` over {result.pages} pages, {result.latency * 1000:.0f} ms latency each",
+        f"concurrency {k} ≥ {SPEEDUP_TARGET:.0f}x faster than 1",
+        f"{_x(speedup)} ({one:.2f} s vs {many:.2f} s)",
+        passed,
+    )
+    waits = -(-result.pages // k) + 1  # batches of k pages, plus the count request
+    ideal = result.pages / waits
+    per_page_ms = (one / result.pages - result.latency) * 1000
+    lines = [
+        "## 2. Concurrent pagination",
+        "",
+        f"`apaginate(list_exchanges, page_size={result.page_size}, concurrency=k)` over "
+        f"{result.items:,} exchanges = {result.pages} pages (the last one half full, so both "
+        "walks end on it), from the minimal server in another process, which waits "
+        f"{result.latency * 1000:.0f} ms before every answer (concurrent requests wait in "
+        f"parallel). Through `connect()` with a static BearerToken. {result.rounds} rounds, "
+        "alternating which concurrency runs first.",
+        "",
+        "| concurrency | seconds (median) | range |",
+        "|---:|---:|---:|",
+        f"| 1 | {one:.3f} | {_spread(result.seconds[1], lambda v: f'{v:.3f}')} |",
+        f"| {k} | {many:.3f} | {_spread(result.seconds[k], lambda v: f'{v:.3f}')} |",
+        "",
+        f"Speedup {_x(speedup)} (per round: {', '.join(_x(s) for s in result.speedups)}). "
+        f"The latency alone bounds it at {_x(ideal)}: {result.pages} waits in sequence "
+        f"against {waits} ({result.pages} pages {k} at a time, after one `count_exchanges`). "
+        f"Beyond the latency, a page costs {per_page_ms:.1f} ms at concurrency 1 "
+        "(client and server work).",
+        "",
+    ]
+    if not passed:
+        report.misses.append(
+            f"**2. Pagination** ({_x(speedup)} < {SPEEDUP_TARGET:.0f}x): with "
+            f"{result.latency * 1000:.0f} ms of latency the best possible is {_x(ideal)}; "
+            f"the rest is the {per_page_ms:.1f} ms of client and server work per page, which "
+            f"concurrency does not hide on a {os.cpu_count()}-core machine (the {k} responses "
+            "of a batch are parsed one after another)."
+        )
+    report.sections.append("\n".join(lines))
+
+
+# -- 3 ---------------------------------------------------------------------------------------------
+
+
+def artifact(report: Report, sizes: Sizes, workdir: Path) -> None:
+    if shutil.which("gzip") is None:
+        raise RuntimeError("the artifact benchmark compares with `gzip -dc`: no gzip on PATH")
+    result = scenarios.artifact_streaming(workdir, sizes.artifact_bytes, sizes.artifact_rounds)
+    ratio = median(result.ratios)
+    growth_mib = max(result.rss_growth_kib) / 1024
+    client_rate = result.throughput(result.client_seconds)
+    gzip_rate = result.throughput(result.gzip_seconds)
+    fsync = median(result.gzip_fsync_seconds)
+    size_mib = result.size / MIB
+    passed_rate = ratio >= THROUGHPUT_TARGET
+    passed_rss = growth_mib < RSS_TARGET_MIB
+    report.row(
+        "3a",
+        f"`artifacts.save_details`, {size_mib:.0f} MiB decompressed: throughput",
+        f"≥ {THROUGHPUT_TARGET}x `gzip -dc`",
+        f"{_x(ratio)} ({client_rate:.0f} vs {gzip_rate:.0f} MiB/s)",
+        passed_rate,
+    )
+    report.row(
+        "3b",
+        f"`artifacts.save_details`, {size_mib:.0f} MiB decompressed: peak RSS growth",
+        f"< {RSS_TARGET_MIB} MiB",
+        f"{growth_mib:.1f} MiB (largest of {len(result.rss_growth_kib)} runs)",
+        passed_rss,
+    )
+    lines = [
+        "## 3. Artifact streaming",
+        "",
+        f"A details artifact of exactly {result.size:,} bytes of JSON ({size_mib:.0f} MiB; "
+        f"records with distinct random ids), gzip level 6: {result.compressed / MIB:.1f} MiB "
+        "compressed. The minimal server streams the file (`sendfile`) from another process; "
+        "each client run is a fresh `python bench/_download.py` doing one "
+        "`artifacts.save_details` through `connect()` (timed around that call only). "
+        "The baseline is `gzip -dc file > out` (a subprocess, timed around it) on the same "
+        f"file, in the same directory. {result.rounds} rounds after one uncounted warm-up "
+        "round, alternating which runs first; the ratio is gzip's time over the client's, "
+        "per round.",
+        "",
+        "| | seconds (median) | range | MiB/s (median) |",
+        "|---|---:|---:|---:|",
+        f"| `artifacts.save_details` | {median(result.client_seconds):.3f} "
+        f"| {_spread(result.client_seconds, lambda v: f'{v:.3f}')} | {client_rate:.0f} |",
+        f"| `gzip -dc > out` | {median(result.gzip_seconds):.3f} "
+        f"| {_spread(result.gzip_seconds, lambda v: f'{v:.3f}')} | {gzip_rate:.0f} |",
+        "",
+        f"Throughput ratio {_x(ratio)} (per round: {', '.join(_x(r) for r in result.ratios)}). "
+        "`save_details` writes atomically and fsyncs the file before renaming it; `gzip -dc` "
+        f"does not fsync: an fsync of gzip's output took {fsync:.3f} s (median; not counted "
+        "in gzip's time, counted in the client's).",
+        "",
+        "Peak RSS growth of the download child: "
+        + ", ".join(f"{kib / 1024:.1f}" for kib in result.rss_growth_kib)
+        + " MiB ("
+        + (
+            "VmHWM reset through `/proc/self/clear_refs` after imports and `connect()`; "
+            "growth = VmHWM after the download - VmRSS before it)."
+            if result.peak_reset
+            else "the kernel refused to reset VmHWM: growth = VmHWM after - VmRSS before, "
+            "an upper bound that includes the imports' peak)."
+        ),
+        "",
+    ]
+    if not passed_rate:
+        report.misses.append(
+            f"**3a. Artifact throughput** ({_x(ratio)} < {THROUGHPUT_TARGET}x): the client "
+            f"moves the compressed bytes over loopback HTTP, inflates in "
+            f"{DEFAULT_CHUNK_SIZE // 1024} KiB pieces in "
+            "Python and fsyncs the file; `gzip -dc` only inflates into the page cache "
+            f"(fsync of its output alone: {fsync:.3f} s of the client's "
+            f"{median(result.client_seconds):.3f} s)."
+        )
+    if not passed_rss:
+        report.misses.append(
+            f"**3b. Artifact RSS** ({growth_mib:.1f} MiB ≥ {RSS_TARGET_MIB} MiB): the "
+            "download holds more than a few chunks at once; see `artifacts._stream`."
+        )
+    report.sections.append("\n".join(lines))
+
+
+# -- 4 ---------------------------------------------------------------------------------------------
+
+
+def chunking(report: Report, sizes: Sizes) -> None:
+    large, small = sizes.scores_large, sizes.scores_small
+    result = scenarios.chunking(large, small, rounds=sizes.chunk_rounds)
+    push_large, push_small = f"push {large}", f"push {small}"
+    plan_large, plan_small = f"plan {large}", f"plan {small}"
+    dumps = f"json.dumps {large}"
+    scaling = result.median_ratio(push_large, push_small)
+    versus_dumps = result.median_ratio(push_large, dumps)
+    report.row(
+        "4a",
+        f"`push_exchange_data`, {large:,} vs {small:,} scores (no-op transport)",
+        f"≤ {SCALING_TARGET:.0f}x",
+        f"{_x(scaling)} ({result.median(push_large):.3f} s vs {result.median(push_small):.3f} s)",
+        scaling <= SCALING_TARGET,
+    )
+    report.row(
+        "4b",
+        f"`push_exchange_data`, {large:,} scores vs one `json.dumps` of the payload",
+        f"≤ {DUMPS_TARGET:.0f}x",
+        f"{_x(versus_dumps)} ({result.median(push_large):.3f} s vs {result.median(dumps):.3f} s)",
+        versus_dumps <= DUMPS_TARGET,
+    )
+    lines = [
+        "## 4. Chunking",
+        "",
+        f"Assignments as `to_dict()` gives them, 500 scores each ({large:,} scores = "
+        f"{result.payload_bytes / MIB:.1f} MiB of JSON), pushed with `push_exchange_data"
+        f"(client, id, assignments=..., max_bytes={result.max_bytes:,})` through `connect()` "
+        "whose innermost transport is an `httpx.MockTransport` answering 200 at once "
+        f"({result.chunks} chunks for {large:,} scores). The push includes planning, "
+        "building every body and sending it through httpx; `plan_chunks` alone is shown "
+        f"too. {result.rounds} rounds, the steps rotated from round to round; ratios per round.",
+        "",
+        "| step | seconds (median) | range |",
+        "|---|---:|---:|",
+    ]
+    for name in (push_large, push_small, plan_large, plan_small, dumps):
+        label = name.replace(str(large), f"{large:,}").replace(str(small), f"{small:,}")
+        lines.append(
+            f"| {label} | {result.median(name):.4f} "
+            f"| {_spread(result.seconds[name], lambda v: f'{v:.4f}')} |"
+        )
+    lines += [
+        "",
+        f"Scaling {_x(scaling)} (linear is 10x); push over `json.dumps` {_x(versus_dumps)}; "
+        f"`plan_chunks` alone scales {_x(result.median_ratio(plan_large, plan_small))} and "
+        f"costs {_x(result.median_ratio(plan_large, dumps))} one `json.dumps`.",
+        "",
+    ]
+    if scaling > SCALING_TARGET:
+        report.misses.append(
+            f"**4a. Chunking scaling** ({_x(scaling)} > {SCALING_TARGET:.0f}x): planning "
+            f"scales {_x(result.median_ratio(plan_large, plan_small))}; the rest of the push "
+            "grows faster than the data."
+        )
+    if versus_dumps > DUMPS_TARGET:
+        report.misses.append(
+            f"**4b. Chunking vs json.dumps** ({_x(versus_dumps)} > {DUMPS_TARGET:.0f}x): "
+            f"`plan_chunks` alone is {_x(result.median_ratio(plan_large, dumps))} of one "
+            "`json.dumps` (one encoder call per score instead of one per document); the "
+            "rest is building the bodies and sending the chunks."
+        )
+    report.sections.append("\n".join(lines))
+
+
+# -- 5 ---------------------------------------------------------------------------------------------
+
+
+def imports(report: Report, sizes: Sizes) -> None:
+    result = scenarios.import_time(sizes.import_runs)
+    httpx_ms, ours_ms = result.import_ms("httpx"), result.import_ms("datasync_grades")
+    report.row(
+        "5",
+        "Cold `import datasync_grades`",
+        "report beside `import httpx`",
+        f"{ours_ms:.0f} ms (httpx alone {httpx_ms:.0f} ms)",
+        None,
+    )
+    bare_ms = median(result.seconds[""]) * 1000
+    lines = [
+        "## 5. Import time",
+        "",
+        f'Wall time of `python -c "import X"` minus `python -c pass` ({bare_ms:.0f} ms), '
+        f"paired run by run, median of {result.runs} runs, interleaved. Bytecode is compiled "
+        "by an uncounted first run into a private `PYTHONPYCACHEPREFIX` (an installed "
+        "package has its `.pyc` files; `PYTHONDONTWRITEBYTECODE` is ignored for this).",
+        "",
+        "| import | ms (median) |",
+        "|---|---:|",
+        f"| `httpx` | {httpx_ms:.0f} |",
+        f"| `datasync_grades` (includes httpx, attrs and the generated package) | {ours_ms:.0f} |",
+        "",
+        f"`datasync_grades`' own share: {ours_ms - httpx_ms:.0f} ms. Where the time of "
+        "`import datasync_grades` goes, by top-level package (self times from "
+        "`python -X importtime`, median of "
+        f"{result.runs} runs, without the modules every interpreter imports at start):",
+        "",
+        "| package | ms |",
+        "|---|---:|",
+        *[f"| `{package}` | {ms:.1f} |" for package, ms in result.by_package("datasync_grades")],
+        "",
+    ]
+    report.sections.append("\n".join(lines))
+
+
+# -- 6 ---------------------------------------------------------------------------------------------
+
+
+def single_flight(report: Report, sizes: Sizes) -> None:
+    result = scenarios.token_single_flight(sizes.flight_calls)
+    passed = result.token_requests == 1 and result.succeeded == result.calls
+    report.row(
+        "6",
+        f"{result.calls} concurrent async calls, cold token cache",
+        "exactly 1 token request",
+        f"{result.token_requests} token request(s), {result.succeeded}/{result.calls} calls OK",
+        passed,
+    )
+    lines = [
+        "## 6. Token single flight",
+        "",
+        f"{result.calls} concurrent `find_exchange.asyncio` (`asyncio.gather`) through "
+        "`connect()` with a fresh `ClientCredentials` whose token endpoint is on the "
+        f"minimal server, which counted {result.token_requests} token request(s) and "
+        f"{result.api_requests} API requests; {result.succeeded} calls returned the exchange. "
+        "Also run by the test suite: `tests/bench/test_single_flight.py`.",
+        "",
+    ]
+    if not passed:
+        report.misses.append(
+            f"**6. Single flight**: {result.token_requests} token requests, "
+            f"{result.succeeded}/{result.calls} calls returned the exchange."
+        )
+    report.sections.append("\n".join(lines))
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _git_revision() -> str:
+    try:
+        revision = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return revision + (" (with uncommitted changes)" if dirty else "")
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def render(
+    report: Report, *, quick: bool, command: str, started: str, load_before: str, elapsed: float
+) -> str:
+    import httpx
+
+    import datasync_grades
+
+    cores = os.cpu_count()
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = cores or 0
+    machine = [
+        ("CPU", f"{_cpu_model()}, {cores} cores ({usable} usable by this process)"),
+        ("OS", platform.platform()),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("httpx", f"{httpx.__version__} (httpcore {_version('httpcore')}, h11 {_version('h11')})"),
+        ("attrs", _version("attrs")),
+        ("datasync_grades", f"{datasync_grades.__version__}, git {_git_revision()}"),
+        ("Date", f"{started} (UTC); took {elapsed / 60:.1f} min"),
+        ("Load average (1/5/15 min)", f"{load_before} before, {_load()} after"),
+        ("Command", f"`{command}`"),
+    ]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `bench/run.py` (`nox -s bench`); do not edit by hand. Every figure is a "
+        "median over rounds of one run, and every ratio compares variants measured in the "
+        "same run, interleaved.",
+        "",
+    ]
+    if quick:
+        lines += [
+            "> **Quick run** (`--quick`): smaller sizes and fewer rounds than the targets "
+            "name. A smoke test of the harness, not a measurement of record.",
+            "",
+        ]
+    lines += ["## Machine", "", "| | |", "|---|---|"]
+    lines += [f"| {name} | {value} |" for name, value in machine]
+    lines += [
+        "",
+        "A loaded machine (load average above the core count) makes the wall-time figures "
+        "noisier; the interleaving keeps the ratios comparable.",
+        "",
+        "## Summary",
+        "",
+        "| # | benchmark | target | measured | result |",
+        "|---|---|---|---|---|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in report.rows]
+    lines.append("")
+    if report.misses:
+        lines += ["### Why the misses", ""]
+        lines += [f"- {miss}" for miss in report.misses]
+        lines.append("")
+    lines += [section.rstrip() + "\n" for section in report.sections]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+BENCHMARKS = ("per-call", "pagination", "artifact", "chunking", "import", "single-flight")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py", description="Run the benchmarks and write RESULTS.md."
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, few rounds (smoke)")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "bench" / "RESULTS.md", help="the report to write"
+    )
+    parser.add_argument(
+        "--only", action="append", choices=BENCHMARKS, help="run only this one (repeatable)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the per-call benchmark even if it passes"
+    )
+    parser.add_argument(
+        "--workdir", type=Path, help="where the artifact files go (default: a temporary dir)"
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    selected = args.only or list(BENCHMARKS)
+    started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M")
+    load_before = _load()
+    clock = time.perf_counter()
+    report = Report()
+    failed = 0
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dsg-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        steps: dict[str, Callable[[], None]] = {
+            "per-call": lambda: per_call(report, sizes, args.profile),
+            "pagination": lambda: pagination(report, sizes),
+            "artifact": lambda: artifact(report, sizes, workdir),
+            "chunking": lambda: chunking(report, sizes),
+            "import": lambda: imports(report, sizes),
+            "single-flight": lambda: single_flight(report, sizes),
+        }
+        for name in BENCHMARKS:
+            if name in selected:
+                print(f"bench: {name} ...", file=sys.stderr, flush=True)
+                step_started = time.perf_counter()
+                try:
+                    steps[name]()
+                except Exception:  # the other benchmarks still run; the exit status says it
+                    failed += 1
+                    report.row(
+                        "-", f"`{name}`", "-", "the benchmark failed (see below)", False, error=True
+                    )
+                    report.misses.append(f"**{name}**: the benchmark itself failed.")
+                    report.sections.append(
+                        f"## {name}: failed\n\n```\n{traceback.format_exc().rstrip()}\n```\n"
+                    )
+                    traceback.print_exc()
+                print(
+                    f"bench: {name} done in {time.perf_counter() - step_started:.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    command = " ".join(["python bench/run.py", *(argv if argv is not None else sys.argv[1:])])
+    text = render(
+        report,
+        quick=args.quick,
+        command=command,
+        started=started,
+        load_before=load_before,
+        elapsed=time.perf_counter() - clock,
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
