@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from datasync_grades_sandbox import Sandbox
 
 README = Path(__file__).parents[2] / "README.md"
@@ -20,3 +22,33 @@ def test_sandbox_section_example_runs(
     before = len(datasync_sandbox.state.exchanges)
     namespace["test_counts"](datasync_sandbox)
     assert len(datasync_sandbox.state.exchanges) == before + 3
+
+
+def test_usage_async_and_authentication_examples_run(
+    readme_python_blocks: Callable[[Path, str], list[str]],
+    datasync_sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATASYNC_BASE_URL", datasync_sandbox.base_url)
+    monkeypatch.setenv("DATASYNC_TOKEN_URL", datasync_sandbox.token_url)
+    monkeypatch.setenv("DATASYNC_CLIENT_ID", datasync_sandbox.client_id)
+    monkeypatch.setenv("DATASYNC_CLIENT_SECRET", datasync_sandbox.client_secret)
+    monkeypatch.setenv("DATASYNC_LTI_JWT", datasync_sandbox.mint_lti_jwt())
+    blocks = [
+        block
+        for section in ("Usage", "Async", "Authentication")
+        for block in readme_python_blocks(README, section)
+    ]
+    assert len(blocks) == 4
+    namespace: dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
+
+    out = capsys.readouterr().out
+    created = str(namespace["created"].data.id)
+    assert created in datasync_sandbox.state.exchanges
+    assert f"exchange {created} created" in out
+    assert f"async: {len(datasync_sandbox.state.exchanges)} exchanges; found {created}" in out
+    assert f"client credentials: {created}" in out and f"LTI JWT: {created}" in out
+    assert datasync_sandbox.client_secret not in out
