@@ -213,3 +213,42 @@ async def test_concurrent_requests_on_an_expired_token_fetch_one_new_token(
             )
     assert all(isinstance(r, SchedulesResponse) for r in results)
     assert sandbox.tokens_issued == 2
+
+
+async def test_reprs_of_a_connected_client_show_no_secret_or_token(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    issued: list[str] = []
+
+    def capture(response: httpx.Response) -> None:
+        response.read()
+        issued.append(response.json()["access_token"])
+
+    async def acapture(response: httpx.Response) -> None:
+        await response.aread()
+        issued.append(response.json()["access_token"])
+
+    hooks: Any = {"response": [capture]}
+    ahooks: Any = {"response": [acapture]}
+    with httpx.Client(event_hooks=hooks) as token_client:
+        async with httpx.AsyncClient(event_hooks=ahooks) as async_token_client:
+            auth = credentials(
+                sandbox, token_client=token_client, async_token_client=async_token_client
+            )
+            client = connect_to(sandbox, auth=auth)
+            async with client:
+                await _list(mode, client)
+                shown = [
+                    repr(client),
+                    str(client),
+                    repr(auth),
+                    str(auth),
+                    repr(client.get_httpx_client().headers),
+                    repr(client.get_async_httpx_client().headers),
+                ]
+
+    [token] = issued
+    for text in shown:
+        assert sandbox.client_secret not in text
+        assert token not in text
+    assert sandbox.client_id in repr(auth)  # the repr still says which client it is
