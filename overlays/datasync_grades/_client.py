@@ -29,7 +29,7 @@ import sys
 import time
 import urllib.request
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -63,6 +63,7 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.us2.kimonocloud.com/v2/grades"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_TOTAL_TIMEOUT = 300.0
 USER_AGENT = (
     f"datasync-grades/{__version__} httpx/{httpx.__version__} "
     f"python/{'.'.join(str(part) for part in sys.version_info[:3])}"
@@ -83,6 +84,7 @@ def connect(
     *,
     auth: httpx.Auth,
     timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+    total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
     retry_policy: RetryPolicy | None = None,
@@ -99,6 +101,9 @@ def connect(
         base_url: the API root, ``.../v2/grades``; the default is the us2 region.
         auth: an ``httpx.Auth``, e.g. ``ClientCredentials(client_id, client_secret)``.
         timeout: seconds or an ``httpx.Timeout``; default 30 s, 5 s to connect.
+        total_timeout: seconds a call may take in all, its body included (httpx's timeouts
+            bound each read, so a server that trickles a body would hold a call forever);
+            ``None`` for no limit. Streamed responses (artifacts) are not bound by it.
         max_retries: retries after a retryable failure; 0 disables retries.
         max_retry_after: the longest ``Retry-After`` (seconds) the client waits out;
             above it the error (``RateLimitError.retry_after``) is raised at once.
@@ -162,10 +167,18 @@ def connect(
         async_outer, async_mounts = AsyncRetryTransport(async_transport, retry_policy), {}
 
     sync_client = _SyncClient(
-        transport=sync_transport, mounts=sync_mounts, event_hooks=event_hooks, **common
+        total_timeout=total_timeout,
+        transport=sync_transport,
+        mounts=sync_mounts,
+        event_hooks=event_hooks,
+        **common,
     )
     async_client = _AsyncClient(
-        transport=async_outer, mounts=async_mounts, event_hooks=async_event_hooks, **common
+        total_timeout=total_timeout,
+        transport=async_outer,
+        mounts=async_mounts,
+        event_hooks=async_event_hooks,
+        **common,
     )
     verify = settings.get("verify", True)
     client = AuthenticatedClient(
@@ -184,6 +197,13 @@ def connect(
 class _SyncClient(httpx.Client):
     """An ``httpx.Client`` whose ``send()`` raises the package's typed errors."""
 
+    def __init__(self, *, total_timeout: float | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._total_timeout = total_timeout
+
+    def _deadline(self, started: float) -> float | None:
+        return None if self._total_timeout is None else started + self._total_timeout
+
     def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
         return super().build_request(method, url, **_drop_empty_params(kwargs))
 
@@ -198,8 +218,10 @@ class _SyncClient(httpx.Client):
         started = time.perf_counter()
         try:
             response = super().send(
-                request, stream=stream, auth=auth, follow_redirects=follow_redirects
+                request, stream=True, auth=auth, follow_redirects=follow_redirects
             )
+            if not stream:
+                _read_by(response, self._deadline(started))
         except httpx.RequestError as exc:
             _log_failure(request, exc, started)
             raise connection_error_from(exc) from exc
@@ -218,6 +240,13 @@ class _SyncClient(httpx.Client):
 class _AsyncClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose ``send()`` raises the package's typed errors."""
 
+    def __init__(self, *, total_timeout: float | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._total_timeout = total_timeout
+
+    def _deadline(self, started: float) -> float | None:
+        return None if self._total_timeout is None else started + self._total_timeout
+
     def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
         return super().build_request(method, url, **_drop_empty_params(kwargs))
 
@@ -232,8 +261,10 @@ class _AsyncClient(httpx.AsyncClient):
         started = time.perf_counter()
         try:
             response = await super().send(
-                request, stream=stream, auth=auth, follow_redirects=follow_redirects
+                request, stream=True, auth=auth, follow_redirects=follow_redirects
             )
+            if not stream:
+                await _aread_by(response, self._deadline(started))
         except httpx.RequestError as exc:
             _log_failure(request, exc, started)
             raise connection_error_from(exc) from exc
@@ -247,6 +278,70 @@ class _AsyncClient(httpx.AsyncClient):
                 await response.aclose()
         _check(response, stream)
         return response
+
+
+# The body is read here rather than by httpx (the clients always send with stream=True) so
+# that a deadline can cover it: httpx's read timeout restarts with every chunk.
+def _read_by(response: httpx.Response, deadline: float | None) -> None:
+    if deadline is not None:
+        response.stream = _SyncDeadlineStream(response, deadline)
+    try:
+        response.read()
+    except BaseException:
+        response.close()
+        raise
+
+
+async def _aread_by(response: httpx.Response, deadline: float | None) -> None:
+    if deadline is not None:
+        response.stream = _AsyncDeadlineStream(response, deadline)
+    try:
+        await response.aread()
+    except BaseException:
+        await response.aclose()
+        raise
+
+
+def _past(response: httpx.Response) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout(
+        "the response body did not arrive within total_timeout", request=response.request
+    )
+
+
+class _SyncDeadlineStream(httpx.SyncByteStream):
+    def __init__(self, response: httpx.Response, deadline: float) -> None:
+        self._inner = response.stream
+        self._response = response
+        self._deadline = deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        for chunk in self._inner:
+            if time.perf_counter() > self._deadline:
+                raise _past(self._response)
+            yield chunk
+
+    def close(self) -> None:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        self._inner.close()
+
+
+class _AsyncDeadlineStream(httpx.AsyncByteStream):
+    def __init__(self, response: httpx.Response, deadline: float) -> None:
+        self._inner = response.stream
+        self._response = response
+        self._deadline = deadline
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._inner, httpx.AsyncByteStream)
+        async for chunk in self._inner:
+            if time.perf_counter() > self._deadline:
+                raise _past(self._response)
+            yield chunk
+
+    async def aclose(self) -> None:
+        assert isinstance(self._inner, httpx.AsyncByteStream)
+        await self._inner.aclose()
 
 
 def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,216 @@
+"""Secrets never leave the process in what a developer or an operator reads.
+
+The whole demo (``datasync_grades_sandbox.demo.main``) runs with every logger at DEBUG
+(root, ``httpx``, ``httpcore``, ``datasync_grades``, the sandbox, werkzeug); then no client
+secret, no access token the sandbox issued, the LTI secret, and nothing shaped like a JWT may
+appear in any log record (``getMessage()``, ``args``, formatted exception info), in the
+message of any package error created during the run, or on stdout/stderr.
+
+A second test does the same where leaks are likelier: a refused client secret, a forged and
+an accepted LTI JWT, revoked tokens refreshed after a 401, and dropped connections.
+
+Access tokens are known because the sandbox's ``TokenIssuer.issue`` is wrapped to note each
+one; package errors because ``DataSyncError.__init__`` is wrapped to note every message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from datasync_grades import (
+    AuthenticationError,
+    BearerToken,
+    ClientCredentials,
+    DataSyncError,
+    RetryPolicy,
+    TokenError,
+    apaginate,
+    connect,
+    paginate,
+)
+from datasync_grades_api.api.exchanges import list_exchanges
+from datasync_grades_api.api.schedules import list_schedules
+from datasync_grades_sandbox import DEFAULT_CLIENT_SECRET, DEFAULT_LTI_SECRET, Faults, Sandbox
+from datasync_grades_sandbox import _auth as sandbox_auth
+
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+WINDOW = 12  # characters of a secret that make a leak
+LOGGERS = ("", "httpx", "httpcore", "datasync_grades", "datasync_grades_sandbox", "werkzeug")
+
+
+class Recorder(logging.Handler):
+    """Keeps every record, whatever its level."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def texts(self) -> Iterator[str]:
+        formatter = logging.Formatter()
+        for record in self.records:
+            yield record.getMessage()
+            yield repr(record.args)
+            if record.exc_info:
+                yield formatter.formatException(record.exc_info)
+            if record.stack_info:
+                yield record.stack_info
+
+
+@pytest.fixture
+def debug_logs() -> Iterator[Recorder]:
+    """Every logger at DEBUG, every record recorded; levels, handlers and flags restored."""
+    recorder = Recorder()
+    names = set(LOGGERS) | set(logging.root.manager.loggerDict)
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [(lg, lg.level, list(lg.handlers), lg.propagate, lg.disabled) for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.DEBUG)
+        lg.disabled = False
+        if not lg.propagate:  # its records would not reach the root's handler
+            lg.addHandler(recorder)
+    logging.root.addHandler(recorder)
+    try:
+        yield recorder
+    finally:
+        for lg, level, handlers, propagate, disabled in saved:
+            lg.setLevel(level)
+            lg.handlers[:] = handlers
+            lg.propagate = propagate
+            lg.disabled = disabled
+
+
+@pytest.fixture
+def issued_tokens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every access token any sandbox issues during the test."""
+    issued: list[str] = []
+    original = sandbox_auth.TokenIssuer.issue
+
+    def issue(self: sandbox_auth.TokenIssuer, client_id: str) -> str:
+        token = original(self, client_id)
+        issued.append(token)
+        return token
+
+    monkeypatch.setattr(sandbox_auth.TokenIssuer, "issue", issue)
+    return issued
+
+
+@pytest.fixture
+def error_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The message of every package error created during the test."""
+    messages: list[str] = []
+
+    def init(self: DataSyncError, *args: Any) -> None:
+        messages.extend(str(arg) for arg in args)
+        Exception.__init__(self, *args)
+
+    # DataSyncError has no __init__ of its own; every subclass's reaches this one.
+    monkeypatch.setattr(DataSyncError, "__init__", init)
+    return messages
+
+
+def _pieces(secret: str) -> set[str]:
+    """Every run of ``WINDOW`` characters of ``secret`` (the whole of a shorter one): a leak of
+    part of a token is a leak too."""
+    size = min(WINDOW, len(secret))
+    return {secret[start : start + size] for start in range(len(secret) - size + 1)}
+
+
+def assert_no_secret(texts: list[str], secrets: list[str]) -> None:
+    assert all(secrets), "a secret to look for is empty"
+    pieces = set().union(*(_pieces(secret) for secret in secrets))
+    for text in texts:
+        found = next((piece for piece in pieces if piece in text), None)
+        assert found is None, f"{found!r}, part of a secret, appears in: {text[:200]!r}"
+        assert not JWT.search(text), f"a JWT appears in: {text[:200]!r}"
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["quiet", "verbose"])
+def test_the_demo_leaks_no_secret(
+    verbose: bool,
+    debug_logs: Recorder,
+    issued_tokens: list[str],
+    error_messages: list[str],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from datasync_grades_sandbox.demo import main
+
+    client_logger = logging.getLogger("datasync_grades")
+    handlers, level = list(client_logger.handlers), client_logger.level
+    try:
+        status = main(["--port", "0", *(["--verbose"] if verbose else [])])
+    finally:  # --verbose adds a stderr handler for good
+        client_logger.handlers[:] = handlers
+        client_logger.setLevel(level)
+    out, err = capfd.readouterr()
+
+    assert status == 0, err
+    assert issued_tokens, "the demo fetched no token: nothing was at stake"
+    sources = {record.name.partition(".")[0] for record in debug_logs.records}
+    assert {"httpx", "httpcore", "datasync_grades"} <= sources
+    assert error_messages, "the demo's 409 and 429 steps raise package errors"
+    if verbose:
+        assert "GET http://127.0.0.1" in err
+    texts = [*debug_logs.texts(), *error_messages, out, err]
+    assert_no_secret(texts, [DEFAULT_CLIENT_SECRET, DEFAULT_LTI_SECRET, *issued_tokens])
+
+
+async def test_failures_leak_no_secret(
+    datasync_sandbox_factory: Callable[..., Sandbox],
+    debug_logs: Recorder,
+    issued_tokens: list[str],
+    error_messages: list[str],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    sandbox = datasync_sandbox_factory()
+    sandbox.seed_exchanges(3)
+    wrong_secret = "wrong-client-secret-7f3a9c"
+    forged = sandbox.mint_lti_jwt().rpartition(".")[0] + ".forgedsignature0000"
+    accepted = sandbox.mint_lti_jwt({"sub": "teacher-17"})
+    url, token_url = sandbox.base_url, sandbox.token_url
+
+    def credentials(secret: str) -> ClientCredentials:
+        return ClientCredentials(sandbox.client_id, secret, token_url=token_url)
+
+    # A refused client secret, sync and async.
+    refused = connect(url, auth=credentials(wrong_secret), timeout=5.0)
+    with pytest.raises(TokenError):
+        list(paginate(list_schedules, client=refused))
+    with pytest.raises(TokenError):
+        [s async for s in apaginate(list_schedules, client=refused)]
+    # A forged LTI JWT, then an accepted one.
+    with pytest.raises(AuthenticationError):
+        list(paginate(list_schedules, client=connect(url, auth=BearerToken(forged), timeout=5.0)))
+    lti = connect(url, auth=BearerToken(accepted), timeout=5.0)
+    assert len(list(paginate(list_exchanges, client=lti))) == 3
+    # Tokens revoked under a live client: 401, a new token, the request again.
+    # Backoff is not what this test is about: short waits keep it quick.
+    policy = RetryPolicy(max_retries=8, backoff_base=0.01)
+    client = connect(url, auth=credentials(sandbox.client_secret), timeout=5.0, retry_policy=policy)
+    list(paginate(list_schedules, client=client))
+    sandbox.revoke_tokens()
+    list(paginate(list_schedules, client=client))
+    # Dropped connections and 503s: retried, logged with their errors.
+    sandbox.faults = Faults(drop_rate=0.3, error_rate=0.2, error_retry_after=0, seed=5)
+    for _ in range(3):
+        assert len(list(paginate(list_exchanges, client=client))) == 3
+        assert len(await asyncio.wait_for(_alist(client), 30)) == 3
+    sandbox.faults = Faults()
+    out, err = capfd.readouterr()
+
+    assert len(issued_tokens) >= 2 and sandbox.counters().dropped > 0
+    texts = [*debug_logs.texts(), *error_messages, out, err]
+    secrets = [wrong_secret, sandbox.client_secret, DEFAULT_LTI_SECRET, forged, accepted]
+    assert_no_secret(texts, [*secrets, *issued_tokens])
+
+
+async def _alist(client: Any) -> list[Any]:
+    return [exchange async for exchange in apaginate(list_exchanges, client=client)]
