@@ -21,6 +21,7 @@ Nothing is global: each ``connect()`` builds its own httpx clients and transport
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -395,6 +396,7 @@ class _ParsedOnce:
         return response.json(**kwargs) if kwargs else self._document
 
 
+@functools.lru_cache(maxsize=64)  # a per-call cost, and the API sends a handful of types
 def _is_json_media_type(content_type: str) -> bool:
     media_type = content_type.partition(";")[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
