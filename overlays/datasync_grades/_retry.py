@@ -18,7 +18,8 @@ case it does not retry at all and the caller gets the error (``RateLimitError`` 
 ``retry_after``) at once.
 
 Retries happen in the transport, below httpx's auth flow, so a 401 still reaches the
-auth flow (which refreshes the token once) and event hooks see only the final response.
+auth flow (which refreshes the token once). Event hooks see each request the auth flow sends
+(a 401 before its refreshed retry included), but only the last attempt of each.
 
 Why not a library: ``httpx-retries`` decides on method, status and exception
 independently (one ``allowed_methods`` set, one ``status_forcelist``, one exception list),
