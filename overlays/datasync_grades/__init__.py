@@ -35,6 +35,8 @@ from ._exceptions import (
     TokenError,
     UnprocessableEntityError,
     UploadError,
+    aexpect_parsed,
+    expect_parsed,
 )
 from ._pagination import (
     Page,
@@ -87,6 +89,7 @@ __all__ = [
     "UploadError",
     "__version__",
     "acount",
+    "aexpect_parsed",
     "apaginate",
     "apaginate_pages",
     "apush_exchange_data",
@@ -94,6 +97,7 @@ __all__ = [
     "artifacts",
     "connect",
     "count",
+    "expect_parsed",
     "page_count",
     "paginate",
     "paginate_pages",

@@ -71,6 +71,8 @@ __all__ = [
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
+    "aexpect_parsed",
+    "expect_parsed",
 ]
 
 # Headers the API (or a proxy in front of it) may use to identify a request.
@@ -350,7 +352,8 @@ def expect_parsed(
 ) -> _T:
     """Call a generated ``sync_detailed`` function and return its ``.parsed``, or raise.
 
-    For overlay modules (pagination, artifacts, upload), and generic over endpoints.
+    Generic over endpoints: the overlays (pagination, artifacts, upload) use it, and so can
+    callers who want a typed error instead of whatever the generated parsing raises.
     A non-2xx answer has already raised its ``APIStatusError`` inside the call when the
     client came from ``connect()``. Raises ``ResponseValidationError`` (with the parse
     error as ``__cause__``) when the generated code raised KeyError, TypeError, ValueError

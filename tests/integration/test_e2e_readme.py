@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from datasync_grades import ClientCredentials, connect
 from datasync_grades_sandbox import Sandbox
 
 README = Path(__file__).parents[2] / "README.md"
@@ -52,3 +55,35 @@ def test_usage_async_and_authentication_examples_run(
     assert f"async: {len(datasync_sandbox.state.exchanges)} exchanges; found {created}" in out
     assert f"client credentials: {created}" in out and f"LTI JWT: {created}" in out
     assert datasync_sandbox.client_secret not in out
+
+
+@pytest.mark.parametrize("section", ["Errors", "Retries", "Timeouts", "Logging"])
+def test_resilience_examples_run(
+    section: str,
+    readme_python_blocks: Callable[[Path, str], list[str]],
+    datasync_sandbox: Sandbox,
+) -> None:
+    """These sections use the names the sections before them define: given those, they run."""
+    auth = ClientCredentials(
+        datasync_sandbox.client_id,
+        datasync_sandbox.client_secret,
+        token_url=datasync_sandbox.token_url,
+    )
+    [exchange_id] = datasync_sandbox.seed_exchanges(1)
+    namespace: dict[str, Any] = {
+        "auth": auth,
+        "client": connect(datasync_sandbox.base_url, auth=auth),
+        "exchange_id": uuid.UUID(exchange_id),
+    }
+    blocks = readme_python_blocks(README, section)
+    assert blocks
+    logger = logging.getLogger("datasync_grades")
+    saved = logging.root.handlers[:], logging.root.level, logger.level
+    try:
+        for block in blocks:
+            # Their connect() calls use the default (production) base URL; point them here.
+            block = block.replace("connect(auth=", f"connect({datasync_sandbox.base_url!r}, auth=")
+            exec(compile(block, str(README), "exec"), namespace)
+    finally:  # the Logging section configures logging for the whole process
+        logging.root.handlers[:], logging.root.level = saved[0], saved[1]
+        logger.setLevel(saved[2])
