@@ -52,8 +52,10 @@ serializes ``body.to_dict()`` itself, so the size the server sees could not be p
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 from uuid import UUID
 
@@ -628,16 +630,23 @@ async def apush_exchange_data(
 # -- reporting an error --------------------------------------------------------------------
 
 
-_KNOWN_CODES: Final = frozenset(code.value for code in ExchangeErrorCode)
+@functools.cache
+def _body_model(endpoint: Callable[..., Any]) -> Any:
+    """The model class an endpoint takes as ``body``: found from its signature, so a renamed
+    request schema needs a regeneration, not an edit here."""
+    hint = typing.get_type_hints(endpoint)["body"]
+    for candidate in typing.get_args(hint) or (hint,):
+        if hasattr(candidate, "from_dict"):
+            return candidate
+    raise TypeError(f"{endpoint.__qualname__} takes no model body")
 
 
-def _error_body(code: ExchangeErrorCode | str, details: str | None) -> ExchangeError:
-    if not isinstance(code, ExchangeErrorCode) and code in _KNOWN_CODES:
-        code = ExchangeErrorCode(code)  # else a code this client does not know yet: sent as is
-    body = ExchangeError(code=code)
+def _error_body(code: ExchangeErrorCode | str, details: str | None) -> Any:
+    document = {"code": code.value if isinstance(code, ExchangeErrorCode) else code}
     if details is not None:
-        body.details = details
-    return body
+        document["details"] = details
+    # from_dict keeps a code this client does not know yet as a plain string.
+    return _body_model(create_exchange_error.sync_detailed).from_dict(document)
 
 
 def _reported(parsed: object) -> ExchangeError:

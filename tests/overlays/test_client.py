@@ -27,7 +27,7 @@ from datasync_grades_api.client import AuthenticatedClient
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tests.overlays.conftest import RecordedSleeps, ScriptedServer, StaticBearer, SyncOrAsync
+    from _overlay_support import RecordedSleeps, ScriptedServer, StaticBearer, SyncOrAsync
 
 EXCHANGE_ID = uuid.UUID("123e4567-e89b-12d3-a456-426614174000")
 EXCHANGE = {"data": {"id": str(EXCHANGE_ID), "state": "created"}}
@@ -46,7 +46,6 @@ def test_public_names() -> None:
         "RetryPolicy",
     ):
         assert name in datasync_grades.__all__
-    assert "expect_parsed" not in datasync_grades.__all__
     assert DEFAULT_BASE_URL == "https://api.us2.kimonocloud.com/v2/grades"
     assert DEFAULT_MAX_RETRIES == 2
 

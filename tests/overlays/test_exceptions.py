@@ -36,7 +36,7 @@ from datasync_grades_api.api.exchanges import count_exchanges, find_exchange
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tests.overlays.conftest import ScriptedServer, SyncOrAsync
+    from _overlay_support import ScriptedServer, SyncOrAsync
 
 EXCHANGE_ID = uuid.UUID("123e4567-e89b-12d3-a456-426614174000")
 EXCHANGE = {"data": {"id": str(EXCHANGE_ID), "state": "created"}}

@@ -28,7 +28,7 @@ from datasync_grades_api.models.exchanges_request import ExchangesRequest
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tests.overlays.conftest import RecordedSleeps, ScriptedServer, SyncOrAsync
+    from _overlay_support import RecordedSleeps, ScriptedServer, SyncOrAsync
 
 EXCHANGE = {"data": {"id": "123e4567-e89b-12d3-a456-426614174000", "state": "created"}}
 EXCHANGE_ID = uuid.UUID("123e4567-e89b-12d3-a456-426614174000")

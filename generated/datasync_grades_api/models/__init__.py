@@ -7,6 +7,7 @@ from .batch_exchange_context_data import BatchExchangeContextData
 from .batch_exchange_context_data_request import BatchExchangeContextDataRequest
 from .batch_exchange_context_data_response import BatchExchangeContextDataResponse
 from .batch_exchange_error import BatchExchangeError
+from .batch_exchange_error_create import BatchExchangeErrorCreate
 from .batch_exchange_error_response import BatchExchangeErrorResponse
 from .batch_exchanges_response import BatchExchangesResponse
 from .consumer import Consumer
@@ -19,6 +20,7 @@ from .exchange_data_request import ExchangeDataRequest
 from .exchange_data_response import ExchangeDataResponse
 from .exchange_error import ExchangeError
 from .exchange_error_code import ExchangeErrorCode
+from .exchange_error_create import ExchangeErrorCreate
 from .exchange_error_response import ExchangeErrorResponse
 from .exchange_errors_response import ExchangeErrorsResponse
 from .exchange_query import ExchangeQuery
@@ -58,6 +60,7 @@ __all__ = (
     "BatchExchangeContextDataRequest",
     "BatchExchangeContextDataResponse",
     "BatchExchangeError",
+    "BatchExchangeErrorCreate",
     "BatchExchangeErrorResponse",
     "BatchExchangesResponse",
     "Consumer",
@@ -70,6 +73,7 @@ __all__ = (
     "ExchangeDataResponse",
     "ExchangeError",
     "ExchangeErrorCode",
+    "ExchangeErrorCreate",
     "ExchangeErrorResponse",
     "ExchangeErrorsResponse",
     "ExchangeQuery",

@@ -22,7 +22,7 @@ T = TypeVar("T", bound="BatchExchange")
 @_attrs_define
 class BatchExchange:
     """A batch grades exchange over many courses. Documented: that batch exchanges exist and are listed and counted.
-    Chosen: the fields (x-provenance inferred).
+    Chosen: the fields (x-provenance: inferred).
 
         Attributes:
             id (UUID | Unset):

@@ -15,7 +15,7 @@ T = TypeVar("T", bound="BatchExchangeContextData")
 
 @_attrs_define
 class BatchExchangeContextData:
-    """The stored context data of a batch exchange (x-provenance inferred).
+    """The stored context data of a batch exchange (x-provenance: inferred).
 
     Attributes:
         id (UUID | Unset):

@@ -21,7 +21,7 @@ class BatchExchangeContextDataResponse:
     """
     Attributes:
         error (ErrorDetail | Unset): The SDK's ErrorType.
-        data (BatchExchangeContextData | Unset): The stored context data of a batch exchange (x-provenance inferred).
+        data (BatchExchangeContextData | Unset): The stored context data of a batch exchange (x-provenance: inferred).
     """
 
     error: ErrorDetail | Unset = UNSET

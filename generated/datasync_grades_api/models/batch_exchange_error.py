@@ -17,13 +17,13 @@ T = TypeVar("T", bound="BatchExchangeError")
 @_attrs_define
 class BatchExchangeError:
     """An error reported for a batch exchange. Documented: a `code` enum, values unknown. Chosen: the exchange error codes
-    and the other fields (x-provenance inferred).
+    and the other fields (x-provenance: inferred).
 
         Attributes:
             id (UUID | Unset):
             created_at (datetime.datetime | Unset):
             updated_at (datetime.datetime | Unset):
-            code (ExchangeErrorCode | str | Unset):
+            code (ExchangeErrorCode | str | Unset): An ExchangeErrorCode, or a code this document does not know yet.
             message (str | Unset):
             details (str | Unset):
     """

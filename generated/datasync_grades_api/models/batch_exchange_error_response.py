@@ -22,7 +22,7 @@ class BatchExchangeErrorResponse:
     Attributes:
         error (ErrorDetail | Unset): The SDK's ErrorType.
         data (BatchExchangeError | Unset): An error reported for a batch exchange. Documented: a `code` enum, values
-            unknown. Chosen: the exchange error codes and the other fields (x-provenance inferred).
+            unknown. Chosen: the exchange error codes and the other fields (x-provenance: inferred).
     """
 
     error: ErrorDetail | Unset = UNSET

@@ -18,7 +18,7 @@ T = TypeVar("T", bound="Consumer")
 
 @_attrs_define
 class Consumer:
-    """This Grades Application's consumer. Documented: that it exists. Chosen: the fields (x-provenance inferred).
+    """This Grades Application's consumer. Documented: that it exists. Chosen: the fields (x-provenance: inferred).
 
     Attributes:
         id (UUID | Unset):

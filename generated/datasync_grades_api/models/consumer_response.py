@@ -22,7 +22,7 @@ class ConsumerResponse:
     Attributes:
         error (ErrorDetail | Unset): The SDK's ErrorType.
         data (Consumer | Unset): This Grades Application's consumer. Documented: that it exists. Chosen: the fields
-            (x-provenance inferred).
+            (x-provenance: inferred).
     """
 
     error: ErrorDetail | Unset = UNSET

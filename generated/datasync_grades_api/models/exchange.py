@@ -22,20 +22,21 @@ T = TypeVar("T", bound="Exchange")
 
 @_attrs_define
 class Exchange:
-    """A grades exchange. The 2020 SDK's integer `state` is a string now (DOCS win).
+    """A grades exchange. The 2020 SDK's integer `state` is a string now: the current docs supersede the SDK. `posted_by`
+    is inferred (see the field).
 
-    Attributes:
-        id (UUID | Unset):
-        created_at (datetime.datetime | Unset):
-        updated_at (datetime.datetime | Unset):
-        query (ExchangeQuery | Unset):
-        metadata (Metadata | None | Unset): Free-form metadata the creator of an exchange attaches to it.
-        state (ExchangeState | str | Unset): An ExchangeState, or a state this document does not know yet.
-        max_data_content_length (int | Unset): The largest serialized data chunk, in bytes, the exchange accepts.
-        error_count (int | Unset):
-        course_app_id (str | Unset):
-        batch_exchange_id (str | Unset):
-        posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know yet.
+        Attributes:
+            id (UUID | Unset):
+            created_at (datetime.datetime | Unset):
+            updated_at (datetime.datetime | Unset):
+            query (ExchangeQuery | Unset):
+            metadata (Metadata | None | Unset): Free-form metadata the creator of an exchange attaches to it.
+            state (ExchangeState | str | Unset): An ExchangeState, or a state this document does not know yet.
+            max_data_content_length (int | Unset): The largest serialized data chunk, in bytes, the exchange accepts.
+            error_count (int | Unset):
+            course_app_id (str | Unset):
+            batch_exchange_id (str | Unset):
+            posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know yet.
     """
 
     id: UUID | Unset = UNSET

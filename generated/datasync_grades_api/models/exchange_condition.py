@@ -23,11 +23,11 @@ T = TypeVar("T", bound="ExchangeCondition")
 class ExchangeCondition:
     """
     Attributes:
-        scope (Scope | str | Unset):
-        scope_by (ScopeBy | str | Unset):
+        scope (Scope | str | Unset): A Scope, or a value this document does not know yet.
+        scope_by (ScopeBy | str | Unset): A ScopeBy, or a value this document does not know yet.
         scope_id (NamedRef | Unset): A reference with a display name (a scope id, a category).
         graded_after (datetime.datetime | Unset):
-        summary_type (str | SummaryType | Unset):
+        summary_type (str | SummaryType | Unset): A SummaryType, or a value this document does not know yet.
         assignment_ids (list[str] | Unset):
     """
 

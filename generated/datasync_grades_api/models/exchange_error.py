@@ -21,7 +21,7 @@ class ExchangeError:
         id (UUID | Unset):
         created_at (datetime.datetime | Unset):
         updated_at (datetime.datetime | Unset):
-        code (ExchangeErrorCode | str | Unset):
+        code (ExchangeErrorCode | str | Unset): An ExchangeErrorCode, or a code this document does not know yet.
         message (str | Unset):
         details (str | Unset):
     """

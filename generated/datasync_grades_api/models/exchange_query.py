@@ -20,7 +20,7 @@ T = TypeVar("T", bound="ExchangeQuery")
 class ExchangeQuery:
     """
     Attributes:
-        type_ (QueryType | str | Unset):
+        type_ (QueryType | str | Unset): A QueryType, or a value this document does not know yet.
         conditions (list[ExchangeCondition] | Unset):
     """
 

@@ -15,7 +15,7 @@ T = TypeVar("T", bound="Schedule")
 
 @_attrs_define
 class Schedule:
-    """A grades sync schedule. Documented: `enabled`. Chosen: the other fields (x-provenance inferred).
+    """A grades sync schedule. Documented: `enabled`. Chosen: the other fields (x-provenance: inferred).
 
     Attributes:
         id (UUID | Unset):

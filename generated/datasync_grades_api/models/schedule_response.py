@@ -21,7 +21,7 @@ class ScheduleResponse:
     """
     Attributes:
         error (ErrorDetail | Unset): The SDK's ErrorType.
-        data (Schedule | Unset): A grades sync schedule. Documented: `enabled`. Chosen: the other fields (x-provenance
+        data (Schedule | Unset): A grades sync schedule. Documented: `enabled`. Chosen: the other fields (x-provenance:
             inferred).
     """
 

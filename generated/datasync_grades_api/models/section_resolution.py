@@ -14,7 +14,7 @@ T = TypeVar("T", bound="SectionResolution")
 
 @_attrs_define
 class SectionResolution:
-    """A DataSync section id and the same section's id in the consumer's id space (x-provenance inferred).
+    """A DataSync section id and the same section's id in the consumer's id space (x-provenance: inferred).
 
     Attributes:
         id (UUID | Unset):

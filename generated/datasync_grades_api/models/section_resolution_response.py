@@ -22,7 +22,7 @@ class SectionResolutionResponse:
     Attributes:
         error (ErrorDetail | Unset): The SDK's ErrorType.
         data (SectionResolution | Unset): A DataSync section id and the same section's id in the consumer's id space
-            (x-provenance inferred).
+            (x-provenance: inferred).
     """
 
     error: ErrorDetail | Unset = UNSET

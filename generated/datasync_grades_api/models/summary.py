@@ -26,8 +26,8 @@ class Summary:
         section (Ref | Unset): A reference to another entity (the SDK's GradesRefType).
         person (Ref | Unset): A reference to another entity (the SDK's GradesRefType).
         grader (Ref | Unset): A reference to another entity (the SDK's GradesRefType).
-        summary_type (str | SummaryType | Unset):
-        score_type (ScoreType | str | Unset):
+        summary_type (str | SummaryType | Unset): A SummaryType, or a value this document does not know yet.
+        score_type (ScoreType | str | Unset): A ScoreType, or a value this document does not know yet.
         score (float | Unset):
         grade (str | Unset):
         last_activity (datetime.datetime | Unset):

@@ -100,7 +100,7 @@ def sync_detailed(
 
      The exchange's details artifact, a `.json.gz` file. The client must decompress it itself (the server
     does not promise `Content-Encoding`). The media type is not documented; `application/gzip` is our
-    choice (x-provenance inferred).
+    choice (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -136,7 +136,7 @@ def sync(
 
      The exchange's details artifact, a `.json.gz` file. The client must decompress it itself (the server
     does not promise `Content-Encoding`). The media type is not documented; `application/gzip` is our
-    choice (x-provenance inferred).
+    choice (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -167,7 +167,7 @@ async def asyncio_detailed(
 
      The exchange's details artifact, a `.json.gz` file. The client must decompress it itself (the server
     does not promise `Content-Encoding`). The media type is not documented; `application/gzip` is our
-    choice (x-provenance inferred).
+    choice (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -201,7 +201,7 @@ async def asyncio(
 
      The exchange's details artifact, a `.json.gz` file. The client must decompress it itself (the server
     does not promise `Content-Encoding`). The media type is not documented; `application/gzip` is our
-    choice (x-provenance inferred).
+    choice (x-provenance: inferred).
 
     Args:
         id (UUID):

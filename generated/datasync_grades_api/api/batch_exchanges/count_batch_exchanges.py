@@ -75,7 +75,7 @@ def sync_detailed(
     """Get count of Batch Grades Exchanges
 
      Counts batch exchanges. Documented: the summary. Chosen, by analogy with countExchanges: the path
-    and the bare-integer body (x-provenance inferred).
+    and the bare-integer body (x-provenance: inferred).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,7 +101,7 @@ def sync(
     """Get count of Batch Grades Exchanges
 
      Counts batch exchanges. Documented: the summary. Chosen, by analogy with countExchanges: the path
-    and the bare-integer body (x-provenance inferred).
+    and the bare-integer body (x-provenance: inferred).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,7 +123,7 @@ async def asyncio_detailed(
     """Get count of Batch Grades Exchanges
 
      Counts batch exchanges. Documented: the summary. Chosen, by analogy with countExchanges: the path
-    and the bare-integer body (x-provenance inferred).
+    and the bare-integer body (x-provenance: inferred).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,7 +147,7 @@ async def asyncio(
     """Get count of Batch Grades Exchanges
 
      Counts batch exchanges. Documented: the summary. Chosen, by analogy with countExchanges: the path
-    and the bare-integer body (x-provenance inferred).
+    and the bare-integer body (x-provenance: inferred).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -104,7 +104,7 @@ def sync_detailed(
 
      Supplies the course ids a batch exchange covers. Documented: the `id` path parameter, a body with
     `course_ids`, a 200 "Batch Exchanges Context Data response". Chosen: the path and the response
-    fields (x-provenance inferred).
+    fields (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -140,7 +140,7 @@ def sync(
 
      Supplies the course ids a batch exchange covers. Documented: the `id` path parameter, a body with
     `course_ids`, a 200 "Batch Exchanges Context Data response". Chosen: the path and the response
-    fields (x-provenance inferred).
+    fields (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -171,7 +171,7 @@ async def asyncio_detailed(
 
      Supplies the course ids a batch exchange covers. Documented: the `id` path parameter, a body with
     `course_ids`, a 200 "Batch Exchanges Context Data response". Chosen: the path and the response
-    fields (x-provenance inferred).
+    fields (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -205,7 +205,7 @@ async def asyncio(
 
      Supplies the course ids a batch exchange covers. Documented: the `id` path parameter, a body with
     `course_ids`, a 200 "Batch Exchanges Context Data response". Chosen: the path and the response
-    fields (x-provenance inferred).
+    fields (x-provenance: inferred).
 
     Args:
         id (UUID):

@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.batch_exchange_error import BatchExchangeError
+from ...models.batch_exchange_error_create import BatchExchangeErrorCreate
 from ...models.batch_exchange_error_response import BatchExchangeErrorResponse
 from ...models.error_response import ErrorResponse
 from ...types import Response
@@ -16,7 +16,7 @@ from ...types import Response
 def _get_kwargs(
     id: UUID,
     *,
-    body: BatchExchangeError,
+    body: BatchExchangeErrorCreate,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -94,19 +94,19 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: BatchExchangeError,
+    body: BatchExchangeErrorCreate,
 ) -> Response[BatchExchangeErrorResponse | ErrorResponse]:
     """Create Batch Grades Exchange Error
 
      Reports an error for a batch exchange. Documented: the `id` path parameter, a body with a `code`
     enum, a 200 "Batch Exchange Error response". Chosen: the path, the code values (those of exchange
-    errors) and the other fields (x-provenance inferred).
+    errors) and the other fields (x-provenance: inferred).
 
     Args:
         id (UUID):
-        body (BatchExchangeError): An error reported for a batch exchange. Documented: a `code`
-            enum, values unknown. Chosen: the exchange error codes and the other fields (x-provenance
-            inferred).
+        body (BatchExchangeErrorCreate): The body that reports a batch exchange error:
+            BatchExchangeError without its read-only fields (x-provenance: inferred, as
+            BatchExchangeError).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,19 +132,19 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: BatchExchangeError,
+    body: BatchExchangeErrorCreate,
 ) -> BatchExchangeErrorResponse | ErrorResponse | None:
     """Create Batch Grades Exchange Error
 
      Reports an error for a batch exchange. Documented: the `id` path parameter, a body with a `code`
     enum, a 200 "Batch Exchange Error response". Chosen: the path, the code values (those of exchange
-    errors) and the other fields (x-provenance inferred).
+    errors) and the other fields (x-provenance: inferred).
 
     Args:
         id (UUID):
-        body (BatchExchangeError): An error reported for a batch exchange. Documented: a `code`
-            enum, values unknown. Chosen: the exchange error codes and the other fields (x-provenance
-            inferred).
+        body (BatchExchangeErrorCreate): The body that reports a batch exchange error:
+            BatchExchangeError without its read-only fields (x-provenance: inferred, as
+            BatchExchangeError).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,19 +165,19 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: BatchExchangeError,
+    body: BatchExchangeErrorCreate,
 ) -> Response[BatchExchangeErrorResponse | ErrorResponse]:
     """Create Batch Grades Exchange Error
 
      Reports an error for a batch exchange. Documented: the `id` path parameter, a body with a `code`
     enum, a 200 "Batch Exchange Error response". Chosen: the path, the code values (those of exchange
-    errors) and the other fields (x-provenance inferred).
+    errors) and the other fields (x-provenance: inferred).
 
     Args:
         id (UUID):
-        body (BatchExchangeError): An error reported for a batch exchange. Documented: a `code`
-            enum, values unknown. Chosen: the exchange error codes and the other fields (x-provenance
-            inferred).
+        body (BatchExchangeErrorCreate): The body that reports a batch exchange error:
+            BatchExchangeError without its read-only fields (x-provenance: inferred, as
+            BatchExchangeError).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,19 +201,19 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: BatchExchangeError,
+    body: BatchExchangeErrorCreate,
 ) -> BatchExchangeErrorResponse | ErrorResponse | None:
     """Create Batch Grades Exchange Error
 
      Reports an error for a batch exchange. Documented: the `id` path parameter, a body with a `code`
     enum, a 200 "Batch Exchange Error response". Chosen: the path, the code values (those of exchange
-    errors) and the other fields (x-provenance inferred).
+    errors) and the other fields (x-provenance: inferred).
 
     Args:
         id (UUID):
-        body (BatchExchangeError): An error reported for a batch exchange. Documented: a `code`
-            enum, values unknown. Chosen: the exchange error codes and the other fields (x-provenance
-            inferred).
+        body (BatchExchangeErrorCreate): The body that reports a batch exchange error:
+            BatchExchangeError without its read-only fields (x-provenance: inferred, as
+            BatchExchangeError).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -90,7 +90,7 @@ def sync_detailed(
 
      The course ids of a batch exchange. Documented: the `id` path parameter and that the response is a
     CSV file. Chosen: the path and the CSV layout, a `course_id` header row then one id a row
-    (x-provenance inferred).
+    (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -123,7 +123,7 @@ def sync(
 
      The course ids of a batch exchange. Documented: the `id` path parameter and that the response is a
     CSV file. Chosen: the path and the CSV layout, a `course_id` header row then one id a row
-    (x-provenance inferred).
+    (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -151,7 +151,7 @@ async def asyncio_detailed(
 
      The course ids of a batch exchange. Documented: the `id` path parameter and that the response is a
     CSV file. Chosen: the path and the CSV layout, a `course_id` header row then one id a row
-    (x-provenance inferred).
+    (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -182,7 +182,7 @@ async def asyncio(
 
      The course ids of a batch exchange. Documented: the `id` path parameter and that the response is a
     CSV file. Chosen: the path and the CSV layout, a `course_id` header row then one id a row
-    (x-provenance inferred).
+    (x-provenance: inferred).
 
     Args:
         id (UUID):

@@ -92,7 +92,7 @@ def sync_detailed(
     """List Batch Grades Exchanges
 
      Lists batch exchanges one page at a time. Documented: the summary and the `page` and `page_size`
-    parameters. Chosen: the path and the item fields (x-provenance inferred).
+    parameters. Chosen: the path and the item fields (x-provenance: inferred).
 
     Args:
         page (int | Unset):  Default: 0.
@@ -127,7 +127,7 @@ def sync(
     """List Batch Grades Exchanges
 
      Lists batch exchanges one page at a time. Documented: the summary and the `page` and `page_size`
-    parameters. Chosen: the path and the item fields (x-provenance inferred).
+    parameters. Chosen: the path and the item fields (x-provenance: inferred).
 
     Args:
         page (int | Unset):  Default: 0.
@@ -157,7 +157,7 @@ async def asyncio_detailed(
     """List Batch Grades Exchanges
 
      Lists batch exchanges one page at a time. Documented: the summary and the `page` and `page_size`
-    parameters. Chosen: the path and the item fields (x-provenance inferred).
+    parameters. Chosen: the path and the item fields (x-provenance: inferred).
 
     Args:
         page (int | Unset):  Default: 0.
@@ -190,7 +190,7 @@ async def asyncio(
     """List Batch Grades Exchanges
 
      Lists batch exchanges one page at a time. Documented: the summary and the `page` and `page_size`
-    parameters. Chosen: the path and the item fields (x-provenance inferred).
+    parameters. Chosen: the path and the item fields (x-provenance: inferred).
 
     Args:
         page (int | Unset):  Default: 0.

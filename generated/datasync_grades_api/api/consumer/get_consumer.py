@@ -78,7 +78,7 @@ def sync_detailed(
 
      Returns details about the entity designated as this Grades Application's consumer. Documented: the
     summary, a 200 and a 400 "Consumer is not configured". Chosen: the method and path (GET /consumer)
-    and the response fields (x-provenance inferred).
+    and the response fields (x-provenance: inferred).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,7 +105,7 @@ def sync(
 
      Returns details about the entity designated as this Grades Application's consumer. Documented: the
     summary, a 200 and a 400 "Consumer is not configured". Chosen: the method and path (GET /consumer)
-    and the response fields (x-provenance inferred).
+    and the response fields (x-provenance: inferred).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,7 +128,7 @@ async def asyncio_detailed(
 
      Returns details about the entity designated as this Grades Application's consumer. Documented: the
     summary, a 200 and a 400 "Consumer is not configured". Chosen: the method and path (GET /consumer)
-    and the response fields (x-provenance inferred).
+    and the response fields (x-provenance: inferred).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,7 +153,7 @@ async def asyncio(
 
      Returns details about the entity designated as this Grades Application's consumer. Documented: the
     summary, a 200 and a 400 "Consumer is not configured". Chosen: the method and path (GET /consumer)
-    and the response fields (x-provenance inferred).
+    and the response fields (x-provenance: inferred).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -110,7 +110,8 @@ def sync_detailed(
 
      Stores one chunk of the producer's grade data. Each serialized chunk is at most the exchange's
     `max_data_content_length` bytes; every chunk is `final: false` except the last, which is `final:
-    true`.
+    true`. Documented: the operation and its body. Chosen: 409 for data after the final chunk and 413
+    for a chunk over the limit (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -146,7 +147,8 @@ def sync(
 
      Stores one chunk of the producer's grade data. Each serialized chunk is at most the exchange's
     `max_data_content_length` bytes; every chunk is `final: false` except the last, which is `final:
-    true`.
+    true`. Documented: the operation and its body. Chosen: 409 for data after the final chunk and 413
+    for a chunk over the limit (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -177,7 +179,8 @@ async def asyncio_detailed(
 
      Stores one chunk of the producer's grade data. Each serialized chunk is at most the exchange's
     `max_data_content_length` bytes; every chunk is `final: false` except the last, which is `final:
-    true`.
+    true`. Documented: the operation and its body. Chosen: 409 for data after the final chunk and 413
+    for a chunk over the limit (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -211,7 +214,8 @@ async def asyncio(
 
      Stores one chunk of the producer's grade data. Each serialized chunk is at most the exchange's
     `max_data_content_length` bytes; every chunk is `final: false` except the last, which is `final:
-    true`.
+    true`. Documented: the operation and its body. Chosen: 409 for data after the final chunk and 413
+    for a chunk over the limit (x-provenance: inferred).
 
     Args:
         id (UUID):

@@ -8,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.exchange_error import ExchangeError
+from ...models.exchange_error_create import ExchangeErrorCreate
 from ...models.exchange_error_response import ExchangeErrorResponse
 from ...types import Response
 
@@ -16,7 +16,7 @@ from ...types import Response
 def _get_kwargs(
     id: UUID,
     *,
-    body: ExchangeError,
+    body: ExchangeErrorCreate,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -94,7 +94,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: ExchangeError,
+    body: ExchangeErrorCreate,
 ) -> Response[ErrorResponse | ExchangeErrorResponse]:
     """Create Grades Exchange Errors
 
@@ -102,7 +102,9 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        body (ExchangeError):
+        body (ExchangeErrorCreate): The body that reports an exchange error: ExchangeError without
+            its read-only fields (the generator ignores readOnly, so request and response get a schema
+            each).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,7 +130,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: ExchangeError,
+    body: ExchangeErrorCreate,
 ) -> ErrorResponse | ExchangeErrorResponse | None:
     """Create Grades Exchange Errors
 
@@ -136,7 +138,9 @@ def sync(
 
     Args:
         id (UUID):
-        body (ExchangeError):
+        body (ExchangeErrorCreate): The body that reports an exchange error: ExchangeError without
+            its read-only fields (the generator ignores readOnly, so request and response get a schema
+            each).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,7 +161,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: ExchangeError,
+    body: ExchangeErrorCreate,
 ) -> Response[ErrorResponse | ExchangeErrorResponse]:
     """Create Grades Exchange Errors
 
@@ -165,7 +169,9 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        body (ExchangeError):
+        body (ExchangeErrorCreate): The body that reports an exchange error: ExchangeError without
+            its read-only fields (the generator ignores readOnly, so request and response get a schema
+            each).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,7 +195,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    body: ExchangeError,
+    body: ExchangeErrorCreate,
 ) -> ErrorResponse | ExchangeErrorResponse | None:
     """Create Grades Exchange Errors
 
@@ -197,7 +203,9 @@ async def asyncio(
 
     Args:
         id (UUID):
-        body (ExchangeError):
+        body (ExchangeErrorCreate): The body that reports an exchange error: ExchangeError without
+            its read-only fields (the generator ignores readOnly, so request and response get a schema
+            each).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

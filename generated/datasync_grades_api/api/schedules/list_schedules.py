@@ -92,7 +92,7 @@ def sync_detailed(
     """List grades schedules
 
      Lists grades sync schedules one page at a time. Documented: `page` and `page_size`. Chosen: the
-    summary, the path and the item fields beyond `enabled` (x-provenance inferred).
+    summary, the path and the item fields beyond `enabled` (x-provenance: inferred).
 
     Args:
         page (int | Unset):  Default: 0.
@@ -127,7 +127,7 @@ def sync(
     """List grades schedules
 
      Lists grades sync schedules one page at a time. Documented: `page` and `page_size`. Chosen: the
-    summary, the path and the item fields beyond `enabled` (x-provenance inferred).
+    summary, the path and the item fields beyond `enabled` (x-provenance: inferred).
 
     Args:
         page (int | Unset):  Default: 0.
@@ -157,7 +157,7 @@ async def asyncio_detailed(
     """List grades schedules
 
      Lists grades sync schedules one page at a time. Documented: `page` and `page_size`. Chosen: the
-    summary, the path and the item fields beyond `enabled` (x-provenance inferred).
+    summary, the path and the item fields beyond `enabled` (x-provenance: inferred).
 
     Args:
         page (int | Unset):  Default: 0.
@@ -190,7 +190,7 @@ async def asyncio(
     """List grades schedules
 
      Lists grades sync schedules one page at a time. Documented: `page` and `page_size`. Chosen: the
-    summary, the path and the item fields beyond `enabled` (x-provenance inferred).
+    summary, the path and the item fields beyond `enabled` (x-provenance: inferred).
 
     Args:
         page (int | Unset):  Default: 0.

@@ -104,7 +104,7 @@ def sync_detailed(
 
      Enqueues a grade schedule for execution. Documented: the optional nullable object body, 409 and 429.
     Chosen: the path and the success status, 204 "No content, schedule queued for execution", as a
-    sibling DataSync API documents for its run call (x-provenance inferred).
+    sibling DataSync API documents for its run call (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -142,7 +142,7 @@ def sync(
 
      Enqueues a grade schedule for execution. Documented: the optional nullable object body, 409 and 429.
     Chosen: the path and the success status, 204 "No content, schedule queued for execution", as a
-    sibling DataSync API documents for its run call (x-provenance inferred).
+    sibling DataSync API documents for its run call (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -175,7 +175,7 @@ async def asyncio_detailed(
 
      Enqueues a grade schedule for execution. Documented: the optional nullable object body, 409 and 429.
     Chosen: the path and the success status, 204 "No content, schedule queued for execution", as a
-    sibling DataSync API documents for its run call (x-provenance inferred).
+    sibling DataSync API documents for its run call (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -211,7 +211,7 @@ async def asyncio(
 
      Enqueues a grade schedule for execution. Documented: the optional nullable object body, 409 and 429.
     Chosen: the path and the success status, 204 "No content, schedule queued for execution", as a
-    sibling DataSync API documents for its run call (x-provenance inferred).
+    sibling DataSync API documents for its run call (x-provenance: inferred).
 
     Args:
         id (UUID):

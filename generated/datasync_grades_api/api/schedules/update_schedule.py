@@ -99,7 +99,7 @@ def sync_detailed(
     """Update a grades schedule
 
      Only the `enabled` attribute may be updated (documented). Chosen: PATCH on the schedule's path and
-    the response (x-provenance inferred).
+    the response (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -134,7 +134,7 @@ def sync(
     """Update a grades schedule
 
      Only the `enabled` attribute may be updated (documented). Chosen: PATCH on the schedule's path and
-    the response (x-provenance inferred).
+    the response (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -164,7 +164,7 @@ async def asyncio_detailed(
     """Update a grades schedule
 
      Only the `enabled` attribute may be updated (documented). Chosen: PATCH on the schedule's path and
-    the response (x-provenance inferred).
+    the response (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -197,7 +197,7 @@ async def asyncio(
     """Update a grades schedule
 
      Only the `enabled` attribute may be updated (documented). Chosen: PATCH on the schedule's path and
-    the response (x-provenance inferred).
+    the response (x-provenance: inferred).
 
     Args:
         id (UUID):

@@ -89,7 +89,7 @@ def sync_detailed(
     """Resolve the section by ID
 
      Resolves the provided DataSync ID to an ID in the consumer's id space. Documented: the summary and
-    its meaning. Chosen: the method, the path and the response fields (x-provenance inferred).
+    its meaning. Chosen: the method, the path and the response fields (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -121,7 +121,7 @@ def sync(
     """Resolve the section by ID
 
      Resolves the provided DataSync ID to an ID in the consumer's id space. Documented: the summary and
-    its meaning. Chosen: the method, the path and the response fields (x-provenance inferred).
+    its meaning. Chosen: the method, the path and the response fields (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -148,7 +148,7 @@ async def asyncio_detailed(
     """Resolve the section by ID
 
      Resolves the provided DataSync ID to an ID in the consumer's id space. Documented: the summary and
-    its meaning. Chosen: the method, the path and the response fields (x-provenance inferred).
+    its meaning. Chosen: the method, the path and the response fields (x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -178,7 +178,7 @@ async def asyncio(
     """Resolve the section by ID
 
      Resolves the provided DataSync ID to an ID in the consumer's id space. Documented: the summary and
-    its meaning. Chosen: the method, the path and the response fields (x-provenance inferred).
+    its meaning. Chosen: the method, the path and the response fields (x-provenance: inferred).
 
     Args:
         id (UUID):

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.exchange_error_code import ExchangeErrorCode
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ExchangeErrorCreate")
+
+
+@_attrs_define
+class ExchangeErrorCreate:
+    """The body that reports an exchange error: ExchangeError without its read-only fields (the generator ignores readOnly,
+    so request and response get a schema each).
+
+        Attributes:
+            code (ExchangeErrorCode | str | Unset): An ExchangeErrorCode, or a code this document does not know yet.
+            details (str | Unset):
+    """
+
+    code: ExchangeErrorCode | str | Unset = UNSET
+    details: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code: str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        elif isinstance(self.code, ExchangeErrorCode):
+            code = self.code.value
+        else:
+            code = self.code
+
+        details = self.details
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if code is not UNSET:
+            field_dict["code"] = code
+        if details is not UNSET:
+            field_dict["details"] = details
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_code(data: object) -> ExchangeErrorCode | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_exchange_error_code_value_type_0 = ExchangeErrorCode(
+                    data
+                )
+
+                return componentsschemas_exchange_error_code_value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ExchangeErrorCode | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
+        details = d.pop("details", UNSET)
+
+        exchange_error_create = cls(
+            code=code,
+            details=details,
+        )
+
+        exchange_error_create.additional_properties = d
+        return exchange_error_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
