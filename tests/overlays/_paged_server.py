@@ -142,7 +142,7 @@ class PagedServer:
             return
         with self.lock:
             if self._barrier is None:
-                self._barrier = threading.Barrier(len(self.together), timeout=5.0)
+                self._barrier = threading.Barrier(len(self.together), timeout=30.0)
             barrier = self._barrier
         # Broken: they did not come together, and the test's assertion will say so.
         with contextlib.suppress(threading.BrokenBarrierError):

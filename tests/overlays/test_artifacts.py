@@ -688,6 +688,31 @@ async def test_max_bytes_is_exact(
         await mode.call("details", client, EXCHANGE, max_bytes=len(DOC_BYTES) - 1)
 
 
+async def test_every_gzip_layer_counts_toward_max_bytes(
+    mode: Mode, client: AuthenticatedClient, server: ArtifactServer
+) -> None:
+    # The outer layer inflates to a small inner gzip plus 4 MiB of zeros that the inner layer
+    # never turns into output: only counting the outer layer's output stops it.
+    server.serve("details", EXCHANGE, Reply(body=gz(gz(b"{}") + bytes(4 * MiB))))
+
+    with pytest.raises(ArtifactError, match="max_bytes"):
+        await mode.call("details", client, EXCHANGE, max_bytes=MiB)
+
+
+async def test_a_double_gzip_is_limited_by_its_larger_layer(
+    mode: Mode, client: AuthenticatedClient, server: ArtifactServer
+) -> None:
+    # A tiny document: its gzip (the outer layer's output) is larger than it, so a limit of
+    # exactly the document's size is crossed by the outer layer, not by the inner one.
+    document = b'{"a": 1}'
+    server.serve("details", EXCHANGE, Reply(body=gz(gz(document))))
+
+    assert len(gz(document)) > len(document)
+    with pytest.raises(ArtifactError, match="max_bytes"):
+        await mode.call("details", client, EXCHANGE, max_bytes=len(document))
+    assert await mode.call("details", client, EXCHANGE, max_bytes=len(gz(document))) == {"a": 1}
+
+
 # -- 404 and other statuses ---------------------------------------------------------------------
 
 

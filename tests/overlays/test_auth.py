@@ -501,7 +501,7 @@ def test_a_late_401_on_a_replaced_token_keeps_the_new_one_in_threads(
 def _in_threads(
     n: int, auth: httpx.Auth, url: str, transport: httpx.MockTransport | None = None
 ) -> list[int]:
-    barrier = threading.Barrier(n)
+    barrier = threading.Barrier(n, timeout=30)
     statuses: list[int] = []
 
     def run() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -203,10 +202,8 @@ async def test_a_server_that_never_answers_times_out(
 ) -> None:
     scripted_server.reply(hang=True)
     client = make_scripted_client(timeout=0.2, max_retries=0)
-    started = time.monotonic()
     with pytest.raises(APITimeoutError) as caught:
         await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
-    assert 0.15 < time.monotonic() - started < 3.0
     assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
     assert caught.value.request is not None
 

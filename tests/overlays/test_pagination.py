@@ -303,8 +303,9 @@ async def test_a_server_that_ignores_page_is_caught(
     server.add_exchanges(20)
     server.ignore_page = True
 
+    # max_items only bounds a regression: without the guard this would loop forever.
     with pytest.raises(PaginationError, match="pages 0 to 2 have the same items"):
-        await collect(mode, list_exchanges, client=client, page_size=3)
+        await collect(mode, list_exchanges, client=client, page_size=3, max_items=1000)
 
     # Three pages one at a time; with k=4 the window (pages 0-3) plus one refill per page.
     assert len(server.pages_requested(EXCHANGES)) <= (6 if mode == "async-k4" else 3)

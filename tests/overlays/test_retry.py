@@ -401,11 +401,10 @@ async def test_max_retry_after_argument_sets_the_cap(
 ) -> None:
     scripted_server.reply(503, headers={"Retry-After": "5"})
     client = make_scripted_client(max_retry_after=1.0)
-    started = time.monotonic()
     with pytest.raises(InternalServerError) as caught:
         await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
-    assert time.monotonic() - started < 2.0
     assert caught.value.retry_after == 5.0
+    # One request: above the cap there was no retry, hence no wait (a retry would follow one).
     assert len(scripted_server.requests) == 1
 
 

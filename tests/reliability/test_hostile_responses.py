@@ -588,9 +588,9 @@ async def test_a_body_that_drips_forever_is_cut_off(
     try:
         with pytest.raises(APITimeoutError, match="total_timeout"):
             if mode == "sync":
-                await bounded_sync(sync_call, bound=2.0)
+                await bounded_sync(sync_call, bound=BOUND)
             else:
-                await asyncio.wait_for(async_call(), 2.0)
+                await asyncio.wait_for(async_call(), BOUND)
     finally:
         raw_server.stopping.set()  # ends the drip, and with it a sync call still reading
 
