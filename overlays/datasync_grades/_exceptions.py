@@ -50,6 +50,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 
 import httpx
 
+from ._conformance import misplaced
 from ._logging import redact_url
 from ._retry import parse_retry_after
 
@@ -427,5 +428,10 @@ def _checked(fn: Callable[..., Any], detailed: _DetailedResponse[_T]) -> _T:
         raise ResponseValidationError(
             f"{_operation(fn)}: status {status} has no parsed body "
             "(a status or content type the spec does not document for this operation)"
+        )
+    problem = misplaced(detailed.parsed)
+    if problem is not None:
+        raise ResponseValidationError(
+            f"{_operation(fn)}: the response body does not match the spec: {problem}"
         )
     return detailed.parsed
