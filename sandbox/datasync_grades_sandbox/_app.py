@@ -389,15 +389,7 @@ class SandboxApp:
         return self._page(call, [error.to_json() for error in self._exchange(call).errors])
 
     def create_exchange_error(self, call: Call) -> Response:
-        record = self._exchange(call)
-        body = self._object_body(call)
-        now = self._now()
-        error = ErrorRecord(self.state.new_id(), now, str(body.get("code")), body.get("details"))
-        record.errors.append(error)
-        if record.state in ("created", "processing"):
-            record.state = "failed"
-        record.updated_at = now
-        return _json({"data": error.to_json()})
+        return self._record_error(self._exchange(call), call)
 
     def create_exchange_data(self, call: Call) -> Response:
         record = self._exchange(call)
@@ -485,7 +477,10 @@ class SandboxApp:
         return response
 
     def create_batch_exchange_error(self, call: Call) -> Response:
-        record = self._batch(call)
+        return self._record_error(self._batch(call), call)
+
+    def _record_error(self, record: ExchangeRecord | BatchExchangeRecord, call: Call) -> Response:
+        """Store a reported error; an exchange not yet completed fails with it."""
         body = self._object_body(call)
         now = self._now()
         error = ErrorRecord(self.state.new_id(), now, str(body.get("code")), body.get("details"))

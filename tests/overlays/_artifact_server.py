@@ -28,9 +28,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from _loopback import LoopbackServer
 
 PREFIX = "/v2/grades"
 ROUTES = {
@@ -65,26 +67,14 @@ class Served:
     complete: bool = False
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-
-class ArtifactServer:
+class ArtifactServer(LoopbackServer):
     """See the module docstring. ``base_url`` is the API root to give the client."""
 
     def __init__(self) -> None:
         self._replies: dict[str, Reply] = {}
         self._lock = threading.Lock()
         self.requests: list[Served] = []
-        self._httpd = _Server(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(_handler(self))
 
     @property
     def base_url(self) -> str:
@@ -107,14 +97,6 @@ class ArtifactServer:
             error = {"error": {"status": 404, "message": "artifact not available"}}
             return Reply(404, json.dumps(error).encode(), "application/json")
         return Reply(418, b"no such route: " + path.encode(), "text/plain")
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
 
 
 @contextmanager

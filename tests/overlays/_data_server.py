@@ -24,8 +24,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
+
+from _loopback import LoopbackServer
 
 BASE_PATH = "/v2/grades"
 _EXCHANGE = re.compile(rf"^{BASE_PATH}/exchanges/(?P<id>[^/?]+)(?P<rest>/data|/errors)?(?:\?.*)?$")
@@ -48,7 +50,7 @@ class Seen:
     number: int = 0  # 1-based ordinal among the data POSTs
 
 
-class DataServer:
+class DataServer(LoopbackServer):
     """State shared by the handlers; knobs are plain attributes a test may set."""
 
     def __init__(self, max_data_content_length: int | None = 1_000_000) -> None:
@@ -60,27 +62,14 @@ class DataServer:
         self.stored_ids: list[str] = []
         self.errors: list[Seen] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._httpd.daemon_threads = True
-        # A short poll keeps stop() fast (shutdown waits for the loop to look).
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
+        super().__init__(_handler(self))
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}{BASE_PATH}"
+        return super().url + BASE_PATH
 
     def stored_bodies(self) -> list[dict[str, Any]]:
         return [json.loads(seen.body) for seen in self.stored]
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
     # -- answers, called from handler threads --
 

@@ -8,11 +8,12 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
 import pytest
+from _loopback import LoopbackServer
 
 
 @dataclass
@@ -31,7 +32,7 @@ class ReceivedRequest:
     body: bytes
 
 
-class ScriptedServer:
+class ScriptedServer(LoopbackServer):
     """A real HTTP/1.1 server on 127.0.0.1 that answers from a script, in order.
 
     ``reply()`` queues answers; ``requests`` records what arrived. A request with no
@@ -50,16 +51,7 @@ class ScriptedServer:
         self._lock = threading.Lock()
         self.requests: list[ReceivedRequest] = []
         self.release = threading.Event()  # ends every hanging answer
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(_handler_for(self))
 
     def reply(
         self,
@@ -85,13 +77,9 @@ class ScriptedServer:
                 return self._script.popleft()
         return ScriptedReply(418, b"unscripted request", {"Content-Type": "text/plain"})
 
-    def start(self) -> None:
-        self._thread.start()
-
     def stop(self) -> None:
         self.release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().stop()
 
 
 def _json_dumps(value: Any) -> bytes:

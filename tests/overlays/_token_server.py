@@ -16,14 +16,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # a burst of concurrent clients must not be refused
+from _loopback import LoopbackServer
 
 
 @dataclass
@@ -37,7 +34,7 @@ class Seen:
     form: dict[str, str] = field(default_factory=dict)
 
 
-class OAuthServer:
+class OAuthServer(LoopbackServer):
     """The state both endpoints share; knobs a test may turn are plain attributes."""
 
     def __init__(self, client_id: str, client_secret: str) -> None:
@@ -53,13 +50,7 @@ class OAuthServer:
         self.issued: list[str] = []
         self._valid: set[str] = set()
         self._lock = threading.Lock()
-        self._httpd = _Server(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(_handler(self))
 
     @property
     def token_url(self) -> str:
@@ -69,14 +60,6 @@ class OAuthServer:
         """Every token issued so far now gets a 401 from the API."""
         with self._lock:
             self._valid.clear()
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
 
     # -- the two endpoints, called from the handler's threads ---------------------------------
 

@@ -13,6 +13,7 @@ from datasync_grades import (
     BearerToken,
     ResponseValidationError,
     aexpect_parsed,
+    apaginate,
     connect,
     expect_parsed,
     paginate,
@@ -109,7 +110,11 @@ async def test_expect_parsed_returns_a_conforming_model(mode: str) -> None:
     assert parsed.data.additional_properties == {"extra": True}
 
 
-def test_paginate_raises_on_an_item_of_the_wrong_shape() -> None:
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_paginate_raises_on_an_item_of_the_wrong_shape(mode: str) -> None:
     body = {"data": [{"id": str(EXCHANGE_ID), "max_data_content_length": "big"}]}
     with _client(body) as client, pytest.raises(ResponseValidationError, match="data\\[0\\]"):
-        list(paginate(list_exchanges, client=client, page_size=5))
+        if mode == "sync":
+            list(paginate(list_exchanges, client=client, page_size=5))
+        else:
+            [item async for item in apaginate(list_exchanges, client=client, page_size=5)]

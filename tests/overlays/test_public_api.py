@@ -119,7 +119,7 @@ def test_every_error_is_a_datasync_error() -> None:
     assert all(issubclass(error, datasync_grades.DataSyncError) for error in errors)
 
 
-def test_version_is_the_distribution_version() -> None:
+def test_version_is_a_release_number_and_is_sent_in_the_user_agent() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+([ab]\d+|rc\d+)?", datasync_grades.__version__)
-    private = importlib.import_module("datasync_grades._version")
-    assert datasync_grades.__version__ == private.__version__
+    client = importlib.import_module("datasync_grades._client")
+    assert client.USER_AGENT.startswith(f"datasync-grades/{datasync_grades.__version__} ")
