@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "datasync_grades_api"
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yml"
+# Custom templates (the typed resources in api/__init__.py); the rest are the generator's own.
+TEMPLATES = ROOT / "templates"
 TARGET = ROOT / "generated" / PACKAGE
 
 
@@ -52,6 +54,8 @@ def generate(spec: Path, out: Path, config: Path = CONFIG) -> Path:
                 str(spec),
                 "--config",
                 str(config),
+                "--custom-template-path",
+                str(TEMPLATES),
                 "--meta",
                 "none",
                 "--output-path",

@@ -1,22 +1,35 @@
-"""datasync_grades: a Python client for Instructure DataSync's Grades Exchange API.
-
-The generated package ``datasync_grades_api`` holds one function module per operation;
-this package makes it usable: auth, retries and typed errors, pagination, artifacts and
-chunked data upload.
+"""datasync_grades: a typed Python client for Instructure DataSync's Grades Exchange API.
 
 Example::
 
-    from datasync_grades import ClientCredentials, connect, paginate
-    from datasync_grades_api.api.exchanges import list_exchanges
+    from datasync_grades import ClientCredentials, DataSync
 
-    client = connect(auth=ClientCredentials(client_id, client_secret))
-    for exchange in paginate(list_exchanges, client=client, state="created"):
-        print(exchange.id)
+    with DataSync(auth=ClientCredentials(client_id, client_secret)) as client:
+        for exchange in client.exchanges.list(state="created"):
+            print(exchange.id, exchange.max_data_content_length)
 """
 
-from . import artifacts
+from datasync_grades_api.api import (
+    Artifact,
+    AsyncArtifact,
+    AsyncPager,
+    AsyncResources,
+    Identified,
+    Page,
+    Pager,
+    PushResult,
+    Resources,
+)
+
 from ._auth import DEFAULT_TOKEN_URL, BearerToken, ClientCredentials
-from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, connect
+from ._client import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    connect,
+)
+from ._datasync import AsyncDataSync, ClientOptions, DataSync
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -38,69 +51,56 @@ from ._exceptions import (
     aexpect_parsed,
     expect_parsed,
 )
-from ._pagination import (
-    Page,
-    acount,
-    apaginate,
-    apaginate_pages,
-    count,
-    page_count,
-    paginate,
-    paginate_pages,
-)
-from ._retry import RetryPolicy
-from ._upload import (
-    OversizedItemError,
-    PushResult,
-    apush_exchange_data,
-    areport_exchange_error,
-    push_exchange_data,
-    report_exchange_error,
-)
+from ._pagination import page_count
+from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from ._upload import Chunk, OversizedItemError, plan_chunks
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "DEFAULT_TOKEN_URL",
+    "DEFAULT_TOTAL_TIMEOUT",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "Artifact",
     "ArtifactError",
+    "AsyncArtifact",
+    "AsyncDataSync",
+    "AsyncPager",
+    "AsyncResources",
     "AuthenticationError",
     "BadRequestError",
     "BearerToken",
+    "Chunk",
     "ClientCredentials",
+    "ClientOptions",
     "ConflictError",
+    "DataSync",
     "DataSyncError",
+    "Identified",
     "InternalServerError",
     "NotFoundError",
     "OversizedItemError",
     "Page",
+    "Pager",
     "PaginationError",
     "PermissionDeniedError",
     "PushResult",
     "RateLimitError",
+    "Resources",
     "ResponseValidationError",
     "RetryPolicy",
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
     "__version__",
-    "acount",
     "aexpect_parsed",
-    "apaginate",
-    "apaginate_pages",
-    "apush_exchange_data",
-    "areport_exchange_error",
-    "artifacts",
     "connect",
-    "count",
     "expect_parsed",
     "page_count",
-    "paginate",
-    "paginate_pages",
-    "push_exchange_data",
-    "report_exchange_error",
+    "plan_chunks",
 ]

@@ -1,63 +1,45 @@
-"""``connect()``: the generated client, configured for production use.
+"""``connect()``: the generated client with auth, timeouts, retries, bounded bodies, typed errors.
 
-What ``connect()`` adds to a bare generated ``AuthenticatedClient``:
+Errors and retries live in ``send()`` of private ``httpx.Client``/``httpx.AsyncClient``
+subclasses, above httpx's auth flow (which must still see a 401 to refresh its token) and
+above its transport (which httpx builds itself, with proxies, ``NO_PROXY`` and TLS as usual).
 
-- the ``auth`` it is given (an ``httpx.Auth``: token fetching and refresh live there);
-- explicit timeouts (the generated default is "never");
-- retries (:mod:`datasync_grades._retry`), in the transport, below the auth flow;
-- typed errors: every non-2xx final response raises its ``APIStatusError`` subclass,
-  every transport failure ``APIConnectionError``/``APITimeoutError``, and a 2xx body
-  labelled JSON that does not decode raises ``ResponseValidationError`` — for every
-  generated endpoint, with no code per endpoint;
-- a ``User-Agent`` and a log line per request (:mod:`datasync_grades._logging`).
+Example::
 
-Errors are raised from ``send()`` of private ``httpx.Client``/``httpx.AsyncClient``
-subclasses, i.e. after httpx's auth flow has finished: the flow must still see a 401 to
-refresh its token and retry once. (httpx calls response event hooks inside that flow, so
-raising from a hook would cut it short.)
-
-Nothing is global: each ``connect()`` builds its own httpx clients and transports.
+    client = connect(auth=ClientCredentials(client_id, client_secret))
+    exchange = find_exchange.sync(exchange_id, client=client)
 """
 
 from __future__ import annotations
 
-import functools
-import ipaddress
-import json
 import logging
-import ssl
-import sys
 import time
-import urllib.request
-import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
 from datasync_grades_api.client import AuthenticatedClient
 
+from ._auth import _is_loopback
 from ._exceptions import (
+    APIConnectionError,
     ResponseValidationError,
     connection_error_from,
     request_id_of,
     status_error_from_response,
 )
+from ._gzip_stream import BodyDecoder
 from ._logging import configure_from_env, logger, redact_headers, redact_url
-from ._retry import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_MAX_RETRY_AFTER,
-    AsyncRetryTransport,
-    RetryPolicy,
-    RetryTransport,
-)
+from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
-    "DEFAULT_MAX_RETRIES",
-    "DEFAULT_MAX_RETRY_AFTER",
+    "DEFAULT_MAX_ERROR_BYTES",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_TOTAL_TIMEOUT",
     "USER_AGENT",
     "connect",
 ]
@@ -65,17 +47,16 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api.us2.kimonocloud.com/v2/grades"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_TOTAL_TIMEOUT = 300.0
-USER_AGENT = (
-    f"datasync-grades/{__version__} httpx/{httpx.__version__} "
-    f"python/{'.'.join(str(part) for part in sys.version_info[:3])}"
-)
+# A page of exchanges is some hundred KiB; an error body a few hundred bytes.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024**2
+DEFAULT_MAX_ERROR_BYTES = 64 * 1024
+USER_AGENT = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
 
-# httpx.Client ignores these when it is given a transport, so they go to the transports
-# connect() builds (trust_env also to the clients).
-_TRANSPORT_SETTINGS = frozenset(
-    {"verify", "cert", "trust_env", "http1", "http2", "limits", "proxy"}
-)
-_NO_BODY_STATUSES = frozenset({204, 205, 304})
+_READ_SIZE = 64 * 1024
+_GZIP_CODINGS = frozenset({"gzip", "x-gzip"})
+# Passed on to the token requests of the auth object, so that they go the same way.
+_TOKEN_SETTINGS = ("verify", "cert", "trust_env", "proxy")
+_warned_unverified = False
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
@@ -89,6 +70,8 @@ def connect(
     max_retries: int = DEFAULT_MAX_RETRIES,
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
     retry_policy: RetryPolicy | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    allow_insecure_http: bool = False,
     headers: Mapping[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
     async_transport: httpx.AsyncBaseTransport | None = None,
@@ -96,310 +79,204 @@ def connect(
     async_event_hooks: EventHooks | None = None,
     **httpx_kwargs: Any,
 ) -> AuthenticatedClient:
-    """A generated ``AuthenticatedClient``, ready for every endpoint, sync and async.
+    """A generated ``AuthenticatedClient`` whose httpx clients add this package's behaviour.
 
     Args:
-        base_url: the API root, ``.../v2/grades``; the default is the us2 region.
+        base_url: the API root, ``.../v2/grades``; the default is the us2 region. Plain http
+            is refused for hosts other than loopback unless ``allow_insecure_http``.
         auth: an ``httpx.Auth``, e.g. ``ClientCredentials(client_id, client_secret)``.
         timeout: seconds or an ``httpx.Timeout``; default 30 s, 5 s to connect.
-        total_timeout: seconds a call may take in all, its body included (httpx's timeouts
-            bound each read, so a server that trickles a body would hold a call forever);
-            ``None`` for no limit. Streamed responses (artifacts) are not bound by it.
-        max_retries: retries after a retryable failure; 0 disables retries.
-        max_retry_after: the longest ``Retry-After`` (seconds) the client waits out;
-            above it the error (``RateLimitError.retry_after``) is raised at once.
-        retry_policy: a full :class:`RetryPolicy`, instead of the two arguments above.
-        headers: extra headers for every request (may override ``User-Agent``).
-        transport, async_transport: the innermost transports (e.g. ``httpx.MockTransport``),
-            used as given, with retries around them.
-        event_hooks, async_event_hooks: httpx event hooks of the sync / async client
-            (async hooks must be coroutine functions).
-        **httpx_kwargs: passed to both httpx clients (``cookies``, ``follow_redirects``,
-            ...); ``verify``, ``cert``, ``limits``, ``proxy``, ``http1``, ``http2`` and
-            ``trust_env`` configure the transports ``connect()`` builds (not one you pass).
-            Proxies from ``HTTP(S)_PROXY``/``ALL_PROXY``/``NO_PROXY`` are honoured as
-            httpx does, also with retries.
-
-    Example::
-
-        client = connect(auth=ClientCredentials(client_id, client_secret), timeout=10.0)
-        with client:
-            exchange = find_exchange.sync(exchange_id, client=client)
-
-    The generated ``with_headers()``/``with_timeout()``/``with_cookies()`` return a copy
-    that builds plain httpx clients, without auth, retries or typed errors: make another
-    ``connect()`` instead.
+        total_timeout: seconds a call may take in all, body and retries included; ``None``
+            for no limit. A streamed artifact's body is bounded by its size cap instead.
+        max_retries, max_retry_after, retry_policy: see :class:`RetryPolicy`.
+        max_response_bytes: the largest body (after decompression) read into memory; a larger
+            one raises ``ResponseValidationError`` after reading no more than that.
+        headers: extra headers for every request.
+        transport, async_transport, event_hooks, async_event_hooks, **httpx_kwargs: given to
+            the httpx clients as they are (``verify``, ``cert``, ``proxy``, ``limits``,
+            ``mounts``, ...); ``verify``, ``cert``, ``proxy`` and ``trust_env`` also reach
+            the token requests of ``ClientCredentials``.
     """
     configure_from_env()
     if not isinstance(auth, httpx.Auth):
         raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
-    if "mounts" in httpx_kwargs:
-        raise TypeError("connect() does not take mounts; pass transport / async_transport")
     if retry_policy is None:
         retry_policy = RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after)
     elif max_retries != DEFAULT_MAX_RETRIES or max_retry_after != DEFAULT_MAX_RETRY_AFTER:
         raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
-
-    settings = {key: httpx_kwargs.pop(key) for key in _TRANSPORT_SETTINGS & httpx_kwargs.keys()}
-    trust_env: bool = settings.get("trust_env", True)
-    builder = _TransportBuilder(settings, retry_policy)
+    _check_base_url(base_url, allow_insecure_http)
+    if httpx_kwargs.get("verify", True) is False:
+        _warn_unverified()
+    use_transport = getattr(auth, "_use_transport", None)
+    if use_transport is not None:
+        use_transport({key: httpx_kwargs[key] for key in _TOKEN_SETTINGS if key in httpx_kwargs})
     timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-    all_headers = {"User-Agent": USER_AGENT, **(headers or {})}
+    all_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", **(headers or {})}
+    limits = _Limits(retry_policy, total_timeout, max_response_bytes, auth)
     common: dict[str, Any] = {
         "base_url": base_url,
         "auth": auth,
         "timeout": timeout,
         "headers": all_headers,
-        "trust_env": trust_env,
         **httpx_kwargs,
     }
-
-    proxy = settings.get("proxy")
-    env_proxies = _environment_proxies() if trust_env and proxy is None else {}
-    if transport is None:
-        sync_transport: httpx.BaseTransport = builder.sync_transport(proxy)
-        sync_mounts = builder.sync_mounts(env_proxies)
-    else:
-        sync_transport, sync_mounts = RetryTransport(transport, retry_policy), {}
-    if async_transport is None:
-        async_outer: httpx.AsyncBaseTransport = builder.async_transport(proxy)
-        async_mounts = builder.async_mounts(env_proxies)
-    else:
-        async_outer, async_mounts = AsyncRetryTransport(async_transport, retry_policy), {}
-
-    sync_client = _SyncClient(
-        total_timeout=total_timeout,
-        transport=sync_transport,
-        mounts=sync_mounts,
-        event_hooks=event_hooks,
-        **common,
+    client = AuthenticatedClient(base_url=base_url, token="", timeout=timeout)
+    client.set_httpx_client(
+        _SyncClient(limits, transport=transport, event_hooks=event_hooks, **common)
     )
-    async_client = _AsyncClient(
-        total_timeout=total_timeout,
-        transport=async_outer,
-        mounts=async_mounts,
-        event_hooks=async_event_hooks,
-        **common,
+    client.set_async_httpx_client(
+        _AsyncClient(limits, transport=async_transport, event_hooks=async_event_hooks, **common)
     )
-    verify = settings.get("verify", True)
-    client = AuthenticatedClient(
-        base_url=base_url,
-        token="",  # unused: the httpx clients below carry ``auth`` and never this token
-        timeout=timeout,
-        headers=all_headers,
-        verify_ssl=verify if isinstance(verify, bool | str | ssl.SSLContext) else True,
-        follow_redirects=bool(httpx_kwargs.get("follow_redirects", False)),
-    )
-    client.set_httpx_client(sync_client)
-    client.set_async_httpx_client(async_client)
     return client
 
 
-class _SyncClient(httpx.Client):
-    """An ``httpx.Client`` whose ``send()`` raises the package's typed errors."""
+def _check_base_url(base_url: str, allow_insecure_http: bool) -> None:
+    url = httpx.URL(base_url)
+    if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
+        raise ValueError(
+            f"base_url {redact_url(url)} is plain http: the token would travel in clear text; "
+            "use https (http is allowed for loopback hosts, or with allow_insecure_http=True)"
+        )
 
-    def __init__(self, *, total_timeout: float | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._total_timeout = total_timeout
 
-    def _deadline(self, started: float) -> float | None:
-        return None if self._total_timeout is None else started + self._total_timeout
+def _warn_unverified() -> None:
+    global _warned_unverified
+    if not _warned_unverified:
+        _warned_unverified = True
+        logger.warning(
+            "verify=False: TLS certificates are not checked; anyone on the path can "
+            "read and change the traffic, tokens and grades included"
+        )
 
-    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
-        return super().build_request(method, url, **_drop_empty_params(kwargs))
 
-    def send(
+class _Limits:
+    """What one connect() call's two clients share: retries, deadline, size cap, secrets."""
+
+    def __init__(
+        self, policy: RetryPolicy, total: float | None, max_bytes: int, auth: httpx.Auth
+    ) -> None:
+        self.policy = policy
+        self.total = total
+        self.max_bytes = max_bytes
+        self._auth = auth
+
+    def deadline(self) -> float | None:
+        return None if self.total is None else time.monotonic() + self.total
+
+    def secrets(self) -> tuple[str, ...]:
+        secrets = getattr(self._auth, "_secrets", None)
+        return tuple(secrets()) if secrets is not None else ()
+
+    def wait(
         self,
         request: httpx.Request,
-        *,
-        stream: bool = False,
-        auth: Any = httpx.USE_CLIENT_DEFAULT,
-        follow_redirects: Any = httpx.USE_CLIENT_DEFAULT,
-    ) -> httpx.Response:
-        started = time.perf_counter()
-        try:
-            response = super().send(
-                request, stream=True, auth=auth, follow_redirects=follow_redirects
+        deadline: float | None,
+        attempt: int,
+        response: httpx.Response | None = None,
+        exc: Exception | None = None,
+    ) -> float | None:
+        wait = self.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
+        if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
+            logger.info(
+                "not retrying %s %s: total_timeout would pass",
+                request.method,
+                redact_url(request.url),
             )
-            if not stream:
-                _read_by(response, self._deadline(started))
-        except httpx.RequestError as exc:
-            _log_failure(request, exc, started)
-            raise connection_error_from(exc) from exc
-        _log_response(response, started)
-        if not response.is_success and stream:
-            try:
-                response.read()
-            except httpx.HTTPError:
-                pass  # the error is raised without its body
-            finally:
-                response.close()
-        _check(response, stream)
-        return response
+            return None
+        return wait
 
-
-class _AsyncClient(httpx.AsyncClient):
-    """An ``httpx.AsyncClient`` whose ``send()`` raises the package's typed errors."""
-
-    def __init__(self, *, total_timeout: float | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._total_timeout = total_timeout
-
-    def _deadline(self, started: float) -> float | None:
-        return None if self._total_timeout is None else started + self._total_timeout
-
-    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
-        return super().build_request(method, url, **_drop_empty_params(kwargs))
-
-    async def send(
-        self,
-        request: httpx.Request,
-        *,
-        stream: bool = False,
-        auth: Any = httpx.USE_CLIENT_DEFAULT,
-        follow_redirects: Any = httpx.USE_CLIENT_DEFAULT,
-    ) -> httpx.Response:
-        started = time.perf_counter()
-        try:
-            response = await super().send(
-                request, stream=True, auth=auth, follow_redirects=follow_redirects
+    def failure(self, request: httpx.Request, exc: Exception, started: float) -> Exception:
+        if isinstance(exc, RuntimeError):  # the loop this client's connections belonged to ended
+            error: Exception = APIConnectionError(
+                f"{request.method} {redact_url(request.url)} failed: this async client was used "
+                "under an event loop that has since closed; make one client per event loop",
+                request=request,
             )
-            if not stream:
-                await _aread_by(response, self._deadline(started))
-        except httpx.RequestError as exc:
-            _log_failure(request, exc, started)
-            raise connection_error_from(exc) from exc
-        _log_response(response, started)
-        if not response.is_success and stream:
+        else:
+            assert isinstance(exc, httpx.RequestError)
+            error = connection_error_from(exc, secrets=self.secrets())
+        logger.info("%s after %.1f ms", error, (time.monotonic() - started) * 1000)
+        return error
+
+
+class _BodyReader:
+    """Collects a body from raw chunks: gzip peeled with a bound, size and deadline checked."""
+
+    def __init__(
+        self, response: httpx.Response, max_bytes: int, deadline: float | None, *, error: bool
+    ) -> None:
+        self.response = response
+        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if error else max_bytes
+        self.error = error
+        self.deadline = deadline
+        self.truncated = False
+        self._data = bytearray()
+        codings = [
+            c.strip().lower()
+            for c in response.headers.get_list("content-encoding", split_commas=True)
+            if c.strip() and c.strip().lower() != "identity"
+        ]
+        gzip_layers = sum(c in _GZIP_CODINGS for c in codings)
+        self.raw = gzip_layers == len(codings)
+        self._decoder = (
+            BodyDecoder(
+                kind="body",
+                accept=lambda _: True,
+                max_bytes=self.max_bytes,
+                chunk_size=_READ_SIZE,
+                max_gzip_layers=gzip_layers,
+                source=f"{response.request.method} {redact_url(response.request.url)}",
+            )
+            if self.raw and gzip_layers
+            else None
+        )
+
+    def feed(self, chunk: bytes) -> bool:
+        """Take one chunk; False once enough is read (an error body over its cap)."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise httpx.ReadTimeout(
+                "the response body did not arrive within total_timeout",
+                request=self.response.request,
+            )
+        pieces = self._decoder.feed(chunk) if self._decoder is not None else (chunk,)
+        try:
+            for piece in pieces:
+                self._add(piece)
+        except _Full:
+            return False
+        return True
+
+    def finish(self) -> None:
+        if self._decoder is not None and not self.truncated:
             try:
-                await response.aread()
-            except httpx.HTTPError:
-                pass  # the error is raised without its body
-            finally:
-                await response.aclose()
-        _check(response, stream)
-        return response
+                for piece in self._decoder.finish():
+                    self._add(piece)
+            except _Full:
+                pass
+        if self.raw:
+            # The body is decoded here: httpx must not decode it again.
+            self.response.headers.pop("content-encoding", None)
+        self.response._content = bytes(self._data)
+
+    def _add(self, piece: bytes) -> None:
+        room = self.max_bytes - len(self._data)
+        if len(piece) <= room:
+            self._data += piece
+            return
+        if not self.error:
+            request = self.response.request
+            raise ResponseValidationError(
+                f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: "
+                f"the body is larger than max_response_bytes ({self.max_bytes}); stopped reading",
+                response=None,
+            )
+        self._data += piece[:room]
+        self.truncated = True
+        raise _Full
 
 
-# The body is read here rather than by httpx (the clients always send with stream=True) so
-# that a deadline can cover it: httpx's read timeout restarts with every chunk.
-def _read_by(response: httpx.Response, deadline: float | None) -> None:
-    if deadline is not None:
-        response.stream = _SyncDeadlineStream(response, deadline)
-    try:
-        response.read()
-    except BaseException:
-        response.close()
-        raise
-
-
-async def _aread_by(response: httpx.Response, deadline: float | None) -> None:
-    if deadline is not None:
-        response.stream = _AsyncDeadlineStream(response, deadline)
-    try:
-        await response.aread()
-    except BaseException:
-        await response.aclose()
-        raise
-
-
-def _past(response: httpx.Response) -> httpx.ReadTimeout:
-    return httpx.ReadTimeout(
-        "the response body did not arrive within total_timeout", request=response.request
-    )
-
-
-class _SyncDeadlineStream(httpx.SyncByteStream):
-    def __init__(self, response: httpx.Response, deadline: float) -> None:
-        self._inner = response.stream
-        self._response = response
-        self._deadline = deadline
-
-    def __iter__(self) -> Iterator[bytes]:
-        assert isinstance(self._inner, httpx.SyncByteStream)
-        for chunk in self._inner:
-            if time.perf_counter() > self._deadline:
-                raise _past(self._response)
-            yield chunk
-
-    def close(self) -> None:
-        assert isinstance(self._inner, httpx.SyncByteStream)
-        self._inner.close()
-
-
-class _AsyncDeadlineStream(httpx.AsyncByteStream):
-    def __init__(self, response: httpx.Response, deadline: float) -> None:
-        self._inner = response.stream
-        self._response = response
-        self._deadline = deadline
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        assert isinstance(self._inner, httpx.AsyncByteStream)
-        async for chunk in self._inner:
-            if time.perf_counter() > self._deadline:
-                raise _past(self._response)
-            yield chunk
-
-    async def aclose(self) -> None:
-        assert isinstance(self._inner, httpx.AsyncByteStream)
-        await self._inner.aclose()
-
-
-def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:
-    # Every generated _get_kwargs passes params={} (also to operations without query
-    # parameters), and httpx then rebuilds and re-checks the URL: ~17 us a call, measured by
-    # bench/ target 1. The generator cannot be told otherwise, so the empty dict goes here.
-    if "params" in kwargs and not kwargs["params"]:
-        del kwargs["params"]
-    return kwargs
-
-
-def _check(response: httpx.Response, stream: bool) -> None:
-    """Raise for a non-2xx response, or for a 2xx body labelled JSON that is not JSON."""
-    if not response.is_success:
-        raise status_error_from_response(response)
-    if stream or response.status_code in _NO_BODY_STATUSES or response.request.method == "HEAD":
-        return
-    content_type = response.headers.get("content-type")
-    if content_type is None or not _is_json_media_type(content_type):
-        return
-    try:
-        document = json.loads(response.content)
-    except ValueError as exc:
-        request = response.request
-        raise ResponseValidationError(
-            f"{request.method} {redact_url(request.url)} -> {response.status_code}: "
-            f"the body is labelled {content_type} but is not valid JSON ({exc}): "
-            f"{response.content[:200]!r}",
-            response=response,
-        ) from exc
-    # The generated code calls response.json() next: hand it this parse instead of a second.
-    response.__dict__["json"] = _ParsedOnce(response, document)
-
-
-class _ParsedOnce:
-    """Stands in for ``response.json`` for one call: returns the document parsed while
-    validating, then removes itself, so later calls parse afresh as httpx does (and a
-    caller mutating the result never sees it again)."""
-
-    __slots__ = ("_document", "_response")
-
-    def __init__(self, response: httpx.Response, document: Any) -> None:
-        self._response = weakref.ref(response)
-        self._document = document
-
-    def __call__(self, **kwargs: Any) -> Any:
-        response = self._response()
-        if response is None:  # pragma: no cover - the bound response is always alive here
-            return self._document
-        response.__dict__.pop("json", None)
-        return response.json(**kwargs) if kwargs else self._document
-
-
-@functools.lru_cache(maxsize=64)  # a per-call cost, and the API sends a handful of types
-def _is_json_media_type(content_type: str) -> bool:
-    media_type = content_type.partition(";")[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
+class _Full(Exception):
+    pass
 
 
 def _log_response(response: httpx.Response, started: float) -> None:
@@ -413,7 +290,7 @@ def _log_response(response: httpx.Response, started: float) -> None:
         redact_url(request.url),
         response.status_code,
         response.reason_phrase,
-        (time.perf_counter() - started) * 1000,
+        (time.monotonic() - started) * 1000,
         f" (request id {request_id})" if request_id else "",
     )
     if logger.isEnabledFor(logging.DEBUG):
@@ -421,100 +298,112 @@ def _log_response(response: httpx.Response, started: float) -> None:
         logger.debug("response headers: %s", redact_headers(response.headers))
 
 
-def _log_failure(request: httpx.Request, exc: httpx.RequestError, started: float) -> None:
-    logger.info(
-        "%s %s failed after %.1f ms: %s: %s",
-        request.method,
-        redact_url(request.url),
-        (time.perf_counter() - started) * 1000,
-        type(exc).__name__,
-        exc,
-    )
+def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:
+    # Every generated _get_kwargs passes params={}, and httpx then rebuilds and re-checks the
+    # URL: ~14 us a call (bench/ target 1). The generator cannot be told otherwise.
+    if "params" in kwargs and not kwargs["params"]:
+        del kwargs["params"]
+    return kwargs
 
 
-class _TransportBuilder:
-    """Builds the retry-wrapped default transports of one ``connect()`` call."""
-
-    def __init__(self, settings: Mapping[str, Any], policy: RetryPolicy) -> None:
-        self._policy = policy
-        self._options: dict[str, Any] = {
-            key: settings[key] for key in ("http1", "http2", "limits") if key in settings
-        }
-        self._settings = settings
-        self._ssl_context: ssl.SSLContext | None = None
-
-    def _transport_options(self) -> dict[str, Any]:
-        # One SSL context for every transport of this client: building one loads the CA
-        # bundle, which costs milliseconds.
-        if self._ssl_context is None:
-            verify = self._settings.get("verify", True)
-            self._ssl_context = (
-                verify
-                if isinstance(verify, ssl.SSLContext)
-                else httpx.create_ssl_context(
-                    verify=verify,
-                    cert=self._settings.get("cert"),
-                    trust_env=self._settings.get("trust_env", True),
-                )
-            )
-        return {"verify": self._ssl_context, **self._options}
-
-    def sync_transport(self, proxy: Any = None) -> httpx.BaseTransport:
-        inner = httpx.HTTPTransport(proxy=proxy, **self._transport_options())
-        return RetryTransport(inner, self._policy)
-
-    def async_transport(self, proxy: Any = None) -> httpx.AsyncBaseTransport:
-        inner = httpx.AsyncHTTPTransport(proxy=proxy, **self._transport_options())
-        return AsyncRetryTransport(inner, self._policy)
-
-    def sync_mounts(
-        self, proxies: Mapping[str, str | None]
-    ) -> dict[str, httpx.BaseTransport | None]:
-        return {
-            pattern: None if proxy is None else self.sync_transport(proxy)
-            for pattern, proxy in proxies.items()
-        }
-
-    def async_mounts(
-        self, proxies: Mapping[str, str | None]
-    ) -> dict[str, httpx.AsyncBaseTransport | None]:
-        return {
-            pattern: None if proxy is None else self.async_transport(proxy)
-            for pattern, proxy in proxies.items()
-        }
+def _status_error(limits: _Limits, reader: _BodyReader) -> Exception:
+    error = status_error_from_response(reader.response, secrets=limits.secrets())
+    if reader.truncated:
+        error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
+    return error
 
 
-def _environment_proxies() -> dict[str, str | None]:
-    """Proxy mounts from the environment, by httpx's rules (``get_environment_proxies``).
+class _SyncClient(httpx.Client):
+    def __init__(self, limits: _Limits, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._limits = limits
 
-    httpx reads the environment only when it builds its own transport; connect() always
-    passes one (the retry transport), so it reads the environment itself. A pattern mapped
-    to None goes direct (``NO_PROXY``).
-    """
-    info = urllib.request.getproxies()
-    mounts: dict[str, str | None] = {}
-    for scheme in ("http", "https", "all"):
-        proxy = info.get(scheme)
-        if proxy:
-            mounts[f"{scheme}://"] = proxy if "://" in proxy else f"http://{proxy}"
-    for host in (part.strip() for part in info.get("no", "").split(",")):
-        if host == "*":
-            return {}
-        if not host:
-            continue
-        if "://" in host:
-            mounts[host] = None
-        elif _ip_version(host) == 4 or host.lower() == "localhost":
-            mounts[f"all://{host}"] = None
-        elif _ip_version(host) == 6:
-            mounts[f"all://[{host}]"] = None
-        else:
-            mounts[f"all://*{host}"] = None
-    return mounts
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        return super().build_request(method, url, **_drop_empty_params(kwargs))
+
+    def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        limits, started, attempt = self._limits, time.monotonic(), 0
+        deadline = limits.deadline()
+        while True:
+            try:
+                response = super().send(request, stream=True, **kwargs)
+            except httpx.RequestError as exc:
+                wait = limits.wait(request, deadline, attempt, exc=exc)
+                if wait is None:
+                    raise limits.failure(request, exc, started) from exc
+            else:
+                wait = limits.wait(request, deadline, attempt, response=response)
+                if wait is None:
+                    break
+                response.close()
+            limits.policy.sleep(wait)
+            attempt += 1
+        _log_response(response, started)
+        if stream and response.is_success:
+            return response
+        reader = _BodyReader(response, limits.max_bytes, deadline, error=not response.is_success)
+        try:
+            chunks = response.iter_raw(_READ_SIZE) if reader.raw else response.iter_bytes()
+            for chunk in chunks:
+                if not reader.feed(chunk):
+                    break
+            reader.finish()
+        except httpx.RequestError as exc:
+            raise limits.failure(request, exc, started) from exc
+        finally:
+            response.close()
+        if not response.is_success:
+            raise _status_error(limits, reader)
+        return response
 
 
-def _ip_version(host: str) -> int | None:
-    try:
-        return ipaddress.ip_address(host.split("/")[0]).version
-    except ValueError:
-        return None
+class _AsyncClient(httpx.AsyncClient):
+    def __init__(self, limits: _Limits, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._limits = limits
+
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        return super().build_request(method, url, **_drop_empty_params(kwargs))
+
+    async def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        limits, started, attempt = self._limits, time.monotonic(), 0
+        deadline = limits.deadline()
+        while True:
+            try:
+                response = await super().send(request, stream=True, **kwargs)
+            except httpx.RequestError as exc:
+                wait = limits.wait(request, deadline, attempt, exc=exc)
+                if wait is None:
+                    raise limits.failure(request, exc, started) from exc
+            except RuntimeError as exc:
+                if "Event loop is closed" not in str(exc):
+                    raise
+                raise limits.failure(request, exc, started) from exc
+            else:
+                wait = limits.wait(request, deadline, attempt, response=response)
+                if wait is None:
+                    break
+                await response.aclose()
+            await limits.policy.async_sleep(wait)
+            attempt += 1
+        _log_response(response, started)
+        if stream and response.is_success:
+            return response
+        reader = _BodyReader(response, limits.max_bytes, deadline, error=not response.is_success)
+        try:
+            chunks = response.aiter_raw(_READ_SIZE) if reader.raw else response.aiter_bytes()
+            async for chunk in chunks:
+                if not reader.feed(chunk):
+                    break
+            reader.finish()
+        except httpx.RequestError as exc:
+            raise limits.failure(request, exc, started) from exc
+        finally:
+            await response.aclose()
+        if not response.is_success:
+            raise _status_error(limits, reader)
+        return response

@@ -45,7 +45,7 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 import httpx
@@ -251,7 +251,9 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return InternalServerError if 500 <= status_code <= 599 else APIStatusError
 
 
-def status_error_from_response(response: httpx.Response) -> APIStatusError:
+def status_error_from_response(
+    response: httpx.Response, *, secrets: Iterable[str] = ()
+) -> APIStatusError:
     """The typed exception for a non-2xx response, with its body decoded.
 
     Read the body first (``response.read()``); an unread body is treated as empty.
@@ -281,7 +283,7 @@ def status_error_from_response(response: httpx.Response) -> APIStatusError:
     return cls(message, response=response, body=body)
 
 
-def connection_error_from(exc: httpx.RequestError) -> DataSyncError:
+def connection_error_from(exc: httpx.RequestError, *, secrets: Iterable[str] = ()) -> DataSyncError:
     """The typed exception for an httpx request failure; raise it ``from exc``.
 
     Timeouts become ``APITimeoutError``, a body httpx could not decode (bad
@@ -333,7 +335,7 @@ _P = ParamSpec("_P")
 # What the generated code raises while turning an unexpected body into models, and the
 # generated functions (same names in every endpoint module) where that happens. The same
 # errors raised elsewhere (a wrong argument, a bad body model) are the caller's and pass.
-_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
 _PARSE_FRAMES = frozenset({"_build_response", "_parse_response"})
 
 

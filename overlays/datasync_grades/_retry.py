@@ -1,39 +1,14 @@
-"""Retries: which failures are retried, how long to wait, and the transports that do it.
+"""Retries: which failures are retried and how long to wait; the client's send loop applies it.
 
-The rule is "retry only what cannot have been processed twice by accident":
-
-- idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried after a
-  connection failure, a read/write failure or timeout, and after 408, 429, 500, 502, 503
-  and 504;
-- POST and PATCH are retried only when the server provably did not process them: the
-  connection was never made (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``), or
-  the server said so (429, 503). Never after a read timeout, a dropped connection or
-  another 5xx: the exchange data may have been stored already;
-- a request whose body is a one-shot stream is never retried.
-
-The wait is exponential backoff with full jitter (0.5 s, 1 s, 2 s, ... capped at 8 s, each
-drawn uniformly from zero to that), except when a 429 or 503 carries ``Retry-After``:
-then the client waits exactly that long, unless it exceeds ``max_retry_after``, in which
-case it does not retry at all and the caller gets the error (``RateLimitError`` with
-``retry_after``) at once.
-
-Retries happen in the transport, below httpx's auth flow, so a 401 still reaches the
-auth flow (which refreshes the token once). Event hooks see each request the auth flow sends
-(a 401 before its refreshed retry included), but only the last attempt of each.
-
-Why not a library: ``httpx-retries`` decides on method, status and exception
-independently (one ``allowed_methods`` set, one ``status_forcelist``, one exception list),
-so "POST on 429/503 and connect errors, but never after a read timeout" cannot be said
-without overriding its internals, and it retries (capped) on a ``Retry-After`` above its
-limit instead of giving up. ``tenacity`` and ``stamina`` retry whole function calls: put
-around an endpoint call they would re-run the auth flow and see only exceptions, and the
-method/status table above would still have to be written by hand. The table is the
-whole policy, so it lives here, with a transport loop of a dozen lines around it.
+Idempotent methods are retried after a transport failure and after 408, 429, 500, 502, 503
+and 504; POST and PATCH only when the server provably did not process them (the connection
+was never made, or 429/503). The wait is full-jitter exponential backoff, or exactly the
+server's ``Retry-After`` up to ``max_retry_after`` (above it: no retry, the error at once).
 
 Example::
 
     policy = RetryPolicy(max_retries=5, max_retry_after=120.0)
-    client = connect(auth=auth, retry_policy=policy)
+    client = DataSync(auth=auth, retry_policy=policy)
 """
 
 from __future__ import annotations
@@ -55,9 +30,7 @@ from ._logging import logger, redact_url
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_MAX_RETRY_AFTER",
-    "AsyncRetryTransport",
     "RetryPolicy",
-    "RetryTransport",
     "parse_retry_after",
 ]
 
@@ -178,8 +151,7 @@ class RetryPolicy:
     ) -> float | None:
         """The seconds to wait before retrying ``request``, or None not to retry. Logs why.
 
-        This is the whole decision both retry transports apply; they differ only in how
-        they send, close and sleep.
+        This is the whole decision the client's sync and async send loops apply.
         """
         status = response.status_code if response is not None else None
         if status is not None and status < 400:
@@ -238,69 +210,3 @@ def _retryable(method: str, status: int | None, exc: BaseException | None) -> bo
     if status is not None:
         return status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)
     return False
-
-
-class RetryTransport(httpx.BaseTransport):
-    """Wraps a sync transport and retries what :class:`RetryPolicy` allows.
-
-    Example::
-
-        httpx.Client(transport=RetryTransport(httpx.HTTPTransport(), RetryPolicy()))
-    """
-
-    def __init__(self, transport: httpx.BaseTransport, policy: RetryPolicy) -> None:
-        self._transport = transport
-        self._policy = policy
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = 0
-        while True:
-            try:
-                response = self._transport.handle_request(request)
-            except httpx.TransportError as exc:
-                wait = self._policy.next_wait(request, exc=exc, attempt=attempt)
-                if wait is None:
-                    raise
-            else:
-                wait = self._policy.next_wait(request, response=response, attempt=attempt)
-                if wait is None:
-                    return response
-                response.close()
-            self._policy.sleep(wait)
-            attempt += 1
-
-    def close(self) -> None:
-        self._transport.close()
-
-
-class AsyncRetryTransport(httpx.AsyncBaseTransport):
-    """Wraps an async transport and retries what :class:`RetryPolicy` allows.
-
-    Example::
-
-        httpx.AsyncClient(transport=AsyncRetryTransport(httpx.AsyncHTTPTransport(), RetryPolicy()))
-    """
-
-    def __init__(self, transport: httpx.AsyncBaseTransport, policy: RetryPolicy) -> None:
-        self._transport = transport
-        self._policy = policy
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        attempt = 0
-        while True:
-            try:
-                response = await self._transport.handle_async_request(request)
-            except httpx.TransportError as exc:
-                wait = self._policy.next_wait(request, exc=exc, attempt=attempt)
-                if wait is None:
-                    raise
-            else:
-                wait = self._policy.next_wait(request, response=response, attempt=attempt)
-                if wait is None:
-                    return response
-                await response.aclose()
-            await self._policy.async_sleep(wait)
-            attempt += 1
-
-    async def aclose(self) -> None:
-        await self._transport.aclose()

@@ -1,102 +1,41 @@
-"""Pushing grade data to an exchange in chunks, and reporting a producer's error.
+"""The chunked push of grade data: planning chunks to a byte limit, and sending them in order.
 
-A producer answers an exchange by POSTing ``ExchangeDataRequest`` chunks to
-``/exchanges/{id}/data``: each request body at most the exchange's
-``max_data_content_length`` bytes, every chunk ``"final": false`` except the last.
-:func:`push_exchange_data` plans the chunks, checks that every item fits, then sends them
-in order; :func:`report_exchange_error` reports a query the producer cannot serve.
+A producer answers an exchange by POSTing ``ExchangeDataRequest`` chunks, each body at most the
+exchange's ``max_data_content_length`` bytes, every chunk ``"final": false`` but the last.
+Items (generated models or plain dicts) are serialized once; chunks are filled in order
+(assignments, then summaries); an assignment too large for a chunk of its own is split by its
+scores; anything that cannot fit raises :class:`OversizedItemError` before anything is sent.
+A failed chunk raises :class:`UploadError`; ``resume_from=exc.chunks_accepted`` sends the rest.
 
 Example::
 
-    from datasync_grades import connect, push_exchange_data, report_exchange_error
-
-    client = connect(auth=auth)
-    result = push_exchange_data(client, exchange_id, assignments=assignments)
-    print(result.chunks_sent, result.chunk_ids)
-
-    report_exchange_error(client, exchange_id, "query_type_not_supported", "no summaries")
-
-How chunks are made:
-
-- Items are generated models (``Assignment``, ``Summary``: their ``to_dict()``) or plain
-  dicts, in any iterable. Each item (and each score of an assignment) is serialized to
-  JSON bytes exactly once; a chunk's size is the envelope plus the sum of its items'
-  sizes plus the commas, and its body is those bytes joined. Planning is linear in the
-  data; the serialized items are kept until the push ends (memory proportional to the
-  data, which the caller holds anyway), and each chunk body is built only when it is sent.
-- The body is ``{"assignments":[...],"summaries":[...],"final":false}``, both lists always
-  present, serialized like httpx does (compact separators, UTF-8, no NaN). Sizes are
-  bytes, not characters. The bytes planned are the bytes sent: the request is the
-  generated ``create_exchange_data`` request with those bytes as its content, not a
-  re-serialization of a model (which would, e.g., rewrite timestamps).
-- Order is kept: assignments in order, then summaries in order; a chunk is filled before
-  the next one starts. The plan depends only on the items and ``max_bytes``, so a resumed
-  push plans the same chunks.
-- An item that does not fit in a chunk of its own: an assignment is split by its scores,
-  each part a copy of the assignment (``$sys``, ``$section``, ``name``, ... all kept) with a
-  consecutive run of its scores. An assignment that would not fit even with a single
-  score (or with no scores), or a summary that does not fit, raises
-  :class:`OversizedItemError` before anything is sent.
-
-Failures: if a chunk fails (after the client's retries), :class:`UploadError` says how many
-chunks the server stored (``chunks_accepted``); ``push_exchange_data(...,
-resume_from=exc.chunks_accepted)`` with the same items sends the rest. After a dropped
-connection or a timeout the server may or may not have stored the chunk in flight; it is
-counted as not accepted, so a resume sends it again.
-
-Why hand-written: JSON libraries serialize a whole document and cannot bound its size;
-bounding it needs the per-item sizes anyway, and with them the packing is a short greedy
-loop. The generated ``create_exchange_data.sync`` is not used to send because it
-serializes ``body.to_dict()`` itself, so the size the server sees could not be promised.
+    result = client.exchanges.push_data(exchange, assignments=assignments)
+    chunks = plan_chunks(assignments, max_bytes=1_000_000)
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from types import ModuleType
 from typing import Any, Final, Literal
 from uuid import UUID
 
 import attrs
 import httpx
 
-from datasync_grades_api.api.exchanges import (
-    create_exchange_data,
-    create_exchange_error,
-    find_exchange,
-)
 from datasync_grades_api.client import AuthenticatedClient, Client
-from datasync_grades_api.models.exchange import Exchange
-from datasync_grades_api.models.exchange_data_request import ExchangeDataRequest
-from datasync_grades_api.models.exchange_data_response import ExchangeDataResponse
-from datasync_grades_api.models.exchange_error import ExchangeError
-from datasync_grades_api.models.exchange_error_code import ExchangeErrorCode
-from datasync_grades_api.models.exchange_error_response import ExchangeErrorResponse
-from datasync_grades_api.models.exchange_response import ExchangeResponse
 
 from ._exceptions import (
     DataSyncError,
     ResponseValidationError,
     UploadError,
     aexpect_parsed,
-    connection_error_from,
     expect_parsed,
-    status_error_from_response,
 )
 from ._logging import logger
 
-__all__ = [
-    "Chunk",
-    "OversizedItemError",
-    "PushResult",
-    "apush_exchange_data",
-    "areport_exchange_error",
-    "plan_chunks",
-    "push_exchange_data",
-    "report_exchange_error",
-]
+__all__ = ["Chunk", "OversizedItemError", "PushResult", "apush", "plan_chunks", "push"]
 
 ItemKind = Literal["assignment", "summary"]
 
@@ -434,10 +373,6 @@ def _pack_split(packer: _Packer, index: int, item: _Encoded, whole: _Part) -> No
 # -- sending -------------------------------------------------------------------------------
 
 
-def _as_uuid(exchange_id: UUID | str) -> UUID:
-    return exchange_id if isinstance(exchange_id, UUID) else UUID(str(exchange_id))
-
-
 def _check_resume(resume_from: object, total: int | None = None) -> int:
     """``resume_from`` as a chunk index; without ``total`` only its type and sign are checked."""
     if not isinstance(resume_from, int) or isinstance(resume_from, bool):
@@ -449,89 +384,81 @@ def _check_resume(resume_from: object, total: int | None = None) -> int:
     return resume_from
 
 
-def _max_bytes_of(exchange_id: UUID, parsed: object) -> int:
-    data = parsed.data if isinstance(parsed, ExchangeResponse) else None
-    value = data.max_data_content_length if isinstance(data, Exchange) else None
+def _limit_of(field: str, parsed: object) -> int:
+    value = getattr(getattr(parsed, "data", None), field, None)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ResponseValidationError(
-            f"exchange {exchange_id} has no usable max_data_content_length ({value!r}); "
-            "pass max_bytes="
-        )
+        raise ResponseValidationError(f"no usable {field} ({value!r}); pass max_bytes=")
     return value
 
 
-def _chunk_request(exchange_id: UUID, body: bytes) -> dict[str, Any]:
-    # The generated request (method, path, headers), with the planned bytes as its content.
-    kwargs = create_exchange_data._get_kwargs(exchange_id, body=ExchangeDataRequest())
-    if kwargs.pop("json", None) is None:
-        raise RuntimeError("generated create_exchange_data no longer sends a JSON body")
-    kwargs["content"] = body
-    return kwargs
-
-
-def _stored_chunk_id(client: AuthenticatedClient | Client, response: httpx.Response) -> UUID | None:
-    """The stored chunk's id from a response; typed errors for anything but a 2xx model."""
-    if not response.is_success:
-        raise status_error_from_response(response)
-    try:
-        parsed = create_exchange_data._build_response(client=client, response=response).parsed
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ResponseValidationError(
-            f"create_exchange_data: the response body does not match the spec: "
-            f"{type(exc).__name__}: {exc}",
-            response=response,
-        ) from exc
-    if not isinstance(parsed, ExchangeDataResponse):
-        raise ResponseValidationError(
-            f"create_exchange_data: status {response.status_code} has no parsed body",
-            response=response,
-        )
-    stored_id = getattr(parsed.data, "id", None)
-    return stored_id if isinstance(stored_id, UUID) else None
-
-
-def _accepted_after(exc: DataSyncError, number: int) -> int:
-    # A 2xx whose body could not be read still stored the chunk: do not send it again.
-    response = getattr(exc, "response", None)
-    stored = isinstance(exc, ResponseValidationError) and isinstance(response, httpx.Response)
-    return number + 1 if stored and response is not None and response.is_success else number
-
-
-def _upload_error(exc: DataSyncError, number: int, total: int) -> UploadError:
-    accepted = _accepted_after(exc, number)
-    return UploadError(
-        f"chunk {number + 1} of {total} failed ({accepted} accepted; resume with "
-        f"resume_from={accepted}): {exc}",
-        chunks_accepted=accepted,
-        chunks_total=total,
-    )
+class _NoBody:
+    def to_dict(self) -> dict[str, Any]:
+        return {}
 
 
 class _Push:
-    """The bookkeeping shared by the sync and async push."""
+    """One push: the plan, the requests, and the bookkeeping shared by sync and async."""
 
-    def __init__(self, exchange_id: UUID, chunks: tuple[Chunk, ...], resume_from: object) -> None:
-        self.exchange_id = exchange_id
-        self.chunks = chunks
-        self.start = _check_resume(resume_from, len(chunks))
+    def __init__(
+        self,
+        client: AuthenticatedClient | Client,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        items: Mapping[str, Iterable[Any]],
+        resume_from: int,
+    ) -> None:
+        _check_resume(resume_from)  # before any request
+        self.client = client
+        self.endpoint = endpoint
+        self.params = params
+        self.encoded = _encode_all(items.get("assignments", ()), items.get("summaries", ()))
+        self.resume_from = resume_from
+        self.chunks: tuple[Chunk, ...] = ()
         self.ids: list[UUID | None] = []
 
-    def pending(self) -> Iterable[tuple[int, Chunk]]:
-        return ((n, self.chunks[n]) for n in range(self.start, len(self.chunks)))
+    def plan(self, max_bytes: int) -> Iterable[tuple[int, dict[str, Any]]]:
+        _check_max_bytes(max_bytes)
+        self.chunks = _pack(*self.encoded, max_bytes)
+        start = _check_resume(self.resume_from, len(self.chunks))
+        for number in range(start, len(self.chunks)):
+            # The generated request (method, path, headers), with the planned bytes as content.
+            kwargs = self.endpoint._get_kwargs(**self.params, body=_NoBody())
+            kwargs.pop("json", None)
+            kwargs["content"] = self.chunks[number].body()
+            yield number, kwargs
 
-    def stored(self, number: int, chunk_id: UUID | None) -> None:
-        self.ids.append(chunk_id)
+    def stored(self, number: int, response: httpx.Response) -> None:
+        try:
+            parsed = self.endpoint._build_response(client=self.client, response=response).parsed
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ResponseValidationError(
+                f"the stored chunk's response does not match the spec: {exc}", response=response
+            ) from exc
+        chunk_id = getattr(getattr(parsed, "data", None), "id", None)
+        self.ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
         logger.debug(
-            "exchange %s: chunk %d/%d stored (%d bytes, id %s)",
-            self.exchange_id,
+            "chunk %d/%d stored (%d bytes, id %s)",
             number + 1,
             len(self.chunks),
             self.chunks[number].size,
             chunk_id,
         )
 
+    def failed(self, exc: DataSyncError, number: int) -> UploadError:
+        # A 2xx whose body could not be read still stored the chunk: do not send it again.
+        response = getattr(exc, "response", None)
+        stored = isinstance(exc, ResponseValidationError) and isinstance(response, httpx.Response)
+        accepted = number + 1 if stored and response is not None and response.is_success else number
+        total = len(self.chunks)
+        return UploadError(
+            f"chunk {number + 1} of {total} failed ({accepted} accepted; resume with "
+            f"resume_from={accepted}): {exc}",
+            chunks_accepted=accepted,
+            chunks_total=total,
+        )
+
     def result(self) -> PushResult:
-        sent = self.chunks[self.start :]
+        sent = self.chunks[self.resume_from :]
         return PushResult(
             chunks_sent=len(sent),
             chunks_total=len(self.chunks),
@@ -542,158 +469,49 @@ class _Push:
         )
 
 
-def push_exchange_data(
+def push(
     client: AuthenticatedClient | Client,
-    exchange_id: UUID | str,
+    endpoint: ModuleType,
+    params: dict[str, Any],
+    items: Mapping[str, Iterable[Any]],
     *,
-    assignments: Iterable[Any] = (),
-    summaries: Iterable[Any] = (),
-    max_bytes: int | None = None,
-    resume_from: int = 0,
+    limit: tuple[ModuleType, str],
+    max_bytes: int | None,
+    resume_from: int,
 ) -> PushResult:
-    """Send assignments and summaries to an exchange as size-bounded chunks, the last final.
-
-    ``max_bytes`` defaults to the exchange's ``max_data_content_length`` (one GET). All
-    chunks are planned, and every item checked, before the first is sent (see the module
-    docs for the rules). An empty push sends one empty final chunk.
-
-    Raises :class:`OversizedItemError` (nothing sent) for an item that cannot fit;
-    :class:`UploadError` when a chunk fails, with ``chunks_accepted`` to pass as
-    ``resume_from`` (same items, same ``max_bytes``) and the typed error as ``__cause__``.
-
-    Example::
-
-        try:
-            push_exchange_data(client, exchange_id, assignments=assignments)
-        except UploadError as exc:
-            push_exchange_data(
-                client, exchange_id, assignments=assignments, resume_from=exc.chunks_accepted
-            )
-    """
-    exchange = _as_uuid(exchange_id)
-    _check_resume(resume_from)  # before any request
-    encoded = _encode_all(assignments, summaries)
+    """Plan every chunk, then send them in order; see the module docstring."""
+    job = _Push(client, endpoint, params, items, resume_from)
     if max_bytes is None:
-        parsed = expect_parsed(find_exchange.sync_detailed, exchange, client=client)
-        max_bytes = _max_bytes_of(exchange, parsed)
-    _check_max_bytes(max_bytes)
-    push = _Push(exchange, _pack(*encoded, max_bytes), resume_from)
+        found = expect_parsed(limit[0].sync_detailed, client=client, **params)
+        max_bytes = _limit_of(limit[1], found)
     http = client.get_httpx_client()
-    for number, chunk in push.pending():
+    for number, kwargs in job.plan(max_bytes):
         try:
-            try:
-                response = http.request(**_chunk_request(exchange, chunk.body()))
-            except httpx.RequestError as exc:  # a client not made by connect()
-                raise connection_error_from(exc) from exc
-            push.stored(number, _stored_chunk_id(client, response))
+            job.stored(number, http.request(**kwargs))
         except DataSyncError as exc:
-            raise _upload_error(exc, number, len(push.chunks)) from exc
-    return push.result()
+            raise job.failed(exc, number) from exc
+    return job.result()
 
 
-async def apush_exchange_data(
+async def apush(
     client: AuthenticatedClient | Client,
-    exchange_id: UUID | str,
+    endpoint: ModuleType,
+    params: dict[str, Any],
+    items: Mapping[str, Iterable[Any]],
     *,
-    assignments: Iterable[Any] = (),
-    summaries: Iterable[Any] = (),
-    max_bytes: int | None = None,
-    resume_from: int = 0,
+    limit: tuple[ModuleType, str],
+    max_bytes: int | None,
+    resume_from: int,
 ) -> PushResult:
-    """The async :func:`push_exchange_data`; same planning, same errors.
-
-    Example::
-
-        result = await apush_exchange_data(client, exchange_id, summaries=summaries)
-    """
-    exchange = _as_uuid(exchange_id)
-    _check_resume(resume_from)
-    encoded = _encode_all(assignments, summaries)
+    """The async :func:`push`."""
+    job = _Push(client, endpoint, params, items, resume_from)
     if max_bytes is None:
-        parsed = await aexpect_parsed(find_exchange.asyncio_detailed, exchange, client=client)
-        max_bytes = _max_bytes_of(exchange, parsed)
-    _check_max_bytes(max_bytes)
-    push = _Push(exchange, _pack(*encoded, max_bytes), resume_from)
+        found = await aexpect_parsed(limit[0].asyncio_detailed, client=client, **params)
+        max_bytes = _limit_of(limit[1], found)
     http = client.get_async_httpx_client()
-    for number, chunk in push.pending():
+    for number, kwargs in job.plan(max_bytes):
         try:
-            try:
-                response = await http.request(**_chunk_request(exchange, chunk.body()))
-            except httpx.RequestError as exc:
-                raise connection_error_from(exc) from exc
-            push.stored(number, _stored_chunk_id(client, response))
+            job.stored(number, await http.request(**kwargs))
         except DataSyncError as exc:
-            raise _upload_error(exc, number, len(push.chunks)) from exc
-    return push.result()
-
-
-# -- reporting an error --------------------------------------------------------------------
-
-
-@functools.cache
-def _body_model(endpoint: Callable[..., Any]) -> Any:
-    """The model class an endpoint takes as ``body``: found from its signature, so a renamed
-    request schema needs a regeneration, not an edit here."""
-    hint = typing.get_type_hints(endpoint)["body"]
-    for candidate in typing.get_args(hint) or (hint,):
-        if hasattr(candidate, "from_dict"):
-            return candidate
-    raise TypeError(f"{endpoint.__qualname__} takes no model body")
-
-
-def _error_body(code: ExchangeErrorCode | str, details: str | None) -> Any:
-    document = {"code": code.value if isinstance(code, ExchangeErrorCode) else code}
-    if details is not None:
-        document["details"] = details
-    # from_dict keeps a code this client does not know yet as a plain string.
-    return _body_model(create_exchange_error.sync_detailed).from_dict(document)
-
-
-def _reported(parsed: object) -> ExchangeError:
-    data = parsed.data if isinstance(parsed, ExchangeErrorResponse) else None
-    if not isinstance(data, ExchangeError):
-        raise ResponseValidationError("create_exchange_error: the response has no error in data")
-    return data
-
-
-def report_exchange_error(
-    client: AuthenticatedClient | Client,
-    exchange_id: UUID | str,
-    code: ExchangeErrorCode | str,
-    details: str | None = None,
-) -> ExchangeError:
-    """Report the producer's error for an exchange; returns the error as the server stored it.
-
-    ``code`` is an ``ExchangeErrorCode`` or its string value (an unknown string is sent
-    as is).
-
-    Example::
-
-        report_exchange_error(
-            client, exchange_id, ExchangeErrorCode.QUERY_TYPE_NOT_SUPPORTED, "summary queries"
-        )
-    """
-    body = _error_body(code, details)
-    parsed = expect_parsed(
-        create_exchange_error.sync_detailed, _as_uuid(exchange_id), client=client, body=body
-    )
-    return _reported(parsed)
-
-
-async def areport_exchange_error(
-    client: AuthenticatedClient | Client,
-    exchange_id: UUID | str,
-    code: ExchangeErrorCode | str,
-    details: str | None = None,
-) -> ExchangeError:
-    """The async :func:`report_exchange_error`.
-
-    Example::
-
-        await areport_exchange_error(client, exchange_id, "producer_failure", "SIS is down")
-    """
-    body = _error_body(code, details)
-    parsed = await aexpect_parsed(
-        create_exchange_error.asyncio_detailed, _as_uuid(exchange_id), client=client, body=body
-    )
-    return _reported(parsed)
+            raise job.failed(exc, number) from exc
+    return job.result()

@@ -1,1 +1,1124 @@
-"""Contains methods for accessing the API"""
+"""Typed resources over the generated endpoint modules, one class per tag, sync and async.
+
+Generated from openapi.yaml by templates/api_init.py.jinja: do not edit. The engine (the
+hand-written `datasync_grades` package) sends the requests; this module only says, per
+operation, which endpoint module it calls, with which typed arguments, and what it returns.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from os import PathLike
+from types import ModuleType
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+from ..models import *
+from ..types import UNSET, Unset
+from .artifacts import get_exchange_consumer_logs, get_exchange_details
+from .batch_exchanges import (
+    count_batch_exchanges,
+    create_batch_exchange_context_data,
+    create_batch_exchange_error,
+    get_batch_exchange_course_ids_report,
+    list_batch_exchanges,
+)
+from .consumer import get_consumer
+from .exchanges import (
+    count_exchanges,
+    create_exchange,
+    create_exchange_data,
+    create_exchange_error,
+    find_exchange,
+    list_exchange_errors,
+    list_exchanges,
+)
+from .schedules import list_schedules, run_schedule, update_schedule
+from .sections import resolve_section
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Identified(Protocol):
+    """A model with an id: the resources take it wherever they take its id."""
+
+    @property
+    def id(self) -> UUID | str | Unset: ...
+
+
+def _id(value: UUID | str | Identified) -> UUID | str:
+    if isinstance(value, UUID | str):
+        return value
+    found = value.id
+    if isinstance(found, Unset):
+        raise ValueError(f"this {type(value).__name__} has no id: pass the id itself")
+    return found
+
+
+class Page(Protocol[T_co]):
+    """One page of a list: its number (from 0), its items, and the parsed response."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def items(self) -> Sequence[T_co]: ...
+    @property
+    def response(self) -> Any: ...
+
+
+class Pager(Protocol[T_co]):
+    """Every page of a list operation; iterating it yields the items of each page in order."""
+
+    def __iter__(self) -> Iterator[T_co]: ...
+    def pages(self) -> Iterator[Page[T_co]]: ...
+    def total(self) -> int | None:
+        """The count operation's answer for the same filters; None when the list has none."""
+        ...
+
+
+class AsyncPager(Protocol[T_co]):
+    """The async Pager: `async for` yields the items; `concurrency` pages may be in flight."""
+
+    def __aiter__(self) -> AsyncIterator[T_co]: ...
+    def pages(self, *, concurrency: int = 1) -> AsyncIterator[Page[T_co]]: ...
+    async def total(self) -> int | None: ...
+
+
+class Artifact(Protocol):
+    """A file the API serves (gzip JSON, CSV), fetched when read; decompressed and bounded."""
+
+    def read(self, *, max_bytes: int | None = None) -> bytes | None: ...
+    def json(self, *, max_bytes: int | None = None) -> Any: ...
+    def rows(
+        self, *, max_bytes: int | None = None
+    ) -> builtins.list[builtins.list[str]] | None: ...
+    def column(
+        self, *names: str, max_bytes: int | None = None
+    ) -> builtins.list[str] | None: ...
+    def iter_bytes(
+        self, *, chunk_size: int | None = None, max_bytes: int | None = None
+    ) -> Iterator[bytes]: ...
+    def save(
+        self, path: str | PathLike[str], *, max_bytes: int | None = None
+    ) -> int | None: ...
+
+
+class AsyncArtifact(Protocol):
+    """The async Artifact."""
+
+    async def read(self, *, max_bytes: int | None = None) -> bytes | None: ...
+    async def json(self, *, max_bytes: int | None = None) -> Any: ...
+    async def rows(
+        self, *, max_bytes: int | None = None
+    ) -> builtins.list[builtins.list[str]] | None: ...
+    async def column(
+        self, *names: str, max_bytes: int | None = None
+    ) -> builtins.list[str] | None: ...
+    def iter_bytes(
+        self, *, chunk_size: int | None = None, max_bytes: int | None = None
+    ) -> AsyncIterator[bytes]: ...
+    async def save(
+        self, path: str | PathLike[str], *, max_bytes: int | None = None
+    ) -> int | None: ...
+
+
+class PushResult(Protocol):
+    """What one chunked push sent (chunks skipped by `resume_from` not counted)."""
+
+    @property
+    def chunks_sent(self) -> int: ...
+    @property
+    def chunks_total(self) -> int: ...
+    @property
+    def assignments_sent(self) -> int: ...
+    @property
+    def summaries_sent(self) -> int: ...
+    @property
+    def scores_sent(self) -> int: ...
+    @property
+    def chunk_ids(self) -> tuple[UUID | None, ...]: ...
+
+
+class Engine(Protocol):
+    """What the sync resources need from the client that sends their requests."""
+
+    def one(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
+    ) -> T: ...
+    def optional(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
+    ) -> T | None: ...
+    def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None: ...
+    def pager(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        item: type[T],
+        *,
+        count: ModuleType | None,
+        page_size: int | None,
+        max_items: int | None,
+    ) -> Pager[T]: ...
+    def artifact(
+        self, endpoint: ModuleType, params: dict[str, Any], media_type: str
+    ) -> Artifact: ...
+    def push(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        items: dict[str, Iterable[Any]],
+        *,
+        limit: tuple[ModuleType, str],
+        max_bytes: int | None,
+        resume_from: int,
+    ) -> PushResult: ...
+
+
+class AsyncEngine(Protocol):
+    """What the async resources need from the client that sends their requests."""
+
+    def one(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
+    ) -> Awaitable[T]: ...
+    def optional(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
+    ) -> Awaitable[T | None]: ...
+    def empty(
+        self, endpoint: ModuleType, params: dict[str, Any]
+    ) -> Awaitable[None]: ...
+    def pager(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        item: type[T],
+        *,
+        count: ModuleType | None,
+        page_size: int | None,
+        max_items: int | None,
+    ) -> AsyncPager[T]: ...
+    def artifact(
+        self, endpoint: ModuleType, params: dict[str, Any], media_type: str
+    ) -> AsyncArtifact: ...
+    def push(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        items: dict[str, Iterable[Any]],
+        *,
+        limit: tuple[ModuleType, str],
+        max_bytes: int | None,
+        resume_from: int,
+    ) -> Awaitable[PushResult]: ...
+
+
+class _Resource:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+
+class _AsyncResource:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+
+class ArtifactsResource(_Resource):
+    """The `artifacts` operations."""
+
+    def get_exchange_details(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+    ) -> Artifact:
+        """Get Grades Exchange Details
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /exchanges/{id}/artifacts/details` (get_exchange_details).
+        """
+        return self._engine.artifact(
+            get_exchange_details,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            "application/gzip",
+        )
+
+    def get_exchange_consumer_logs(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+    ) -> Artifact:
+        """Get Grades Exchange Consumer Logs
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /exchanges/{id}/artifacts/consumerlogs` (get_exchange_consumer_logs).
+        """
+        return self._engine.artifact(
+            get_exchange_consumer_logs,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            "application/gzip",
+        )
+
+
+class AsyncArtifactsResource(_AsyncResource):
+    """The `artifacts` operations."""
+
+    def get_exchange_details(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+    ) -> AsyncArtifact:
+        """Get Grades Exchange Details
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /exchanges/{id}/artifacts/details` (get_exchange_details).
+        """
+        return self._engine.artifact(
+            get_exchange_details,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            "application/gzip",
+        )
+
+    def get_exchange_consumer_logs(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+    ) -> AsyncArtifact:
+        """Get Grades Exchange Consumer Logs
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /exchanges/{id}/artifacts/consumerlogs` (get_exchange_consumer_logs).
+        """
+        return self._engine.artifact(
+            get_exchange_consumer_logs,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            "application/gzip",
+        )
+
+
+class BatchExchangesResource(_Resource):
+    """The `batch_exchanges` operations."""
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> Pager[BatchExchange]:
+        """List Batch Grades Exchanges
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /batch_exchanges` (list_batch_exchanges).
+        """
+        return self._engine.pager(
+            list_batch_exchanges,
+            {},
+            BatchExchange,
+            count=count_batch_exchanges,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    def count(
+        self,
+    ) -> int:
+        """Get count of Batch Grades Exchanges
+
+        `GET /batch_exchanges/count` (count_batch_exchanges).
+        """
+        return self._engine.one(count_batch_exchanges, {}, int)
+
+    def get_course_ids_report(
+        self,
+        id: UUID | str | Identified,
+    ) -> Artifact:
+        """Get Batch Exchange Course IDs Report
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /batch_exchanges/{id}/reports/course_ids` (get_batch_exchange_course_ids_report).
+        """
+        return self._engine.artifact(
+            get_batch_exchange_course_ids_report,
+            {
+                "id": _id(id),
+            },
+            "text/csv",
+        )
+
+    def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+    ) -> BatchExchangeError:
+        """Create Batch Grades Exchange Error
+
+        `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
+        """
+        return self._engine.one(
+            create_batch_exchange_error,
+            {
+                "id": _id(id),
+                "body": BatchExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            BatchExchangeError,
+        )
+
+    def create_context_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_ids: builtins.list[str],
+    ) -> BatchExchangeContextData:
+        """Create Grades Exchange Batch Context Data
+
+        `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
+        """
+        return self._engine.one(
+            create_batch_exchange_context_data,
+            {
+                "id": _id(id),
+                "body": BatchExchangeContextDataRequest(
+                    course_ids=course_ids,
+                ),
+            },
+            BatchExchangeContextData,
+        )
+
+
+class AsyncBatchExchangesResource(_AsyncResource):
+    """The `batch_exchanges` operations."""
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[BatchExchange]:
+        """List Batch Grades Exchanges
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /batch_exchanges` (list_batch_exchanges).
+        """
+        return self._engine.pager(
+            list_batch_exchanges,
+            {},
+            BatchExchange,
+            count=count_batch_exchanges,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    async def count(
+        self,
+    ) -> int:
+        """Get count of Batch Grades Exchanges
+
+        `GET /batch_exchanges/count` (count_batch_exchanges).
+        """
+        return await self._engine.one(count_batch_exchanges, {}, int)
+
+    def get_course_ids_report(
+        self,
+        id: UUID | str | Identified,
+    ) -> AsyncArtifact:
+        """Get Batch Exchange Course IDs Report
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /batch_exchanges/{id}/reports/course_ids` (get_batch_exchange_course_ids_report).
+        """
+        return self._engine.artifact(
+            get_batch_exchange_course_ids_report,
+            {
+                "id": _id(id),
+            },
+            "text/csv",
+        )
+
+    async def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+    ) -> BatchExchangeError:
+        """Create Batch Grades Exchange Error
+
+        `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
+        """
+        return await self._engine.one(
+            create_batch_exchange_error,
+            {
+                "id": _id(id),
+                "body": BatchExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            BatchExchangeError,
+        )
+
+    async def create_context_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_ids: builtins.list[str],
+    ) -> BatchExchangeContextData:
+        """Create Grades Exchange Batch Context Data
+
+        `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
+        """
+        return await self._engine.one(
+            create_batch_exchange_context_data,
+            {
+                "id": _id(id),
+                "body": BatchExchangeContextDataRequest(
+                    course_ids=course_ids,
+                ),
+            },
+            BatchExchangeContextData,
+        )
+
+
+class ConsumerResource(_Resource):
+    """The `consumer` operations."""
+
+    def get(
+        self,
+    ) -> Consumer:
+        """Get consumer details
+
+        `GET /consumer` (get_consumer).
+        """
+        return self._engine.one(get_consumer, {}, Consumer)
+
+
+class AsyncConsumerResource(_AsyncResource):
+    """The `consumer` operations."""
+
+    async def get(
+        self,
+    ) -> Consumer:
+        """Get consumer details
+
+        `GET /consumer` (get_consumer).
+        """
+        return await self._engine.one(get_consumer, {}, Consumer)
+
+
+class ExchangesResource(_Resource):
+    """The `exchanges` operations."""
+
+    def list(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        state: ExchangeState | str | Unset = UNSET,
+        posted_by: PostedBy | str | Unset = UNSET,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> Pager[Exchange]:
+        """List Grades Exchanges
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /exchanges` (list_exchanges).
+        """
+        return self._engine.pager(
+            list_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "state": state,
+                "posted_by": posted_by,
+            },
+            Exchange,
+            count=count_exchanges,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    def create(
+        self,
+        *,
+        query: ExchangeQuery | Unset = UNSET,
+        metadata: Metadata | None | Unset = UNSET,
+    ) -> Exchange | None:
+        """Create a Grades Exchange
+
+        `POST /exchanges` (create_exchange).
+        """
+        return self._engine.optional(
+            create_exchange,
+            {
+                "body": ExchangesRequest(
+                    query=query,
+                    metadata=metadata,
+                ),
+            },
+            Exchange,
+        )
+
+    def count(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        state: ExchangeState | str | Unset = UNSET,
+        posted_by: PostedBy | str | Unset = UNSET,
+    ) -> int:
+        """Get count of Grades Exchanges
+
+        `GET /exchanges/count` (count_exchanges).
+        """
+        return self._engine.one(
+            count_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "state": state,
+                "posted_by": posted_by,
+            },
+            int,
+        )
+
+    def find(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+    ) -> Exchange:
+        """Find a Grades Exchange by id
+
+        `GET /exchanges/{id}` (find_exchange).
+        """
+        return self._engine.one(
+            find_exchange,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            Exchange,
+        )
+
+    def list_errors(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> Pager[ExchangeError]:
+        """List Grades Exchange Errors
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /exchanges/{id}/errors` (list_exchange_errors).
+        """
+        return self._engine.pager(
+            list_exchange_errors,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            ExchangeError,
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+    ) -> ExchangeError:
+        """Create Grades Exchange Errors
+
+        `POST /exchanges/{id}/errors` (create_exchange_error).
+        """
+        return self._engine.one(
+            create_exchange_error,
+            {
+                "id": _id(id),
+                "body": ExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            ExchangeError,
+        )
+
+    def create_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        assignments: builtins.list[Assignment] | Unset = UNSET,
+        summaries: builtins.list[Summary] | Unset = UNSET,
+        final: bool | Unset = UNSET,
+    ) -> Resource:
+        """Create Grades Exchange Data
+
+        `POST /exchanges/{id}/data` (create_exchange_data).
+        """
+        return self._engine.one(
+            create_exchange_data,
+            {
+                "id": _id(id),
+                "body": ExchangeDataRequest(
+                    assignments=assignments,
+                    summaries=summaries,
+                    final=final,
+                ),
+            },
+            Resource,
+        )
+
+    def push_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        assignments: Iterable[Assignment | Mapping[str, Any]] = (),
+        summaries: Iterable[Summary | Mapping[str, Any]] = (),
+        max_bytes: int | None = None,
+        resume_from: int = 0,
+    ) -> PushResult:
+        """Push grade data to the exchange in chunks of at most max_data_content_length bytes.
+
+        Each request body is at most `max_bytes` bytes (default: the resource's
+        `max_data_content_length`); every chunk but the last says `final: false`.
+        `resume_from=UploadError.chunks_accepted` sends only the chunks not stored yet.
+        """
+        return self._engine.push(
+            create_exchange_data,
+            {
+                "id": _id(id),
+            },
+            {
+                "assignments": assignments,
+                "summaries": summaries,
+            },
+            limit=(find_exchange, "max_data_content_length"),
+            max_bytes=max_bytes,
+            resume_from=resume_from,
+        )
+
+
+class AsyncExchangesResource(_AsyncResource):
+    """The `exchanges` operations."""
+
+    def list(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        state: ExchangeState | str | Unset = UNSET,
+        posted_by: PostedBy | str | Unset = UNSET,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[Exchange]:
+        """List Grades Exchanges
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /exchanges` (list_exchanges).
+        """
+        return self._engine.pager(
+            list_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "state": state,
+                "posted_by": posted_by,
+            },
+            Exchange,
+            count=count_exchanges,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    async def create(
+        self,
+        *,
+        query: ExchangeQuery | Unset = UNSET,
+        metadata: Metadata | None | Unset = UNSET,
+    ) -> Exchange | None:
+        """Create a Grades Exchange
+
+        `POST /exchanges` (create_exchange).
+        """
+        return await self._engine.optional(
+            create_exchange,
+            {
+                "body": ExchangesRequest(
+                    query=query,
+                    metadata=metadata,
+                ),
+            },
+            Exchange,
+        )
+
+    async def count(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        state: ExchangeState | str | Unset = UNSET,
+        posted_by: PostedBy | str | Unset = UNSET,
+    ) -> int:
+        """Get count of Grades Exchanges
+
+        `GET /exchanges/count` (count_exchanges).
+        """
+        return await self._engine.one(
+            count_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "state": state,
+                "posted_by": posted_by,
+            },
+            int,
+        )
+
+    async def find(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+    ) -> Exchange:
+        """Find a Grades Exchange by id
+
+        `GET /exchanges/{id}` (find_exchange).
+        """
+        return await self._engine.one(
+            find_exchange,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            Exchange,
+        )
+
+    def list_errors(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[ExchangeError]:
+        """List Grades Exchange Errors
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /exchanges/{id}/errors` (list_exchange_errors).
+        """
+        return self._engine.pager(
+            list_exchange_errors,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            ExchangeError,
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    async def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+    ) -> ExchangeError:
+        """Create Grades Exchange Errors
+
+        `POST /exchanges/{id}/errors` (create_exchange_error).
+        """
+        return await self._engine.one(
+            create_exchange_error,
+            {
+                "id": _id(id),
+                "body": ExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            ExchangeError,
+        )
+
+    async def create_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        assignments: builtins.list[Assignment] | Unset = UNSET,
+        summaries: builtins.list[Summary] | Unset = UNSET,
+        final: bool | Unset = UNSET,
+    ) -> Resource:
+        """Create Grades Exchange Data
+
+        `POST /exchanges/{id}/data` (create_exchange_data).
+        """
+        return await self._engine.one(
+            create_exchange_data,
+            {
+                "id": _id(id),
+                "body": ExchangeDataRequest(
+                    assignments=assignments,
+                    summaries=summaries,
+                    final=final,
+                ),
+            },
+            Resource,
+        )
+
+    async def push_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        assignments: Iterable[Assignment | Mapping[str, Any]] = (),
+        summaries: Iterable[Summary | Mapping[str, Any]] = (),
+        max_bytes: int | None = None,
+        resume_from: int = 0,
+    ) -> PushResult:
+        """Push grade data to the exchange in chunks of at most max_data_content_length bytes.
+
+        Each request body is at most `max_bytes` bytes (default: the resource's
+        `max_data_content_length`); every chunk but the last says `final: false`.
+        `resume_from=UploadError.chunks_accepted` sends only the chunks not stored yet.
+        """
+        return await self._engine.push(
+            create_exchange_data,
+            {
+                "id": _id(id),
+            },
+            {
+                "assignments": assignments,
+                "summaries": summaries,
+            },
+            limit=(find_exchange, "max_data_content_length"),
+            max_bytes=max_bytes,
+            resume_from=resume_from,
+        )
+
+
+class SchedulesResource(_Resource):
+    """The `schedules` operations."""
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> Pager[Schedule]:
+        """List grades schedules
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /schedules` (list_schedules).
+        """
+        return self._engine.pager(
+            list_schedules,
+            {},
+            Schedule,
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    def update(
+        self,
+        id: UUID | str | Identified,
+        *,
+        enabled: bool,
+    ) -> Schedule:
+        """Update a grades schedule
+
+        `PATCH /schedules/{id}` (update_schedule).
+        """
+        return self._engine.one(
+            update_schedule,
+            {
+                "id": _id(id),
+                "body": ScheduleUpdate(
+                    enabled=enabled,
+                ),
+            },
+            Schedule,
+        )
+
+    def run(
+        self,
+        id: UUID | str | Identified,
+        *,
+        body: RunScheduleBody | Unset = UNSET,
+    ) -> None:
+        """Run a grades schedule
+
+        `POST /schedules/{id}/run` (run_schedule).
+        """
+        self._engine.empty(
+            run_schedule,
+            {
+                "id": _id(id),
+                "body": body,
+            },
+        )
+
+
+class AsyncSchedulesResource(_AsyncResource):
+    """The `schedules` operations."""
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[Schedule]:
+        """List grades schedules
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /schedules` (list_schedules).
+        """
+        return self._engine.pager(
+            list_schedules,
+            {},
+            Schedule,
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    async def update(
+        self,
+        id: UUID | str | Identified,
+        *,
+        enabled: bool,
+    ) -> Schedule:
+        """Update a grades schedule
+
+        `PATCH /schedules/{id}` (update_schedule).
+        """
+        return await self._engine.one(
+            update_schedule,
+            {
+                "id": _id(id),
+                "body": ScheduleUpdate(
+                    enabled=enabled,
+                ),
+            },
+            Schedule,
+        )
+
+    async def run(
+        self,
+        id: UUID | str | Identified,
+        *,
+        body: RunScheduleBody | Unset = UNSET,
+    ) -> None:
+        """Run a grades schedule
+
+        `POST /schedules/{id}/run` (run_schedule).
+        """
+        await self._engine.empty(
+            run_schedule,
+            {
+                "id": _id(id),
+                "body": body,
+            },
+        )
+
+
+class SectionsResource(_Resource):
+    """The `sections` operations."""
+
+    def resolve(
+        self,
+        id: UUID | str | Identified,
+    ) -> SectionResolution:
+        """Resolve the section by ID
+
+        `GET /sections/{id}/resolve` (resolve_section).
+        """
+        return self._engine.one(
+            resolve_section,
+            {
+                "id": _id(id),
+            },
+            SectionResolution,
+        )
+
+
+class AsyncSectionsResource(_AsyncResource):
+    """The `sections` operations."""
+
+    async def resolve(
+        self,
+        id: UUID | str | Identified,
+    ) -> SectionResolution:
+        """Resolve the section by ID
+
+        `GET /sections/{id}/resolve` (resolve_section).
+        """
+        return await self._engine.one(
+            resolve_section,
+            {
+                "id": _id(id),
+            },
+            SectionResolution,
+        )
+
+
+class Resources:
+    """Every operation of the API, grouped by tag."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.artifacts = ArtifactsResource(engine)
+        self.batch_exchanges = BatchExchangesResource(engine)
+        self.consumer = ConsumerResource(engine)
+        self.exchanges = ExchangesResource(engine)
+        self.schedules = SchedulesResource(engine)
+        self.sections = SectionsResource(engine)
+
+
+class AsyncResources:
+    """Every operation of the API, grouped by tag, async."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.artifacts = AsyncArtifactsResource(engine)
+        self.batch_exchanges = AsyncBatchExchangesResource(engine)
+        self.consumer = AsyncConsumerResource(engine)
+        self.exchanges = AsyncExchangesResource(engine)
+        self.schedules = AsyncSchedulesResource(engine)
+        self.sections = AsyncSectionsResource(engine)

@@ -16,6 +16,7 @@ from .error_detail import ErrorDetail
 from .error_response import ErrorResponse
 from .exchange import Exchange
 from .exchange_condition import ExchangeCondition
+from .exchange_created_response import ExchangeCreatedResponse
 from .exchange_data_request import ExchangeDataRequest
 from .exchange_data_response import ExchangeDataResponse
 from .exchange_error import ExchangeError
@@ -69,6 +70,7 @@ __all__ = (
     "ErrorResponse",
     "Exchange",
     "ExchangeCondition",
+    "ExchangeCreatedResponse",
     "ExchangeDataRequest",
     "ExchangeDataResponse",
     "ExchangeError",

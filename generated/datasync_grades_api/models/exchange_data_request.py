@@ -18,11 +18,13 @@ T = TypeVar("T", bound="ExchangeDataRequest")
 
 @_attrs_define
 class ExchangeDataRequest:
-    """
-    Attributes:
-        assignments (list[Assignment] | Unset):
-        summaries (list[Summary] | Unset):
-        final (bool | Unset): True on the last chunk of the exchange's data, false on every other.
+    """One chunk of an exchange's data. A producer sends its data as a series of these, each serialized body at most the
+    exchange's `max_data_content_length` bytes, every chunk `final: false` but the last (seen: KIT's GradesPublisher).
+
+        Attributes:
+            assignments (list[Assignment] | Unset):
+            summaries (list[Summary] | Unset):
+            final (bool | Unset): True on the last chunk of the exchange's data, false on every other.
     """
 
     assignments: list[Assignment] | Unset = UNSET

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,27 +21,22 @@ class ExchangeResponse:
     """
     Attributes:
         error (ErrorDetail | Unset): The SDK's ErrorType.
-        data (Exchange | None | Unset):
+        data (Exchange | Unset): A grades exchange. The 2020 SDK's integer `state` is a string now: the current docs
+            supersede the SDK. `posted_by` is inferred (see the field).
     """
 
     error: ErrorDetail | Unset = UNSET
-    data: Exchange | None | Unset = UNSET
+    data: Exchange | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.exchange import Exchange  # noqa: PLC0415
-
         error: dict[str, Any] | Unset = UNSET
         if not isinstance(self.error, Unset):
             error = self.error.to_dict()
 
-        data: dict[str, Any] | None | Unset
-        if isinstance(self.data, Unset):
-            data = UNSET
-        elif isinstance(self.data, Exchange):
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
             data = self.data.to_dict()
-        else:
-            data = self.data
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -66,22 +61,12 @@ class ExchangeResponse:
         else:
             error = ErrorDetail.from_dict(_error)
 
-        def _parse_data(data: object) -> Exchange | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_0 = Exchange.from_dict(data)
-
-                return data_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Exchange | None | Unset, data)
-
-        data = _parse_data(d.pop("data", UNSET))
+        _data = d.pop("data", UNSET)
+        data: Exchange | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = Exchange.from_dict(_data)
 
         exchange_response = cls(
             error=error,

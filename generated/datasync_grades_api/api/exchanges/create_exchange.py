@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.exchange_response import ExchangeResponse
+from ...models.exchange_created_response import ExchangeCreatedResponse
 from ...models.exchanges_request import ExchangesRequest
 from ...types import Response
 
@@ -32,9 +32,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | ExchangeResponse | None:
+) -> ErrorResponse | ExchangeCreatedResponse | None:
     if response.status_code == 200:
-        response_200 = ExchangeResponse.from_dict(response.json())
+        response_200 = ExchangeCreatedResponse.from_dict(response.json())
 
         return response_200
 
@@ -71,7 +71,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | ExchangeResponse]:
+) -> Response[ErrorResponse | ExchangeCreatedResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -84,7 +84,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ExchangesRequest,
-) -> Response[ErrorResponse | ExchangeResponse]:
+) -> Response[ErrorResponse | ExchangeCreatedResponse]:
     """Create a Grades Exchange
 
      Creates a grades exchange for a query. The documented example answers `{"data": null}`, so `data`
@@ -98,7 +98,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | ExchangeResponse]
+        Response[ErrorResponse | ExchangeCreatedResponse]
     """
 
     kwargs = _get_kwargs(
@@ -116,7 +116,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ExchangesRequest,
-) -> ErrorResponse | ExchangeResponse | None:
+) -> ErrorResponse | ExchangeCreatedResponse | None:
     """Create a Grades Exchange
 
      Creates a grades exchange for a query. The documented example answers `{"data": null}`, so `data`
@@ -130,7 +130,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | ExchangeResponse
+        ErrorResponse | ExchangeCreatedResponse
     """
 
     return sync_detailed(
@@ -143,7 +143,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ExchangesRequest,
-) -> Response[ErrorResponse | ExchangeResponse]:
+) -> Response[ErrorResponse | ExchangeCreatedResponse]:
     """Create a Grades Exchange
 
      Creates a grades exchange for a query. The documented example answers `{"data": null}`, so `data`
@@ -157,7 +157,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | ExchangeResponse]
+        Response[ErrorResponse | ExchangeCreatedResponse]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +173,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ExchangesRequest,
-) -> ErrorResponse | ExchangeResponse | None:
+) -> ErrorResponse | ExchangeCreatedResponse | None:
     """Create a Grades Exchange
 
      Creates a grades exchange for a query. The documented example answers `{"data": null}`, so `data`
@@ -187,7 +187,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | ExchangeResponse
+        ErrorResponse | ExchangeCreatedResponse
     """
 
     return (

@@ -115,7 +115,9 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        body (ExchangeDataRequest):
+        body (ExchangeDataRequest): One chunk of an exchange's data. A producer sends its data as
+            a series of these, each serialized body at most the exchange's `max_data_content_length`
+            bytes, every chunk `final: false` but the last (seen: KIT's GradesPublisher).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,7 +154,9 @@ def sync(
 
     Args:
         id (UUID):
-        body (ExchangeDataRequest):
+        body (ExchangeDataRequest): One chunk of an exchange's data. A producer sends its data as
+            a series of these, each serialized body at most the exchange's `max_data_content_length`
+            bytes, every chunk `final: false` but the last (seen: KIT's GradesPublisher).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -184,7 +188,9 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        body (ExchangeDataRequest):
+        body (ExchangeDataRequest): One chunk of an exchange's data. A producer sends its data as
+            a series of these, each serialized body at most the exchange's `max_data_content_length`
+            bytes, every chunk `final: false` but the last (seen: KIT's GradesPublisher).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -219,7 +225,9 @@ async def asyncio(
 
     Args:
         id (UUID):
-        body (ExchangeDataRequest):
+        body (ExchangeDataRequest): One chunk of an exchange's data. A producer sends its data as
+            a series of these, each serialized body at most the exchange's `max_data_content_length`
+            bytes, every chunk `final: false` but the last (seen: KIT's GradesPublisher).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
