@@ -48,8 +48,6 @@ from ._exceptions import (
     TokenError,
     UnprocessableEntityError,
     UploadError,
-    aexpect_parsed,
-    expect_parsed,
 )
 from ._pagination import page_count
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
@@ -98,9 +96,7 @@ __all__ = [
     "UnprocessableEntityError",
     "UploadError",
     "__version__",
-    "aexpect_parsed",
     "connect",
-    "expect_parsed",
     "page_count",
     "plan_chunks",
 ]

@@ -26,8 +26,9 @@ from datasync_grades_api.client import AuthenticatedClient
 
 from ._artifacts import Artifact, AsyncArtifact, _Request
 from ._client import DEFAULT_BASE_URL, EventHooks, connect
-from ._exceptions import ResponseValidationError, aexpect_parsed, expect_parsed
+from ._exceptions import ResponseValidationError
 from ._pagination import AsyncListPager, ListPager, _List
+from ._parsing import acall, call
 from ._retry import RetryPolicy
 from ._upload import PushResult, apush, push
 
@@ -75,17 +76,17 @@ class _Engine:
         self.client = client
 
     def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T:
-        parsed = expect_parsed(endpoint.sync_detailed, client=self.client, **params)
+        parsed = call(endpoint, self.client, params)
         value = _payload(endpoint, parsed, expect, optional=False)
         assert value is not None  # optional=False never gives None
         return value
 
     def optional(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T | None:
-        parsed = expect_parsed(endpoint.sync_detailed, client=self.client, **params)
+        parsed = call(endpoint, self.client, params)
         return _payload(endpoint, parsed, expect, optional=True)
 
     def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
-        endpoint.sync_detailed(client=self.client, **params)  # a non-2xx has raised
+        self.client.get_httpx_client().request(**endpoint._get_kwargs(**params))  # non-2xx raised
 
     def pager(
         self,
@@ -128,7 +129,7 @@ class _AsyncEngine:
         self.client = client
 
     async def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T:
-        parsed = await aexpect_parsed(endpoint.asyncio_detailed, client=self.client, **params)
+        parsed = await acall(endpoint, self.client, params)
         value = _payload(endpoint, parsed, expect, optional=False)
         assert value is not None
         return value
@@ -136,11 +137,11 @@ class _AsyncEngine:
     async def optional(
         self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
     ) -> T | None:
-        parsed = await aexpect_parsed(endpoint.asyncio_detailed, client=self.client, **params)
+        parsed = await acall(endpoint, self.client, params)
         return _payload(endpoint, parsed, expect, optional=True)
 
     async def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
-        await endpoint.asyncio_detailed(client=self.client, **params)
+        await self.client.get_async_httpx_client().request(**endpoint._get_kwargs(**params))
 
     def pager(
         self,

@@ -30,10 +30,6 @@ Status codes map to classes by :func:`status_error_from_response`: 400, 401, 403
 ``InternalServerError``, anything else outside 2xx (3xx not followed, 418, ...) to
 ``APIStatusError``.
 
-For overlay modules, :func:`expect_parsed` / :func:`aexpect_parsed` call a generated
-``sync_detailed`` / ``asyncio_detailed`` function and turn a body the generated code
-could not parse into ``ResponseValidationError``.
-
 Example::
 
     try:
@@ -45,12 +41,11 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, ParamSpec, Protocol, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 import httpx
 
-from ._conformance import misplaced
 from ._logging import redact_url
 from ._retry import parse_retry_after
 
@@ -72,8 +67,6 @@ __all__ = [
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
-    "aexpect_parsed",
-    "expect_parsed",
 ]
 
 # Headers the API (or a proxy in front of it) may use to identify a request.
@@ -324,116 +317,3 @@ def _text(response: httpx.Response, content: bytes) -> str:
 def _excerpt(content: bytes, response: httpx.Response) -> str:
     text = " ".join(_text(response, content[: _BODY_EXCERPT * 4]).split())
     return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."
-
-
-# -- parsing generated responses ----------------------------------------------------------
-
-_T = TypeVar("_T")
-_T_co = TypeVar("_T_co", covariant=True)
-_P = ParamSpec("_P")
-
-# What the generated code raises while turning an unexpected body into models, and the
-# generated functions (same names in every endpoint module) where that happens. The same
-# errors raised elsewhere (a wrong argument, a bad body model) are the caller's and pass.
-_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
-_PARSE_FRAMES = frozenset({"_build_response", "_parse_response"})
-
-
-class _DetailedResponse(Protocol[_T_co]):
-    """The generated ``datasync_grades_api.types.Response``, as far as this module needs it."""
-
-    @property
-    def status_code(self) -> int: ...
-    @property
-    def content(self) -> bytes: ...
-    @property
-    def parsed(self) -> _T_co | None: ...
-
-
-def expect_parsed(
-    fn: Callable[_P, _DetailedResponse[_T]], /, *args: _P.args, **kwargs: _P.kwargs
-) -> _T:
-    """Call a generated ``sync_detailed`` function and return its ``.parsed``, or raise.
-
-    Generic over endpoints: the overlays (pagination, artifacts, upload) use it, and so can
-    callers who want a typed error instead of whatever the generated parsing raises.
-    A non-2xx answer has already raised its ``APIStatusError`` inside the call when the
-    client came from ``connect()``. Raises ``ResponseValidationError`` (with the parse
-    error as ``__cause__``) when the generated code raised KeyError, TypeError, ValueError
-    or AttributeError on the body (a missing field, an unknown enum value, JSON where none
-    was sent; the same errors raised outside the generated ``_parse_response`` and
-    ``_build_response``, e.g. for a wrong argument, propagate unchanged), or when
-    ``parsed`` is None (a status the spec does not document for the
-    operation) or the response is not 2xx (``parsed`` is then an error model).
-
-    Example::
-
-        page = expect_parsed(list_exchanges.sync_detailed, client=client, page=0)
-    """
-    try:
-        detailed = fn(*args, **kwargs)
-    except _PARSE_ERRORS as exc:
-        if not _raised_while_parsing(exc):
-            raise
-        raise _parse_failure(fn, exc) from exc
-    return _checked(fn, detailed)
-
-
-async def aexpect_parsed(
-    fn: Callable[_P, Awaitable[_DetailedResponse[_T]]], /, *args: _P.args, **kwargs: _P.kwargs
-) -> _T:
-    """The async :func:`expect_parsed`, for a generated ``asyncio_detailed`` function.
-
-    Example::
-
-        page = await aexpect_parsed(list_exchanges.asyncio_detailed, client=client, page=0)
-    """
-    try:
-        detailed = await fn(*args, **kwargs)
-    except _PARSE_ERRORS as exc:
-        if not _raised_while_parsing(exc):
-            raise
-        raise _parse_failure(fn, exc) from exc
-    return _checked(fn, detailed)
-
-
-def _raised_while_parsing(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_name in _PARSE_FRAMES:
-            return True
-        tb = tb.tb_next
-    return False
-
-
-def _operation(fn: Callable[..., Any]) -> str:
-    module = getattr(fn, "__module__", "") or ""
-    return module.rpartition(".")[2] or getattr(fn, "__qualname__", repr(fn))
-
-
-def _parse_failure(fn: Callable[..., Any], exc: BaseException) -> ResponseValidationError:
-    return ResponseValidationError(
-        f"{_operation(fn)}: the response body does not match the spec: {type(exc).__name__}: {exc}"
-    )
-
-
-def _checked(fn: Callable[..., Any], detailed: _DetailedResponse[_T]) -> _T:
-    if not hasattr(detailed, "parsed"):
-        raise TypeError(f"{_operation(fn)}: pass a generated *_detailed function")
-    status = int(detailed.status_code)
-    if not 200 <= status <= 299:
-        raise ResponseValidationError(
-            f"{_operation(fn)}: expected a 2xx, got {status} "
-            "(use a client made by connect() to get typed errors)"
-        )
-    if detailed.parsed is None:
-        raise ResponseValidationError(
-            f"{_operation(fn)}: status {status} has no parsed body "
-            "(a status or content type the spec does not document for this operation)"
-        )
-    problem = misplaced(detailed.parsed)
-    if problem is not None:
-        raise ResponseValidationError(
-            f"{_operation(fn)}: the response body does not match the spec: {problem}"
-        )
-    return detailed.parsed

@@ -30,8 +30,9 @@ import attrs
 from datasync_grades_api.client import AuthenticatedClient, Client
 from datasync_grades_api.types import Unset
 
-from ._exceptions import PaginationError, ResponseValidationError, aexpect_parsed, expect_parsed
+from ._exceptions import PaginationError, ResponseValidationError
 from ._logging import logger
+from ._parsing import acall, call
 
 __all__ = ["AsyncListPager", "ListPager", "Page", "page_count"]
 
@@ -76,7 +77,7 @@ class _List:
         return self.endpoint.__name__.rpartition(".")[2]
 
     def kwargs(self, number: int) -> dict[str, Any]:
-        kwargs = {**self.params, "client": self.client, "page": number}
+        kwargs = {**self.params, "page": number}
         if self.page_size is not None:
             kwargs["page_size"] = self.page_size
         return kwargs
@@ -203,7 +204,7 @@ class ListPager(Generic[T]):
         walk = _Walk(spec, spec.page_size, spec.max_items)
         number: int | None = 0
         while number is not None:
-            parsed = expect_parsed(spec.endpoint.sync_detailed, **spec.kwargs(number))
+            parsed = call(spec.endpoint, spec.client, spec.kwargs(number))
             page, number = walk.step(number, parsed)
             if page is not None:
                 yield page
@@ -213,7 +214,7 @@ class ListPager(Generic[T]):
         spec = self._spec
         if spec.count is None:
             return None
-        value = expect_parsed(spec.count.sync_detailed, client=spec.client, **spec.params)
+        value = call(spec.count, spec.client, dict(spec.params))
         return _checked_total(spec.count.__name__, value)
 
 
@@ -252,7 +253,7 @@ class AsyncListPager(Generic[T]):
         spec = self._spec
         if spec.count is None:
             return None
-        value = await aexpect_parsed(spec.count.asyncio_detailed, client=spec.client, **spec.params)
+        value = await acall(spec.count, spec.client, dict(spec.params))
         return _checked_total(spec.count.__name__, value)
 
     async def _one_by_one(self) -> AsyncGenerator[Page[T], None]:
@@ -262,7 +263,7 @@ class AsyncListPager(Generic[T]):
         walk = _Walk(spec, spec.page_size, spec.max_items)
         number: int | None = 0
         while number is not None:
-            parsed = await aexpect_parsed(spec.endpoint.asyncio_detailed, **spec.kwargs(number))
+            parsed = await acall(spec.endpoint, spec.client, spec.kwargs(number))
             page, number = walk.step(number, parsed)
             if page is not None:
                 yield page
@@ -298,9 +299,7 @@ class _Window:
             # Pages below ``limit`` are fetched together; from it on, one at a time.
             limit: int | None = None
             if spec.count is not None:
-                total = await aexpect_parsed(
-                    spec.count.asyncio_detailed, client=spec.client, **spec.params
-                )
+                total = await acall(spec.count, spec.client, dict(spec.params))
                 limit = page_count(_checked_total(spec.count.__name__, total), size)
             if spec.max_items is not None:
                 needed = page_count(spec.max_items, size)
@@ -325,9 +324,7 @@ class _Window:
             await self._cancel_all()
 
     async def _fetch(self, number: int) -> Any:
-        return await aexpect_parsed(
-            self._spec.endpoint.asyncio_detailed, **self._spec.kwargs(number)
-        )
+        return await acall(self._spec.endpoint, self._spec.client, self._spec.kwargs(number))
 
     def _fill(self, scheduled: int, limit: int | None) -> int:
         """Start requests for the pages from ``scheduled`` on; the next page to start."""

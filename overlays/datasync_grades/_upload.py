@@ -30,10 +30,9 @@ from ._exceptions import (
     DataSyncError,
     ResponseValidationError,
     UploadError,
-    aexpect_parsed,
-    expect_parsed,
 )
 from ._logging import logger
+from ._parsing import acall, call, parse
 
 __all__ = ["Chunk", "OversizedItemError", "PushResult", "apush", "plan_chunks", "push"]
 
@@ -428,12 +427,7 @@ class _Push:
             yield number, kwargs
 
     def stored(self, number: int, response: httpx.Response) -> None:
-        try:
-            parsed = self.endpoint._build_response(client=self.client, response=response).parsed
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ResponseValidationError(
-                f"the stored chunk's response does not match the spec: {exc}", response=response
-            ) from exc
+        parsed = parse(self.endpoint, self.client, response)
         chunk_id = getattr(getattr(parsed, "data", None), "id", None)
         self.ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
         logger.debug(
@@ -482,7 +476,7 @@ def push(
     """Plan every chunk, then send them in order; see the module docstring."""
     job = _Push(client, endpoint, params, items, resume_from)
     if max_bytes is None:
-        found = expect_parsed(limit[0].sync_detailed, client=client, **params)
+        found = call(limit[0], client, params)
         max_bytes = _limit_of(limit[1], found)
     http = client.get_httpx_client()
     for number, kwargs in job.plan(max_bytes):
@@ -506,7 +500,7 @@ async def apush(
     """The async :func:`push`."""
     job = _Push(client, endpoint, params, items, resume_from)
     if max_bytes is None:
-        found = await aexpect_parsed(limit[0].asyncio_detailed, client=client, **params)
+        found = await acall(limit[0], client, params)
         max_bytes = _limit_of(limit[1], found)
     http = client.get_async_httpx_client()
     for number, kwargs in job.plan(max_bytes):

@@ -1,18 +1,10 @@
-"""Does a parsed generated model hold what its annotations say?
+"""Calling a generated endpoint and parsing its answer, with typed errors for bad bodies.
 
-The generated ``from_dict`` of a nullable or ``anyOf`` field tries each type and, when none
-fits, keeps the raw JSON value: ``{"data": "x"}`` parses into an ``ExchangeResponse`` whose
-``data`` is the string ``"x"``. :func:`misplaced` finds such a value, so
-``expect_parsed`` can raise ``ResponseValidationError`` instead of handing it on.
-
-Tolerant where the spec is: a value the annotation allows (a plain ``str`` where an enum
-``| str`` is declared, an int where a float is), ``Unset``, and anything in
-``additional_properties`` pass. Only the shape is checked, from the generated classes'
-own annotations, so a regeneration needs no change here.
-
-Example::
-
-    problem = misplaced(parsed)  # None, or e.g. "data: got str, expected Exchange | None"
+The generated ``_parse_response`` raises whatever its models raise on a body of the wrong
+shape, and for a nullable or ``anyOf`` field that fits no type it keeps the raw JSON value
+(``{"data": "x"}`` parses into a model whose ``data`` is ``"x"``). :func:`call` turns both into
+``ResponseValidationError``; values the spec allows (an enum value it does not list, an unknown
+field, an int where a number is declared) pass. Non-2xx answers have raised in ``send()``.
 """
 
 from __future__ import annotations
@@ -21,11 +13,17 @@ import functools
 import sys
 import types
 import typing
+from types import ModuleType
 from typing import Any
 
 import attrs
+import httpx
 
-__all__ = ["misplaced"]
+from datasync_grades_api.client import AuthenticatedClient, Client
+
+from ._exceptions import ResponseValidationError
+
+__all__ = ["acall", "call", "misplaced"]
 
 _MAX_DEPTH = 8
 
@@ -94,3 +92,47 @@ def misplaced(value: object, path: str = "", depth: int = 0) -> str | None:
             if problem:
                 return problem
     return None
+
+
+# What generated parsing raises on a body it cannot turn into its models.
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
+
+
+def parse(
+    endpoint: ModuleType, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any:
+    """The endpoint's parsed 2xx body; ``ResponseValidationError`` when it is not the spec's."""
+    name = endpoint.__name__.rpartition(".")[2]
+    try:
+        parsed = endpoint._parse_response(client=client, response=response)
+    except _PARSE_ERRORS as exc:
+        raise ResponseValidationError(
+            f"{name}: the response body does not match the spec: {type(exc).__name__}: {exc}",
+            response=response,
+        ) from exc
+    if parsed is None:
+        raise ResponseValidationError(
+            f"{name}: status {response.status_code} has no parsed body (a status or content "
+            "type the spec does not document for this operation)",
+            response=response,
+        )
+    problem = misplaced(parsed)
+    if problem is not None:
+        raise ResponseValidationError(
+            f"{name}: the response body does not match the spec: {problem}", response=response
+        )
+    return parsed
+
+
+def call(endpoint: ModuleType, client: AuthenticatedClient | Client, params: dict[str, Any]) -> Any:
+    """Send the endpoint's request with ``params`` and return its parsed body."""
+    response = client.get_httpx_client().request(**endpoint._get_kwargs(**params))
+    return parse(endpoint, client, response)
+
+
+async def acall(
+    endpoint: ModuleType, client: AuthenticatedClient | Client, params: dict[str, Any]
+) -> Any:
+    """The async :func:`call`."""
+    response = await client.get_async_httpx_client().request(**endpoint._get_kwargs(**params))
+    return parse(endpoint, client, response)
