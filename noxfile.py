@@ -97,7 +97,13 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on the hand-written code."""
     session.install("-e", ".[sandbox]")
     _groups(session, "typecheck")
-    session.run("mypy", "--strict", "overlays/datasync_grades", "sandbox/datasync_grades_sandbox")
+    session.run(
+        "mypy",
+        "--strict",
+        "overlays/datasync_grades",
+        "sandbox/datasync_grades_sandbox",
+        "examples",
+    )
 
 
 @nox.session(python=PYTHON)
@@ -137,7 +143,7 @@ def build(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """The main job: start the sandbox and run the demo against it with the public API only."""
     session.install("-q", "-e", ".[sandbox]")
-    session.run("python", "-m", "datasync_grades_sandbox.demo", *session.posargs)
+    session.run("python", "examples/demo.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

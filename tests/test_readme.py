@@ -1,0 +1,115 @@
+"""The README's Python examples type-check under mypy --strict and run against a sandbox.
+
+Each section's blocks follow the Usage section's (they build on it), as a reader would paste
+them into one file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from datasync_grades_sandbox import Sandbox
+
+ROOT = Path(__file__).parents[1]
+README = ROOT / "README.md"
+USAGE = "Usage"
+
+
+def sections() -> dict[str, list[str]]:
+    """``## Section`` -> its ```python blocks (subsections included), in README order."""
+    text = README.read_text(encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    for match in re.finditer(r"^## (.+?)\n(.*?)(?=^## |\Z)", text, re.M | re.S):
+        blocks = re.findall(r"```python\n(.*?)```", match.group(2), flags=re.S)
+        if blocks:
+            found[match.group(1)] = blocks
+    return found
+
+
+def program(section: str) -> str:
+    """What a reader of ``section`` runs: the Usage blocks, then the section's own."""
+    all_sections = sections()
+    blocks = all_sections[USAGE] + ([] if section == USAGE else all_sections[section])
+    return "\n\n".join(blocks)
+
+
+def test_the_readme_has_examples_in_the_sections_a_user_reads() -> None:
+    names = set(sections())
+    for expected in (
+        "Usage", "Async", "Authentication", "Pagination", "Errors", "Retries",
+        "Timeouts and limits", "Artifacts", "Pushing grade data",
+    ):  # fmt: skip
+        assert any(name.startswith(expected) for name in names), expected
+
+
+def test_every_example_type_checks_under_mypy_strict(tmp_path: Path) -> None:
+    files = []
+    for number, section in enumerate(sections()):
+        source = program(section)
+        assert "type: ignore" not in source and "cast(" not in source, section
+        path = tmp_path / f"readme_{number}.py"
+        path.write_text(f"# {section}\n{source}", encoding="utf-8")
+        files.append(str(path))
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *files],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
+
+
+@pytest.fixture
+def reader_environment(
+    datasync_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Sandbox]:
+    """The environment the README's examples read, pointed at a seeded sandbox."""
+    [exchange_id] = datasync_sandbox.seed_exchanges(1)
+    document = json.dumps({"exchange": exchange_id, "assignments": []}).encode()
+    datasync_sandbox.set_artifacts(
+        exchange_id, details=gzip.compress(document), consumer_logs=gzip.compress(b"[]")
+    )
+    for name, value in {
+        "DATASYNC_BASE_URL": datasync_sandbox.base_url,
+        "DATASYNC_TOKEN_URL": datasync_sandbox.token_url,
+        "DATASYNC_CLIENT_ID": datasync_sandbox.client_id,
+        "DATASYNC_CLIENT_SECRET": datasync_sandbox.client_secret,
+        "DATASYNC_EXCHANGE_ID": exchange_id,
+        "DATASYNC_LTI_JWT": datasync_sandbox.mint_lti_jwt(),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # examples that save files save them here
+    logger = logging.getLogger("datasync_grades")
+    saved = logging.root.handlers[:], logging.root.level, logger.level
+    try:
+        yield datasync_sandbox
+    finally:  # the Logging section configures logging for the whole process
+        logging.root.handlers[:], logging.root.level = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+@pytest.mark.parametrize("section", list(sections()))
+def test_every_example_runs_against_the_sandbox(
+    section: str, reader_environment: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    exec(compile(program(section), f"README.md ({section})", "exec"), namespace)
+    if "test_counts" in namespace:  # the Sandbox section's example is a pytest test
+        namespace["test_counts"](reader_environment)
+    out = capsys.readouterr().out
+    assert reader_environment.client_secret not in out
+    exchange_id = os.environ["DATASYNC_EXCHANGE_ID"]
+    assert f"exchange {exchange_id} created" in out  # the Usage section ran first
