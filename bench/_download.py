@@ -1,8 +1,8 @@
-"""Child process of the artifact benchmark: one ``artifacts.save_details``, measured.
+"""Child process of the artifact benchmark: one details artifact ``save``, measured.
 
 Run by ``bench.scenarios.artifact_streaming`` in a fresh interpreter, so the peak RSS it
 reports belongs to the download alone: the kernel's high-water mark (``VmHWM``) is reset
-after the imports and ``connect()`` (``/proc/self/clear_refs``), and the growth is the
+after the imports and ``DataSync()`` (``/proc/self/clear_refs``), and the growth is the
 mark after the download minus the resident size before it.
 
 Usage::
@@ -17,7 +17,7 @@ import json
 import sys
 import time
 
-from datasync_grades import BearerToken, artifacts, connect
+from datasync_grades import BearerToken, DataSync
 
 __all__ = ["main"]
 
@@ -44,12 +44,12 @@ def _reset_peak() -> bool:
 
 
 def main(base_url: str, exchange_id: str, output: str) -> None:
-    client = connect(base_url, auth=BearerToken("bench-token"), trust_env=False)
-    with client:
+    with DataSync(base_url, auth=BearerToken("bench-token"), trust_env=False) as client:
+        details = client.artifacts.get_exchange_details(exchange_id)  # lazy: nothing sent yet
         reset = _reset_peak()
         before = _status_kib()
         started = time.perf_counter()
-        written = artifacts.save_details(client, exchange_id, output)
+        written = details.save(output)
         seconds = time.perf_counter() - started
         after = _status_kib()
     report = {

@@ -44,10 +44,18 @@ import httpx
 
 import datasync_grades
 import datasync_grades_api
-from datasync_grades import BearerToken, ClientCredentials, apaginate, connect, push_exchange_data
-from datasync_grades._upload import plan_chunks
-from datasync_grades_api.api.exchanges import find_exchange, list_exchanges
+from datasync_grades import (
+    AsyncDataSync,
+    BearerToken,
+    ClientCredentials,
+    DataSync,
+    connect,
+    plan_chunks,
+)
+from datasync_grades._parsing import misplaced
+from datasync_grades_api.api.exchanges import find_exchange
 from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades_api.models import Exchange
 from datasync_grades_api.models.exchange_response import ExchangeResponse
 
 from ._server import EXCHANGE_ID, EXCHANGE_RESPONSE
@@ -153,16 +161,19 @@ def running_server(
 
 # -- 1. per-call overhead ------------------------------------------------------------------------
 
-# The variants, in the order they are reported; "bare" is the reference.
+# The variants, in the order they are reported; "bare" is the reference. The two targets
+# are DATASYNC_CREDENTIALS (the client users are shown) and CONNECT_CREDENTIALS (the layer
+# beneath it, with the generated function modules).
 BARE = "bare httpx.Client + json.loads"
 GENERATED = "generated client alone (AuthenticatedClient, static token)"
-CONNECT_BEARER = "connect(), BearerToken"
-CONNECT_CREDENTIALS = "connect(), ClientCredentials"
+CONNECT_BEARER = "connect() + find_exchange.sync, BearerToken"
+CONNECT_CREDENTIALS = "connect() + find_exchange.sync, ClientCredentials"
+DATASYNC_CREDENTIALS = "DataSync().exchanges.find, ClientCredentials"
 
 
 @dataclass(frozen=True)
 class ProfileRow:
-    """One overlay function in a cProfile of the ``connect()`` calls, per API call."""
+    """One function in a cProfile of the calls of one variant, per API call."""
 
     function: str
     calls: float
@@ -177,10 +188,12 @@ class PerCallResult:
     per_call_us: dict[str, list[float]]  # variant -> one figure per round (wall time)
     cpu_us: dict[str, list[float]]  # variant -> this process's CPU time per call, per round
     ratios: dict[str, list[float]]  # variant -> its time / bare time, per round
-    # Filled when profiled (cProfile, per API call): the overlay functions by own time under
-    # connect(ClientCredentials); the functions costing more own time there than with the
-    # generated client alone; and those costing more with the generated client than bare.
-    overlay_profile: list[ProfileRow] = field(default_factory=list)
+    # Filled when profiled (cProfile, per API call), per target variant: the overlay
+    # functions by own time; then the functions costing more own time under DataSync than
+    # under connect() (ClientCredentials both), under connect() than with the generated client
+    # alone, and with the generated client than bare.
+    overlay_profile: dict[str, list[ProfileRow]] = field(default_factory=dict)
+    extra_over_connect: list[ProfileRow] = field(default_factory=list)
     extra_over_generated: list[ProfileRow] = field(default_factory=list)
     extra_over_bare: list[ProfileRow] = field(default_factory=list)
     profiled_cpu_us: dict[str, float] = field(default_factory=dict)  # variant -> CPU us per call
@@ -192,6 +205,11 @@ class PerCallResult:
 
     def median_ratio(self, variant: str) -> float:
         return _median(self.ratios[variant])
+
+    def median_ratio_between(self, variant: str, reference: str) -> float:
+        """The median over rounds of ``variant``'s time over ``reference``'s."""
+        pairs = zip(self.ratios[variant], self.ratios[reference], strict=True)
+        return _median([a / b for a, b in pairs])
 
 
 def _bare_runner(base_url: str) -> tuple[Callable[[int], None], Callable[[], None]]:
@@ -224,17 +242,34 @@ def _generated_runner(
     return run, client.get_httpx_client().close
 
 
+def _datasync_runner(client: DataSync) -> tuple[Callable[[int], None], Callable[[], None]]:
+    exchange_id = UUID(EXCHANGE_ID)
+    found = client.exchanges.find(exchange_id)
+    if not isinstance(found, Exchange) or found.id != exchange_id:
+        raise RuntimeError(f"client.exchanges.find did not return the exchange: {found!r}")
+
+    def run(calls: int) -> None:
+        find = client.exchanges.find
+        for _ in range(calls):
+            find(exchange_id)
+
+    return run, client.close
+
+
 def per_call_overhead(
     calls: int = 2000, rounds: int = 7, *, batch: int = 50, profile: bool = False
 ) -> PerCallResult:
-    """``calls`` sequential ``find_exchange.sync`` per variant and round, on keep-alive.
+    """``calls`` sequential finds of one exchange per variant and round, on keep-alive.
 
     A round makes ``calls`` calls with every variant, ``batch`` calls at a time, the
     variants taking turns; wall and CPU time of this process are summed per variant.
     """
     calls = max(1, calls // batch) * batch
     with running_server() as server:
-        credentials = ClientCredentials("bench-client", "bench-secret", token_url=server.token_url)
+
+        def credentials() -> ClientCredentials:
+            return ClientCredentials("bench-client", "bench-secret", token_url=server.token_url)
+
         runners = {
             BARE: _bare_runner(server.base_url),
             GENERATED: _generated_runner(
@@ -248,7 +283,10 @@ def per_call_overhead(
                 connect(server.base_url, auth=BearerToken("bench-token"), trust_env=False)
             ),
             CONNECT_CREDENTIALS: _generated_runner(
-                connect(server.base_url, auth=credentials, trust_env=False)
+                connect(server.base_url, auth=credentials(), trust_env=False)
+            ),
+            DATASYNC_CREDENTIALS: _datasync_runner(
+                DataSync(server.base_url, auth=credentials(), trust_env=False)
             ),
         }
         try:
@@ -277,8 +315,8 @@ def per_call_overhead(
             profiles: dict[str, tuple[_Stats, float]] = {}
             if profile:
                 profiles = {name: _profile(runners[name][0], calls) for name in runners}
-            if server.stats()["token"] != 1:
-                raise RuntimeError("ClientCredentials fetched more than one token")
+            if server.stats()["token"] != 2:  # one per ClientCredentials
+                raise RuntimeError("a ClientCredentials fetched more than one token")
         finally:
             for _, close in runners.values():
                 close()
@@ -299,7 +337,13 @@ def per_call_overhead(
                 for name, (stats, _) in profiles.items()
             }
         )
-        result.overlay_profile.extend(_rows(connected, lambda label: label.startswith(overlay), 12))
+        for name in (DATASYNC_CREDENTIALS, CONNECT_CREDENTIALS):
+            result.overlay_profile[name] = _rows(
+                profiles[name][0], lambda label: label.startswith(overlay), 12
+            )
+        result.extra_over_connect.extend(
+            _rows(_difference(profiles[DATASYNC_CREDENTIALS][0], connected), lambda _: True, 12)
+        )
         result.extra_over_generated.extend(
             _rows(_difference(connected, profiles[GENERATED][0]), lambda _: True, 12)
         )
@@ -311,6 +355,7 @@ def per_call_overhead(
 
 PARAMS_COST = "httpx `build_request` with the generated `params={}`, minus without params"
 FROM_DICT_COST = "`ExchangeResponse.from_dict` of the parsed body"
+MISPLACED_COST = "`_parsing.misplaced`: the parsed model checked against its annotations"
 LOADS_COST = "`json.loads` of the body"
 
 
@@ -323,12 +368,16 @@ def _component_costs(repeat: int = 7, number: int = 2000) -> dict[str, float]:
     def timed(step: Callable[[], object]) -> float:
         return _median(timeit.repeat(step, repeat=repeat, number=number)) / number * 1e6
 
+    parsed = ExchangeResponse.from_dict(document)
+    if misplaced(parsed) is not None:
+        raise RuntimeError(f"the benchmark's exchange does not conform: {misplaced(parsed)}")
     with client:
         with_params = timed(lambda: client.build_request("GET", path, params={}))
         without = timed(lambda: client.build_request("GET", path))
     return {
         PARAMS_COST: with_params - without,
         FROM_DICT_COST: timed(lambda: ExchangeResponse.from_dict(document)),
+        MISPLACED_COST: timed(lambda: misplaced(parsed)),
         LOADS_COST: timed(lambda: json.loads(EXCHANGE_RESPONSE)),
     }
 
@@ -411,30 +460,24 @@ def pagination_speedup(
     concurrency: int = 8,
     rounds: int = 5,
 ) -> PaginationResult:
-    """``apaginate(list_exchanges)`` over ``pages`` pages at concurrency 1 and ``concurrency``.
+    """``AsyncDataSync().exchanges.list(...).pages(concurrency=k)`` over ``pages`` pages at
+    concurrency 1 and ``concurrency``.
 
     The last page is short (half full), so the list ends on it: both walks make the same
     page requests (the concurrent one also one ``count_exchanges``).
     """
     items = pages * page_size - page_size // 2
 
-    async def walk(client: AuthenticatedClient, k: int, max_items: int | None = None) -> int:
+    async def walk(client: AsyncDataSync, k: int, max_items: int | None = None) -> int:
         seen = 0
-        async with contextlib.aclosing(
-            apaginate(
-                list_exchanges,
-                client=client,
-                page_size=page_size,
-                concurrency=k,
-                max_items=max_items,
-            )
-        ) as exchanges:
-            async for _ in exchanges:
-                seen += 1
+        pager = client.exchanges.list(page_size=page_size, max_items=max_items)
+        async with contextlib.aclosing(pager.pages(concurrency=k)) as walked:
+            async for page in walked:
+                seen += len(page.items)
         return seen
 
     async def measure(server: ServerProcess) -> dict[int, list[float]]:
-        client = connect(server.base_url, auth=BearerToken("bench-token"), trust_env=False)
+        client = AsyncDataSync(server.base_url, auth=BearerToken("bench-token"), trust_env=False)
         seconds: dict[int, list[float]] = {1: [], concurrency: []}
         async with client:
             for k in seconds:  # warm: connections and code paths
@@ -557,7 +600,8 @@ def _time_client(server: ServerProcess, target: Path) -> dict[str, Any]:
 
 
 def artifact_streaming(directory: Path, size: int = 256 * MIB, rounds: int = 5) -> ArtifactResult:
-    """``artifacts.save_details`` of a ``size``-byte artifact against ``gzip -dc`` on its bytes."""
+    """``client.artifacts.get_exchange_details(id).save(path)`` of a ``size``-byte artifact
+    against ``gzip -dc`` on its bytes."""
     source = make_artifact(directory, size)
     output = directory / "details.json"
     client_seconds: list[float] = []
@@ -672,11 +716,11 @@ def _accept(request: httpx.Request) -> httpx.Response:
 def chunking(
     large: int = 200_000, small: int = 20_000, *, max_bytes: int = 1_000_000, rounds: int = 5
 ) -> ChunkingResult:
-    """``push_exchange_data`` (no-op transport) and ``plan_chunks`` of ``large`` and ``small``
-    scores, and one ``json.dumps`` of the large payload."""
+    """``client.exchanges.push_data`` (no-op transport) and ``plan_chunks`` of ``large`` and
+    ``small`` scores, and one ``json.dumps`` of the large payload."""
     data = {large: score_data(large), small: score_data(small)}
-    client = connect(
-        "http://bench.invalid/v2/grades",
+    client = DataSync(
+        "https://bench.invalid/v2/grades",  # never resolved: the mock transport answers
         auth=BearerToken("bench-token"),
         transport=httpx.MockTransport(_accept),
         trust_env=False,
@@ -686,8 +730,8 @@ def chunking(
 
     def push(scores: int) -> None:
         nonlocal chunks
-        result = push_exchange_data(
-            client, exchange_id, assignments=data[scores], max_bytes=max_bytes
+        result = client.exchanges.push_data(
+            exchange_id, assignments=data[scores], max_bytes=max_bytes
         )
         if result.scores_sent != scores:
             raise RuntimeError(f"pushed {result.scores_sent} scores, expected {scores}")
@@ -811,39 +855,37 @@ class SingleFlightResult:
 
 
 def token_single_flight(concurrency: int = 200, *, threads: bool = False) -> SingleFlightResult:
-    """``concurrency`` concurrent ``find_exchange`` calls through ``connect()`` with a
-    ``ClientCredentials`` whose cache is cold; the server counts the token requests.
+    """``concurrency`` concurrent ``client.exchanges.find`` calls with a ``ClientCredentials``
+    whose cache is cold; the server counts the token requests.
 
-    Async calls (``asyncio.gather`` of ``find_exchange.asyncio``) by default; with
-    ``threads=True``, ``find_exchange.sync`` from that many threads, released together.
+    Async calls (``asyncio.gather`` on an ``AsyncDataSync``) by default; with
+    ``threads=True``, a ``DataSync`` called from that many threads, released together.
     """
     exchange_id = UUID(EXCHANGE_ID)
 
-    async def gathered(client: AuthenticatedClient) -> list[Any]:
-        async with client:
+    async def gathered(base_url: str, auth: ClientCredentials) -> list[Any]:
+        async with AsyncDataSync(base_url, auth=auth, trust_env=False) as client:
             return list(
                 await asyncio.gather(
-                    *(find_exchange.asyncio(exchange_id, client=client) for _ in range(concurrency))
+                    *(client.exchanges.find(exchange_id) for _ in range(concurrency))
                 )
             )
 
-    def threaded(client: AuthenticatedClient) -> list[Any]:
+    def threaded(base_url: str, auth: ClientCredentials) -> list[Any]:
         start = threading.Barrier(concurrency)
+        with DataSync(base_url, auth=auth, trust_env=False) as client:
 
-        def call() -> Any:
-            start.wait()
-            return find_exchange.sync(exchange_id, client=client)
+            def call() -> Any:
+                start.wait()
+                return client.exchanges.find(exchange_id)
 
-        with client, ThreadPoolExecutor(max_workers=concurrency) as pool:
-            return list(pool.map(lambda _: call(), range(concurrency)))
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                return list(pool.map(lambda _: call(), range(concurrency)))
 
     with running_server() as server:
         auth = ClientCredentials("bench-client", "bench-secret", token_url=server.token_url)
-        client = connect(server.base_url, auth=auth, trust_env=False)
-        results = threaded(client) if threads else asyncio.run(gathered(client))
+        run = threaded if threads else lambda *args: asyncio.run(gathered(*args))
+        results = run(server.base_url, auth)
         stats = server.stats()
-    succeeded = sum(
-        isinstance(found, ExchangeResponse) and getattr(found.data, "id", None) == exchange_id
-        for found in results
-    )
+    succeeded = sum(isinstance(found, Exchange) and found.id == exchange_id for found in results)
     return SingleFlightResult(concurrency, succeeded, stats["token"], stats["api"])

@@ -277,7 +277,7 @@ class ClientCredentials(httpx.Auth):
         where = f"the token endpoint {self.token_url} answered HTTP {status}"
         try:
             payload: Any = response.json()
-        except ValueError:  # also a body that is not UTF-8
+        except (ValueError, RecursionError):  # also not UTF-8, or nested past the limit
             content_type = response.headers.get("content-type", "no content type")
             raise TokenError(
                 f"{where} with a body that is not JSON ({content_type}); "

@@ -24,6 +24,7 @@ from datasync_grades_api.client import AuthenticatedClient
 from ._auth import _is_loopback
 from ._exceptions import (
     APIConnectionError,
+    ArtifactError,
     ResponseValidationError,
     connection_error_from,
     request_id_of,
@@ -195,7 +196,7 @@ class _Limits:
         else:
             assert isinstance(exc, httpx.RequestError)
             error = connection_error_from(exc, secrets=self.secrets())
-        logger.info("%s after %.1f ms", error, (time.monotonic() - started) * 1000)
+        logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
         return error
 
 
@@ -217,12 +218,15 @@ class _BodyReader:
             if c.strip() and c.strip().lower() != "identity"
         ]
         gzip_layers = sum(c in _GZIP_CODINGS for c in codings)
-        self.raw = gzip_layers == len(codings)
+        # A response built in memory (httpx.MockTransport, json=...) was read and decoded
+        # already: its raw bytes are gone.
+        self.raw = gzip_layers == len(codings) and not response.is_stream_consumed
         self._decoder = (
             BodyDecoder(
                 kind="body",
                 accept=lambda _: True,
-                max_bytes=self.max_bytes,
+                # A piece past the cap: _add reports an oversize body, or cuts an error body.
+                max_bytes=self.max_bytes + _READ_SIZE,
                 chunk_size=_READ_SIZE,
                 max_gzip_layers=gzip_layers,
                 source=f"{response.request.method} {redact_url(response.request.url)}",
@@ -244,6 +248,8 @@ class _BodyReader:
                 self._add(piece)
         except _Full:
             return False
+        except ArtifactError as exc:  # corrupt or truncated gzip
+            return self._undecodable(exc)
         return True
 
     def finish(self) -> None:
@@ -253,6 +259,8 @@ class _BodyReader:
                     self._add(piece)
             except _Full:
                 pass
+            except ArtifactError as exc:
+                self._undecodable(exc)
         if self.raw:
             # The body is decoded here: httpx must not decode it again.
             self.response.headers.pop("content-encoding", None)
@@ -268,11 +276,23 @@ class _BodyReader:
             raise ResponseValidationError(
                 f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: "
                 f"the body is larger than max_response_bytes ({self.max_bytes}); stopped reading",
-                response=None,
+                response=self.response,  # a 2xx: e.g. a data chunk that was stored
             )
         self._data += piece[:room]
         self.truncated = True
         raise _Full
+
+    def _undecodable(self, exc: ArtifactError) -> bool:
+        """An error body keeps what was decoded (False: read no more); a 2xx one raises."""
+        if self.error:
+            self.truncated = True
+            return False
+        request = self.response.request
+        raise ResponseValidationError(
+            f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: "
+            f"the body could not be decoded: {exc}",
+            response=self.response,
+        ) from exc
 
 
 class _Full(Exception):
@@ -314,7 +334,8 @@ def _status_error(limits: _Limits, reader: _BodyReader) -> Exception:
 
 
 class _SyncClient(httpx.Client):
-    def __init__(self, limits: _Limits, **kwargs: Any) -> None:
+    # Positional-only: httpx's own ``limits`` may be among the kwargs.
+    def __init__(self, limits: _Limits, /, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._limits = limits
 
@@ -345,7 +366,8 @@ class _SyncClient(httpx.Client):
             return response
         reader = _BodyReader(response, limits.max_bytes, deadline, error=not response.is_success)
         try:
-            chunks = response.iter_raw(_READ_SIZE) if reader.raw else response.iter_bytes()
+            # No chunk size: iter_raw(n) holds bytes back until n came, out of the deadline's sight.
+            chunks = response.iter_raw() if reader.raw else response.iter_bytes()
             for chunk in chunks:
                 if not reader.feed(chunk):
                     break
@@ -360,7 +382,8 @@ class _SyncClient(httpx.Client):
 
 
 class _AsyncClient(httpx.AsyncClient):
-    def __init__(self, limits: _Limits, **kwargs: Any) -> None:
+    # Positional-only: httpx's own ``limits`` may be among the kwargs.
+    def __init__(self, limits: _Limits, /, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._limits = limits
 
@@ -395,7 +418,7 @@ class _AsyncClient(httpx.AsyncClient):
             return response
         reader = _BodyReader(response, limits.max_bytes, deadline, error=not response.is_success)
         try:
-            chunks = response.aiter_raw(_READ_SIZE) if reader.raw else response.aiter_bytes()
+            chunks = response.aiter_raw() if reader.raw else response.aiter_bytes()
             async for chunk in chunks:
                 if not reader.feed(chunk):
                     break

@@ -27,6 +27,7 @@ from datasync_grades_api.client import AuthenticatedClient
 from ._artifacts import Artifact, AsyncArtifact, _Request
 from ._client import DEFAULT_BASE_URL, EventHooks, connect
 from ._exceptions import ResponseValidationError
+from ._logging import redact_url
 from ._pagination import AsyncListPager, ListPager, _List
 from ._parsing import acall, call
 from ._retry import RetryPolicy
@@ -60,14 +61,17 @@ class ClientOptions(TypedDict, total=False):
 
 def _payload(endpoint: ModuleType, parsed: object, expect: type[T], optional: bool) -> T | None:
     """The operation's payload: the parsed body itself, or the ``data`` it carries."""
+    name = endpoint.__name__.rpartition(".")[2]
     if isinstance(parsed, expect) and type(parsed) is not bool:
+        # The spec's bare integers are counts, ``minimum: 0``.
+        if isinstance(parsed, int) and parsed < 0:
+            raise ResponseValidationError(f"{name}: expected a count, got {parsed}")
         return parsed
     data = getattr(parsed, "data", None)
     if isinstance(data, expect):
         return data
     if data is None and optional:
         return None
-    name = endpoint.__name__.rpartition(".")[2]
     raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
 
 
@@ -211,7 +215,7 @@ class DataSync(Resources):
         super().__init__(_Engine(self.generated_client))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
 
     def close(self) -> None:
         self.generated_client.get_httpx_client().close()
@@ -260,7 +264,7 @@ class AsyncDataSync(AsyncResources):
         super().__init__(_AsyncEngine(self.generated_client))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
 
     async def aclose(self) -> None:
         await self.generated_client.get_async_httpx_client().aclose()

@@ -302,7 +302,7 @@ def _decode_body(response: httpx.Response, content: bytes) -> Any:
         return None
     try:
         return json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's limit
         return _text(response, content)[:_BODY_TEXT_LIMIT]
 
 

@@ -66,31 +66,35 @@ def _classes(hint: Any) -> tuple[type, ...] | None:
     return (hint,) if isinstance(hint, type) else None
 
 
-def misplaced(value: object, path: str = "", depth: int = 0) -> str | None:
+def _is_model(cls: type) -> bool:
+    return hasattr(cls, "__attrs_attrs__")  # attrs.has(), minus its generics handling
+
+
+def misplaced(value: object, depth: int = 0) -> str | None:
     """The first field (dotted path) of a parsed model holding a value its annotation does
     not allow, with what it got; None when the whole model conforms."""
-    if depth > _MAX_DEPTH or not attrs.has(type(value)):
+    if depth > _MAX_DEPTH or not _is_model(type(value)):
         return None
-    model: Any = type(value)  # a class is hashable; mypy's functools stubs cannot see it
+    model: Any = type(value)
     for name, allowed in _field_types(model).items():
         field_value = getattr(value, name)
-        where = f"{path}{name}"
         if allowed is not None and not isinstance(field_value, allowed):
             expected = " | ".join(
                 "None" if cls is type(None) else cls.__name__
                 for cls in allowed
                 if cls.__name__ != "Unset"
             )
-            return f"{where}: got {type(field_value).__name__}, expected {expected}"
-        if isinstance(field_value, list):
+            return f"{name}: got {type(field_value).__name__}, expected {expected}"
+        # Paths are built only on the way back from a problem: this runs on every answer.
+        if type(field_value) is list:
             for index, item in enumerate(field_value):
-                problem = misplaced(item, f"{where}[{index}].", depth + 1)
+                problem = misplaced(item, depth + 1)
                 if problem:
-                    return problem
-        else:
-            problem = misplaced(field_value, f"{where}.", depth + 1)
+                    return f"{name}[{index}].{problem}"
+        elif _is_model(type(field_value)):
+            problem = misplaced(field_value, depth + 1)
             if problem:
-                return problem
+                return f"{name}.{problem}"
     return None
 
 

@@ -2,7 +2,8 @@
 
 The scenario is the benchmark's own (:func:`bench.scenarios.token_single_flight`): a
 minimal server in another process serves the token endpoint and the API and counts the
-token requests; the client is ``connect()`` with a fresh ``ClientCredentials``.
+token requests; the client is an ``AsyncDataSync`` (or, from threads, a ``DataSync``) with a
+fresh ``ClientCredentials``.
 """
 
 from __future__ import annotations

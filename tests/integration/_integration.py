@@ -1,58 +1,76 @@
-"""Helpers of the end-to-end tests: one call site for a sync/async pair, instant retry waits.
+"""Helpers of the end-to-end tests: one call site for the sync and async clients, instant
+retry waits.
+
+A test runs once with a ``DataSync`` and once with an ``AsyncDataSync`` (the ``mode``
+fixture); the two have the same methods, so a test writes each call once and settles it
+with :func:`settle` (awaits it when the client is async) or :func:`collect` (iterates a
+pager or byte stream, ``async for`` when it is async).
 
 Example::
 
-    listed = await collect(mode, paginate, apaginate, list_exchanges, client=client)
+    exchange = await settle(client.exchanges.find(exchange_id))
+    listed = await collect(client.exchanges.list(page_size=3))
 """
 
 from __future__ import annotations
 
+import inspect
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from datasync_grades import ClientCredentials, RetryPolicy
-from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades import AsyncDataSync, ClientCredentials, DataSync, RetryPolicy
 from datasync_grades_api.models import Assignment, AssignmentScore, Ref, Summary, SysFields
 from datasync_grades_sandbox import Sandbox
 
 __all__ = [
+    "AnyClient",
     "ConnectTo",
     "RecordedWaits",
-    "call",
     "collect",
     "credentials",
     "gradebook",
+    "hooks",
+    "settle",
     "summaries",
 ]
 
-# The ``connect_to`` fixture: ``connect_to(sandbox, auth=None, **connect_kwargs)``.
-ConnectTo = Callable[..., AuthenticatedClient]
+T = TypeVar("T")
+
+AnyClient = DataSync | AsyncDataSync
+# The ``connect_to`` fixture: ``connect_to(mode, sandbox, auth=None, **options)``.
+ConnectTo = Callable[..., Any]
 
 _NAMESPACE = uuid.UUID("0b8f2f7e-94a4-4f0e-8a57-5b0d6f3c1a22")
 
 
-async def call(
-    mode: str, sync_fn: Callable[..., Any], async_fn: Callable[..., Any], *args: Any, **kwargs: Any
-) -> Any:
-    """``sync_fn(*args, **kwargs)`` in mode "sync", ``await async_fn(...)`` in mode "async"."""
-    if mode == "sync":
-        return sync_fn(*args, **kwargs)
-    return await async_fn(*args, **kwargs)
+async def settle(value: T | Awaitable[T]) -> T:
+    """A sync client's result as it is; an async client's awaited."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
 
 
-async def collect(
-    mode: str,
-    sync_fn: Callable[..., Iterable[Any]],
-    async_fn: Callable[..., AsyncIterator[Any]],
-    *args: Any,
-    **kwargs: Any,
-) -> list[Any]:
-    """Everything a sync generator (mode "sync") or an async one (mode "async") yields."""
+async def collect(items: Iterable[T] | AsyncIterable[T]) -> list[T]:
+    """Everything a sync iterable or an async one yields."""
+    if isinstance(items, AsyncIterable):
+        return [item async for item in items]
+    return list(items)
+
+
+def hooks(mode: str, **by_event: Callable[[Any], None]) -> dict[str, list[Callable[..., Any]]]:
+    """``event_hooks`` for a client of ``mode``: an async client needs coroutine functions."""
     if mode == "sync":
-        return list(sync_fn(*args, **kwargs))
-    return [item async for item in async_fn(*args, **kwargs)]
+        return {event: [hook] for event, hook in by_event.items()}
+
+    def awaitable(hook: Callable[[Any], None]) -> Callable[[Any], Awaitable[None]]:
+        async def run(value: Any) -> None:
+            hook(value)
+
+        return run
+
+    return {event: [awaitable(hook)] for event, hook in by_event.items()}
 
 
 def credentials(sandbox: Sandbox, **kwargs: Any) -> ClientCredentials:

@@ -1,8 +1,8 @@
-"""Fixtures of the end-to-end tests: a sandbox per test, clients made by ``connect()``.
+"""Fixtures of the end-to-end tests: a sandbox per test, ``DataSync``/``AsyncDataSync`` clients.
 
 Every test here talks HTTP to a real sandbox on 127.0.0.1 through the public front only
-(``datasync_grades`` and the generated ``datasync_grades_api.api`` modules); the sandbox's
-own state and counters are read to check what arrived.
+(``datasync_grades`` and the generated ``datasync_grades_api`` packages); the sandbox's own
+state and counters are read to check what arrived.
 """
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ from typing import Any
 
 import httpx
 import pytest
-from _integration import ConnectTo, RecordedWaits, credentials
+from _integration import AnyClient, ConnectTo, RecordedWaits, credentials
 
-from datasync_grades import connect
-from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades import AsyncDataSync, DataSync
 from datasync_grades_sandbox import Sandbox
 
 
 @pytest.fixture(params=["sync", "async"])
 def mode(request: pytest.FixtureRequest) -> str:
-    """Run a test once through the sync functions and once through their async twins."""
+    """Run a test once through ``DataSync`` and once through ``AsyncDataSync``."""
     return str(request.param)
 
 
@@ -53,31 +52,32 @@ def waits() -> RecordedWaits:
 
 
 @pytest.fixture
-def connect_to(waits: RecordedWaits) -> Iterator[ConnectTo]:
-    """``connect_to(sandbox, auth=None, **connect_kwargs)``: a client of that sandbox.
+async def connect_to(waits: RecordedWaits) -> AsyncIterator[ConnectTo]:
+    """``connect_to(mode, sandbox, auth=None, **options)``: a ``DataSync`` (mode "sync") or
+    ``AsyncDataSync`` (mode "async") of that sandbox.
 
-    Client credentials by default; retry waits are recorded in ``waits``, not slept. The
-    sync httpx clients are closed at teardown (async tests close theirs: see ``aclient``).
+    Client credentials by default; retry waits are recorded in ``waits``, not slept. Every
+    client made is closed at teardown, the async ones in the test's event loop.
     """
-    made: list[AuthenticatedClient] = []
+    made: list[AnyClient] = []
 
-    def make(
-        sandbox: Sandbox, auth: httpx.Auth | None = None, **kwargs: Any
-    ) -> AuthenticatedClient:
-        if "retry_policy" not in kwargs and "max_retries" not in kwargs:
-            kwargs["retry_policy"] = waits.policy()
-        client = connect(sandbox.base_url, auth=auth or credentials(sandbox), **kwargs)
+    def make(mode: str, sandbox: Sandbox, auth: httpx.Auth | None = None, **options: Any) -> Any:
+        if "retry_policy" not in options and "max_retries" not in options:
+            options["retry_policy"] = waits.policy()
+        kind = DataSync if mode == "sync" else AsyncDataSync
+        client = kind(sandbox.base_url, auth=auth or credentials(sandbox), **options)
         made.append(client)
         return client
 
     yield make
     for client in made:
-        client.get_httpx_client().close()
+        if isinstance(client, AsyncDataSync):
+            await client.aclose()
+        else:
+            client.close()
 
 
 @pytest.fixture
-async def client(sandbox: Sandbox, connect_to: ConnectTo) -> AsyncIterator[AuthenticatedClient]:
-    """A client of ``sandbox``, usable sync and async; its async side is closed in the loop."""
-    made = connect_to(sandbox)
-    yield made
-    await made.get_async_httpx_client().aclose()
+def client(mode: str, sandbox: Sandbox, connect_to: ConnectTo) -> Any:
+    """A client of ``sandbox`` in the test's mode (``DataSync`` or ``AsyncDataSync``)."""
+    return connect_to(mode, sandbox)

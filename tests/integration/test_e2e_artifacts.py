@@ -1,25 +1,30 @@
 """End to end: the artifacts of an exchange answered through the API (details, consumer logs)
-and the course-ids report of a batch exchange, sync and async, against the sandbox's bytes."""
+and the course-ids report of a batch exchange, read through ``client.artifacts`` and
+``client.batch_exchanges``, sync and async, against the sandbox's bytes."""
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from _integration import call, collect, gradebook
+from _integration import AnyClient, ConnectTo, collect, gradebook, settle
 
-from datasync_grades import NotFoundError, artifacts, push_exchange_data
-from datasync_grades_api.api.artifacts import get_exchange_consumer_logs, get_exchange_details
-from datasync_grades_api.api.batch_exchanges import create_batch_exchange_context_data
-from datasync_grades_api.client import AuthenticatedClient
-from datasync_grades_api.models import BatchExchangeContextDataRequest
+from datasync_grades import DataSync, NotFoundError
 from datasync_grades_sandbox import Sandbox
 
 ASSIGNMENTS, STUDENTS = 3, 10
+# ``which`` (the Answered field holding the artifact's bytes) -> the resource method.
+ARTIFACTS = {
+    "details": "get_exchange_details",
+    "consumer_logs": "get_exchange_consumer_logs",
+}
 
 
 @dataclass
@@ -33,10 +38,11 @@ class Answered:
 
 
 @pytest.fixture
-def answered(sandbox: Sandbox, client: AuthenticatedClient) -> Answered:
+def answered(sandbox: Sandbox, connect_to: ConnectTo) -> Answered:
     [exchange_id] = sandbox.seed_exchanges(1, course_app_id="MATH-101")
-    result = push_exchange_data(
-        client, exchange_id, assignments=gradebook(ASSIGNMENTS, STUDENTS), max_bytes=2048
+    setup: DataSync = connect_to("sync", sandbox)
+    result = setup.exchanges.push_data(
+        exchange_id, assignments=gradebook(ASSIGNMENTS, STUDENTS), max_bytes=2048
     )
     record = sandbox.state.exchanges[exchange_id]
     assert record.details is not None and record.consumer_logs is not None
@@ -48,172 +54,131 @@ def answered(sandbox: Sandbox, client: AuthenticatedClient) -> Answered:
     )
 
 
-async def test_details_are_decompressed_and_parsed(
-    mode: str, answered: Answered, client: AuthenticatedClient
-) -> None:
-    document = await call(mode, artifacts.details, artifacts.adetails, client, answered.exchange_id)
+def _artifact(client: AnyClient, which: str, exchange_id: object, **kwargs: object) -> Any:
+    return getattr(client.artifacts, ARTIFACTS[which])(exchange_id, **kwargs)
+
+
+async def test_details_are_decompressed_and_parsed(answered: Answered, client: AnyClient) -> None:
+    document = await settle(client.artifacts.get_exchange_details(answered.exchange_id).json())
     assert document == json.loads(answered.details)
     assert document["chunks"] == answered.chunks > 1
     assert sum(len(a["scores"]) for a in document["assignments"]) == ASSIGNMENTS * STUDENTS
 
 
 async def test_consumer_logs_are_decompressed_and_parsed(
-    mode: str, answered: Answered, client: AuthenticatedClient
+    answered: Answered, client: AnyClient
 ) -> None:
-    document = await call(
-        mode, artifacts.consumer_logs, artifacts.aconsumer_logs, client, answered.exchange_id
-    )
+    artifact = client.artifacts.get_exchange_consumer_logs(answered.exchange_id)
+    document = await settle(artifact.json())
     assert document == json.loads(answered.consumer_logs)
     assert len(document["entries"]) == answered.chunks + 1
 
 
-@pytest.mark.parametrize("which", ["details", "consumer_logs"])
-async def test_iter_streams_bounded_chunks(
-    mode: str, which: str, answered: Answered, client: AuthenticatedClient
+@pytest.mark.parametrize("which", ARTIFACTS)
+async def test_read_gives_the_decompressed_bytes(
+    which: str, answered: Answered, client: AnyClient
 ) -> None:
-    sync_fn = getattr(artifacts, f"iter_{which}")
-    async_fn = getattr(artifacts, f"aiter_{which}")
-    pieces = await collect(mode, sync_fn, async_fn, client, answered.exchange_id, chunk_size=64)
+    artifact = _artifact(client, which, answered.exchange_id)
+    assert await settle(artifact.read()) == getattr(answered, which)
+
+
+@pytest.mark.parametrize("which", ARTIFACTS)
+async def test_iter_bytes_streams_bounded_chunks(
+    which: str, answered: Answered, client: AnyClient
+) -> None:
+    artifact = _artifact(client, which, answered.exchange_id)
+    pieces = await collect(artifact.iter_bytes(chunk_size=64))
     assert len(pieces) > 1 and all(1 <= len(piece) <= 64 for piece in pieces)
     assert b"".join(pieces) == getattr(answered, which)
 
 
-@pytest.mark.parametrize("which", ["details", "consumer_logs"])
+@pytest.mark.parametrize("which", ARTIFACTS)
 async def test_save_writes_the_decompressed_artifact(
-    mode: str, which: str, answered: Answered, client: AuthenticatedClient, tmp_path: Path
+    which: str, answered: Answered, client: AnyClient, tmp_path: Path
 ) -> None:
     path = tmp_path / f"{which}.json"
-    sync_fn = getattr(artifacts, f"save_{which}")
-    async_fn = getattr(artifacts, f"asave_{which}")
-    written = await call(mode, sync_fn, async_fn, client, answered.exchange_id, path)
+    artifact = _artifact(client, which, answered.exchange_id)
+    written = await settle(artifact.save(path))
     assert path.read_bytes() == getattr(answered, which)
     assert written == len(getattr(answered, which))
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
 
 
+async def test_an_artifact_is_reusable_and_sends_nothing_until_read(
+    answered: Answered, sandbox: Sandbox, client: AnyClient
+) -> None:
+    await settle(client.consumer.get())  # the token is fetched: only artifact requests follow
+    sandbox.reset_counters()
+    artifact = client.artifacts.get_exchange_details(answered.exchange_id)
+    assert sandbox.counters().requests == 0
+    first = await settle(artifact.read())
+    second = await settle(artifact.read())
+    assert first == second == answered.details
+    assert sandbox.counters().requests == 2
+
+
 @pytest.mark.parametrize("state", ["created", "failed"])
 async def test_an_exchange_without_artifacts_gives_none_or_not_found(
-    mode: str, state: str, sandbox: Sandbox, client: AuthenticatedClient, tmp_path: Path
+    state: str, sandbox: Sandbox, client: AnyClient, tmp_path: Path
 ) -> None:
     [exchange_id] = sandbox.seed_exchanges(1, state=state)
-    for which in ("details", "consumer_logs"):
-        loaded = await call(
-            mode, getattr(artifacts, which), getattr(artifacts, f"a{which}"), client, exchange_id
-        )
-        assert loaded is None
-        path = tmp_path / f"{which}.json"
-        saved = await call(
-            mode,
-            getattr(artifacts, f"save_{which}"),
-            getattr(artifacts, f"asave_{which}"),
-            client,
-            exchange_id,
-            path,
-        )
+    for which in ARTIFACTS:
+        artifact = _artifact(client, which, exchange_id)
+        assert await settle(artifact.json()) is None
+        assert await settle(artifact.read()) is None
+        saved = await settle(artifact.save(tmp_path / f"{which}.json"))
         assert saved is None
         with pytest.raises(NotFoundError) as caught:
-            await collect(
-                mode,
-                getattr(artifacts, f"iter_{which}"),
-                getattr(artifacts, f"aiter_{which}"),
-                client,
-                exchange_id,
-            )
+            await collect(artifact.iter_bytes())
         assert caught.value.status_code == 404
     assert list(tmp_path.iterdir()) == []
 
 
 async def test_details_pass_course_app_id_to_the_server(
-    mode: str, answered: Answered, client: AuthenticatedClient
+    answered: Answered, client: AnyClient
 ) -> None:
-    mine = await call(
-        mode,
-        artifacts.details,
-        artifacts.adetails,
-        client,
-        answered.exchange_id,
-        course_app_id="MATH-101",
-    )
-    other = await call(
-        mode,
-        artifacts.details,
-        artifacts.adetails,
-        client,
-        answered.exchange_id,
-        course_app_id="BIO-201",
-    )
-    assert mine == json.loads(answered.details)
-    assert other is None  # the sandbox answers 404 for another course's exchange
+    artifacts = client.artifacts
+    mine = artifacts.get_exchange_details(answered.exchange_id, course_app_id="MATH-101")
+    other = artifacts.get_exchange_details(answered.exchange_id, course_app_id="BIO-201")
+    assert await settle(mine.json()) == json.loads(answered.details)
+    assert await settle(other.json()) is None  # the sandbox answers 404 for another course's
 
 
-async def test_generic_artifact_functions_take_any_binary_endpoint(
-    mode: str, answered: Answered, client: AuthenticatedClient, tmp_path: Path
-) -> None:
-    endpoint = get_exchange_consumer_logs
-    loaded = await call(
-        mode,
-        artifacts.load_artifact,
-        artifacts.aload_artifact,
-        endpoint,
-        client,
-        id=answered.exchange_id,
-    )
-    pieces = await collect(
-        mode,
-        artifacts.iter_artifact,
-        artifacts.aiter_artifact,
-        get_exchange_details,
-        client,
-        id=answered.exchange_id,
-    )
-    path = tmp_path / "logs.json"
-    written = await call(
-        mode,
-        artifacts.save_artifact,
-        artifacts.asave_artifact,
-        endpoint,
-        client,
-        path,
-        id=answered.exchange_id,
-    )
-    assert loaded == json.loads(answered.consumer_logs)
-    assert b"".join(pieces) == answered.details
-    assert written == len(answered.consumer_logs) and path.read_bytes() == answered.consumer_logs
+async def test_an_exchange_model_stands_for_its_id(answered: Answered, client: AnyClient) -> None:
+    exchange = await settle(client.exchanges.find(answered.exchange_id))
+    logs = await settle(client.artifacts.get_exchange_consumer_logs(exchange).read())
+    assert logs == answered.consumer_logs
 
 
 async def test_course_ids_report_lists_the_batchs_courses(
-    mode: str, sandbox: Sandbox, client: AuthenticatedClient
+    sandbox: Sandbox, client: AnyClient
 ) -> None:
     batch_id = next(iter(sandbox.state.batch_exchanges))
-    body = BatchExchangeContextDataRequest(course_ids=["3001", "1002", "3002"])
-    await call(
-        mode,
-        create_batch_exchange_context_data.sync,
-        create_batch_exchange_context_data.asyncio,
-        uuid.UUID(batch_id),
-        client=client,
-        body=body,
+    stored = await settle(
+        client.batch_exchanges.create_context_data(
+            uuid.UUID(batch_id), course_ids=["3001", "1002", "3002"]
+        )
     )
+    assert stored.course_ids == ["3001", "1002", "3002"]
     expected = sandbox.state.batch_exchanges[batch_id].course_ids
     assert expected == ["1001", "1002", "1003", "3001", "3002"]  # the sandbox's own reading
-    listed = await call(
-        mode, artifacts.course_ids_report, artifacts.acourse_ids_report, client, batch_id
-    )
-    streamed = await collect(
-        mode,
-        artifacts.iter_course_ids_report,
-        artifacts.aiter_course_ids_report,
-        client,
-        batch_id,
-        chunk_size=4,
-    )
-    assert listed == streamed == expected
+    report = client.batch_exchanges.get_course_ids_report(batch_id)
+    listed = await settle(report.column("course_id"))
+    rows = await settle(report.rows())
+    pieces = await collect(report.iter_bytes(chunk_size=4))
+    assert listed == expected
+    assert rows == [["course_id"], *([course_id] for course_id in expected)]
+    assert len(pieces) > 1 and all(1 <= len(piece) <= 4 for piece in pieces)
+    streamed = list(csv.reader(io.StringIO(b"".join(pieces).decode(), newline="")))
+    assert streamed == rows
 
 
-async def test_course_ids_report_of_an_unknown_batch_raises_not_found(
-    mode: str, client: AuthenticatedClient
+async def test_course_ids_report_of_an_unknown_batch_is_none_or_not_found(
+    client: AnyClient,
 ) -> None:
-    with pytest.raises(NotFoundError):
-        await call(
-            mode, artifacts.course_ids_report, artifacts.acourse_ids_report, client, uuid.uuid4()
-        )
+    report = client.batch_exchanges.get_course_ids_report(uuid.uuid4())
+    assert await settle(report.column("course_id")) is None
+    assert await settle(report.rows()) is None
+    with pytest.raises(NotFoundError) as caught:
+        await collect(report.iter_bytes())
+    assert caught.value.status_code == 404

@@ -1,5 +1,6 @@
-"""End to end: connect() with ClientCredentials (both auth methods) and BearerToken (LTI JWT),
-token expiry and revocation on the sandbox's clock, and the errors when no token will do."""
+"""End to end: ``DataSync``/``AsyncDataSync`` with ClientCredentials (both auth methods) and
+BearerToken (LTI JWT), token expiry and revocation on the sandbox's clock, and the errors when
+no token will do."""
 
 from __future__ import annotations
 
@@ -10,32 +11,30 @@ from typing import Any
 
 import httpx
 import pytest
-from _integration import ConnectTo, call, credentials
+from _integration import AnyClient, ConnectTo, collect, credentials, hooks
 
 from datasync_grades import AuthenticationError, BearerToken, ClientCredentials, TokenError
-from datasync_grades_api.api.schedules import list_schedules
-from datasync_grades_api.client import AuthenticatedClient
-from datasync_grades_api.models import SchedulesResponse
+from datasync_grades_api.models import Consumer, Schedule
 from datasync_grades_sandbox import Sandbox
 
-
-async def _list(mode: str, client: AuthenticatedClient) -> SchedulesResponse:
-    parsed = await call(mode, list_schedules.sync, list_schedules.asyncio, client=client)
-    assert isinstance(parsed, SchedulesResponse)
-    return parsed
+# One page holds the sandbox's three schedules: one request per listing.
+PAGE_SIZE = 50
 
 
-def _status_hooks(statuses: list[int]) -> dict[str, Any]:
-    """connect() keyword arguments recording the status of every response, 401s included
-    (httpx calls response hooks inside the auth flow)."""
+async def _list(client: AnyClient) -> list[Schedule]:
+    listed = await collect(client.schedules.list(page_size=PAGE_SIZE))
+    assert all(isinstance(schedule, Schedule) for schedule in listed)
+    return listed
+
+
+def _status_hooks(mode: str, statuses: list[int]) -> dict[str, Any]:
+    """Client options recording the status of every response, 401s included (httpx calls
+    response hooks inside the auth flow)."""
 
     def record(response: httpx.Response) -> None:
         statuses.append(response.status_code)
 
-    async def arecord(response: httpx.Response) -> None:
-        statuses.append(response.status_code)
-
-    return {"event_hooks": {"response": [record]}, "async_event_hooks": {"response": [arecord]}}
+    return {"event_hooks": hooks(mode, response=record)}
 
 
 @pytest.mark.parametrize("auth_method", ["client_secret_post", "client_secret_basic"])
@@ -50,22 +49,19 @@ async def test_client_credentials_fetch_one_token_and_reuse_it(
     async def arecord(request: httpx.Request) -> None:
         token_requests.append(request)
 
-    hooks: Any = {"request": [record]}
-    ahooks: Any = {"request": [arecord]}
-    with httpx.Client(event_hooks=hooks) as token_client:
-        async with httpx.AsyncClient(event_hooks=ahooks) as async_token_client:
+    with httpx.Client(event_hooks={"request": [record]}) as token_client:
+        async with httpx.AsyncClient(event_hooks={"request": [arecord]}) as async_token_client:
             auth = credentials(
                 sandbox,
                 auth_method=auth_method,
                 token_client=token_client,
                 async_token_client=async_token_client,
             )
-            client = connect_to(sandbox, auth=auth)
-            async with client:
-                first = await _list(mode, client)
-                second = await _list(mode, client)
+            client = connect_to(mode, sandbox, auth=auth)
+            first = await _list(client)
+            second = await _list(client)
 
-    assert first.data == second.data and len(first.data or []) == 3
+    assert first == second and len(first) == 3
     assert sandbox.tokens_issued == 1
     [request] = token_requests
     form = request.content.decode()
@@ -81,10 +77,9 @@ async def test_client_credentials_fetch_one_token_and_reuse_it(
 async def test_bearer_token_with_a_minted_lti_jwt(
     mode: str, sandbox: Sandbox, connect_to: ConnectTo
 ) -> None:
-    client = connect_to(sandbox, auth=BearerToken(sandbox.mint_lti_jwt({"sub": "teacher-1"})))
-    async with client:
-        listed = await _list(mode, client)
-    assert len(listed.data or []) == 3
+    auth = BearerToken(sandbox.mint_lti_jwt({"sub": "teacher-1"}))
+    client = connect_to(mode, sandbox, auth=auth)
+    assert len(await _list(client)) == 3
     assert sandbox.tokens_issued == 0  # the JWT alone was accepted
 
 
@@ -92,11 +87,10 @@ async def test_expired_lti_jwt_raises_401_without_leaking_it(
     mode: str, sandbox: Sandbox, connect_to: ConnectTo
 ) -> None:
     jwt = sandbox.mint_lti_jwt(ttl=60)
-    client = connect_to(sandbox, auth=BearerToken(jwt))
+    client = connect_to(mode, sandbox, auth=BearerToken(jwt))
     sandbox.advance_clock(120)
-    async with client:
-        with pytest.raises(AuthenticationError) as caught:
-            await _list(mode, client)
+    with pytest.raises(AuthenticationError) as caught:
+        await _list(client)
     assert caught.value.status_code == 401
     assert "invalid_token" in caught.value.headers["www-authenticate"]
     assert jwt not in str(caught.value) and jwt not in repr(caught.value)
@@ -118,10 +112,8 @@ async def test_bearer_token_provider_renews_a_rejected_jwt(
 
     statuses: list[int] = []
     auth = BearerToken(provide if mode == "sync" else aprovide)
-    client = connect_to(sandbox, auth=auth, **_status_hooks(statuses))
-    async with client:
-        listed = await _list(mode, client)
-    assert len(listed.data or []) == 3
+    client = connect_to(mode, sandbox, auth=auth, **_status_hooks(mode, statuses))
+    assert len(await _list(client)) == 3
     assert statuses == [401, 200]
     assert len(handed_out) == 2 and handed_out[1] != stale
 
@@ -131,11 +123,10 @@ async def test_token_expired_on_the_server_is_refreshed_after_a_401(
 ) -> None:
     sandbox = datasync_sandbox_factory(token_ttl=60)
     statuses: list[int] = []
-    client = connect_to(sandbox, **_status_hooks(statuses))
-    async with client:
-        await _list(mode, client)
-        sandbox.advance_clock(61)  # the client's clock has not moved: it learns from the 401
-        await _list(mode, client)
+    client = connect_to(mode, sandbox, **_status_hooks(mode, statuses))
+    await _list(client)
+    sandbox.advance_clock(61)  # the client's clock has not moved: it learns from the 401
+    await _list(client)
     assert statuses == [200, 401, 200]
     assert sandbox.tokens_issued == 2
 
@@ -147,22 +138,20 @@ async def test_token_stale_on_the_client_clock_is_refreshed_before_sending(
     now = [1000.0]
     statuses: list[int] = []
     auth = credentials(sandbox, clock=lambda: now[0])
-    client = connect_to(sandbox, auth=auth, **_status_hooks(statuses))
-    async with client:
-        await _list(mode, client)
-        now[0] += 45  # past expires_in minus refresh_skew (30 s), not yet past expiry
-        await _list(mode, client)
+    client = connect_to(mode, sandbox, auth=auth, **_status_hooks(mode, statuses))
+    await _list(client)
+    now[0] += 45  # past expires_in minus refresh_skew (30 s), not yet past expiry
+    await _list(client)
     assert statuses == [200, 200]
     assert sandbox.tokens_issued == 2
 
 
 async def test_revoked_token_is_replaced_by_client_credentials(
-    mode: str, sandbox: Sandbox, client: AuthenticatedClient
+    sandbox: Sandbox, client: AnyClient
 ) -> None:
-    await _list(mode, client)
+    await _list(client)
     sandbox.revoke_tokens()
-    listed = await _list(mode, client)
-    assert len(listed.data or []) == 3
+    assert len(await _list(client)) == 3
     assert sandbox.tokens_issued == 2
 
 
@@ -170,14 +159,13 @@ async def test_revoked_token_that_cannot_be_refreshed_raises_401(
     mode: str, sandbox: Sandbox, connect_to: ConnectTo
 ) -> None:
     token = sandbox.issue_token()
-    client = connect_to(sandbox, auth=BearerToken(token))
-    async with client:
-        await _list(mode, client)
-        sandbox.revoke_tokens()
-        with pytest.raises(AuthenticationError) as caught:
-            await _list(mode, client)
+    client = connect_to(mode, sandbox, auth=BearerToken(token))
+    await _list(client)
+    sandbox.revoke_tokens()
+    with pytest.raises(AuthenticationError) as caught:
+        await _list(client)
     assert caught.value.status_code == 401
-    assert caught.value.url.endswith("/schedules?page=0")
+    assert caught.value.url.endswith(f"/schedules?page=0&page_size={PAGE_SIZE}")
     assert token not in str(caught.value)
 
 
@@ -186,13 +174,13 @@ async def test_wrong_client_secret_raises_token_error_without_the_secret(
 ) -> None:
     wrong = "not-the-sandbox-secret"
     auth = ClientCredentials(sandbox.client_id, wrong, token_url=sandbox.token_url)
-    client = connect_to(sandbox, auth=auth)
-    async with client:
-        with pytest.raises(TokenError) as caught:
-            await _list(mode, client)
+    client = connect_to(mode, sandbox, auth=auth)
+    with pytest.raises(TokenError) as caught:
+        await _list(client)
     assert caught.value.status_code == 401
     assert caught.value.error == "invalid_client"
     assert wrong not in str(caught.value) and wrong not in repr(auth)
+    assert wrong not in repr(client)
     assert sandbox.tokens_issued == 0
 
 
@@ -200,22 +188,19 @@ async def test_concurrent_requests_on_an_expired_token_fetch_one_new_token(
     mode: str, datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
 ) -> None:
     sandbox = datasync_sandbox_factory(token_ttl=60)
-    client = connect_to(sandbox)
-    async with client:
-        await _list(mode, client)
-        sandbox.advance_clock(61)
-        if mode == "sync":
-            with ThreadPoolExecutor(8) as pool:
-                results = list(pool.map(lambda _: list_schedules.sync(client=client), range(8)))
-        else:
-            results = await asyncio.gather(
-                *(list_schedules.asyncio(client=client) for _ in range(8))
-            )
-    assert all(isinstance(r, SchedulesResponse) for r in results)
+    client = connect_to(mode, sandbox)
+    await _list(client)
+    sandbox.advance_clock(61)
+    if mode == "sync":
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda _: client.consumer.get(), range(8)))
+    else:
+        results = await asyncio.gather(*(client.consumer.get() for _ in range(8)))
+    assert len(results) == 8 and all(isinstance(result, Consumer) for result in results)
     assert sandbox.tokens_issued == 2
 
 
-async def test_reprs_of_a_connected_client_show_no_secret_or_token(
+async def test_reprs_of_a_client_show_no_secret_or_token(
     mode: str, sandbox: Sandbox, connect_to: ConnectTo
 ) -> None:
     issued: list[str] = []
@@ -228,27 +213,29 @@ async def test_reprs_of_a_connected_client_show_no_secret_or_token(
         await response.aread()
         issued.append(response.json()["access_token"])
 
-    hooks: Any = {"response": [capture]}
-    ahooks: Any = {"response": [acapture]}
-    with httpx.Client(event_hooks=hooks) as token_client:
-        async with httpx.AsyncClient(event_hooks=ahooks) as async_token_client:
+    with httpx.Client(event_hooks={"response": [capture]}) as token_client:
+        async with httpx.AsyncClient(event_hooks={"response": [acapture]}) as async_token_client:
             auth = credentials(
                 sandbox, token_client=token_client, async_token_client=async_token_client
             )
-            client = connect_to(sandbox, auth=auth)
-            async with client:
-                await _list(mode, client)
-                shown = [
-                    repr(client),
-                    str(client),
-                    repr(auth),
-                    str(auth),
-                    repr(client.get_httpx_client().headers),
-                    repr(client.get_async_httpx_client().headers),
-                ]
+            client = connect_to(mode, sandbox, auth=auth)
+            await _list(client)
+            generated = client.generated_client
+            shown = [
+                repr(client),
+                str(client),
+                repr(client.exchanges),
+                repr(generated),
+                str(generated),
+                repr(auth),
+                str(auth),
+                repr(generated.get_httpx_client().headers),
+                repr(generated.get_async_httpx_client().headers),
+            ]
 
     [token] = issued
     for text in shown:
         assert sandbox.client_secret not in text
         assert token not in text
     assert sandbox.client_id in repr(auth)  # the repr still says which client it is
+    assert sandbox.base_url in repr(client)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from _integration import ConnectTo, RecordedWaits, call, collect
+from _integration import AnyClient, ConnectTo, RecordedWaits, collect, settle
 
 from datasync_grades import (
     APITimeoutError,
@@ -18,13 +18,8 @@ from datasync_grades import (
     NotFoundError,
     RateLimitError,
     RetryPolicy,
-    apaginate,
-    paginate,
 )
-from datasync_grades_api.api.exchanges import find_exchange, list_exchanges
-from datasync_grades_api.api.schedules import run_schedule, update_schedule
-from datasync_grades_api.client import AuthenticatedClient
-from datasync_grades_api.models import RunScheduleBody, ScheduleUpdate
+from datasync_grades_api.models import RunScheduleBody
 from datasync_grades_sandbox import Faults, Sandbox
 
 
@@ -35,36 +30,50 @@ def _body(exc: Any) -> dict[str, Any]:
     return error
 
 
-async def test_unknown_exchange_raises_not_found(mode: str, client: AuthenticatedClient) -> None:
+async def test_unknown_exchange_raises_not_found(client: AnyClient) -> None:
     missing = uuid.uuid4()
     with pytest.raises(NotFoundError) as caught:
-        await call(mode, find_exchange.sync, find_exchange.asyncio, missing, client=client)
+        await settle(client.exchanges.find(missing))
     assert caught.value.status_code == 404
     assert caught.value.method == "GET" and caught.value.url.endswith(f"/exchanges/{missing}")
     assert _body(caught.value)["code"] == "not_found"
 
 
-@pytest.mark.parametrize("params", [{"page_size": 0}, {"page": -1}])
+# A request the sandbox's validator rejects, in each place a request can break the spec.
+INVALID: dict[str, Callable[[AnyClient, Sandbox], Any]] = {
+    "path parameter": lambda c, s: c.exchanges.find("not-a-uuid"),
+    "query parameter": lambda c, s: c.exchanges.count(course_app_id=""),
+    "body": lambda c, s: c.schedules.update(next(iter(s.state.schedules)), enabled="yes"),
+    "body list item": lambda c, s: c.batch_exchanges.create_context_data(
+        next(iter(s.state.batch_exchanges)), course_ids=[1, 2]
+    ),
+}
+
+
+@pytest.mark.parametrize("where", INVALID)
 async def test_request_the_validator_rejects_raises_bad_request(
-    mode: str, params: dict[str, Any], client: AuthenticatedClient
+    where: str, sandbox: Sandbox, client: AnyClient
 ) -> None:
     with pytest.raises(BadRequestError) as caught:
-        await call(mode, list_exchanges.sync, list_exchanges.asyncio, client=client, **params)
+        await settle(INVALID[where](client, sandbox))
     assert caught.value.status_code == 400
     assert _body(caught.value)["code"] == "invalid_request"
 
 
-async def _run(mode: str, client: AuthenticatedClient, schedule_id: uuid.UUID) -> int:
-    # An explicit body: the generated default (UNSET) is not JSON-serializable.
-    detailed = await call(
-        mode,
-        run_schedule.sync_detailed,
-        run_schedule.asyncio_detailed,
-        schedule_id,
-        client=client,
-        body=RunScheduleBody(),
-    )
-    return int(detailed.status_code)
+@pytest.mark.parametrize("arguments", [{"page_size": 0}, {"max_items": -1}])
+async def test_bad_page_arguments_raise_before_anything_is_sent(
+    arguments: dict[str, Any], sandbox: Sandbox, client: AnyClient
+) -> None:
+    sandbox.reset_counters()
+    with pytest.raises(ValueError, match=next(iter(arguments))):
+        await collect(client.exchanges.list(**arguments))
+    assert sandbox.counters().requests == 0
+
+
+async def _run(client: AnyClient, sandbox: Sandbox, schedule_id: uuid.UUID) -> int:
+    """Run the schedule; the number of runs the sandbox has recorded for it after."""
+    await settle(client.schedules.run(schedule_id, body=RunScheduleBody()))
+    return len(sandbox.state.schedules[str(schedule_id)].runs)
 
 
 @pytest.fixture
@@ -78,42 +87,35 @@ async def test_run_schedule_conflict_then_rate_limit_then_success(
 ) -> None:
     sandbox = slow_schedules
     schedule_id = uuid.UUID(next(iter(sandbox.state.schedules)))
-    client = connect_to(sandbox)
-    async with client:
-        assert await _run(mode, client, schedule_id) == 204
-        with pytest.raises(ConflictError) as conflict:
-            await _run(mode, client, schedule_id)
-        assert conflict.value.status_code == 409
-        assert _body(conflict.value)["code"] == "run_in_progress"
+    client = connect_to(mode, sandbox)
+    assert await _run(client, sandbox, schedule_id) == 1
+    with pytest.raises(ConflictError) as conflict:
+        await _run(client, sandbox, schedule_id)
+    assert conflict.value.status_code == 409
+    assert _body(conflict.value)["code"] == "run_in_progress"
 
-        sandbox.advance_clock(30)
-        with pytest.raises(RateLimitError) as limited:
-            await _run(mode, client, schedule_id)
-        assert limited.value.status_code == 429
-        assert limited.value.retry_after == 90.0
-        assert waits.waits == []  # above max_retry_after (60 s): raised at once, not waited
+    sandbox.advance_clock(30)
+    with pytest.raises(RateLimitError) as limited:
+        await _run(client, sandbox, schedule_id)
+    assert limited.value.status_code == 429
+    assert limited.value.retry_after == 90.0
+    assert waits.waits == []  # above max_retry_after (60 s): raised at once, not waited
 
-        sandbox.advance_clock(limited.value.retry_after)
-        assert await _run(mode, client, schedule_id) == 204
-    assert len(sandbox.state.schedules[str(schedule_id)].runs) == 2
+    sandbox.advance_clock(limited.value.retry_after)
+    assert await _run(client, sandbox, schedule_id) == 2
 
 
 async def test_running_a_disabled_schedule_raises_conflict(
-    mode: str, sandbox: Sandbox, client: AuthenticatedClient
+    sandbox: Sandbox, client: AnyClient
 ) -> None:
     schedule_id = uuid.UUID(next(iter(sandbox.state.schedules)))
-    await call(
-        mode,
-        update_schedule.sync,
-        update_schedule.asyncio,
-        schedule_id,
-        client=client,
-        body=ScheduleUpdate(enabled=False),
-    )
+    updated = await settle(client.schedules.update(schedule_id, enabled=False))
+    assert updated.enabled is False and updated.id == schedule_id
     assert sandbox.state.schedules[str(schedule_id)].enabled is False
     with pytest.raises(ConflictError) as caught:
-        await _run(mode, client, schedule_id)
+        await _run(client, sandbox, schedule_id)
     assert _body(caught.value)["code"] == "schedule_disabled"
+    assert sandbox.state.schedules[str(schedule_id)].runs == []
 
 
 async def test_a_short_retry_after_on_run_schedule_is_waited_out(
@@ -129,13 +131,12 @@ async def test_a_short_retry_after_on_run_schedule_is_waited_out(
     async def async_sleep(seconds: float) -> None:
         sleep(seconds)
 
-    client = connect_to(sandbox, retry_policy=RetryPolicy(sleep=sleep, async_sleep=async_sleep))
+    policy = RetryPolicy(sleep=sleep, async_sleep=async_sleep)
+    client = connect_to(mode, sandbox, retry_policy=policy)
     schedule_id = uuid.UUID(next(iter(sandbox.state.schedules)))
-    async with client:
-        assert await _run(mode, client, schedule_id) == 204
-        assert await _run(mode, client, schedule_id) == 204  # after a 429, Retry-After: 5
+    assert await _run(client, sandbox, schedule_id) == 1
+    assert await _run(client, sandbox, schedule_id) == 2  # after a 429, Retry-After: 5
     assert slept == [5.0]
-    assert len(sandbox.state.schedules[str(schedule_id)].runs) == 2
 
 
 # faults -> (counter that must show them, max_retries)
@@ -157,11 +158,10 @@ async def test_retries_ride_out_injected_faults_on_gets(
     faults, counter, max_retries = FAULTS[name]
     sandbox = datasync_sandbox_factory()
     expected = sandbox.seed_exchanges(20)
-    client = connect_to(sandbox, retry_policy=waits.policy(max_retries=max_retries))
-    async with client:
-        sandbox.faults = faults
-        sandbox.reset_counters()
-        items = await collect(mode, paginate, apaginate, list_exchanges, client=client, page_size=3)
+    client = connect_to(mode, sandbox, retry_policy=waits.policy(max_retries=max_retries))
+    sandbox.faults = faults
+    sandbox.reset_counters()
+    items = await collect(client.exchanges.list(page_size=3))
     assert [str(item.id) for item in items] == expected
     injected = getattr(sandbox.counters(), counter)
     assert injected > 0
@@ -174,10 +174,9 @@ async def test_retries_run_out_and_raise_the_last_error(
     mode: str, datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
 ) -> None:
     sandbox = datasync_sandbox_factory(faults=Faults(error_rate=1.0))
-    client = connect_to(sandbox)  # two retries
-    async with client:
-        with pytest.raises(InternalServerError) as caught:
-            await call(mode, find_exchange.sync, find_exchange.asyncio, uuid.uuid4(), client=client)
+    client = connect_to(mode, sandbox)  # two retries
+    with pytest.raises(InternalServerError) as caught:
+        await settle(client.exchanges.find(uuid.uuid4()))
     assert caught.value.status_code == 503
     assert sandbox.counters().unavailable == 3
 
@@ -186,17 +185,12 @@ async def test_a_slow_answer_raises_timeout_error(
     mode: str, datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
 ) -> None:
     sandbox = datasync_sandbox_factory(faults=Faults(latency=1.0))
-    client = connect_to(sandbox, timeout=0.1, max_retries=0)
-    async with client:
-        with pytest.raises(APITimeoutError):
-            await call(mode, find_exchange.sync, find_exchange.asyncio, uuid.uuid4(), client=client)
+    client = connect_to(mode, sandbox, timeout=0.1, max_retries=0)
+    with pytest.raises(APITimeoutError):
+        await settle(client.exchanges.find(uuid.uuid4()))
 
 
-async def test_run_schedule_without_a_body(
-    mode: str, sandbox: Sandbox, client: AuthenticatedClient
-) -> None:
+async def test_run_schedule_without_a_body(sandbox: Sandbox, client: AnyClient) -> None:
     schedule_id = uuid.UUID(next(iter(sandbox.state.schedules)))
-    detailed = await call(
-        mode, run_schedule.sync_detailed, run_schedule.asyncio_detailed, schedule_id, client=client
-    )
-    assert detailed.status_code == 204
+    assert await settle(client.schedules.run(schedule_id)) is None
+    assert len(sandbox.state.schedules[str(schedule_id)].runs) == 1

@@ -1,5 +1,5 @@
-"""End to end: paginate / paginate_pages / apaginate / apaginate_pages over all four list
-endpoints, and count / acount over both count endpoints, checked against the sandbox's state."""
+"""End to end: the pagers of all four list operations (items, ``pages()``, ``total()``) and
+both count operations, sync and async, checked against the sandbox's state."""
 
 from __future__ import annotations
 
@@ -9,23 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from _integration import ConnectTo, call, collect
+from _integration import AnyClient, ConnectTo, collect, settle
 
-from datasync_grades import (
-    Page,
-    acount,
-    apaginate,
-    apaginate_pages,
-    count,
-    page_count,
-    paginate,
-    paginate_pages,
-    report_exchange_error,
-)
-from datasync_grades_api.api.batch_exchanges import count_batch_exchanges, list_batch_exchanges
-from datasync_grades_api.api.exchanges import count_exchanges, list_exchange_errors, list_exchanges
-from datasync_grades_api.api.schedules import list_schedules
-from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades import AsyncDataSync, DataSync, page_count
 from datasync_grades_sandbox import Faults, Sandbox
 
 
@@ -34,7 +20,6 @@ class World:
     """A sandbox with enough of everything for several pages of each list."""
 
     sandbox: Sandbox
-    client: AuthenticatedClient
     failing_exchange: str
 
     def expected(self, case: str) -> list[str]:
@@ -52,22 +37,31 @@ class World:
 
 
 @pytest.fixture
-def world(sandbox: Sandbox, client: AuthenticatedClient) -> World:
+def world(sandbox: Sandbox, connect_to: ConnectTo) -> World:
     sandbox.seed_exchanges(7, course_app_id="MATH-101")
     sandbox.seed_exchanges(4, state="completed", course_app_id="BIO-201")
     [failing] = sandbox.seed_exchanges(1)
+    setup: DataSync = connect_to("sync", sandbox)
     for number in range(5):
-        report_exchange_error(client, failing, "producer_error", f"problem {number}")
-    return World(sandbox, client, failing)
+        setup.exchanges.create_error(failing, code="producer_error", details=f"problem {number}")
+    return World(sandbox, failing)
 
 
-# case -> (endpoint, extra params (by world), page size)
-CASES: dict[str, tuple[Any, Callable[[World], dict[str, Any]], int]] = {
-    "exchanges": (list_exchanges, lambda w: {}, 3),
-    "completed exchanges": (list_exchanges, lambda w: {"state": "completed"}, 3),
-    "exchange errors": (list_exchange_errors, lambda w: {"id": w.failing_exchange}, 2),
-    "batch exchanges": (list_batch_exchanges, lambda w: {}, 1),
-    "schedules": (list_schedules, lambda w: {}, 2),
+# case -> (the list call, by client, world and page size; page size; whether it has a count)
+CASES: dict[str, tuple[Callable[[AnyClient, World, int], Any], int, bool]] = {
+    "exchanges": (lambda c, w, size: c.exchanges.list(page_size=size), 3, True),
+    "completed exchanges": (
+        lambda c, w, size: c.exchanges.list(state="completed", page_size=size),
+        3,
+        True,
+    ),
+    "exchange errors": (
+        lambda c, w, size: c.exchanges.list_errors(w.failing_exchange, page_size=size),
+        2,
+        False,
+    ),
+    "batch exchanges": (lambda c, w, size: c.batch_exchanges.list(page_size=size), 1, True),
+    "schedules": (lambda c, w, size: c.schedules.list(page_size=size), 2, False),
 }
 
 
@@ -76,43 +70,27 @@ def _ids(items: list[Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES)
-async def test_paginate_lists_every_item_in_order(mode: str, case: str, world: World) -> None:
-    endpoint, params, page_size = CASES[case]
-    items = await collect(
-        mode,
-        paginate,
-        apaginate,
-        endpoint,
-        client=world.client,
-        page_size=page_size,
-        **params(world),
-    )
+async def test_a_pager_lists_every_item_in_order(
+    case: str, world: World, client: AnyClient
+) -> None:
+    listing, page_size, _ = CASES[case]
+    items = await collect(listing(client, world, page_size))
     assert _ids(items) == world.expected(case)
     assert len(items) > page_size  # several pages were walked
 
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("concurrency", [None, 1, 3], ids=["sync", "async", "async-concurrent"])
-async def test_paginate_pages_hands_out_numbered_full_pages(
-    case: str, concurrency: int | None, world: World
+async def test_pages_hands_out_numbered_full_pages(
+    case: str, concurrency: int | None, world: World, connect_to: ConnectTo
 ) -> None:
-    endpoint, params, page_size = CASES[case]
+    listing, page_size, _ = CASES[case]
     if concurrency is None:
-        pages = list(
-            paginate_pages(endpoint, client=world.client, page_size=page_size, **params(world))
-        )
+        pager = listing(connect_to("sync", world.sandbox), world, page_size)
+        pages = list(pager.pages())
     else:
-        pages = [
-            page
-            async for page in apaginate_pages(
-                endpoint,
-                client=world.client,
-                page_size=page_size,
-                concurrency=concurrency,
-                **params(world),
-            )
-        ]
-    assert all(isinstance(page, Page) for page in pages)
+        pager = listing(connect_to("async", world.sandbox), world, page_size)
+        pages = [page async for page in pager.pages(concurrency=concurrency)]
     assert [page.number for page in pages] == list(range(len(pages)))
     assert all(len(page.items) == page_size for page in pages[:-1])
     assert 1 <= len(pages[-1].items) <= page_size
@@ -120,64 +98,74 @@ async def test_paginate_pages_hands_out_numbered_full_pages(
     assert _ids([item for page in pages for item in page.items]) == world.expected(case)
 
 
-async def test_paginate_stops_at_max_items(mode: str, world: World) -> None:
-    items = await collect(
-        mode, paginate, apaginate, list_exchanges, client=world.client, page_size=3, max_items=5
-    )
+@pytest.mark.parametrize("case", CASES)
+async def test_total_is_the_count_of_the_same_filters(
+    case: str, world: World, client: AnyClient
+) -> None:
+    listing, page_size, counted = CASES[case]
+    total = await settle(listing(client, world, page_size).total())
+    assert total == (len(world.expected(case)) if counted else None)
+
+
+async def test_a_pager_stops_at_max_items(world: World, client: AnyClient) -> None:
+    items = await collect(client.exchanges.list(page_size=3, max_items=5))
     assert _ids(items) == world.expected("exchanges")[:5]
 
 
-async def test_paginate_passes_filters_with_every_page(mode: str, world: World) -> None:
+async def test_a_pager_passes_filters_with_every_page(world: World, client: AnyClient) -> None:
     items = await collect(
-        mode,
-        paginate,
-        apaginate,
-        list_exchanges,
-        client=world.client,
-        page_size=2,
-        course_app_id="MATH-101",
-        state="created",
+        client.exchanges.list(page_size=2, course_app_id="MATH-101", state="created")
     )
     assert len(items) == 7
     assert {(item.course_app_id, item.state) for item in items} == {("MATH-101", "created")}
 
 
-async def test_paginate_with_the_servers_default_page_size_and_paging_next(
+async def test_a_pager_can_be_iterated_again_from_the_start(
+    world: World, client: AnyClient
+) -> None:
+    pager = client.exchanges.list(page_size=4)
+    assert _ids(await collect(pager)) == _ids(await collect(pager)) == world.expected("exchanges")
+
+
+async def test_the_servers_default_page_size_and_paging_next(
     mode: str, datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
 ) -> None:
     sandbox = datasync_sandbox_factory(max_page_size=4, send_paging_next=True)
     expected = sandbox.seed_exchanges(10)
-    client = connect_to(sandbox)
-    async with client:
-        items = await collect(mode, paginate, apaginate, list_exchanges, client=client)
+    client = connect_to(mode, sandbox)
+    items = await collect(client.exchanges.list())
     assert _ids(items) == expected
 
 
 @pytest.mark.parametrize(
-    ("endpoint", "params", "expected"),
+    ("counting", "expected"),
     [
-        (count_exchanges, {}, 12),
-        (count_exchanges, {"state": "completed"}, 4),
-        (count_exchanges, {"course_app_id": "MATH-101"}, 7),
-        (count_exchanges, {"course_app_id": "nowhere"}, 0),
-        (count_batch_exchanges, {}, 2),
+        (lambda c: c.exchanges.count(), 12),
+        (lambda c: c.exchanges.count(state="completed"), 4),
+        (lambda c: c.exchanges.count(course_app_id="MATH-101"), 7),
+        (lambda c: c.exchanges.count(course_app_id="nowhere"), 0),
+        (lambda c: c.batch_exchanges.count(), 2),
     ],
+    ids=["all", "completed", "course", "no course", "batch exchanges"],
 )
 async def test_count_matches_the_sandbox(
-    mode: str, endpoint: Any, params: dict[str, Any], expected: int, world: World
+    counting: Callable[[AnyClient], Any], expected: int, world: World, client: AnyClient
 ) -> None:
-    assert await call(mode, count, acount, endpoint, client=world.client, **params) == expected
+    assert await settle(counting(client)) == expected
 
 
-async def test_count_agrees_with_paginate(mode: str, world: World) -> None:
-    listed = await collect(mode, paginate, apaginate, list_batch_exchanges, client=world.client)
-    counted = await call(mode, count, acount, count_batch_exchanges, client=world.client)
+async def test_count_agrees_with_the_list(world: World, client: AnyClient) -> None:
+    listed = await collect(client.batch_exchanges.list())
+    counted = await settle(client.batch_exchanges.count())
     assert counted == len(listed) == len(world.sandbox.state.batch_exchanges)
 
 
-async def test_page_count_of_the_count_predicts_the_pages(mode: str, world: World) -> None:
-    total = await call(mode, count, acount, count_exchanges, client=world.client)
-    pages = list(paginate_pages(list_exchanges, client=world.client, page_size=5))
+async def test_page_count_of_the_count_predicts_the_pages(
+    mode: str, world: World, client: AnyClient
+) -> None:
+    total = await settle(client.exchanges.count())
+    pager = client.exchanges.list(page_size=5)
+    pages = list(pager.pages()) if mode == "sync" else [page async for page in pager.pages()]
     assert page_count(total, 5) == len(pages) == 3
 
 
@@ -201,18 +189,14 @@ class _InFlight(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-async def test_apaginate_keeps_up_to_concurrency_requests_in_flight(
+async def test_async_pages_keep_up_to_concurrency_requests_in_flight(
     datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
 ) -> None:
     # Each answer takes 50 ms, so pages requested together are in flight together.
     sandbox = datasync_sandbox_factory(faults=Faults(latency=0.05))
     expected = sandbox.seed_exchanges(11)
     transport = _InFlight()
-    client = connect_to(sandbox, async_transport=transport)
-    async with client:
-        items = [
-            item
-            async for item in apaginate(list_exchanges, client=client, page_size=2, concurrency=3)
-        ]
-    assert _ids(items) == expected
+    client: AsyncDataSync = connect_to("async", sandbox, transport=transport)
+    pages = [page async for page in client.exchanges.list(page_size=2).pages(concurrency=3)]
+    assert _ids([item for page in pages for item in page.items]) == expected
     assert transport.most == 3

@@ -1,6 +1,6 @@
-"""End to end: push_exchange_data / apush_exchange_data and report_exchange_error /
-areport_exchange_error, checked against what the sandbox stored: every score exactly once,
-every chunk within the exchange's limit, only the last one final."""
+"""End to end: ``client.exchanges.push_data`` (the chunked push), ``create_data`` (one raw
+chunk) and ``create_error``, sync and async, checked against what the sandbox stored: every
+score exactly once, every chunk within the exchange's limit, only the last one final."""
 
 from __future__ import annotations
 
@@ -11,29 +11,16 @@ from typing import Any
 
 import httpx
 import pytest
-from _integration import ConnectTo, RecordedWaits, call, gradebook, summaries
+from _integration import AnyClient, ConnectTo, RecordedWaits, gradebook, hooks, settle, summaries
 
 from datasync_grades import (
     APIConnectionError,
     ConflictError,
     NotFoundError,
     OversizedItemError,
-    PushResult,
     UploadError,
-    apush_exchange_data,
-    areport_exchange_error,
-    push_exchange_data,
-    report_exchange_error,
 )
-from datasync_grades_api.api.exchanges import create_exchange
-from datasync_grades_api.client import AuthenticatedClient
-from datasync_grades_api.models import (
-    ExchangeErrorCode,
-    ExchangeQuery,
-    ExchangeResponse,
-    ExchangesRequest,
-    QueryType,
-)
+from datasync_grades_api.models import Exchange, ExchangeErrorCode, ExchangeQuery, QueryType
 from datasync_grades_sandbox import Faults, Sandbox
 
 LIMIT = 4096
@@ -45,14 +32,12 @@ def sandbox(datasync_sandbox_factory: Callable[..., Sandbox]) -> Sandbox:
     return datasync_sandbox_factory(max_data_content_length=LIMIT)
 
 
-async def _new_exchange(mode: str, client: AuthenticatedClient) -> str:
-    body = ExchangesRequest(query=ExchangeQuery(type_=QueryType.ASSIGNMENT_SCORES, conditions=[]))
-    created = await call(
-        mode, create_exchange.sync, create_exchange.asyncio, client=client, body=body
-    )
-    assert isinstance(created, ExchangeResponse) and created.data
-    assert created.data.max_data_content_length == LIMIT
-    return str(created.data.id)
+async def _new_exchange(client: AnyClient) -> Exchange:
+    query = ExchangeQuery(type_=QueryType.ASSIGNMENT_SCORES, conditions=[])
+    created = await settle(client.exchanges.create(query=query))
+    assert isinstance(created, Exchange)
+    assert created.max_data_content_length == LIMIT
+    return created
 
 
 def _stored(sandbox: Sandbox, exchange_id: str) -> tuple[Counter[tuple[str, str]], Counter[str]]:
@@ -86,25 +71,23 @@ def _assert_stored_exactly_once(sandbox: Sandbox, exchange_id: str) -> None:
     assert record.state == "completed"
 
 
-async def _push(mode: str, client: AuthenticatedClient, exchange_id: str, **kwargs: Any) -> Any:
-    return await call(
-        mode,
-        push_exchange_data,
-        apush_exchange_data,
-        client,
-        exchange_id,
-        assignments=gradebook(ASSIGNMENTS, STUDENTS),
-        summaries=summaries(STUDENTS),
-        **kwargs,
+async def _push(client: AnyClient, exchange: Any, **kwargs: Any) -> Any:
+    return await settle(
+        client.exchanges.push_data(
+            exchange,
+            assignments=gradebook(ASSIGNMENTS, STUDENTS),
+            summaries=summaries(STUDENTS),
+            **kwargs,
+        )
     )
 
 
 async def test_push_stores_every_score_once_in_bounded_chunks(
-    mode: str, sandbox: Sandbox, client: AuthenticatedClient
+    sandbox: Sandbox, client: AnyClient
 ) -> None:
-    exchange_id = await _new_exchange(mode, client)
-    result = await _push(mode, client, exchange_id)  # max_bytes read from the exchange
-    assert isinstance(result, PushResult)
+    exchange = await _new_exchange(client)
+    exchange_id = str(exchange.id)
+    result = await _push(client, exchange_id)  # max_bytes read from the exchange
     record = sandbox.state.exchanges[exchange_id]
     assert result.chunks_sent == result.chunks_total == len(record.chunks) > ASSIGNMENTS
     assert [str(i) for i in result.chunk_ids] == [chunk.id for chunk in record.chunks]
@@ -114,15 +97,29 @@ async def test_push_stores_every_score_once_in_bounded_chunks(
     _assert_stored_exactly_once(sandbox, exchange_id)
 
 
+async def test_push_takes_the_exchange_model_and_plain_dicts(
+    sandbox: Sandbox, client: AnyClient
+) -> None:
+    exchange = await _new_exchange(client)
+    result = await settle(
+        client.exchanges.push_data(
+            exchange,
+            assignments=[a.to_dict() for a in gradebook(ASSIGNMENTS, STUDENTS)],
+            summaries=[s.to_dict() for s in summaries(STUDENTS)],
+        )
+    )
+    assert result.scores_sent == ASSIGNMENTS * STUDENTS
+    _assert_stored_exactly_once(sandbox, str(exchange.id))
+
+
 async def test_push_rides_out_503s_without_storing_a_chunk_twice(
     mode: str, sandbox: Sandbox, connect_to: ConnectTo, waits: RecordedWaits
 ) -> None:
-    client = connect_to(sandbox, retry_policy=waits.policy(max_retries=6))
-    async with client:
-        exchange_id = await _new_exchange(mode, client)
-        sandbox.faults = Faults(error_rate=0.3, error_retry_after=0, seed=5)
-        sandbox.reset_counters()
-        await _push(mode, client, exchange_id)
+    client = connect_to(mode, sandbox, retry_policy=waits.policy(max_retries=6))
+    exchange_id = str((await _new_exchange(client)).id)
+    sandbox.faults = Faults(error_rate=0.3, error_retry_after=0, seed=5)
+    sandbox.reset_counters()
+    await _push(client, exchange_id)
     injected = sandbox.counters().unavailable
     assert injected > 0
     assert waits.waits == [0.0] * injected  # each 503 retried once, after its Retry-After
@@ -141,72 +138,66 @@ async def test_a_dropped_chunk_raises_upload_error_and_resume_sends_the_rest(
             if stored == 2:  # the sandbox drops the connection of the next request
                 sandbox.faults = Faults(drop_rate=1.0)
 
-    async def aafter(response: httpx.Response) -> None:
-        after(response)
+    client = connect_to(mode, sandbox, event_hooks=hooks(mode, response=after))
+    exchange_id = str((await _new_exchange(client)).id)
+    with pytest.raises(UploadError) as caught:
+        await _push(client, exchange_id)
+    assert caught.value.chunks_accepted == 2
+    assert isinstance(caught.value.__cause__, APIConnectionError)
+    assert len(sandbox.state.exchanges[exchange_id].chunks) == 2
+    assert sandbox.counters().dropped == 1  # a POST is not retried after a drop
 
-    client = connect_to(
-        sandbox, event_hooks={"response": [after]}, async_event_hooks={"response": [aafter]}
-    )
-    async with client:
-        exchange_id = await _new_exchange(mode, client)
-        with pytest.raises(UploadError) as caught:
-            await _push(mode, client, exchange_id)
-        assert caught.value.chunks_accepted == 2
-        assert isinstance(caught.value.__cause__, APIConnectionError)
-        assert len(sandbox.state.exchanges[exchange_id].chunks) == 2
-        assert sandbox.counters().dropped == 1  # a POST is not retried after a drop
-
-        sandbox.faults = Faults()
-        result = await _push(mode, client, exchange_id, resume_from=caught.value.chunks_accepted)
+    sandbox.faults = Faults()
+    result = await _push(client, exchange_id, resume_from=caught.value.chunks_accepted)
     assert result.chunks_sent == caught.value.chunks_total - 2
     _assert_stored_exactly_once(sandbox, exchange_id)
 
 
 async def test_push_to_a_completed_exchange_raises_upload_error_from_409(
-    mode: str, sandbox: Sandbox, client: AuthenticatedClient
+    sandbox: Sandbox, client: AnyClient
 ) -> None:
     [exchange_id] = sandbox.seed_exchanges(1, state="completed")
     with pytest.raises(UploadError) as caught:
-        await _push(mode, client, exchange_id)
+        await _push(client, exchange_id)
     assert caught.value.chunks_accepted == 0
     assert isinstance(caught.value.__cause__, ConflictError)
     assert caught.value.__cause__.status_code == 409
     assert sandbox.state.exchanges[exchange_id].chunks == []
 
 
-async def test_an_oversized_item_sends_nothing(
-    mode: str, sandbox: Sandbox, client: AuthenticatedClient
-) -> None:
-    exchange_id = await _new_exchange(mode, client)
+async def test_an_oversized_item_sends_nothing(sandbox: Sandbox, client: AnyClient) -> None:
+    exchange_id = str((await _new_exchange(client)).id)
     huge = summaries(1)[0]
     huge.grade = "x" * LIMIT
     with pytest.raises(OversizedItemError):
-        await call(
-            mode, push_exchange_data, apush_exchange_data, client, exchange_id, summaries=[huge]
-        )
+        await settle(client.exchanges.push_data(exchange_id, summaries=[huge]))
     assert sandbox.state.exchanges[exchange_id].chunks == []
 
 
-async def test_report_exchange_error_is_stored_and_fails_the_exchange(
-    mode: str, sandbox: Sandbox, client: AuthenticatedClient
+async def test_create_data_stores_one_chunk_as_sent(sandbox: Sandbox, client: AnyClient) -> None:
+    exchange_id = str((await _new_exchange(client)).id)
+    stored = await settle(
+        client.exchanges.create_data(exchange_id, summaries=summaries(2), final=True)
+    )
+    [chunk] = sandbox.state.exchanges[exchange_id].chunks
+    assert str(stored.id) == chunk.id
+    assert chunk.final is True and len(chunk.body["summaries"]) == 2
+    assert sandbox.state.exchanges[exchange_id].state == "completed"
+
+
+async def test_create_error_is_stored_and_fails_the_exchange(
+    sandbox: Sandbox, client: AnyClient
 ) -> None:
     [exchange_id] = sandbox.seed_exchanges(1)
-    reported = await call(
-        mode,
-        report_exchange_error,
-        areport_exchange_error,
-        client,
-        exchange_id,
-        ExchangeErrorCode.QUERY_TYPE_NOT_SUPPORTED,
-        "summary queries are not supported",
+    reported = await settle(
+        client.exchanges.create_error(
+            exchange_id,
+            code=ExchangeErrorCode.QUERY_TYPE_NOT_SUPPORTED,
+            details="summary queries are not supported",
+        )
     )
-    by_string = await call(
-        mode,
-        report_exchange_error,
-        areport_exchange_error,
-        client,
-        uuid.UUID(exchange_id),
-        "producer_failure",
+    by_string = await settle(
+        client.exchanges.create_error(uuid.UUID(exchange_id), code="producer_failure")
     )
     record = sandbox.state.exchanges[exchange_id]
     assert [(e.id, e.code, e.details) for e in record.errors] == [
@@ -218,15 +209,6 @@ async def test_report_exchange_error_is_stored_and_fails_the_exchange(
     assert record.state == "failed"
 
 
-async def test_report_exchange_error_on_an_unknown_exchange_raises_not_found(
-    mode: str, client: AuthenticatedClient
-) -> None:
+async def test_create_error_on_an_unknown_exchange_raises_not_found(client: AnyClient) -> None:
     with pytest.raises(NotFoundError):
-        await call(
-            mode,
-            report_exchange_error,
-            areport_exchange_error,
-            client,
-            uuid.uuid4(),
-            "producer_error",
-        )
+        await settle(client.exchanges.create_error(uuid.uuid4(), code="producer_error"))

@@ -3,6 +3,7 @@ pytest gets the fixtures through conftest.py, which re-exports them)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 from collections import deque
@@ -203,11 +204,64 @@ async def make_scripted_client(
         await client.get_async_httpx_client().aclose()
 
 
+@pytest.fixture
+async def make_scripted_datasync(
+    scripted_server: ScriptedServer,
+    recorded_sleeps: RecordedSleeps,
+    static_bearer: StaticBearer,
+    sync_or_async: SyncOrAsync,
+) -> AsyncIterator[Callable[..., Any]]:
+    """``make(**options)``: a ``DataSync`` (or, in the async mode of ``sync_or_async``, an
+    ``AsyncDataSync``) on ``scripted_server``, like ``make_scripted_client``; closed afterwards."""
+    made: list[Any] = []
+
+    def make(**kwargs: Any) -> Any:
+        kwargs.setdefault("auth", static_bearer)
+        if "max_retries" not in kwargs and "max_retry_after" not in kwargs:
+            kwargs.setdefault("retry_policy", recorded_sleeps.policy())
+        client = sync_or_async.datasync(kwargs.pop("base_url", scripted_server.url), **kwargs)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await sync_or_async.close(client)
+
+
 class SyncOrAsync:
-    """Runs the same call through the sync or the async half of a generated client."""
+    """Runs the same call through the sync or the async half of a client.
+
+    For the typed client: ``datasync(...)`` builds a ``DataSync`` or an ``AsyncDataSync``,
+    ``await call(client.exchanges.find(id))`` gives the result either way, and
+    ``await items(pager)`` every item of a list.
+    """
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
+
+    def datasync(self, base_url: str, **kwargs: Any) -> Any:
+        """``DataSync(base_url, **kwargs)``, or ``AsyncDataSync`` in the async mode."""
+        from datasync_grades import AsyncDataSync, DataSync
+
+        cls = DataSync if self.mode == "sync" else AsyncDataSync
+        return cls(base_url, **kwargs)
+
+    async def call(self, result: Any) -> Any:
+        """A method's result: awaited when the async client gave an awaitable."""
+        return await result if inspect.isawaitable(result) else result
+
+    async def items(self, pager: Any) -> list[Any]:
+        """Every item of a pager, sync or async."""
+        if self.mode == "sync":
+            return list(pager)
+        return [item async for item in pager]
+
+    async def close(self, client: Any) -> None:
+        """Closes a ``DataSync`` or an ``AsyncDataSync``."""
+        if self.mode == "sync":
+            client.close()
+        else:
+            await client.aclose()
 
     async def detailed(self, endpoint: Any, *args: Any, **kwargs: Any) -> Any:
         """``endpoint.sync_detailed(...)`` or ``await endpoint.asyncio_detailed(...)``."""

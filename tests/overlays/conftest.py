@@ -3,6 +3,7 @@ classes too: importing ``conftest`` by name is ambiguous with a conftest in ever
 
 from _overlay_support import (
     make_scripted_client,
+    make_scripted_datasync,
     recorded_sleeps,
     scripted_server,
     static_bearer,
@@ -11,6 +12,7 @@ from _overlay_support import (
 
 __all__ = [
     "make_scripted_client",
+    "make_scripted_datasync",
     "recorded_sleeps",
     "scripted_server",
     "static_bearer",

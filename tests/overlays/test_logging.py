@@ -139,8 +139,8 @@ async def test_a_failed_request_is_logged(
     with pytest.raises(Exception, match="ConnectError"):
         await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
     [message] = [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME]
-    assert message.startswith(f"GET http://127.0.0.1:9/exchanges/{EXCHANGE_ID} failed after ")
-    assert "ConnectError" in message
+    assert message.startswith(f"GET http://127.0.0.1:9/exchanges/{EXCHANGE_ID} failed: ")
+    assert "ConnectError" in message and message.endswith(" ms)")
 
 
 def test_env_var_adds_one_stderr_handler(

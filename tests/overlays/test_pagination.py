@@ -1,8 +1,8 @@
-"""Pagination against a real paged HTTP server: sync, async, and async with k pages at once.
+"""Pagination through the client's list methods, against a real paged HTTP server.
 
-Most tests run in three modes: ``sync`` (paginate), ``async`` (apaginate) and ``async-k4``
-(apaginate with concurrency=4). Hangs are bounded by ``asyncio.wait_for``; nothing asserts
-on time.
+Most tests run in three modes: ``sync`` (``DataSync``), ``async`` (``AsyncDataSync``, one
+page at a time) and ``async-k4`` (``pages(concurrency=4)``). Hangs are bounded by
+``asyncio.wait_for``; nothing asserts on time.
 """
 
 from __future__ import annotations
@@ -11,57 +11,49 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import ssl
-import types
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from _paged_server import PagedServer, number_of, running
 
 import datasync_grades
 from datasync_grades import (
+    DEFAULT_BASE_URL,
+    AsyncDataSync,
     BearerToken,
+    DataSync,
     InternalServerError,
     NotFoundError,
-    Page,
     PaginationError,
     ResponseValidationError,
-    acount,
-    apaginate,
-    apaginate_pages,
-    connect,
-    count,
     page_count,
-    paginate,
-    paginate_pages,
 )
-from datasync_grades_api.api.artifacts import get_exchange_details
-from datasync_grades_api.api.batch_exchanges import count_batch_exchanges, list_batch_exchanges
-from datasync_grades_api.api.exchanges import (
-    count_exchanges,
-    create_exchange,
-    find_exchange,
-    list_exchange_errors,
-    list_exchanges,
-)
-from datasync_grades_api.api.schedules import list_schedules
-from datasync_grades_api.client import AuthenticatedClient
 from datasync_grades_api.models import (
+    BatchExchange,
     BatchExchangesResponse,
+    Exchange,
+    ExchangeError,
     ExchangeErrorsResponse,
-    ExchangeResponse,
     ExchangesResponse,
     ExchangeState,
+    Schedule,
     SchedulesResponse,
 )
-from datasync_grades_api.types import Response
 
 _SSL_CONTEXT = ssl.create_default_context()
 DEADLINE = 20.0  # seconds; only a guard against hangs
 MODES = ["sync", "async", "async-k4"]
 EXCHANGES = "/exchanges"
+# Plain HTTP on 127.0.0.1; the SSL context is shared so each client does not load the CA
+# bundle, and trust_env=False keeps an environment proxy out of the way.
+OPTIONS: dict[str, Any] = {"max_retries": 0, "timeout": 10.0, "verify": _SSL_CONTEXT}
+
+Lister = Callable[[Any], Any]  # client -> pager, e.g. lambda c: c.exchanges.list(page_size=3)
 
 
 @pytest.fixture
@@ -71,18 +63,17 @@ def server() -> Iterator[PagedServer]:
 
 
 @pytest.fixture
-async def client(server: PagedServer) -> AsyncIterator[AuthenticatedClient]:
-    c = connect(
-        server.base_url,
-        auth=BearerToken("t"),
-        max_retries=0,
-        timeout=10.0,
-        verify=_SSL_CONTEXT,  # plain HTTP; shared so each client does not load the CA bundle
-        trust_env=False,  # no proxy from the environment between the client and 127.0.0.1
-    )
-    yield c
-    c.get_httpx_client().close()
-    await c.get_async_httpx_client().aclose()
+def client(server: PagedServer) -> Iterator[DataSync]:
+    with DataSync(server.base_url, auth=BearerToken("t"), trust_env=False, **OPTIONS) as c:
+        yield c
+
+
+@pytest.fixture
+async def aclient(server: PagedServer) -> AsyncIterator[AsyncDataSync]:
+    async with AsyncDataSync(
+        server.base_url, auth=BearerToken("t"), trust_env=False, **OPTIONS
+    ) as c:
+        yield c
 
 
 @pytest.fixture(params=MODES)
@@ -90,28 +81,52 @@ def mode(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-async def collect_pages(mode: str, endpoint: Any, **kwargs: Any) -> list[Page[Any]]:
-    if mode == "sync":
-        return list(paginate_pages(endpoint, **kwargs))
-    if mode == "async-k4":
-        kwargs.setdefault("concurrency", 4)
+class Walk:
+    """Runs a list call in one mode and collects its pages or items."""
 
-    async def run() -> list[Page[Any]]:
-        return [page async for page in apaginate_pages(endpoint, **kwargs)]
+    def __init__(self, mode: str, client: DataSync, aclient: AsyncDataSync) -> None:
+        self.mode = mode
+        self.client = client
+        self.aclient = aclient
 
-    return await asyncio.wait_for(run(), DEADLINE)
+    def _concurrency(self, concurrency: int | None) -> int:
+        if concurrency is not None:
+            return concurrency
+        return 4 if self.mode == "async-k4" else 1
+
+    async def pages(self, make: Lister, *, concurrency: int | None = None) -> list[Any]:
+        if self.mode == "sync":
+            return list(make(self.client).pages())
+        pager = make(self.aclient)
+        k = self._concurrency(concurrency)
+
+        async def run() -> list[Any]:
+            return [page async for page in pager.pages(concurrency=k)]
+
+        return await asyncio.wait_for(run(), DEADLINE)
+
+    async def items(self, make: Lister, *, concurrency: int | None = None) -> list[Any]:
+        if self.mode == "sync":
+            return list(make(self.client))
+        if self._concurrency(concurrency) == 1:
+            pager = make(self.aclient)
+
+            async def run() -> list[Any]:
+                return [item async for item in pager]
+
+            return await asyncio.wait_for(run(), DEADLINE)
+        pages = await self.pages(make, concurrency=concurrency)
+        return [item for page in pages for item in page.items]
 
 
-async def collect(mode: str, endpoint: Any, **kwargs: Any) -> list[Any]:
-    if mode == "sync":
-        return list(paginate(endpoint, **kwargs))
-    if mode == "async-k4":
-        kwargs.setdefault("concurrency", 4)
+@pytest.fixture
+def walk(mode: str, client: DataSync, aclient: AsyncDataSync) -> Walk:
+    return Walk(mode, client, aclient)
 
-    async def run() -> list[Any]:
-        return [item async for item in apaginate(endpoint, **kwargs)]
 
-    return await asyncio.wait_for(run(), DEADLINE)
+@pytest.fixture
+def async_walk(client: DataSync, aclient: AsyncDataSync) -> Walk:
+    return Walk("async", client, aclient)
 
 
 def numbers(items: list[Any]) -> list[int]:
@@ -142,18 +157,14 @@ def pending_tasks() -> set[asyncio.Task[Any]]:
     ],
 )
 async def test_every_item_once_in_order(
-    server: PagedServer,
-    client: AuthenticatedClient,
-    mode: str,
-    total: int,
-    page_size: int | None,
-    pages: int,
+    server: PagedServer, walk: Walk, total: int, page_size: int | None, pages: int
 ) -> None:
     server.add_exchanges(total)
 
-    got = await collect(mode, list_exchanges, client=client, page_size=page_size)
+    got = await walk.items(lambda c: c.exchanges.list(page_size=page_size))
 
     assert numbers(got) == list(range(1, total + 1))
+    assert all(isinstance(item, Exchange) for item in got)
     assert sorted(server.pages_requested(EXCHANGES)) == list(range(pages))
     sizes = {
         s.query.get("page_size", ["default"])[-1] for s in server.requests if s.page is not None
@@ -161,12 +172,10 @@ async def test_every_item_once_in_order(
     assert sizes == {str(page_size) if page_size else "default"}
 
 
-async def test_pages_carry_number_items_and_response(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
+async def test_pages_carry_number_items_and_response(server: PagedServer, walk: Walk) -> None:
     server.add_exchanges(8)
 
-    got = await collect_pages(mode, list_exchanges, client=client, page_size=3)
+    got = await walk.pages(lambda c: c.exchanges.list(page_size=3))
 
     assert [p.number for p in got] == [0, 1, 2]
     assert [numbers(p.items) for p in got] == [[1, 2, 3], [4, 5, 6], [7, 8]]
@@ -174,53 +183,54 @@ async def test_pages_carry_number_items_and_response(
     assert all(p.response.data == p.items for p in got)
 
 
-async def test_empty_list_yields_no_page(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
-    assert await collect_pages(mode, list_exchanges, client=client, page_size=3) == []
+async def test_empty_list_yields_no_page(server: PagedServer, walk: Walk) -> None:
+    assert await walk.pages(lambda c: c.exchanges.list(page_size=3)) == []
     assert server.pages_requested(EXCHANGES) == [0]
+
+
+async def test_nothing_is_sent_until_iterated_and_each_iteration_starts_again(
+    server: PagedServer, client: DataSync, aclient: AsyncDataSync
+) -> None:
+    server.add_exchanges(5)
+    pager = client.exchanges.list(page_size=3)
+    apager = aclient.exchanges.list(page_size=3)
+    assert server.requests == []
+
+    assert numbers(list(pager)) == numbers(list(pager)) == [1, 2, 3, 4, 5]
+    assert numbers([item async for item in apager]) == [1, 2, 3, 4, 5]
+    assert numbers([item async for item in apager]) == [1, 2, 3, 4, 5]
+    assert server.pages_requested(EXCHANGES) == [0, 1] * 4
 
 
 @pytest.mark.parametrize(("max_items", "expected_pages"), [(0, 0), (6, 2), (7, 3), (100, 7)])
 async def test_max_items_stops_early(
-    server: PagedServer,
-    client: AuthenticatedClient,
-    mode: str,
-    max_items: int,
-    expected_pages: int,
+    server: PagedServer, walk: Walk, max_items: int, expected_pages: int
 ) -> None:
     server.add_exchanges(20)
 
-    got = await collect(mode, list_exchanges, client=client, page_size=3, max_items=max_items)
+    got = await walk.items(lambda c: c.exchanges.list(page_size=3, max_items=max_items))
 
     assert numbers(got) == list(range(1, min(max_items, 20) + 1))
     assert sorted(server.pages_requested(EXCHANGES)) == list(range(expected_pages))
 
 
 async def test_max_items_cuts_the_last_page_not_its_response(
-    server: PagedServer, client: AuthenticatedClient, mode: str
+    server: PagedServer, walk: Walk
 ) -> None:
     server.add_exchanges(20)
 
-    got = await collect_pages(mode, list_exchanges, client=client, page_size=3, max_items=4)
+    got = await walk.pages(lambda c: c.exchanges.list(page_size=3, max_items=4))
 
     assert [len(p.items) for p in got] == [3, 1]
     assert len(got[-1].response.data) == 3
 
 
-async def test_filters_are_sent_with_every_page(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
+async def test_filters_are_sent_with_every_page(server: PagedServer, walk: Walk) -> None:
     for state, course in [("created", "c1"), ("failed", "c1"), ("created", "c2")] * 4:
         server.add_exchanges(2, state=state, course_app_id=course)
 
-    got = await collect(
-        mode,
-        list_exchanges,
-        client=client,
-        page_size=3,
-        state=ExchangeState.CREATED,
-        course_app_id="c1",
+    got = await walk.items(
+        lambda c: c.exchanges.list(page_size=3, state=ExchangeState.CREATED, course_app_id="c1")
     )
 
     assert numbers(got) == [n for k in range(4) for n in (6 * k + 1, 6 * k + 2)]
@@ -232,16 +242,16 @@ async def test_filters_are_sent_with_every_page(
         assert seen.query["course_app_id"] == ["c1"]
 
 
-async def test_path_id_is_kept_on_every_page(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
+@pytest.mark.parametrize("by", ["id", "model"])
+async def test_path_id_is_kept_on_every_page(server: PagedServer, walk: Walk, by: str) -> None:
     server.add_exchanges(2)
     first, other = (e["id"] for e in server.exchanges)
     server.add_errors(first, 7)
     server.add_errors(other, 4)
+    target: Any = first if by == "id" else Exchange.from_dict({"id": first})
 
-    got = await collect(
-        mode, list_exchange_errors, client=client, page_size=2, id=first, course_app_id="c1"
+    got = await walk.items(
+        lambda c: c.exchanges.list_errors(target, page_size=2, course_app_id="c1")
     )
 
     assert numbers(got) == list(range(3, 10))
@@ -250,71 +260,97 @@ async def test_path_id_is_kept_on_every_page(
     assert all(s.query["course_app_id"] == ["c1"] for s in server.requests)
 
 
+# (resource, method, path, how the server is filled, page model, item model)
+LISTS = [
+    ("exchanges", "list", "/exchanges", "add_exchanges", ExchangesResponse, Exchange),
+    (
+        "exchanges",
+        "list_errors",
+        "/exchanges/{id}/errors",
+        "add_errors",
+        ExchangeErrorsResponse,
+        ExchangeError,
+    ),
+    (
+        "batch_exchanges",
+        "list",
+        "/batch_exchanges",
+        "add_batch_exchanges",
+        BatchExchangesResponse,
+        BatchExchange,
+    ),
+    ("schedules", "list", "/schedules", "add_schedules", SchedulesResponse, Schedule),
+]
+
+
 @pytest.mark.parametrize(
-    ("endpoint", "path", "fill", "model"),
-    [
-        (list_exchanges, "/exchanges", "add_exchanges", ExchangesResponse),
-        (list_exchange_errors, "/exchanges/{id}/errors", "add_errors", ExchangeErrorsResponse),
-        (list_batch_exchanges, "/batch_exchanges", "add_batch_exchanges", BatchExchangesResponse),
-        (list_schedules, "/schedules", "add_schedules", SchedulesResponse),
-    ],
+    ("resource", "method", "path", "fill", "model", "item"),
+    LISTS,
+    ids=[f"{r}.{m}" for r, m, *_ in LISTS],
 )
-async def test_every_list_endpoint_of_the_spec(
+async def test_every_list_operation_of_the_spec(
     server: PagedServer,
-    client: AuthenticatedClient,
-    mode: str,
-    endpoint: types.ModuleType,
+    walk: Walk,
+    resource: str,
+    method: str,
     path: str,
     fill: str,
     model: type,
+    item: type,
 ) -> None:
-    params: dict[str, Any] = {}
+    args: tuple[Any, ...] = ()
     if fill == "add_errors":
         server.add_exchanges(1)
-        params["id"] = server.exchanges[0]["id"]
-        server.add_errors(params["id"], 11)
-        path = path.format(id=params["id"])
+        args = (server.exchanges[0]["id"],)
+        server.add_errors(args[0], 11)
+        path = path.format(id=args[0])
     else:
         getattr(server, fill)(11)
 
-    got = await collect_pages(mode, endpoint, client=client, page_size=4, **params)
+    got = await walk.pages(lambda c: getattr(getattr(c, resource), method)(*args, page_size=4))
 
     assert [len(p.items) for p in got] == [4, 4, 3]
     assert all(isinstance(p.response, model) for p in got)
+    assert all(isinstance(i, item) for p in got for i in p.items)
     assert [n for p in got for n in numbers(p.items)] == sorted(
         n for p in got for n in numbers(p.items)
     )
     assert set(server.pages_requested(path)) >= {0, 1, 2}
 
 
-async def test_a_generated_function_is_accepted_for_its_module(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
-    server.add_exchanges(5)
-    assert len(await collect(mode, list_exchanges.sync_detailed, client=client, page_size=2)) == 5
+def test_the_table_holds_every_list_method(client: DataSync, aclient: AsyncDataSync) -> None:
+    # A list operation a later spec adds must be added to LISTS (and so be tested).
+    for surface in (client, aclient):
+        found = {
+            (name, method)
+            for name, resource in vars(surface).items()
+            if type(resource).__name__.endswith("Resource")
+            for method in dir(resource)
+            if not method.startswith("_")
+            and "Pager[" in str(getattr(type(resource), method).__annotations__.get("return"))
+        }
+        assert found == {(r, m) for r, m, *_ in LISTS}
 
 
 # -- servers that misbehave ----------------------------------------------------------------
 
 
 async def test_a_server_that_ignores_page_is_caught(
-    server: PagedServer, client: AuthenticatedClient, mode: str
+    server: PagedServer, walk: Walk, mode: str
 ) -> None:
     server.add_exchanges(20)
     server.ignore_page = True
 
     # max_items only bounds a regression: without the guard this would loop forever.
     with pytest.raises(PaginationError, match="pages 0 to 2 have the same items"):
-        await collect(mode, list_exchanges, client=client, page_size=3, max_items=1000)
+        await walk.items(lambda c: c.exchanges.list(page_size=3, max_items=1000))
 
     # Three pages one at a time; with k=4 the window (pages 0-3) plus one refill per page.
     assert len(server.pages_requested(EXCHANGES)) <= (6 if mode == "async-k4" else 3)
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_a_single_repeated_page_is_skipped(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
+async def test_a_single_repeated_page_is_skipped(server: PagedServer, walk: Walk) -> None:
     # Exactly a page of items inserted at the front between reading page 0 and page 1:
     # page 1 then holds page 0's items again.
     server.add_exchanges(8)
@@ -325,7 +361,7 @@ async def test_a_single_repeated_page_is_skipped(
 
     server.before_page = insert_a_page
 
-    got = await collect_pages(mode, list_exchanges, client=client, page_size=3)
+    got = await walk.pages(lambda c: c.exchanges.list(page_size=3))
 
     assert [(p.number, numbers(p.items)) for p in got] == [
         (0, [1, 2, 3]),
@@ -334,9 +370,7 @@ async def test_a_single_repeated_page_is_skipped(
     ]
 
 
-async def test_paging_next_overrides_a_short_page(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
+async def test_paging_next_overrides_a_short_page(server: PagedServer, walk: Walk) -> None:
     # The server caps page_size at 8 and says where the next page is, as a URL.
     server.add_exchanges(20)
     server.paging_next = lambda page, size, total: (
@@ -345,16 +379,14 @@ async def test_paging_next_overrides_a_short_page(
         else None
     )
 
-    got = await collect(mode, list_exchanges, client=client, page_size=10)
+    got = await walk.items(lambda c: c.exchanges.list(page_size=10))
 
     assert numbers(got) == list(range(1, 21))
     assert all(s.query["page_size"] == ["10"] for s in server.requests if s.page is not None)
 
 
 @pytest.mark.parametrize("form", ["number", "relative-url"])
-async def test_paging_next_can_skip_pages(
-    server: PagedServer, client: AuthenticatedClient, mode: str, form: str
-) -> None:
+async def test_paging_next_can_skip_pages(server: PagedServer, walk: Walk, form: str) -> None:
     server.add_exchanges(20)
 
     def next_page(page: int, size: int, total: int) -> str | None:
@@ -365,30 +397,28 @@ async def test_paging_next_can_skip_pages(
 
     server.paging_next = next_page
 
-    got = await collect(mode, list_exchanges, client=client, page_size=3)
+    got = await walk.items(lambda c: c.exchanges.list(page_size=3))
 
     # Pages 0, 2, 4 and 6 (items 19-20: short, no next).
     assert numbers(got) == [1, 2, 3, 7, 8, 9, 13, 14, 15, 19, 20]
 
 
-async def test_paging_next_that_goes_back_is_refused(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
+async def test_paging_next_that_goes_back_is_refused(server: PagedServer, walk: Walk) -> None:
     server.add_exchanges(20)
     server.paging_next = lambda page, size, total: "0"
 
     with pytest.raises(PaginationError, match="would not move forward"):
-        await collect(mode, list_exchanges, client=client, page_size=3)
+        await walk.items(lambda c: c.exchanges.list(page_size=3))
 
 
 @pytest.mark.parametrize("token", ["opaque-cursor-abc", "", "-1", "https://x.test/exchanges"])
 async def test_an_unusable_paging_next_is_no_hint(
-    server: PagedServer, client: AuthenticatedClient, mode: str, token: str
+    server: PagedServer, walk: Walk, token: str
 ) -> None:
     server.add_exchanges(8)
     server.paging_next = lambda page, size, total: token
 
-    got = await collect(mode, list_exchanges, client=client, page_size=3)
+    got = await walk.items(lambda c: c.exchanges.list(page_size=3))
 
     assert numbers(got) == list(range(1, 9))
     assert sorted(server.pages_requested(EXCHANGES)) == [0, 1, 2]
@@ -396,7 +426,7 @@ async def test_an_unusable_paging_next_is_no_hint(
 
 @pytest.mark.parametrize("status", [500, 503])
 async def test_a_failing_page_raises_its_typed_error_after_the_pages_before_it(
-    server: PagedServer, client: AuthenticatedClient, mode: str, status: int
+    server: PagedServer, client: DataSync, aclient: AsyncDataSync, mode: str, status: int
 ) -> None:
     server.add_exchanges(30)
     server.fail_pages = {2: status}
@@ -404,13 +434,11 @@ async def test_a_failing_page_raises_its_typed_error_after_the_pages_before_it(
 
     with pytest.raises(InternalServerError) as caught:
         if mode == "sync":
-            for page in paginate_pages(list_exchanges, client=client, page_size=3):
+            for page in client.exchanges.list(page_size=3).pages():
                 seen.append(page.number)
         else:
             concurrency = 4 if mode == "async-k4" else 1
-            pages = apaginate_pages(
-                list_exchanges, client=client, page_size=3, concurrency=concurrency
-            )
+            pages = aclient.exchanges.list(page_size=3).pages(concurrency=concurrency)
             async with contextlib.aclosing(pages):
                 async for page in pages:
                     seen.append(page.number)
@@ -421,89 +449,101 @@ async def test_a_failing_page_raises_its_typed_error_after_the_pages_before_it(
         assert pending_tasks() == set()
 
 
-async def test_an_unknown_exchange_raises_not_found(
-    server: PagedServer, client: AuthenticatedClient, mode: str
-) -> None:
+async def test_an_unknown_exchange_raises_not_found(server: PagedServer, walk: Walk) -> None:
     with pytest.raises(NotFoundError):
-        await collect(mode, list_exchange_errors, client=client, id=server.new_id())
+        await walk.items(lambda c: c.exchanges.list_errors(server.new_id()))
 
 
 async def test_a_body_that_does_not_parse_is_a_validation_error(
-    server: PagedServer, client: AuthenticatedClient, mode: str
+    server: PagedServer, walk: Walk
 ) -> None:
     server.exchanges.append({"id": "not-a-uuid"})
 
     with pytest.raises(ResponseValidationError):
-        await collect(mode, list_exchanges, client=client)
+        await walk.items(lambda c: c.exchanges.list())
+
+
+def _mock_pair(body: Any) -> tuple[DataSync, AsyncDataSync, list[httpx.Request]]:
+    """Clients whose every page request is answered with ``body``; the requests recorded."""
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=body)
+
+    url, auth = "https://api.test/v2/grades", BearerToken("t")
+    mock = httpx.MockTransport(answer)
+    return (
+        DataSync(url, auth=auth, transport=mock, max_retries=0),
+        AsyncDataSync(url, auth=auth, transport=mock, max_retries=0),
+        seen,
+    )
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_page_without_data_is_an_empty_page_and_the_end(mode: str) -> None:
+    # The spec requires no property: a 200 body without ``data`` is a page with no items.
+    client, aclient, seen = _mock_pair({"paging": {"next": "1"}})
+    with client:
+        if mode == "sync":
+            got = list(client.exchanges.list(page_size=3))
+        else:
+            async with aclient:
+                got = [item async for item in aclient.exchanges.list(page_size=3)]
+    assert got == []
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_page_whose_data_is_not_a_list_is_a_validation_error(mode: str) -> None:
+    client, aclient, _ = _mock_pair({"data": {"id": "123e4567-e89b-12d3-a456-426614174000"}})
+    with client, pytest.raises(ResponseValidationError, match="list_schedules"):
+        if mode == "sync":
+            list(client.schedules.list(page_size=3))
+        else:
+            async with aclient:
+                k = 4 if mode == "async-k4" else 1
+                [page async for page in aclient.schedules.list(page_size=3).pages(concurrency=k)]
 
 
 # -- arguments -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("endpoint", "params", "message"),
+    ("make", "error", "message"),
     [
-        (find_exchange, {}, "find_exchange is not a list endpoint"),
-        (create_exchange, {}, "create_exchange is not a list endpoint"),
-        (count_exchanges, {}, "count_exchanges is not a list endpoint"),
-        (get_exchange_details, {}, "get_exchange_details is not a list endpoint"),
-        (list_exchanges, {"colour": "red"}, "list_exchanges: .*colour"),
-        (list_exchanges, {"page": 2}, "page is set by the paginator"),
-        (list_exchange_errors, {}, "list_exchange_errors: .*'id'"),
-        (types, {}, "types is not a generated endpoint module"),
-        (print, {}, "expected a generated endpoint module"),
+        (lambda c: c.exchanges.list(colour="red"), TypeError, "colour"),
+        (lambda c: c.exchanges.list(page=2), TypeError, "page"),  # the pager sets it
+        (lambda c: c.schedules.list(state="created"), TypeError, "state"),
+        (lambda c: c.exchanges.list_errors(), TypeError, "id"),
+        (lambda c: c.exchanges.list_errors(Exchange()), ValueError, "has no id"),
+        (lambda c: c.exchanges.list(page_size=0), ValueError, "page_size"),
+        (lambda c: c.exchanges.list(page_size="3"), ValueError, "page_size"),
+        (lambda c: c.exchanges.list(max_items=-1), ValueError, "max_items"),
+        (lambda c: c.schedules.list(max_items=1.5), ValueError, "max_items"),
     ],
 )
-async def test_wrong_arguments_are_refused_before_any_request(
+def test_wrong_arguments_are_refused_before_any_request(
     server: PagedServer,
-    client: AuthenticatedClient,
-    endpoint: Any,
-    params: dict[str, Any],
+    client: DataSync,
+    aclient: AsyncDataSync,
+    make: Lister,
+    error: type[Exception],
     message: str,
 ) -> None:
-    for function in (paginate, paginate_pages, apaginate, apaginate_pages):
-        with pytest.raises(TypeError, match=message):
-            function(endpoint, client=client, **params)
+    for surface in (client, aclient):
+        with pytest.raises(error, match=message):
+            make(surface)
     assert server.requests == []
 
 
-@pytest.mark.parametrize(
-    "kwargs", [{"page_size": 0}, {"max_items": -1}, {"concurrency": 0}, {"page_size": "3"}]
-)
-def test_wrong_sizes_are_refused(client: AuthenticatedClient, kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match=next(iter(kwargs))):
-        apaginate(list_exchanges, client=client, **kwargs)
-    if "concurrency" not in kwargs:
-        with pytest.raises(ValueError):
-            paginate(list_exchanges, client=client, **kwargs)
-
-
-def test_a_model_with_a_single_data_object_is_not_a_list(client: AuthenticatedClient) -> None:
-    # A module shaped like a generated list endpoint, whose 200 model holds one object.
-    fake = types.ModuleType("datasync_grades_api.api.exchanges.list_lookalikes")
-
-    def sync_detailed(
-        *, client: AuthenticatedClient, page: int = 0, page_size: int = 1
-    ) -> Response[ExchangeResponse]:
-        raise AssertionError("never called")
-
-    async def asyncio_detailed(
-        *, client: AuthenticatedClient, page: int = 0, page_size: int = 1
-    ) -> Response[ExchangeResponse]:
-        raise AssertionError("never called")
-
-    fake.sync_detailed = sync_detailed  # type: ignore[attr-defined]
-    fake.asyncio_detailed = asyncio_detailed  # type: ignore[attr-defined]
-
-    with pytest.raises(TypeError, match=r"list_lookalikes is not a list endpoint: .*no data list"):
-        paginate(fake, client=client)
-
-
-def test_a_count_endpoint_with_other_filters_is_refused(client: AuthenticatedClient) -> None:
-    with pytest.raises(TypeError, match="count_exchanges takes parameters list_batch_exchanges"):
-        apaginate(list_batch_exchanges, client=client, count_endpoint=count_exchanges)
-    with pytest.raises(TypeError, match="list_schedules is not a count endpoint"):
-        apaginate(list_exchanges, client=client, count_endpoint=list_schedules)
+@pytest.mark.parametrize("concurrency", [0, -1, "2"])
+def test_a_wrong_concurrency_is_refused_when_asked(
+    server: PagedServer, aclient: AsyncDataSync, concurrency: Any
+) -> None:
+    with pytest.raises(ValueError, match="concurrency"):
+        aclient.exchanges.list().pages(concurrency=concurrency)
+    assert server.requests == []
 
 
 # -- count ---------------------------------------------------------------------------------
@@ -524,42 +564,51 @@ def test_page_count_refuses_impossible_input(total: int, page_size: int) -> None
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_count_sends_filters(
-    server: PagedServer, client: AuthenticatedClient, mode: str
+async def test_count_and_total_send_the_filters(
+    server: PagedServer, client: DataSync, aclient: AsyncDataSync, mode: str
 ) -> None:
     server.add_exchanges(3, state="created")
     server.add_exchanges(2, state="failed")
     server.add_batch_exchanges(4)
 
     if mode == "sync":
-        got = count(count_exchanges, client=client, state="failed")
-        batches = count(count_batch_exchanges, client=client)
+        got = client.exchanges.count(state="failed")
+        batches = client.batch_exchanges.count()
+        total = client.exchanges.list(state="failed", page_size=2).total()
+        no_count = client.schedules.list().total()
     else:
-        got = await acount(count_exchanges, client=client, state="failed")
-        batches = await acount(count_batch_exchanges, client=client)
+        got = await aclient.exchanges.count(state="failed")
+        batches = await aclient.batch_exchanges.count()
+        total = await aclient.exchanges.list(state="failed", page_size=2).total()
+        no_count = await aclient.schedules.list().total()
 
-    assert (got, batches) == (2, 4)
-    assert server.requests[0].query == {"state": ["failed"]}
+    assert (got, batches, total, no_count) == (2, 4, 2, None)
+    assert [(s.path, s.query) for s in server.requests] == [
+        ("/exchanges/count", {"state": ["failed"]}),
+        ("/batch_exchanges/count", {}),
+        ("/exchanges/count", {"state": ["failed"]}),  # the filters, not page_size
+    ]
 
 
 @pytest.mark.parametrize("body", [b"-1", b'"3"', b"1.5", b"true", b"null", b"{}"])
+@pytest.mark.parametrize("how", ["count", "total"])
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_count_must_be_a_non_negative_integer(
-    server: PagedServer, client: AuthenticatedClient, mode: str, body: bytes
+    server: PagedServer,
+    client: DataSync,
+    aclient: AsyncDataSync,
+    mode: str,
+    how: str,
+    body: bytes,
 ) -> None:
     server.count_body = body
     with pytest.raises(ResponseValidationError):
         if mode == "sync":
-            count(count_exchanges, client=client)
+            client.exchanges.count() if how == "count" else client.exchanges.list().total()
+        elif how == "count":
+            await aclient.exchanges.count()
         else:
-            await acount(count_exchanges, client=client)
-
-
-async def test_count_refuses_other_endpoints_and_parameters(client: AuthenticatedClient) -> None:
-    with pytest.raises(TypeError, match="list_exchanges is not a count endpoint"):
-        count(list_exchanges, client=client)
-    with pytest.raises(TypeError, match=r"count_batch_exchanges: .*state"):
-        await acount(count_batch_exchanges, client=client, state="created")
+            await aclient.exchanges.list().total()
 
 
 # -- concurrency ---------------------------------------------------------------------------
@@ -567,18 +616,19 @@ async def test_count_refuses_other_endpoints_and_parameters(client: Authenticate
 
 @pytest.mark.parametrize("k", [2, 4])
 @pytest.mark.parametrize(
-    ("endpoint", "path", "page_size"),
+    ("make", "path", "page_size"),
     [
-        (list_exchanges, EXCHANGES, 3),  # with its count endpoint
-        (list_exchanges, EXCHANGES, None),  # page 0 alone, then the window
-        (list_schedules, "/schedules", 3),  # no count endpoint: read ahead
+        (lambda c, size: c.exchanges.list(page_size=size), EXCHANGES, 3),  # with its count
+        (lambda c, size: c.exchanges.list(page_size=size), EXCHANGES, None),  # page 0, then k
+        (lambda c, size: c.schedules.list(page_size=size), "/schedules", 3),  # no count
     ],
+    ids=["counted", "page-size-learnt", "read-ahead"],
 )
 async def test_concurrency_is_bounded_and_real(
     server: PagedServer,
-    client: AuthenticatedClient,
+    async_walk: Walk,
     k: int,
-    endpoint: types.ModuleType,
+    make: Callable[[Any, int | None], Any],
     path: str,
     page_size: int | None,
 ) -> None:
@@ -589,7 +639,7 @@ async def test_concurrency_is_bounded_and_real(
     # of it has arrived: a client that fetched fewer at once would see max_in_flight < k.
     server.together = frozenset(range(k) if page_size else range(1, k + 1))
 
-    got = await collect("async", endpoint, client=client, page_size=page_size, concurrency=k)
+    got = await async_walk.items(lambda c: make(c, page_size), concurrency=k)
 
     assert numbers(got) == sorted(numbers(got))
     assert len(got) == 40
@@ -598,13 +648,15 @@ async def test_concurrency_is_bounded_and_real(
     assert len(requested) == len(set(requested))
 
 
-async def test_the_count_endpoint_is_found_and_given_the_filters(
-    server: PagedServer, client: AuthenticatedClient
+async def test_the_count_operation_is_given_the_filters(
+    server: PagedServer, async_walk: Walk
 ) -> None:
     server.add_exchanges(10, state="failed")
     server.add_exchanges(5, state="created")
 
-    got = await collect("async-k4", list_exchanges, client=client, page_size=2, state="failed")
+    got = await async_walk.items(
+        lambda c: c.exchanges.list(page_size=2, state="failed"), concurrency=4
+    )
 
     assert len(got) == 10
     counts = [s for s in server.requests if s.path == "/exchanges/count"]
@@ -613,27 +665,19 @@ async def test_the_count_endpoint_is_found_and_given_the_filters(
     assert sorted(server.pages_requested(EXCHANGES)) == [0, 1, 2, 3, 4, 5]
 
 
-async def test_an_explicit_count_endpoint_is_used(
-    server: PagedServer, client: AuthenticatedClient
-) -> None:
+async def test_the_batch_list_uses_its_own_count(server: PagedServer, async_walk: Walk) -> None:
     server.add_batch_exchanges(9)
 
-    got = await collect(
-        "async",
-        list_batch_exchanges,
-        client=client,
-        page_size=2,
-        concurrency=3,
-        count_endpoint=count_batch_exchanges,
-    )
+    got = await async_walk.items(lambda c: c.batch_exchanges.list(page_size=2), concurrency=3)
 
     assert len(got) == 9
     assert [s.path for s in server.requests].count("/batch_exchanges/count") == 1
+    assert "/exchanges/count" not in [s.path for s in server.requests]
     assert sorted(server.pages_requested("/batch_exchanges")) == [0, 1, 2, 3, 4]
 
 
 async def test_growth_during_the_iteration_is_picked_up(
-    server: PagedServer, client: AuthenticatedClient
+    server: PagedServer, async_walk: Walk
 ) -> None:
     server.add_exchanges(20)  # counted: 7 pages of 3
 
@@ -643,14 +687,14 @@ async def test_growth_during_the_iteration_is_picked_up(
 
     server.before_page = grow
 
-    got = await collect("async-k4", list_exchanges, client=client, page_size=3)
+    got = await async_walk.items(lambda c: c.exchanges.list(page_size=3), concurrency=4)
 
     assert numbers(got) == list(range(1, 26))
     assert sorted(server.pages_requested(EXCHANGES)) == list(range(9))
 
 
 async def test_shrinking_during_the_iteration_ends_at_the_first_short_page(
-    server: PagedServer, client: AuthenticatedClient
+    server: PagedServer, async_walk: Walk
 ) -> None:
     server.add_exchanges(20)  # counted: 7 pages of 3
     server.latency = 0.02
@@ -661,14 +705,13 @@ async def test_shrinking_during_the_iteration_ends_at_the_first_short_page(
 
     server.before_page = shrink
 
-    got = await collect("async-k4", list_exchanges, client=client, page_size=3)
+    got = await async_walk.items(lambda c: c.exchanges.list(page_size=3), concurrency=4)
 
     assert numbers(got) == list(range(1, 11))
 
 
-@pytest.mark.parametrize("mode", MODES)
 async def test_inserts_at_the_front_during_the_iteration_end_without_a_hang(
-    server: PagedServer, client: AuthenticatedClient, mode: str
+    server: PagedServer, walk: Walk, mode: str
 ) -> None:
     # Offset pagination over a list that changes: items may repeat (and, fetched out of
     # order, be skipped); it still ends.
@@ -684,7 +727,7 @@ async def test_inserts_at_the_front_during_the_iteration_end_without_a_hang(
 
     server.before_page = insert
 
-    got = numbers(await collect(mode, list_exchanges, client=client, page_size=3))
+    got = numbers(await walk.items(lambda c: c.exchanges.list(page_size=3)))
 
     assert set(got) <= original | set(inserted)
     if mode != "async-k4":
@@ -693,7 +736,7 @@ async def test_inserts_at_the_front_during_the_iteration_end_without_a_hang(
 
 
 async def test_a_failing_page_cancels_the_window(
-    server: PagedServer, client: AuthenticatedClient, caplog: pytest.LogCaptureFixture
+    server: PagedServer, async_walk: Walk, caplog: pytest.LogCaptureFixture
 ) -> None:
     server.add_exchanges(60)
     server.latency = 0.3
@@ -702,7 +745,7 @@ async def test_a_failing_page_cancels_the_window(
     before = pending_tasks()
 
     with caplog.at_level(logging.ERROR, logger="asyncio"), pytest.raises(InternalServerError):
-        await collect("async", list_exchanges, client=client, page_size=3, concurrency=4)
+        await async_walk.items(lambda c: c.exchanges.list(page_size=3), concurrency=4)
     gc.collect()
 
     assert pending_tasks() == before
@@ -710,15 +753,15 @@ async def test_a_failing_page_cancels_the_window(
 
 
 async def test_failures_past_the_end_are_dropped_quietly(
-    server: PagedServer, client: AuthenticatedClient, caplog: pytest.LogCaptureFixture
+    server: PagedServer, async_walk: Walk, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # No count endpoint: pages 0-3 are asked together; the list ends on page 1, pages 2
+    # No count operation: pages 0-3 are asked together; the list ends on page 1, pages 2
     # and 3 fail, and nobody needs them.
     server.add_schedules(5)
     server.fail_pages = {2: 500, 3: 503}
 
     with caplog.at_level(logging.ERROR, logger="asyncio"):
-        got = await collect("async", list_schedules, client=client, page_size=3, concurrency=4)
+        got = await async_walk.items(lambda c: c.schedules.list(page_size=3), concurrency=4)
         gc.collect()
         await asyncio.sleep(0)
 
@@ -727,14 +770,14 @@ async def test_failures_past_the_end_are_dropped_quietly(
 
 
 async def test_leaving_early_cancels_the_requests_in_flight(
-    server: PagedServer, client: AuthenticatedClient
+    server: PagedServer, aclient: AsyncDataSync
 ) -> None:
     server.add_schedules(40)
     server.latency = 0.05
     before = pending_tasks()
 
-    async def first_page() -> Page[Any]:
-        pages = apaginate_pages(list_schedules, client=client, page_size=3, concurrency=4)
+    async def first_page() -> Any:
+        pages = aclient.schedules.list(page_size=3).pages(concurrency=4)
         async with contextlib.aclosing(pages):
             async for page in pages:
                 return page
@@ -750,17 +793,7 @@ async def test_leaving_early_cancels_the_requests_in_flight(
 
 
 def test_public_names() -> None:
-    names = {
-        "Page",
-        "PaginationError",
-        "acount",
-        "apaginate",
-        "apaginate_pages",
-        "count",
-        "page_count",
-        "paginate",
-        "paginate_pages",
-    }
+    names = {"AsyncPager", "Page", "Pager", "PaginationError", "page_count"}
     assert names <= set(datasync_grades.__all__)
     assert issubclass(PaginationError, datasync_grades.DataSyncError)
 
@@ -773,17 +806,31 @@ def test_readme_examples_run(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The section uses what the Usage section defines (``client``, ``exchange``, ``auth``):
+    given those, on a paged server, its examples run."""
     blocks = readme_python_blocks(README, "Pagination")
-    assert len(blocks) >= 4
+    assert len(blocks) >= 2
     with running(max_page_size=8) as server:
         server.add_exchanges(12, state="created")
         server.add_exchanges(3, state="failed")
         server.add_errors(server.exchanges[0]["id"], 5)
         monkeypatch.setenv("DATASYNC_BASE_URL", server.base_url)
-        monkeypatch.setenv("DATASYNC_TOKEN", "t")
-        namespace: dict[str, Any] = {}
-        for block in blocks:
-            exec(compile(block, str(README), "exec"), namespace)
-        namespace["client"].get_httpx_client().close()
+        auth = BearerToken("t")
+        with DataSync(server.base_url, auth=auth) as client:
+            namespace: dict[str, Any] = {
+                "asyncio": asyncio,
+                "os": os,
+                "AsyncDataSync": AsyncDataSync,
+                "DEFAULT_BASE_URL": DEFAULT_BASE_URL,
+                "auth": auth,
+                "client": client,
+                "exchange": Exchange.from_dict(server.exchanges[0]),
+            }
+            for block in blocks:
+                exec(compile(block, str(README), "exec"), namespace)
     out = capsys.readouterr().out
-    assert out.count("exchange ") >= 12
+    lines = out.splitlines()
+    assert sum(line.startswith("exchange ") for line in lines) == 12
+    assert sum(line.startswith("error producer_error") for line in lines) == 5
+    assert "listed by count: 12" in out
+    assert "first page has 5" in out

@@ -1,4 +1,6 @@
-"""Retry policy (decision and Retry-After tables) and the retry transports, sync and async."""
+"""Retries: the policy's decision and Retry-After tables, then the same tables applied by the
+client's send loop (through DataSync and connect(), on httpx.MockTransport), then end to end on
+real HTTP; sync and async."""
 
 from __future__ import annotations
 
@@ -12,18 +14,15 @@ import pytest
 
 from datasync_grades import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
+    BearerToken,
     InternalServerError,
     RateLimitError,
+    connect,
 )
-from datasync_grades._retry import (
-    AsyncRetryTransport,
-    RetryPolicy,
-    RetryTransport,
-    parse_retry_after,
-)
-from datasync_grades_api.api.exchanges import create_exchange, find_exchange
-from datasync_grades_api.models.exchanges_request import ExchangesRequest
+from datasync_grades._retry import RetryPolicy, parse_retry_after
+from datasync_grades_api.models import Exchange, Schedule
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -214,36 +213,55 @@ def test_policy_rejects_negative_settings(field: str) -> None:
         RetryPolicy(**settings)
 
 
-# -- the transports, on httpx.MockTransport ---------------------------------------------
+# -- the send loop, on httpx.MockTransport ---------------------------------------------------
+
+BASE_URL = "https://api.example/v2/grades"
+# Each operation of the client by the HTTP method it sends; what a 200 parses into.
+OPERATIONS: dict[str, tuple[Callable[[Any], Any], type | None]] = {
+    "GET": (lambda c: c.exchanges.find(EXCHANGE_ID), Exchange),
+    "POST": (lambda c: c.exchanges.create(), Exchange),
+    "PATCH": (lambda c: c.schedules.update(EXCHANGE_ID, enabled=False), Schedule),
+}
+# The methods no operation of the spec uses, sent through connect()'s httpx clients.
+RAW_METHODS = [m for m in IDEMPOTENT + NOT_IDEMPOTENT if m not in OPERATIONS]
 
 
 class _Scripted:
-    """A mock handler answering from a list; records the streams it handed out."""
+    """A mock handler answering from a list; records the requests and the streams it gave."""
 
     def __init__(self, *outcomes: int | type[httpx.TransportError]) -> None:
         self.outcomes = list(outcomes)
-        self.calls = 0
+        self.requests: list[httpx.Request] = []
         self.streams: list[_TrackedStream] = []
 
+    @property
+    def calls(self) -> int:
+        return len(self.requests)
+
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.calls += 1
+        self.requests.append(request)
         outcome = self.outcomes.pop(0)
         if not isinstance(outcome, int):
             raise outcome("scripted failure", request=request)
         stream = _TrackedStream()
         self.streams.append(stream)
-        return httpx.Response(outcome, stream=stream)
+        headers = {"Content-Type": "application/json"}
+        return httpx.Response(outcome, stream=stream, headers=headers)
 
 
 class _TrackedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that is streamed, not read in advance, and knows whether it was closed."""
+
+    body = b'{"data": {"id": "123e4567-e89b-12d3-a456-426614174000", "state": "created"}}'
+
     def __init__(self) -> None:
         self.closed = False
 
     def __iter__(self) -> Any:
-        yield b"{}"
+        yield self.body
 
     async def __aiter__(self) -> Any:
-        yield b"{}"
+        yield self.body
 
     def close(self) -> None:
         self.closed = True
@@ -252,67 +270,207 @@ class _TrackedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
         self.closed = True
 
 
-async def _send_through(
-    mode: str, handler: Callable[[httpx.Request], httpx.Response], policy: RetryPolicy, method: str
-) -> httpx.Response:
-    request = httpx.Request(method, "https://api.example/exchanges", content=b"{}")
-    if mode == "sync":
-        return RetryTransport(httpx.MockTransport(handler), policy).handle_request(request)
-    transport = AsyncRetryTransport(httpx.MockTransport(handler), policy)
-    return await transport.handle_async_request(request)
+async def _run(
+    sync_or_async: SyncOrAsync,
+    handler: _Scripted,
+    policy: RetryPolicy,
+    method: str,
+    **options: Any,
+) -> Any:
+    """One call with ``method`` through a DataSync (or connect() for the methods no
+    operation uses) on a MockTransport; its result, or what it raised."""
+    mock = httpx.MockTransport(handler)
+    if method in OPERATIONS:
+        client = sync_or_async.datasync(
+            BASE_URL, auth=BearerToken("t"), transport=mock, retry_policy=policy, **options
+        )
+        try:
+            return await sync_or_async.call(OPERATIONS[method][0](client))
+        finally:
+            await sync_or_async.close(client)
+    generated = connect(
+        BASE_URL,
+        auth=BearerToken("t"),
+        transport=mock,
+        async_transport=mock,
+        retry_policy=policy,
+        **options,
+    )
+    return await sync_or_async.request(generated, method, "/exchanges", content=b"{}")
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_transport_retries_then_returns_the_success(
-    mode: str, recorded_sleeps: RecordedSleeps
+@pytest.mark.parametrize(("status", "idempotent", "not_idempotent"), STATUS_TABLE)
+async def test_send_applies_the_status_table(
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+    status: int,
+    idempotent: bool,
+    not_idempotent: bool,
+) -> None:
+    for method in IDEMPOTENT + NOT_IDEMPOTENT:
+        retried = idempotent if method in IDEMPOTENT else not_idempotent
+        handler = _Scripted(status, 200)
+        policy = recorded_sleeps.policy(max_retries=1)
+        if retried:
+            result = await _run(sync_or_async, handler, policy, method)
+            expected = OPERATIONS[method][1] if method in OPERATIONS else httpx.Response
+            assert isinstance(result, expected), method
+        else:
+            with pytest.raises(APIStatusError) as caught:
+                await _run(sync_or_async, handler, policy, method)
+            assert caught.value.status_code == status, method
+        assert handler.calls == (2 if retried else 1), method
+        assert {r.method for r in handler.requests} == {method}
+        assert all(stream.closed for stream in handler.streams), method
+    assert len(recorded_sleeps.waits) == (
+        (len(IDEMPOTENT) if idempotent else 0) + (len(NOT_IDEMPOTENT) if not_idempotent else 0)
+    )
+
+
+@pytest.mark.parametrize(("cls", "idempotent", "not_idempotent"), EXCEPTION_TABLE)
+async def test_send_applies_the_exception_table(
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+    cls: type[httpx.TransportError],
+    idempotent: bool,
+    not_idempotent: bool,
+) -> None:
+    for method in IDEMPOTENT + NOT_IDEMPOTENT:
+        retried = idempotent if method in IDEMPOTENT else not_idempotent
+        handler = _Scripted(cls, 200)
+        policy = recorded_sleeps.policy(max_retries=1)
+        if retried:
+            await _run(sync_or_async, handler, policy, method)
+        else:
+            with pytest.raises(APIConnectionError) as caught:
+                await _run(sync_or_async, handler, policy, method)
+            assert isinstance(caught.value.__cause__, cls), method
+            assert isinstance(caught.value, APITimeoutError) is issubclass(
+                cls, httpx.TimeoutException
+            )
+        assert handler.calls == (2 if retried else 1), method
+
+
+async def test_send_retries_then_returns_the_success(
+    recorded_sleeps: RecordedSleeps, sync_or_async: SyncOrAsync
 ) -> None:
     handler = _Scripted(503, httpx.ConnectError, 200)
-    response = await _send_through(mode, handler, recorded_sleeps.policy(random=lambda: 1.0), "GET")
-    assert response.status_code == 200
+    policy = recorded_sleeps.policy(random=lambda: 1.0)
+    exchange = await _run(sync_or_async, handler, policy, "GET")
+    assert exchange.id == EXCHANGE_ID
     assert handler.calls == 3
     assert recorded_sleeps.waits == [0.5, 1.0]
-    assert handler.streams[0].closed  # the 503 was closed before retrying
-    assert not handler.streams[1].closed
+    assert [stream.closed for stream in handler.streams] == [True, True]  # no leaked connection
+    # Each attempt went through the auth flow again.
+    assert [r.headers["authorization"] for r in handler.requests] == ["Bearer t"] * 3
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_transport_returns_the_last_failure_when_retries_run_out(
-    mode: str, recorded_sleeps: RecordedSleeps
+async def test_send_raises_the_last_failure_when_retries_run_out(
+    recorded_sleeps: RecordedSleeps, sync_or_async: SyncOrAsync
 ) -> None:
     handler = _Scripted(503, 503, 503, 200)
-    response = await _send_through(mode, handler, recorded_sleeps.policy(), "GET")
-    assert response.status_code == 503
+    with pytest.raises(InternalServerError) as caught:
+        await _run(sync_or_async, handler, recorded_sleeps.policy(), "GET")
+    assert caught.value.status_code == 503
     assert handler.calls == 3
     assert len(recorded_sleeps.waits) == 2
+    assert all(stream.closed for stream in handler.streams)
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_transport_reraises_what_it_does_not_retry(
-    mode: str, recorded_sleeps: RecordedSleeps
+async def test_send_raises_what_it_does_not_retry(
+    recorded_sleeps: RecordedSleeps, sync_or_async: SyncOrAsync
 ) -> None:
     handler = _Scripted(httpx.ReadTimeout, 200)
-    with pytest.raises(httpx.ReadTimeout):
-        await _send_through(mode, handler, recorded_sleeps.policy(), "POST")
+    with pytest.raises(APITimeoutError) as caught:
+        await _run(sync_or_async, handler, recorded_sleeps.policy(), "POST")
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
     assert handler.calls == 1
     assert recorded_sleeps.waits == []
 
 
-# -- end to end, through connect() and a generated endpoint, on real HTTP ------------------
+async def test_send_replays_the_same_body(
+    recorded_sleeps: RecordedSleeps, sync_or_async: SyncOrAsync
+) -> None:
+    handler = _Scripted(429, 503, 200)
+    await _run(sync_or_async, handler, recorded_sleeps.policy(), "PATCH")
+    assert [r.content for r in handler.requests] == [b'{"enabled":false}'] * 3
+
+
+async def test_send_never_replays_a_one_shot_body(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+) -> None:
+    # On a real connection: httpx.MockTransport reads a streamed body into memory first,
+    # which would make it replayable.
+    scripted_server.reply(503)
+    scripted_server.reply(200, json=EXCHANGE)
+    client = make_scripted_client()
+
+    async def chunks() -> Any:
+        yield b"chunk"
+
+    content: Any = iter([b"chunk"]) if sync_or_async.mode == "sync" else chunks()
+    with pytest.raises(InternalServerError):
+        await sync_or_async.request(
+            client, "PUT", "/exchanges", content=content, headers={"Content-Length": "5"}
+        )
+    assert [r.body for r in scripted_server.requests] == [b"chunk"]
+    assert recorded_sleeps.waits == []
+
+
+@pytest.mark.parametrize(("total_timeout", "waits"), [(1.0, []), (None, [5.0])])
+async def test_send_does_not_wait_past_the_total_timeout(
+    recorded_sleeps: RecordedSleeps,
+    sync_or_async: SyncOrAsync,
+    total_timeout: float | None,
+    waits: list[float],
+) -> None:
+    # Retry-After 5 s is under max_retry_after, but would end after a 1 s total_timeout.
+    def handler(request: httpx.Request) -> httpx.Response:
+        statuses.append(503 if not statuses else 200)
+        if statuses[-1] == 503:
+            return httpx.Response(503, headers={"Retry-After": "5"})
+        return httpx.Response(200, json=EXCHANGE)
+
+    statuses: list[int] = []
+    client = sync_or_async.datasync(
+        BASE_URL,
+        auth=BearerToken("t"),
+        transport=httpx.MockTransport(handler),
+        retry_policy=recorded_sleeps.policy(),
+        total_timeout=total_timeout,
+    )
+    try:
+        if waits:
+            exchange = await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
+            assert exchange.id == EXCHANGE_ID
+        else:
+            with pytest.raises(InternalServerError) as caught:
+                await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
+            assert caught.value.retry_after == 5.0
+    finally:
+        await sync_or_async.close(client)
+    assert recorded_sleeps.waits == waits
+    assert statuses == [503, 200][: len(waits) + 1]
+
+
+# -- end to end, through DataSync, on real HTTP -------------------------------------------
 
 
 async def test_get_503_503_200_succeeds_after_two_retries(
     scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
+    make_scripted_datasync: Callable[..., Any],
     recorded_sleeps: RecordedSleeps,
     sync_or_async: SyncOrAsync,
 ) -> None:
     scripted_server.reply(503)
     scripted_server.reply(503, headers={"Retry-After": "0"})
     scripted_server.reply(200, json=EXCHANGE)
-    client = make_scripted_client()
-    response = await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
-    assert response.status_code == 200
-    assert str(response.parsed.data.id) == str(EXCHANGE_ID)
+    client = make_scripted_datasync()
+    exchange = await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
+    assert exchange.id == EXCHANGE_ID
     assert len(scripted_server.requests) == 3
     assert len(recorded_sleeps.waits) == 2
     assert recorded_sleeps.waits[1] == 0.0  # Retry-After: 0, exactly
@@ -320,15 +478,15 @@ async def test_get_503_503_200_succeeds_after_two_retries(
 
 async def test_post_whose_read_timed_out_is_not_retried(
     scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
+    make_scripted_datasync: Callable[..., Any],
     recorded_sleeps: RecordedSleeps,
     sync_or_async: SyncOrAsync,
 ) -> None:
     scripted_server.reply(hang=True)  # receives the POST, never answers
     scripted_server.reply(200, json=EXCHANGE)
-    client = make_scripted_client(timeout=httpx.Timeout(5.0, read=0.2))
+    client = make_scripted_datasync(timeout=httpx.Timeout(5.0, read=0.2))
     with pytest.raises(APITimeoutError) as caught:
-        await sync_or_async.detailed(create_exchange, client=client, body=ExchangesRequest())
+        await sync_or_async.call(client.exchanges.create())
     assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
     assert [r.method for r in scripted_server.requests] == ["POST"]
     assert recorded_sleeps.waits == []
@@ -336,15 +494,15 @@ async def test_post_whose_read_timed_out_is_not_retried(
 
 async def test_post_answered_429_with_retry_after_is_retried_after_exactly_that(
     scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
+    make_scripted_datasync: Callable[..., Any],
     recorded_sleeps: RecordedSleeps,
     sync_or_async: SyncOrAsync,
 ) -> None:
     scripted_server.reply(429, headers={"Retry-After": "1"}, json={"error": {"message": "slow"}})
     scripted_server.reply(200, json=EXCHANGE)
-    client = make_scripted_client()
-    response = await sync_or_async.detailed(create_exchange, client=client, body=ExchangesRequest())
-    assert response.status_code == 200
+    client = make_scripted_datasync()
+    created = await sync_or_async.call(client.exchanges.create(metadata=None))
+    assert created.id == EXCHANGE_ID
     assert recorded_sleeps.waits == [1.0]
     assert [r.method for r in scripted_server.requests] == ["POST", "POST"]
     assert scripted_server.requests[0].body == scripted_server.requests[1].body
@@ -352,43 +510,43 @@ async def test_post_answered_429_with_retry_after_is_retried_after_exactly_that(
 
 async def test_post_answered_500_is_not_retried(
     scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
+    make_scripted_datasync: Callable[..., Any],
     recorded_sleeps: RecordedSleeps,
     sync_or_async: SyncOrAsync,
 ) -> None:
     scripted_server.reply(500, json={"error": {"message": "oops"}})
-    client = make_scripted_client()
+    client = make_scripted_datasync()
     with pytest.raises(InternalServerError):
-        await sync_or_async.detailed(create_exchange, client=client, body=ExchangesRequest())
+        await sync_or_async.call(client.exchanges.create())
     assert len(scripted_server.requests) == 1
     assert recorded_sleeps.waits == []
 
 
 async def test_max_retries_zero_does_not_retry(
     scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
+    make_scripted_datasync: Callable[..., Any],
     sync_or_async: SyncOrAsync,
 ) -> None:
     scripted_server.reply(503)
     scripted_server.reply(200, json=EXCHANGE)
-    client = make_scripted_client(max_retries=0)
+    client = make_scripted_datasync(max_retries=0)
     with pytest.raises(InternalServerError) as caught:
-        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+        await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
     assert caught.value.status_code == 503
     assert len(scripted_server.requests) == 1
 
 
 async def test_retry_after_above_the_cap_raises_at_once(
     scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
+    make_scripted_datasync: Callable[..., Any],
     recorded_sleeps: RecordedSleeps,
     sync_or_async: SyncOrAsync,
 ) -> None:
     scripted_server.reply(429, headers={"Retry-After": "120"})
     scripted_server.reply(200, json=EXCHANGE)
-    client = make_scripted_client(retry_policy=recorded_sleeps.policy(max_retry_after=60.0))
+    client = make_scripted_datasync(retry_policy=recorded_sleeps.policy(max_retry_after=60.0))
     with pytest.raises(RateLimitError) as caught:
-        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+        await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
     assert caught.value.retry_after == 120.0
     assert recorded_sleeps.waits == []
     assert len(scripted_server.requests) == 1
@@ -396,27 +554,27 @@ async def test_retry_after_above_the_cap_raises_at_once(
 
 async def test_max_retry_after_argument_sets_the_cap(
     scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
+    make_scripted_datasync: Callable[..., Any],
     sync_or_async: SyncOrAsync,
 ) -> None:
     scripted_server.reply(503, headers={"Retry-After": "5"})
-    client = make_scripted_client(max_retry_after=1.0)
+    client = make_scripted_datasync(max_retry_after=1.0)
     with pytest.raises(InternalServerError) as caught:
-        await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+        await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
     assert caught.value.retry_after == 5.0
     # One request: above the cap there was no retry, hence no wait (a retry would follow one).
     assert len(scripted_server.requests) == 1
 
 
 async def test_connection_refused_is_retried_then_raised(
-    make_scripted_client: Callable[..., Any],
+    make_scripted_datasync: Callable[..., Any],
     recorded_sleeps: RecordedSleeps,
     sync_or_async: SyncOrAsync,
     unused_port: int,
 ) -> None:
-    client = make_scripted_client(base_url=f"http://127.0.0.1:{unused_port}/v2/grades")
+    client = make_scripted_datasync(base_url=f"http://127.0.0.1:{unused_port}/v2/grades")
     with pytest.raises(APIConnectionError) as caught:
-        await sync_or_async.detailed(create_exchange, client=client, body=ExchangesRequest())
+        await sync_or_async.call(client.exchanges.create())
     assert not isinstance(caught.value, APITimeoutError)
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
     assert len(recorded_sleeps.waits) == 2  # never sent, so even a POST is retried

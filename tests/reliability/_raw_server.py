@@ -64,9 +64,17 @@ class _Handler(socketserver.StreamRequestHandler):
     server: _TCPServer
 
     def handle(self) -> None:
+        try:
+            while self._handle_one() and self.server.owner.keep_alive:
+                pass
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: what several hostile tests expect
+
+    def _handle_one(self) -> bool:
+        """Read one request and write the responder's bytes; False when the client left."""
         request_line = self.rfile.readline(65536).decode("latin-1").strip()
         if not request_line:
-            return
+            return False
         method, target, *_ = [*request_line.split(" "), "", ""]
         headers: dict[str, str] = {}
         while True:
@@ -82,12 +90,10 @@ class _Handler(socketserver.StreamRequestHandler):
         with owner.lock:
             owner.requests.append(request)
             responder = owner.responder
-        try:
-            for piece in responder(request):
-                self.wfile.write(piece)
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up: what several hostile tests expect
+        for piece in responder(request):
+            self.wfile.write(piece)
+            self.wfile.flush()
+        return True
 
 
 class _TCPServer(socketserver.ThreadingTCPServer):
@@ -100,10 +106,13 @@ class RawServer:
     """Serves ``responder(request)`` (an iterable of bytes, written as it is produced).
 
     ``stopping`` is set when the server stops: a responder that streams forever must check
-    it, so that no thread outlives the test.
+    it, so that no thread outlives the test. With ``keep_alive`` a connection serves request
+    after request until the client closes it (the responses must then say
+    ``Connection: keep-alive`` and carry a length); without it, one request per connection.
     """
 
-    def __init__(self, responder: Responder | None = None) -> None:
+    def __init__(self, responder: Responder | None = None, *, keep_alive: bool = False) -> None:
+        self.keep_alive = keep_alive
         self.lock = threading.Lock()
         self.requests: list[RawRequest] = []
         self.responder: Responder = responder or (lambda _: [http_response(418)])

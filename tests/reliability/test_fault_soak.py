@@ -6,12 +6,13 @@ endpoint is left alone (the sandbox's default): token requests are not retried a
 what this soak is about.
 
 - The producer pushes grade data (assignments with scores, summaries) to 200 exchanges, each
-  in several chunks (``max_bytes`` is small): half with ``push_exchange_data`` from threads,
-  half with ``apush_exchange_data`` from tasks.
-- The consumer pages through all 10,000 exchanges twice (``paginate`` in a thread,
-  ``apaginate`` with a window of 4), reads the errors of each one (a quarter through
-  ``paginate`` from threads, the rest through ``apaginate``), and downloads both artifacts of
-  every exchange the producer completed (``iter_*`` and ``aiter_*``).
+  in several chunks (``max_bytes`` is small): half with ``DataSync.exchanges.push_data`` from
+  threads, half with ``AsyncDataSync.exchanges.push_data`` from tasks.
+- The consumer pages through all 10,000 exchanges twice (``exchanges.list`` of a ``DataSync``
+  in a thread, of an ``AsyncDataSync`` with ``pages(concurrency=4)``), reads the errors of each
+  one (a quarter through ``DataSync`` from threads, the rest through ``AsyncDataSync``), and
+  downloads both artifacts of every exchange the producer completed (``iter_bytes()``, sync
+  and async).
 
 Afterwards the sandbox's state must hold every pushed item exactly once, in the chunks the
 client planned and in no other (so no chunk stored twice and none lost), every listing must
@@ -60,19 +61,14 @@ import httpx
 import pytest
 
 from datasync_grades import (
+    AsyncDataSync,
     ClientCredentials,
+    DataSync,
     RetryPolicy,
     UploadError,
-    apaginate,
-    apush_exchange_data,
-    artifacts,
-    connect,
-    paginate,
-    push_exchange_data,
+    plan_chunks,
 )
-from datasync_grades._upload import plan_chunks
-from datasync_grades_api.api.exchanges import list_exchange_errors, list_exchanges
-from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades_api.types import Unset
 from datasync_grades_sandbox import Faults, Sandbox
 
 CONSUMED_EXCHANGES = 10_000
@@ -175,25 +171,36 @@ class Soak:
     pushes: dict[str, int] = field(default_factory=dict)  # exchange -> chunks stored
     upload_errors: collections.Counter[str] = field(default_factory=collections.Counter)
     resume_mismatches: list[str] = field(default_factory=list)
-    listed_sync: list[tuple[str, int]] = field(default_factory=list)
-    listed_async: list[tuple[str, int]] = field(default_factory=list)
+    listed_sync: list[tuple[str, int | Unset]] = field(default_factory=list)
+    listed_async: list[tuple[str, int | Unset]] = field(default_factory=list)
     errors_read: dict[str, list[str]] = field(default_factory=dict)
     artifact_mismatches: list[str] = field(default_factory=list)
     artifacts_compared: int = 0
     artifact_bytes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def client(self) -> AuthenticatedClient:
+    def clients(self) -> tuple[DataSync, AsyncDataSync]:
+        """A sync and an async client with one set of credentials (so one token between them)."""
         sandbox = self.sandbox
-        return connect(
-            sandbox.base_url,
-            auth=ClientCredentials(
-                sandbox.client_id, sandbox.client_secret, token_url=sandbox.token_url
+        auth = ClientCredentials(
+            sandbox.client_id, sandbox.client_secret, token_url=sandbox.token_url
+        )
+        timeout = httpx.Timeout(10.0, connect=5.0)
+        return (
+            DataSync(
+                sandbox.base_url,
+                auth=auth,
+                timeout=timeout,
+                retry_policy=self.policy,
+                transport=CountingTransport(self.tries),
             ),
-            timeout=httpx.Timeout(10.0, connect=5.0),
-            retry_policy=self.policy,
-            transport=CountingTransport(self.tries),
-            async_transport=CountingAsyncTransport(self.tries),
+            AsyncDataSync(
+                sandbox.base_url,
+                auth=auth,
+                timeout=timeout,
+                retry_policy=self.policy,
+                transport=CountingAsyncTransport(self.tries),
+            ),
         )
 
 
@@ -247,13 +254,12 @@ def _note_upload_error(soak: Soak, exchange_id: str, exc: UploadError) -> int:
     return exc.chunks_accepted
 
 
-def produce(soak: Soak, client: AuthenticatedClient, exchange_id: str) -> None:
+def produce(soak: Soak, client: DataSync, exchange_id: str) -> None:
     assignments, summaries = soak.items[exchange_id]
     resume = 0
     for _ in range(MAX_PUSH_ATTEMPTS):
         try:
-            push_exchange_data(
-                client,
+            client.exchanges.push_data(
                 exchange_id,
                 assignments=assignments,
                 summaries=summaries,
@@ -269,13 +275,12 @@ def produce(soak: Soak, client: AuthenticatedClient, exchange_id: str) -> None:
     _check_artifacts_sync(soak, client, exchange_id)
 
 
-async def aproduce(soak: Soak, client: AuthenticatedClient, exchange_id: str) -> None:
+async def aproduce(soak: Soak, client: AsyncDataSync, exchange_id: str) -> None:
     assignments, summaries = soak.items[exchange_id]
     resume = 0
     for _ in range(MAX_PUSH_ATTEMPTS):
         try:
-            await apush_exchange_data(
-                client,
+            await client.exchanges.push_data(
                 exchange_id,
                 assignments=assignments,
                 summaries=summaries,
@@ -307,50 +312,54 @@ def _compare(soak: Soak, exchange_id: str, name: str, got: bytes, expected: byte
             soak.artifact_mismatches.append(f"{exchange_id} {name}: {len(got)} != {len(expected)}")
 
 
-def _check_artifacts_sync(soak: Soak, client: AuthenticatedClient, exchange_id: str) -> None:
+def _check_artifacts_sync(soak: Soak, client: DataSync, exchange_id: str) -> None:
     details, logs = _source_bytes(soak, exchange_id)
-    got = b"".join(artifacts.iter_details(client, exchange_id))
+    got = b"".join(client.artifacts.get_exchange_details(exchange_id).iter_bytes())
     _compare(soak, exchange_id, "details", got, details)
-    got = b"".join(artifacts.iter_consumer_logs(client, exchange_id))
+    got = b"".join(client.artifacts.get_exchange_consumer_logs(exchange_id).iter_bytes())
     _compare(soak, exchange_id, "consumer logs", got, logs)
 
 
-async def _check_artifacts_async(soak: Soak, client: AuthenticatedClient, exchange_id: str) -> None:
+async def _check_artifacts_async(soak: Soak, client: AsyncDataSync, exchange_id: str) -> None:
     details, logs = _source_bytes(soak, exchange_id)
-    got = b"".join([piece async for piece in artifacts.aiter_details(client, exchange_id)])
+    artifact = client.artifacts.get_exchange_details(exchange_id)
+    got = b"".join([piece async for piece in artifact.iter_bytes()])
     _compare(soak, exchange_id, "details", got, details)
-    got = b"".join([piece async for piece in artifacts.aiter_consumer_logs(client, exchange_id)])
+    artifact = client.artifacts.get_exchange_consumer_logs(exchange_id)
+    got = b"".join([piece async for piece in artifact.iter_bytes()])
     _compare(soak, exchange_id, "consumer logs", got, logs)
 
 
 # -- consumer ------------------------------------------------------------------------------
 
 
-def list_all_sync(soak: Soak, client: AuthenticatedClient) -> None:
+def list_all_sync(soak: Soak, client: DataSync) -> None:
     soak.listed_sync = [
         (str(exchange.id), exchange.error_count)
-        for exchange in paginate(list_exchanges, client=client, page_size=100)
+        for exchange in client.exchanges.list(page_size=100)
     ]
 
 
-def read_errors_sync(soak: Soak, client: AuthenticatedClient, exchange_id: str) -> None:
-    errors = [str(e.id) for e in paginate(list_exchange_errors, client=client, id=exchange_id)]
+def read_errors_sync(soak: Soak, client: DataSync, exchange_id: str) -> None:
+    errors = [str(e.id) for e in client.exchanges.list_errors(exchange_id)]
     with soak.lock:
         soak.errors_read[exchange_id] = errors
 
 
-async def read_errors_async(soak: Soak, client: AuthenticatedClient, exchange_id: str) -> None:
-    errors = [
-        str(e.id) async for e in apaginate(list_exchange_errors, client=client, id=exchange_id)
-    ]
+async def read_errors_async(soak: Soak, client: AsyncDataSync, exchange_id: str) -> None:
+    errors = [str(e.id) async for e in client.exchanges.list_errors(exchange_id)]
     with soak.lock:
         soak.errors_read[exchange_id] = errors
 
 
 async def consume(
-    soak: Soak, client: AuthenticatedClient, pool: ThreadPoolExecutor, sync_readers: int
+    soak: Soak,
+    clients: tuple[DataSync, AsyncDataSync],
+    pool: ThreadPoolExecutor,
+    sync_readers: int,
 ) -> None:
     """List every exchange (async) and read each one's errors as soon as it is listed."""
+    client, aclient = clients
     loop = asyncio.get_running_loop()
     readers = asyncio.Semaphore(ASYNC_ERROR_READERS)
     threads = asyncio.Semaphore(sync_readers)
@@ -358,19 +367,20 @@ async def consume(
 
     async def read_async(exchange_id: str) -> None:
         async with readers:
-            await read_errors_async(soak, client, exchange_id)
+            await read_errors_async(soak, aclient, exchange_id)
 
     async def read_sync(exchange_id: str) -> None:
         async with threads:
             await loop.run_in_executor(pool, read_errors_sync, soak, client, exchange_id)
 
     number = 0
-    async for exchange in apaginate(list_exchanges, client=client, page_size=100, concurrency=4):
-        exchange_id = str(exchange.id)
-        soak.listed_async.append((exchange_id, exchange.error_count))
-        reader = read_sync if number % 4 == 0 else read_async
-        tasks.append(asyncio.create_task(reader(exchange_id)))
-        number += 1
+    async for page in aclient.exchanges.list(page_size=100).pages(concurrency=4):
+        for exchange in page.items:
+            exchange_id = str(exchange.id)
+            soak.listed_async.append((exchange_id, exchange.error_count))
+            reader = read_sync if number % 4 == 0 else read_async
+            tasks.append(asyncio.create_task(reader(exchange_id)))
+            number += 1
     await asyncio.gather(*tasks)
 
 
@@ -378,14 +388,14 @@ async def consume(
 
 
 async def run_soak(soak: Soak, produced: Sequence[str]) -> None:
-    producer, consumer = soak.client(), soak.client()
+    (producer, aproducer), (consumer, aconsumer) = soak.clients(), soak.clients()
     sync_half, async_half = produced[: len(produced) // 2], produced[len(produced) // 2 :]
     loop = asyncio.get_running_loop()
     producing = asyncio.Semaphore(ASYNC_PRODUCERS)
 
     async def aproduce_bounded(exchange_id: str) -> None:
         async with producing:
-            await aproduce(soak, producer, exchange_id)
+            await aproduce(soak, aproducer, exchange_id)
 
     # One pool for the sync producers, one for the sync consumer (a lister and the readers).
     producers = ThreadPoolExecutor(SYNC_PRODUCERS, thread_name_prefix="soak-producer")
@@ -397,14 +407,14 @@ async def run_soak(soak: Soak, produced: Sequence[str]) -> None:
         ]
         jobs += [aproduce_bounded(exchange_id) for exchange_id in async_half]
         jobs.append(loop.run_in_executor(consumers, list_all_sync, soak, consumer))
-        jobs.append(consume(soak, consumer, consumers, SYNC_ERROR_READERS))
+        jobs.append(consume(soak, (consumer, aconsumer), consumers, SYNC_ERROR_READERS))
         await asyncio.gather(*jobs)
     finally:
         for pool in (producers, consumers):
             pool.shutdown(wait=True, cancel_futures=True)
-        for client in (producer, consumer):
-            client.get_httpx_client().close()
-            await client.get_async_httpx_client().aclose()
+        for client, aclient in ((producer, aproducer), (consumer, aconsumer)):
+            client.close()
+            await aclient.aclose()
 
 
 def _seed(sandbox: Sandbox) -> tuple[list[str], set[str]]:
@@ -556,15 +566,18 @@ async def test_a_dropped_chunk_was_not_stored_and_resuming_sends_exactly_the_res
         drop_from_the_third_post(request)
 
     policy = JournalingPolicy(max_retries=MAX_RETRIES)
-    client = connect(
-        sandbox.base_url,
-        auth=ClientCredentials(
+    options: dict[str, Any] = {
+        "auth": ClientCredentials(
             sandbox.client_id, sandbox.client_secret, token_url=sandbox.token_url
         ),
-        timeout=5.0,
-        retry_policy=policy,
-        event_hooks={"request": [drop_from_the_third_post]},
-        async_event_hooks={"request": [adrop_from_the_third_post]},
+        "timeout": 5.0,
+        "retry_policy": policy,
+    }
+    client = DataSync(
+        sandbox.base_url, event_hooks={"request": [drop_from_the_third_post]}, **options
+    )
+    aclient = AsyncDataSync(
+        sandbox.base_url, event_hooks={"request": [adrop_from_the_third_post]}, **options
     )
     push: dict[str, Any] = {
         "assignments": assignments,
@@ -573,9 +586,9 @@ async def test_a_dropped_chunk_was_not_stored_and_resuming_sends_exactly_the_res
     }
     with pytest.raises(UploadError) as caught:
         if mode == "sync":
-            push_exchange_data(client, exchange_id, **push)
+            client.exchanges.push_data(exchange_id, **push)
         else:
-            await asyncio.wait_for(apush_exchange_data(client, exchange_id, **push), 30)
+            await asyncio.wait_for(aclient.exchanges.push_data(exchange_id, **push), 30)
     error = caught.value
     dropped = sandbox.counters().dropped
     with sandbox.state.lock:
@@ -588,14 +601,14 @@ async def test_a_dropped_chunk_was_not_stored_and_resuming_sends_exactly_the_res
 
     sandbox.faults = Faults()
     if mode == "sync":
-        result = push_exchange_data(client, exchange_id, resume_from=2, **push)
+        result = client.exchanges.push_data(exchange_id, resume_from=2, **push)
     else:
         result = await asyncio.wait_for(
-            apush_exchange_data(client, exchange_id, resume_from=2, **push), 30
+            aclient.exchanges.push_data(exchange_id, resume_from=2, **push), 30
         )
     with sandbox.state.lock:
         stored = [chunk.body for chunk in sandbox.state.exchanges[exchange_id].chunks]
     assert result.chunks_sent == len(planned) - 2
     assert stored == planned
-    client.get_httpx_client().close()
-    await client.get_async_httpx_client().aclose()
+    client.close()
+    await aclient.aclose()

@@ -1,18 +1,11 @@
 """Hostile answers: whatever a server (or a proxy in front of it) sends, the client raises one of
 the package's typed errors or parses tolerantly; never a bare ValueError, KeyError,
-AttributeError, TypeError, and never a hang.
+AttributeError, TypeError, RecursionError or RuntimeError, and never a hang.
 
 Each answer is scripted byte for byte by :class:`RawServer` on 127.0.0.1, and each case runs
-through the sync and the async client from ``connect()``. Every call is bounded
+through ``DataSync`` and ``AsyncDataSync`` (the ``mode`` fixture). Every call is bounded
 (``asyncio.wait_for``; a sync call runs in a daemon thread and is waited for the same way), so
 a hang fails the test instead of stalling the suite.
-
-The calls are the documented paths: the generated functions for what ``connect()`` itself
-guarantees (typed status errors, JSON labelled JSON, timeouts), and ``expect_parsed`` /
-``paginate`` / ``count`` / ``artifacts`` / ``push_exchange_data`` for bodies of the wrong
-shape. A direct generated call (``find_exchange.sync(...)``) on a wrong shape raises what
-the generated parser raises (``TypeError``, ``ValueError``, ``JSONDecodeError``): that is
-the generated code's contract, and why the overlays go through ``expect_parsed``.
 """
 
 from __future__ import annotations
@@ -24,8 +17,8 @@ import gzip
 import json
 import threading
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 import httpx
@@ -33,43 +26,26 @@ import pytest
 from _raw_server import RawRequest, RawServer, http_response, json_response
 
 from datasync_grades import (
+    APIConnectionError,
     APIStatusError,
     APITimeoutError,
     ArtifactError,
+    AsyncDataSync,
+    BadRequestError,
     BearerToken,
     ClientCredentials,
+    DataSync,
     DataSyncError,
     InternalServerError,
+    PaginationError,
     RateLimitError,
     ResponseValidationError,
     RetryPolicy,
     TokenError,
     UploadError,
-    acount,
-    apaginate,
-    apush_exchange_data,
-    artifacts,
-    connect,
-    count,
-    paginate,
-    push_exchange_data,
+    plan_chunks,
 )
-from datasync_grades._exceptions import aexpect_parsed, expect_parsed
-from datasync_grades._upload import plan_chunks
-from datasync_grades_api.api.exchanges import (
-    count_exchanges,
-    create_exchange_error,
-    find_exchange,
-    list_exchange_errors,
-    list_exchanges,
-)
-from datasync_grades_api.client import AuthenticatedClient
-from datasync_grades_api.models import (
-    Exchange,
-    ExchangeError,
-    ExchangeErrorCode,
-    ExchangeResponse,
-)
+from datasync_grades_api.models import Exchange, ExchangeError, ExchangeErrorCode
 from datasync_grades_api.types import Unset
 
 T = TypeVar("T")
@@ -78,7 +54,7 @@ EXCHANGE_ID = uuid.UUID("6f1c2a4e-9b7d-4e25-8a51-0c3d2e1f4a5b")
 TOKEN = "hostile-test-bearer-token-0123456789"
 READ_TIMEOUT = 0.5
 BOUND = 10.0  # seconds any single call may take before the test calls it a hang
-BARE = (ValueError, KeyError, AttributeError, TypeError)
+BARE = (ValueError, KeyError, AttributeError, TypeError, RecursionError, RuntimeError)
 
 
 # -- running a call, sync or async, with a bound -------------------------------------------
@@ -132,6 +108,9 @@ async def outcome_of(
 # -- clients -------------------------------------------------------------------------------
 
 
+# -- clients -------------------------------------------------------------------------------
+
+
 @attrs.frozen(kw_only=True)
 class SleeplessPolicy(RetryPolicy):
     """The package's retry policy with its waits recorded instead of slept."""
@@ -146,30 +125,47 @@ class SleeplessPolicy(RetryPolicy):
         self.waits.append(seconds)
 
 
+class Clients(NamedTuple):
+    """The two clients of one server, made with the same options (and retry policy)."""
+
+    sync: DataSync
+    aio: AsyncDataSync
+
+
+Calls = tuple[Callable[[], Any], Callable[[], Awaitable[Any]]]
+
+
 @pytest.fixture(params=["sync", "async"])
 def mode(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-async def make_client() -> AsyncIterator[Callable[..., AuthenticatedClient]]:
-    """``make(server, **connect_kwargs)``: a client of ``server`` with a bearer token, a short
-    read timeout and no retries (unless overridden); all are closed afterwards."""
-    made: list[AuthenticatedClient] = []
+def _options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A bearer token, a short read timeout and no retries, unless ``kwargs`` say otherwise."""
+    kwargs.setdefault("auth", BearerToken(TOKEN))
+    kwargs.setdefault("timeout", httpx.Timeout(READ_TIMEOUT, connect=2.0))
+    if "retry_policy" not in kwargs and "max_retries" not in kwargs:
+        kwargs["retry_policy"] = SleeplessPolicy(max_retries=0)
+    return kwargs
 
-    def make(server: RawServer, **kwargs: Any) -> AuthenticatedClient:
-        kwargs.setdefault("auth", BearerToken(TOKEN))
-        kwargs.setdefault("timeout", httpx.Timeout(READ_TIMEOUT, connect=2.0))
-        if "retry_policy" not in kwargs and "max_retries" not in kwargs:
-            kwargs["retry_policy"] = SleeplessPolicy(max_retries=0)
-        client = connect(server.url + "/v2/grades", **kwargs)
-        made.append(client)
-        return client
+
+@pytest.fixture
+async def make_client() -> AsyncIterator[Callable[..., Clients]]:
+    """``make(server, **options)``: a ``DataSync`` and an ``AsyncDataSync`` of ``server``
+    (see :func:`_options`); all are closed afterwards."""
+    made: list[Clients] = []
+
+    def make(server: RawServer, **kwargs: Any) -> Clients:
+        options = _options(kwargs)
+        base_url = server.url + "/v2/grades"
+        clients = Clients(DataSync(base_url, **options), AsyncDataSync(base_url, **options))
+        made.append(clients)
+        return clients
 
     yield make
-    for client in made:
-        client.get_httpx_client().close()
-        await client.get_async_httpx_client().aclose()
+    for clients in made:
+        clients.sync.close()
+        await clients.aio.aclose()
 
 
 def answer_always(raw: bytes) -> Callable[[RawRequest], Iterator[bytes]]:
@@ -182,42 +178,42 @@ def answer_always(raw: bytes) -> Callable[[RawRequest], Iterator[bytes]]:
 # -- the documented calls, sync and async --------------------------------------------------
 
 
-def _find(client: AuthenticatedClient) -> tuple[Callable[[], Any], Callable[[], Awaitable[Any]]]:
+def _find(clients: Clients) -> Calls:
     return (
-        lambda: expect_parsed(find_exchange.sync_detailed, EXCHANGE_ID, client=client),
-        lambda: aexpect_parsed(find_exchange.asyncio_detailed, EXCHANGE_ID, client=client),
+        lambda: clients.sync.exchanges.find(EXCHANGE_ID),
+        lambda: clients.aio.exchanges.find(EXCHANGE_ID),
     )
 
 
-async def _collect(iterator: AsyncIterator[Any]) -> list[Any]:
-    return [item async for item in iterator]
+async def _collect(iterable: AsyncIterable[Any]) -> list[Any]:
+    return [item async for item in iterable]
 
 
-def _list(client: AuthenticatedClient) -> tuple[Callable[[], Any], Callable[[], Awaitable[Any]]]:
+def _list(clients: Clients) -> Calls:
     return (
-        lambda: list(paginate(list_exchanges, client=client, page_size=10)),
-        lambda: _collect(apaginate(list_exchanges, client=client, page_size=10)),
+        lambda: list(clients.sync.exchanges.list(page_size=10)),
+        lambda: _collect(clients.aio.exchanges.list(page_size=10)),
     )
 
 
-def _errors(client: AuthenticatedClient) -> tuple[Callable[[], Any], Callable[[], Awaitable[Any]]]:
+def _errors(clients: Clients) -> Calls:
     return (
-        lambda: list(paginate(list_exchange_errors, client=client, id=EXCHANGE_ID)),
-        lambda: _collect(apaginate(list_exchange_errors, client=client, id=EXCHANGE_ID)),
+        lambda: list(clients.sync.exchanges.list_errors(EXCHANGE_ID)),
+        lambda: _collect(clients.aio.exchanges.list_errors(EXCHANGE_ID)),
     )
 
 
-def _count(client: AuthenticatedClient) -> tuple[Callable[[], Any], Callable[[], Awaitable[Any]]]:
+def _count(clients: Clients) -> Calls:
     return (
-        lambda: count(count_exchanges, client=client),
-        lambda: acount(count_exchanges, client=client),
+        lambda: clients.sync.exchanges.count(),
+        lambda: clients.aio.exchanges.count(),
     )
 
 
-def _details(client: AuthenticatedClient) -> tuple[Callable[[], Any], Callable[[], Awaitable[Any]]]:
+def _details(clients: Clients) -> Calls:
     return (
-        lambda: artifacts.details(client, EXCHANGE_ID, max_bytes=1 << 20),
-        lambda: artifacts.adetails(client, EXCHANGE_ID, max_bytes=1 << 20),
+        lambda: clients.sync.artifacts.get_exchange_details(EXCHANGE_ID).json(max_bytes=1 << 20),
+        lambda: clients.aio.artifacts.get_exchange_details(EXCHANGE_ID).json(max_bytes=1 << 20),
     )
 
 
@@ -239,20 +235,12 @@ WRONG_BODIES = {
     '"x"': json_response('"x"'),
     '{"data": [{"id": 5}]}': json_response('{"data": [{"id": 5}]}'),
     "status 299 (no IANA name)": json_response('{"data": []}', status=299),
+    "200,000 nested [": json_response(b"[" * 200_000),
 }
 
 
 def _tolerated(operation: str, case: str, result: Any) -> bool:
     """Whether ``result`` (not an exception) is an acceptable, tolerant parse of the case."""
-    if operation == "find":
-        # ExchangeResponse.data is "Exchange or null" (anyOf): the generated parser keeps a
-        # value it cannot read as an Exchange as is, and [] is a response without fields.
-        return isinstance(result, ExchangeResponse) and case in (
-            '{"data": "x"}',
-            '{"data": [1, 2]}',
-            '{"data": [{"id": 5}]}',
-            "[]",
-        )
     # A 200 body without "data" is an empty page (the spec requires no property).
     return operation in ("list", "errors") and case == "[]" and result == []
 
@@ -264,7 +252,7 @@ async def test_a_wrong_200_body_is_a_response_validation_error_or_a_tolerant_par
     operation: str,
     case: str,
     raw_server: RawServer,
-    make_client: Callable[..., AuthenticatedClient],
+    make_client: Callable[..., Clients],
 ) -> None:
     raw_server.answer(answer_always(WRONG_BODIES[case]))
     sync_call, async_call = OPERATIONS[operation](make_client(raw_server))
@@ -279,27 +267,6 @@ async def test_a_wrong_200_body_is_a_response_validation_error_or_a_tolerant_par
 
 
 @pytest.mark.parametrize(
-    "raw",
-    [json_response('{"data": {"id": '), json_response(b"")],
-    ids=["malformed JSON", "empty body"],
-)
-async def test_a_direct_generated_call_on_a_body_labelled_json_that_is_not(
-    mode: str, raw: bytes, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
-) -> None:
-    # connect() checks a body labelled JSON itself, so even the plain generated call is typed.
-    raw_server.answer(answer_always(raw))
-    client = make_client(raw_server)
-
-    outcome = await outcome_of(
-        mode,
-        lambda: find_exchange.sync(EXCHANGE_ID, client=client),
-        lambda: find_exchange.asyncio(EXCHANGE_ID, client=client),
-    )
-
-    assert isinstance(outcome, ResponseValidationError)
-
-
-@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         (http_response(200, b'"x"', {"Content-Type": "application/json"}), ArtifactError),
@@ -308,15 +275,29 @@ async def test_a_direct_generated_call_on_a_body_labelled_json_that_is_not(
         (http_response(200, b"", {"Content-Type": "application/gzip"}), ArtifactError),
         (http_response(200, b"\x1f\x8bnot gzip at all"), ArtifactError),
         (json_response('{"data": ['), ArtifactError),
+        (http_response(200, b"[" * 200_000, {"Content-Type": "application/gzip"}), ArtifactError),
+        (
+            http_response(200, gzip.compress(b"[" * 200_000), {"Content-Type": "application/gzip"}),
+            ArtifactError,
+        ),
     ],
-    ids=["a JSON string", "HTML", "malformed JSON", "empty", "bad gzip header", "JSON labelled"],
+    ids=[
+        "a JSON string",
+        "HTML",
+        "malformed JSON",
+        "empty",
+        "bad gzip header",
+        "JSON labelled",
+        "200,000 nested [",
+        "200,000 nested [, gzipped",
+    ],
 )
 async def test_an_artifact_that_is_not_gzip_or_json_is_an_artifact_error(
     mode: str,
     raw: bytes,
     expected: type[Exception],
     raw_server: RawServer,
-    make_client: Callable[..., AuthenticatedClient],
+    make_client: Callable[..., Clients],
 ) -> None:
     raw_server.answer(answer_always(raw))
     sync_call, async_call = _details(make_client(raw_server))
@@ -324,6 +305,90 @@ async def test_an_artifact_that_is_not_gzip_or_json_is_an_artifact_error(
     outcome = await outcome_of(mode, sync_call, async_call)
 
     assert isinstance(outcome, expected), repr(outcome)
+
+
+# -- bodies nested past the recursion limit ------------------------------------------------
+
+DEEP = b"[" * 200_000
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(500, InternalServerError), (400, BadRequestError), (429, RateLimitError)],
+)
+async def test_an_error_body_nested_200000_deep_is_a_typed_status_error(
+    mode: str,
+    status: int,
+    expected: type[APIStatusError],
+    raw_server: RawServer,
+    make_client: Callable[..., Clients],
+) -> None:
+    raw_server.answer(answer_always(json_response(DEEP, status=status)))
+
+    outcome = await outcome_of(mode, *_find(make_client(raw_server)))
+
+    assert isinstance(outcome, expected), repr(outcome)
+    assert outcome.status_code == status
+    # Not JSON the client can decode: the body is kept as the start of its text.
+    assert isinstance(outcome.body, str) and outcome.body.startswith("[[[")
+
+
+async def test_a_token_answer_nested_200000_deep_is_a_token_error(
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
+) -> None:
+    secret = "client-secret-never-shown-4343"
+    raw_server.answer(answer_always(json_response(DEEP)))
+    auth = ClientCredentials("client-id", secret, token_url=raw_server.url + "/oauth/token")
+
+    outcome = await outcome_of(mode, *_find(make_client(raw_server, auth=auth)))
+
+    assert isinstance(outcome, TokenError), repr(outcome)
+    assert secret not in str(outcome)
+    assert [request.target for request in raw_server.requests] == ["/oauth/token"]
+
+
+# -- paging.next out of range --------------------------------------------------------------
+
+LONG_NUMBER = "7" * 5_000  # past int()'s 4,300-digit limit for a str
+
+
+def _one_page(next_value: str) -> Callable[[RawRequest], Iterator[bytes]]:
+    """Page 0 holds one exchange and ``paging.next`` (raw JSON); every other page is empty."""
+
+    def responder(request: RawRequest) -> Iterator[bytes]:
+        data = f'[{{"id": "{EXCHANGE_ID}"}}]' if "page=0" in request.target else "[]"
+        yield json_response(f'{{"data": {data}, "paging": {{"next": {next_value}}}}}')
+
+    return responder
+
+
+@pytest.mark.parametrize(
+    "next_value",
+    [f'"{LONG_NUMBER}"', f'"https://api.example/v2/grades/exchanges?page={LONG_NUMBER}"'],
+    ids=["digits", "a URL with those digits"],
+)
+async def test_a_paging_next_of_5000_digits_is_no_page_number(
+    mode: str, next_value: str, raw_server: RawServer, make_client: Callable[..., Clients]
+) -> None:
+    raw_server.answer(_one_page(next_value))
+
+    exchanges = await run(mode, *_list(make_client(raw_server)))
+
+    # No usable hint: the short page 0 (1 item of 10) is the last one.
+    assert [exchange.id for exchange in exchanges] == [EXCHANGE_ID]
+    assert [request.target for request in raw_server.requests] == [
+        "/v2/grades/exchanges?page=0&page_size=10"
+    ]
+
+
+async def test_a_paging_next_that_is_a_5000_digit_json_number_is_typed(
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
+) -> None:
+    raw_server.answer(_one_page(LONG_NUMBER))
+
+    outcome = await outcome_of(mode, *_list(make_client(raw_server)))
+
+    assert isinstance(outcome, ResponseValidationError), repr(outcome)
 
 
 # -- a newer server ------------------------------------------------------------------------
@@ -362,24 +427,19 @@ def _check_newer_exchange(exchange: Exchange) -> None:
     assert condition.additional_properties == {"weight": 0.5}
 
 
-async def test_unknown_enum_values_and_fields_parse_through_a_direct_call(
-    mode: str, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+async def test_unknown_enum_values_and_fields_parse_through_find(
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     raw_server.answer(answer_always(json_response(json.dumps({"data": NEWER_EXCHANGE}))))
-    client = make_client(raw_server)
 
-    parsed = await run(
-        mode,
-        lambda: find_exchange.sync(EXCHANGE_ID, client=client),
-        lambda: find_exchange.asyncio(EXCHANGE_ID, client=client),
-    )
+    parsed = await run(mode, *_find(make_client(raw_server)))
 
-    assert isinstance(parsed, ExchangeResponse) and isinstance(parsed.data, Exchange)
-    _check_newer_exchange(parsed.data)
+    assert isinstance(parsed, Exchange)
+    _check_newer_exchange(parsed)
 
 
 async def test_unknown_enum_values_and_fields_parse_in_pages(
-    mode: str, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     error = {"id": str(uuid.uuid4()), "code": "sis_rejected", "message": "no", "retry": True}
 
@@ -392,10 +452,10 @@ async def test_unknown_enum_values_and_fields_parse_in_pages(
         yield json_response(json.dumps(page))
 
     raw_server.answer(responder)
-    client = make_client(raw_server)
+    clients = make_client(raw_server)
 
-    exchanges = await run(mode, *_list(client))
-    errors = await run(mode, *_errors(client))
+    exchanges = await run(mode, *_list(clients))
+    errors = await run(mode, *_errors(clients))
 
     [exchange] = exchanges
     _check_newer_exchange(exchange)
@@ -414,16 +474,11 @@ async def test_unknown_enum_values_and_fields_parse_in_pages(
     ids=["json", "html"],
 )
 async def test_status_520_is_an_internal_server_error(
-    mode: str, body: bytes, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str, body: bytes, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     raw_server.answer(answer_always(http_response(520, body, {"Content-Type": "text/html"})))
-    client = make_client(raw_server)
 
-    outcome = await outcome_of(
-        mode,
-        lambda: find_exchange.sync(EXCHANGE_ID, client=client),
-        lambda: find_exchange.asyncio(EXCHANGE_ID, client=client),
-    )
+    outcome = await outcome_of(mode, *_find(make_client(raw_server)))
 
     assert isinstance(outcome, InternalServerError)
     assert outcome.status_code == 520
@@ -449,24 +504,21 @@ async def test_a_huge_retry_after_is_raised_at_once_not_slept(
     expected: type[APIStatusError],
     seconds: float | str | None,
     raw_server: RawServer,
-    make_client: Callable[..., AuthenticatedClient],
+    make_client: Callable[..., Clients],
 ) -> None:
     raw_server.answer(
         answer_always(json_response('{"error": {}}', status=status, **{"Retry-After": retry_after}))
     )
     policy = SleeplessPolicy(max_retries=3, max_retry_after=60.0)
-    client = make_client(raw_server, retry_policy=policy)
-    body = ExchangeError(code=ExchangeErrorCode.PRODUCER_ERROR)
-    calls: tuple[Callable[[], object], Callable[[], Awaitable[object]]]
+    clients = make_client(raw_server, retry_policy=policy)
+    code = ExchangeErrorCode.PRODUCER_ERROR
+    calls: Calls
     if method == "GET":
-        calls = (
-            lambda: find_exchange.sync(EXCHANGE_ID, client=client),
-            lambda: find_exchange.asyncio(EXCHANGE_ID, client=client),
-        )
+        calls = _find(clients)
     else:
         calls = (
-            lambda: create_exchange_error.sync(EXCHANGE_ID, client=client, body=body),
-            lambda: create_exchange_error.asyncio(EXCHANGE_ID, client=client, body=body),
+            lambda: clients.sync.exchanges.create_error(EXCHANGE_ID, code=code),
+            lambda: clients.aio.exchanges.create_error(EXCHANGE_ID, code=code),
         )
 
     outcome = await outcome_of(mode, *calls)
@@ -490,19 +542,15 @@ async def test_a_redirect_to_another_host_never_carries_the_credentials(
     mode: str,
     follow_redirects: bool,
     raw_server: RawServer,
-    make_client: Callable[..., AuthenticatedClient],
+    make_client: Callable[..., Clients],
 ) -> None:
     with RawServer(answer_always(json_response('{"data": {}}'))) as other_host:
         location = f"http://localhost:{other_host.port}/v2/grades/exchanges/{EXCHANGE_ID}"
         raw_server.answer(answer_always(http_response(301, b"", {"Location": location})))
         kwargs = {"follow_redirects": True} if follow_redirects else {}
-        client = make_client(raw_server, **kwargs)
+        clients = make_client(raw_server, **kwargs)
 
-        outcome = await outcome_of(
-            mode,
-            lambda: find_exchange.sync(EXCHANGE_ID, client=client),
-            lambda: find_exchange.asyncio(EXCHANGE_ID, client=client),
-        )
+        outcome = await outcome_of(mode, *_find(clients))
         seen_by_other_host = list(other_host.requests)
 
     assert raw_server.requests[0].headers["authorization"] == f"Bearer {TOKEN}"
@@ -510,14 +558,14 @@ async def test_a_redirect_to_another_host_never_carries_the_credentials(
     if follow_redirects:
         [request] = seen_by_other_host  # followed, as asked, without the Authorization header
         assert "authorization" not in request.headers
-        assert isinstance(outcome, ExchangeResponse)
+        assert isinstance(outcome, Exchange)
     else:
         assert seen_by_other_host == []
         assert isinstance(outcome, APIStatusError) and outcome.status_code == 301
 
 
 async def test_a_token_endpoint_answering_html_is_a_token_error(
-    mode: str, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     secret = "client-secret-never-shown-4242"
     raw_server.answer(
@@ -526,13 +574,8 @@ async def test_a_token_endpoint_answering_html_is_a_token_error(
         )
     )
     auth = ClientCredentials("client-id", secret, token_url=raw_server.url + "/oauth/token")
-    client = make_client(raw_server, auth=auth)
 
-    outcome = await outcome_of(
-        mode,
-        lambda: find_exchange.sync(EXCHANGE_ID, client=client),
-        lambda: find_exchange.asyncio(EXCHANGE_ID, client=client),
-    )
+    outcome = await outcome_of(mode, *_find(make_client(raw_server, auth=auth)))
 
     assert isinstance(outcome, TokenError)
     assert secret not in str(outcome) and secret not in repr(outcome.args)
@@ -562,18 +605,17 @@ def _stalls_after(head: bytes, server: RawServer) -> Callable[[RawRequest], Iter
     ids=["no answer", "a body that stops", "a chunked body that stops"],
 )
 async def test_an_answer_that_stops_coming_is_a_timeout(
-    mode: str, head: bytes, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str, head: bytes, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     raw_server.answer(_stalls_after(head, raw_server))
-    client = make_client(raw_server)
 
-    outcome = await outcome_of(mode, *_list(client))
+    outcome = await outcome_of(mode, *_list(make_client(raw_server)))
 
     assert isinstance(outcome, APITimeoutError)
 
 
 async def test_a_body_that_drips_forever_is_cut_off(
-    mode: str, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     def drip(request: RawRequest) -> Iterator[bytes]:
         yield b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -583,8 +625,7 @@ async def test_a_body_that_drips_forever_is_cut_off(
 
     raw_server.answer(drip)
     # Each chunk arrives well within the read timeout: only the total timeout can end it.
-    client = make_client(raw_server, total_timeout=0.5)
-    sync_call, async_call = _list(client)
+    sync_call, async_call = _list(make_client(raw_server, total_timeout=0.5))
     try:
         with pytest.raises(APITimeoutError, match="total_timeout"):
             if mode == "sync":
@@ -611,7 +652,7 @@ def _truncated_gzip() -> bytes:
 
 
 async def test_a_truncated_gzip_artifact_is_an_artifact_error(
-    mode: str, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     raw = http_response(200, _truncated_gzip(), {"Content-Type": "application/gzip"})
     raw_server.answer(answer_always(raw))
@@ -622,13 +663,12 @@ async def test_a_truncated_gzip_artifact_is_an_artifact_error(
 
 
 async def test_a_truncated_gzip_encoded_json_answer_is_typed(
-    mode: str, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
     raw_server.answer(answer_always(http_response(200, _truncated_gzip(), headers)))
-    client = make_client(raw_server)
 
-    outcome = await outcome_of(mode, *_find(client))
+    outcome = await outcome_of(mode, *_find(make_client(raw_server)))
 
     assert isinstance(outcome, ResponseValidationError)
 
@@ -638,7 +678,7 @@ async def test_a_gzip_bomb_artifact_stops_at_max_bytes(
     mode: str,
     encoding: str | None,
     raw_server: RawServer,
-    make_client: Callable[..., AuthenticatedClient],
+    make_client: Callable[..., Clients],
 ) -> None:
     bomb = _gzip_bomb(64 * 1024 * 1024)
     headers = {"Content-Type": "application/gzip"}
@@ -653,26 +693,51 @@ async def test_a_gzip_bomb_artifact_stops_at_max_bytes(
     assert "max_bytes" in str(outcome) or str(1 << 20) in str(outcome)
 
 
+@pytest.mark.parametrize(
+    "max_response_bytes", [None, 1 << 20], ids=["within the cap", "past max_response_bytes"]
+)
 async def test_a_gzip_encoded_json_answer_that_is_not_json_is_typed(
-    mode: str, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str,
+    max_response_bytes: int | None,
+    raw_server: RawServer,
+    make_client: Callable[..., Clients],
 ) -> None:
-    # 16 MiB once decoded. httpx decodes Content-Encoding for JSON endpoints whole, with no
-    # size limit (a finding: only artifacts are bounded), so the test keeps the bomb small.
+    # 16 MiB once decoded: under the default cap (64 MiB) it is read whole and is no JSON;
+    # under a 1 MiB cap reading stops there.
     body = gzip.compress(b"\0" * (16 * 1024 * 1024), 9)
     headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
     raw_server.answer(answer_always(http_response(200, body, headers)))
-    client = make_client(raw_server)
+    options = {} if max_response_bytes is None else {"max_response_bytes": max_response_bytes}
 
-    outcome = await outcome_of(mode, *_find(client))
+    outcome = await outcome_of(mode, *_find(make_client(raw_server, **options)))
 
-    assert isinstance(outcome, ResponseValidationError)
+    assert isinstance(outcome, ResponseValidationError), repr(outcome)
+    assert ("max_response_bytes" in str(outcome)) == (max_response_bytes is not None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [gzip.compress(bytes(range(256)) * 1024), _truncated_gzip()],
+    ids=["256 KiB decoded (error bodies keep 64 KiB)", "truncated gzip"],
+)
+async def test_a_gzip_encoded_error_body_too_large_or_corrupt_is_still_the_status_error(
+    mode: str, body: bytes, raw_server: RawServer, make_client: Callable[..., Clients]
+) -> None:
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    raw_server.answer(answer_always(http_response(500, body, headers)))
+
+    outcome = await outcome_of(mode, *_find(make_client(raw_server)))
+
+    assert isinstance(outcome, InternalServerError), repr(outcome)
+    assert outcome.status_code == 500
+    assert "body cut at 65536 bytes" in str(outcome)
 
 
 # -- a POST dropped after the server stored it --------------------------------------------
 
 
 async def test_a_post_dropped_after_it_was_stored_is_sent_again(
-    mode: str, raw_server: RawServer, make_client: Callable[..., AuthenticatedClient]
+    mode: str, raw_server: RawServer, make_client: Callable[..., Clients]
 ) -> None:
     """What the API cannot prevent: no idempotency key, so a chunk stored by the server whose
     answer was lost is sent again on resume. The sandbox drops before storing, so the soak
@@ -688,24 +753,68 @@ async def test_a_post_dropped_after_it_was_stored_is_sent_again(
         yield json_response(json.dumps({"data": chunk}))
 
     raw_server.answer(responder)
-    client = make_client(raw_server, retry_policy=SleeplessPolicy(max_retries=3))
+    clients = make_client(raw_server, retry_policy=SleeplessPolicy(max_retries=3))
     summaries = [{"$person": {"$sys": {"id": str(uuid.uuid4())}}, "score": n} for n in range(6)]
     planned = [c.body() for c in plan_chunks(summaries=summaries, max_bytes=200)]
 
-    def push(resume_from: int) -> tuple[Callable[[], Any], Callable[[], Awaitable[Any]]]:
+    def push(resume_from: int) -> Calls:
         kwargs: dict[str, Any] = {"summaries": summaries, "max_bytes": 200}
         return (
-            lambda: push_exchange_data(client, EXCHANGE_ID, resume_from=resume_from, **kwargs),
-            lambda: apush_exchange_data(client, EXCHANGE_ID, resume_from=resume_from, **kwargs),
+            lambda: clients.sync.exchanges.push_data(
+                EXCHANGE_ID, resume_from=resume_from, **kwargs
+            ),
+            lambda: clients.aio.exchanges.push_data(EXCHANGE_ID, resume_from=resume_from, **kwargs),
         )
 
     failed = await outcome_of(mode, *push(0))
     assert isinstance(failed, UploadError) and failed.chunks_accepted == 0
-    assert isinstance(failed.__cause__, DataSyncError)  # APIConnectionError, not retried
+    assert isinstance(failed.__cause__, APIConnectionError)  # not retried
     result = await run(mode, *push(failed.chunks_accepted))
 
     assert result.chunks_sent == len(planned) > 1
     assert stored == [planned[0], *planned]  # the first chunk, twice
+
+
+# -- an async client outliving its event loop ----------------------------------------------
+
+
+def _reused_calls(client: AsyncDataSync) -> dict[str, Callable[[], Awaitable[Any]]]:
+    return {
+        "find": lambda: client.exchanges.find(EXCHANGE_ID),
+        "list": lambda: _collect(client.exchanges.list()),
+        "count": lambda: client.exchanges.count(),
+        "artifact": lambda: client.artifacts.get_exchange_details(EXCHANGE_ID).read(),
+        "push": lambda: client.exchanges.push_data(
+            EXCHANGE_ID, summaries=[{"score": 1}], max_bytes=1000
+        ),
+    }
+
+
+@pytest.mark.parametrize("operation", ["find", "list", "count", "artifact", "push"])
+def test_an_async_client_reused_under_a_second_asyncio_run_is_an_api_connection_error(
+    operation: str,
+) -> None:
+    # A kept-alive connection belongs to the loop that opened it; the second asyncio.run()
+    # finds it in the pool after that loop has closed.
+    exchange = json.dumps({"data": {"id": str(EXCHANGE_ID)}})
+    with RawServer(
+        answer_always(json_response(exchange, Connection="keep-alive")), keep_alive=True
+    ) as server:
+        client = AsyncDataSync(server.url + "/v2/grades", **_options({}))
+        found = asyncio.run(asyncio.wait_for(client.exchanges.find(EXCHANGE_ID), BOUND))
+        assert found.id == EXCHANGE_ID
+
+        with pytest.raises(DataSyncError) as caught:
+            asyncio.run(asyncio.wait_for(_reused_calls(client)[operation](), BOUND))
+        asyncio.run(client.aclose())
+
+    error: BaseException | None = caught.value
+    if operation == "push":  # a chunk that failed: the push says where to resume
+        assert isinstance(error, UploadError) and error.chunks_accepted == 0
+        error = error.__cause__
+    assert isinstance(error, APIConnectionError), repr(error)
+    assert "event loop" in str(error)
+    assert isinstance(error.__cause__, RuntimeError)
 
 
 # -- the guard itself ----------------------------------------------------------------------
@@ -722,5 +831,15 @@ async def test_the_bound_catches_a_hang() -> None:
 def test_no_bare_exception_type_is_a_package_error() -> None:
     # The checks above rely on this: a typed error is never also a bare ValueError etc.,
     # except OversizedItemError, which is raised before any request for the caller's data.
-    for error in (ResponseValidationError, ArtifactError, APITimeoutError, TokenError):
+    typed = (
+        ResponseValidationError,
+        ArtifactError,
+        APIConnectionError,
+        APITimeoutError,
+        APIStatusError,
+        TokenError,
+        PaginationError,
+        UploadError,
+    )
+    for error in typed:
         assert not issubclass(error, BARE)

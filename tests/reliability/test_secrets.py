@@ -1,6 +1,6 @@
 """Secrets never leave the process in what a developer or an operator reads.
 
-The whole demo (``datasync_grades_sandbox.demo.main``) runs with every logger at DEBUG
+The whole demo (``examples/demo.py``'s ``main``) runs with every logger at DEBUG
 (root, ``httpx``, ``httpcore``, ``datasync_grades``, the sandbox, werkzeug); then no client
 secret, no access token the sandbox issued, the LTI secret, and nothing shaped like a JWT may
 appear in any log record (``getMessage()``, ``args``, formatted exception info), in the
@@ -24,18 +24,15 @@ from typing import Any
 import pytest
 
 from datasync_grades import (
+    AsyncDataSync,
     AuthenticationError,
     BearerToken,
     ClientCredentials,
+    DataSync,
     DataSyncError,
     RetryPolicy,
     TokenError,
-    apaginate,
-    connect,
-    paginate,
 )
-from datasync_grades_api.api.exchanges import list_exchanges
-from datasync_grades_api.api.schedules import list_schedules
 from datasync_grades_sandbox import DEFAULT_CLIENT_SECRET, DEFAULT_LTI_SECRET, Faults, Sandbox
 from datasync_grades_sandbox import _auth as sandbox_auth
 
@@ -141,7 +138,7 @@ def test_the_demo_leaks_no_secret(
     error_messages: list[str],
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    from datasync_grades_sandbox.demo import main
+    from demo import main
 
     client_logger = logging.getLogger("datasync_grades")
     handlers, level = list(client_logger.handlers), client_logger.level
@@ -181,28 +178,30 @@ async def test_failures_leak_no_secret(
         return ClientCredentials(sandbox.client_id, secret, token_url=token_url)
 
     # A refused client secret, sync and async.
-    refused = connect(url, auth=credentials(wrong_secret), timeout=5.0)
+    refused = credentials(wrong_secret)
     with pytest.raises(TokenError):
-        list(paginate(list_schedules, client=refused))
+        list(DataSync(url, auth=refused, timeout=5.0).schedules.list())
     with pytest.raises(TokenError):
-        [s async for s in apaginate(list_schedules, client=refused)]
+        [s async for s in AsyncDataSync(url, auth=refused, timeout=5.0).schedules.list()]
     # A forged LTI JWT, then an accepted one.
     with pytest.raises(AuthenticationError):
-        list(paginate(list_schedules, client=connect(url, auth=BearerToken(forged), timeout=5.0)))
-    lti = connect(url, auth=BearerToken(accepted), timeout=5.0)
-    assert len(list(paginate(list_exchanges, client=lti))) == 3
+        list(DataSync(url, auth=BearerToken(forged), timeout=5.0).schedules.list())
+    lti = DataSync(url, auth=BearerToken(accepted), timeout=5.0)
+    assert len(list(lti.exchanges.list())) == 3
     # Tokens revoked under a live client: 401, a new token, the request again.
     # Backoff is not what this test is about: short waits keep it quick.
     policy = RetryPolicy(max_retries=8, backoff_base=0.01)
-    client = connect(url, auth=credentials(sandbox.client_secret), timeout=5.0, retry_policy=policy)
-    list(paginate(list_schedules, client=client))
+    auth = credentials(sandbox.client_secret)
+    client = DataSync(url, auth=auth, timeout=5.0, retry_policy=policy)
+    aclient = AsyncDataSync(url, auth=auth, timeout=5.0, retry_policy=policy)
+    list(client.schedules.list())
     sandbox.revoke_tokens()
-    list(paginate(list_schedules, client=client))
+    list(client.schedules.list())
     # Dropped connections and 503s: retried, logged with their errors.
     sandbox.faults = Faults(drop_rate=0.3, error_rate=0.2, error_retry_after=0, seed=5)
     for _ in range(3):
-        assert len(list(paginate(list_exchanges, client=client))) == 3
-        assert len(await asyncio.wait_for(_alist(client), 30)) == 3
+        assert len(list(client.exchanges.list())) == 3
+        assert len(await asyncio.wait_for(_alist(aclient), 30)) == 3
     sandbox.faults = Faults()
     out, err = capfd.readouterr()
 
@@ -212,5 +211,5 @@ async def test_failures_leak_no_secret(
     assert_no_secret(texts, [*secrets, *issued_tokens])
 
 
-async def _alist(client: Any) -> list[Any]:
-    return [exchange async for exchange in apaginate(list_exchanges, client=client)]
+async def _alist(client: AsyncDataSync) -> list[Any]:
+    return [exchange async for exchange in client.exchanges.list()]

@@ -1,0 +1,266 @@
+"""The engine's parsing (``_parsing.call/acall/parse``): a body the spec does not describe is a
+``ResponseValidationError``, including a raw value the generated ``from_dict`` kept where a
+model or another type belongs; what the spec allows passes. Then the same through the client."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from datasync_grades import (
+    AsyncDataSync,
+    BearerToken,
+    DataSync,
+    NotFoundError,
+    ResponseValidationError,
+    connect,
+)
+from datasync_grades._parsing import acall, call, misplaced, parse
+from datasync_grades_api.api.exchanges import (
+    count_exchanges,
+    create_exchange,
+    find_exchange,
+    list_exchanges,
+)
+from datasync_grades_api.models import (
+    ErrorResponse,
+    Exchange,
+    ExchangeCreatedResponse,
+    ExchangeDataRequest,
+    ExchangeResponse,
+    ExchangesRequest,
+    ExchangesResponse,
+    ExchangeState,
+)
+
+EXCHANGE_ID = uuid.uuid4()
+URL = "https://api.test/v2/grades"
+
+
+@pytest.mark.parametrize(
+    ("model", "document", "problem"),
+    [
+        (ExchangeResponse, {"data": {"state": "created"}}, None),
+        (ExchangeCreatedResponse, {"data": None}, None),
+        (ExchangeResponse, {}, None),
+        # What the spec allows, even if this client does not know it yet.
+        (ExchangeResponse, {"data": {"state": "archived", "new_field": [1]}}, None),
+        (ErrorResponse, {"error": "invalid_token", "error_description": "expired"}, None),
+        (ExchangeDataRequest, {"assignments": [{"points_possible": 10, "scores": []}]}, None),
+        # Raw values the generated from_dict kept where a model or another type belongs.
+        (ExchangeCreatedResponse, {"data": "x"}, "data: got str, expected Exchange | None"),
+        (ExchangeCreatedResponse, {"data": [1, 2]}, "data: got list, expected Exchange | None"),
+        (
+            ExchangeResponse,
+            {"data": {"metadata": [1]}},
+            "data.metadata: got list, expected Metadata | None",
+        ),
+        (
+            ExchangeResponse,
+            {"data": {"max_data_content_length": "big"}},
+            "data.max_data_content_length: got str, expected int",
+        ),
+        (
+            ExchangesResponse,
+            {"data": [{"state": "created"}, {"error_count": "many"}]},
+            "data[1].error_count: got str, expected int",
+        ),
+    ],
+)
+def test_misplaced(model: Any, document: dict[str, Any], problem: str | None) -> None:
+    assert misplaced(model.from_dict(document)) == problem
+
+
+def test_unknown_enum_values_stay_strings_and_pass() -> None:
+    parsed = ExchangeResponse.from_dict({"data": {"state": "archived"}})
+    assert isinstance(parsed.data, Exchange)
+    assert parsed.data.state == "archived"
+    assert not isinstance(parsed.data.state, ExchangeState)
+    assert misplaced(parsed) is None
+
+
+# -- parse ---------------------------------------------------------------------------------
+
+
+def _response(status: int, **kwargs: Any) -> httpx.Response:
+    return httpx.Response(status, request=httpx.Request("GET", f"{URL}/x"), **kwargs)
+
+
+@pytest.fixture
+def generated() -> Any:
+    """A connect() client for parse() to hand to the generated code; it sends nothing."""
+    return connect(URL, auth=BearerToken("t"))
+
+
+def test_parse_returns_a_conforming_model(generated: Any) -> None:
+    body = {"data": {"id": str(EXCHANGE_ID), "state": "archived", "extra": True}}
+    parsed = parse(find_exchange, generated, _response(200, json=body))
+    assert isinstance(parsed, ExchangeResponse)
+    assert isinstance(parsed.data, Exchange)
+    assert parsed.data.id == EXCHANGE_ID
+    assert parsed.data.additional_properties == {"extra": True}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "kwargs", "message"),
+    [
+        # The generated from_dict raises on these.
+        (find_exchange, {"json": {"data": "x"}}, "find_exchange: .*does not match the spec"),
+        (find_exchange, {"json": {"data": None}}, "find_exchange: .*does not match the spec"),
+        (find_exchange, {"content": b"{not json"}, "find_exchange: .*does not match the spec"),
+        (list_exchanges, {"json": {"data": [{"id": "nope"}]}}, "list_exchanges: .*spec"),
+        # ... and keeps these, which parse() finds.
+        (create_exchange, {"json": {"data": "x"}}, "create_exchange: .*data: got str"),
+        (list_exchanges, {"json": {"data": [{"error_count": "many"}]}}, r"data\[0\]"),
+        # A status the operation does not document parses to nothing.
+        (find_exchange, {"json": {"data": {}}, "status": 201}, "status 201 has no parsed body"),
+    ],
+)
+def test_parse_refuses_what_the_spec_does_not_describe(
+    generated: Any, endpoint: Any, kwargs: dict[str, Any], message: str
+) -> None:
+    response = _response(kwargs.pop("status", 200), **kwargs)
+    with pytest.raises(ResponseValidationError, match=message) as caught:
+        parse(endpoint, generated, response)
+    assert caught.value.response is response
+
+
+def test_parse_passes_a_bare_integer(generated: Any) -> None:
+    assert parse(count_exchanges, generated, _response(200, json=7)) == 7
+
+
+# -- call and acall, through connect() -----------------------------------------------------
+
+
+def _recording(body: Any, status: int = 200) -> tuple[Any, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(status, json=body)
+
+    mock = httpx.MockTransport(answer)
+    client = connect(
+        URL, auth=BearerToken("t"), transport=mock, async_transport=mock, max_retries=0
+    )
+    return client, seen
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_call_sends_the_params_and_parses_the_answer(mode: str) -> None:
+    client, seen = _recording({"data": [{"id": str(EXCHANGE_ID), "state": "created"}]})
+    params = {"page": 2, "page_size": 5, "state": ExchangeState.CREATED}
+    if mode == "sync":
+        parsed = call(list_exchanges, client, params)
+    else:
+        parsed = await acall(list_exchanges, client, params)
+    assert isinstance(parsed, ExchangesResponse)
+    assert [e.id for e in parsed.data] == [EXCHANGE_ID]
+    [request] = seen
+    assert request.method == "GET"
+    assert request.url.path == "/v2/grades/exchanges"
+    assert dict(request.url.params) == {"page": "2", "page_size": "5", "state": "created"}
+    assert request.headers["authorization"] == "Bearer t"
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_call_raises_on_a_raw_value(mode: str) -> None:
+    client, _ = _recording({"data": "x"})
+    with pytest.raises(ResponseValidationError, match=r"create_exchange: .*data: got str"):
+        if mode == "sync":
+            call(create_exchange, client, {"body": ExchangesRequest()})
+        else:
+            await acall(create_exchange, client, {"body": ExchangesRequest()})
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_call_leaves_a_non_2xx_answer_to_the_typed_errors(mode: str) -> None:
+    client, _ = _recording({"error": {"status": 404, "message": "no such exchange"}}, 404)
+    with pytest.raises(NotFoundError):
+        if mode == "sync":
+            call(find_exchange, client, {"id": EXCHANGE_ID})
+        else:
+            await acall(find_exchange, client, {"id": EXCHANGE_ID})
+
+
+# -- through the client --------------------------------------------------------------------
+
+
+def _clients(body: Any) -> tuple[DataSync, AsyncDataSync]:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=body)
+
+    mock = httpx.MockTransport(answer)
+    auth = BearerToken("t")
+    return (
+        DataSync(URL, auth=auth, transport=mock, max_retries=0),
+        AsyncDataSync(URL, auth=auth, transport=mock, max_retries=0),
+    )
+
+
+async def _run(mode: str, body: Any, operation: Callable[[Any], Any]) -> Any:
+    client, aclient = _clients(body)
+    if mode == "sync":
+        with client:
+            return operation(client)
+    async with aclient:
+        return await operation(aclient)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_find_returns_the_exchange_the_answer_carries(mode: str) -> None:
+    body = {"data": {"id": str(EXCHANGE_ID), "state": "archived", "extra": True}}
+    found = await _run(mode, body, lambda c: c.exchanges.find(EXCHANGE_ID))
+    assert isinstance(found, Exchange)
+    assert found.id == EXCHANGE_ID
+    assert found.state == "archived"
+    assert found.additional_properties == {"extra": True}
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"data": "x"}, "find_exchange: .*does not match the spec"),
+        ({"data": None}, "find_exchange: .*does not match the spec"),  # find's data is no null
+        ({}, "find_exchange: the response carries no Exchange"),
+        ({"data": {"max_data_content_length": "big"}}, "data.max_data_content_length"),
+    ],
+)
+async def test_find_raises_when_the_answer_carries_no_exchange(
+    mode: str, body: Any, message: str
+) -> None:
+    with pytest.raises(ResponseValidationError, match=message):
+        await _run(mode, body, lambda c: c.exchanges.find(EXCHANGE_ID))
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_create_may_answer_null(mode: str) -> None:
+    # createExchange is documented to answer {"data": null}.
+    assert await _run(mode, {"data": None}, lambda c: c.exchanges.create()) is None
+    with pytest.raises(ResponseValidationError, match="data: got str"):
+        await _run(mode, {"data": "x"}, lambda c: c.exchanges.create())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_count_is_the_bare_integer(mode: str) -> None:
+    assert await _run(mode, 12, lambda c: c.exchanges.count()) == 12
+    with pytest.raises(ResponseValidationError, match="count_exchanges"):
+        await _run(mode, {"data": 12}, lambda c: c.exchanges.count())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_list_raises_on_an_item_of_the_wrong_shape(mode: str) -> None:
+    client, aclient = _clients(
+        {"data": [{"id": str(EXCHANGE_ID), "max_data_content_length": "big"}]}
+    )
+    with client, pytest.raises(ResponseValidationError, match=r"data\[0\]"):
+        if mode == "sync":
+            list(client.exchanges.list(page_size=5))
+        else:
+            async with aclient:
+                [item async for item in aclient.exchanges.list(page_size=5)]
