@@ -44,6 +44,7 @@ from ._exceptions import (
     status_error_from_response,
 )
 from ._logging import configure_from_env, logger, redact_headers, redact_url
+from ._redact import secrets_of
 from ._retry import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
@@ -141,6 +142,9 @@ def connect(
         raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
 
     settings = {key: httpx_kwargs.pop(key) for key in _TRANSPORT_SETTINGS & httpx_kwargs.keys()}
+    use_transport = getattr(auth, "_use_transport", None)
+    if callable(use_transport):  # token requests go out with the same settings
+        use_transport(settings)
     trust_env: bool = settings.get("trust_env", True)
     builder = _TransportBuilder(settings, retry_policy)
     timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
@@ -224,8 +228,9 @@ class _SyncClient(httpx.Client):
             if not stream:
                 _read_by(response, self._deadline(started))
         except httpx.RequestError as exc:
+            error = connection_error_from(exc, secrets=secrets_of(self.auth))  # redacts exc too
             _log_failure(request, exc, started)
-            raise connection_error_from(exc) from exc
+            raise error from exc
         _log_response(response, started)
         if not response.is_success and stream:
             try:
@@ -234,7 +239,7 @@ class _SyncClient(httpx.Client):
                 pass  # the error is raised without its body
             finally:
                 response.close()
-        _check(response, stream)
+        _check(response, stream, self.auth)
         return response
 
 
@@ -267,8 +272,9 @@ class _AsyncClient(httpx.AsyncClient):
             if not stream:
                 await _aread_by(response, self._deadline(started))
         except httpx.RequestError as exc:
+            error = connection_error_from(exc, secrets=secrets_of(self.auth))  # redacts exc too
             _log_failure(request, exc, started)
-            raise connection_error_from(exc) from exc
+            raise error from exc
         _log_response(response, started)
         if not response.is_success and stream:
             try:
@@ -277,7 +283,7 @@ class _AsyncClient(httpx.AsyncClient):
                 pass  # the error is raised without its body
             finally:
                 await response.aclose()
-        _check(response, stream)
+        _check(response, stream, self.auth)
         return response
 
 
@@ -354,10 +360,10 @@ def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _check(response: httpx.Response, stream: bool) -> None:
+def _check(response: httpx.Response, stream: bool, auth: httpx.Auth | None = None) -> None:
     """Raise for a non-2xx response, or for a 2xx body labelled JSON that is not JSON."""
     if not response.is_success:
-        raise status_error_from_response(response)
+        raise status_error_from_response(response, secrets=secrets_of(auth))
     if stream or response.status_code in _NO_BODY_STATUSES or response.request.method == "HEAD":
         return
     content_type = response.headers.get("content-type")
