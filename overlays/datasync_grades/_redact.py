@@ -26,7 +26,8 @@ __all__ = ["MIN_SECRET_LENGTH", "REDACTED", "redact", "redact_bytes", "redact_va
 REDACTED: Final = "[redacted]"
 MIN_SECRET_LENGTH: Final = 8
 
-_Patterns = tuple["re.Pattern[str]", "re.Pattern[bytes]"]
+# For text, for bytes, and the length of the shortest form (a shorter string holds none).
+_Patterns = tuple["re.Pattern[str]", "re.Pattern[bytes]", int]
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -50,12 +51,12 @@ def redact_value(value: Any, secrets: Iterable[str]) -> Any:
     patterns = _patterns(_key(secrets))
     if patterns is None:
         return value
-    pattern = patterns[0]
+    pattern, _, shortest = patterns
     pending: list[tuple[Any, Any]] = []
 
     def clean(item: Any) -> Any:
         if isinstance(item, str):
-            return pattern.sub(REDACTED, item)
+            return item if len(item) < shortest else pattern.sub(REDACTED, item)
         if isinstance(item, dict | list):
             copy: Any = type(item)()
             pending.append((item, copy))
@@ -92,7 +93,7 @@ def _patterns(secrets: tuple[str, ...]) -> _Patterns | None:
     ordered = sorted(forms, key=len, reverse=True)
     text = re.compile("|".join(re.escape(form) for form in ordered))
     raw = re.compile(b"|".join(re.escape(form.encode()) for form in ordered))
-    return text, raw
+    return text, raw, len(ordered[-1])
 
 
 def _forms(secret: str) -> Iterator[str]:
