@@ -34,6 +34,7 @@ from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._exceptions import ArtifactError, NotFoundError, connection_error_from
 from ._gzip_stream import JSON_START, BodyDecoder
+from ._redact import secrets_of
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -113,7 +114,7 @@ class _Request:
     def failed(self, exc: httpx.RequestError) -> Exception:
         if isinstance(exc, httpx.DecodingError):  # a Content-Encoding other than gzip, broken
             return ArtifactError(f"{self.source}: the body could not be decoded: {exc}")
-        return connection_error_from(exc)
+        return connection_error_from(exc, secrets=secrets_of(self.client.get_httpx_client().auth))
 
     def parse(self, data: bytes) -> Any:
         if self.format is _CSV:

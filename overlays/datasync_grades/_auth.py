@@ -2,9 +2,10 @@
 
 ``ClientCredentials`` does the OAuth2 client-credentials grant against DataSync's token
 endpoint: the first request fetches a token, later requests reuse it until shortly before it
-expires, and a 401 from the API fetches a new one and retries that request once. All threads
-together make one token request at a time, and so do all tasks of an event loop; one object may
-serve a sync and an async client at once, sharing its token.
+expires, and a 401 from the API fetches a new one and retries that request once. All callers
+together (threads, tasks, event loops) make one token request at a time; one object may serve
+a sync and an async client at once, sharing its token. Tokens and the client secret never
+appear in its errors (see ``_secrets()``, which the client redacts from its errors too).
 ``BearerToken`` sends an LTI JWT (or any bearer token) that the caller already has.
 
 Example::
@@ -28,21 +29,25 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
+import contextlib
 import inspect
 import ipaddress
 import logging
 import math
+import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 from urllib.parse import quote_plus
 
 import httpx
 
-from ._exceptions import TokenError
+from ._exceptions import TokenError, transport_detail
+from ._redact import redact
 
 __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 
@@ -57,40 +62,65 @@ _TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
 # A token is fetched every few minutes at most, long after the server dropped an idle
 # connection; keeping none alive also means a private client that is never closed holds no socket.
 _TOKEN_LIMITS: Final = httpx.Limits(max_keepalive_connections=0)
-_BODY_EXCERPT: Final = 300
+# What connect() may pass on to the private token clients (see _use_transport).
+_TRANSPORT_KEYS: Final = ("verify", "cert", "trust_env", "proxy")
+_BODY_EXCERPT: Final = 200
+# Tokens kept for redaction after they were replaced: a late error may still quote one.
+_RECENT_TOKENS: Final = 4
 # The token request must not go through an auth an injected client may carry (e.g. this one).
 _NO_AUTH: Final = httpx.Auth()
+# What a token may hold once surrounding whitespace is stripped: printable ASCII, no space.
+# (HTTP forbids controls in a header; httpx would refuse non-ASCII with the value in the error.)
+_HEADER_SAFE: Final = re.compile(r"[\x21-\x7e]+")
+_UNSAFE: Final = "a control character, a space or a non-ASCII character (the token is not shown)"
 
 
 @dataclass(frozen=True, slots=True)
 class _Token:
-    header: str = field(repr=False)  # "Bearer <access token>"
+    value: str = field(repr=False)
+    header: str = field(repr=False)  # "Bearer <value>"
     refresh_at: float | None  # clock reading from which the token counts as stale; None: until 401
 
     def is_fresh(self, now: float) -> bool:
         return self.refresh_at is None or now < self.refresh_at
 
 
-@dataclass(slots=True)
-class _LoopState:
-    """What the async flow keeps per event loop: asyncio objects must not cross loops."""
+class _Abandoned(Exception):
+    """The fetch a caller waited for was cancelled or interrupted: it fetches one itself."""
 
-    lock: asyncio.Lock
-    client: httpx.AsyncClient | None = None
+
+@dataclass(frozen=True, slots=True)
+class _Flight:
+    """The one token request under way; every caller needing a token meanwhile waits for it.
+
+    A ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop
+    await it (``asyncio.wrap_future``) without blocking their loop.
+    """
+
+    future: concurrent.futures.Future[_Token]
+    loop: asyncio.AbstractEventLoop | None  # the fetching task's loop; None: a thread fetches
 
 
 class ClientCredentials(httpx.Auth):
-    """OAuth2 client-credentials auth, cached and refreshed, safe for threads and tasks.
+    """OAuth2 client-credentials auth, cached and refreshed, safe for threads, tasks and loops.
 
     ``auth_method`` is how the client authenticates to the token endpoint: in the form body
     (``client_secret_post``, what DataSync expects) or with HTTP Basic (``client_secret_basic``).
     A token is refreshed ``refresh_skew`` seconds before ``expires_in`` runs out (at most half its
     lifetime early); one without ``expires_in`` is kept until the API answers 401. Token requests
-    use a private client with a 10 s timeout unless ``token_client`` / ``async_token_client`` are
-    given. ``clock`` must be monotonic and return seconds.
+    use a private client with a 10 s timeout (and the transport settings ``connect()`` was given)
+    unless ``token_client`` / ``async_token_client`` are given; they never follow redirects.
+    ``clock`` must be monotonic and return seconds.
 
-    Raises ``TokenError`` when the token endpoint does not issue a token, and ``ValueError`` at
-    construction for a ``token_url`` that is not https (plain http is allowed on loopback only).
+    One token request at a time in all: callers in any thread, task or event loop that need a
+    token while one is being fetched wait for that one (and share its ``TokenError`` if it
+    fails). The one exception: a sync request made inside a coroutine whose own loop is the
+    one fetching fetches a token of its own, since waiting would block that loop for good.
+
+    Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
+    redirect, no ``access_token``, or one with characters HTTP forbids in a header; surrounding
+    whitespace is stripped), and ``ValueError`` at construction for a ``token_url`` that is not
+    https (plain http is allowed on loopback only).
     """
 
     requires_request_body = True  # the request is sent again after a 401
@@ -123,18 +153,24 @@ class ClientCredentials(httpx.Auth):
         self.auth_method: AuthMethod = auth_method
         self.refresh_skew = float(refresh_skew)
         self._client_secret = client_secret
+        # RFC 6749 2.3.1: form-urlencode both before joining them for Basic.
+        pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+        self._basic = base64.b64encode(pair.encode()).decode("ascii")
         self._token_client = token_client
         self._async_token_client = async_token_client
         self._clock = clock
+        self._transport: dict[str, Any] = {}
 
-        # Replaced whole, never mutated, so reading it needs no lock.
+        # Replaced whole, never mutated, so reading them needs no lock.
         self._token: _Token | None = None
+        self._recent: tuple[str, ...] = ()
         # Held only for a few bytecodes (never across I/O), so the async flow may take it too.
         self._state_lock = threading.Lock()
-        # Single flight for sync callers; held across the token request.
-        self._fetch_lock = threading.Lock()
+        self._flight: _Flight | None = None
+        self._client_lock = threading.Lock()  # building the private sync client
         self._default_client: httpx.Client | None = None
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
+        # asyncio objects must not cross loops: one private async client per loop.
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
             weakref.WeakKeyDictionary()
         )
 
@@ -144,6 +180,21 @@ class ClientCredentials(httpx.Auth):
             f"{type(self).__name__}(client_id={self.client_id!r}, token_url={self.token_url!r}"
             f"{scope}, auth_method={self.auth_method!r})"
         )
+
+    def _secrets(self) -> tuple[str, ...]:
+        """What must never be shown: the client secret, its Basic pair, recent access tokens."""
+        return (self._client_secret, self._basic, *self._recent)
+
+    def _use_transport(self, settings: Mapping[str, Any]) -> None:
+        """Make the private token clients use ``verify``, ``cert``, ``trust_env`` and ``proxy``
+        from ``settings`` (httpx client arguments; other keys are ignored; the last call wins).
+        Injected token clients are used as given."""
+        transport = {key: settings[key] for key in _TRANSPORT_KEYS if key in settings}
+        with self._state_lock:
+            self._transport = transport
+            # Built again with these on the next fetch; the old ones hold no connection.
+            self._default_client = None
+            self._loops.clear()
 
     # -- httpx.Auth ---------------------------------------------------------------------------
 
@@ -169,7 +220,7 @@ class ClientCredentials(httpx.Auth):
             request.headers["Authorization"] = (await self._async_token()).header
             yield request
 
-    # -- the cache ----------------------------------------------------------------------------
+    # -- the cache and the single flight ------------------------------------------------------
 
     def _cached(self) -> _Token | None:
         token = self._token
@@ -183,69 +234,121 @@ class ClientCredentials(httpx.Auth):
             if self._token is used:
                 self._token = None
 
+    def _join(self, loop: asyncio.AbstractEventLoop | None) -> tuple[_Flight, bool]:
+        """The flight to wait for (a finished one when the cache is fresh), and whether the
+        caller is the one to fetch."""
+        with self._state_lock:
+            token = self._cached()
+            if token is not None:
+                done: concurrent.futures.Future[_Token] = concurrent.futures.Future()
+                done.set_result(token)
+                return _Flight(done, None), False
+            if self._flight is not None:
+                return self._flight, False
+            future: concurrent.futures.Future[_Token] = concurrent.futures.Future()
+            future.set_running_or_notify_cancel()  # a waiter's cancellation cannot cancel it
+            self._flight = _Flight(future, loop)
+            return self._flight, True
+
+    def _keep(self, token: _Token) -> None:
+        """Cache ``token``; call with ``_state_lock`` held."""
+        self._token = token
+        self._recent = (*self._recent[1 - _RECENT_TOKENS :], token.value)
+
+    def _land(self, flight: _Flight, outcome: _Token | BaseException) -> None:
+        with self._state_lock:
+            if isinstance(outcome, _Token):
+                self._keep(outcome)
+            self._flight = None
+        if isinstance(outcome, _Token):
+            flight.future.set_result(outcome)
+        else:
+            # Cancelled, interrupted, or a coroutine closed mid-fetch: the waiters try again.
+            error = outcome if isinstance(outcome, Exception) else _Abandoned()
+            flight.future.set_exception(error)
+
     def _sync_token(self) -> _Token:
         token = self._cached()
-        if token is not None:
-            return token
-        with self._fetch_lock:
-            token = self._cached()
-            if token is None:
-                token = self._token = self._fetch_sync()
-            return token
+        while token is None:
+            flight, mine = self._join(None)
+            if mine:
+                try:
+                    token = self._fetch_sync()
+                except BaseException as exc:
+                    self._land(flight, exc)
+                    raise
+                self._land(flight, token)
+            elif flight.loop is not None and flight.loop is _running_loop():
+                token = self._fetch_sync()
+                with self._state_lock:
+                    self._keep(token)
+            else:
+                with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
+                    token = flight.future.result()
+        return token
 
     async def _async_token(self) -> _Token:
         token = self._cached()
         if token is not None:
             return token
-        state = self._loop_state()
-        async with state.lock:
-            token = self._cached()
-            if token is None:
-                token = self._token = await self._fetch_async(state)
-            return token
-
-    def _loop_state(self) -> _LoopState:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            raise RuntimeError(
-                "ClientCredentials' async flow needs a running asyncio event loop"
-            ) from None
-        with self._state_lock:
-            state = self._loops.get(loop)
-            if state is None:
-                state = self._loops[loop] = _LoopState(asyncio.Lock())
-            return state
+        loop = _running_loop()
+        if loop is None:
+            raise RuntimeError("ClientCredentials' async flow needs a running asyncio event loop")
+        while token is None:
+            flight, mine = self._join(loop)
+            if mine:
+                try:
+                    token = await self._fetch_async(loop)
+                except BaseException as exc:
+                    self._land(flight, exc)
+                    raise
+                self._land(flight, token)
+            else:
+                with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
+                    token = await asyncio.wrap_future(flight.future)
+        return token
 
     # -- the token request --------------------------------------------------------------------
 
-    def _fetch_sync(self) -> _Token:
-        client = self._token_client
-        if client is None:
-            if self._default_client is None:  # under _fetch_lock: created once
-                self._default_client = httpx.Client(timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS)
+    def _sync_client(self) -> httpx.Client:
+        if self._token_client is not None:
+            return self._token_client
+        with self._client_lock:
             client = self._default_client
+            if client is None:
+                client = httpx.Client(
+                    timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport
+                )
+                self._default_client = client
+            return client
+
+    def _fetch_sync(self) -> _Token:
+        client = self._sync_client()
         data, headers = self._token_request()
         issued_at = self._clock()
         try:
-            response = client.post(self.token_url, data=data, headers=headers, auth=_NO_AUTH)
+            response = client.post(
+                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
+            )
         except httpx.HTTPError as exc:
             raise self._unreachable(exc) from exc
         return self._parse(response, issued_at)
 
-    async def _fetch_async(self, state: _LoopState) -> _Token:
-        client = self._async_token_client
-        if client is None:
-            if state.client is None:  # under state.lock: created once per loop
-                # Building an SSL context reads the CA bundle from disk: keep it off the loop.
-                state.client = await asyncio.to_thread(
-                    httpx.AsyncClient, timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS
-                )
-            client = state.client
+    async def _fetch_async(self, loop: asyncio.AbstractEventLoop) -> _Token:
+        client = self._async_token_client or self._loops.get(loop)
+        if client is None:  # only the fetching caller gets here: created once per loop
+            # Building an SSL context reads the CA bundle from disk: keep it off the loop.
+            client = await asyncio.to_thread(
+                httpx.AsyncClient, timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport
+            )
+            with self._state_lock:
+                self._loops[loop] = client
         data, headers = self._token_request()
         issued_at = self._clock()
         try:
-            response = await client.post(self.token_url, data=data, headers=headers, auth=_NO_AUTH)
+            response = await client.post(
+                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
+            )
         except httpx.HTTPError as exc:
             raise self._unreachable(exc) from exc
         return self._parse(response, issued_at)
@@ -260,21 +363,26 @@ class ClientCredentials(httpx.Auth):
             data["client_id"] = self.client_id
             data["client_secret"] = self._client_secret
         else:
-            # RFC 6749 2.3.1: form-urlencode both before joining them for Basic.
-            pair = f"{quote_plus(self.client_id)}:{quote_plus(self._client_secret)}"
-            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+            headers["Authorization"] = f"Basic {self._basic}"
         return data, headers
 
     def _unreachable(self, exc: httpx.HTTPError) -> TokenError:
-        return TokenError(
-            self._redact(
-                f"could not reach the token endpoint {self.token_url}: {type(exc).__name__}: {exc}"
-            )
-        )
+        secrets = self._secrets()
+        detail = transport_detail(exc, secrets)
+        message = f"could not reach the token endpoint {self.token_url}: {detail}"
+        return TokenError(message, secrets=secrets)
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
         status = response.status_code
+        secrets = self._secrets()
         where = f"the token endpoint {self.token_url} answered HTTP {status}"
+        if response.is_redirect:
+            # Following it could hand the client secret to whoever the Location names.
+            raise TokenError(
+                f"{where}, a redirect, not followed: the client secret goes to token_url only",
+                response=response,
+                secrets=secrets,
+            )
         try:
             payload: Any = response.json()
         except (ValueError, RecursionError):  # also not UTF-8, or nested past the limit
@@ -284,24 +392,36 @@ class ClientCredentials(httpx.Auth):
                 "expected an OAuth2 token response",
                 response=response,
                 # A 2xx body could hold a token; an error page is worth a look.
-                body=None if response.is_success else self._redact(response.text[:_BODY_EXCERPT]),
+                body=None if response.is_success else _shown(response.text, secrets),
+                secrets=secrets,
             ) from None
         error = payload.get("error") if isinstance(payload, dict) else None
         if isinstance(error, str):
             description = payload.get("error_description")
             description = description if isinstance(description, str) else None
+            shown = f": {_shown(description, secrets)}" if description else ""
             raise TokenError(
-                self._redact(f"{where}: {error}" + (f": {description}" if description else "")),
+                f"{where}: {_shown(error, secrets)}{shown}",
                 response=response,
                 body=payload,
                 error=error,
                 error_description=description,
+                secrets=secrets,
             )
         if not response.is_success:
-            raise TokenError(f"{where} without an OAuth2 error", response=response, body=payload)
+            raise TokenError(
+                f"{where} without an OAuth2 error", response=response, body=payload, secrets=secrets
+            )
         access_token = payload.get("access_token") if isinstance(payload, dict) else None
         if not isinstance(access_token, str) or not access_token:
-            raise TokenError(f"{where} without an access_token", response=response)
+            raise TokenError(f"{where} without an access_token", response=response, secrets=secrets)
+        value = _header_safe(access_token)
+        if value is None:
+            raise TokenError(
+                f"{where} with an access_token that holds {_UNSAFE}",
+                response=response,
+                secrets=secrets,
+            )
 
         expires_in = _seconds(payload.get("expires_in"))
         if expires_in is None:
@@ -310,10 +430,7 @@ class ClientCredentials(httpx.Auth):
         else:
             _log.debug("the token expires in %d s", expires_in)
             refresh_at = issued_at + expires_in - min(self.refresh_skew, expires_in / 2)
-        return _Token(f"Bearer {access_token}", refresh_at)
-
-    def _redact(self, text: str) -> str:
-        return text.replace(self._client_secret, "***")
+        return _Token(value, f"Bearer {value}", refresh_at)
 
 
 class BearerToken(httpx.Auth):
@@ -323,13 +440,22 @@ class BearerToken(httpx.Auth):
     on every request (cache inside it if making one is costly). With a provider a 401 asks it
     once more and, if it returns a different token, retries the request once with it. A fixed
     token's 401 is returned as is. An async provider works with ``httpx.AsyncClient`` only.
+
+    Surrounding whitespace is stripped (a JWT read from a file ends in a newline); a token that
+    then holds a control character, a space or non-ASCII is refused without being shown: a
+    fixed one with ``ValueError``, one from the provider with ``TokenError``.
     """
 
     def __init__(self, token_or_provider: str | TokenProvider) -> None:
         if isinstance(token_or_provider, str):
-            if not token_or_provider:
-                raise ValueError("BearerToken needs a non-empty token")
-            self._token: str | None = token_or_provider
+            token = _header_safe(token_or_provider)
+            if token is None:
+                raise ValueError(
+                    f"BearerToken needs a non-empty token without {_UNSAFE}"
+                    if token_or_provider.strip()
+                    else "BearerToken needs a non-empty token"
+                )
+            self._token: str | None = token
             self._provider: TokenProvider | None = None
         elif callable(token_or_provider):
             self._token = None
@@ -339,6 +465,8 @@ class BearerToken(httpx.Auth):
                 "BearerToken takes a token (str) or a callable that returns one, "
                 f"got {type(token_or_provider).__name__}"
             )
+        self._recent: tuple[str, ...] = ()
+        self._recent_lock = threading.Lock()
         # Only a provider can lead to a retry, which needs the body again.
         self.requires_request_body = self._provider is not None
 
@@ -347,6 +475,10 @@ class BearerToken(httpx.Auth):
             return f"{type(self).__name__}(token='***')"
         name = getattr(self._provider, "__qualname__", type(self._provider).__qualname__)
         return f"{type(self).__name__}(provider={name})"
+
+    def _secrets(self) -> tuple[str, ...]:
+        """What must never be shown: the fixed token, or the provider's last few tokens."""
+        return self._recent if self._token is None else (self._token,)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         if self._provider is None:
@@ -390,22 +522,48 @@ class BearerToken(httpx.Auth):
                 "BearerToken's token provider is async, which only an httpx.AsyncClient can "
                 "await: use an async client, or give a sync provider"
             )
-        return _checked(result)
+        return self._checked(result)
 
     async def _async_provide(self) -> str:
         assert self._provider is not None
         result = self._provider()
         if inspect.isawaitable(result):
             result = await result
-        return _checked(result)
+        return self._checked(result)
+
+    def _checked(self, provided: object) -> str:
+        if not isinstance(provided, str):
+            raise TypeError(
+                "BearerToken's token provider must return a non-empty str, "
+                f"got {type(provided).__name__}"
+            )
+        token = _header_safe(provided)
+        if token is None:
+            what = f"a token that holds {_UNSAFE}" if provided.strip() else "an empty token"
+            raise TokenError(f"BearerToken's token provider returned {what}")
+        if token not in self._recent:
+            with self._recent_lock:
+                self._recent = (*self._recent[1 - _RECENT_TOKENS :], token)
+        return token
 
 
-def _checked(token: object) -> str:
-    if not isinstance(token, str) or not token:
-        raise TypeError(
-            f"BearerToken's token provider must return a non-empty str, got {type(token).__name__}"
-        )
-    return token
+def _header_safe(token: str) -> str | None:
+    """The token with surrounding whitespace stripped, or None if HTTP cannot carry the rest."""
+    token = token.strip(" \t\r\n")
+    return token if _HEADER_SAFE.fullmatch(token) else None
+
+
+def _shown(text: str, secrets: tuple[str, ...]) -> str:
+    """Redacted first, then cut: a cut through a secret would leave a piece of it."""
+    text = redact(text, secrets)
+    return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _seconds(value: object) -> float | None:

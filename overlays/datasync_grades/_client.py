@@ -32,6 +32,7 @@ from ._exceptions import (
 )
 from ._gzip_stream import BodyDecoder
 from ._logging import configure_from_env, logger, redact_headers, redact_url
+from ._redact import secrets_of
 from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
 from ._version import __version__
 
@@ -123,12 +124,22 @@ def connect(
     }
     client = AuthenticatedClient(base_url=base_url, token="", timeout=timeout)
     client.set_httpx_client(
-        _SyncClient(limits, transport=transport, event_hooks=event_hooks, **common)
+        _SyncClient(limits, event_hooks=event_hooks, **_with_transport(common, transport))
     )
     client.set_async_httpx_client(
-        _AsyncClient(limits, transport=async_transport, event_hooks=async_event_hooks, **common)
+        _AsyncClient(
+            limits, event_hooks=async_event_hooks, **_with_transport(common, async_transport)
+        )
     )
     return client
+
+
+def _with_transport(common: dict[str, Any], transport: object) -> dict[str, Any]:
+    # httpx mounts a proxy over a transport it is given: a transport of the caller's carries
+    # its own network, so the proxy is for httpx's own transport only.
+    if transport is None:
+        return common
+    return {**{k: v for k, v in common.items() if k != "proxy"}, "transport": transport}
 
 
 def _check_base_url(base_url: str, allow_insecure_http: bool) -> None:
@@ -165,8 +176,7 @@ class _Limits:
         return None if self.total is None else time.monotonic() + self.total
 
     def secrets(self) -> tuple[str, ...]:
-        secrets = getattr(self._auth, "_secrets", None)
-        return tuple(secrets()) if secrets is not None else ()
+        return secrets_of(self._auth)
 
     def wait(
         self,

@@ -22,8 +22,12 @@ everything the package raises on purpose::
     ├── UploadError                     a data push failed after some chunks were accepted
     └── OversizedItemError              (also a ValueError; in _upload) an item too big for a chunk
 
-Messages never carry credentials: request headers are not part of any message, URLs lose
-their userinfo, and the body excerpt in a message is cut short.
+Nothing an error carries shows a credential: request headers are part of no message, URLs
+lose their userinfo, a message quotes at most 200 characters of a body, and every message,
+``body``, ``error_description`` and the messages of chained httpx errors are redacted of the
+client's own secrets (see :mod:`datasync_grades._redact`). ``response`` and ``request`` are
+closed snapshots: status, headers (``Authorization`` and the like replaced by ``[redacted]``)
+and the redacted body; the request's body and the response's ``history`` are not kept.
 
 Status codes map to classes by :func:`status_error_from_response`: 400, 401, 403, 404, 409,
 422 and 429 to their classes, 500-599 (including non-IANA codes such as 520) to
@@ -40,13 +44,16 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import httpx
 
-from ._logging import redact_url
+from ._logging import redact_headers, redact_url
+from ._redact import redact, redact_bytes, redact_value
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -71,7 +78,7 @@ __all__ = [
 
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
-_BODY_EXCERPT = 500
+_BODY_EXCERPT = 200
 # The ``body`` attribute keeps this much of a body that is not JSON.
 _BODY_TEXT_LIMIT = 8192
 
@@ -128,11 +135,15 @@ class AuthenticationError(APIStatusError):
 
 
 class TokenError(AuthenticationError):
-    """The OAuth2 token endpoint did not issue a token.
+    """No usable token: the OAuth2 token endpoint did not issue one, or a token (issued, or
+    from a ``BearerToken`` provider) holds characters HTTP does not allow in a header.
 
     ``error`` and ``error_description`` are the RFC 6749 fields when the endpoint sent
-    them. When the endpoint could not be reached there is no response: ``status_code``
-    is 0 and ``__cause__`` holds the network error.
+    them. When the endpoint could not be reached, or the token came from a provider, there
+    is no response: ``status_code`` is 0 (``__cause__`` holds the network error, if any).
+    The message, ``body``, ``error``, ``error_description`` and ``response`` (a snapshot
+    whose request has no body: the form with the client secret is not kept) are redacted of
+    ``secrets``.
     """
 
     def __init__(
@@ -143,10 +154,20 @@ class TokenError(AuthenticationError):
         body: Any = None,
         error: str | None = None,
         error_description: str | None = None,
+        secrets: Iterable[str] = (),
     ) -> None:
-        super().__init__(message, response=response, body=body)
-        self.error = error
-        self.error_description = error_description
+        secrets = tuple(secrets)
+        if response is not None:
+            # A 2xx body may hold a token (one refused for its characters, say): not kept.
+            content = b"" if response.is_success else _content_of(response, secrets)
+            response = _snapshot(response, secrets, content)
+        super().__init__(
+            redact(message, secrets), response=response, body=redact_value(body, secrets)
+        )
+        self.error = None if error is None else redact(error, secrets)
+        self.error_description = (
+            None if error_description is None else redact(error_description, secrets)
+        )
 
 
 class PermissionDeniedError(APIStatusError):
@@ -249,31 +270,34 @@ def status_error_from_response(
 ) -> APIStatusError:
     """The typed exception for a non-2xx response, with its body decoded.
 
-    Read the body first (``response.read()``); an unread body is treated as empty.
+    Read the body first (``response.read()``); an unread body is treated as empty. The
+    message quotes at most 200 characters of the body; ``body`` is all of it (JSON decoded,
+    text cut at 8 KiB); both, and the ``response`` snapshot, are redacted of ``secrets``
+    (give the auth's, see :func:`datasync_grades._redact.secrets_of`).
 
     Example::
 
         if not response.is_success:
             response.read()
-            raise status_error_from_response(response)
+            raise status_error_from_response(response, secrets=secrets_of(client.auth))
     """
-    try:
-        content = response.content
-    except httpx.ResponseNotRead:
-        content = b""
-    body = _decode_body(response, content)
+    secrets = tuple(secrets)
+    content = _content_of(response, secrets)
+    text = redact(_text(response, content), secrets)  # also for encodings other than UTF-8
+    body = redact_value(_decode_body(response, content), secrets)
     cls = status_error_class(response.status_code)
     request = response.request
-    message = f"{request.method} {redact_url(request.url)} -> {response.status_code}"
+    message = f"{request.method} {redact(redact_url(request.url), secrets)} -> "
+    message += str(response.status_code)
     if response.reason_phrase:
         message += f" {response.reason_phrase}"
     request_id = request_id_of(response.headers)
     if request_id:
-        message += f" (request id {request_id})"
-    excerpt = _excerpt(content, response)
+        message += f" (request id {redact(request_id, secrets)})"
+    excerpt = _excerpt(text)
     if excerpt:
         message += f": {excerpt}"
-    return cls(message, response=response, body=body)
+    return cls(message, response=_snapshot(response, secrets, content), body=body)
 
 
 def connection_error_from(exc: httpx.RequestError, *, secrets: Iterable[str] = ()) -> DataSyncError:
@@ -281,20 +305,100 @@ def connection_error_from(exc: httpx.RequestError, *, secrets: Iterable[str] = (
 
     Timeouts become ``APITimeoutError``, a body httpx could not decode (bad
     ``Content-Encoding``) ``ResponseValidationError``, anything else ``APIConnectionError``.
+    No message shows a header value: ``exc`` and the errors chained to it are redacted of
+    ``secrets`` in place, and an "Illegal header value" loses the value.
     """
+    secrets = tuple(secrets)
     try:
         request: httpx.Request | None = exc.request
     except RuntimeError:  # raised without a request attached
         request = None
-    where = f"{request.method} {redact_url(request.url)}" if request is not None else "request"
-    detail = str(exc) or "no detail"
+    where = "request"
+    if request is not None:
+        where = f"{request.method} {redact(redact_url(request.url), secrets)}"
+        request = _request_snapshot(request, secrets)
+    detail = transport_detail(exc, secrets)
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(
-            f"{where} timed out: {type(exc).__name__}: {detail}", request=request
-        )
+        return APITimeoutError(f"{where} timed out: {detail}", request=request)
     if isinstance(exc, httpx.DecodingError):
-        return ResponseValidationError(f"{where}: the response body could not be decoded: {detail}")
-    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {detail}", request=request)
+        return ResponseValidationError(
+            f"{where}: the response body could not be decoded: {str(exc) or 'no detail'}"
+        )
+    return APIConnectionError(f"{where} failed: {detail}", request=request)
+
+
+# h11 (through httpcore and httpx) quotes the refused header: "Illegal header value b'Bearer ...'".
+_ILLEGAL_HEADER = re.compile(r"(Illegal header (?:name|value))\b.*", re.DOTALL)
+
+
+def transport_detail(exc: BaseException, secrets: Iterable[str] = ()) -> str:
+    """``"TypeName: message"`` of a transport error, fit for a message or a log line.
+
+    Redacts the messages of ``exc`` and of every exception chained to it in place (they are
+    raised or logged again as ``__cause__``): ``secrets`` become ``[redacted]``, and the
+    value after "Illegal header value" / "Illegal header name" is dropped.
+    """
+    secrets = tuple(secrets)
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(
+            _scrub(str(arg), secrets) if isinstance(arg, str | BaseException) else arg
+            for arg in current.args
+        )
+        current = current.__cause__ or current.__context__
+    return f"{type(exc).__name__}: {str(exc) or 'no detail'}"
+
+
+def _scrub(text: str, secrets: tuple[str, ...]) -> str:
+    return redact(_ILLEGAL_HEADER.sub(r"\1 (not shown)", text), secrets)
+
+
+def _content_of(response: httpx.Response, secrets: tuple[str, ...]) -> bytes:
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return b""
+    return redact_bytes(content, secrets)
+
+
+# They describe the body on the wire, not the decoded one a snapshot holds.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def _snapshot(response: httpx.Response, secrets: tuple[str, ...], content: bytes) -> httpx.Response:
+    """A closed copy of ``response`` that holds no credential: ``content`` (already redacted),
+    the headers redacted of ``secrets``, and a request without its body or credentials."""
+    headers = [
+        (name, redact(value, secrets))
+        for name, value in response.headers.multi_items()
+        if name.lower() not in _WIRE_HEADERS
+    ]
+    extensions: dict[str, Any] = {
+        key: response.extensions[key]
+        for key in ("http_version", "reason_phrase")
+        if key in response.extensions
+    }
+    snapshot = httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=content,
+        request=_request_snapshot(response.request, secrets),
+        extensions=extensions,
+    )
+    with contextlib.suppress(RuntimeError):  # RuntimeError: not measured, a response made by hand
+        snapshot.elapsed = response.elapsed
+    return snapshot
+
+
+def _request_snapshot(request: httpx.Request, secrets: tuple[str, ...]) -> httpx.Request:
+    return httpx.Request(
+        request.method,
+        redact(redact_url(request.url), secrets),
+        headers=redact_headers(request.headers, secrets),
+        extensions={},
+    )
 
 
 def _decode_body(response: httpx.Response, content: bytes) -> Any:
@@ -314,6 +418,7 @@ def _text(response: httpx.Response, content: bytes) -> str:
         return content.decode("utf-8", errors="replace")
 
 
-def _excerpt(content: bytes, response: httpx.Response) -> str:
-    text = " ".join(_text(response, content[: _BODY_EXCERPT * 4]).split())
+def _excerpt(text: str) -> str:
+    # Cut only after redacting: a cut through a secret would leave a piece of it.
+    text = " ".join(text[: _BODY_EXCERPT * 4].split())
     return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."

@@ -26,11 +26,12 @@ from collections.abc import Iterable, Mapping
 
 import httpx
 
+from ._redact import REDACTED, redact
+
 __all__ = ["ENV_VAR", "LOGGER_NAME", "configure_from_env", "logger", "redact_headers", "redact_url"]
 
 LOGGER_NAME = "datasync_grades"
 ENV_VAR = "DATASYNC_GRADES_LOG"
-REDACTED = "[redacted]"
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -47,11 +48,13 @@ def is_sensitive_header(name: str) -> bool:
 
 def redact_headers(
     headers: httpx.Headers | Mapping[str, str] | Iterable[tuple[str, str]],
+    secrets: Iterable[str] = (),
 ) -> dict[str, str]:
     """Headers as a dict fit for a log line: credentials replaced by ``"[redacted]"``.
 
     Redacted: ``Authorization``, ``Proxy-Authorization``, ``Cookie``, ``Set-Cookie`` and any
-    header whose name contains token, secret, key, password, auth, session or signature.
+    header whose name contains token, secret, key, password, auth, session or signature; in
+    the others, any of ``secrets`` (see :func:`datasync_grades._redact.redact`).
     Repeated headers are joined with ``", "``.
 
     >>> redact_headers({"Authorization": "Bearer abc", "Accept": "application/json"})
@@ -63,9 +66,10 @@ def redact_headers(
         items = headers.items()
     else:
         items = headers
+    secrets = tuple(secrets)
     redacted: dict[str, str] = {}
     for name, value in items:
-        shown = REDACTED if is_sensitive_header(name) else value
+        shown = REDACTED if is_sensitive_header(name) else redact(value, secrets)
         redacted[name] = f"{redacted[name]}, {shown}" if name in redacted else shown
     return redacted
 

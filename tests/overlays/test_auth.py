@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
+import trustme
 from _token_server import OAuthServer, running
 
-from datasync_grades import BearerToken, ClientCredentials, TokenError
+from datasync_grades import BearerToken, ClientCredentials, DataSyncError, TokenError, connect
 from datasync_grades._auth import DEFAULT_TOKEN_URL
+from datasync_grades._redact import REDACTED
 
 # Characters that a Basic header without form-encoding would get wrong (":" above all).
 CLIENT_ID = "grades client:1"
@@ -731,3 +735,489 @@ def test_no_secret_or_token_in_logs_reprs_or_errors(
     texts = [*messages, repr(auth), str(auth), repr(bearer), str(caught.value)]
     leaks = [(secret, text) for secret in secrets for text in texts if secret in text]
     assert leaks == []
+
+
+# -- tokens HTTP cannot carry (issue 15, item 1) -----------------------------------------------
+
+FORBIDDEN = {
+    "NUL": "jwt-head\x00jwt-tail-value",
+    "inner newline": "jwt-head\njwt-tail-value",
+    "CR LF": "jwt-head\r\nX-Injected: yes",
+    "space": "jwt-head jwt-tail-value",
+    "DEL": "jwt-head\x7fjwt-tail-value",
+    "non-ASCII": "jwt-head-é-jwt-tail-value",
+}
+
+
+def test_a_fixed_bearer_token_is_sent_without_surrounding_whitespace(flow: Flow) -> None:
+    transport, seen = _api_accepting("jwt-value")
+
+    # A JWT read from a file keeps its trailing newline.
+    response = flow.get(BearerToken(" jwt-value\r\n"), "https://api.example/x", transport=transport)
+
+    assert response.status_code == 200
+    assert seen == [("Bearer jwt-value", b"")]
+
+
+@pytest.mark.parametrize("token", FORBIDDEN.values(), ids=FORBIDDEN.keys())
+def test_a_fixed_bearer_token_with_a_forbidden_character_is_refused_unshown(token: str) -> None:
+    with pytest.raises(ValueError, match="not shown") as caught:
+        BearerToken(token)
+    assert "jwt" not in str(caught.value)
+
+
+def test_a_whitespace_only_bearer_token_is_refused() -> None:
+    with pytest.raises(ValueError, match="non-empty"):
+        BearerToken(" \n")
+
+
+def test_a_provider_token_is_sent_without_surrounding_whitespace(flow: Flow) -> None:
+    transport, seen = _api_accepting("t1")
+
+    response = flow.get(BearerToken(lambda: "t1\n"), "https://api.example/x", transport=transport)
+
+    assert response.status_code == 200
+    assert seen == [("Bearer t1", b"")]
+
+
+@pytest.mark.parametrize("token", [*FORBIDDEN.values(), "\n"], ids=[*FORBIDDEN.keys(), "empty"])
+def test_a_provider_token_with_a_forbidden_character_raises_token_error_unshown(
+    flow: Flow, token: str
+) -> None:
+    transport, seen = _api_accepting()
+
+    with pytest.raises(TokenError, match="BearerToken's token provider returned") as caught:
+        flow.get(BearerToken(lambda: token), "https://api.example/x", transport=transport)
+
+    assert isinstance(caught.value, DataSyncError) and caught.value.status_code == 0
+    assert "jwt" not in str(caught.value) and caught.value.response is None
+    assert seen == []
+
+
+async def test_an_async_provider_token_with_a_forbidden_character_raises_token_error() -> None:
+    async def provider() -> str:
+        return FORBIDDEN["NUL"]
+
+    transport, seen = _api_accepting()
+    async with httpx.AsyncClient(auth=BearerToken(provider), transport=transport) as client:
+        with pytest.raises(TokenError) as caught:
+            await client.get("https://api.example/x")
+    assert "jwt" not in str(caught.value)
+    assert seen == []
+
+
+def test_an_issued_token_is_used_without_surrounding_whitespace(
+    flow: Flow, server: OAuthServer
+) -> None:
+    server.issue_as = lambda token: f"{token}\n"
+
+    response = flow.get(credentials(server), api(server))
+
+    assert response.status_code == 200
+    assert server.api_requests[0].headers["authorization"] == f"Bearer {server.issued[0]}"
+
+
+@pytest.mark.parametrize("where", ["\x00", "\n", " ", "é"], ids=["NUL", "LF", "space", "é"])
+def test_an_issued_token_with_a_forbidden_character_raises_token_error_unshown(
+    flow: Flow, server: OAuthServer, where: str
+) -> None:
+    server.issue_as = lambda token: token[:6] + where + token[6:]
+
+    with pytest.raises(TokenError, match="HTTP 200 with an access_token that holds") as caught:
+        flow.get(credentials(server), api(server))
+
+    [issued] = server.issued
+    texts = [str(caught.value), repr(caught.value.args), repr(caught.value.body)]
+    assert caught.value.response is not None
+    texts += [caught.value.response.text, repr(caught.value.response.request.headers)]
+    assert [text for text in texts if issued[6:] in text] == []
+    assert caught.value.response.content == b""  # a 2xx body may hold a token: not kept
+    assert server.api_requests == []
+
+
+# -- redirects (item 6) ------------------------------------------------------------------------
+
+
+def _redirecting_token_endpoint(
+    elsewhere: list[httpx.Request],
+) -> Callable[[httpx.Request], httpx.Response]:
+    location = f"http://elsewhere.example/steal?client_secret={quote_plus(SECRET)}"
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "elsewhere.example":
+            return httpx.Response(307, headers={"Location": location})
+        elsewhere.append(request)
+        return httpx.Response(200, json={"access_token": "issued-elsewhere", "expires_in": 60})
+
+    return handle
+
+
+def _assert_redirect_refused(error: TokenError, elsewhere: list[httpx.Request]) -> None:
+    assert elsewhere == []
+    assert error.status_code == 307
+    assert "HTTP 307, a redirect, not followed" in str(error)
+    assert "elsewhere" not in str(error)
+    assert error.headers["location"] == "http://elsewhere.example/steal?client_secret=[redacted]"
+
+
+def test_the_token_request_does_not_follow_a_redirect_even_if_its_client_would() -> None:
+    elsewhere: list[httpx.Request] = []
+    token_client = httpx.Client(
+        transport=httpx.MockTransport(_redirecting_token_endpoint(elsewhere)),
+        follow_redirects=True,
+    )
+    auth = ClientCredentials(CLIENT_ID, SECRET, token_client=token_client)
+
+    with (
+        httpx.Client(auth=auth, transport=_api_expecting("issued-elsewhere")) as client,
+        pytest.raises(TokenError) as caught,
+    ):
+        client.get("https://api.example/v2/grades/exchanges")
+
+    _assert_redirect_refused(caught.value, elsewhere)
+
+
+async def test_the_async_token_request_does_not_follow_a_redirect_even_if_its_client_would() -> (
+    None
+):
+    elsewhere: list[httpx.Request] = []
+    token_client = httpx.AsyncClient(
+        transport=httpx.MockTransport(_redirecting_token_endpoint(elsewhere)),
+        follow_redirects=True,
+    )
+    auth = ClientCredentials(CLIENT_ID, SECRET, async_token_client=token_client)
+
+    async with httpx.AsyncClient(auth=auth, transport=_api_expecting("issued-elsewhere")) as client:
+        with pytest.raises(TokenError) as caught:
+            await client.get("https://api.example/v2/grades/exchanges")
+
+    _assert_redirect_refused(caught.value, elsewhere)
+
+
+def test_a_redirect_from_the_real_token_endpoint_is_a_token_error(
+    flow: Flow, server: OAuthServer
+) -> None:
+    server.canned = (302, "text/html", b"<a href='/login'>moved</a>")
+
+    with pytest.raises(TokenError, match="HTTP 302, a redirect, not followed"):
+        flow.get(credentials(server), api(server))
+    assert server.api_requests == []
+
+
+# -- what a TokenError holds (item 7) ------------------------------------------------------------
+
+
+def _secret_forms(basic: str) -> list[str]:
+    return [SECRET, quote_plus(SECRET), quote(SECRET, safe=""), basic]
+
+
+@pytest.mark.parametrize("echo", ["json", "text"])
+@pytest.mark.parametrize("auth_method", ["client_secret_post", "client_secret_basic"])
+def test_a_token_endpoint_echoing_the_request_shows_the_secret_in_no_form(
+    flow: Flow, server: OAuthServer, echo: str, auth_method: str
+) -> None:
+    server.token_echo = echo
+    auth = credentials(server, auth_method=auth_method)
+
+    with pytest.raises(TokenError) as caught:
+        flow.get(auth, api(server))
+
+    [seen] = server.token_requests
+    sent = seen.body.decode() + str(seen.headers.get("authorization"))
+    basic = base64.b64encode(f"{quote_plus(CLIENT_ID)}:{quote_plus(SECRET)}".encode()).decode()
+    forms = _secret_forms(basic)
+    assert any(form in sent for form in forms)  # the echo had something to leak
+    error = caught.value
+    response = error.response
+    assert response is not None and response.status_code == 400
+    texts = [str(error), repr(error.args), repr(error.body), repr(error.error_description)]
+    texts += [response.text, repr(response.headers), repr(response.request.headers)]
+    texts += [repr(response.request.content), str(response.request.url)]
+    assert [(form, text) for form in forms for text in texts if form in text] == []
+    # What is no secret stays readable: in the message (an OAuth2 error) or the body (text).
+    assert "grant_type=client_credentials" in (str(error) if echo == "json" else error.body)
+    assert response.request.content == b""
+    if echo == "json":
+        assert error.error == "invalid_request"
+        assert error.error_description is not None and REDACTED in error.error_description
+
+
+def test_a_long_error_description_is_cut_short_in_the_message(
+    flow: Flow, server: OAuthServer
+) -> None:
+    description = "because " + "very " * 200 + "long"
+    server.canned = (
+        400,
+        "application/json",
+        json.dumps({"error": "invalid_client", "error_description": description}).encode(),
+    )
+
+    with pytest.raises(TokenError) as caught:
+        flow.get(credentials(server), api(server))
+
+    assert len(str(caught.value)) < 300
+    assert caught.value.error_description == description
+
+
+# -- transport settings reach the token request (item 5) ---------------------------------------
+
+
+async def _call(mode: str, client: Any, path: str = "/exchanges") -> int:
+    if mode == "sync":
+        return int(client.get_httpx_client().get(path).status_code)
+    return int((await client.get_async_httpx_client().get(path)).status_code)
+
+
+@pytest.fixture
+def proxy() -> Iterator[OAuthServer]:
+    """A second server that answers as a proxy would (it knows the same client)."""
+    with running(CLIENT_ID, SECRET) as s:
+        yield s
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_trust_env_false_keeps_the_token_request_away_from_an_environment_proxy(
+    mode: str, server: OAuthServer, proxy: OAuthServer, no_proxy_env: pytest.MonkeyPatch
+) -> None:
+    no_proxy_env.setenv("HTTP_PROXY", proxy.url)
+    client = connect(f"{server.url}/api", auth=credentials(server), trust_env=False)
+
+    async with client:
+        assert await _call(mode, client) == 200
+
+    assert proxy.token_requests == [] and proxy.api_requests == []
+    assert len(server.token_requests) == 1 and not server.token_requests[0].proxied
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_the_proxy_given_to_connect_carries_the_token_request_too(
+    mode: str, server: OAuthServer, proxy: OAuthServer, no_proxy_env: pytest.MonkeyPatch
+) -> None:
+    client = connect(f"{server.url}/api", auth=credentials(server), proxy=proxy.url)
+
+    async with client:
+        assert await _call(mode, client) == 200
+
+    assert server.token_requests == [] and server.api_requests == []
+    [token_request] = proxy.token_requests
+    assert token_request.proxied and token_request.path == "/oauth/token"
+    assert proxy.api_requests[0].proxied
+
+
+@pytest.fixture(scope="module")
+def private_ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def tls_server(private_ca: trustme.CA) -> Iterator[OAuthServer]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    private_ca.issue_cert("127.0.0.1").configure_cert(context)
+    with running(CLIENT_ID, SECRET, context) as s:
+        yield s
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_verify_given_to_connect_verifies_the_token_endpoint_too(
+    mode: str, tls_server: OAuthServer, private_ca: trustme.CA
+) -> None:
+    trusting = ssl.create_default_context()
+    private_ca.configure_trust(trusting)
+    auth = credentials(tls_server)
+    assert tls_server.token_url.startswith("https://127.0.0.1:")
+
+    async with connect(f"{tls_server.url}/api", auth=auth, verify=trusting) as client:
+        assert await _call(mode, client) == 200
+    assert len(tls_server.token_requests) == 1
+
+    # And without it the private CA is not trusted, token request included.
+    async with connect(f"{tls_server.url}/api", auth=credentials(tls_server)) as client:
+        with pytest.raises(TokenError, match="CERTIFICATE_VERIFY_FAILED"):
+            await _call(mode, client)
+
+
+def test_an_injected_token_client_is_used_as_given_whatever_connect_was_told(
+    no_proxy_env: pytest.MonkeyPatch,
+) -> None:
+    seen: list[httpx.Request] = []
+    token_client = httpx.Client(transport=httpx.MockTransport(_token_endpoint(seen)))
+    auth = ClientCredentials(CLIENT_ID, SECRET, token_client=token_client)
+    client = connect(
+        "https://api.example/v2/grades",
+        auth=auth,
+        proxy=f"http://127.0.0.1:{closed_port()}",
+        transport=_api_expecting("injected"),
+    )
+
+    with client:
+        assert client.get_httpx_client().get("/exchanges").status_code == 200
+    assert len(seen) == 1
+
+
+# -- what the client must never show (_secrets) --------------------------------------------------
+
+
+def test_client_credentials_secrets_are_the_secret_its_basic_pair_and_recent_tokens(
+    server: OAuthServer,
+) -> None:
+    auth = credentials(server)
+    basic = base64.b64encode(f"{quote_plus(CLIENT_ID)}:{quote_plus(SECRET)}".encode()).decode()
+    assert auth._secrets() == (SECRET, basic)
+
+    with httpx.Client(auth=auth) as client:
+        for _ in range(6):
+            client.get(api(server))
+            server.revoke_all()
+
+    assert len(server.issued) == 6  # each request after a revocation: a 401, a new token
+    assert auth._secrets() == (SECRET, basic, *server.issued[-4:])
+
+
+def test_bearer_token_secrets_are_the_token_or_the_providers_recent_ones(flow: Flow) -> None:
+    assert BearerToken("fixed-token\n")._secrets() == ("fixed-token",)
+    provider = Provider()
+    auth = BearerToken(provider)
+    transport, _ = _api_accepting(*(f"t{n}" for n in range(1, 20)))
+
+    for _ in range(6):
+        flow.get(auth, "https://api.example/x", transport=transport)
+
+    assert auth._secrets() == ("t3", "t4", "t5", "t6")
+
+
+# -- single flight across event loops (item 11) -------------------------------------------------
+
+
+def _in_loops(n: int, auth: httpx.Auth, url: str, transport: httpx.MockTransport) -> list[int]:
+    """``n`` threads, each running its own event loop with its own AsyncClient."""
+    barrier = threading.Barrier(n, timeout=30)
+    statuses: list[int] = []
+
+    async def one() -> int:
+        async with httpx.AsyncClient(auth=auth, transport=transport) as client:
+            barrier.wait()
+            return (await client.get(url)).status_code
+
+    def run() -> None:
+        statuses.append(asyncio.run(one()))
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def test_4_threads_each_with_its_own_loop_make_one_token_request(server: OAuthServer) -> None:
+    server.token_delay = 0.2
+    auth = credentials(server)
+
+    statuses = _in_loops(4, auth, "https://api.example/v2/grades/exchanges", _mock_api(server))
+
+    assert statuses == [200] * 4
+    assert len(server.token_requests) == 1
+
+
+def test_sync_threads_and_loops_together_make_one_token_request(server: OAuthServer) -> None:
+    server.token_delay = 0.2
+    auth = credentials(server)
+    url, transport = "https://api.example/v2/grades/exchanges", _mock_api(server)
+    results: list[list[int]] = []
+    workers = [
+        threading.Thread(target=lambda: results.append(_in_loops(3, auth, url, transport))),
+        threading.Thread(target=lambda: results.append(_in_threads(3, auth, url, transport))),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert sorted(status for statuses in results for status in statuses) == [200] * 6
+    assert len(server.token_requests) == 1
+
+
+def test_callers_waiting_on_a_failing_token_request_share_its_error(server: OAuthServer) -> None:
+    server.canned = (400, "application/json", INVALID_CLIENT)
+    server.token_delay = 0.2
+    auth = credentials(server)
+    url, transport = "https://api.example/v2/grades/exchanges", _mock_api(server)
+    barrier = threading.Barrier(6, timeout=30)
+    errors: list[BaseException] = []
+
+    async def in_own_loop() -> None:
+        async with httpx.AsyncClient(auth=auth, transport=transport) as client:
+            barrier.wait()
+            await client.get(url)
+
+    def in_thread() -> None:
+        barrier.wait()
+        client.get(url)
+
+    def run(call: Callable[[], Any]) -> None:
+        try:
+            call()
+        except TokenError as exc:
+            errors.append(exc)
+
+    with httpx.Client(auth=auth, transport=transport) as client:
+        threads = [threading.Thread(target=run, args=(in_thread,)) for _ in range(4)]
+        threads += [
+            threading.Thread(target=run, args=(lambda: asyncio.run(in_own_loop()),))
+            for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert len(errors) == 6
+    assert all(getattr(e, "error", None) == "invalid_client" for e in errors)
+    assert len(server.token_requests) == 1
+
+
+async def test_a_cancelled_fetch_hands_the_token_request_to_a_waiting_task(
+    server: OAuthServer,
+) -> None:
+    server.token_delay = 0.2
+    auth = credentials(server)
+    url = "https://api.example/v2/grades/exchanges"
+    async with httpx.AsyncClient(auth=auth, transport=_mock_api(server)) as client:
+        fetching = asyncio.create_task(client.get(url))
+        while not server.token_requests:
+            await asyncio.sleep(0.005)
+        waiting = asyncio.create_task(client.get(url))
+        await asyncio.sleep(0.02)  # the waiter joins the flight under way
+        fetching.cancel()
+
+        response = await waiting
+
+    assert response.status_code == 200
+    assert fetching.cancelled()
+    assert len(server.token_requests) == 2
+
+
+@pytest.mark.timeout(30)
+async def test_a_sync_request_inside_the_loop_that_is_fetching_does_not_deadlock(
+    server: OAuthServer,
+) -> None:
+    server.token_delay = 0.2
+    auth = credentials(server)
+    url, transport = "https://api.example/v2/grades/exchanges", _mock_api(server)
+    async with httpx.AsyncClient(auth=auth, transport=transport) as client:
+        fetching = asyncio.create_task(client.get(url))
+        while not server.token_requests:
+            await asyncio.sleep(0.005)
+        # Blocking this loop while its own task fetches: waiting for that task would never end.
+        with httpx.Client(auth=auth, transport=transport) as sync_client:
+            assert sync_client.get(url).status_code == 200
+        assert (await fetching).status_code == 200
+    assert len(server.token_requests) == 2

@@ -213,3 +213,70 @@ async def test_failures_leak_no_secret(
 
 async def _alist(client: AsyncDataSync) -> list[Any]:
     return [exchange async for exchange in client.exchanges.list()]
+
+
+def _attributes(error: BaseException) -> list[str]:
+    """What an error carries besides its message, its chain included."""
+    texts = [repr(error.args), repr(getattr(error, "body", None))]
+    for name in ("error_description",):
+        texts.append(repr(getattr(error, name, None)))
+    response = getattr(error, "response", None)
+    request = getattr(error, "request", None)
+    if response is not None:
+        texts += [response.text, repr(response.headers.multi_items())]
+        request = response.request
+    if request is not None:
+        texts += [str(request.url), repr(request.headers.multi_items()), repr(request.content)]
+    cause = error.__cause__ or error.__context__
+    return texts + ([str(cause), *_attributes(cause)] if cause is not None else [])
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_tokens_http_cannot_carry_leak_nowhere(
+    mode: str,
+    datasync_sandbox_factory: Callable[..., Sandbox],
+    debug_logs: Recorder,
+    error_messages: list[str],
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    sandbox = datasync_sandbox_factory()
+    sandbox.seed_exchanges(2)
+    jwt = sandbox.mint_lti_jwt({"sub": "teacher-17"})
+    url = sandbox.base_url
+
+    def client_for(auth: BearerToken, **options: Any) -> Any:
+        kind = DataSync if mode == "sync" else AsyncDataSync
+        return kind(url, auth=auth, timeout=5.0, **options)
+
+    async def listed(client: Any) -> int:
+        if mode == "sync":
+            return len(list(client.exchanges.list()))
+        return len(await asyncio.wait_for(_alist(client), 30))
+
+    # A JWT read from a file keeps its newline: sent without it, it works.
+    from_file = client_for(BearerToken(f"{jwt}\n"))
+    assert await listed(from_file) == 2
+    served = sandbox.counters().requests
+    # A provider (sync, async) returning a token with a NUL, or a newline inside.
+    refused: list[BaseException] = []
+    broken = [f"{jwt[:20]}\x00{jwt[20:]}", f"{jwt[:20]}\n{jwt[20:]}"]
+    for token in broken:
+
+        async def provide(token: str = token) -> str:
+            return token
+
+        providers: list[Any] = [lambda token=token: token]
+        if mode == "async":
+            providers.append(provide)
+        for provider in providers:
+            client = client_for(BearerToken(provider), max_retries=0)
+            with pytest.raises(TokenError) as caught:
+                await listed(client)
+            refused.append(caught.value)
+    out, err = capfd.readouterr()
+
+    assert len(refused) == (4 if mode == "async" else 2)
+    assert sandbox.counters().requests == served  # refused before anything was sent
+    texts = [*debug_logs.texts(), *error_messages, out, err]
+    texts += [text for error in refused for text in _attributes(error)]
+    assert_no_secret(texts, [jwt, *broken])
