@@ -215,7 +215,10 @@ class ResponseValidationError(DataSyncError):
 
     def __init__(self, message: str, *, response: httpx.Response | None = None) -> None:
         super().__init__(message)
-        self.response = response
+        # A closed copy: the original's request carries the Authorization header.
+        self.response = (
+            None if response is None else _snapshot(response, (), _content_of(response, ()))
+        )
 
 
 class ArtifactError(DataSyncError):

@@ -1,8 +1,9 @@
 """An HTTP/1.1 server on 127.0.0.1 that serves artifact bodies exactly as a test sets them.
 
 Routes (under ``/v2/grades``): ``GET /exchanges/{id}/artifacts/details``,
-``GET /exchanges/{id}/artifacts/consumerlogs`` and
-``GET /batch_exchanges/{id}/reports/course_ids``. A test sets the answer for one route and
+``GET /exchanges/{id}/artifacts/consumerlogs``,
+``GET /batch_exchanges/{id}/reports/course_ids``, and ``GET /exchanges/{id}`` (``exchange``:
+an ordinary JSON operation, for bodies read whole). A test sets the answer for one route and
 id with :meth:`ArtifactServer.serve`; a known route with no answer set gets a 404 with a
 JSON error body (an artifact that was not produced), any other path a 418 (so a wrong URL
 cannot pass for a missing artifact).
@@ -16,7 +17,7 @@ bytes the server managed to write and whether it finished.
 Example::
 
     server.serve("details", exchange_id, Reply(body=gzip.compress(b"{}")))
-    artifacts.details(client, exchange_id)
+    client.artifacts.get_exchange_details(exchange_id).json()
     assert server.requests[-1].complete
 """
 
@@ -39,6 +40,7 @@ ROUTES = {
     "details": "/exchanges/{id}/artifacts/details",
     "consumerlogs": "/exchanges/{id}/artifacts/consumerlogs",
     "course_ids": "/batch_exchanges/{id}/reports/course_ids",
+    "exchange": "/exchanges/{id}",
 }
 _ROUTE_PATTERNS = [
     re.compile(re.escape(PREFIX + path).replace(re.escape("{id}"), "[^/]+") + "$")

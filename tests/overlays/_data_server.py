@@ -10,8 +10,8 @@ parse.
 Example::
 
     with running_data_server(max_data_content_length=500) as server:
-        client = connect(server.url, auth=...)
-        push_exchange_data(client, EXCHANGE_ID, assignments=[...])
+        client = DataSync(server.url, auth=...)
+        client.exchanges.push_data(EXCHANGE_ID, assignments=[...])
         assert all(len(seen.body) <= 500 for seen in server.stored)
 """
 
@@ -34,9 +34,11 @@ _EXCHANGE = re.compile(rf"^{BASE_PATH}/exchanges/(?P<id>[^/?]+)(?P<rest>/data|/e
 _STAMP = "2025-07-04T21:46:15.529+00:00"
 
 # How the Nth data POST fails: an HTTP status, a dropped connection (the body was read,
-# nothing is answered, nothing stored), a 200 whose body is not the spec's model, or a 200
-# whose body is not JSON at all. The last two are stored: the server answered 2xx.
-Failure = int | Literal["drop", "bad-model", "bad-json"]
+# nothing is answered, nothing stored), a 200 whose body is not the spec's model, a 200
+# whose body is not JSON at all, or a 200 whose body is 2 MiB. The last three are stored:
+# the server answered 2xx.
+Failure = int | Literal["drop", "bad-model", "bad-json", "huge"]
+HUGE_BODY_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -99,6 +101,9 @@ class DataServer(LoopbackServer):
             return 200, json.dumps({"data": {"id": "not-a-uuid"}}).encode()
         if failure == "bad-json":
             return 200, b'{"data": {'
+        if failure == "huge":
+            padding = "x" * HUGE_BODY_BYTES
+            return 200, json.dumps({"data": {"id": chunk_id, "padding": padding}}).encode()
         stored = {"id": chunk_id, "created_at": _STAMP, "updated_at": _STAMP}
         return 200, json.dumps({"data": stored}).encode()
 

@@ -126,7 +126,12 @@ def test_parse_refuses_what_the_spec_does_not_describe(
     response = _response(kwargs.pop("status", 200), **kwargs)
     with pytest.raises(ResponseValidationError, match=message) as caught:
         parse(endpoint, generated, response)
-    assert caught.value.response is response
+    kept = caught.value.response  # a closed copy: the original's request holds credentials
+    assert kept is not None and kept is not response
+    assert (kept.status_code, kept.content) == (response.status_code, response.content)
+    assert "authorization" not in {name.lower() for name in kept.request.headers} or (
+        kept.request.headers["authorization"] == "[redacted]"
+    )
 
 
 def test_parse_passes_a_bare_integer(generated: Any) -> None:

@@ -1,0 +1,421 @@
+"""Bodies read with a bound: ``max_response_bytes`` for a 2xx answer, 64 KiB of an error body,
+``total_timeout`` over a body that trickles; over real HTTP on 127.0.0.1, sync and async.
+
+What the client read is counted below httpx (the bytes its transport's stream gave), so "it
+stopped early" is asserted on bytes, never on time.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import itertools
+import ssl
+import struct
+import time
+import tracemalloc
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from _artifact_server import ArtifactServer, Reply, running
+
+from datasync_grades import (
+    APITimeoutError,
+    AsyncDataSync,
+    BearerToken,
+    DataSync,
+    InternalServerError,
+    NotFoundError,
+    ResponseValidationError,
+)
+from datasync_grades._client import DEFAULT_MAX_ERROR_BYTES
+
+EXCHANGE = UUID("0c1d2e3f-4a5b-4c6d-8e8f-9a0b1c2d3e4f")
+KiB = 1024
+MiB = 1024 * KiB
+CAP = MiB  # the max_response_bytes of these tests' clients
+# One network read: httpcore reads at most 64 KiB at a time.
+READ = 64 * KiB
+EXCHANGE_JSON = b'{"data": {"id": "%s", "state": "created"}}' % str(EXCHANGE).encode()
+
+
+# -- the network, observed ------------------------------------------------------------------
+
+
+@dataclass
+class Wire:
+    received: int = 0
+
+
+class _Counting(httpx.SyncByteStream):
+    def __init__(self, inner: httpx.SyncByteStream, wire: Wire) -> None:
+        self._inner, self._wire = inner, wire
+
+    def __iter__(self) -> Iterator[bytes]:
+        for data in self._inner:
+            self._wire.received += len(data)
+            yield data
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _AsyncCounting(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, wire: Wire) -> None:
+        self._inner, self._wire = inner, wire
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for data in self._inner:
+            self._wire.received += len(data)
+            yield data
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+# Loading the CA bundle costs ~50 ms per transport; the tests speak plain HTTP anyway.
+_SSL_CONTEXT = ssl.create_default_context()
+
+
+class CountingTransport(httpx.BaseTransport):
+    def __init__(self, wire: Wire) -> None:
+        self._inner = httpx.HTTPTransport(verify=_SSL_CONTEXT)
+        self._wire = wire
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._inner.handle_request(request)
+        assert isinstance(response.stream, httpx.SyncByteStream)
+        response.stream = _Counting(response.stream, self._wire)
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncCountingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, wire: Wire) -> None:
+        self._inner = httpx.AsyncHTTPTransport(verify=_SSL_CONTEXT)
+        self._wire = wire
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _AsyncCounting(response.stream, self._wire)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+# -- bodies ---------------------------------------------------------------------------------
+
+
+def endless(piece: bytes = b" " * READ) -> Callable[[], Iterator[bytes]]:
+    """A body factory that never ends (chunked)."""
+    return lambda: itertools.repeat(piece)
+
+
+def trickle(piece: bytes = b" ", every: float = 0.02) -> Callable[[], Iterator[bytes]]:
+    """A body that never ends, one small piece at a time: each read is quick, the whole is not."""
+
+    def pieces() -> Iterator[bytes]:
+        while True:
+            yield piece
+            time.sleep(every)
+
+    return pieces
+
+
+@functools.cache
+def _bomb_parts() -> tuple[bytes, bytes, bytes, bytes]:
+    spaces = b" " * MiB
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    first = compressor.compress(b"[" + spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
+    # After a full flush deflate starts afresh: every further MiB compresses to these bytes.
+    again = compressor.compress(spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
+    final_block = compressor.flush()[:-8]
+    return first, again, final_block, spaces
+
+
+def gzip_bomb(mib: int) -> Iterator[bytes]:
+    """A valid gzip of ``[`` and ``mib`` MiB of spaces (~1 KiB per MiB), piece by piece."""
+    first, again, final_block, spaces = _bomb_parts()
+    yield first
+    for _ in range(mib - 1):
+        yield again
+    crc = zlib.crc32(b"[")
+    for _ in range(mib):
+        crc = zlib.crc32(spaces, crc)
+    yield final_block + struct.pack("<II", crc, (1 + mib * MiB) & 0xFFFFFFFF)
+
+
+def gzipped(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """One more gzip layer around a stream of pieces, made as they come."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    for piece in pieces:
+        out = compressor.compress(piece)
+        if out:
+            yield out
+    yield compressor.flush()
+
+
+def test_the_double_bomb_is_a_valid_double_gzip() -> None:
+    body = b"".join(gzipped(gzip_bomb(3)))
+    assert gzip.decompress(gzip.decompress(body)) == b"[" + b" " * (3 * MiB)
+
+
+# -- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[ArtifactServer]:
+    with running() as artifact_server:
+        yield artifact_server
+
+
+@pytest.fixture
+def wire() -> Wire:
+    return Wire()
+
+
+class Mode:
+    """A ``DataSync`` or an ``AsyncDataSync`` on the server, and the calls these tests make."""
+
+    def __init__(self, name: str, client: DataSync | AsyncDataSync) -> None:
+        self.name = name
+        self.client = client
+
+    async def find(self) -> Any:
+        """An ordinary operation: its body is read whole, under ``max_response_bytes``."""
+        if isinstance(self.client, DataSync):
+            return self.client.exchanges.find(EXCHANGE)
+        return await self.client.exchanges.find(EXCHANGE)
+
+    async def details(self) -> Any:
+        """A streamed operation: its 2xx body is the artifact's to read; an error body is not."""
+        artifact = self.client.artifacts.get_exchange_details(EXCHANGE)
+        if isinstance(self.client, DataSync):
+            return artifact.json()
+        return await artifact.json()
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def make_client(
+    name: str, server: ArtifactServer, wire: Wire, **options: Any
+) -> DataSync | AsyncDataSync:
+    common: dict[str, Any] = {
+        "auth": BearerToken("t0ken"),
+        "max_retries": 0,
+        "max_response_bytes": CAP,
+        "verify": _SSL_CONTEXT,
+        **options,
+    }
+    if common["max_response_bytes"] is None:  # the client's own default
+        del common["max_response_bytes"]
+    if name == "sync":
+        return DataSync(server.base_url, transport=CountingTransport(wire), **common)
+    return AsyncDataSync(server.base_url, transport=AsyncCountingTransport(wire), **common)
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def make_mode(
+    mode_name: str, server: ArtifactServer, wire: Wire
+) -> AsyncIterator[Callable[..., Mode]]:
+    """``make(**options)``: a :class:`Mode` (sync, then async); every client closed after."""
+    made: list[DataSync | AsyncDataSync] = []
+
+    def make(**options: Any) -> Mode:
+        client = make_client(mode_name, server, wire, **options)
+        made.append(client)
+        return Mode(mode_name, client)
+
+    yield make
+    for client in made:
+        if isinstance(client, DataSync):
+            client.close()
+        else:
+            await client.aclose()
+
+
+@pytest.fixture
+def mode(make_mode: Callable[..., Mode]) -> Mode:
+    return make_mode()
+
+
+# -- a 2xx body, read whole -------------------------------------------------------------------
+
+
+async def test_a_body_within_the_cap_is_read_and_parsed(mode: Mode, server: ArtifactServer) -> None:
+    server.serve("exchange", EXCHANGE, Reply(body=EXCHANGE_JSON, content_type="application/json"))
+    exchange = await mode.find()
+    assert exchange.id == EXCHANGE and str(exchange.state) == "created"
+    assert server.requests[-1].headers["accept-encoding"] == "gzip"
+    assert server.requests[-1].complete
+
+
+async def test_a_gzip_gzip_bomb_stops_at_max_response_bytes(
+    mode: Mode, server: ArtifactServer, wire: Wire
+) -> None:
+    # 1 GiB of JSON-looking spaces under two gzip layers, both declared: ~3 KiB on the wire.
+    server.serve(
+        "exchange",
+        EXCHANGE,
+        Reply(
+            body=lambda: gzipped(gzip_bomb(1024)),
+            content_type="application/json",
+            headers={"Content-Encoding": "gzip, gzip"},
+        ),
+    )
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseValidationError, match="max_response_bytes") as caught:
+            await mode.find()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert f"({CAP})" in str(caught.value)
+    # No more than the cap was decoded and held, nor a whole network chunk inflated at once.
+    assert peak < CAP + 2 * MiB
+    assert wire.received < 64 * KiB
+
+
+async def test_a_gzip_body_over_the_cap_is_refused_and_one_at_it_is_read(
+    make_mode: Callable[..., Mode], server: ArtifactServer
+) -> None:
+    document = b'{"data": {"id": "%s", "note": "%s"}}' % (str(EXCHANGE).encode(), b"x" * 5000)
+    body = gzip.compress(document)
+    server.serve(
+        "exchange",
+        EXCHANGE,
+        Reply(body=body, content_type="application/json", headers={"Content-Encoding": "gzip"}),
+    )
+    exact = make_mode(max_response_bytes=len(document))
+    assert (await exact.find()).id == EXCHANGE
+    with pytest.raises(ResponseValidationError, match="max_response_bytes"):
+        await make_mode(max_response_bytes=len(document) - 1).find()
+
+
+async def test_an_endless_chunked_200_is_cut_at_the_cap(
+    mode: Mode, server: ArtifactServer, wire: Wire
+) -> None:
+    server.serve("exchange", EXCHANGE, Reply(body=endless(), content_type="application/json"))
+    with pytest.raises(ResponseValidationError, match="larger than max_response_bytes"):
+        await mode.find()
+    assert CAP <= wire.received <= CAP + 2 * READ
+
+
+async def test_the_default_cap_is_64_mib(
+    make_mode: Callable[..., Mode], server: ArtifactServer, wire: Wire
+) -> None:
+    server.serve("exchange", EXCHANGE, Reply(body=endless(), content_type="application/json"))
+    mode = make_mode(max_response_bytes=None)
+    with pytest.raises(ResponseValidationError, match=f"max_response_bytes \\({64 * MiB}\\)"):
+        await mode.find()
+    assert 64 * MiB <= wire.received <= 64 * MiB + 2 * READ
+
+
+# -- an error body: 64 KiB of it is kept --------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", ["find", "details"])
+@pytest.mark.parametrize(
+    "body",
+    [endless(b"x" * READ), b"y" * (8 * MiB)],
+    ids=["endless", "huge"],
+)
+async def test_a_500_with_a_huge_body_raises_with_the_body_cut(
+    mode: Mode, server: ArtifactServer, wire: Wire, call: str, body: Any
+) -> None:
+    route = "exchange" if call == "find" else "details"
+    server.serve(route, EXCHANGE, Reply(status=500, body=body, content_type="text/plain"))
+    with pytest.raises(InternalServerError) as caught:
+        await getattr(mode, call)()
+    exc = caught.value
+    assert exc.status_code == 500
+    assert exc.response is not None
+    content = exc.response.content
+    assert len(content) == DEFAULT_MAX_ERROR_BYTES
+    assert set(content) == ({ord("x")} if callable(body) else {ord("y")})
+    assert f"(body cut at {DEFAULT_MAX_ERROR_BYTES} bytes)" in str(exc)
+    assert isinstance(exc.body, str) and exc.body
+    assert wire.received <= DEFAULT_MAX_ERROR_BYTES + 2 * READ
+
+
+@pytest.mark.parametrize("call", ["find", "details"])
+async def test_a_500_gzip_bomb_raises_with_the_body_cut(
+    mode: Mode, server: ArtifactServer, call: str
+) -> None:
+    route = "exchange" if call == "find" else "details"
+    server.serve(
+        route,
+        EXCHANGE,
+        Reply(
+            status=500,
+            body=lambda: gzip_bomb(1024),
+            content_type="application/json",
+            headers={"Content-Encoding": "gzip"},
+        ),
+    )
+    with pytest.raises(InternalServerError) as caught:
+        await getattr(mode, call)()
+    assert caught.value.response is not None
+    content = caught.value.response.content
+    assert len(content) == DEFAULT_MAX_ERROR_BYTES
+    assert content == b"[" + b" " * (DEFAULT_MAX_ERROR_BYTES - 1)
+    assert f"(body cut at {DEFAULT_MAX_ERROR_BYTES} bytes)" in str(caught.value)
+
+
+async def test_a_small_error_body_is_kept_whole_and_parsed(
+    mode: Mode, server: ArtifactServer
+) -> None:
+    error = b'{"error": {"status": 404, "message": "no such exchange"}}'
+    server.serve(
+        "exchange",
+        EXCHANGE,
+        Reply(
+            status=404,
+            body=gzip.compress(error),
+            content_type="application/json",
+            headers={"Content-Encoding": "gzip"},
+        ),
+    )
+    with pytest.raises(NotFoundError) as caught:
+        await mode.find()
+    assert caught.value.body == {"error": {"status": 404, "message": "no such exchange"}}
+    assert "body cut" not in str(caught.value)
+
+
+# -- total_timeout over a body ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", ["find", "details"])
+async def test_total_timeout_covers_an_error_body_that_trickles(
+    make_mode: Callable[..., Mode], server: ArtifactServer, call: str
+) -> None:
+    # Each byte comes well within the read timeout; the body as a whole never ends.
+    route = "exchange" if call == "find" else "details"
+    server.serve(route, EXCHANGE, Reply(status=503, body=trickle(), content_type="text/plain"))
+    mode = make_mode(timeout=30.0, total_timeout=0.3)
+    with pytest.raises(APITimeoutError, match="total_timeout"):
+        await getattr(mode, call)()
+
+
+async def test_total_timeout_covers_a_2xx_body_that_trickles(
+    make_mode: Callable[..., Mode], server: ArtifactServer
+) -> None:
+    server.serve("exchange", EXCHANGE, Reply(body=trickle(), content_type="application/json"))
+    mode = make_mode(timeout=30.0, total_timeout=0.3)
+    with pytest.raises(APITimeoutError, match="total_timeout"):
+        await mode.find()
