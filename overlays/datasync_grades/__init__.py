@@ -14,6 +14,8 @@ from datasync_grades_api.api import (
     AsyncArtifact,
     AsyncPager,
     AsyncResources,
+    Checkpoint,
+    ChunkStored,
     Identified,
     Page,
     Pager,
@@ -48,10 +50,11 @@ from ._exceptions import (
     TokenError,
     UnprocessableEntityError,
     UploadError,
+    UploadRateLimitError,
 )
 from ._pagination import page_count
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from ._upload import Chunk, OversizedItemError, plan_chunks
+from ._upload import Chunk, FileCheckpoint, OversizedItemError, plan_chunks
 from ._version import __version__
 
 __all__ = [
@@ -73,12 +76,15 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BearerToken",
+    "Checkpoint",
     "Chunk",
+    "ChunkStored",
     "ClientCredentials",
     "ClientOptions",
     "ConflictError",
     "DataSync",
     "DataSyncError",
+    "FileCheckpoint",
     "Identified",
     "InternalServerError",
     "NotFoundError",
@@ -95,6 +101,7 @@ __all__ = [
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
+    "UploadRateLimitError",
     "__version__",
     "connect",
     "page_count",

@@ -115,16 +115,10 @@ class _Engine:
         *,
         limit: tuple[ModuleType, str],
         max_bytes: int | None,
-        resume_from: int,
+        **options: Any,
     ) -> PushResult:
         return push(
-            self.client,
-            endpoint,
-            params,
-            items,
-            limit=limit,
-            max_bytes=max_bytes,
-            resume_from=resume_from,
+            self.client, endpoint, params, items, limit=limit, max_bytes=max_bytes, **options
         )
 
 
@@ -172,16 +166,10 @@ class _AsyncEngine:
         *,
         limit: tuple[ModuleType, str],
         max_bytes: int | None,
-        resume_from: int,
+        **options: Any,
     ) -> PushResult:
         return await apush(
-            self.client,
-            endpoint,
-            params,
-            items,
-            limit=limit,
-            max_bytes=max_bytes,
-            resume_from=resume_from,
+            self.client, endpoint, params, items, limit=limit, max_bytes=max_bytes, **options
         )
 
 

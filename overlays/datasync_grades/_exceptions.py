@@ -74,6 +74,7 @@ __all__ = [
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
+    "UploadRateLimitError",
 ]
 
 # Headers the API (or a proxy in front of it) may use to identify a request.
@@ -238,8 +239,23 @@ class UploadError(DataSyncError):
     send the rest without sending those again. ``__cause__`` is the underlying error.
     """
 
-    def __init__(self, message: str, *, chunks_accepted: int, chunks_total: int) -> None:
+    # Defaults: UploadRateLimitError reaches this __init__ through APIStatusError's super().
+    def __init__(self, message: str, *, chunks_accepted: int = 0, chunks_total: int = 0) -> None:
         super().__init__(message)
+        self.chunks_accepted = chunks_accepted
+        self.chunks_total = chunks_total
+
+
+class UploadRateLimitError(RateLimitError, UploadError):
+    """A push stopped by a 429 the client would not wait out: one shape for rate limiting
+    (``except RateLimitError``, ``retry_after``) that still tells how far the push got."""
+
+    def __init__(
+        self, message: str, *, cause: RateLimitError, chunks_accepted: int, chunks_total: int
+    ) -> None:
+        super().__init__(
+            message, response=cause.response, body=cause.body, retry_after=cause.retry_after
+        )
         self.chunks_accepted = chunks_accepted
         self.chunks_total = chunks_total
 

@@ -93,15 +93,17 @@ class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
 def configure_from_env(environ: Mapping[str, str] | None = None) -> None:
     """Apply ``DATASYNC_GRADES_LOG`` (``info`` or ``debug``) to the package logger.
 
-    Sets the logger's level and adds one stderr handler, once per process. Unset, empty or
-    unknown values change nothing, so an application's own logging setup is left alone.
+    Sets the logger's level and, where no handler would print the records yet (none on this
+    logger or its ancestors, root included), adds one stderr handler, once per process: beside
+    the application's own logging configuration a line is printed once, not twice. Unset,
+    empty or unknown values change nothing.
     """
     value = (os.environ if environ is None else environ).get(ENV_VAR, "").strip().lower()
     level = _ENV_LEVELS.get(value)
     if level is None:
         return
     logger.setLevel(level)
-    if not any(isinstance(handler, _EnvHandler) for handler in logger.handlers):
+    if not logger.hasHandlers():
         handler = _EnvHandler()  # sys.stderr
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)

@@ -15,8 +15,10 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, Final, Literal
 from uuid import UUID
@@ -24,17 +26,29 @@ from uuid import UUID
 import attrs
 import httpx
 
+from datasync_grades_api.api import Checkpoint
 from datasync_grades_api.client import AuthenticatedClient, Client
 
+from ._artifacts import _write_atomically
 from ._exceptions import (
     DataSyncError,
+    RateLimitError,
     ResponseValidationError,
     UploadError,
+    UploadRateLimitError,
 )
 from ._logging import logger
 from ._parsing import acall, call, parse
 
-__all__ = ["Chunk", "OversizedItemError", "PushResult", "apush", "plan_chunks", "push"]
+__all__ = [
+    "Chunk",
+    "FileCheckpoint",
+    "OversizedItemError",
+    "PushResult",
+    "apush",
+    "plan_chunks",
+    "push",
+]
 
 ItemKind = Literal["assignment", "summary"]
 
@@ -109,6 +123,7 @@ class PushResult:
     summaries_sent: int
     scores_sent: int
     chunk_ids: tuple[UUID | None, ...]
+    possibly_duplicated: int | None = None
 
 
 @attrs.frozen
@@ -395,8 +410,56 @@ class _NoBody:
         return {}
 
 
+@attrs.frozen
+class _ChunkStored:
+    """What ``on_progress`` is told after each chunk the server stored (``index`` from 0)."""
+
+    index: int
+    total: int
+    size: int
+    chunk_id: UUID | None
+
+
+class FileCheckpoint:
+    """A :class:`Checkpoint` in a JSON file, replaced atomically (temporary file, fsync, rename).
+
+    Example::
+
+        client.exchanges.push_data(exchange, assignments=rows, checkpoint=FileCheckpoint(path))
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+
+    def __repr__(self) -> str:
+        return f"FileCheckpoint({self.path!r})"
+
+    def load(self) -> dict[str, Any] | None:
+        try:
+            with open(self.path, "rb") as file:
+                state = json.load(file)
+        except FileNotFoundError:
+            return None
+        return state if isinstance(state, dict) else None
+
+    def save(self, state: dict[str, Any]) -> None:
+        _write_atomically(self.path, json.dumps(state).encode(), ())
+
+
+def _digest(chunks: Sequence[Chunk]) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk.body())
+    return digest.hexdigest()
+
+
 class _Push:
-    """One push: the plan, the requests, and the bookkeeping shared by sync and async."""
+    """One push: the plan, the requests, and the bookkeeping shared by sync and async.
+
+    With a checkpoint, ``{"stored": n, "in_flight": n}`` is saved before chunk n is sent, and
+    ``{"stored": total}`` after the last: a process killed at any moment and started again
+    sends chunk n again at most, and says so (``possibly_duplicated``).
+    """
 
     def __init__(
         self,
@@ -404,39 +467,73 @@ class _Push:
         endpoint: ModuleType,
         params: dict[str, Any],
         items: Mapping[str, Iterable[Any]],
-        resume_from: int,
+        options: Mapping[str, Any],
     ) -> None:
-        _check_resume(resume_from)  # before any request
+        self.resume_from = _check_resume(options.get("resume_from", 0))  # before any request
+        self.checkpoint: Checkpoint | None = options.get("checkpoint")
+        self.on_progress: Callable[[_ChunkStored], object] | None = options.get("on_progress")
+        if self.checkpoint is not None and self.resume_from:
+            raise TypeError("pass resume_from or checkpoint, not both: the checkpoint knows")
         self.client = client
         self.endpoint = endpoint
         self.params = params
         self.encoded = _encode_all(items.get("assignments", ()), items.get("summaries", ()))
-        self.resume_from = resume_from
         self.chunks: tuple[Chunk, ...] = ()
         self.ids: list[UUID | None] = []
+        self.possibly_duplicated: int | None = None
+        self._state: dict[str, Any] = {}
 
     def plan(self, max_bytes: int) -> Iterable[tuple[int, dict[str, Any]]]:
         _check_max_bytes(max_bytes)
         self.chunks = _pack(*self.encoded, max_bytes)
-        start = _check_resume(self.resume_from, len(self.chunks))
-        for number in range(start, len(self.chunks)):
+        self.resume_from = self._start()
+        for number in range(self.resume_from, len(self.chunks)):
+            self._save(stored=number, in_flight=number)
             # The generated request (method, path, headers), with the planned bytes as content.
             kwargs = self.endpoint._get_kwargs(**self.params, body=_NoBody())
             kwargs.pop("json", None)
             kwargs["content"] = self.chunks[number].body()
             yield number, kwargs
+        self._save(stored=len(self.chunks), in_flight=None)
+
+    def _start(self) -> int:
+        total = len(self.chunks)
+        if self.checkpoint is None:
+            return _check_resume(self.resume_from, total)
+        self._state = {"exchange": str(self.params.get("id")), "plan": _digest(self.chunks)}
+        saved = self.checkpoint.load() or {}
+        if saved.get("exchange") != self._state["exchange"]:
+            return 0  # another exchange's push (or none): this one starts afresh
+        if saved.get("plan") != self._state["plan"]:
+            raise ValueError(
+                f"{self.checkpoint!r} holds another plan for this exchange: the items or "
+                "max_bytes changed since, so its chunks would not line up"
+            )
+        if saved.get("in_flight") is not None:
+            self.possibly_duplicated = int(saved["in_flight"])
+            logger.warning(
+                "chunk %d of exchange %s was in flight when the last push stopped: sending it "
+                "again may store it twice (the API has no idempotency key)",
+                self.possibly_duplicated + 1,
+                self._state["exchange"],
+            )
+        return min(int(saved.get("stored", 0)), total)
+
+    def _save(self, *, stored: int, in_flight: int | None) -> None:
+        if self.checkpoint is not None:
+            self.checkpoint.save({**self._state, "stored": stored, "in_flight": in_flight})
 
     def stored(self, number: int, response: httpx.Response) -> None:
         parsed = parse(self.endpoint, self.client, response)
         chunk_id = getattr(getattr(parsed, "data", None), "id", None)
-        self.ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
+        chunk_id = chunk_id if isinstance(chunk_id, UUID) else None
+        self.ids.append(chunk_id)
+        size = self.chunks[number].size
         logger.debug(
-            "chunk %d/%d stored (%d bytes, id %s)",
-            number + 1,
-            len(self.chunks),
-            self.chunks[number].size,
-            chunk_id,
+            "chunk %d/%d stored (%d bytes, id %s)", number + 1, len(self.chunks), size, chunk_id
         )
+        if self.on_progress is not None:
+            self.on_progress(_ChunkStored(number, len(self.chunks), size, chunk_id))
 
     def failed(self, exc: DataSyncError, number: int) -> UploadError:
         # A 2xx whose body could not be read still stored the chunk: do not send it again.
@@ -444,12 +541,15 @@ class _Push:
         stored = isinstance(exc, ResponseValidationError) and isinstance(response, httpx.Response)
         accepted = number + 1 if stored and response is not None and response.is_success else number
         total = len(self.chunks)
-        return UploadError(
+        message = (
             f"chunk {number + 1} of {total} failed ({accepted} accepted; resume with "
-            f"resume_from={accepted}): {exc}",
-            chunks_accepted=accepted,
-            chunks_total=total,
+            f"resume_from={accepted}): {exc}"
         )
+        if isinstance(exc, RateLimitError):
+            return UploadRateLimitError(
+                message, cause=exc, chunks_accepted=accepted, chunks_total=total
+            )
+        return UploadError(message, chunks_accepted=accepted, chunks_total=total)
 
     def result(self) -> PushResult:
         sent = self.chunks[self.resume_from :]
@@ -460,6 +560,7 @@ class _Push:
             summaries_sent=sum(chunk.summaries for chunk in sent),
             scores_sent=sum(chunk.scores for chunk in sent),
             chunk_ids=tuple(self.ids),
+            possibly_duplicated=self.possibly_duplicated,
         )
 
 
@@ -471,13 +572,13 @@ def push(
     *,
     limit: tuple[ModuleType, str],
     max_bytes: int | None,
-    resume_from: int,
+    **options: Any,
 ) -> PushResult:
-    """Plan every chunk, then send them in order; see the module docstring."""
-    job = _Push(client, endpoint, params, items, resume_from)
+    """Plan every chunk, then send them in order; see the module docstring. ``options``:
+    ``resume_from``, ``on_progress``, ``checkpoint``."""
+    job = _Push(client, endpoint, params, items, options)
     if max_bytes is None:
-        found = call(limit[0], client, params)
-        max_bytes = _limit_of(limit[1], found)
+        max_bytes = _limit_of(limit[1], call(limit[0], client, params))
     http = client.get_httpx_client()
     for number, kwargs in job.plan(max_bytes):
         try:
@@ -495,13 +596,12 @@ async def apush(
     *,
     limit: tuple[ModuleType, str],
     max_bytes: int | None,
-    resume_from: int,
+    **options: Any,
 ) -> PushResult:
     """The async :func:`push`."""
-    job = _Push(client, endpoint, params, items, resume_from)
+    job = _Push(client, endpoint, params, items, options)
     if max_bytes is None:
-        found = await acall(limit[0], client, params)
-        max_bytes = _limit_of(limit[1], found)
+        max_bytes = _limit_of(limit[1], await acall(limit[0], client, params))
     http = client.get_async_httpx_client()
     for number, kwargs in job.plan(max_bytes):
         try:

@@ -144,8 +144,11 @@ async def test_a_failed_request_is_logged(
 
 
 def test_env_var_adds_one_stderr_handler(
-    package_logger: logging.Logger, capsys: pytest.CaptureFixture[str]
+    package_logger: logging.Logger,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(logging.root, "handlers", [])  # an application that configured none
     package_logger.handlers[:] = []
     configure_from_env({ENV_VAR: "debug"})
     configure_from_env({ENV_VAR: " INFO "})
@@ -153,6 +156,22 @@ def test_env_var_adds_one_stderr_handler(
     assert sum(isinstance(h, _EnvHandler) for h in package_logger.handlers) == 1
     package_logger.info("hello from the test")
     assert "INFO datasync_grades: hello from the test" in capsys.readouterr().err
+
+
+def test_env_var_beside_the_applications_logging_prints_each_line_once(
+    package_logger: logging.Logger,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    package_logger.handlers[:] = []
+    application = logging.StreamHandler()  # what logging.basicConfig() installs: stderr
+    application.setFormatter(logging.Formatter("app: %(name)s %(message)s"))
+    monkeypatch.setattr(logging.root, "handlers", [application])
+    configure_from_env({ENV_VAR: "debug"})
+    assert package_logger.level == logging.DEBUG
+    assert package_logger.handlers == []  # the application's handler prints the records
+    package_logger.debug("one line")
+    assert capsys.readouterr().err.count("one line") == 1
 
 
 @pytest.mark.parametrize("value", ["", "verbose", "0"])
@@ -171,6 +190,7 @@ def test_connect_reads_the_env_var(
     package_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     package_logger.handlers[:] = []
+    monkeypatch.setattr(logging.root, "handlers", [])
     monkeypatch.setenv(ENV_VAR, "debug")
 
     class NoAuth(httpx.Auth):

@@ -35,7 +35,9 @@ ROOT_API = {
     "AuthenticationError",
     "BadRequestError",
     "BearerToken",
+    "Checkpoint",
     "Chunk",
+    "ChunkStored",
     "ClientCredentials",
     "ClientOptions",
     "ConflictError",
@@ -47,6 +49,7 @@ ROOT_API = {
     "DEFAULT_TOTAL_TIMEOUT",
     "DataSync",
     "DataSyncError",
+    "FileCheckpoint",
     "Identified",
     "InternalServerError",
     "NotFoundError",
@@ -63,6 +66,7 @@ ROOT_API = {
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
+    "UploadRateLimitError",
     "__version__",
     "connect",
     "page_count",
@@ -95,7 +99,9 @@ RESOURCES = {
 }
 
 # Per resource method, the parameters the engine handles itself rather than the operation.
-ENGINE_PARAMETERS = {"page_size", "max_items", "max_bytes", "resume_from"}
+ENGINE_PARAMETERS = {
+    "page_size", "max_items", "max_bytes", "resume_from", "on_progress", "checkpoint",
+}  # fmt: skip
 # Values for the required parameters other than the path id.
 REQUIRED = {"course_ids": ["c1"], "enabled": True}
 ID = uuid.UUID("123e4567-e89b-12d3-a456-426614174000")

@@ -12,6 +12,7 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
     Awaitable,
+    Callable,
     Iterable,
     Iterator,
     Mapping,
@@ -145,6 +146,28 @@ class PushResult(Protocol):
     def scores_sent(self) -> int: ...
     @property
     def chunk_ids(self) -> tuple[UUID | None, ...]: ...
+    @property
+    def possibly_duplicated(self) -> int | None: ...
+
+
+class ChunkStored(Protocol):
+    """One chunk the server stored: its index (from 0), the push's total, its size, its id."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def chunk_id(self) -> UUID | None: ...
+
+
+class Checkpoint(Protocol):
+    """Where a push keeps how far it got: `load()` what `save()` kept, or None."""
+
+    def load(self) -> dict[str, Any] | None: ...
+    def save(self, state: dict[str, Any]) -> None: ...
 
 
 class Engine(Protocol):
@@ -179,6 +202,8 @@ class Engine(Protocol):
         limit: tuple[ModuleType, str],
         max_bytes: int | None,
         resume_from: int,
+        on_progress: Callable[[ChunkStored], object] | None,
+        checkpoint: Checkpoint | None,
     ) -> PushResult: ...
 
 
@@ -216,6 +241,8 @@ class AsyncEngine(Protocol):
         limit: tuple[ModuleType, str],
         max_bytes: int | None,
         resume_from: int,
+        on_progress: Callable[[ChunkStored], object] | None,
+        checkpoint: Checkpoint | None,
     ) -> Awaitable[PushResult]: ...
 
 
@@ -713,12 +740,16 @@ class ExchangesResource(_Resource):
         summaries: Iterable[Summary | Mapping[str, Any]] = (),
         max_bytes: int | None = None,
         resume_from: int = 0,
+        on_progress: Callable[[ChunkStored], object] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> PushResult:
         """Push grade data to the exchange in chunks of at most max_data_content_length bytes.
 
         Each request body is at most `max_bytes` bytes (default: the resource's
         `max_data_content_length`); every chunk but the last says `final: false`.
-        `resume_from=UploadError.chunks_accepted` sends only the chunks not stored yet.
+        `resume_from=UploadError.chunks_accepted` sends only the chunks not stored yet;
+        `on_progress` is called after each stored chunk; with a `checkpoint`, a push started again
+        after the process died resumes where it stopped.
         """
         return self._engine.push(
             create_exchange_data,
@@ -732,6 +763,8 @@ class ExchangesResource(_Resource):
             limit=(find_exchange, "max_data_content_length"),
             max_bytes=max_bytes,
             resume_from=resume_from,
+            on_progress=on_progress,
+            checkpoint=checkpoint,
         )
 
 
@@ -909,12 +942,16 @@ class AsyncExchangesResource(_AsyncResource):
         summaries: Iterable[Summary | Mapping[str, Any]] = (),
         max_bytes: int | None = None,
         resume_from: int = 0,
+        on_progress: Callable[[ChunkStored], object] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> PushResult:
         """Push grade data to the exchange in chunks of at most max_data_content_length bytes.
 
         Each request body is at most `max_bytes` bytes (default: the resource's
         `max_data_content_length`); every chunk but the last says `final: false`.
-        `resume_from=UploadError.chunks_accepted` sends only the chunks not stored yet.
+        `resume_from=UploadError.chunks_accepted` sends only the chunks not stored yet;
+        `on_progress` is called after each stored chunk; with a `checkpoint`, a push started again
+        after the process died resumes where it stopped.
         """
         return await self._engine.push(
             create_exchange_data,
@@ -928,6 +965,8 @@ class AsyncExchangesResource(_AsyncResource):
             limit=(find_exchange, "max_data_content_length"),
             max_bytes=max_bytes,
             resume_from=resume_from,
+            on_progress=on_progress,
+            checkpoint=checkpoint,
         )
 
 
