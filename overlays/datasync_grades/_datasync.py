@@ -17,12 +17,13 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterable, Mapping
 from types import ModuleType, TracebackType
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import Any, Generic, TypedDict, TypeVar, Unpack
 
 import httpx
 
 from datasync_grades_api.api import AsyncResources, Resources
 from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades_api.types import Unset
 
 from ._artifacts import Artifact, AsyncArtifact, _Request
 from ._client import DEFAULT_BASE_URL, EventHooks, connect
@@ -75,6 +76,24 @@ def _payload(endpoint: ModuleType, parsed: object, expect: type[T], optional: bo
     raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
 
 
+class _Found(Generic[T]):
+    """Items of several listings, first come first kept, deduplicated by id."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[object, T] = {}
+
+    def add_all(self, items: Iterable[T]) -> None:
+        for item in items:
+            key = getattr(item, "id", None)
+            # Without an id an item cannot be told from another: keep each.
+            self._by_key.setdefault(
+                object() if key is None or isinstance(key, Unset) else key, item
+            )
+
+    def items(self) -> list[T]:
+        return list(self._by_key.values())
+
+
 class _Engine:
     def __init__(self, client: AuthenticatedClient) -> None:
         self.client = client
@@ -106,6 +125,22 @@ class _Engine:
 
     def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Artifact:
         return Artifact(_Request(self.client, endpoint, params, media_type))
+
+    def snapshot(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        item: type[T],
+        *,
+        field: str,
+        values: list[str],
+        page_size: int | None,
+    ) -> list[T]:
+        found = _Found[T]()
+        for value in values:
+            spec = _List(endpoint, self.client, {**params, field: value}, None, page_size, None)
+            found.add_all(ListPager[T](spec))
+        return found.items()
 
     def push(
         self,
@@ -157,6 +192,22 @@ class _AsyncEngine:
         self, endpoint: ModuleType, params: dict[str, Any], media_type: str
     ) -> AsyncArtifact:
         return AsyncArtifact(_Request(self.client, endpoint, params, media_type))
+
+    async def snapshot(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        item: type[T],
+        *,
+        field: str,
+        values: list[str],
+        page_size: int | None,
+    ) -> list[T]:
+        found = _Found[T]()
+        for value in values:
+            spec = _List(endpoint, self.client, {**params, field: value}, None, page_size, None)
+            found.add_all([listed async for listed in AsyncListPager[T](spec)])
+        return found.items()
 
     async def push(
         self,

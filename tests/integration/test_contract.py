@@ -88,7 +88,7 @@ class _Recorder:
     def _keep(self, endpoint: ModuleType, *_: Any, **__: Any) -> None:
         self.endpoint = endpoint
 
-    one = optional = empty = pager = artifact = push = _keep
+    one = optional = empty = pager = artifact = push = snapshot = _keep
 
 
 def _methods(resources: Resources | AsyncResources) -> dict[tuple[str, str], Any]:

@@ -93,6 +93,7 @@ RESOURCES = {
         "list",
         "list_errors",
         "push_data",
+        "waiting",
     },
     "schedules": {"list", "run", "update"},
     "sections": {"resolve"},
@@ -224,6 +225,9 @@ class Recorder:
     def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Any:
         self._record("artifact", endpoint, params)
 
+    def snapshot(self, endpoint: ModuleType, params: dict[str, Any], item: type, **kw: Any) -> Any:
+        self._record("snapshot", endpoint, {**params, kw["field"]: kw["values"][0]})
+
     def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any) -> Any:
         # The chunk limit is read from the exchange the data goes to.
         assert kw["limit"] == (find_exchange, "max_data_content_length")
@@ -244,6 +248,11 @@ class AsyncRecorder(Recorder):
         self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any
     ) -> Any:
         super().push(endpoint, params, items, **kw)
+
+    async def snapshot(  # type: ignore[override]
+        self, endpoint: ModuleType, params: dict[str, Any], item: type, **kw: Any
+    ) -> Any:
+        super().snapshot(endpoint, params, item, **kw)
 
 
 def _spec_operations() -> dict[str, tuple[str, str]]:

@@ -193,6 +193,16 @@ class Engine(Protocol):
     def artifact(
         self, endpoint: ModuleType, params: dict[str, Any], media_type: str
     ) -> Artifact: ...
+    def snapshot(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        item: type[T],
+        *,
+        field: str,
+        values: builtins.list[str],
+        page_size: int | None,
+    ) -> builtins.list[T]: ...
     def push(
         self,
         endpoint: ModuleType,
@@ -232,6 +242,16 @@ class AsyncEngine(Protocol):
     def artifact(
         self, endpoint: ModuleType, params: dict[str, Any], media_type: str
     ) -> AsyncArtifact: ...
+    def snapshot(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        item: type[T],
+        *,
+        field: str,
+        values: builtins.list[str],
+        page_size: int | None,
+    ) -> Awaitable[builtins.list[T]]: ...
     def push(
         self,
         endpoint: ModuleType,
@@ -597,6 +617,28 @@ class ExchangesResource(_Resource):
             max_items=max_items,
         )
 
+    def waiting(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        posted_by: PostedBy | str | Unset = UNSET,
+        page_size: int | None = None,
+    ) -> builtins.list[Exchange]:
+        """The Exchanges whose `state` is created or processing: every page read first, then
+        handed out deduplicated by id, so answering them while iterating loses none and repeats none.
+        """
+        return self._engine.snapshot(
+            list_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "posted_by": posted_by,
+            },
+            Exchange,
+            field="state",
+            values=["created", "processing"],
+            page_size=page_size,
+        )
+
     def create(
         self,
         *,
@@ -797,6 +839,28 @@ class AsyncExchangesResource(_AsyncResource):
             count=count_exchanges,
             page_size=page_size,
             max_items=max_items,
+        )
+
+    async def waiting(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        posted_by: PostedBy | str | Unset = UNSET,
+        page_size: int | None = None,
+    ) -> builtins.list[Exchange]:
+        """The Exchanges whose `state` is created or processing: every page read first, then
+        handed out deduplicated by id, so answering them while iterating loses none and repeats none.
+        """
+        return await self._engine.snapshot(
+            list_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "posted_by": posted_by,
+            },
+            Exchange,
+            field="state",
+            values=["created", "processing"],
+            page_size=page_size,
         )
 
     async def create(

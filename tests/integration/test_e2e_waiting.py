@@ -1,0 +1,47 @@
+"""``client.exchanges.waiting()``: the exchanges waiting for a producer, as one snapshot."""
+
+from __future__ import annotations
+
+import httpx
+from _integration import ConnectTo, hooks, settle
+
+from datasync_grades_sandbox import Sandbox
+
+
+async def test_waiting_lists_created_and_processing_once_and_survives_answering(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    created = sandbox.seed_exchanges(5, course_app_id="MATH-1")
+    processing = sandbox.seed_exchanges(2, state="processing", course_app_id="MATH-1")
+    sandbox.seed_exchanges(3, state="completed", course_app_id="MATH-1")
+    sandbox.seed_exchanges(2, state="failed", course_app_id="MATH-1")
+    elsewhere = sandbox.seed_exchanges(1, course_app_id="BIO-2")
+    client = connect_to(mode, sandbox)
+
+    waiting = await settle(client.exchanges.waiting(course_app_id="MATH-1", page_size=2))
+    assert sorted(str(exchange.id) for exchange in waiting) == sorted(created + processing)
+
+    # Answering each changes its state, which shifts any page of state=created: the
+    # snapshot was taken first, so every one is answered exactly once.
+    for exchange in waiting:
+        await settle(client.exchanges.push_data(exchange))
+    states = {record_id: sandbox.state.exchanges[record_id].state for record_id in created}
+    assert set(states.values()) == {"completed"}
+    again = await settle(client.exchanges.waiting())
+    assert [str(exchange.id) for exchange in again] == elsewhere
+
+
+async def test_an_exchange_listed_in_both_states_is_handed_out_once(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    [moving] = sandbox.seed_exchanges(1)
+
+    def move_it(request: httpx.Request) -> None:
+        # Another producer starts answering it between the two listings.
+        if request.url.params.get("state") == "processing":
+            sandbox.state.exchanges[moving].state = "processing"
+
+    client = connect_to(mode, sandbox, event_hooks=hooks(mode, request=move_it))
+    waiting = await settle(client.exchanges.waiting())
+    assert [str(exchange.id) for exchange in waiting] == [moving]
+    assert sandbox.state.exchanges[moving].state == "processing"
