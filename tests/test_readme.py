@@ -78,6 +78,7 @@ def reader_environment(
 ) -> Iterator[Sandbox]:
     """The environment the README's examples read, pointed at a seeded sandbox."""
     [exchange_id] = datasync_sandbox.seed_exchanges(1)
+    datasync_sandbox.seed_exchanges(5)  # more waiting for a producer: the examples answer them
     document = json.dumps({"exchange": exchange_id, "assignments": []}).encode()
     datasync_sandbox.set_artifacts(
         exchange_id, details=gzip.compress(document), consumer_logs=gzip.compress(b"[]")
