@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -168,3 +169,44 @@ def test_jwt_round_trip_and_tampering() -> None:
         verify_lti_jwt(tampered, "s3cret", now=1_030)
     with pytest.raises(JWTError, match="not a JWT"):
         verify_lti_jwt("abc", "s3cret", now=1_030)
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda s: s[:5] + "!*" + s[5:],  # outside base64url: a lax decoder skips them
+        lambda s: s[:5] + "=" + s[5:],
+        lambda s: s + "==",  # padding: JWTs are unpadded
+        lambda s: s[:5] + "+/" + s[5:],  # the other base64 alphabet
+        lambda s: s[:5] + "    " + s[5:],
+        lambda s: s + "AA",  # a length no whole number of bytes has
+    ],
+    ids=["junk", "inner-padding", "padding", "plain-alphabet", "spaces", "dangling"],
+)
+def test_jwt_signature_base64url_is_strict(mangle: Callable[[str], str]) -> None:
+    token = mint_lti_jwt("s3cret", ttl=60, now=1_000)
+    header, payload, signature = token.split(".")
+    with pytest.raises(JWTError, match="base64url"):
+        verify_lti_jwt(f"{header}.{payload}.{mangle(signature)}", "s3cret", now=1_030)
+
+
+def test_jwt_signature_must_be_the_canonical_encoding() -> None:
+    token = mint_lti_jwt("s3cret", ttl=60, now=1_000)
+    header, payload, signature = token.split(".")
+    # 32 bytes are 43 characters whose last one carries 2 padding bits: "A" and "B" decode
+    # to the same bytes when only those bits differ. Flip them and the bytes stay the same.
+    last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".index(signature[-1])
+    twin = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last ^ 1]
+    with pytest.raises(JWTError, match="base64url"):
+        verify_lti_jwt(f"{header}.{payload}.{signature[:-1]}{twin}", "s3cret", now=1_030)
+
+
+def test_a_jwt_with_junk_in_its_signature_is_a_401(sandbox: Sandbox) -> None:
+    header, payload, signature = sandbox.mint_lti_jwt(ttl=60).split(".")
+    good = f"{header}.{payload}.{signature}"
+    junk = f"{header}.{payload}.{signature[:10]}*~{signature[10:]}"
+    for token, status in ((good, 200), (junk, 401)):
+        reply = httpx.get(
+            f"{sandbox.base_url}/schedules", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert reply.status_code == status, reply.text
