@@ -86,8 +86,10 @@ def test_session_fixture(datasync_sandbox_session: Sandbox) -> None:
 
 
 def test_command_line_serves_until_terminated() -> None:
+    command = [sys.executable, "-m", "datasync_grades_sandbox", "--port", "0", "--token-ttl", "60"]
+    command += ["--seed-exchanges", "2", "--course", "MATH-101", "--course", "BIO-201"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "datasync_grades_sandbox", "--port", "0", "--token-ttl", "60"],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -101,7 +103,15 @@ def test_command_line_serves_until_terminated() -> None:
                 break
             key, _, value = line.partition(":")
             printed[key.strip()] = value.strip()
-        assert set(printed) == {"base_url", "token_url", "client_id", "client_secret", "lti_secret"}
+        assert set(printed) == {
+            "base_url",
+            "token_url",
+            "client_id",
+            "client_secret",
+            "lti_secret",
+            "waiting",
+        }
+        assert printed["waiting"] == "4 exchanges (state created)"
         token = httpx.post(
             printed["token_url"],
             data={
@@ -111,11 +121,18 @@ def test_command_line_serves_until_terminated() -> None:
             },
         ).json()
         assert token["expires_in"] == 60
-        reply = httpx.get(
-            f"{printed['base_url']}/consumer",
+        with httpx.Client(
+            base_url=printed["base_url"],
             headers={"Authorization": f"Bearer {token['access_token']}"},
-        )
-        assert reply.status_code == 200
+        ) as api:
+            assert api.get("/consumer").status_code == 200
+            waiting = api.get("/exchanges", params={"state": "created"}).json()["data"]
+            assert sorted(e["course_app_id"] for e in waiting) == ["BIO-201"] * 2 + ["MATH-101"] * 2
+            math = api.get("/exchanges", params={"course_app_id": "MATH-101"}).json()["data"]
+            assert [c["scope_id"]["name"] for e in math for c in e["query"]["conditions"]] == [
+                "MATH-101",
+                "MATH-101",
+            ]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     finally:
@@ -126,6 +143,23 @@ def test_command_line_serves_until_terminated() -> None:
             proc.stdout.close()
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--course", "MATH-101"], ["--seed-exchanges", "-1"]],
+    ids=["no-count", "negative"],
+)
+def test_command_line_refuses_impossible_seeding(arguments: list[str]) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "datasync_grades_sandbox", "--port", "0", *arguments],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "--seed-exchanges" in run.stderr or "--course" in run.stderr
 
 
 def test_plugin_import_needs_no_server_dependencies() -> None:
