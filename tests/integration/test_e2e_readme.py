@@ -19,7 +19,7 @@ README = Path(__file__).parents[2] / "README.md"
 def test_sandbox_section_example_runs(
     readme_python_blocks: Callable[[Path, str], list[str]], datasync_sandbox: Sandbox
 ) -> None:
-    (block,) = readme_python_blocks(README, "Sandbox: a local Grades Exchange API")
+    block, _inspection = readme_python_blocks(README, "Sandbox: a local Grades Exchange API")
     namespace: dict[str, Any] = {}
     exec(compile(block, str(README), "exec"), namespace)
     before = len(datasync_sandbox.state.exchanges)
