@@ -33,7 +33,7 @@ Behaviour the spec leaves open, and what the sandbox does:
   condition's ``scope_id.name``, and ``posted_by: user``;
 - listExchanges and countExchanges: ``search`` keeps the exchanges where it is a
   case-insensitive substring of ``id``, ``course_app_id``, ``batch_exchange_id`` or a
-  condition's ``scope_id.name`` (see ``SEARCHED_FIELDS``);
+  condition's ``scope_id.name`` (the spec's ``Search`` parameter says so);
 - with request validation off, handlers refuse with 400 what they cannot use and take the
   rest as it comes.
 
@@ -84,15 +84,11 @@ if TYPE_CHECKING:
     from ._state import SandboxState
     from ._validation import SpecValidator
 
-__all__ = ["SEARCHED_FIELDS", "TOKEN_PATH", "SandboxApp", "Settings"]
+__all__ = ["TOKEN_PATH", "SandboxApp", "Settings"]
 
 logger = logging.getLogger("datasync_grades_sandbox")
 
 TOKEN_PATH = "/oauth/token"
-
-#: What listExchanges' and countExchanges' ``search`` looks in (``scope_id.name`` of each
-#: condition of the query, and three fields of the exchange).
-SEARCHED_FIELDS = ("id", "course_app_id", "batch_exchange_id", "query.conditions[].scope_id.name")
 
 
 @dataclass(frozen=True)
@@ -173,7 +169,7 @@ def _parse_json(raw: bytes) -> Any:
 
 
 def _matches(record: ExchangeRecord, needle: str) -> bool:
-    """Whether ``needle`` (lower case) is in one of the SEARCHED_FIELDS of ``record``."""
+    """Whether ``needle`` (lower case) is in a searched field of ``record`` (module docstring)."""
     values: list[Any] = [record.id, record.course_app_id, record.batch_exchange_id]
     conditions = record.query.get("conditions") if isinstance(record.query, dict) else None
     for condition in conditions if isinstance(conditions, list) else []:

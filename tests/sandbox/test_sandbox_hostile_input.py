@@ -137,6 +137,19 @@ def test_a_body_over_the_limit_is_a_413_on_every_operation_that_takes_one(
     assert sandbox.state.exchanges[exchange_id].chunks == []
 
 
+def test_a_token_request_over_the_limit_is_a_json_413(
+    datasync_sandbox_factory: SandboxFactory,
+) -> None:
+    sandbox = datasync_sandbox_factory(max_body_bytes=1000)
+    reply = httpx.post(
+        sandbox.token_url,
+        content=b"grant_type=client_credentials&padding=" + b"x" * 5000,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    _assert_error(reply, 413)
+    assert sandbox.tokens_issued == 0
+
+
 def test_operations_without_a_body_ignore_one(sandbox: Sandbox, api: httpx.Client) -> None:
     reply = api.request(
         "GET", "/exchanges", content=b"\xff" * 100, headers={"Content-Type": "text/plain"}
