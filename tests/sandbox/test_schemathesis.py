@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from datasync_grades_sandbox import Sandbox
-from datasync_grades_sandbox._spec import spec_path
+from datasync_grades_sandbox._spec import load_spec, operations, spec_path
 
 SEED = 17
 MAX_EXAMPLES = 5
@@ -26,16 +26,29 @@ SCHEMATHESIS = [sys.executable, "-c", "from schemathesis.cli import schemathesis
 
 
 def _config(sandbox: Sandbox, directory: Path) -> Path:
-    # Ids no operation of the run hands out: a section of the seed data, and a completed
-    # exchange (the only kind with artifacts). Without them every case of those operations
-    # is a 404, and schemathesis warns that it never reached them.
-    section_id = next(iter(sandbox.state.sections))
-    [completed_id] = sandbox.seed_exchanges(1, state="completed")
+    # An existing id for every operation that takes one. Schemathesis can follow links from
+    # createExchange, but not from the seed data, and whether a run follows one in time
+    # depends on its workers' timing: without ids, any by-id operation may get only 404s,
+    # and schemathesis warns that it never reached it (a warning fails the run).
+    [waiting_id] = sandbox.seed_exchanges(1)
+    [completed_id] = sandbox.seed_exchanges(1, state="completed")  # the kind with artifacts
+    batch_id = next(iter(sandbox.state.batch_exchanges))
+    schedule_id = next(s.id for s in sandbox.state.schedules.values() if s.enabled)
     ids = {
-        "resolveSection": section_id,
+        "findExchange": waiting_id,
+        "listExchangeErrors": waiting_id,
+        "createExchangeError": waiting_id,
+        "createExchangeData": waiting_id,
         "getExchangeDetails": completed_id,
         "getExchangeConsumerLogs": completed_id,
+        "resolveSection": next(iter(sandbox.state.sections)),
+        "getBatchExchangeCourseIdsReport": batch_id,
+        "createBatchExchangeError": batch_id,
+        "createBatchExchangeContextData": batch_id,
+        "updateSchedule": schedule_id,
+        "runSchedule": schedule_id,
     }
+    assert ids.keys() == {op.operation_id for op in operations(load_spec()) if "{id}" in op.path}
     config = directory / "schemathesis.toml"
     config.write_text(
         "[warnings]\nfail-on = true\n"
@@ -86,4 +99,4 @@ def test_schemathesis_finds_nothing(sandbox: Sandbox, credentials: str, tmp_path
         assert f"✅ {phase}" in output, output
     # The credentials worked: schemathesis created exchanges (and its missing_auth warning,
     # which fails the run, did not fire).
-    assert len(sandbox.state.exchanges) > 1
+    assert len(sandbox.state.exchanges) > 2
