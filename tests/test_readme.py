@@ -7,13 +7,14 @@ them into one file.
 from __future__ import annotations
 
 import gzip
+import inspect
 import json
 import logging
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +105,20 @@ def reader_environment(
 
 @pytest.mark.parametrize("section", list(sections()))
 def test_every_example_runs_against_the_sandbox(
-    section: str, reader_environment: Sandbox, capsys: pytest.CaptureFixture[str]
+    section: str,
+    reader_environment: Sandbox,
+    datasync_sandbox_factory: Callable[..., Sandbox],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     namespace: dict[str, Any] = {"__name__": "readme"}
     exec(compile(program(section), f"README.md ({section})", "exec"), namespace)
-    if "test_counts" in namespace:  # the Sandbox section's example is a pytest test
-        namespace["test_counts"](reader_environment)
+    fixtures = {
+        "datasync_sandbox": reader_environment,
+        "datasync_sandbox_factory": datasync_sandbox_factory,
+    }
+    for name, test in list(namespace.items()):  # the Sandbox section's examples are tests
+        if name.startswith("test_") and callable(test):
+            test(*(fixtures[arg] for arg in inspect.signature(test).parameters))
     out = capsys.readouterr().out
     assert reader_environment.client_secret not in out
     exchange_id = os.environ["DATASYNC_EXCHANGE_ID"]

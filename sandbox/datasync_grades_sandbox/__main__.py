@@ -5,6 +5,7 @@ Prints the base URL, the token URL and the credentials, then serves until interr
 Example::
 
     python -m datasync_grades_sandbox --port 8080 --token-ttl 60 --latency 0.05 --error-rate 0.1
+    python -m datasync_grades_sandbox --seed-exchanges 5 --course MATH-101 --course BIO-201
 """
 
 from __future__ import annotations
@@ -41,15 +42,41 @@ def _parser() -> argparse.ArgumentParser:
     add("--burst-length", type=int, default=1, help="requests in a 429 burst")
     add("--burst-retry-after", type=int, default=1, help="Retry-After of the 429s")
     add("--drop-rate", type=float, default=0.0, help="share of connections dropped unanswered")
+    add("--drop-after", type=int, default=0, help="drop the request after the first N, once")
+    add(
+        "--drop-stage",
+        choices=["request", "response"],
+        default="request",
+        help="drop before handling (nothing stored) or after (stored, never answered)",
+    )
     add("--seed", type=int, default=0, help="seed of the fault draws")
     add("--faults-on-token-endpoint", action="store_true")
     add("--no-validate-responses", action="store_true", help="skip response validation")
     add("--no-seed-data", action="store_true", help="start with an empty state")
+    add(
+        "--seed-exchanges",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start with N exchanges waiting for a producer (state created), N per --course",
+    )
+    add(
+        "--course",
+        action="append",
+        default=[],
+        metavar="COURSE_APP_ID",
+        help="course of the seeded exchanges; repeat for several courses",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.seed_exchanges < 0:
+        parser.error("--seed-exchanges must be >= 0")
+    if args.course and not args.seed_exchanges:
+        parser.error("--course needs --seed-exchanges")
     faults = Faults(
         latency=args.latency,
         error_rate=args.error_rate,
@@ -58,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         burst_length=args.burst_length,
         burst_retry_after=args.burst_retry_after,
         drop_rate=args.drop_rate,
+        drop_after=args.drop_after,
+        drop_stage=args.drop_stage,
         seed=args.seed,
         include_token_endpoint=args.faults_on_token_endpoint,
     )
@@ -78,6 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    seeded = [
+        exchange_id
+        for course in args.course or [None]
+        for exchange_id in sandbox.seed_exchanges(args.seed_exchanges, course_app_id=course)
+    ]
     with sandbox:
         # A local, throw-away sandbox: printing its credentials is the point.
         print(f"base_url:      {sandbox.base_url}")
@@ -85,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"client_id:     {sandbox.client_id}")
         print(f"client_secret: {sandbox.client_secret}")
         print(f"lti_secret:    {sandbox.lti_secret}")
+        print(f"waiting:       {len(seeded)} exchanges (state created)")
         print("Serving; Ctrl-C stops.", flush=True)
         stop.wait()
     return 0

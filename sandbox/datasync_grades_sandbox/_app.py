@@ -2,15 +2,21 @@
 
 A request goes through, in order:
 
-1. the fault injector (API paths; the token endpoint only when configured): added latency,
-   a dropped connection, a 429 burst or a 503;
+1. the fault injector (API paths; the token endpoint only when configured), like a gateway in
+   front of the API: a 429, a 503 or a drop replaces whatever the request would have got, a
+   401, 404 or 405 included; latency alone delays the answer and hides nothing;
 2. routing, from the spec's paths under its base path (``/v2/grades``); ``/oauth/token`` is the
-   token endpoint, outside the base path as in production;
+   token endpoint, outside the base path as in production; ``HEAD`` and methods the spec does
+   not list get 405 with ``Allow`` naming the spec's methods of that path;
 3. authentication: a Bearer access token or LTI JWT, else 401 with ``WWW-Authenticate``;
-4. request validation against openapi.yaml: 400 with the validator's message;
-5. the operation's handler, on the in-memory state (one lock: handlers are short);
-6. response validation: a response the spec does not allow is a sandbox bug, answered 500
+4. the body, for operations that take one (others ignore it): more than ``max_body_bytes`` is
+   413; not UTF-8, not JSON or nested too deep is 400;
+5. request validation against openapi.yaml: 400 with the validator's message;
+6. the operation's handler, on the in-memory state (one lock: handlers are short);
+7. response validation: a response the spec does not allow is a sandbox bug, answered 500
    and recorded in ``response_validation_errors``.
+
+Whatever fails, the answer is a JSON ErrorResponse, never an HTML page.
 
 Behaviour the spec leaves open, and what the sandbox does:
 
@@ -24,7 +30,12 @@ Behaviour the spec leaves open, and what the sandbox does:
   again within ``schedule_min_interval`` seconds of the previous run's start;
 - ``course_app_id`` on a by-id operation must match the exchange's, else 404;
 - createExchange sets ``course_app_id`` from the first ``scope: course, scope_by: id``
-  condition's ``scope_id.name``, and ``posted_by: user``.
+  condition's ``scope_id.name``, and ``posted_by: user``;
+- listExchanges and countExchanges: ``search`` keeps the exchanges where it is a
+  case-insensitive substring of ``id``, ``course_app_id``, ``batch_exchange_id`` or a
+  condition's ``scope_id.name`` (the spec's ``Search`` parameter says so);
+- with request validation off, handlers refuse with 400 what they cannot use and take the
+  rest as it comes.
 
 Example::
 
@@ -47,14 +58,15 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from ._auth import TokenIssuer
 from ._faults import FaultAction, FaultInjector
-from ._spec import base_path, operations
+from ._spec import base_path, body_operations, operations
 from ._state import (
     BatchExchangeRecord,
     ChunkRecord,
@@ -90,6 +102,7 @@ class Settings:
     validate_requests: bool = True
     validate_responses: bool = True
     send_paging_next: bool = False
+    max_body_bytes: int = 16 * 1024 * 1024
 
 
 class ApiError(Exception):
@@ -117,6 +130,53 @@ def error_response(
 
 def _json(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body, separators=(",", ":")), status, mimetype="application/json")
+
+
+class _Dropped(ConnectionAbortedError):
+    """Raised to werkzeug, which then closes the connection without an answer."""
+
+
+def _drop(environ: WSGIEnvironment) -> None:
+    # Close the socket under werkzeug's feet, then tell it the client went away
+    # (ConnectionError): it sends nothing and drops the connection.
+    sock = environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    raise _Dropped("sandbox fault: connection dropped")
+
+
+def _without_body(request: Request) -> Request:
+    """A copy of ``request`` with an empty body; the original's body is left unread."""
+    environ = dict(request.environ)
+    environ["wsgi.input"] = io.BytesIO()
+    environ["CONTENT_LENGTH"] = "0"
+    return Request(environ)
+
+
+def _parse_json(raw: bytes) -> Any:
+    """The JSON value of a request body; ApiError 400 when it is not UTF-8 JSON."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_request", "The body is not valid UTF-8") from None
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ApiError(400, "invalid_request", "The body is not valid JSON") from None
+    except RecursionError:
+        raise ApiError(400, "invalid_request", "The body is nested too deeply") from None
+
+
+def _matches(record: ExchangeRecord, needle: str) -> bool:
+    """Whether ``needle`` (lower case) is in a searched field of ``record`` (module docstring)."""
+    values: list[Any] = [record.id, record.course_app_id, record.batch_exchange_id]
+    conditions = record.query.get("conditions") if isinstance(record.query, dict) else None
+    for condition in conditions if isinstance(conditions, list) else []:
+        scope_id = condition.get("scope_id") if isinstance(condition, dict) else None
+        if isinstance(scope_id, dict):
+            values.append(scope_id.get("name"))
+    return any(isinstance(value, str) and needle in value.lower() for value in values)
 
 
 @dataclass
@@ -171,6 +231,7 @@ class SandboxApp:
         if missing:
             raise RuntimeError(f"openapi.yaml has operations the sandbox lacks: {sorted(missing)}")
         self._handlers_by_id = handlers
+        self._takes_body = body_operations(spec)
         rules = [
             Rule(
                 self.base_path + op.path.replace("{", "<").replace("}", ">"),
@@ -180,6 +241,10 @@ class SandboxApp:
             for op in ops
         ]
         self._url_map = Map(rules, strict_slashes=False, merge_slashes=False)
+        # werkzeug adds HEAD to every GET rule; the spec has none, so Allow leaves it out.
+        self._methods: dict[str, list[str]] = {}
+        for op in ops:
+            self._methods.setdefault(op.path, []).append(op.method)
 
     def _handlers(self) -> dict[str, Callable[[Call], Response]]:
         return {
@@ -208,56 +273,76 @@ class SandboxApp:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
-        response = self._handle(request, environ)
+        # One byte over the limit: werkzeug cuts a chunked body at the limit without a word,
+        # so a body that reaches limit + 1 is how one over the limit shows.
+        request.max_content_length = self.settings.max_body_bytes + 1
+        try:
+            response = self._handle(request, environ)
+        except _Dropped:
+            raise
+        except HTTPException as exc:  # werkzeug's own, e.g. the token endpoint's form limit
+            status = exc.code or 500
+            response = error_response(status, "http_error", f"{status} {exc.name}")
+        except Exception:  # a sandbox bug: answer like a server would, and say so in the log
+            logger.exception("%s %s: the sandbox failed", request.method, request.path)
+            response = error_response(500, "sandbox_error", "The sandbox failed; see its log")
         result: Iterable[bytes] = response(environ, start_response)
         return result
 
-    def _apply_fault(self, environ: WSGIEnvironment, *, api: bool, token: bool) -> Response | None:
-        decision = self.faults.decide(api=api, token_endpoint=token)
+    def _handle(self, request: Request, environ: WSGIEnvironment) -> Response:
+        path = request.path
+        is_token = path == TOKEN_PATH
+        is_api = path == self.base_path or path.startswith(self.base_path + "/")
+        decision = self.faults.decide(api=is_api, token_endpoint=is_token)
         if decision.delay:
             time.sleep(decision.delay)
         if decision.action is FaultAction.DROP:
-            # Close the socket under werkzeug's feet, then tell it the client went away
-            # (ConnectionError): it sends nothing and drops the connection.
-            sock = environ.get("werkzeug.socket")
-            if isinstance(sock, socket.socket):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-            raise ConnectionAbortedError("sandbox fault: connection dropped")
+            _drop(environ)
         headers = {}
         if decision.retry_after is not None:
             headers["Retry-After"] = str(decision.retry_after)
         if decision.action is FaultAction.THROTTLE:
-            return error_response(429, "rate_limited", "Too many requests (injected)", headers)
-        if decision.action is FaultAction.UNAVAILABLE:
-            return error_response(
+            response = error_response(429, "rate_limited", "Too many requests (injected)", headers)
+        elif decision.action is FaultAction.UNAVAILABLE:
+            response = error_response(
                 503, "service_unavailable", "Service unavailable (injected)", headers
             )
-        return None
+        elif is_token:
+            response = self.tokens.token_endpoint(request)
+        elif is_api:
+            response = self._route(request, environ)
+        else:
+            response = error_response(404, "not_found", f"No such path: {path}")
+        if decision.action is FaultAction.DROP_AFTER_HANDLING:
+            _drop(environ)
+        return response
 
-    def _handle(self, request: Request, environ: WSGIEnvironment) -> Response:
-        path = request.path
-        if path == TOKEN_PATH:
-            return self._apply_fault(environ, api=False, token=True) or self.tokens.token_endpoint(
-                request
-            )
-        if not (path == self.base_path or path.startswith(self.base_path + "/")):
-            self.faults.decide(api=False)
-            return error_response(404, "not_found", f"No such path: {path}")
-        fault = self._apply_fault(environ, api=True, token=False)
+    def _route(self, request: Request, environ: WSGIEnvironment) -> Response:
         try:
-            operation_id, path_args = self._url_map.bind_to_environ(environ).match()
+            rule, path_args = self._url_map.bind_to_environ(environ).match(return_rule=True)
         except MethodNotAllowed as exc:
-            allowed = ", ".join(sorted(exc.valid_methods or []))
-            return fault or error_response(
-                405, "method_not_allowed", f"{request.method} is not allowed", {"Allow": allowed}
-            )
+            allowed = sorted(set(exc.valid_methods or []) - {"HEAD"})
+            return self._method_not_allowed(request, allowed)
         except HTTPException:
-            return fault or error_response(404, "not_found", f"No such path: {path}")
+            return error_response(404, "not_found", f"No such path: {request.path}")
+        operation_id = str(rule.endpoint)
         if request.method == "HEAD":
-            return error_response(405, "method_not_allowed", "HEAD is not allowed")
-        response = fault or self._serve(request, operation_id, path_args.get("id"))
-        return self._check_response(request, operation_id, response)
+            spec_path = rule.rule[len(self.base_path) :].replace("<", "{").replace(">", "}")
+            return self._method_not_allowed(request, sorted(self._methods[spec_path]))
+        if operation_id not in self._takes_body:
+            request = _without_body(request)  # operations without a body ignore one
+        response = self._serve(request, operation_id, path_args.get("id"))
+        # The request's body plays no part in checking the response, and may be unreadable.
+        return self._check_response(_without_body(request), operation_id, response)
+
+    @staticmethod
+    def _method_not_allowed(request: Request, allowed: list[str]) -> Response:
+        return error_response(
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed",
+            {"Allow": ", ".join(allowed)},
+        )
 
     def _serve(self, request: Request, operation_id: str, path_id: str | None) -> Response:
         failure = self.tokens.authenticate(request.headers.get("Authorization"))
@@ -268,21 +353,12 @@ class SandboxApp:
                 failure.description,
                 {"WWW-Authenticate": failure.www_authenticate()},
             )
-        if self.settings.validate_requests and self.validator is not None:
-            problems = self.validator.request_errors(request)
-            if problems:
-                message = "; ".join(problems)
-                logger.debug("%s: invalid request: %s", operation_id, message)
-                return error_response(400, "invalid_request", message)
-        raw = request.get_data(cache=True)
-        body: Any = None
-        if raw:
-            try:
-                body = json.loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                return error_response(400, "invalid_request", "The body is not valid JSON")
-        call = Call(request, operation_id, path_id, body, raw)
         try:
+            raw = self._read_body(request)
+            body = _parse_json(raw) if raw else None
+            if self.settings.validate_requests and self.validator is not None:
+                self._validate(request, operation_id)
+            call = Call(request, operation_id, path_id, body, raw)
             with self.state.lock:
                 return self._handlers_by_id[operation_id](call)
         except ApiError as exc:
@@ -290,6 +366,31 @@ class SandboxApp:
         except Exception:  # a sandbox bug: answer like a server would, and say so in the log
             logger.exception("%s: handler failed", operation_id)
             return error_response(500, "sandbox_error", "The sandbox failed; see its log")
+
+    def _read_body(self, request: Request) -> bytes:
+        limit = self.settings.max_body_bytes
+        try:
+            raw = request.get_data(cache=True)
+        except RequestEntityTooLarge:
+            raw = None
+        if raw is None or len(raw) > limit:
+            raise ApiError(
+                413,
+                "payload_too_large",
+                f"The body is larger than the sandbox accepts ({limit} bytes)",
+            )
+        return raw
+
+    def _validate(self, request: Request, operation_id: str) -> None:
+        assert self.validator is not None
+        try:
+            problems = self.validator.request_errors(request)
+        except RecursionError:
+            raise ApiError(400, "invalid_request", "The request is nested too deeply") from None
+        if problems:
+            message = "; ".join(problems)
+            logger.debug("%s: invalid request: %s", operation_id, message)
+            raise ApiError(400, "invalid_request", message)
 
     def _check_response(self, request: Request, operation_id: str, response: Response) -> Response:
         if not self.settings.validate_responses or self.validator is None:
@@ -323,8 +424,7 @@ class SandboxApp:
                 args = request.args.copy()
                 args["page"] = str(page + 1)
                 args["page_size"] = str(size)
-                query = "&".join(f"{k}={v}" for k, v in args.items(multi=True))
-                next_url = f"{request.base_url}?{query}"
+                next_url = f"{request.base_url}?{urlencode(list(args.items(multi=True)))}"
             body["paging"] = {"next": next_url}
         return _json(body)
 
@@ -345,10 +445,12 @@ class SandboxApp:
         filters = {
             name: args[name] for name in ("course_app_id", "state", "posted_by") if name in args
         }
+        search = args.get("search", "").lower()
         return [
             record
             for record in self.state.exchanges.values()
             if all(getattr(record, name) == value for name, value in filters.items())
+            and (not search or _matches(record, search))
         ]
 
     # --- exchanges -----------------------------------------------------------------------
@@ -362,11 +464,16 @@ class SandboxApp:
     def create_exchange(self, call: Call) -> Response:
         body = self._object_body(call)
         query = body.get("query") or {}
+        metadata = body.get("metadata")
+        if not isinstance(query, dict) or not isinstance(metadata, dict | None):
+            raise ApiError(400, "invalid_request", "query must be an object, metadata one or null")
+        conditions = query.get("conditions")
         course_app_id = None
-        for condition in query.get("conditions") or []:
-            scope_id = condition.get("scope_id") or {}
+        for condition in conditions if isinstance(conditions, list) else []:
+            scope_id = condition.get("scope_id") if isinstance(condition, dict) else None
             if (
-                condition.get("scope") == "course"
+                isinstance(scope_id, dict)
+                and condition.get("scope") == "course"
                 and condition.get("scope_by") == "id"
                 and isinstance(scope_id.get("name"), str)
             ):
@@ -375,7 +482,7 @@ class SandboxApp:
         record = self.state.add_exchange(
             self._now(),
             query=query,
-            metadata=body.get("metadata"),
+            metadata=metadata,
             max_data_content_length=self.settings.max_data_content_length,
             course_app_id=course_app_id,
             posted_by="user",
@@ -482,8 +589,11 @@ class SandboxApp:
     def _record_error(self, record: ExchangeRecord | BatchExchangeRecord, call: Call) -> Response:
         """Store a reported error; an exchange not yet completed fails with it."""
         body = self._object_body(call)
+        code, details = body.get("code"), body.get("details")
+        if not isinstance(code, str | None) or not isinstance(details, str | None):
+            raise ApiError(400, "invalid_request", "code and details must be strings")
         now = self._now()
-        error = ErrorRecord(self.state.new_id(), now, str(body.get("code")), body.get("details"))
+        error = ErrorRecord(self.state.new_id(), now, code, details)
         record.errors.append(error)
         if record.state in ("created", "processing"):
             record.state = "failed"
@@ -542,4 +652,6 @@ class SandboxApp:
                 )
         record.runs.append(RunRecord(now, now + self.settings.schedule_run_seconds))
         record.updated_at = isoformat(now)
-        return Response(status=204)
+        response = Response(status=204)
+        del response.headers["Content-Type"]  # no content, so no content type
+        return response

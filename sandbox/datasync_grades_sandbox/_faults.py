@@ -10,7 +10,7 @@ Example::
     faults = Faults(error_rate=0.2, error_retry_after=0, burst_every=10, burst_length=2, seed=7)
     with Sandbox(faults=faults) as sandbox:
         ...
-        sandbox.faults = Faults()            # switch faults off at run time
+        sandbox.faults = Faults(drop_after=3, drop_stage="response")  # 4th request: stored, lost
         print(sandbox.counters().unavailable)
 """
 
@@ -21,6 +21,7 @@ import enum
 import random
 import threading
 from dataclasses import dataclass
+from typing import Literal
 
 __all__ = ["FaultAction", "FaultCounters", "FaultDecision", "FaultInjector", "Faults"]
 
@@ -36,6 +37,12 @@ class Faults:
       ``burst_length - 1`` after it are answered 429 with ``Retry-After: burst_retry_after``,
       then again from request ``2 * burst_every``, and so on (0: no bursts).
     - ``drop_rate``: share of requests whose connection is closed without any answer.
+    - ``drop_after``: the request after the first ``drop_after`` ones is dropped, once per
+      configuration (0: never); assigning ``sandbox.faults`` again re-arms it.
+    - ``drop_stage``: when a drop happens. ``"request"``: before routing, so nothing is stored;
+      ``"response"``: the request is handled in full (a data chunk is stored, an error
+      recorded), then the connection is closed instead of answering: the client cannot tell
+      it from a lost request, and sending it again stores a duplicate.
     - ``seed``: seeds the random draws; ``include_token_endpoint``: also affect ``/oauth/token``
       (by default only API paths are affected).
     """
@@ -47,6 +54,8 @@ class Faults:
     burst_length: int = 1
     burst_retry_after: int = 1
     drop_rate: float = 0.0
+    drop_after: int = 0
+    drop_stage: Literal["request", "response"] = "request"
     seed: int = 0
     include_token_endpoint: bool = False
 
@@ -63,13 +72,18 @@ class Faults:
             raise ValueError("burst_length must be within 1..burst_every-1")
         if self.burst_retry_after < 0 or (self.error_retry_after or 0) < 0:
             raise ValueError("Retry-After values must be >= 0")
+        if self.drop_after < 0:
+            raise ValueError("drop_after must be >= 0")
+        if self.drop_stage not in ("request", "response"):
+            raise ValueError("drop_stage must be 'request' or 'response'")
 
 
 class FaultAction(enum.Enum):
     """How a request is answered: normally, or with one of the injected faults."""
 
     NONE = "none"
-    DROP = "drop"
+    DROP = "drop"  # before routing: nothing is stored
+    DROP_AFTER_HANDLING = "drop_after_handling"  # handled (and stored), then not answered
     THROTTLE = "throttle"  # 429
     UNAVAILABLE = "unavailable"  # 503
 
@@ -89,13 +103,15 @@ class FaultCounters:
 
     ``requests`` counts every HTTP request, ``served`` those answered normally (whatever their
     status); ``delayed``, ``dropped``, ``throttled`` (429) and ``unavailable`` (503) count the
-    injected faults.
+    injected faults; ``dropped_after_handling`` is the part of ``dropped`` that was handled
+    (``drop_stage="response"``) before its connection was closed.
     """
 
     requests: int = 0
     served: int = 0
     delayed: int = 0
     dropped: int = 0
+    dropped_after_handling: int = 0
     throttled: int = 0
     unavailable: int = 0
 
@@ -154,8 +170,12 @@ class FaultInjector:
             if faults.latency:
                 counters.delayed += 1
             index = self._eligible
-            if drop_draw < faults.drop_rate:
+            drop_now = faults.drop_after > 0 and index == faults.drop_after + 1
+            if drop_now or drop_draw < faults.drop_rate:
                 counters.dropped += 1
+                if faults.drop_stage == "response":
+                    counters.dropped_after_handling += 1
+                    return FaultDecision(faults.latency, FaultAction.DROP_AFTER_HANDLING)
                 return FaultDecision(faults.latency, FaultAction.DROP)
             every = faults.burst_every
             if every and index >= every and index % every < faults.burst_length:

@@ -26,8 +26,10 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import errno
+import json
 import logging
 import socket
 import threading
@@ -66,11 +68,31 @@ _UNCHANGED: Any = object()
 class _Handler(WSGIRequestHandler):
     """werkzeug's handler, logging through ``logging`` at DEBUG instead of to stderr."""
 
+    # A request line too broken to name its version is answered with a status line (not as
+    # HTTP/0.9, a bare body no client of this API can read).
+    default_request_version = "HTTP/1.0"
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        logger.debug("%s %s -> %s", self.command, self.path, code)
+        # A request refused before it was parsed has no path yet.
+        logger.debug("%s %s -> %s", self.command, getattr(self, "path", "-"), code)
 
     def log(self, type: str, message: str, *args: Any) -> None:
         logger.debug("%s: %s", type, message % args if args else message)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a malformed request line, too many headers), as the
+        spec's ErrorResponse instead of an HTML page."""
+        reason = self.responses.get(code, ("Error", ""))[0]
+        logger.debug("refused before routing: %s %s", code, message or reason)
+        error = {"status": code, "code": "bad_http_request", "message": message or reason}
+        body = json.dumps({"error": error}).encode("utf-8")
+        self.send_response(code, reason)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD":
+            self.wfile.write(body)
 
 
 class _Server(ThreadedWSGIServer):
@@ -119,6 +141,7 @@ class Sandbox:
       a 100-item page, against about 1 ms for the whole unvalidated round trip; benchmarks
       turn both off.
     - ``send_paging_next``: add ``paging.next`` to list pages.
+    - ``max_body_bytes``: a larger request body gets 413 without being read further.
     - ``seed_data``: start with the demo consumer, schedules, batch exchanges and sections.
     - ``seed``: seeds the ids the state hands out.
     """
@@ -138,6 +161,7 @@ class Sandbox:
         validate_requests: bool = True,
         validate_responses: bool = True,
         send_paging_next: bool = False,
+        max_body_bytes: int = 16 * 1024 * 1024,
         seed_data: bool = True,
         seed: int = 0,
     ) -> None:
@@ -169,6 +193,7 @@ class Sandbox:
                 validate_requests=validate_requests,
                 validate_responses=validate_responses,
                 send_paging_next=send_paging_next,
+                max_body_bytes=max_body_bytes,
             ),
             tokens=self._tokens,
             faults=self._injector,
@@ -341,16 +366,21 @@ class Sandbox:
     ) -> list[str]:
         """Add ``count`` exchanges; returns their ids, oldest first.
 
+        The default ``query`` asks for the assignment scores of the course ``course_app_id``
+        (``scope: course, scope_by: id``), or of every course when there is none.
         ``state="completed"`` also produces both artifacts (from no data); ``state="failed"``
         records one ``producer_failure`` error, so ``error_count`` stays consistent.
         """
+        if query is None and course_app_id is not None:
+            condition = {"scope": "course", "scope_by": "id", "scope_id": {"name": course_app_id}}
+            query = {"type": "assignment_scores", "conditions": [condition]}
         ids: list[str] = []
         with self.state.lock:
             for _ in range(count):
                 now = isoformat(self.now())
                 record = self.state.add_exchange(
                     now,
-                    query=query,
+                    query=copy.deepcopy(query),
                     metadata=metadata,
                     state=state,
                     max_data_content_length=max_data_content_length

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-__all__ = ["Operation", "base_path", "load_spec", "operations", "spec_path"]
+__all__ = ["Operation", "base_path", "body_operations", "load_spec", "operations", "spec_path"]
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -73,3 +73,13 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
             if method in item:
                 found.append(Operation(item[method]["operationId"], method.upper(), path))
     return found
+
+
+def body_operations(spec: dict[str, Any]) -> frozenset[str]:
+    """The operationIds of the operations that take a request body."""
+    return frozenset(
+        item[method]["operationId"]
+        for item in spec["paths"].values()
+        for method in _HTTP_METHODS
+        if method in item and "requestBody" in item[method]
+    )

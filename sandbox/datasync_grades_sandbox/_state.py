@@ -75,7 +75,12 @@ class ChunkRecord:
 
     @property
     def final(self) -> bool:
-        return bool(self.body.get("final", False))
+        return self.body.get("final") is True
+
+    def items(self, name: str) -> list[Any]:
+        """The chunk's ``assignments`` or ``summaries`` (none unless a list was sent)."""
+        value = self.body.get(name)
+        return value if isinstance(value, list) else []
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "created_at": self.created_at, "updated_at": self.created_at}
@@ -87,11 +92,13 @@ class ErrorRecord:
 
     id: str
     created_at: str
-    code: str
+    code: str | None
     details: str | None = None
 
     @property
     def message(self) -> str:
+        if self.code is None:
+            return "The producer reported an error"
         return ERROR_MESSAGES.get(self.code, f"The producer reported {self.code}")
 
     def to_json(self) -> dict[str, Any]:
@@ -99,11 +106,12 @@ class ErrorRecord:
             "id": self.id,
             "created_at": self.created_at,
             "updated_at": self.created_at,
-            "code": self.code,
             "message": self.message,
         }
-        if self.details is not None:
-            body["details"] = self.details
+        for name in ("code", "details"):
+            value = getattr(self, name)
+            if value is not None:
+                body[name] = value
         return body
 
 
@@ -149,8 +157,8 @@ class ExchangeRecord:
 
     def complete(self, now: str) -> None:
         """Move to ``completed`` and produce both artifacts from the chunks received."""
-        assignments = [a for chunk in self.chunks for a in chunk.body.get("assignments", [])]
-        summaries = [s for chunk in self.chunks for s in chunk.body.get("summaries", [])]
+        assignments = [a for chunk in self.chunks for a in chunk.items("assignments")]
+        summaries = [s for chunk in self.chunks for s in chunk.items("summaries")]
         self.state = "completed"
         self.updated_at = now
         self.details = gzip_json(

@@ -235,3 +235,81 @@ def test_seeded_states_are_consistent(sandbox: Sandbox, api: httpx.Client) -> No
     [failed] = sandbox.seed_exchanges(1, state="failed")
     assert _artifact(api, done, "details")["chunks"] == 0
     assert api.get(f"/exchanges/{failed}").json()["data"]["error_count"] == 1
+
+
+def _search_corpus(sandbox: Sandbox, api: httpx.Client) -> dict[str, str]:
+    """Exchanges that differ in each searched field; name -> id."""
+    batch_id = next(iter(sandbox.state.batch_exchanges))
+    [math] = sandbox.seed_exchanges(1, course_app_id="MATH-101")
+    [bio] = sandbox.seed_exchanges(1, state="completed", course_app_id="BIO-201")
+    [batch] = sandbox.seed_exchanges(1, batch_exchange_id=batch_id)
+    query = {
+        "type": "summary",
+        "conditions": [{"scope": "section", "scope_by": "id", "scope_id": {"name": "Algebra II"}}],
+    }
+    created = api.post("/exchanges", json={"query": query, "metadata": {"note": "MATH-101"}})
+    return {"math": math, "bio": bio, "batch": batch, "algebra": created.json()["data"]["id"]}
+
+
+@pytest.mark.parametrize(
+    ("search", "params", "expected"),
+    [
+        # Each needle has a letter beyond a-f, so that no (hexadecimal) id can contain it.
+        ("math-1", {}, ["math"]),  # course_app_id, case-insensitive
+        ("Io-2", {}, ["bio"]),
+        ("ALGEBRA", {}, ["algebra"]),  # a condition's scope_id.name
+        ("th-101", {"state": "created"}, ["math"]),  # metadata is not searched
+        ("o-201", {"state": "created"}, []),
+        ("no such thing", {}, []),
+    ],
+)
+def test_search_is_a_case_insensitive_substring_of_documented_fields(
+    sandbox: Sandbox,
+    api: httpx.Client,
+    search: str,
+    params: dict[str, str],
+    expected: list[str],
+) -> None:
+    corpus = _search_corpus(sandbox, api)
+    listed = _ids(api.get("/exchanges", params={"search": search, **params}))
+    assert listed == [corpus[name] for name in expected]
+    assert api.get("/exchanges/count", params={"search": search, **params}).json() == len(expected)
+
+
+def test_search_finds_by_id_and_batch_exchange_id(sandbox: Sandbox, api: httpx.Client) -> None:
+    corpus = _search_corpus(sandbox, api)
+    batch_id = sandbox.state.exchanges[corpus["batch"]].batch_exchange_id
+    assert batch_id is not None
+    assert _ids(api.get("/exchanges", params={"search": batch_id[9:23].upper()})) == [
+        corpus["batch"]
+    ]
+    own = corpus["bio"]
+    assert own in _ids(api.get("/exchanges", params={"search": own[-12:]}))
+
+
+async def test_search_async(sandbox: Sandbox, aapi: httpx.AsyncClient) -> None:
+    sandbox.seed_exchanges(2, course_app_id="ART-1")
+    sandbox.seed_exchanges(1, course_app_id="MUSIC-1")
+    assert (await aapi.get("/exchanges/count", params={"search": "art"})).json() == 2
+
+
+def test_an_error_without_a_code_is_stored_without_one(sandbox: Sandbox, api: httpx.Client) -> None:
+    [exchange_id] = sandbox.seed_exchanges(1)
+    reply = api.post(f"/exchanges/{exchange_id}/errors", json={"details": "it broke"})
+    assert reply.status_code == 200, reply.text
+    error = reply.json()["data"]
+    assert "code" not in error
+    assert (error["message"], error["details"]) == ("The producer reported an error", "it broke")
+    assert sandbox.state.exchanges[exchange_id].state == "failed"
+
+
+def test_seeded_exchanges_of_a_course_ask_for_that_course(sandbox: Sandbox) -> None:
+    [exchange_id] = sandbox.seed_exchanges(1, course_app_id="MATH-101")
+    assert sandbox.state.exchanges[exchange_id].query == {
+        "type": "assignment_scores",
+        "conditions": [{"scope": "course", "scope_by": "id", "scope_id": {"name": "MATH-101"}}],
+    }
+    [other] = sandbox.seed_exchanges(1)
+    assert sandbox.state.exchanges[other].query["conditions"] == [
+        {"scope": "course", "scope_by": "all"}
+    ]

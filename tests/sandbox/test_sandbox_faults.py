@@ -143,3 +143,86 @@ def test_counters_reset(datasync_sandbox_factory: SandboxFactory) -> None:
 def test_impossible_faults_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         Faults(**kwargs)  # type: ignore[arg-type]
+
+
+def test_drop_after_drops_one_request_then_serves_again(
+    datasync_sandbox_factory: SandboxFactory,
+) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(drop_after=3))
+    outcomes = []
+    with _client(sandbox) as api:
+        for _ in range(6):
+            try:
+                outcomes.append(api.post("/exchanges", json={}).status_code)
+            except httpx.RemoteProtocolError:
+                outcomes.append(None)
+    assert outcomes == [200, 200, 200, None, 200, 200]
+    assert len(sandbox.state.exchanges) == 5  # the dropped one was never handled
+    counters = sandbox.counters()
+    assert (counters.dropped, counters.dropped_after_handling, counters.served) == (1, 0, 5)
+    sandbox.faults = Faults(drop_after=1)  # assigning again re-arms it
+    assert _statuses(sandbox, 1) == [200]
+    with _client(sandbox) as api, pytest.raises(httpx.RemoteProtocolError):
+        api.get("/schedules")
+
+
+def _chunk(final: bool) -> dict[str, object]:
+    return {"assignments": [{"name": "Essay", "points_possible": 10}], "final": final}
+
+
+def test_store_then_drop_stores_the_chunk_and_never_answers(
+    datasync_sandbox_factory: SandboxFactory,
+) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(drop_after=1, drop_stage="response"))
+    [exchange_id] = sandbox.seed_exchanges(1)
+    with _client(sandbox) as api:
+        assert api.post(f"/exchanges/{exchange_id}/data", json=_chunk(False)).status_code == 200
+        with pytest.raises(httpx.RemoteProtocolError):
+            api.post(f"/exchanges/{exchange_id}/data", json=_chunk(False))
+        # The client cannot tell: sent again, the chunk is stored twice (no idempotency key).
+        assert api.post(f"/exchanges/{exchange_id}/data", json=_chunk(True)).status_code == 200
+    record = sandbox.state.exchanges[exchange_id]
+    assert [chunk.final for chunk in record.chunks] == [False, False, True]
+    assert record.state == "completed"
+    counters = sandbox.counters()
+    assert (counters.dropped, counters.dropped_after_handling, counters.served) == (1, 1, 2)
+
+
+async def test_store_then_drop_async(datasync_sandbox_factory: SandboxFactory) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(drop_rate=1.0, drop_stage="response"))
+    [exchange_id] = sandbox.seed_exchanges(1)
+    async with httpx.AsyncClient(
+        base_url=sandbox.base_url, headers={"Authorization": f"Bearer {sandbox.issue_token()}"}
+    ) as client:
+        with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+            await client.post(f"/exchanges/{exchange_id}/data", json=_chunk(True))
+    record = sandbox.state.exchanges[exchange_id]
+    assert (len(record.chunks), record.state) == (1, "completed")
+
+
+def test_latency_alone_hides_no_routing_or_auth_error(
+    datasync_sandbox_factory: SandboxFactory,
+) -> None:
+    sandbox = datasync_sandbox_factory(faults=Faults(latency=0.01))
+    base = sandbox.base_url
+    assert httpx.get(f"{base}/schedules").status_code == 401
+    assert httpx.get(f"{base}/nothing-here").status_code == 404
+    assert httpx.delete(f"{base}/exchanges").status_code == 405
+    assert sandbox.counters().delayed == 3
+
+
+def test_injected_faults_replace_routing_and_auth_errors(
+    datasync_sandbox_factory: SandboxFactory,
+) -> None:
+    # Faults act first, as a gateway in front of the API would: a 503 for a request that
+    # would have been a 401 or a 405.
+    sandbox = datasync_sandbox_factory(faults=Faults(error_rate=1.0))
+    assert httpx.get(f"{sandbox.base_url}/schedules").status_code == 503
+    assert httpx.delete(f"{sandbox.base_url}/exchanges").status_code == 503
+    assert httpx.head(f"{sandbox.base_url}/exchanges").status_code == 503
+
+
+@pytest.mark.parametrize("kwargs", [{"drop_after": -1}, {"drop_stage": "later"}])
+def test_impossible_drops_are_refused(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        Faults(**kwargs)  # type: ignore[arg-type]

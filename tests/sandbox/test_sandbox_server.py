@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -85,8 +86,10 @@ def test_session_fixture(datasync_sandbox_session: Sandbox) -> None:
 
 
 def test_command_line_serves_until_terminated() -> None:
+    command = [sys.executable, "-m", "datasync_grades_sandbox", "--port", "0", "--token-ttl", "60"]
+    command += ["--seed-exchanges", "2", "--course", "MATH-101", "--course", "BIO-201"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "datasync_grades_sandbox", "--port", "0", "--token-ttl", "60"],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -100,7 +103,15 @@ def test_command_line_serves_until_terminated() -> None:
                 break
             key, _, value = line.partition(":")
             printed[key.strip()] = value.strip()
-        assert set(printed) == {"base_url", "token_url", "client_id", "client_secret", "lti_secret"}
+        assert set(printed) == {
+            "base_url",
+            "token_url",
+            "client_id",
+            "client_secret",
+            "lti_secret",
+            "waiting",
+        }
+        assert printed["waiting"] == "4 exchanges (state created)"
         token = httpx.post(
             printed["token_url"],
             data={
@@ -110,11 +121,18 @@ def test_command_line_serves_until_terminated() -> None:
             },
         ).json()
         assert token["expires_in"] == 60
-        reply = httpx.get(
-            f"{printed['base_url']}/consumer",
+        with httpx.Client(
+            base_url=printed["base_url"],
             headers={"Authorization": f"Bearer {token['access_token']}"},
-        )
-        assert reply.status_code == 200
+        ) as api:
+            assert api.get("/consumer").status_code == 200
+            waiting = api.get("/exchanges", params={"state": "created"}).json()["data"]
+            assert sorted(e["course_app_id"] for e in waiting) == ["BIO-201"] * 2 + ["MATH-101"] * 2
+            math = api.get("/exchanges", params={"course_app_id": "MATH-101"}).json()["data"]
+            assert [c["scope_id"]["name"] for e in math for c in e["query"]["conditions"]] == [
+                "MATH-101",
+                "MATH-101",
+            ]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     finally:
@@ -125,6 +143,23 @@ def test_command_line_serves_until_terminated() -> None:
             proc.stdout.close()
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--course", "MATH-101"], ["--seed-exchanges", "-1"]],
+    ids=["no-count", "negative"],
+)
+def test_command_line_refuses_impossible_seeding(arguments: list[str]) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "datasync_grades_sandbox", "--port", "0", *arguments],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "--seed-exchanges" in run.stderr or "--course" in run.stderr
 
 
 def test_plugin_import_needs_no_server_dependencies() -> None:
@@ -168,3 +203,44 @@ def test_jwt_round_trip_and_tampering() -> None:
         verify_lti_jwt(tampered, "s3cret", now=1_030)
     with pytest.raises(JWTError, match="not a JWT"):
         verify_lti_jwt("abc", "s3cret", now=1_030)
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda s: s[:5] + "!*" + s[5:],  # outside base64url: a lax decoder skips them
+        lambda s: s[:5] + "=" + s[5:],
+        lambda s: s + "==",  # padding: JWTs are unpadded
+        lambda s: s[:5] + "+/" + s[5:],  # the other base64 alphabet
+        lambda s: s[:5] + "    " + s[5:],
+        lambda s: s + "AA",  # a length no whole number of bytes has
+    ],
+    ids=["junk", "inner-padding", "padding", "plain-alphabet", "spaces", "dangling"],
+)
+def test_jwt_signature_base64url_is_strict(mangle: Callable[[str], str]) -> None:
+    token = mint_lti_jwt("s3cret", ttl=60, now=1_000)
+    header, payload, signature = token.split(".")
+    with pytest.raises(JWTError, match="base64url"):
+        verify_lti_jwt(f"{header}.{payload}.{mangle(signature)}", "s3cret", now=1_030)
+
+
+def test_jwt_signature_must_be_the_canonical_encoding() -> None:
+    token = mint_lti_jwt("s3cret", ttl=60, now=1_000)
+    header, payload, signature = token.split(".")
+    # 32 bytes are 43 characters whose last one carries 2 padding bits: "A" and "B" decode
+    # to the same bytes when only those bits differ. Flip them and the bytes stay the same.
+    last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".index(signature[-1])
+    twin = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last ^ 1]
+    with pytest.raises(JWTError, match="base64url"):
+        verify_lti_jwt(f"{header}.{payload}.{signature[:-1]}{twin}", "s3cret", now=1_030)
+
+
+def test_a_jwt_with_junk_in_its_signature_is_a_401(sandbox: Sandbox) -> None:
+    header, payload, signature = sandbox.mint_lti_jwt(ttl=60).split(".")
+    good = f"{header}.{payload}.{signature}"
+    junk = f"{header}.{payload}.{signature[:10]}*~{signature[10:]}"
+    for token, status in ((good, 200), (junk, 401)):
+        reply = httpx.get(
+            f"{sandbox.base_url}/schedules", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert reply.status_code == status, reply.text

@@ -595,6 +595,7 @@ class ExchangesResource(_Resource):
         course_app_id: str | Unset = UNSET,
         state: ExchangeState | str | Unset = UNSET,
         posted_by: PostedBy | str | Unset = UNSET,
+        search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
     ) -> Pager[Exchange]:
@@ -610,6 +611,7 @@ class ExchangesResource(_Resource):
                 "course_app_id": course_app_id,
                 "state": state,
                 "posted_by": posted_by,
+                "search": search,
             },
             Exchange,
             count=count_exchanges,
@@ -622,6 +624,7 @@ class ExchangesResource(_Resource):
         *,
         course_app_id: str | Unset = UNSET,
         posted_by: PostedBy | str | Unset = UNSET,
+        search: str | Unset = UNSET,
         page_size: int | None = None,
     ) -> builtins.list[Exchange]:
         """The Exchanges whose `state` is created or processing: every page read first, then
@@ -632,6 +635,7 @@ class ExchangesResource(_Resource):
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
+                "search": search,
             },
             Exchange,
             field="state",
@@ -666,6 +670,7 @@ class ExchangesResource(_Resource):
         course_app_id: str | Unset = UNSET,
         state: ExchangeState | str | Unset = UNSET,
         posted_by: PostedBy | str | Unset = UNSET,
+        search: str | Unset = UNSET,
     ) -> int:
         """Get count of Grades Exchanges
 
@@ -677,6 +682,7 @@ class ExchangesResource(_Resource):
                 "course_app_id": course_app_id,
                 "state": state,
                 "posted_by": posted_by,
+                "search": search,
             },
             int,
         )
@@ -819,6 +825,7 @@ class AsyncExchangesResource(_AsyncResource):
         course_app_id: str | Unset = UNSET,
         state: ExchangeState | str | Unset = UNSET,
         posted_by: PostedBy | str | Unset = UNSET,
+        search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
     ) -> AsyncPager[Exchange]:
@@ -834,6 +841,7 @@ class AsyncExchangesResource(_AsyncResource):
                 "course_app_id": course_app_id,
                 "state": state,
                 "posted_by": posted_by,
+                "search": search,
             },
             Exchange,
             count=count_exchanges,
@@ -846,6 +854,7 @@ class AsyncExchangesResource(_AsyncResource):
         *,
         course_app_id: str | Unset = UNSET,
         posted_by: PostedBy | str | Unset = UNSET,
+        search: str | Unset = UNSET,
         page_size: int | None = None,
     ) -> builtins.list[Exchange]:
         """The Exchanges whose `state` is created or processing: every page read first, then
@@ -856,6 +865,7 @@ class AsyncExchangesResource(_AsyncResource):
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
+                "search": search,
             },
             Exchange,
             field="state",
@@ -890,6 +900,7 @@ class AsyncExchangesResource(_AsyncResource):
         course_app_id: str | Unset = UNSET,
         state: ExchangeState | str | Unset = UNSET,
         posted_by: PostedBy | str | Unset = UNSET,
+        search: str | Unset = UNSET,
     ) -> int:
         """Get count of Grades Exchanges
 
@@ -901,6 +912,7 @@ class AsyncExchangesResource(_AsyncResource):
                 "course_app_id": course_app_id,
                 "state": state,
                 "posted_by": posted_by,
+                "search": search,
             },
             int,
         )

@@ -16,6 +16,7 @@ def _get_kwargs(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -39,6 +40,8 @@ def _get_kwargs(
     else:
         json_posted_by = posted_by
     params["posted_by"] = json_posted_by
+
+    params["search"] = search
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -106,11 +109,14 @@ def sync_detailed(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> Response[ErrorResponse | int]:
     """Get count of Grades Exchanges
 
      Counts the exchanges that listExchanges would list with the same filters; useful for determining the
-    maximum page number of listExchanges. The body is a bare integer.
+    maximum page number of listExchanges. The body is a bare integer. Documented: the count is "in scope
+    of the provided query parameters"; that `search` is one of them is our inference (x-provenance:
+    inferred).
 
     Args:
         course_app_id (str | Unset):
@@ -118,6 +124,7 @@ def sync_detailed(
             know yet.
         posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know
             yet.
+        search (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +138,7 @@ def sync_detailed(
         course_app_id=course_app_id,
         state=state,
         posted_by=posted_by,
+        search=search,
     )
 
     response = client.get_httpx_client().request(
@@ -146,11 +154,14 @@ def sync(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> ErrorResponse | int | None:
     """Get count of Grades Exchanges
 
      Counts the exchanges that listExchanges would list with the same filters; useful for determining the
-    maximum page number of listExchanges. The body is a bare integer.
+    maximum page number of listExchanges. The body is a bare integer. Documented: the count is "in scope
+    of the provided query parameters"; that `search` is one of them is our inference (x-provenance:
+    inferred).
 
     Args:
         course_app_id (str | Unset):
@@ -158,6 +169,7 @@ def sync(
             know yet.
         posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know
             yet.
+        search (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,6 +184,7 @@ def sync(
         course_app_id=course_app_id,
         state=state,
         posted_by=posted_by,
+        search=search,
     ).parsed
 
 
@@ -181,11 +194,14 @@ async def asyncio_detailed(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> Response[ErrorResponse | int]:
     """Get count of Grades Exchanges
 
      Counts the exchanges that listExchanges would list with the same filters; useful for determining the
-    maximum page number of listExchanges. The body is a bare integer.
+    maximum page number of listExchanges. The body is a bare integer. Documented: the count is "in scope
+    of the provided query parameters"; that `search` is one of them is our inference (x-provenance:
+    inferred).
 
     Args:
         course_app_id (str | Unset):
@@ -193,6 +209,7 @@ async def asyncio_detailed(
             know yet.
         posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know
             yet.
+        search (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,6 +223,7 @@ async def asyncio_detailed(
         course_app_id=course_app_id,
         state=state,
         posted_by=posted_by,
+        search=search,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -219,11 +237,14 @@ async def asyncio(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> ErrorResponse | int | None:
     """Get count of Grades Exchanges
 
      Counts the exchanges that listExchanges would list with the same filters; useful for determining the
-    maximum page number of listExchanges. The body is a bare integer.
+    maximum page number of listExchanges. The body is a bare integer. Documented: the count is "in scope
+    of the provided query parameters"; that `search` is one of them is our inference (x-provenance:
+    inferred).
 
     Args:
         course_app_id (str | Unset):
@@ -231,6 +252,7 @@ async def asyncio(
             know yet.
         posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know
             yet.
+        search (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -246,5 +268,6 @@ async def asyncio(
             course_app_id=course_app_id,
             state=state,
             posted_by=posted_by,
+            search=search,
         )
     ).parsed

@@ -53,6 +53,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
 
@@ -88,7 +93,7 @@ def sync_detailed(
     """Create a Grades Exchange
 
      Creates a grades exchange for a query. The documented example answers `{"data": null}`, so `data`
-    may be null.
+    may be null. A new exchange is `created`: it waits for a producer (see ExchangeState).
 
     Args:
         body (ExchangesRequest):
@@ -120,7 +125,7 @@ def sync(
     """Create a Grades Exchange
 
      Creates a grades exchange for a query. The documented example answers `{"data": null}`, so `data`
-    may be null.
+    may be null. A new exchange is `created`: it waits for a producer (see ExchangeState).
 
     Args:
         body (ExchangesRequest):
@@ -147,7 +152,7 @@ async def asyncio_detailed(
     """Create a Grades Exchange
 
      Creates a grades exchange for a query. The documented example answers `{"data": null}`, so `data`
-    may be null.
+    may be null. A new exchange is `created`: it waits for a producer (see ExchangeState).
 
     Args:
         body (ExchangesRequest):
@@ -177,7 +182,7 @@ async def asyncio(
     """Create a Grades Exchange
 
      Creates a grades exchange for a query. The documented example answers `{"data": null}`, so `data`
-    may be null.
+    may be null. A new exchange is `created`: it waits for a producer (see ExchangeState).
 
     Args:
         body (ExchangesRequest):

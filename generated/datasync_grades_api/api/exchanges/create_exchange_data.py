@@ -110,8 +110,10 @@ def sync_detailed(
 
      Stores one chunk of the producer's grade data. Each serialized chunk is at most the exchange's
     `max_data_content_length` bytes; every chunk is `final: false` except the last, which is `final:
-    true`. Documented: the operation and its body. Chosen: 409 for data after the final chunk and 413
-    for a chunk over the limit (x-provenance: inferred).
+    true`. Documented: the operation and its body. Chosen: a chunk with `final: false` moves a `created`
+    exchange to `processing`, the `final: true` chunk moves it to `completed` (see ExchangeState); 409
+    for data after the final chunk or after a reported error, and 413 for a chunk over the limit
+    (x-provenance: inferred). The API has no idempotency key: a chunk sent again is stored again.
 
     Args:
         id (UUID):
@@ -149,8 +151,10 @@ def sync(
 
      Stores one chunk of the producer's grade data. Each serialized chunk is at most the exchange's
     `max_data_content_length` bytes; every chunk is `final: false` except the last, which is `final:
-    true`. Documented: the operation and its body. Chosen: 409 for data after the final chunk and 413
-    for a chunk over the limit (x-provenance: inferred).
+    true`. Documented: the operation and its body. Chosen: a chunk with `final: false` moves a `created`
+    exchange to `processing`, the `final: true` chunk moves it to `completed` (see ExchangeState); 409
+    for data after the final chunk or after a reported error, and 413 for a chunk over the limit
+    (x-provenance: inferred). The API has no idempotency key: a chunk sent again is stored again.
 
     Args:
         id (UUID):
@@ -183,8 +187,10 @@ async def asyncio_detailed(
 
      Stores one chunk of the producer's grade data. Each serialized chunk is at most the exchange's
     `max_data_content_length` bytes; every chunk is `final: false` except the last, which is `final:
-    true`. Documented: the operation and its body. Chosen: 409 for data after the final chunk and 413
-    for a chunk over the limit (x-provenance: inferred).
+    true`. Documented: the operation and its body. Chosen: a chunk with `final: false` moves a `created`
+    exchange to `processing`, the `final: true` chunk moves it to `completed` (see ExchangeState); 409
+    for data after the final chunk or after a reported error, and 413 for a chunk over the limit
+    (x-provenance: inferred). The API has no idempotency key: a chunk sent again is stored again.
 
     Args:
         id (UUID):
@@ -220,8 +226,10 @@ async def asyncio(
 
      Stores one chunk of the producer's grade data. Each serialized chunk is at most the exchange's
     `max_data_content_length` bytes; every chunk is `final: false` except the last, which is `final:
-    true`. Documented: the operation and its body. Chosen: 409 for data after the final chunk and 413
-    for a chunk over the limit (x-provenance: inferred).
+    true`. Documented: the operation and its body. Chosen: a chunk with `final: false` moves a `created`
+    exchange to `processing`, the `final: true` chunk moves it to `completed` (see ExchangeState); 409
+    for data after the final chunk or after a reported error, and 413 for a chunk over the limit
+    (x-provenance: inferred). The API has no idempotency key: a chunk sent again is stored again.
 
     Args:
         id (UUID):

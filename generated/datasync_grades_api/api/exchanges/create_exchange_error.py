@@ -63,6 +63,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 429:
         response_429 = ErrorResponse.from_dict(response.json())
 
@@ -98,7 +103,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | ExchangeErrorResponse]:
     """Create Grades Exchange Errors
 
-     Reports an error of the producer for this exchange (e.g. a query it cannot serve).
+     Reports an error of the producer for this exchange (e.g. a query it cannot serve). Chosen: the
+    report moves a `created` or `processing` exchange to `failed`; on a `completed` one it is recorded
+    without changing the state (see ExchangeState; x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -134,7 +141,9 @@ def sync(
 ) -> ErrorResponse | ExchangeErrorResponse | None:
     """Create Grades Exchange Errors
 
-     Reports an error of the producer for this exchange (e.g. a query it cannot serve).
+     Reports an error of the producer for this exchange (e.g. a query it cannot serve). Chosen: the
+    report moves a `created` or `processing` exchange to `failed`; on a `completed` one it is recorded
+    without changing the state (see ExchangeState; x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -165,7 +174,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ExchangeErrorResponse]:
     """Create Grades Exchange Errors
 
-     Reports an error of the producer for this exchange (e.g. a query it cannot serve).
+     Reports an error of the producer for this exchange (e.g. a query it cannot serve). Chosen: the
+    report moves a `created` or `processing` exchange to `failed`; on a `completed` one it is recorded
+    without changing the state (see ExchangeState; x-provenance: inferred).
 
     Args:
         id (UUID):
@@ -199,7 +210,9 @@ async def asyncio(
 ) -> ErrorResponse | ExchangeErrorResponse | None:
     """Create Grades Exchange Errors
 
-     Reports an error of the producer for this exchange (e.g. a query it cannot serve).
+     Reports an error of the producer for this exchange (e.g. a query it cannot serve). Chosen: the
+    report moves a `created` or `processing` exchange to `failed`; on a `completed` one it is recorded
+    without changing the state (see ExchangeState; x-provenance: inferred).
 
     Args:
         id (UUID):

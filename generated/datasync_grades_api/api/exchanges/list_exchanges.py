@@ -19,6 +19,7 @@ def _get_kwargs(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -46,6 +47,8 @@ def _get_kwargs(
     else:
         json_posted_by = posted_by
     params["posted_by"] = json_posted_by
+
+    params["search"] = search
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -116,10 +119,13 @@ def sync_detailed(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> Response[ErrorResponse | ExchangesResponse]:
     """List Grades Exchanges
 
-     Lists grades exchanges one page at a time, pages numbered from 0.
+     Lists grades exchanges one page at a time, pages numbered from 0. `state=created` lists the
+    exchanges waiting for a producer's answer (see ExchangeState). Answering them changes their state,
+    so paging through that filter while answering shifts the pages: take the list first, or count again.
 
     Args:
         page (int | Unset):  Default: 0.
@@ -129,6 +135,7 @@ def sync_detailed(
             know yet.
         posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know
             yet.
+        search (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,6 +151,7 @@ def sync_detailed(
         course_app_id=course_app_id,
         state=state,
         posted_by=posted_by,
+        search=search,
     )
 
     response = client.get_httpx_client().request(
@@ -161,10 +169,13 @@ def sync(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> ErrorResponse | ExchangesResponse | None:
     """List Grades Exchanges
 
-     Lists grades exchanges one page at a time, pages numbered from 0.
+     Lists grades exchanges one page at a time, pages numbered from 0. `state=created` lists the
+    exchanges waiting for a producer's answer (see ExchangeState). Answering them changes their state,
+    so paging through that filter while answering shifts the pages: take the list first, or count again.
 
     Args:
         page (int | Unset):  Default: 0.
@@ -174,6 +185,7 @@ def sync(
             know yet.
         posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know
             yet.
+        search (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,6 +202,7 @@ def sync(
         course_app_id=course_app_id,
         state=state,
         posted_by=posted_by,
+        search=search,
     ).parsed
 
 
@@ -201,10 +214,13 @@ async def asyncio_detailed(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> Response[ErrorResponse | ExchangesResponse]:
     """List Grades Exchanges
 
-     Lists grades exchanges one page at a time, pages numbered from 0.
+     Lists grades exchanges one page at a time, pages numbered from 0. `state=created` lists the
+    exchanges waiting for a producer's answer (see ExchangeState). Answering them changes their state,
+    so paging through that filter while answering shifts the pages: take the list first, or count again.
 
     Args:
         page (int | Unset):  Default: 0.
@@ -214,6 +230,7 @@ async def asyncio_detailed(
             know yet.
         posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know
             yet.
+        search (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -229,6 +246,7 @@ async def asyncio_detailed(
         course_app_id=course_app_id,
         state=state,
         posted_by=posted_by,
+        search=search,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -244,10 +262,13 @@ async def asyncio(
     course_app_id: str | Unset = UNSET,
     state: ExchangeState | str | Unset = UNSET,
     posted_by: PostedBy | str | Unset = UNSET,
+    search: str | Unset = UNSET,
 ) -> ErrorResponse | ExchangesResponse | None:
     """List Grades Exchanges
 
-     Lists grades exchanges one page at a time, pages numbered from 0.
+     Lists grades exchanges one page at a time, pages numbered from 0. `state=created` lists the
+    exchanges waiting for a producer's answer (see ExchangeState). Answering them changes their state,
+    so paging through that filter while answering shifts the pages: take the list first, or count again.
 
     Args:
         page (int | Unset):  Default: 0.
@@ -257,6 +278,7 @@ async def asyncio(
             know yet.
         posted_by (PostedBy | str | Unset): A PostedBy, or a value this document does not know
             yet.
+        search (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -274,5 +296,6 @@ async def asyncio(
             course_app_id=course_app_id,
             state=state,
             posted_by=posted_by,
+            search=search,
         )
     ).parsed

@@ -1,0 +1,133 @@
+"""The README's producer, run as a process against a sandbox, killed with SIGKILL at random
+moments and started again until it is done: every chunk stored once, except at most the one in
+flight at each kill (or lost with its answer), each of which it reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from datasync_grades import plan_chunks
+from datasync_grades_sandbox import Faults, Sandbox
+
+README = Path(__file__).parents[2] / "README.md"
+COURSES = ("MATH-101", "BIO-201", "HIST-120")
+MAX_BYTES = 4096
+ROUNDS = 14
+
+
+def producer_source() -> str:
+    section = re.search(
+        r"^## A producer, start to finish\n(.*?)(?=^## )", README.read_text(), re.M | re.S
+    )
+    assert section, "README.md has no producer section"
+    [block] = re.findall(r"```python\n(.*?)```", section.group(1), flags=re.S)
+    return block
+
+
+def planned_bodies(gradebook: Callable[[str], list[dict[str, Any]]], course: str) -> list[Any]:
+    return [
+        json.loads(chunk.body()) for chunk in plan_chunks(gradebook(course), max_bytes=MAX_BYTES)
+    ]
+
+
+def collapse_adjacent(items: list[str]) -> list[str]:
+    return [item for n, item in enumerate(items) if n == 0 or items[n - 1] != item]
+
+
+@pytest.mark.slow
+def test_the_readme_producer_answers_everything_through_kills(
+    tmp_path: Path, datasync_sandbox_factory: Callable[..., Sandbox]
+) -> None:
+    source = producer_source()
+    namespace: dict[str, Any] = {"__name__": "producer_under_test"}
+    exec(compile(source, "README.md (producer)", "exec"), namespace)
+    script = tmp_path / "producer.py"
+    script.write_text(source, encoding="utf-8")
+
+    sandbox = datasync_sandbox_factory(max_data_content_length=MAX_BYTES)
+    course_of = {sandbox.seed_exchanges(1, course_app_id=course)[0]: course for course in COURSES}
+    [refused] = sandbox.seed_exchanges(1, query={"type": "summary", "conditions": []})
+    env = {
+        **os.environ,
+        "DATASYNC_BASE_URL": sandbox.base_url,
+        "DATASYNC_TOKEN_URL": sandbox.token_url,
+        "DATASYNC_CLIENT_ID": sandbox.client_id,
+        "DATASYNC_CLIENT_SECRET": sandbox.client_secret,
+        "PRODUCER_STATE": str(tmp_path / "state"),
+    }
+    rng = random.Random(20261201)
+    output: list[str] = []
+    kills = 0
+    for number in range(ROUNDS + 1):
+        last = number == ROUNDS
+        # Every third round one request is stored and then left unanswered.
+        drop = rng.randint(1, 12) if number % 3 == 1 and not last else 0
+        sandbox.faults = Faults(latency=0.02, drop_after=drop, drop_stage="response")
+        process = subprocess.Popen(
+            [sys.executable, str(script), "--once"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            out, err = process.communicate(timeout=120 if last else rng.uniform(0.5, 2.5))
+        except subprocess.TimeoutExpired:
+            process.kill()  # SIGKILL: no handler, no flush, no cleanup
+            output.append(process.communicate()[0])
+            kills += 1
+            continue
+        output.append(out)
+        assert process.returncode == 0, err
+        break  # --once leaves only when nothing waits any more
+    else:
+        pytest.fail("the producer did not finish")
+    assert kills >= 3, "too few kills to prove anything: change the seed"
+    print(f"producer: {kills} kills, {sandbox.counters().dropped_after_handling} answers lost")
+    lines = "".join(output).splitlines()
+    dropped = sandbox.counters().dropped_after_handling
+
+    with sandbox.state.lock:
+        assert sandbox.state.exchanges[refused].state == "failed"
+        assert [e.code for e in sandbox.state.exchanges[refused].errors] == [
+            "query_type_not_supported"
+        ]
+        stored_ids: dict[str, str] = {}  # chunk id -> exchange id
+        duplicates = 0
+        for exchange_id, course in course_of.items():
+            record = sandbox.state.exchanges[exchange_id]
+            assert record.state == "completed"
+            bodies = [json.dumps(chunk.body, sort_keys=True) for chunk in record.chunks]
+            planned = [
+                json.dumps(body, sort_keys=True)
+                for body in planned_bodies(namespace["gradebook"], course)
+            ]
+            # A chunk sent twice is stored twice in a row; nothing else repeats or goes missing.
+            assert collapse_adjacent(bodies) == planned
+            repeated = [n for n in range(1, len(bodies)) if bodies[n] == bodies[n - 1]]
+            duplicates += len(repeated)
+            for n in repeated:  # each was reported by the run that sent it again
+                index = planned.index(bodies[n])
+                assert f"resent {exchange_id} {index}" in lines
+            stored_ids.update({str(chunk.id): exchange_id for chunk in record.chunks})
+
+    assert duplicates <= kills + dropped  # at most the one in flight per kill or lost answer
+    print(f"producer: {duplicates} chunks stored twice, each reported")
+    printed = [line.split()[3] for line in lines if line.startswith("stored ")]
+    counts = Counter(printed)
+    assert all(count == 1 for count in counts.values()), "a stored chunk was reported twice"
+    assert set(printed) <= set(stored_ids)
+    # Only the first copies of chunks sent again went unreported (their run died first).
+    assert len(stored_ids) - len(printed) == duplicates
