@@ -187,10 +187,11 @@ def release(session: nox.Session) -> None:
     if dry_run:
         return
     version = str(output).strip().splitlines()[-1]
+    session.log("if the build fails: git checkout CHANGELOG.md overlays/ undoes the version bump")
     _build_and_check(session)
     print(
-        f"Released {version} locally: review, commit and tag it, and the release workflow\n"
-        f"publishes it:\n"
+        f"{version} is set and built. Review, then commit and tag it; pushing the tag runs\n"
+        f"the Release workflow, which publishes it:\n"
         f"  git commit -am 'Release {version}' && git tag v{version} && "
         f"git push origin HEAD v{version}\n"
         f"{version}"
