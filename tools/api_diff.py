@@ -137,6 +137,11 @@ class Change:
         text = f"{self.kind} {self.subject} {self.what}"
         return f"{text}: {self.detail}" if self.detail else text
 
+    def markdown(self) -> str:
+        """``describe()`` for Markdown: the name in code, arrows as arrows."""
+        text = f"{self.kind} {self.subject} `{self.what}`"
+        return f"{text}: {self.detail.replace(' -> ', ' → ')}" if self.detail else text
+
 
 # ---------------------------------------------------------------- reading the generated source
 
@@ -279,7 +284,11 @@ def _enum(node: ast.ClassDef) -> EnumClass:
 
 
 def load_surface(package: Path) -> Surface:
-    """Read the operations under ``api/<tag>/`` and the classes under ``models/``."""
+    """Read the operations under ``api/<tag>/`` and the classes under ``models/``.
+
+    A tag's ``__init__.py`` is not read: what custom templates put there (resource classes) is
+    built from that tag's operation modules, so comparing the operations covers it.
+    """
     surface = Surface()
     for module in sorted((package / "api").glob("*/*.py")):
         if module.name.startswith("_"):
@@ -458,11 +467,11 @@ def render(changes: list[Change], old_label: str, new_label: str, fmt: Format = 
         lines += [f"**{_summary(changes)}**", ""]
         if breaking:
             lines += ["### Breaking changes", ""]
-            lines += [f"- :boom: **BREAKING** {_markdown(change)}" for change in breaking]
+            lines += [f"- :boom: **BREAKING** {change.markdown()}" for change in breaking]
             lines.append("")
         if other:
             lines += ["### Other changes", ""]
-            lines += [f"- {_markdown(change)}" for change in other]
+            lines += [f"- {change.markdown()}" for change in other]
             lines.append("")
         return "\n".join(lines)
     lines = [f"Public API diff: {old_label} -> {new_label}"]
@@ -473,11 +482,6 @@ def render(changes: list[Change], old_label: str, new_label: str, fmt: Format = 
         lines.append(f"  {'BREAKING' if change.breaking else '        '}  {change.describe()}")
     lines.append(_summary(changes))
     return "\n".join(lines) + "\n"
-
-
-def _markdown(change: Change) -> str:
-    text = f"{change.kind} {change.subject} `{change.what}`"
-    return f"{text}: {change.detail.replace(' -> ', ' → ')}" if change.detail else text
 
 
 # ---------------------------------------------------------------- resolving NEW and OLD

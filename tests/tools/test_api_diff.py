@@ -6,6 +6,7 @@ tested on hand-built surfaces, which needs no generation at all.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -286,3 +287,20 @@ def test_field_becoming_optional_is_breaking_for_readers() -> None:
 def test_equal_surfaces_have_no_changes() -> None:
     assert api_diff.compare(BASE, BASE) == []
     assert "no public API changes" in api_diff.render([], "a", "b")
+
+
+def test_classes_in_a_tag_init_are_not_read(tmp_path: Path, committed: Surface) -> None:
+    """Custom templates may put resource classes in ``api/<tag>/__init__.py``; they are built
+    from the tag's operation modules, which are what is compared."""
+    package = tmp_path / codegen.PACKAGE
+    shutil.copytree(codegen.TARGET, package, ignore=shutil.ignore_patterns("__pycache__"))
+    init = package / "api" / "exchanges" / "__init__.py"
+    init.write_text(
+        "import attrs\n\n\n@attrs.define\nclass Exchanges:\n    client: object\n\n"
+        "    def find(self, id: str) -> object: ...\n\n\n"
+        # Shaped like an operation module, so reading the file would show as a change.
+        "def _get_kwargs() -> dict[str, str]:\n    return {'method': 'get', 'url': '/x'}\n\n\n"
+        "def sync_detailed(*, client: object) -> None: ...\n",
+        encoding="utf-8",
+    )
+    assert api_diff.compare(committed, api_diff.load_surface(package)) == []
