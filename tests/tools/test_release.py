@@ -35,6 +35,10 @@ PRIORITY_REMOVED = "- removed field `Exchange.priority`: int | Unset"
 
 def _copy_repo(target: Path) -> Path:
     shutil.copytree(ROOT, target, ignore=IGNORED)
+    # The story starts from an empty Unreleased section, whatever the checkout has pending.
+    changelog = target / "CHANGELOG.md"
+    head = changelog.read_text(encoding="utf-8").partition("## Unreleased")[0]
+    changelog.write_text(f"{head}## Unreleased\n", encoding="utf-8")
     return target
 
 
