@@ -214,9 +214,13 @@ class Artifact:
         try:
             with request.client.get_httpx_client().stream(**request.kwargs) as response:
                 decoder, raw = request.decoder(response, max_bytes, chunk_size)
-                for data in (
-                    response.iter_raw(chunk_size) if raw else response.iter_bytes(chunk_size)
-                ):
+                if response.is_stream_consumed:  # built in memory (MockTransport): read already
+                    chunks: Iterable[bytes] = [response.content]
+                else:
+                    chunks = (
+                        response.iter_raw(chunk_size) if raw else response.iter_bytes(chunk_size)
+                    )
+                for data in chunks:
                     yield from decoder.feed(data)
                 yield from decoder.finish()
         except httpx.RequestError as exc:
@@ -275,10 +279,16 @@ class AsyncArtifact:
         try:
             async with request.client.get_async_httpx_client().stream(**request.kwargs) as response:
                 decoder, raw = request.decoder(response, max_bytes, chunk_size)
-                chunks = response.aiter_raw(chunk_size) if raw else response.aiter_bytes(chunk_size)
-                async for data in chunks:
-                    for piece in decoder.feed(data):
+                if response.is_stream_consumed:  # built in memory (MockTransport): read already
+                    for piece in decoder.feed(response.content):
                         yield piece
+                else:
+                    chunks = (
+                        response.aiter_raw(chunk_size) if raw else response.aiter_bytes(chunk_size)
+                    )
+                    async for data in chunks:
+                        for piece in decoder.feed(data):
+                            yield piece
                 for piece in decoder.finish():
                     yield piece
         except httpx.RequestError as exc:

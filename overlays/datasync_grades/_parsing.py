@@ -29,20 +29,23 @@ _MAX_DEPTH = 8
 
 
 @functools.cache
-def _field_types(cls: type) -> dict[str, tuple[type, ...] | None]:
-    """Per attrs field: the runtime classes its annotation allows, or None for "anything"."""
+def _field_types(cls: type) -> tuple[tuple[str, tuple[type, ...] | None, bool], ...]:
+    """Per attrs field: its name, the runtime classes its annotation allows (None: anything),
+    and whether its value may hold a model to look into (a model, a list or anything)."""
     module = sys.modules[cls.__module__]
     package = sys.modules.get(cls.__module__.rpartition(".")[0])
     # The generated modules import their nested models only under TYPE_CHECKING; the models
     # package exports them all.
     namespace = {**(vars(package) if package else {}), **vars(module)}
     hints = typing.get_type_hints(cls, globalns=namespace)
-    allowed: dict[str, tuple[type, ...] | None] = {}
+    fields = []
     for field in attrs.fields(cls):
         if field.name == "additional_properties":
             continue
-        allowed[field.name] = _classes(hints.get(field.name, Any))
-    return allowed
+        allowed = _classes(hints.get(field.name, Any))
+        nested = allowed is None or any(c is list or _is_model(c) for c in allowed)
+        fields.append((field.name, allowed, nested))
+    return tuple(fields)
 
 
 def _classes(hint: Any) -> tuple[type, ...] | None:
@@ -76,7 +79,7 @@ def misplaced(value: object, depth: int = 0) -> str | None:
     if depth > _MAX_DEPTH or not _is_model(type(value)):
         return None
     model: Any = type(value)
-    for name, allowed in _field_types(model).items():
+    for name, allowed, nested in _field_types(model):
         field_value = getattr(value, name)
         if allowed is not None and not isinstance(field_value, allowed):
             expected = " | ".join(
@@ -86,6 +89,8 @@ def misplaced(value: object, depth: int = 0) -> str | None:
             )
             return f"{name}: got {type(field_value).__name__}, expected {expected}"
         # Paths are built only on the way back from a problem: this runs on every answer.
+        if not nested:
+            continue
         if type(field_value) is list:
             for index, item in enumerate(field_value):
                 problem = misplaced(item, depth + 1)
