@@ -68,12 +68,14 @@ def test_the_readme_producer_answers_everything_through_kills(
     }
     rng = random.Random(20261201)
     output: list[str] = []
+    warnings: list[str] = []  # stderr: the client's warning about a chunk sent again
     kills = 0
     for number in range(ROUNDS + 1):
         last = number == ROUNDS
         # Every third round one request is stored and then left unanswered.
         drop = rng.randint(1, 12) if number % 3 == 1 and not last else 0
-        sandbox.faults = Faults(latency=0.02, drop_after=drop, drop_stage="response")
+        # 50 ms a request: a whole run takes over a second on any machine, so the kills land.
+        sandbox.faults = Faults(latency=0.05, drop_after=drop, drop_stage="response")
         process = subprocess.Popen(
             [sys.executable, str(script), "--once"],
             env=env,
@@ -83,13 +85,18 @@ def test_the_readme_producer_answers_everything_through_kills(
             text=True,
         )
         try:
-            out, err = process.communicate(timeout=120 if last else rng.uniform(0.5, 2.5))
+            # The first rounds are cut short whatever the machine: at least three kills.
+            patience = rng.uniform(0.4, 0.9) if number < 3 else rng.uniform(0.5, 2.5)
+            out, err = process.communicate(timeout=120 if last else patience)
         except subprocess.TimeoutExpired:
             process.kill()  # SIGKILL: no handler, no flush, no cleanup
-            output.append(process.communicate()[0])
+            out, err = process.communicate()
+            output.append(out)
+            warnings.append(err)
             kills += 1
             continue
         output.append(out)
+        warnings.append(err)
         assert process.returncode == 0, err
         break  # --once leaves only when nothing waits any more
     else:
@@ -120,7 +127,8 @@ def test_the_readme_producer_answers_everything_through_kills(
             duplicates += len(repeated)
             for n in repeated:  # each was reported by the run that sent it again
                 index = planned.index(bodies[n])
-                assert f"resent {exchange_id} {index}" in lines
+                warning = f"chunk {index + 1} of exchange {exchange_id} was in flight"
+                assert warning in "".join(warnings) or f"resent {exchange_id} {index}" in lines
             stored_ids.update({str(chunk.id): exchange_id for chunk in record.chunks})
 
     assert duplicates <= kills + dropped  # at most the one in flight per kill or lost answer
@@ -129,5 +137,6 @@ def test_the_readme_producer_answers_everything_through_kills(
     counts = Counter(printed)
     assert all(count == 1 for count in counts.values()), "a stored chunk was reported twice"
     assert set(printed) <= set(stored_ids)
-    # Only the first copies of chunks sent again went unreported (their run died first).
-    assert len(stored_ids) - len(printed) == duplicates
+    # Unreported: the first copy of each chunk sent again, and a last chunk stored just as its
+    # run died (or lost its answer) and so never sent again: at most one per kill or loss.
+    assert duplicates <= len(stored_ids) - len(printed) <= kills + dropped
