@@ -33,7 +33,7 @@ import httpx
 from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._exceptions import ArtifactError, NotFoundError, connection_error_from
-from ._gzip_stream import JSON_START, BodyDecoder
+from ._gzip_stream import GZIP_CODINGS, JSON_START, BodyDecoder, content_codings
 from ._redact import secrets_of
 
 __all__ = [
@@ -49,7 +49,6 @@ DEFAULT_MAX_MEMORY_BYTES = 256 * 1024**2
 DEFAULT_CHUNK_SIZE = 64 * 1024
 
 PathLike = str | os.PathLike[str]
-_GZIP_CODINGS = frozenset({"gzip", "x-gzip"})
 # The artifact's own gzip plus one Content-Encoding: gzip on top.
 _MAX_GZIP_LAYERS = 2
 
@@ -91,12 +90,8 @@ class _Request:
         self, response: httpx.Response, max_bytes: int, chunk_size: int
     ) -> tuple[BodyDecoder, bool]:
         """The body decoder, and whether to read the body raw (gzip codings peeled by it)."""
-        codings = [
-            coding.strip().lower()
-            for coding in response.headers.get_list("content-encoding", split_commas=True)
-            if coding.strip() and coding.strip().lower() != "identity"
-        ]
-        raw = all(coding in _GZIP_CODINGS for coding in codings)
+        codings = content_codings(response.headers)
+        raw = all(coding in GZIP_CODINGS for coding in codings)
         received = response.headers.get("content-type") or "no content type"
         if codings:
             received += f" (content-encoding {', '.join(codings)})"

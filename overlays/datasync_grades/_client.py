@@ -30,7 +30,7 @@ from ._exceptions import (
     request_id_of,
     status_error_from_response,
 )
-from ._gzip_stream import BodyDecoder
+from ._gzip_stream import GZIP_CODINGS, BodyDecoder, content_codings
 from ._logging import configure_from_env, logger, redact_headers, redact_url
 from ._redact import secrets_of
 from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
@@ -55,7 +55,6 @@ DEFAULT_MAX_ERROR_BYTES = 64 * 1024
 USER_AGENT = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
 
 _READ_SIZE = 64 * 1024
-_GZIP_CODINGS = frozenset({"gzip", "x-gzip"})
 # Passed on to the token requests of the auth object, so that they go the same way.
 _TOKEN_SETTINGS = ("verify", "cert", "trust_env", "proxy")
 _warned_unverified = False
@@ -222,12 +221,8 @@ class _BodyReader:
         self.deadline = deadline
         self.truncated = False
         self._data = bytearray()
-        codings = [
-            c.strip().lower()
-            for c in response.headers.get_list("content-encoding", split_commas=True)
-            if c.strip() and c.strip().lower() != "identity"
-        ]
-        gzip_layers = sum(c in _GZIP_CODINGS for c in codings)
+        codings = content_codings(response.headers)
+        gzip_layers = sum(c in GZIP_CODINGS for c in codings)
         # A response built in memory (httpx.MockTransport, json=...) was read and decoded
         # already: its raw bytes are gone.
         self.raw = gzip_layers == len(codings) and not response.is_stream_consumed

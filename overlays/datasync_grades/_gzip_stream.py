@@ -35,11 +35,15 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import Literal
 
+import httpx
+
 from ._exceptions import ArtifactError
 
-__all__ = ["GZIP_MAGIC", "JSON_START", "BodyDecoder"]
+__all__ = ["GZIP_CODINGS", "GZIP_MAGIC", "JSON_START", "BodyDecoder", "content_codings"]
 
 GZIP_MAGIC = b"\x1f\x8b"
+# httpx would decode these itself, without a bound per chunk: the decoder peels them instead.
+GZIP_CODINGS = frozenset({"gzip", "x-gzip"})
 JSON_START = b"{["
 _BOM = b"\xef\xbb\xbf"
 _WHITESPACE = b" \t\r\n"
@@ -254,6 +258,12 @@ class BodyDecoder:
         for piece in self._top.finish():
             self.bytes_out += len(piece)
             yield piece
+
+
+def content_codings(headers: httpx.Headers) -> list[str]:
+    """The ``Content-Encoding`` codings of a response, lower-cased, ``identity`` left out."""
+    codings = (c.strip().lower() for c in headers.get_list("content-encoding", split_commas=True))
+    return [c for c in codings if c and c != "identity"]
 
 
 def _hex(data: bytes) -> str:
