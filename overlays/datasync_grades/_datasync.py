@@ -17,13 +17,12 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterable, Mapping
 from types import ModuleType, TracebackType
-from typing import Any, Generic, TypedDict, TypeVar, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import httpx
 
-from datasync_grades_api.api import AsyncResources, Resources
+from datasync_grades_api.api import AsyncResources, PushResult, Resources
 from datasync_grades_api.client import AuthenticatedClient
-from datasync_grades_api.types import Unset
 
 from ._artifacts import Artifact, AsyncArtifact, _Request
 from ._client import DEFAULT_BASE_URL, EventHooks, connect
@@ -32,11 +31,12 @@ from ._logging import redact_url
 from ._pagination import AsyncListPager, ListPager, _List
 from ._parsing import acall, call
 from ._retry import RetryPolicy
-from ._upload import PushResult, apush, push
+from ._upload import apush, push
 
 __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
 
 T = TypeVar("T")
+_Items = dict[str, Iterable[Any]]
 
 
 class ClientOptions(TypedDict, total=False):
@@ -60,101 +60,59 @@ class ClientOptions(TypedDict, total=False):
     follow_redirects: bool
 
 
-def _payload(endpoint: ModuleType, parsed: object, expect: type[T], optional: bool) -> T | None:
-    """The operation's payload: the parsed body itself, or the ``data`` it carries."""
-    name = endpoint.__name__.rpartition(".")[2]
+def _data(endpoint: ModuleType, parsed: object, expect: type[T]) -> T | None:
+    """The operation's payload: the parsed body itself, or the ``data`` it carries (None:
+    it carries none)."""
     if isinstance(parsed, expect) and type(parsed) is not bool:
         # The spec's bare integers are counts, ``minimum: 0``.
         if isinstance(parsed, int) and parsed < 0:
-            raise ResponseValidationError(f"{name}: expected a count, got {parsed}")
+            raise ResponseValidationError(f"{_name(endpoint)}: expected a count, got {parsed}")
         return parsed
     data = getattr(parsed, "data", None)
-    if isinstance(data, expect):
+    if data is None or isinstance(data, expect):
         return data
-    if data is None and optional:
-        return None
-    raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
+    raise ResponseValidationError(f"{_name(endpoint)}: the response carries no {expect.__name__}")
 
 
-class _Found(Generic[T]):
-    """Items of several listings, first come first kept, deduplicated by id."""
-
-    def __init__(self) -> None:
-        self._by_key: dict[object, T] = {}
-
-    def add_all(self, items: Iterable[T]) -> None:
-        for item in items:
-            key = getattr(item, "id", None)
-            # Without an id an item cannot be told from another: keep each.
-            self._by_key.setdefault(
-                object() if key is None or isinstance(key, Unset) else key, item
-            )
-
-    def items(self) -> list[T]:
-        return list(self._by_key.values())
+def _required(endpoint: ModuleType, value: T | None, expect: type[T]) -> T:
+    if value is None:
+        raise ResponseValidationError(
+            f"{_name(endpoint)}: the response carries no {expect.__name__}"
+        )
+    return value
 
 
+def _name(endpoint: ModuleType) -> str:
+    return endpoint.__name__.rpartition(".")[2]
+
+
+# ``options`` are the keywords the generated resources pass (docs/design.md lists them); the
+# generated Engine protocols type them, and mypy checks these classes against those.
 class _Engine:
     def __init__(self, client: AuthenticatedClient) -> None:
         self.client = client
 
     def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T:
-        parsed = call(endpoint, self.client, params)
-        value = _payload(endpoint, parsed, expect, optional=False)
-        assert value is not None  # optional=False never gives None
-        return value
+        return _required(endpoint, self.optional(endpoint, params, expect), expect)
 
     def optional(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T | None:
-        parsed = call(endpoint, self.client, params)
-        return _payload(endpoint, parsed, expect, optional=True)
+        return _data(endpoint, call(endpoint, self.client, params), expect)
 
     def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
         self.client.get_httpx_client().request(**endpoint._get_kwargs(**params))  # non-2xx raised
 
     def pager(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        count: ModuleType | None,
-        page_size: int | None,
-        max_items: int | None,
+        self, endpoint: ModuleType, params: dict[str, Any], item: type[T], **options: Any
     ) -> ListPager[T]:
-        return ListPager(_List(endpoint, self.client, params, count, page_size, max_items))
+        return ListPager(_List(endpoint, self.client, params, **options))
 
     def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Artifact:
         return Artifact(_Request(self.client, endpoint, params, media_type))
 
-    def snapshot(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        field: str,
-        values: list[str],
-        page_size: int | None,
-    ) -> list[T]:
-        found = _Found[T]()
-        for value in values:
-            spec = _List(endpoint, self.client, {**params, field: value}, None, page_size, None)
-            found.add_all(ListPager[T](spec))
-        return found.items()
-
     def push(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        items: dict[str, Iterable[Any]],
-        *,
-        limit: tuple[ModuleType, str],
-        max_bytes: int | None,
-        **options: Any,
+        self, endpoint: ModuleType, params: dict[str, Any], items: _Items, **options: Any
     ) -> PushResult:
-        return push(
-            self.client, endpoint, params, items, limit=limit, max_bytes=max_bytes, **options
-        )
+        return push(self.client, endpoint, params, items, **options)
 
 
 class _AsyncEngine:
@@ -162,69 +120,44 @@ class _AsyncEngine:
         self.client = client
 
     async def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T:
-        parsed = await acall(endpoint, self.client, params)
-        value = _payload(endpoint, parsed, expect, optional=False)
-        assert value is not None
-        return value
+        return _required(endpoint, await self.optional(endpoint, params, expect), expect)
 
     async def optional(
         self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
     ) -> T | None:
-        parsed = await acall(endpoint, self.client, params)
-        return _payload(endpoint, parsed, expect, optional=True)
+        return _data(endpoint, await acall(endpoint, self.client, params), expect)
 
     async def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
         await self.client.get_async_httpx_client().request(**endpoint._get_kwargs(**params))
 
     def pager(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        count: ModuleType | None,
-        page_size: int | None,
-        max_items: int | None,
+        self, endpoint: ModuleType, params: dict[str, Any], item: type[T], **options: Any
     ) -> AsyncListPager[T]:
-        return AsyncListPager(_List(endpoint, self.client, params, count, page_size, max_items))
+        return AsyncListPager(_List(endpoint, self.client, params, **options))
 
     def artifact(
         self, endpoint: ModuleType, params: dict[str, Any], media_type: str
     ) -> AsyncArtifact:
         return AsyncArtifact(_Request(self.client, endpoint, params, media_type))
 
-    async def snapshot(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        field: str,
-        values: list[str],
-        page_size: int | None,
-    ) -> list[T]:
-        found = _Found[T]()
-        for value in values:
-            spec = _List(endpoint, self.client, {**params, field: value}, None, page_size, None)
-            found.add_all([listed async for listed in AsyncListPager[T](spec)])
-        return found.items()
-
     async def push(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        items: dict[str, Iterable[Any]],
-        *,
-        limit: tuple[ModuleType, str],
-        max_bytes: int | None,
-        **options: Any,
+        self, endpoint: ModuleType, params: dict[str, Any], items: _Items, **options: Any
     ) -> PushResult:
-        return await apush(
-            self.client, endpoint, params, items, limit=limit, max_bytes=max_bytes, **options
-        )
+        return await apush(self.client, endpoint, params, items, **options)
 
 
-class DataSync(Resources):
+class _Client:
+    """What DataSync and AsyncDataSync share beside their resources."""
+
+    generated_client: AuthenticatedClient
+    base_url: str
+    auth: httpx.Auth
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
+
+
+class DataSync(_Client, Resources):
     """The Grades Exchange API: ``client.<tag>.<operation>(...)``, typed, errors raised.
 
     Takes ``connect()``'s arguments (:class:`ClientOptions`); use it as a context manager, or
@@ -253,9 +186,6 @@ class DataSync(Resources):
         self.auth = auth
         super().__init__(_Engine(self.generated_client))
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
-
     def close(self) -> None:
         self.generated_client.get_httpx_client().close()
 
@@ -271,7 +201,7 @@ class DataSync(Resources):
         self.close()
 
 
-class AsyncDataSync(AsyncResources):
+class AsyncDataSync(_Client, AsyncResources):
     """The async :class:`DataSync`: the same resources, awaitable; ``async with`` it.
 
     Example::
@@ -301,9 +231,6 @@ class AsyncDataSync(AsyncResources):
         self.base_url = base_url
         self.auth = auth
         super().__init__(_AsyncEngine(self.generated_client))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
 
     async def aclose(self) -> None:
         await self.generated_client.get_async_httpx_client().aclose()

@@ -26,7 +26,7 @@ from uuid import UUID
 import attrs
 import httpx
 
-from datasync_grades_api.api import Checkpoint
+from datasync_grades_api.api import Checkpoint, ChunkStored, PushResult
 from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._artifacts import _write_atomically
@@ -44,7 +44,6 @@ __all__ = [
     "Chunk",
     "FileCheckpoint",
     "OversizedItemError",
-    "PushResult",
     "apush",
     "plan_chunks",
     "push",
@@ -105,25 +104,6 @@ class OversizedItemError(DataSyncError, ValueError):
         self.size = size
         self.max_bytes = max_bytes
         self.score_index = score_index
-
-
-@attrs.frozen
-class PushResult:
-    """What one :func:`push_exchange_data` call sent.
-
-    Counts cover the chunks this call sent (not those skipped by ``resume_from``).
-    ``assignments_sent`` counts input assignments whose last part this call sent (so a
-    split assignment counts once); ``chunk_ids`` are the ids the server gave the stored
-    chunks, in order (None where it gave none).
-    """
-
-    chunks_sent: int
-    chunks_total: int
-    assignments_sent: int
-    summaries_sent: int
-    scores_sent: int
-    chunk_ids: tuple[UUID | None, ...]
-    possibly_duplicated: int | None = None
 
 
 @attrs.frozen
@@ -410,16 +390,6 @@ class _NoBody:
         return {}
 
 
-@attrs.frozen
-class _ChunkStored:
-    """What ``on_progress`` is told after each chunk the server stored (``index`` from 0)."""
-
-    index: int
-    total: int
-    size: int
-    chunk_id: UUID | None
-
-
 class FileCheckpoint:
     """A :class:`Checkpoint` in a JSON file, replaced atomically (temporary file, fsync, rename).
 
@@ -471,7 +441,7 @@ class _Push:
     ) -> None:
         self.resume_from = _check_resume(options.get("resume_from", 0))  # before any request
         self.checkpoint: Checkpoint | None = options.get("checkpoint")
-        self.on_progress: Callable[[_ChunkStored], object] | None = options.get("on_progress")
+        self.on_progress: Callable[[ChunkStored], object] | None = options.get("on_progress")
         if self.checkpoint is not None and self.resume_from:
             raise TypeError("pass resume_from or checkpoint, not both: the checkpoint knows")
         self.client = client
@@ -533,7 +503,7 @@ class _Push:
             "chunk %d/%d stored (%d bytes, id %s)", number + 1, len(self.chunks), size, chunk_id
         )
         if self.on_progress is not None:
-            self.on_progress(_ChunkStored(number, len(self.chunks), size, chunk_id))
+            self.on_progress(ChunkStored(number, len(self.chunks), size, chunk_id))
 
     def failed(self, exc: DataSyncError, number: int) -> UploadError:
         # A 2xx whose body could not be read still stored the chunk: do not send it again.

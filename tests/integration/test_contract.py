@@ -85,10 +85,11 @@ class _Recorder:
     def __init__(self) -> None:
         self.endpoint: ModuleType | None = None
 
-    def _keep(self, endpoint: ModuleType, *_: Any, **__: Any) -> None:
+    def _keep(self, endpoint: ModuleType, *_: Any, **__: Any) -> Any:
         self.endpoint = endpoint
+        return ()  # an empty pager, for the methods that list
 
-    one = optional = empty = pager = artifact = push = snapshot = _keep
+    one = optional = empty = pager = artifact = push = _keep
 
 
 def _methods(resources: Resources | AsyncResources) -> dict[tuple[str, str], Any]:

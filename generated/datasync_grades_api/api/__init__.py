@@ -18,6 +18,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from dataclasses import dataclass
 from os import PathLike
 from types import ModuleType
 from typing import Any, Protocol, TypeVar
@@ -66,6 +67,12 @@ def _id(value: UUID | str | Identified) -> UUID | str:
     return found
 
 
+def _key(item: object) -> object:
+    """What tells an item from the others: its id; an item without one is like no other."""
+    found = getattr(item, "id", None)
+    return object() if found is None or isinstance(found, Unset) else found
+
+
 class Page(Protocol[T_co]):
     """One page of a list: its number (from 0), its items, and the parsed response."""
 
@@ -77,20 +84,47 @@ class Page(Protocol[T_co]):
     def response(self) -> Any: ...
 
 
+@dataclass(frozen=True)
+class PushResult:
+    """What one chunked push sent (chunks skipped by `resume_from` not counted).
+
+    `assignments_sent` counts the input assignments whose last part was sent (a split one
+    counts once); `chunk_ids` are the ids the server gave the stored chunks, in order (None
+    where it gave none); `possibly_duplicated` is the chunk a checkpointed push sent again.
+    """
+
+    chunks_sent: int
+    chunks_total: int
+    assignments_sent: int
+    summaries_sent: int
+    scores_sent: int
+    chunk_ids: tuple[UUID | None, ...]
+    possibly_duplicated: int | None = None
+
+
+@dataclass(frozen=True)
+class ChunkStored:
+    """One chunk the server stored: its index (from 0), the push's total, its size, its id."""
+
+    index: int
+    total: int
+    size: int
+    chunk_id: UUID | None
+
+
+class Checkpoint(Protocol):
+    """Where a push keeps how far it got: `load()` what `save()` kept, or None."""
+
+    def load(self) -> dict[str, Any] | None: ...
+    def save(self, state: dict[str, Any]) -> None: ...
+
+
 class Pager(Protocol[T_co]):
     """Every page of a list operation; iterating it yields the items of each page in order."""
 
     def __iter__(self) -> Iterator[T_co]: ...
     def pages(self) -> Iterator[Page[T_co]]: ...
     def total(self) -> int | None: ...
-
-
-class AsyncPager(Protocol[T_co]):
-    """The async Pager: `async for` yields the items; `concurrency` pages may be in flight."""
-
-    def __aiter__(self) -> AsyncIterator[T_co]: ...
-    def pages(self, *, concurrency: int = 1) -> AsyncGenerator[Page[T_co], None]: ...
-    async def total(self) -> int | None: ...
 
 
 class Artifact(Protocol):
@@ -110,64 +144,6 @@ class Artifact(Protocol):
     def save(
         self, path: str | PathLike[str], *, max_bytes: int | None = None
     ) -> int | None: ...
-
-
-class AsyncArtifact(Protocol):
-    """The async Artifact."""
-
-    async def read(self, *, max_bytes: int | None = None) -> bytes | None: ...
-    async def json(self, *, max_bytes: int | None = None) -> Any: ...
-    async def rows(
-        self, *, max_bytes: int | None = None
-    ) -> builtins.list[builtins.list[str]] | None: ...
-    async def column(
-        self, *names: str, max_bytes: int | None = None
-    ) -> builtins.list[str] | None: ...
-    def iter_bytes(
-        self, *, chunk_size: int | None = None, max_bytes: int | None = None
-    ) -> AsyncGenerator[bytes, None]: ...
-    async def save(
-        self, path: str | PathLike[str], *, max_bytes: int | None = None
-    ) -> int | None: ...
-
-
-class PushResult(Protocol):
-    """What one chunked push sent (chunks skipped by `resume_from` not counted)."""
-
-    @property
-    def chunks_sent(self) -> int: ...
-    @property
-    def chunks_total(self) -> int: ...
-    @property
-    def assignments_sent(self) -> int: ...
-    @property
-    def summaries_sent(self) -> int: ...
-    @property
-    def scores_sent(self) -> int: ...
-    @property
-    def chunk_ids(self) -> tuple[UUID | None, ...]: ...
-    @property
-    def possibly_duplicated(self) -> int | None: ...
-
-
-class ChunkStored(Protocol):
-    """One chunk the server stored: its index (from 0), the push's total, its size, its id."""
-
-    @property
-    def index(self) -> int: ...
-    @property
-    def total(self) -> int: ...
-    @property
-    def size(self) -> int: ...
-    @property
-    def chunk_id(self) -> UUID | None: ...
-
-
-class Checkpoint(Protocol):
-    """Where a push keeps how far it got: `load()` what `save()` kept, or None."""
-
-    def load(self) -> dict[str, Any] | None: ...
-    def save(self, state: dict[str, Any]) -> None: ...
 
 
 class Engine(Protocol):
@@ -193,16 +169,6 @@ class Engine(Protocol):
     def artifact(
         self, endpoint: ModuleType, params: dict[str, Any], media_type: str
     ) -> Artifact: ...
-    def snapshot(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        field: str,
-        values: builtins.list[str],
-        page_size: int | None,
-    ) -> builtins.list[T]: ...
     def push(
         self,
         endpoint: ModuleType,
@@ -217,62 +183,8 @@ class Engine(Protocol):
     ) -> PushResult: ...
 
 
-class AsyncEngine(Protocol):
-    """What the async resources need from the client that sends their requests."""
-
-    def one(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
-    ) -> Awaitable[T]: ...
-    def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
-    ) -> Awaitable[T | None]: ...
-    def empty(
-        self, endpoint: ModuleType, params: dict[str, Any]
-    ) -> Awaitable[None]: ...
-    def pager(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        count: ModuleType | None,
-        page_size: int | None,
-        max_items: int | None,
-    ) -> AsyncPager[T]: ...
-    def artifact(
-        self, endpoint: ModuleType, params: dict[str, Any], media_type: str
-    ) -> AsyncArtifact: ...
-    def snapshot(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        field: str,
-        values: builtins.list[str],
-        page_size: int | None,
-    ) -> Awaitable[builtins.list[T]]: ...
-    def push(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        items: dict[str, Iterable[Any]],
-        *,
-        limit: tuple[ModuleType, str],
-        max_bytes: int | None,
-        resume_from: int,
-        on_progress: Callable[[ChunkStored], object] | None,
-        checkpoint: Checkpoint | None,
-    ) -> Awaitable[PushResult]: ...
-
-
 class _Resource:
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-
-class _AsyncResource:
-    def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
 
@@ -306,52 +218,6 @@ class ArtifactsResource(_Resource):
         *,
         course_app_id: str | Unset = UNSET,
     ) -> Artifact:
-        """Get Grades Exchange Consumer Logs
-
-        Lazy: nothing is sent until the artifact is read, streamed or saved.
-
-        `GET /exchanges/{id}/artifacts/consumerlogs` (get_exchange_consumer_logs).
-        """
-        return self._engine.artifact(
-            get_exchange_consumer_logs,
-            {
-                "id": _id(id),
-                "course_app_id": course_app_id,
-            },
-            "application/gzip",
-        )
-
-
-class AsyncArtifactsResource(_AsyncResource):
-    """The `artifacts` operations."""
-
-    def get_exchange_details(
-        self,
-        id: UUID | str | Identified,
-        *,
-        course_app_id: str | Unset = UNSET,
-    ) -> AsyncArtifact:
-        """Get Grades Exchange Details
-
-        Lazy: nothing is sent until the artifact is read, streamed or saved.
-
-        `GET /exchanges/{id}/artifacts/details` (get_exchange_details).
-        """
-        return self._engine.artifact(
-            get_exchange_details,
-            {
-                "id": _id(id),
-                "course_app_id": course_app_id,
-            },
-            "application/gzip",
-        )
-
-    def get_exchange_consumer_logs(
-        self,
-        id: UUID | str | Identified,
-        *,
-        course_app_id: str | Unset = UNSET,
-    ) -> AsyncArtifact:
         """Get Grades Exchange Consumer Logs
 
         Lazy: nothing is sent until the artifact is read, streamed or saved.
@@ -464,102 +330,6 @@ class BatchExchangesResource(_Resource):
         )
 
 
-class AsyncBatchExchangesResource(_AsyncResource):
-    """The `batch_exchanges` operations."""
-
-    def list(
-        self,
-        *,
-        page_size: int | None = None,
-        max_items: int | None = None,
-    ) -> AsyncPager[BatchExchange]:
-        """List Batch Grades Exchanges
-
-        Every page, in order; iterate it for the items, or call `pages()`.
-
-        `GET /batch_exchanges` (list_batch_exchanges).
-        """
-        return self._engine.pager(
-            list_batch_exchanges,
-            {},
-            BatchExchange,
-            count=count_batch_exchanges,
-            page_size=page_size,
-            max_items=max_items,
-        )
-
-    async def count(
-        self,
-    ) -> int:
-        """Get count of Batch Grades Exchanges
-
-        `GET /batch_exchanges/count` (count_batch_exchanges).
-        """
-        return await self._engine.one(count_batch_exchanges, {}, int)
-
-    def get_course_ids_report(
-        self,
-        id: UUID | str | Identified,
-    ) -> AsyncArtifact:
-        """Get Batch Exchange Course IDs Report
-
-        Lazy: nothing is sent until the artifact is read, streamed or saved.
-
-        `GET /batch_exchanges/{id}/reports/course_ids` (get_batch_exchange_course_ids_report).
-        """
-        return self._engine.artifact(
-            get_batch_exchange_course_ids_report,
-            {
-                "id": _id(id),
-            },
-            "text/csv",
-        )
-
-    async def create_error(
-        self,
-        id: UUID | str | Identified,
-        *,
-        code: ExchangeErrorCode | str | Unset = UNSET,
-        details: str | Unset = UNSET,
-    ) -> BatchExchangeError:
-        """Create Batch Grades Exchange Error
-
-        `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
-        """
-        return await self._engine.one(
-            create_batch_exchange_error,
-            {
-                "id": _id(id),
-                "body": BatchExchangeErrorCreate(
-                    code=code,
-                    details=details,
-                ),
-            },
-            BatchExchangeError,
-        )
-
-    async def create_context_data(
-        self,
-        id: UUID | str | Identified,
-        *,
-        course_ids: builtins.list[str],
-    ) -> BatchExchangeContextData:
-        """Create Grades Exchange Batch Context Data
-
-        `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
-        """
-        return await self._engine.one(
-            create_batch_exchange_context_data,
-            {
-                "id": _id(id),
-                "body": BatchExchangeContextDataRequest(
-                    course_ids=course_ids,
-                ),
-            },
-            BatchExchangeContextData,
-        )
-
-
 class ConsumerResource(_Resource):
     """The `consumer` operations."""
 
@@ -571,19 +341,6 @@ class ConsumerResource(_Resource):
         `GET /consumer` (get_consumer).
         """
         return self._engine.one(get_consumer, {}, Consumer)
-
-
-class AsyncConsumerResource(_AsyncResource):
-    """The `consumer` operations."""
-
-    async def get(
-        self,
-    ) -> Consumer:
-        """Get consumer details
-
-        `GET /consumer` (get_consumer).
-        """
-        return await self._engine.one(get_consumer, {}, Consumer)
 
 
 class ExchangesResource(_Resource):
@@ -630,18 +387,24 @@ class ExchangesResource(_Resource):
         """The Exchanges whose `state` is created or processing: every page read first, then
         handed out deduplicated by id, so answering them while iterating loses none and repeats none.
         """
-        return self._engine.snapshot(
-            list_exchanges,
-            {
-                "course_app_id": course_app_id,
-                "posted_by": posted_by,
-                "search": search,
-            },
-            Exchange,
-            field="state",
-            values=["created", "processing"],
-            page_size=page_size,
-        )
+        found: dict[object, Exchange] = {}
+        for value in ["created", "processing"]:
+            pager = self._engine.pager(
+                list_exchanges,
+                {
+                    "course_app_id": course_app_id,
+                    "posted_by": posted_by,
+                    "search": search,
+                    "state": value,
+                },
+                Exchange,
+                count=None,
+                page_size=page_size,
+                max_items=None,
+            )
+            for listed in pager:
+                found.setdefault(_key(listed), listed)
+        return builtins.list(found.values())
 
     def create(
         self,
@@ -816,6 +579,328 @@ class ExchangesResource(_Resource):
         )
 
 
+class SchedulesResource(_Resource):
+    """The `schedules` operations."""
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> Pager[Schedule]:
+        """List grades schedules
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /schedules` (list_schedules).
+        """
+        return self._engine.pager(
+            list_schedules,
+            {},
+            Schedule,
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    def update(
+        self,
+        id: UUID | str | Identified,
+        *,
+        enabled: bool,
+    ) -> Schedule:
+        """Update a grades schedule
+
+        `PATCH /schedules/{id}` (update_schedule).
+        """
+        return self._engine.one(
+            update_schedule,
+            {
+                "id": _id(id),
+                "body": ScheduleUpdate(
+                    enabled=enabled,
+                ),
+            },
+            Schedule,
+        )
+
+    def run(
+        self,
+        id: UUID | str | Identified,
+        *,
+        body: RunScheduleBody | Unset = UNSET,
+    ) -> None:
+        """Run a grades schedule
+
+        `POST /schedules/{id}/run` (run_schedule).
+        """
+        self._engine.empty(
+            run_schedule,
+            {
+                "id": _id(id),
+                "body": body,
+            },
+        )
+
+
+class SectionsResource(_Resource):
+    """The `sections` operations."""
+
+    def resolve(
+        self,
+        id: UUID | str | Identified,
+    ) -> SectionResolution:
+        """Resolve the section by ID
+
+        `GET /sections/{id}/resolve` (resolve_section).
+        """
+        return self._engine.one(
+            resolve_section,
+            {
+                "id": _id(id),
+            },
+            SectionResolution,
+        )
+
+
+class Resources:
+    """Every operation of the API, grouped by tag."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.artifacts = ArtifactsResource(engine)
+        self.batch_exchanges = BatchExchangesResource(engine)
+        self.consumer = ConsumerResource(engine)
+        self.exchanges = ExchangesResource(engine)
+        self.schedules = SchedulesResource(engine)
+        self.sections = SectionsResource(engine)
+
+
+class AsyncPager(Protocol[T_co]):
+    """Every page of a list operation; iterating it yields the items of each page in order."""
+
+    def __aiter__(self) -> AsyncIterator[T_co]: ...
+    def pages(self, *, concurrency: int = 1) -> AsyncGenerator[Page[T_co], None]: ...
+    async def total(self) -> int | None: ...
+
+
+class AsyncArtifact(Protocol):
+    """A file the API serves (gzip JSON, CSV), fetched when read; decompressed and bounded."""
+
+    async def read(self, *, max_bytes: int | None = None) -> bytes | None: ...
+    async def json(self, *, max_bytes: int | None = None) -> Any: ...
+    async def rows(
+        self, *, max_bytes: int | None = None
+    ) -> builtins.list[builtins.list[str]] | None: ...
+    async def column(
+        self, *names: str, max_bytes: int | None = None
+    ) -> builtins.list[str] | None: ...
+    def iter_bytes(
+        self, *, chunk_size: int | None = None, max_bytes: int | None = None
+    ) -> AsyncGenerator[bytes, None]: ...
+    async def save(
+        self, path: str | PathLike[str], *, max_bytes: int | None = None
+    ) -> int | None: ...
+
+
+class AsyncEngine(Protocol):
+    """What the async resources need from the client that sends their requests."""
+
+    def one(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
+    ) -> Awaitable[T]: ...
+    def optional(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
+    ) -> Awaitable[T | None]: ...
+    def empty(
+        self, endpoint: ModuleType, params: dict[str, Any]
+    ) -> Awaitable[None]: ...
+    def pager(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        item: type[T],
+        *,
+        count: ModuleType | None,
+        page_size: int | None,
+        max_items: int | None,
+    ) -> AsyncPager[T]: ...
+    def artifact(
+        self, endpoint: ModuleType, params: dict[str, Any], media_type: str
+    ) -> AsyncArtifact: ...
+    def push(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        items: dict[str, Iterable[Any]],
+        *,
+        limit: tuple[ModuleType, str],
+        max_bytes: int | None,
+        resume_from: int,
+        on_progress: Callable[[ChunkStored], object] | None,
+        checkpoint: Checkpoint | None,
+    ) -> Awaitable[PushResult]: ...
+
+
+class _AsyncResource:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+
+class AsyncArtifactsResource(_AsyncResource):
+    """The `artifacts` operations."""
+
+    def get_exchange_details(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+    ) -> AsyncArtifact:
+        """Get Grades Exchange Details
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /exchanges/{id}/artifacts/details` (get_exchange_details).
+        """
+        return self._engine.artifact(
+            get_exchange_details,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            "application/gzip",
+        )
+
+    def get_exchange_consumer_logs(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+    ) -> AsyncArtifact:
+        """Get Grades Exchange Consumer Logs
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /exchanges/{id}/artifacts/consumerlogs` (get_exchange_consumer_logs).
+        """
+        return self._engine.artifact(
+            get_exchange_consumer_logs,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            "application/gzip",
+        )
+
+
+class AsyncBatchExchangesResource(_AsyncResource):
+    """The `batch_exchanges` operations."""
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+    ) -> AsyncPager[BatchExchange]:
+        """List Batch Grades Exchanges
+
+        Every page, in order; iterate it for the items, or call `pages()`.
+
+        `GET /batch_exchanges` (list_batch_exchanges).
+        """
+        return self._engine.pager(
+            list_batch_exchanges,
+            {},
+            BatchExchange,
+            count=count_batch_exchanges,
+            page_size=page_size,
+            max_items=max_items,
+        )
+
+    async def count(
+        self,
+    ) -> int:
+        """Get count of Batch Grades Exchanges
+
+        `GET /batch_exchanges/count` (count_batch_exchanges).
+        """
+        return await self._engine.one(count_batch_exchanges, {}, int)
+
+    def get_course_ids_report(
+        self,
+        id: UUID | str | Identified,
+    ) -> AsyncArtifact:
+        """Get Batch Exchange Course IDs Report
+
+        Lazy: nothing is sent until the artifact is read, streamed or saved.
+
+        `GET /batch_exchanges/{id}/reports/course_ids` (get_batch_exchange_course_ids_report).
+        """
+        return self._engine.artifact(
+            get_batch_exchange_course_ids_report,
+            {
+                "id": _id(id),
+            },
+            "text/csv",
+        )
+
+    async def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+    ) -> BatchExchangeError:
+        """Create Batch Grades Exchange Error
+
+        `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
+        """
+        return await self._engine.one(
+            create_batch_exchange_error,
+            {
+                "id": _id(id),
+                "body": BatchExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            BatchExchangeError,
+        )
+
+    async def create_context_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_ids: builtins.list[str],
+    ) -> BatchExchangeContextData:
+        """Create Grades Exchange Batch Context Data
+
+        `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
+        """
+        return await self._engine.one(
+            create_batch_exchange_context_data,
+            {
+                "id": _id(id),
+                "body": BatchExchangeContextDataRequest(
+                    course_ids=course_ids,
+                ),
+            },
+            BatchExchangeContextData,
+        )
+
+
+class AsyncConsumerResource(_AsyncResource):
+    """The `consumer` operations."""
+
+    async def get(
+        self,
+    ) -> Consumer:
+        """Get consumer details
+
+        `GET /consumer` (get_consumer).
+        """
+        return await self._engine.one(get_consumer, {}, Consumer)
+
+
 class AsyncExchangesResource(_AsyncResource):
     """The `exchanges` operations."""
 
@@ -860,18 +945,24 @@ class AsyncExchangesResource(_AsyncResource):
         """The Exchanges whose `state` is created or processing: every page read first, then
         handed out deduplicated by id, so answering them while iterating loses none and repeats none.
         """
-        return await self._engine.snapshot(
-            list_exchanges,
-            {
-                "course_app_id": course_app_id,
-                "posted_by": posted_by,
-                "search": search,
-            },
-            Exchange,
-            field="state",
-            values=["created", "processing"],
-            page_size=page_size,
-        )
+        found: dict[object, Exchange] = {}
+        for value in ["created", "processing"]:
+            pager = self._engine.pager(
+                list_exchanges,
+                {
+                    "course_app_id": course_app_id,
+                    "posted_by": posted_by,
+                    "search": search,
+                    "state": value,
+                },
+                Exchange,
+                count=None,
+                page_size=page_size,
+                max_items=None,
+            )
+            async for listed in pager:
+                found.setdefault(_key(listed), listed)
+        return builtins.list(found.values())
 
     async def create(
         self,
@@ -1046,70 +1137,6 @@ class AsyncExchangesResource(_AsyncResource):
         )
 
 
-class SchedulesResource(_Resource):
-    """The `schedules` operations."""
-
-    def list(
-        self,
-        *,
-        page_size: int | None = None,
-        max_items: int | None = None,
-    ) -> Pager[Schedule]:
-        """List grades schedules
-
-        Every page, in order; iterate it for the items, or call `pages()`.
-
-        `GET /schedules` (list_schedules).
-        """
-        return self._engine.pager(
-            list_schedules,
-            {},
-            Schedule,
-            count=None,
-            page_size=page_size,
-            max_items=max_items,
-        )
-
-    def update(
-        self,
-        id: UUID | str | Identified,
-        *,
-        enabled: bool,
-    ) -> Schedule:
-        """Update a grades schedule
-
-        `PATCH /schedules/{id}` (update_schedule).
-        """
-        return self._engine.one(
-            update_schedule,
-            {
-                "id": _id(id),
-                "body": ScheduleUpdate(
-                    enabled=enabled,
-                ),
-            },
-            Schedule,
-        )
-
-    def run(
-        self,
-        id: UUID | str | Identified,
-        *,
-        body: RunScheduleBody | Unset = UNSET,
-    ) -> None:
-        """Run a grades schedule
-
-        `POST /schedules/{id}/run` (run_schedule).
-        """
-        self._engine.empty(
-            run_schedule,
-            {
-                "id": _id(id),
-                "body": body,
-            },
-        )
-
-
 class AsyncSchedulesResource(_AsyncResource):
     """The `schedules` operations."""
 
@@ -1174,26 +1201,6 @@ class AsyncSchedulesResource(_AsyncResource):
         )
 
 
-class SectionsResource(_Resource):
-    """The `sections` operations."""
-
-    def resolve(
-        self,
-        id: UUID | str | Identified,
-    ) -> SectionResolution:
-        """Resolve the section by ID
-
-        `GET /sections/{id}/resolve` (resolve_section).
-        """
-        return self._engine.one(
-            resolve_section,
-            {
-                "id": _id(id),
-            },
-            SectionResolution,
-        )
-
-
 class AsyncSectionsResource(_AsyncResource):
     """The `sections` operations."""
 
@@ -1212,18 +1219,6 @@ class AsyncSectionsResource(_AsyncResource):
             },
             SectionResolution,
         )
-
-
-class Resources:
-    """Every operation of the API, grouped by tag."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.artifacts = ArtifactsResource(engine)
-        self.batch_exchanges = BatchExchangesResource(engine)
-        self.consumer = ConsumerResource(engine)
-        self.exchanges = ExchangesResource(engine)
-        self.schedules = SchedulesResource(engine)
-        self.sections = SectionsResource(engine)
 
 
 class AsyncResources:
