@@ -27,10 +27,12 @@ POST. The grant itself is small; the concurrency is what needs care, and it is a
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import base64
 import concurrent.futures
 import contextlib
+import contextvars
 import inspect
 import ipaddress
 import logging
@@ -38,7 +40,6 @@ import math
 import re
 import threading
 import time
-import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -78,44 +79,80 @@ _UNSAFE: Final = "a control character, a space or a non-ASCII character (the tok
 @dataclass(frozen=True, slots=True)
 class _Token:
     value: str = field(repr=False)
-    header: str = field(repr=False)  # "Bearer <value>"
     refresh_at: float | None  # clock reading from which the token counts as stale; None: until 401
-
-    def is_fresh(self, now: float) -> bool:
-        return self.refresh_at is None or now < self.refresh_at
 
 
 class _Abandoned(Exception):
-    """The fetch a caller waited for was cancelled or interrupted: it fetches one itself."""
+    """The fetch a caller waited for was interrupted (e.g. ``KeyboardInterrupt`` in the thread
+    that made it): the caller fetches one itself."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Flight:
-    """The one token request under way; every caller needing a token meanwhile waits for it.
-
-    A ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop
-    await it (``asyncio.wrap_future``) without blocking their loop.
-    """
-
-    future: concurrent.futures.Future[_Token]
-    loop: asyncio.AbstractEventLoop | None  # the fetching task's loop; None: a thread fetches
+# The one token request under way; every caller needing a token meanwhile waits for it. A
+# ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop await it
+# (``asyncio.wrap_future``) without blocking their loop.
+_Flight = concurrent.futures.Future[_Token]
 
 
-class ClientCredentials(httpx.Auth):
+class _BearerFlow(httpx.Auth):
+    """The flow both auths share, for sync and async clients alike (only where the token comes
+    from differs): ``Authorization: Bearer <token>``, and after a 401 the request once more if
+    a new token comes."""
+
+    @abc.abstractmethod
+    def _sync_token(self) -> str:
+        """The token to send, for a sync client."""
+
+    @abc.abstractmethod
+    async def _async_token(self) -> str:
+        """The token to send, for an async client."""
+
+    @abc.abstractmethod
+    def _rejected(self, token: str) -> bool:
+        """The API answered 401 to ``token``: whether to ask for another one."""
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        if self.requires_request_body:  # a retry sends it again
+            request.read()
+        token = self._sync_token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code == 401 and self._rejected(token):
+            renewed = self._sync_token()
+            if renewed != token:
+                request.headers["Authorization"] = f"Bearer {renewed}"
+                yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self.requires_request_body:  # a retry sends it again
+            await request.aread()
+        token = await self._async_token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code == 401 and self._rejected(token):
+            renewed = await self._async_token()
+            if renewed != token:
+                request.headers["Authorization"] = f"Bearer {renewed}"
+                yield request
+
+
+class ClientCredentials(_BearerFlow):
     """OAuth2 client-credentials auth, cached and refreshed, safe for threads, tasks and loops.
 
     ``auth_method`` is how the client authenticates to the token endpoint: in the form body
     (``client_secret_post``, what DataSync expects) or with HTTP Basic (``client_secret_basic``).
     A token is refreshed ``refresh_skew`` seconds before ``expires_in`` runs out (at most half its
     lifetime early); one without ``expires_in`` is kept until the API answers 401. Token requests
-    use a private client with a 10 s timeout (and the transport settings ``connect()`` was given)
-    unless ``token_client`` / ``async_token_client`` are given; they never follow redirects.
-    ``clock`` must be monotonic and return seconds.
+    use a private ``httpx.Client`` with a 10 s timeout (and the transport settings ``connect()``
+    was given) unless ``token_client`` is given; they never follow redirects. The token request
+    is a sync one for sync and async clients alike: an async client makes it in a worker thread,
+    so ``token_client`` serves both. ``clock`` must be monotonic and return seconds.
 
     One token request at a time in all: callers in any thread, task or event loop that need a
     token while one is being fetched wait for that one (and share its ``TokenError`` if it
-    fails). The one exception: a sync request made inside a coroutine whose own loop is the
-    one fetching fetches a token of its own, since waiting would block that loop for good.
+    fails). Cancelling a task that waits (the one whose request started the fetch included)
+    does not stop the fetch: the token still lands in the cache for the others.
 
     Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
     redirect, no ``access_token``, or one with characters HTTP forbids in a header; surrounding
@@ -135,7 +172,6 @@ class ClientCredentials(httpx.Auth):
         auth_method: AuthMethod = "client_secret_post",
         refresh_skew: float = 30.0,
         token_client: httpx.Client | None = None,
-        async_token_client: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not client_id or not client_secret:
@@ -157,9 +193,10 @@ class ClientCredentials(httpx.Auth):
         pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
         self._basic = base64.b64encode(pair.encode()).decode("ascii")
         self._token_client = token_client
-        self._async_token_client = async_token_client
         self._clock = clock
         self._transport: dict[str, Any] = {}
+        # Built by the fetch that needs it first; only one fetch runs at a time, so no lock.
+        self._private_client: httpx.Client | None = None
 
         # Replaced whole, never mutated, so reading them needs no lock.
         self._token: _Token | None = None
@@ -167,12 +204,6 @@ class ClientCredentials(httpx.Auth):
         # Held only for a few bytecodes (never across I/O), so the async flow may take it too.
         self._state_lock = threading.Lock()
         self._flight: _Flight | None = None
-        self._client_lock = threading.Lock()  # building the private sync client
-        self._default_client: httpx.Client | None = None
-        # asyncio objects must not cross loops: one private async client per loop.
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-            weakref.WeakKeyDictionary()
-        )
 
     def __repr__(self) -> str:
         scope = "" if self.scope is None else f", scope={self.scope!r}"
@@ -186,174 +217,93 @@ class ClientCredentials(httpx.Auth):
         return (self._client_secret, self._basic, *self._recent)
 
     def _use_transport(self, settings: Mapping[str, Any]) -> None:
-        """Make the private token clients use ``verify``, ``cert``, ``trust_env`` and ``proxy``
+        """Make the private token client use ``verify``, ``cert``, ``trust_env`` and ``proxy``
         from ``settings`` (httpx client arguments; other keys are ignored; the last call wins).
-        Injected token clients are used as given."""
-        transport = {key: settings[key] for key in _TRANSPORT_KEYS if key in settings}
-        with self._state_lock:
-            self._transport = transport
-            # Built again with these on the next fetch; the old ones hold no connection.
-            self._default_client = None
-            self._loops.clear()
-
-    # -- httpx.Auth ---------------------------------------------------------------------------
-
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        request.read()
-        token = self._sync_token()
-        request.headers["Authorization"] = token.header
-        response = yield request
-        if response.status_code == 401:
-            self._discard(token)
-            request.headers["Authorization"] = self._sync_token().header
-            yield request
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        await request.aread()
-        token = await self._async_token()
-        request.headers["Authorization"] = token.header
-        response = yield request
-        if response.status_code == 401:
-            self._discard(token)
-            request.headers["Authorization"] = (await self._async_token()).header
-            yield request
+        An injected token client is used as given."""
+        self._transport = {key: settings[key] for key in _TRANSPORT_KEYS if key in settings}
+        # Built again with these on the next fetch; the old one holds no connection.
+        self._private_client = None
 
     # -- the cache and the single flight ------------------------------------------------------
 
     def _cached(self) -> _Token | None:
         token = self._token
-        return token if token is not None and token.is_fresh(self._clock()) else None
+        fresh = token is not None and (token.refresh_at is None or self._clock() < token.refresh_at)
+        return token if fresh else None
 
-    def _discard(self, used: _Token) -> None:
+    def _rejected(self, token: str) -> bool:
         # Only the token that got the 401: when N requests fail with it at once, the first one
         # fetches a new token and the others find it, instead of each throwing the last away.
         _log.debug("the API answered 401; fetching a new token and retrying once")
         with self._state_lock:
-            if self._token is used:
+            if self._token is not None and self._token.value == token:
                 self._token = None
+        return True
 
-    def _join(self, loop: asyncio.AbstractEventLoop | None) -> tuple[_Flight, bool]:
-        """The flight to wait for (a finished one when the cache is fresh), and whether the
-        caller is the one to fetch."""
+    def _sync_token(self) -> str:
+        token = self._cached()
+        while token is None:
+            with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
+                token = self._join(self._fetch).result()  # never waits for a loop: safe in one
+        return token.value
+
+    async def _async_token(self) -> str:
+        token = self._cached()
+        while token is None:
+            with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
+                flight = self._join(self._fetch_in_thread)
+                token = await asyncio.wrap_future(flight, loop=asyncio.get_running_loop())
+        return token.value
+
+    def _join(self, fetch: Callable[[_Flight], None]) -> _Flight:
+        """The flight to wait for: a finished one when the cache is fresh, else the one under
+        way, else a new one, which ``fetch`` starts (outside the lock)."""
         with self._state_lock:
+            flight = self._flight
+            if flight is not None:
+                return flight
+            flight = concurrent.futures.Future()
             token = self._cached()
             if token is not None:
-                done: concurrent.futures.Future[_Token] = concurrent.futures.Future()
-                done.set_result(token)
-                return _Flight(done, None), False
-            if self._flight is not None:
-                return self._flight, False
-            future: concurrent.futures.Future[_Token] = concurrent.futures.Future()
-            future.set_running_or_notify_cancel()  # a waiter's cancellation cannot cancel it
-            self._flight = _Flight(future, loop)
-            return self._flight, True
+                flight.set_result(token)
+                return flight
+            flight.set_running_or_notify_cancel()  # a waiter's cancellation cannot cancel it
+            self._flight = flight
+        fetch(flight)
+        return flight
 
-    def _keep(self, token: _Token) -> None:
-        """Cache ``token``; call with ``_state_lock`` held."""
-        self._token = token
-        self._recent = (*self._recent[1 - _RECENT_TOKENS :], token.value)
+    def _fetch_in_thread(self, flight: _Flight) -> None:
+        # A thread of its own, not the loop's executor, whose workers may all be sync callers
+        # waiting for this very token. Daemon: a token request cannot hold up the exit.
+        run = contextvars.copy_context().run
+        threading.Thread(target=run, args=(self._fetch, flight), daemon=True).start()
 
-    def _land(self, flight: _Flight, outcome: _Token | BaseException) -> None:
-        with self._state_lock:
-            if isinstance(outcome, _Token):
-                self._keep(outcome)
-            self._flight = None
-        if isinstance(outcome, _Token):
-            flight.future.set_result(outcome)
+    def _fetch(self, flight: _Flight) -> None:
+        """Make the token request and land ``flight`` with the token or the error, for every
+        caller waiting for it; run by the caller that started it, or by a thread for a task."""
+        try:
+            token = self._request_token()
+        except BaseException as exc:
+            with self._state_lock:
+                self._flight = None
+            # Interrupted (KeyboardInterrupt): the waiters try again; the interruption goes on.
+            flight.set_exception(exc if isinstance(exc, Exception) else _Abandoned())
+            if not isinstance(exc, Exception):
+                raise
         else:
-            # Cancelled, interrupted, or a coroutine closed mid-fetch: the waiters try again.
-            error = outcome if isinstance(outcome, Exception) else _Abandoned()
-            flight.future.set_exception(error)
-
-    def _sync_token(self) -> _Token:
-        token = self._cached()
-        while token is None:
-            flight, mine = self._join(None)
-            if mine:
-                try:
-                    token = self._fetch_sync()
-                except BaseException as exc:
-                    self._land(flight, exc)
-                    raise
-                self._land(flight, token)
-            elif flight.loop is not None and flight.loop is _running_loop():
-                token = self._fetch_sync()
-                with self._state_lock:
-                    self._keep(token)
-            else:
-                with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
-                    token = flight.future.result()
-        return token
-
-    async def _async_token(self) -> _Token:
-        token = self._cached()
-        if token is not None:
-            return token
-        loop = _running_loop()
-        if loop is None:
-            raise RuntimeError("ClientCredentials' async flow needs a running asyncio event loop")
-        while token is None:
-            flight, mine = self._join(loop)
-            if mine:
-                try:
-                    token = await self._fetch_async(loop)
-                except BaseException as exc:
-                    self._land(flight, exc)
-                    raise
-                self._land(flight, token)
-            else:
-                with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
-                    token = await asyncio.wrap_future(flight.future)
-        return token
+            with self._state_lock:
+                self._token = token
+                self._recent = (*self._recent[1 - _RECENT_TOKENS :], token.value)
+                self._flight = None
+            flight.set_result(token)
 
     # -- the token request --------------------------------------------------------------------
 
-    def _sync_client(self) -> httpx.Client:
-        if self._token_client is not None:
-            return self._token_client
-        with self._client_lock:
-            client = self._default_client
-            if client is None:
-                client = httpx.Client(
-                    timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport
-                )
-                self._default_client = client
-            return client
-
-    def _fetch_sync(self) -> _Token:
-        client = self._sync_client()
-        data, headers = self._token_request()
-        issued_at = self._clock()
-        try:
-            response = client.post(
-                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
-            )
-        except httpx.HTTPError as exc:
-            raise self._unreachable(exc) from exc
-        return self._parse(response, issued_at)
-
-    async def _fetch_async(self, loop: asyncio.AbstractEventLoop) -> _Token:
-        client = self._async_token_client or self._loops.get(loop)
-        if client is None:  # only the fetching caller gets here: created once per loop
-            # Building an SSL context reads the CA bundle from disk: keep it off the loop.
-            client = await asyncio.to_thread(
-                httpx.AsyncClient, timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport
-            )
-            with self._state_lock:
-                self._loops[loop] = client
-        data, headers = self._token_request()
-        issued_at = self._clock()
-        try:
-            response = await client.post(
-                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
-            )
-        except httpx.HTTPError as exc:
-            raise self._unreachable(exc) from exc
-        return self._parse(response, issued_at)
-
-    def _token_request(self) -> tuple[dict[str, str], dict[str, str]]:
+    def _request_token(self) -> _Token:
+        client = self._token_client or self._private_client
+        if client is None:
+            client = httpx.Client(timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport)
+            self._private_client = client
         _log.debug("fetching an OAuth2 token from %s", self.token_url)
         data = {"grant_type": "client_credentials"}
         if self.scope is not None:
@@ -364,13 +314,17 @@ class ClientCredentials(httpx.Auth):
             data["client_secret"] = self._client_secret
         else:
             headers["Authorization"] = f"Basic {self._basic}"
-        return data, headers
-
-    def _unreachable(self, exc: httpx.HTTPError) -> TokenError:
-        secrets = self._secrets()
-        detail = transport_detail(exc, secrets)
-        message = f"could not reach the token endpoint {self.token_url}: {detail}"
-        return TokenError(message, secrets=secrets)
+        issued_at = self._clock()
+        try:
+            response = client.post(
+                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
+            )
+        except httpx.HTTPError as exc:
+            secrets = self._secrets()
+            detail = transport_detail(exc, secrets)
+            message = f"could not reach the token endpoint {self.token_url}: {detail}"
+            raise TokenError(message, secrets=secrets) from exc
+        return self._parse(response, issued_at)
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
         status = response.status_code
@@ -430,10 +384,10 @@ class ClientCredentials(httpx.Auth):
         else:
             _log.debug("the token expires in %d s", expires_in)
             refresh_at = issued_at + expires_in - min(self.refresh_skew, expires_in / 2)
-        return _Token(value, f"Bearer {value}", refresh_at)
+        return _Token(value, refresh_at)
 
 
-class BearerToken(httpx.Auth):
+class BearerToken(_BearerFlow):
     """A bearer token the caller has, e.g. the LTI JWT: ``Authorization: Bearer <token>``.
 
     Give the token itself, or a provider: a callable, sync or async, asked for the current token
@@ -455,17 +409,16 @@ class BearerToken(httpx.Auth):
                     if token_or_provider.strip()
                     else "BearerToken needs a non-empty token"
                 )
-            self._token: str | None = token
             self._provider: TokenProvider | None = None
+            self._recent: tuple[str, ...] = (token,)  # a fixed token: all it sends
         elif callable(token_or_provider):
-            self._token = None
             self._provider = token_or_provider
+            self._recent = ()  # the provider's last few tokens
         else:
             raise TypeError(
                 "BearerToken takes a token (str) or a callable that returns one, "
                 f"got {type(token_or_provider).__name__}"
             )
-        self._recent: tuple[str, ...] = ()
         self._recent_lock = threading.Lock()
         # Only a provider can lead to a retry, which needs the body again.
         self.requires_request_body = self._provider is not None
@@ -478,42 +431,14 @@ class BearerToken(httpx.Auth):
 
     def _secrets(self) -> tuple[str, ...]:
         """What must never be shown: the fixed token, or the provider's last few tokens."""
-        return self._recent if self._token is None else (self._token,)
+        return self._recent
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+    def _rejected(self, token: str) -> bool:
+        return self._provider is not None  # a fixed token's 401 is returned as is
+
+    def _sync_token(self) -> str:
         if self._provider is None:
-            request.headers["Authorization"] = f"Bearer {self._token}"
-            yield request
-            return
-        request.read()
-        token = self._sync_provide()
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code == 401:
-            renewed = self._sync_provide()
-            if renewed != token:
-                request.headers["Authorization"] = f"Bearer {renewed}"
-                yield request
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self._provider is None:
-            request.headers["Authorization"] = f"Bearer {self._token}"
-            yield request
-            return
-        await request.aread()
-        token = await self._async_provide()
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code == 401:
-            renewed = await self._async_provide()
-            if renewed != token:
-                request.headers["Authorization"] = f"Bearer {renewed}"
-                yield request
-
-    def _sync_provide(self) -> str:
-        assert self._provider is not None
+            return self._recent[0]
         result = self._provider()
         if inspect.isawaitable(result):
             if inspect.iscoroutine(result):
@@ -524,8 +449,9 @@ class BearerToken(httpx.Auth):
             )
         return self._checked(result)
 
-    async def _async_provide(self) -> str:
-        assert self._provider is not None
+    async def _async_token(self) -> str:
+        if self._provider is None:
+            return self._recent[0]
         result = self._provider()
         if inspect.isawaitable(result):
             result = await result
@@ -557,13 +483,6 @@ def _shown(text: str, secrets: tuple[str, ...]) -> str:
     """Redacted first, then cut: a cut through a secret would leave a piece of it."""
     text = redact(text, secrets)
     return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 def _seconds(value: object) -> float | None:
