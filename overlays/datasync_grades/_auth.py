@@ -42,7 +42,7 @@ import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 from urllib.parse import quote_plus
 
 import httpx
@@ -63,7 +63,7 @@ _TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
 # A token is fetched every few minutes at most, long after the server dropped an idle
 # connection; keeping none alive also means a private client that is never closed holds no socket.
 _TOKEN_LIMITS: Final = httpx.Limits(max_keepalive_connections=0)
-# What connect() may pass on to the private token clients (see _use_transport).
+# What connect() may pass on to the private token client (see _use_transport).
 _TRANSPORT_KEYS: Final = ("verify", "cert", "trust_env", "proxy")
 _BODY_EXCERPT: Final = 200
 # Tokens kept for redaction after they were replaced: a late error may still quote one.
@@ -79,17 +79,12 @@ _UNSAFE: Final = "a control character, a space or a non-ASCII character (the tok
 @dataclass(frozen=True, slots=True)
 class _Token:
     value: str = field(repr=False)
-    refresh_at: float | None  # clock reading from which the token counts as stale; None: until 401
+    refresh_at: float  # clock reading from which the token counts as stale; inf: until a 401
 
 
-class _Abandoned(Exception):
-    """The fetch a caller waited for was interrupted (e.g. ``KeyboardInterrupt`` in the thread
-    that made it): the caller fetches one itself."""
-
-
-# The one token request under way; every caller needing a token meanwhile waits for it. A
+# A token request; every caller needing a token while one is under way waits for it. A
 # ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop await it
-# (``asyncio.wrap_future``) without blocking their loop.
+# (``asyncio.wrap_future``) without blocking their loop; the request itself needs no loop.
 _Flight = concurrent.futures.Future[_Token]
 
 
@@ -106,9 +101,8 @@ class _BearerFlow(httpx.Auth):
     async def _async_token(self) -> str:
         """The token to send, for an async client."""
 
-    @abc.abstractmethod
-    def _rejected(self, token: str) -> bool:
-        """The API answered 401 to ``token``: whether to ask for another one."""
+    def _rejected(self, token: str) -> None:
+        """The API answered 401 to ``token``, which is asked for once more next."""
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         if self.requires_request_body:  # a retry sends it again
@@ -116,7 +110,8 @@ class _BearerFlow(httpx.Auth):
         token = self._sync_token()
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
-        if response.status_code == 401 and self._rejected(token):
+        if response.status_code == 401:
+            self._rejected(token)
             renewed = self._sync_token()
             if renewed != token:
                 request.headers["Authorization"] = f"Bearer {renewed}"
@@ -130,7 +125,8 @@ class _BearerFlow(httpx.Auth):
         token = await self._async_token()
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
-        if response.status_code == 401 and self._rejected(token):
+        if response.status_code == 401:
+            self._rejected(token)
             renewed = await self._async_token()
             if renewed != token:
                 request.headers["Authorization"] = f"Bearer {renewed}"
@@ -152,7 +148,8 @@ class ClientCredentials(_BearerFlow):
     One token request at a time in all: callers in any thread, task or event loop that need a
     token while one is being fetched wait for that one (and share its ``TokenError`` if it
     fails). Cancelling a task that waits (the one whose request started the fetch included)
-    does not stop the fetch: the token still lands in the cache for the others.
+    does not stop the fetch, and a sync caller interrupted while it fetches (``KeyboardInterrupt``)
+    leaves the request to a thread: the token still lands in the cache for the others.
 
     Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
     redirect, no ``access_token``, or one with characters HTTP forbids in a header; surrounding
@@ -176,10 +173,9 @@ class ClientCredentials(_BearerFlow):
     ) -> None:
         if not client_id or not client_secret:
             raise ValueError("ClientCredentials needs a non-empty client_id and client_secret")
-        if auth_method not in ("client_secret_post", "client_secret_basic"):
+        if auth_method not in get_args(AuthMethod):
             raise ValueError(
-                "auth_method must be 'client_secret_post' or 'client_secret_basic', "
-                f"got {auth_method!r}"
+                f"auth_method must be one of {get_args(AuthMethod)}, got {auth_method!r}"
             )
         if not (refresh_skew >= 0 and math.isfinite(refresh_skew)):
             raise ValueError(f"refresh_skew must be a finite number >= 0, got {refresh_skew!r}")
@@ -203,7 +199,7 @@ class ClientCredentials(_BearerFlow):
         self._recent: tuple[str, ...] = ()
         # Held only for a few bytecodes (never across I/O), so the async flow may take it too.
         self._state_lock = threading.Lock()
-        self._flight: _Flight | None = None
+        self._flight: _Flight | None = None  # the last one, under way or landed
 
     def __repr__(self) -> str:
         scope = "" if self.scope is None else f", scope={self.scope!r}"
@@ -228,47 +224,37 @@ class ClientCredentials(_BearerFlow):
 
     def _cached(self) -> _Token | None:
         token = self._token
-        fresh = token is not None and (token.refresh_at is None or self._clock() < token.refresh_at)
-        return token if fresh else None
+        return token if token is not None and self._clock() < token.refresh_at else None
 
-    def _rejected(self, token: str) -> bool:
+    def _rejected(self, token: str) -> None:
         # Only the token that got the 401: when N requests fail with it at once, the first one
         # fetches a new token and the others find it, instead of each throwing the last away.
         _log.debug("the API answered 401; fetching a new token and retrying once")
         with self._state_lock:
             if self._token is not None and self._token.value == token:
                 self._token = None
-        return True
 
     def _sync_token(self) -> str:
-        token = self._cached()
-        while token is None:
-            with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
-                token = self._join(self._fetch).result()  # never waits for a loop: safe in one
+        # Waiting needs no event loop (no fetch runs on one): safe inside a running loop too.
+        token = self._cached() or self._join(self._fetch).result()
         return token.value
 
     async def _async_token(self) -> str:
         token = self._cached()
-        while token is None:
-            with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
-                flight = self._join(self._fetch_in_thread)
-                token = await asyncio.wrap_future(flight, loop=asyncio.get_running_loop())
+        if token is None:
+            flight = self._join(self._fetch_in_thread)
+            token = await asyncio.wrap_future(flight, loop=asyncio.get_running_loop())
         return token.value
 
     def _join(self, fetch: Callable[[_Flight], None]) -> _Flight:
-        """The flight to wait for: a finished one when the cache is fresh, else the one under
-        way, else a new one, which ``fetch`` starts (outside the lock)."""
+        """The flight to wait for: the last one while it is under way or its token is fresh,
+        else a new one, which ``fetch`` starts (outside the lock)."""
         with self._state_lock:
             flight = self._flight
-            if flight is not None:
+            if flight is not None and (not flight.done() or self._cached() is not None):
                 return flight
-            flight = concurrent.futures.Future()
-            token = self._cached()
-            if token is not None:
-                flight.set_result(token)
-                return flight
+            flight = self._flight = concurrent.futures.Future()
             flight.set_running_or_notify_cancel()  # a waiter's cancellation cannot cancel it
-            self._flight = flight
         fetch(flight)
         return flight
 
@@ -276,25 +262,24 @@ class ClientCredentials(_BearerFlow):
         # A thread of its own, not the loop's executor, whose workers may all be sync callers
         # waiting for this very token. Daemon: a token request cannot hold up the exit.
         run = contextvars.copy_context().run
-        threading.Thread(target=run, args=(self._fetch, flight), daemon=True).start()
+        threading.Thread(target=run, args=(self._fetch, flight, True), daemon=True).start()
 
-    def _fetch(self, flight: _Flight) -> None:
+    def _fetch(self, flight: _Flight, in_thread: bool = False) -> None:
         """Make the token request and land ``flight`` with the token or the error, for every
         caller waiting for it; run by the caller that started it, or by a thread for a task."""
         try:
             token = self._request_token()
         except BaseException as exc:
-            with self._state_lock:
-                self._flight = None
-            # Interrupted (KeyboardInterrupt): the waiters try again; the interruption goes on.
-            flight.set_exception(exc if isinstance(exc, Exception) else _Abandoned())
-            if not isinstance(exc, Exception):
+            if not (in_thread or isinstance(exc, Exception)):
+                # The caller was interrupted (KeyboardInterrupt): the interruption goes on up,
+                # and a thread makes the request again for whoever waits.
+                self._fetch_in_thread(flight)
                 raise
+            flight.set_exception(exc)
         else:
-            with self._state_lock:
+            with self._state_lock:  # cached before it lands: whoever finds it done finds it
                 self._token = token
                 self._recent = (*self._recent[1 - _RECENT_TOKENS :], token.value)
-                self._flight = None
             flight.set_result(token)
 
     # -- the token request --------------------------------------------------------------------
@@ -327,64 +312,48 @@ class ClientCredentials(_BearerFlow):
         return self._parse(response, issued_at)
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
-        status = response.status_code
         secrets = self._secrets()
-        where = f"the token endpoint {self.token_url} answered HTTP {status}"
+        where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
+
+        def refused(what: str, **details: Any) -> TokenError:
+            return TokenError(where + what, response=response, secrets=secrets, **details)
+
         if response.is_redirect:
             # Following it could hand the client secret to whoever the Location names.
-            raise TokenError(
-                f"{where}, a redirect, not followed: the client secret goes to token_url only",
-                response=response,
-                secrets=secrets,
-            )
+            raise refused(", a redirect, not followed: the client secret goes to token_url only")
         try:
             payload: Any = response.json()
         except (ValueError, RecursionError):  # also not UTF-8, or nested past the limit
             content_type = response.headers.get("content-type", "no content type")
-            raise TokenError(
-                f"{where} with a body that is not JSON ({content_type}); "
+            raise refused(
+                f" with a body that is not JSON ({content_type}); "
                 "expected an OAuth2 token response",
-                response=response,
                 # A 2xx body could hold a token; an error page is worth a look.
                 body=None if response.is_success else _shown(response.text, secrets),
-                secrets=secrets,
             ) from None
         error = payload.get("error") if isinstance(payload, dict) else None
         if isinstance(error, str):
             description = payload.get("error_description")
             description = description if isinstance(description, str) else None
             shown = f": {_shown(description, secrets)}" if description else ""
-            raise TokenError(
-                f"{where}: {_shown(error, secrets)}{shown}",
-                response=response,
+            raise refused(
+                f": {_shown(error, secrets)}{shown}",
                 body=payload,
                 error=error,
                 error_description=description,
-                secrets=secrets,
             )
         if not response.is_success:
-            raise TokenError(
-                f"{where} without an OAuth2 error", response=response, body=payload, secrets=secrets
-            )
+            raise refused(" without an OAuth2 error", body=payload)
         access_token = payload.get("access_token") if isinstance(payload, dict) else None
         if not isinstance(access_token, str) or not access_token:
-            raise TokenError(f"{where} without an access_token", response=response, secrets=secrets)
+            raise refused(" without an access_token")
         value = _header_safe(access_token)
         if value is None:
-            raise TokenError(
-                f"{where} with an access_token that holds {_UNSAFE}",
-                response=response,
-                secrets=secrets,
-            )
+            raise refused(f" with an access_token that holds {_UNSAFE}")
 
         expires_in = _seconds(payload.get("expires_in"))
-        if expires_in is None:
-            _log.debug("the token has no usable expires_in: keeping it until the API answers 401")
-            refresh_at = None
-        else:
-            _log.debug("the token expires in %d s", expires_in)
-            refresh_at = issued_at + expires_in - min(self.refresh_skew, expires_in / 2)
-        return _Token(value, refresh_at)
+        _log.debug("the token expires in %.0f s (inf: kept until the API answers 401)", expires_in)
+        return _Token(value, issued_at + expires_in - min(self.refresh_skew, expires_in / 2))
 
 
 class BearerToken(_BearerFlow):
@@ -401,6 +370,7 @@ class BearerToken(_BearerFlow):
     """
 
     def __init__(self, token_or_provider: str | TokenProvider) -> None:
+        self._recent: tuple[str, ...] = ()  # the provider's last few tokens
         if isinstance(token_or_provider, str):
             token = _header_safe(token_or_provider)
             if token is None:
@@ -409,22 +379,23 @@ class BearerToken(_BearerFlow):
                     if token_or_provider.strip()
                     else "BearerToken needs a non-empty token"
                 )
-            self._provider: TokenProvider | None = None
-            self._recent: tuple[str, ...] = (token,)  # a fixed token: all it sends
+            # Asked again after a 401 like any provider, it has nothing new: no retry.
+            self._provider: TokenProvider = lambda: token
+            self._recent = (token,)  # shown nowhere from the start
         elif callable(token_or_provider):
             self._provider = token_or_provider
-            self._recent = ()  # the provider's last few tokens
         else:
             raise TypeError(
                 "BearerToken takes a token (str) or a callable that returns one, "
                 f"got {type(token_or_provider).__name__}"
             )
+        self._fixed = isinstance(token_or_provider, str)
         self._recent_lock = threading.Lock()
         # Only a provider can lead to a retry, which needs the body again.
-        self.requires_request_body = self._provider is not None
+        self.requires_request_body = not self._fixed
 
     def __repr__(self) -> str:
-        if self._provider is None:
+        if self._fixed:
             return f"{type(self).__name__}(token='***')"
         name = getattr(self._provider, "__qualname__", type(self._provider).__qualname__)
         return f"{type(self).__name__}(provider={name})"
@@ -433,12 +404,7 @@ class BearerToken(_BearerFlow):
         """What must never be shown: the fixed token, or the provider's last few tokens."""
         return self._recent
 
-    def _rejected(self, token: str) -> bool:
-        return self._provider is not None  # a fixed token's 401 is returned as is
-
     def _sync_token(self) -> str:
-        if self._provider is None:
-            return self._recent[0]
         result = self._provider()
         if inspect.isawaitable(result):
             if inspect.iscoroutine(result):
@@ -450,8 +416,6 @@ class BearerToken(_BearerFlow):
         return self._checked(result)
 
     async def _async_token(self) -> str:
-        if self._provider is None:
-            return self._recent[0]
         result = self._provider()
         if inspect.isawaitable(result):
             result = await result
@@ -485,15 +449,14 @@ def _shown(text: str, secrets: tuple[str, ...]) -> str:
     return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."
 
 
-def _seconds(value: object) -> float | None:
-    """``expires_in`` as seconds, or None when absent or unusable (then: kept until a 401)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return max(seconds, 0.0) if math.isfinite(seconds) else None
+def _seconds(value: object) -> float:
+    """``expires_in`` as seconds; infinite when absent or unusable: kept until a 401 (and
+    refreshed at infinity minus the skew, which is infinity too)."""
+    seconds = math.inf
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):  # not a number
+            seconds = float(value)
+    return max(seconds, 0.0) if math.isfinite(seconds) else math.inf
 
 
 def _check_token_url(url: str) -> str:

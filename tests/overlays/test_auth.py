@@ -1229,7 +1229,7 @@ async def test_a_token_request_every_waiter_gave_up_on_still_fills_the_cache(
 
 
 @pytest.mark.timeout(30)
-def test_an_interrupted_token_request_lets_the_waiting_threads_and_tasks_fetch_again(
+def test_an_interrupted_token_request_is_made_again_for_the_waiting_threads_and_tasks(
     server: OAuthServer,
 ) -> None:
     fetching, release = threading.Event(), threading.Event()
@@ -1278,6 +1278,9 @@ def test_an_interrupted_token_request_lets_the_waiting_threads_and_tasks_fetch_a
         thread.join()
 
     assert sorted(map(repr, outcomes)) == ["200", "200", "KeyboardInterrupt()"]
+    assert len(calls) == 2  # the second one made for the waiters, and then cached
+    with httpx.Client(auth=auth, transport=api) as client:
+        assert client.get(url).status_code == 200
     assert len(calls) == 2
 
 
