@@ -27,10 +27,12 @@ POST. The grant itself is small; the concurrency is what needs care, and it is a
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import base64
 import concurrent.futures
 import contextlib
+import contextvars
 import inspect
 import ipaddress
 import logging
@@ -38,10 +40,9 @@ import math
 import re
 import threading
 import time
-import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 from urllib.parse import quote_plus
 
 import httpx
@@ -62,7 +63,7 @@ _TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
 # A token is fetched every few minutes at most, long after the server dropped an idle
 # connection; keeping none alive also means a private client that is never closed holds no socket.
 _TOKEN_LIMITS: Final = httpx.Limits(max_keepalive_connections=0)
-# What connect() may pass on to the private token clients (see _use_transport).
+# What connect() may pass on to the private token client (see _use_transport).
 _TRANSPORT_KEYS: Final = ("verify", "cert", "trust_env", "proxy")
 _BODY_EXCERPT: Final = 200
 # Tokens kept for redaction after they were replaced: a late error may still quote one.
@@ -78,44 +79,77 @@ _UNSAFE: Final = "a control character, a space or a non-ASCII character (the tok
 @dataclass(frozen=True, slots=True)
 class _Token:
     value: str = field(repr=False)
-    header: str = field(repr=False)  # "Bearer <value>"
-    refresh_at: float | None  # clock reading from which the token counts as stale; None: until 401
-
-    def is_fresh(self, now: float) -> bool:
-        return self.refresh_at is None or now < self.refresh_at
+    refresh_at: float  # clock reading from which the token counts as stale; inf: until a 401
 
 
-class _Abandoned(Exception):
-    """The fetch a caller waited for was cancelled or interrupted: it fetches one itself."""
+# A token request; every caller needing a token while one is under way waits for it. A
+# ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop await it
+# (``asyncio.wrap_future``) without blocking their loop; the request itself needs no loop.
+_Flight = concurrent.futures.Future[_Token]
 
 
-@dataclass(frozen=True, slots=True)
-class _Flight:
-    """The one token request under way; every caller needing a token meanwhile waits for it.
+class _BearerFlow(httpx.Auth):
+    """The flow both auths share, for sync and async clients alike (only where the token comes
+    from differs): ``Authorization: Bearer <token>``, and after a 401 the request once more if
+    a new token comes."""
 
-    A ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop
-    await it (``asyncio.wrap_future``) without blocking their loop.
-    """
+    @abc.abstractmethod
+    def _sync_token(self) -> str:
+        """The token to send, for a sync client."""
 
-    future: concurrent.futures.Future[_Token]
-    loop: asyncio.AbstractEventLoop | None  # the fetching task's loop; None: a thread fetches
+    @abc.abstractmethod
+    async def _async_token(self) -> str:
+        """The token to send, for an async client."""
+
+    def _rejected(self, token: str) -> None:
+        """The API answered 401 to ``token``, which is asked for once more next."""
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        if self.requires_request_body:  # a retry sends it again
+            request.read()
+        token = self._sync_token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code == 401:
+            self._rejected(token)
+            renewed = self._sync_token()
+            if renewed != token:
+                request.headers["Authorization"] = f"Bearer {renewed}"
+                yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self.requires_request_body:  # a retry sends it again
+            await request.aread()
+        token = await self._async_token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code == 401:
+            self._rejected(token)
+            renewed = await self._async_token()
+            if renewed != token:
+                request.headers["Authorization"] = f"Bearer {renewed}"
+                yield request
 
 
-class ClientCredentials(httpx.Auth):
+class ClientCredentials(_BearerFlow):
     """OAuth2 client-credentials auth, cached and refreshed, safe for threads, tasks and loops.
 
     ``auth_method`` is how the client authenticates to the token endpoint: in the form body
     (``client_secret_post``, what DataSync expects) or with HTTP Basic (``client_secret_basic``).
     A token is refreshed ``refresh_skew`` seconds before ``expires_in`` runs out (at most half its
     lifetime early); one without ``expires_in`` is kept until the API answers 401. Token requests
-    use a private client with a 10 s timeout (and the transport settings ``connect()`` was given)
-    unless ``token_client`` / ``async_token_client`` are given; they never follow redirects.
-    ``clock`` must be monotonic and return seconds.
+    use a private ``httpx.Client`` with a 10 s timeout (and the transport settings ``connect()``
+    was given) unless ``token_client`` is given; they never follow redirects. The token request
+    is a sync one for sync and async clients alike: an async client makes it in a worker thread,
+    so ``token_client`` serves both. ``clock`` must be monotonic and return seconds.
 
     One token request at a time in all: callers in any thread, task or event loop that need a
     token while one is being fetched wait for that one (and share its ``TokenError`` if it
-    fails). The one exception: a sync request made inside a coroutine whose own loop is the
-    one fetching fetches a token of its own, since waiting would block that loop for good.
+    fails). Cancelling a task that waits (the one whose request started the fetch included)
+    does not stop the fetch, and a sync caller interrupted while it fetches (``KeyboardInterrupt``)
+    leaves the request to a thread: the token still lands in the cache for the others.
 
     Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
     redirect, no ``access_token``, or one with characters HTTP forbids in a header; surrounding
@@ -135,15 +169,13 @@ class ClientCredentials(httpx.Auth):
         auth_method: AuthMethod = "client_secret_post",
         refresh_skew: float = 30.0,
         token_client: httpx.Client | None = None,
-        async_token_client: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not client_id or not client_secret:
             raise ValueError("ClientCredentials needs a non-empty client_id and client_secret")
-        if auth_method not in ("client_secret_post", "client_secret_basic"):
+        if auth_method not in get_args(AuthMethod):
             raise ValueError(
-                "auth_method must be 'client_secret_post' or 'client_secret_basic', "
-                f"got {auth_method!r}"
+                f"auth_method must be one of {get_args(AuthMethod)}, got {auth_method!r}"
             )
         if not (refresh_skew >= 0 and math.isfinite(refresh_skew)):
             raise ValueError(f"refresh_skew must be a finite number >= 0, got {refresh_skew!r}")
@@ -157,22 +189,17 @@ class ClientCredentials(httpx.Auth):
         pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
         self._basic = base64.b64encode(pair.encode()).decode("ascii")
         self._token_client = token_client
-        self._async_token_client = async_token_client
         self._clock = clock
         self._transport: dict[str, Any] = {}
+        # Built by the fetch that needs it first; only one fetch runs at a time, so no lock.
+        self._private_client: httpx.Client | None = None
 
         # Replaced whole, never mutated, so reading them needs no lock.
         self._token: _Token | None = None
         self._recent: tuple[str, ...] = ()
         # Held only for a few bytecodes (never across I/O), so the async flow may take it too.
         self._state_lock = threading.Lock()
-        self._flight: _Flight | None = None
-        self._client_lock = threading.Lock()  # building the private sync client
-        self._default_client: httpx.Client | None = None
-        # asyncio objects must not cross loops: one private async client per loop.
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._flight: _Flight | None = None  # the last one, under way or landed
 
     def __repr__(self) -> str:
         scope = "" if self.scope is None else f", scope={self.scope!r}"
@@ -186,174 +213,82 @@ class ClientCredentials(httpx.Auth):
         return (self._client_secret, self._basic, *self._recent)
 
     def _use_transport(self, settings: Mapping[str, Any]) -> None:
-        """Make the private token clients use ``verify``, ``cert``, ``trust_env`` and ``proxy``
+        """Make the private token client use ``verify``, ``cert``, ``trust_env`` and ``proxy``
         from ``settings`` (httpx client arguments; other keys are ignored; the last call wins).
-        Injected token clients are used as given."""
-        transport = {key: settings[key] for key in _TRANSPORT_KEYS if key in settings}
-        with self._state_lock:
-            self._transport = transport
-            # Built again with these on the next fetch; the old ones hold no connection.
-            self._default_client = None
-            self._loops.clear()
-
-    # -- httpx.Auth ---------------------------------------------------------------------------
-
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        request.read()
-        token = self._sync_token()
-        request.headers["Authorization"] = token.header
-        response = yield request
-        if response.status_code == 401:
-            self._discard(token)
-            request.headers["Authorization"] = self._sync_token().header
-            yield request
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        await request.aread()
-        token = await self._async_token()
-        request.headers["Authorization"] = token.header
-        response = yield request
-        if response.status_code == 401:
-            self._discard(token)
-            request.headers["Authorization"] = (await self._async_token()).header
-            yield request
+        An injected token client is used as given."""
+        self._transport = {key: settings[key] for key in _TRANSPORT_KEYS if key in settings}
+        # Built again with these on the next fetch; the old one holds no connection.
+        self._private_client = None
 
     # -- the cache and the single flight ------------------------------------------------------
 
     def _cached(self) -> _Token | None:
         token = self._token
-        return token if token is not None and token.is_fresh(self._clock()) else None
+        return token if token is not None and self._clock() < token.refresh_at else None
 
-    def _discard(self, used: _Token) -> None:
+    def _rejected(self, token: str) -> None:
         # Only the token that got the 401: when N requests fail with it at once, the first one
         # fetches a new token and the others find it, instead of each throwing the last away.
         _log.debug("the API answered 401; fetching a new token and retrying once")
         with self._state_lock:
-            if self._token is used:
+            if self._token is not None and self._token.value == token:
                 self._token = None
 
-    def _join(self, loop: asyncio.AbstractEventLoop | None) -> tuple[_Flight, bool]:
-        """The flight to wait for (a finished one when the cache is fresh), and whether the
-        caller is the one to fetch."""
-        with self._state_lock:
-            token = self._cached()
-            if token is not None:
-                done: concurrent.futures.Future[_Token] = concurrent.futures.Future()
-                done.set_result(token)
-                return _Flight(done, None), False
-            if self._flight is not None:
-                return self._flight, False
-            future: concurrent.futures.Future[_Token] = concurrent.futures.Future()
-            future.set_running_or_notify_cancel()  # a waiter's cancellation cannot cancel it
-            self._flight = _Flight(future, loop)
-            return self._flight, True
+    def _sync_token(self) -> str:
+        # Waiting needs no event loop (no fetch runs on one): safe inside a running loop too.
+        token = self._cached() or self._join(self._fetch).result()
+        return token.value
 
-    def _keep(self, token: _Token) -> None:
-        """Cache ``token``; call with ``_state_lock`` held."""
-        self._token = token
-        self._recent = (*self._recent[1 - _RECENT_TOKENS :], token.value)
+    async def _async_token(self) -> str:
+        token = self._cached()
+        if token is None:
+            flight = self._join(self._fetch_in_thread)
+            token = await asyncio.wrap_future(flight, loop=asyncio.get_running_loop())
+        return token.value
 
-    def _land(self, flight: _Flight, outcome: _Token | BaseException) -> None:
+    def _join(self, fetch: Callable[[_Flight], None]) -> _Flight:
+        """The flight to wait for: the last one while it is under way or its token is fresh,
+        else a new one, which ``fetch`` starts (outside the lock)."""
         with self._state_lock:
-            if isinstance(outcome, _Token):
-                self._keep(outcome)
-            self._flight = None
-        if isinstance(outcome, _Token):
-            flight.future.set_result(outcome)
+            flight = self._flight
+            if flight is not None and (not flight.done() or self._cached() is not None):
+                return flight
+            flight = self._flight = concurrent.futures.Future()
+            flight.set_running_or_notify_cancel()  # a waiter's cancellation cannot cancel it
+        fetch(flight)
+        return flight
+
+    def _fetch_in_thread(self, flight: _Flight) -> None:
+        # A thread of its own, not the loop's executor, whose workers may all be sync callers
+        # waiting for this very token. Daemon: a token request cannot hold up the exit.
+        run = contextvars.copy_context().run
+        threading.Thread(target=run, args=(self._fetch, flight, True), daemon=True).start()
+
+    def _fetch(self, flight: _Flight, in_thread: bool = False) -> None:
+        """Make the token request and land ``flight`` with the token or the error, for every
+        caller waiting for it; run by the caller that started it, or by a thread for a task."""
+        try:
+            token = self._request_token()
+        except BaseException as exc:
+            if not (in_thread or isinstance(exc, Exception)):
+                # The caller was interrupted (KeyboardInterrupt): the interruption goes on up,
+                # and a thread makes the request again for whoever waits.
+                self._fetch_in_thread(flight)
+                raise
+            flight.set_exception(exc)
         else:
-            # Cancelled, interrupted, or a coroutine closed mid-fetch: the waiters try again.
-            error = outcome if isinstance(outcome, Exception) else _Abandoned()
-            flight.future.set_exception(error)
-
-    def _sync_token(self) -> _Token:
-        token = self._cached()
-        while token is None:
-            flight, mine = self._join(None)
-            if mine:
-                try:
-                    token = self._fetch_sync()
-                except BaseException as exc:
-                    self._land(flight, exc)
-                    raise
-                self._land(flight, token)
-            elif flight.loop is not None and flight.loop is _running_loop():
-                token = self._fetch_sync()
-                with self._state_lock:
-                    self._keep(token)
-            else:
-                with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
-                    token = flight.future.result()
-        return token
-
-    async def _async_token(self) -> _Token:
-        token = self._cached()
-        if token is not None:
-            return token
-        loop = _running_loop()
-        if loop is None:
-            raise RuntimeError("ClientCredentials' async flow needs a running asyncio event loop")
-        while token is None:
-            flight, mine = self._join(loop)
-            if mine:
-                try:
-                    token = await self._fetch_async(loop)
-                except BaseException as exc:
-                    self._land(flight, exc)
-                    raise
-                self._land(flight, token)
-            else:
-                with contextlib.suppress(_Abandoned):  # then the loop makes this caller fetch
-                    token = await asyncio.wrap_future(flight.future)
-        return token
+            with self._state_lock:  # cached before it lands: whoever finds it done finds it
+                self._token = token
+                self._recent = (*self._recent[1 - _RECENT_TOKENS :], token.value)
+            flight.set_result(token)
 
     # -- the token request --------------------------------------------------------------------
 
-    def _sync_client(self) -> httpx.Client:
-        if self._token_client is not None:
-            return self._token_client
-        with self._client_lock:
-            client = self._default_client
-            if client is None:
-                client = httpx.Client(
-                    timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport
-                )
-                self._default_client = client
-            return client
-
-    def _fetch_sync(self) -> _Token:
-        client = self._sync_client()
-        data, headers = self._token_request()
-        issued_at = self._clock()
-        try:
-            response = client.post(
-                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
-            )
-        except httpx.HTTPError as exc:
-            raise self._unreachable(exc) from exc
-        return self._parse(response, issued_at)
-
-    async def _fetch_async(self, loop: asyncio.AbstractEventLoop) -> _Token:
-        client = self._async_token_client or self._loops.get(loop)
-        if client is None:  # only the fetching caller gets here: created once per loop
-            # Building an SSL context reads the CA bundle from disk: keep it off the loop.
-            client = await asyncio.to_thread(
-                httpx.AsyncClient, timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport
-            )
-            with self._state_lock:
-                self._loops[loop] = client
-        data, headers = self._token_request()
-        issued_at = self._clock()
-        try:
-            response = await client.post(
-                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
-            )
-        except httpx.HTTPError as exc:
-            raise self._unreachable(exc) from exc
-        return self._parse(response, issued_at)
-
-    def _token_request(self) -> tuple[dict[str, str], dict[str, str]]:
+    def _request_token(self) -> _Token:
+        client = self._token_client or self._private_client
+        if client is None:
+            client = httpx.Client(timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport)
+            self._private_client = client
         _log.debug("fetching an OAuth2 token from %s", self.token_url)
         data = {"grant_type": "client_credentials"}
         if self.scope is not None:
@@ -364,76 +299,64 @@ class ClientCredentials(httpx.Auth):
             data["client_secret"] = self._client_secret
         else:
             headers["Authorization"] = f"Basic {self._basic}"
-        return data, headers
-
-    def _unreachable(self, exc: httpx.HTTPError) -> TokenError:
-        secrets = self._secrets()
-        detail = transport_detail(exc, secrets)
-        message = f"could not reach the token endpoint {self.token_url}: {detail}"
-        return TokenError(message, secrets=secrets)
+        issued_at = self._clock()
+        try:
+            response = client.post(
+                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
+            )
+        except httpx.HTTPError as exc:
+            secrets = self._secrets()
+            detail = transport_detail(exc, secrets)
+            message = f"could not reach the token endpoint {self.token_url}: {detail}"
+            raise TokenError(message, secrets=secrets) from exc
+        return self._parse(response, issued_at)
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
-        status = response.status_code
         secrets = self._secrets()
-        where = f"the token endpoint {self.token_url} answered HTTP {status}"
+        where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
+
+        def refused(what: str, **details: Any) -> TokenError:
+            return TokenError(where + what, response=response, secrets=secrets, **details)
+
         if response.is_redirect:
             # Following it could hand the client secret to whoever the Location names.
-            raise TokenError(
-                f"{where}, a redirect, not followed: the client secret goes to token_url only",
-                response=response,
-                secrets=secrets,
-            )
+            raise refused(", a redirect, not followed: the client secret goes to token_url only")
         try:
             payload: Any = response.json()
         except (ValueError, RecursionError):  # also not UTF-8, or nested past the limit
             content_type = response.headers.get("content-type", "no content type")
-            raise TokenError(
-                f"{where} with a body that is not JSON ({content_type}); "
+            raise refused(
+                f" with a body that is not JSON ({content_type}); "
                 "expected an OAuth2 token response",
-                response=response,
                 # A 2xx body could hold a token; an error page is worth a look.
                 body=None if response.is_success else _shown(response.text, secrets),
-                secrets=secrets,
             ) from None
         error = payload.get("error") if isinstance(payload, dict) else None
         if isinstance(error, str):
             description = payload.get("error_description")
             description = description if isinstance(description, str) else None
             shown = f": {_shown(description, secrets)}" if description else ""
-            raise TokenError(
-                f"{where}: {_shown(error, secrets)}{shown}",
-                response=response,
+            raise refused(
+                f": {_shown(error, secrets)}{shown}",
                 body=payload,
                 error=error,
                 error_description=description,
-                secrets=secrets,
             )
         if not response.is_success:
-            raise TokenError(
-                f"{where} without an OAuth2 error", response=response, body=payload, secrets=secrets
-            )
+            raise refused(" without an OAuth2 error", body=payload)
         access_token = payload.get("access_token") if isinstance(payload, dict) else None
         if not isinstance(access_token, str) or not access_token:
-            raise TokenError(f"{where} without an access_token", response=response, secrets=secrets)
+            raise refused(" without an access_token")
         value = _header_safe(access_token)
         if value is None:
-            raise TokenError(
-                f"{where} with an access_token that holds {_UNSAFE}",
-                response=response,
-                secrets=secrets,
-            )
+            raise refused(f" with an access_token that holds {_UNSAFE}")
 
         expires_in = _seconds(payload.get("expires_in"))
-        if expires_in is None:
-            _log.debug("the token has no usable expires_in: keeping it until the API answers 401")
-            refresh_at = None
-        else:
-            _log.debug("the token expires in %d s", expires_in)
-            refresh_at = issued_at + expires_in - min(self.refresh_skew, expires_in / 2)
-        return _Token(value, f"Bearer {value}", refresh_at)
+        _log.debug("the token expires in %.0f s (inf: kept until the API answers 401)", expires_in)
+        return _Token(value, issued_at + expires_in - min(self.refresh_skew, expires_in / 2))
 
 
-class BearerToken(httpx.Auth):
+class BearerToken(_BearerFlow):
     """A bearer token the caller has, e.g. the LTI JWT: ``Authorization: Bearer <token>``.
 
     Give the token itself, or a provider: a callable, sync or async, asked for the current token
@@ -447,6 +370,7 @@ class BearerToken(httpx.Auth):
     """
 
     def __init__(self, token_or_provider: str | TokenProvider) -> None:
+        self._recent: tuple[str, ...] = ()  # the provider's last few tokens
         if isinstance(token_or_provider, str):
             token = _header_safe(token_or_provider)
             if token is None:
@@ -455,65 +379,32 @@ class BearerToken(httpx.Auth):
                     if token_or_provider.strip()
                     else "BearerToken needs a non-empty token"
                 )
-            self._token: str | None = token
-            self._provider: TokenProvider | None = None
+            # Asked again after a 401 like any provider, it has nothing new: no retry.
+            self._provider: TokenProvider = lambda: token
+            self._recent = (token,)  # shown nowhere from the start
         elif callable(token_or_provider):
-            self._token = None
             self._provider = token_or_provider
         else:
             raise TypeError(
                 "BearerToken takes a token (str) or a callable that returns one, "
                 f"got {type(token_or_provider).__name__}"
             )
-        self._recent: tuple[str, ...] = ()
+        self._fixed = isinstance(token_or_provider, str)
         self._recent_lock = threading.Lock()
         # Only a provider can lead to a retry, which needs the body again.
-        self.requires_request_body = self._provider is not None
+        self.requires_request_body = not self._fixed
 
     def __repr__(self) -> str:
-        if self._provider is None:
+        if self._fixed:
             return f"{type(self).__name__}(token='***')"
         name = getattr(self._provider, "__qualname__", type(self._provider).__qualname__)
         return f"{type(self).__name__}(provider={name})"
 
     def _secrets(self) -> tuple[str, ...]:
         """What must never be shown: the fixed token, or the provider's last few tokens."""
-        return self._recent if self._token is None else (self._token,)
+        return self._recent
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        if self._provider is None:
-            request.headers["Authorization"] = f"Bearer {self._token}"
-            yield request
-            return
-        request.read()
-        token = self._sync_provide()
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code == 401:
-            renewed = self._sync_provide()
-            if renewed != token:
-                request.headers["Authorization"] = f"Bearer {renewed}"
-                yield request
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self._provider is None:
-            request.headers["Authorization"] = f"Bearer {self._token}"
-            yield request
-            return
-        await request.aread()
-        token = await self._async_provide()
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
-        if response.status_code == 401:
-            renewed = await self._async_provide()
-            if renewed != token:
-                request.headers["Authorization"] = f"Bearer {renewed}"
-                yield request
-
-    def _sync_provide(self) -> str:
-        assert self._provider is not None
+    def _sync_token(self) -> str:
         result = self._provider()
         if inspect.isawaitable(result):
             if inspect.iscoroutine(result):
@@ -524,8 +415,7 @@ class BearerToken(httpx.Auth):
             )
         return self._checked(result)
 
-    async def _async_provide(self) -> str:
-        assert self._provider is not None
+    async def _async_token(self) -> str:
         result = self._provider()
         if inspect.isawaitable(result):
             result = await result
@@ -559,22 +449,14 @@ def _shown(text: str, secrets: tuple[str, ...]) -> str:
     return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."
 
 
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
-def _seconds(value: object) -> float | None:
-    """``expires_in`` as seconds, or None when absent or unusable (then: kept until a 401)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return max(seconds, 0.0) if math.isfinite(seconds) else None
+def _seconds(value: object) -> float:
+    """``expires_in`` as seconds; infinite when absent or unusable: kept until a 401 (and
+    refreshed at infinity minus the skew, which is infinity too)."""
+    seconds = math.inf
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):  # not a number
+            seconds = float(value)
+    return max(seconds, 0.0) if math.isfinite(seconds) else math.inf
 
 
 def _check_token_url(url: str) -> str:

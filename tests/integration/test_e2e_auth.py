@@ -46,20 +46,12 @@ async def test_client_credentials_fetch_one_token_and_reuse_it(
     def record(request: httpx.Request) -> None:
         token_requests.append(request)
 
-    async def arecord(request: httpx.Request) -> None:
-        token_requests.append(request)
-
+    # The one (sync) token client serves the async client too.
     with httpx.Client(event_hooks={"request": [record]}) as token_client:
-        async with httpx.AsyncClient(event_hooks={"request": [arecord]}) as async_token_client:
-            auth = credentials(
-                sandbox,
-                auth_method=auth_method,
-                token_client=token_client,
-                async_token_client=async_token_client,
-            )
-            client = connect_to(mode, sandbox, auth=auth)
-            first = await _list(client)
-            second = await _list(client)
+        auth = credentials(sandbox, auth_method=auth_method, token_client=token_client)
+        client = connect_to(mode, sandbox, auth=auth)
+        first = await _list(client)
+        second = await _list(client)
 
     assert first == second and len(first) == 3
     assert sandbox.tokens_issued == 1
@@ -209,29 +201,22 @@ async def test_reprs_of_a_client_show_no_secret_or_token(
         response.read()
         issued.append(response.json()["access_token"])
 
-    async def acapture(response: httpx.Response) -> None:
-        await response.aread()
-        issued.append(response.json()["access_token"])
-
     with httpx.Client(event_hooks={"response": [capture]}) as token_client:
-        async with httpx.AsyncClient(event_hooks={"response": [acapture]}) as async_token_client:
-            auth = credentials(
-                sandbox, token_client=token_client, async_token_client=async_token_client
-            )
-            client = connect_to(mode, sandbox, auth=auth)
-            await _list(client)
-            generated = client.generated_client
-            shown = [
-                repr(client),
-                str(client),
-                repr(client.exchanges),
-                repr(generated),
-                str(generated),
-                repr(auth),
-                str(auth),
-                repr(generated.get_httpx_client().headers),
-                repr(generated.get_async_httpx_client().headers),
-            ]
+        auth = credentials(sandbox, token_client=token_client)
+        client = connect_to(mode, sandbox, auth=auth)
+        await _list(client)
+        generated = client.generated_client
+        shown = [
+            repr(client),
+            str(client),
+            repr(client.exchanges),
+            repr(generated),
+            str(generated),
+            repr(auth),
+            str(auth),
+            repr(generated.get_httpx_client().headers),
+            repr(generated.get_async_httpx_client().headers),
+        ]
 
     [token] = issued
     for text in shown:

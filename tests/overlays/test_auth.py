@@ -13,6 +13,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -339,12 +340,17 @@ def test_an_injected_token_client_is_used_without_its_own_auth() -> None:
     assert "authorization" not in request.headers
 
 
-async def test_an_injected_async_token_client_is_used_without_its_own_auth() -> None:
+async def test_an_injected_token_client_serves_an_async_client_too_off_its_loop() -> None:
     seen: list[httpx.Request] = []
-    token_client = httpx.AsyncClient(
-        transport=httpx.MockTransport(_token_endpoint(seen)), auth=("someone", "else")
-    )
-    auth = ClientCredentials(CLIENT_ID, SECRET, async_token_client=token_client)
+    fetched_in: list[threading.Thread] = []
+    endpoint = _token_endpoint(seen)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        fetched_in.append(threading.current_thread())
+        return endpoint(request)
+
+    token_client = httpx.Client(transport=httpx.MockTransport(handle), auth=("someone", "else"))
+    auth = ClientCredentials(CLIENT_ID, SECRET, token_client=token_client)
 
     async with httpx.AsyncClient(auth=auth, transport=_api_expecting("injected")) as client:
         assert (await client.get("https://api.example/v2/grades/exchanges")).status_code == 200
@@ -352,6 +358,7 @@ async def test_an_injected_async_token_client_is_used_without_its_own_auth() -> 
     [request] = seen
     assert str(request.url) == DEFAULT_TOKEN_URL
     assert "authorization" not in request.headers
+    assert fetched_in != [threading.current_thread()]  # a worker thread: the loop ran on
 
 
 def test_a_sync_and_an_async_client_share_one_token(server: OAuthServer) -> None:
@@ -881,11 +888,11 @@ async def test_the_async_token_request_does_not_follow_a_redirect_even_if_its_cl
     None
 ):
     elsewhere: list[httpx.Request] = []
-    token_client = httpx.AsyncClient(
+    token_client = httpx.Client(
         transport=httpx.MockTransport(_redirecting_token_endpoint(elsewhere)),
         follow_redirects=True,
     )
-    auth = ClientCredentials(CLIENT_ID, SECRET, async_token_client=token_client)
+    auth = ClientCredentials(CLIENT_ID, SECRET, token_client=token_client)
 
     async with httpx.AsyncClient(auth=auth, transport=_api_expecting("issued-elsewhere")) as client:
         with pytest.raises(TokenError) as caught:
@@ -1184,7 +1191,7 @@ def test_callers_waiting_on_a_failing_token_request_share_its_error(server: OAut
     assert len(server.token_requests) == 1
 
 
-async def test_a_cancelled_fetch_hands_the_token_request_to_a_waiting_task(
+async def test_cancelling_the_task_that_started_the_token_request_does_not_stop_it(
     server: OAuthServer,
 ) -> None:
     server.token_delay = 0.2
@@ -1202,11 +1209,85 @@ async def test_a_cancelled_fetch_hands_the_token_request_to_a_waiting_task(
 
     assert response.status_code == 200
     assert fetching.cancelled()
-    assert len(server.token_requests) == 2
+    assert len(server.token_requests) == 1  # the waiter got the token the cancelled task asked
 
 
 @pytest.mark.timeout(30)
-async def test_a_sync_request_inside_the_loop_that_is_fetching_does_not_deadlock(
+async def test_a_token_request_every_waiter_gave_up_on_still_fills_the_cache(
+    server: OAuthServer,
+) -> None:
+    server.token_delay = 0.2
+    auth = credentials(server)
+    url = "https://api.example/v2/grades/exchanges"
+    async with httpx.AsyncClient(auth=auth, transport=_mock_api(server)) as client:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(client.get(url) for _ in range(3))), 0.05)
+        while len(auth._secrets()) < 3:  # the token lands, with no one waiting for it
+            await asyncio.sleep(0.01)
+
+        assert (await client.get(url)).status_code == 200
+
+    assert len(server.token_requests) == 1
+
+
+@pytest.mark.timeout(30)
+def test_an_interrupted_token_request_is_made_again_for_the_waiting_threads_and_tasks(
+    server: OAuthServer,
+) -> None:
+    fetching, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            fetching.set()
+            assert release.wait(timeout=10)
+            raise KeyboardInterrupt  # e.g. Ctrl-C in the thread making the first token request
+        return httpx.Response(200, json={"access_token": f"t{len(calls)}", "expires_in": 60})
+
+    token_client = httpx.Client(transport=httpx.MockTransport(handle))
+    auth = ClientCredentials(CLIENT_ID, SECRET, token_client=token_client)
+    url, api = "https://api.example/v2/grades/exchanges", _api_expecting("t2")
+    outcomes: list[object] = []
+
+    def interrupted() -> None:
+        with httpx.Client(auth=auth, transport=api) as client:
+            try:
+                client.get(url)
+            except KeyboardInterrupt as exc:
+                outcomes.append(exc)
+
+    async def in_own_loop() -> int:
+        async with httpx.AsyncClient(auth=auth, transport=api) as client:
+            return (await client.get(url)).status_code
+
+    def waiting_thread() -> None:
+        with httpx.Client(auth=auth, transport=api) as client:
+            outcomes.append(client.get(url).status_code)
+
+    first = threading.Thread(target=interrupted)
+    first.start()
+    assert fetching.wait(timeout=10)
+    waiters = [
+        threading.Thread(target=waiting_thread),
+        threading.Thread(target=lambda: outcomes.append(asyncio.run(in_own_loop()))),
+    ]
+    for waiter in waiters:
+        waiter.start()
+    time.sleep(0.2)  # both join the token request under way
+    release.set()
+    for thread in [first, *waiters]:
+        thread.join()
+
+    assert sorted(map(repr, outcomes)) == ["200", "200", "KeyboardInterrupt()"]
+    assert len(calls) == 2  # the second one made for the waiters, and then cached
+    with httpx.Client(auth=auth, transport=api) as client:
+        assert client.get(url).status_code == 200
+    assert len(calls) == 2
+
+
+@pytest.mark.timeout(30)
+async def test_a_sync_request_inside_the_loop_that_is_fetching_waits_for_it_without_deadlock(
     server: OAuthServer,
 ) -> None:
     server.token_delay = 0.2
@@ -1216,8 +1297,9 @@ async def test_a_sync_request_inside_the_loop_that_is_fetching_does_not_deadlock
         fetching = asyncio.create_task(client.get(url))
         while not server.token_requests:
             await asyncio.sleep(0.005)
-        # Blocking this loop while its own task fetches: waiting for that task would never end.
+        # Blocking this loop while its own task fetches: the fetch runs in a thread, not on
+        # this loop, so waiting for it ends.
         with httpx.Client(auth=auth, transport=transport) as sync_client:
             assert sync_client.get(url).status_code == 200
         assert (await fetching).status_code == 200
-    assert len(server.token_requests) == 2
+    assert len(server.token_requests) == 1
