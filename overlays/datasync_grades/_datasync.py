@@ -153,7 +153,7 @@ class _Engine:
         **options: Any,
     ) -> PushResult:
         return push(
-            self.client, endpoint, params, items, limit=limit, max_bytes=max_bytes, **options
+            self.client, endpoint, params, items=items, limit=limit, max_bytes=max_bytes, **options
         )
 
 
@@ -220,7 +220,7 @@ class _AsyncEngine:
         **options: Any,
     ) -> PushResult:
         return await apush(
-            self.client, endpoint, params, items, limit=limit, max_bytes=max_bytes, **options
+            self.client, endpoint, params, items=items, limit=limit, max_bytes=max_bytes, **options
         )
 
 
