@@ -59,7 +59,6 @@ _BETWEEN: Final = b'],"summaries":['
 _CLOSE_MORE: Final = b'],"final":false}'
 _CLOSE_FINAL: Final = b'],"final":true}'
 _ENVELOPE: Final = len(_OPEN) + len(_BETWEEN) + len(_CLOSE_MORE)
-_SCORES_KEY: Final = b'"scores":'
 
 
 # Same settings as httpx's ``json=`` encoding: the compact form a server expects. One
@@ -255,7 +254,7 @@ class _Planner:
                 entry = _dumps(data)
             else:
                 head = _dumps({key: value for key, value in data.items() if key != "scores"})
-                opening = head[:-1] + (b"," if len(head) > 2 else b"") + _SCORES_KEY
+                opening = head[:-1] + (b"," if len(head) > 2 else b"") + b'"scores":'
                 entry = b"".join((opening, _dumps(scores), b"}"))
         except (TypeError, ValueError) as exc:
             # A value json cannot encode (a datetime in a dict, NaN, a lone surrogate): name it.
@@ -381,8 +380,6 @@ class _Push:
         self.endpoint = endpoint
         self.params = params
         self.items: Mapping[str, Iterable[Any]] = options["items"]
-        self.limit: tuple[ModuleType, str] = options["limit"]
-        self.max_bytes: int | None = options["max_bytes"]
         self.chunks: tuple[Chunk, ...] = ()
         self.ids: list[UUID | None] = []
         self.possibly_duplicated: int | None = None
@@ -448,9 +445,8 @@ class _Push:
     def failed(self, exc: DataSyncError, number: int) -> UploadError:
         # A 2xx whose body could not be read still stored the chunk: do not send it again.
         response = getattr(exc, "response", None)
-        accepted = (
-            number + 1 if isinstance(response, httpx.Response) and response.is_success else number
-        )
+        stored = isinstance(response, httpx.Response) and response.is_success
+        accepted = number + 1 if stored else number
         total = len(self.chunks)
         message = (
             f"chunk {number + 1} of {total} failed ({accepted} accepted; resume with "
@@ -483,9 +479,9 @@ def push(
     and field giving ``max_bytes`` when it is None), ``max_bytes``, ``resume_from``,
     ``on_progress``, ``checkpoint``."""
     job = _Push(client, endpoint, params, options)
-    max_bytes = job.max_bytes
+    max_bytes = options["max_bytes"]
     if max_bytes is None:
-        max_bytes = _limit_of(job.limit[1], call(job.limit[0], client, params))
+        max_bytes = _limit_of(options["limit"][1], call(options["limit"][0], client, params))
     for number, kwargs in job.requests(max_bytes):
         try:
             job.stored(number, client.get_httpx_client().request(**kwargs))
@@ -499,9 +495,9 @@ async def apush(
 ) -> PushResult:
     """The async :func:`push`."""
     job = _Push(client, endpoint, params, options)
-    max_bytes = job.max_bytes
+    max_bytes = options["max_bytes"]
     if max_bytes is None:
-        max_bytes = _limit_of(job.limit[1], await acall(job.limit[0], client, params))
+        max_bytes = _limit_of(options["limit"][1], await acall(options["limit"][0], client, params))
     for number, kwargs in job.requests(max_bytes):
         try:
             job.stored(number, await client.get_async_httpx_client().request(**kwargs))
