@@ -112,7 +112,7 @@ class _Engine:
     def push(
         self, endpoint: ModuleType, params: dict[str, Any], items: _Items, **options: Any
     ) -> PushResult:
-        return push(self.client, endpoint, params, items, **options)
+        return push(self.client, endpoint, params, items=items, **options)
 
 
 class _AsyncEngine:
@@ -143,7 +143,7 @@ class _AsyncEngine:
     async def push(
         self, endpoint: ModuleType, params: dict[str, Any], items: _Items, **options: Any
     ) -> PushResult:
-        return await apush(self.client, endpoint, params, items, **options)
+        return await apush(self.client, endpoint, params, items=items, **options)
 
 
 class _Client:

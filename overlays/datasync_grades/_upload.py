@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import ModuleType
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import ModuleType, SimpleNamespace
 from typing import Any, Final, Literal
 from uuid import UUID
 
@@ -27,7 +27,7 @@ import attrs
 import httpx
 
 from datasync_grades_api.api import Checkpoint, ChunkStored, PushResult
-from datasync_grades_api.client import AuthenticatedClient, Client
+from datasync_grades_api.client import AuthenticatedClient
 
 from ._artifacts import _write_atomically
 from ._exceptions import (
@@ -58,8 +58,6 @@ _BETWEEN: Final = b'],"summaries":['
 _CLOSE_MORE: Final = b'],"final":false}'
 _CLOSE_FINAL: Final = b'],"final":true}'
 _ENVELOPE: Final = len(_OPEN) + len(_BETWEEN) + len(_CLOSE_MORE)
-_SCORES_KEY: Final = b'"scores":['
-_PART_END: Final = b"]}"
 
 
 # Same settings as httpx's ``json=`` encoding: the compact form a server expects. One
@@ -71,6 +69,7 @@ def _dumps(value: Any) -> bytes:
     return _ENCODER.encode(value).encode("utf-8")
 
 
+@attrs.define(auto_exc=True, kw_only=True)
 class OversizedItemError(DataSyncError, ValueError):
     """An item that cannot be sent within ``max_bytes``, even in a chunk of its own.
 
@@ -81,47 +80,21 @@ class OversizedItemError(DataSyncError, ValueError):
     assignment split by scores, only it with its single score ``score_index``.
     """
 
-    def __init__(
-        self,
-        *,
-        kind: ItemKind,
-        index: int,
-        item_id: str | None,
-        size: int,
-        max_bytes: int,
-        score_index: int | None = None,
-    ) -> None:
-        what = f"{kind} {index}" + (f" ({item_id})" if item_id else "")
-        if score_index is not None:
-            what += f" with only its score {score_index}"
-        super().__init__(
-            f"{what} does not fit in a chunk: a chunk holding only it is {size} bytes, "
-            f"max_bytes is {max_bytes}"
+    kind: ItemKind
+    index: int
+    item_id: str | None
+    size: int
+    max_bytes: int
+    score_index: int | None = None
+
+    def __str__(self) -> str:
+        what = _named(self.kind, self.index, self.item_id)
+        if self.score_index is not None:
+            what += f" with only its score {self.score_index}"
+        return (
+            f"{what} does not fit in a chunk: a chunk holding only it is {self.size} bytes, "
+            f"max_bytes is {self.max_bytes}"
         )
-        self.kind = kind
-        self.index = index
-        self.item_id = item_id
-        self.size = size
-        self.max_bytes = max_bytes
-        self.score_index = score_index
-
-
-@attrs.frozen
-class _Part:
-    """An assignment (or a part of one) kept as its serialized pieces."""
-
-    head: bytes  # the assignment without "scores", its closing brace cut off
-    scores: tuple[bytes, ...]
-
-    def write(self, out: list[bytes]) -> None:
-        out.append(self.head)
-        out.append(b"," if len(self.head) > 1 else b"")
-        out.append(_SCORES_KEY)
-        out.append(b",".join(self.scores))
-        out.append(_PART_END)
-
-
-_Entry = bytes | _Part
 
 
 @attrs.frozen
@@ -138,36 +111,17 @@ class Chunk:
     assignments_completed: int
     summaries: int
     scores: int
-    _assignment_entries: tuple[_Entry, ...] = attrs.field(repr=False, alias="assignment_entries")
-    _summary_entries: tuple[bytes, ...] = attrs.field(repr=False, alias="summary_entries")
+    # The JSON of the assignment entries and of the summary entries, each comma-separated.
+    _assignments_json: bytes = attrs.field(repr=False)
+    _summaries_json: bytes = attrs.field(repr=False)
 
     def body(self) -> bytes:
         """The request body: UTF-8 JSON, ``{"assignments":[...],"summaries":[...],"final":...}``."""
-        out: list[bytes] = [_OPEN]
-        for number, entry in enumerate(self._assignment_entries):
-            if number:
-                out.append(b",")
-            if isinstance(entry, _Part):
-                entry.write(out)
-            else:
-                out.append(entry)
-        out.append(_BETWEEN)
-        out.append(b",".join(self._summary_entries))
-        out.append(_CLOSE_FINAL if self.final else _CLOSE_MORE)
-        return b"".join(out)
+        close = _CLOSE_FINAL if self.final else _CLOSE_MORE
+        return b"".join((_OPEN, self._assignments_json, _BETWEEN, self._summaries_json, close))
 
 
 # -- planning ------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class _Encoded:
-    """One input item, serialized: a ``_Part`` for an assignment with scores, else bytes."""
-
-    entry: _Entry
-    size: int
-    scores: int
-    item_id: str | None
 
 
 def plan_chunks(
@@ -184,15 +138,21 @@ def plan_chunks(
         chunks = plan_chunks(assignments, max_bytes=1_000_000)
         assert all(len(chunk.body()) <= 1_000_000 for chunk in chunks)
     """
-    _check_max_bytes(max_bytes)
-    return _pack(*_encode_all(assignments, summaries), max_bytes)
-
-
-def _check_max_bytes(max_bytes: object) -> None:
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool):
         raise TypeError(f"max_bytes must be an int, got {type(max_bytes).__name__}")
     if max_bytes < _ENVELOPE:
         raise ValueError(f"max_bytes={max_bytes} is less than an empty chunk ({_ENVELOPE} bytes)")
+    planner = _Planner(max_bytes)
+    for index, item in enumerate(assignments):
+        planner.add_item("assignment", index, item)
+    for index, item in enumerate(summaries):
+        planner.add_item("summary", index, item)
+    planner.close(final=True)
+    return tuple(planner.chunks)
+
+
+def _named(kind: ItemKind, index: int, item_id: str | None) -> str:
+    return f"{kind} {index}" + (f" ({item_id})" if item_id else "")
 
 
 def _as_dict(kind: ItemKind, index: int, item: Any) -> Mapping[str, Any]:
@@ -215,153 +175,111 @@ def _item_id(kind: ItemKind, item: Mapping[str, Any]) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _encode(kind: ItemKind, index: int, item: Any) -> _Encoded:
-    data = _as_dict(kind, index, item)
-    item_id = _item_id(kind, data)
-    scores = data.get("scores") if kind == "assignment" else None
-    try:
-        if not isinstance(scores, list) or not scores:
-            whole = _dumps(data)
-            return _Encoded(whole, len(whole), 0, item_id)
-        head = _dumps({key: value for key, value in data.items() if key != "scores"})[:-1]
-        part = _Part(head, tuple(_dumps(score) for score in scores))
-    except (TypeError, ValueError) as exc:
-        # A value json cannot encode (a datetime in a dict, NaN, a lone surrogate): name the item.
-        what = f"{kind} {index}" + (f" ({item_id})" if item_id else "")
-        raise type(exc)(f"{what} cannot be serialized as JSON: {exc}") from exc
-    return _Encoded(part, _part_size(part.head, part.scores), len(scores), item_id)
+class _Planner:
+    """Greedy, in-order packing of items into chunks of at most ``max_bytes``, as they come.
 
-
-def _encode_all(
-    assignments: Iterable[Any], summaries: Iterable[Any]
-) -> tuple[list[_Encoded], list[_Encoded]]:
-    return (
-        [_encode("assignment", i, item) for i, item in enumerate(assignments)],
-        [_encode("summary", i, item) for i, item in enumerate(summaries)],
-    )
-
-
-def _part_size(head: bytes, scores: Sequence[bytes]) -> int:
-    comma = 1 if len(head) > 1 else 0
-    joined = sum(len(score) for score in scores) + max(0, len(scores) - 1)
-    return len(head) + comma + len(_SCORES_KEY) + joined + len(_PART_END)
-
-
-class _Packer:
-    """Greedy, in-order packing of serialized items into chunks of at most ``max_bytes``."""
+    Every entry is bytes: an item serialized whole, or, for an assignment too large for a
+    chunk of its own, a part of it (its fields, some of its scores) serialized once its
+    scores are chosen. An assignment's ``"scores"`` go last, so a part is its opening
+    (everything up to ``"scores":``) and a list of scores.
+    """
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self.done: list[tuple[list[_Entry], list[bytes], int, int, int]] = []
-        self._reset()
+        self.chunks: list[Chunk] = []
+        self._open()
 
-    def _reset(self) -> None:
-        self.assignments: list[_Entry] = []
-        self.summaries: list[bytes] = []
+    def _open(self) -> None:
+        self.entries: dict[ItemKind, list[bytes]] = {"assignment": [], "summary": []}
         self.size = _ENVELOPE
         self.scores = 0
-        self.completed = 0
 
-    def room(self, entries: Sequence[object]) -> int:
-        """Bytes left for one more entry in ``entries`` (a list of the open chunk)."""
-        return self.max_bytes - self.size - (1 if entries else 0)
+    def room(self, kind: ItemKind) -> int:
+        """Bytes left for one more entry of ``kind`` in the open chunk (after its comma)."""
+        return self.max_bytes - self.size - (1 if self.entries[kind] else 0)
 
-    def add_assignment(self, entry: _Entry, size: int, scores: int, last_part: bool) -> None:
-        self.size += size + (1 if self.assignments else 0)
-        self.assignments.append(entry)
+    def add(self, kind: ItemKind, entry: bytes, scores: int) -> None:
+        if len(entry) > self.room(kind):
+            self.close()
+        self.size += len(entry) + (1 if self.entries[kind] else 0)
+        self.entries[kind].append(entry)
         self.scores += scores
-        self.completed += last_part
 
-    def add_summary(self, entry: bytes) -> None:
-        self.size += len(entry) + (1 if self.summaries else 0)
-        self.summaries.append(entry)
+    def close(self, *, final: bool = False, cut: bool = False) -> None:
+        """End the open chunk; ``cut``: its last assignment goes on in the next chunk."""
+        assignments, summaries = self.entries["assignment"], self.entries["summary"]
+        self.chunks.append(
+            Chunk(
+                final=final,
+                size=self.size - final,  # "true" is one byte shorter than "false"
+                assignments=len(assignments),
+                assignments_completed=len(assignments) - cut,
+                summaries=len(summaries),
+                scores=self.scores,
+                assignments_json=b",".join(assignments),
+                summaries_json=b",".join(summaries),
+            )
+        )
+        self._open()
 
-    def close(self) -> None:
-        self.done.append((self.assignments, self.summaries, self.size, self.scores, self.completed))
-        self._reset()
-
-    @property
-    def empty(self) -> bool:
-        return not self.assignments and not self.summaries
-
-
-def _pack(
-    assignments: Sequence[_Encoded], summaries: Sequence[_Encoded], max_bytes: int
-) -> tuple[Chunk, ...]:
-    packer = _Packer(max_bytes)
-    whole_room = max_bytes - _ENVELOPE
-    for index, item in enumerate(assignments):
-        if item.size <= whole_room:
-            if item.size > packer.room(packer.assignments):
-                packer.close()
-            packer.add_assignment(item.entry, item.size, item.scores, last_part=True)
-        elif not isinstance(item.entry, _Part):
+    def add_item(self, kind: ItemKind, index: int, item: Any) -> None:
+        data = _as_dict(kind, index, item)
+        item_id = _item_id(kind, data)
+        scores = data.get("scores") if kind == "assignment" else None
+        if not isinstance(scores, list):
+            scores = []
+        opening = b""  # with scores: the assignment's JSON up to its scores, which go last
+        try:
+            if not scores:
+                entry = _dumps(data)
+            else:
+                head = _dumps({key: value for key, value in data.items() if key != "scores"})
+                opening = head[:-1] + (b"," if len(head) > 2 else b"") + b'"scores":'
+                entry = b"".join((opening, _dumps(scores), b"}"))
+        except (TypeError, ValueError) as exc:
+            # A value json cannot encode (a datetime in a dict, NaN, a lone surrogate): name it.
+            what = _named(kind, index, item_id)
+            raise type(exc)(f"{what} cannot be serialized as JSON: {exc}") from exc
+        if len(entry) <= self.max_bytes - _ENVELOPE:
+            self.add(kind, entry, len(scores))
+        elif not scores:
             raise OversizedItemError(
-                kind="assignment",
+                kind=kind,
                 index=index,
-                item_id=item.item_id,
-                size=_ENVELOPE + item.size,
-                max_bytes=max_bytes,
+                item_id=item_id,
+                size=_ENVELOPE + len(entry),
+                max_bytes=self.max_bytes,
             )
         else:
-            _pack_split(packer, index, item, item.entry)
-    for index, item in enumerate(summaries):
-        assert isinstance(item.entry, bytes)  # only assignments are split
-        if item.size > whole_room:
-            raise OversizedItemError(
-                kind="summary",
-                index=index,
-                item_id=item.item_id,
-                size=_ENVELOPE + item.size,
-                max_bytes=max_bytes,
-            )
-        if item.size > packer.room(packer.summaries):
-            packer.close()
-        packer.add_summary(item.entry)
-    if not packer.empty or not packer.done:
-        packer.close()
-    last = len(packer.done) - 1
-    return tuple(
-        Chunk(
-            final=number == last,
-            size=size - (number == last),  # "true" is one byte shorter than "false"
-            assignments=len(entries),
-            assignments_completed=completed,
-            summaries=len(summary_entries),
-            scores=scores,
-            assignment_entries=tuple(entries),
-            summary_entries=tuple(summary_entries),
-        )
-        for number, (entries, summary_entries, size, scores, completed) in enumerate(packer.done)
-    )
+            # Scores one by one only now: the whole list, one call to the C encoder, is faster.
+            self._split(index, item_id, opening, [_dumps(score) for score in scores])
+
+    def _split(self, index: int, item_id: str | None, opening: bytes, scores: list[bytes]) -> None:
+        """Spread an assignment too large for a chunk of its own over chunks, by its scores."""
+        empty_part = len(opening) + len(b"[]}")
+        start, size = 0, empty_part
+        for position, score in enumerate(scores):
+            if empty_part + len(score) > self.max_bytes - _ENVELOPE:
+                raise OversizedItemError(
+                    kind="assignment",
+                    index=index,
+                    item_id=item_id,
+                    size=_ENVELOPE + empty_part + len(score),
+                    max_bytes=self.max_bytes,
+                    score_index=position,
+                )
+            grown = size + len(score) + (1 if position > start else 0)
+            if grown > self.room("assignment"):
+                if position > start:
+                    self.add("assignment", _part(opening, scores[start:position]), position - start)
+                self.close(cut=position > start)
+                start, grown = position, empty_part + len(score)
+            size = grown
+        self.add("assignment", _part(opening, scores[start:]), len(scores) - start)
 
 
-def _pack_split(packer: _Packer, index: int, item: _Encoded, whole: _Part) -> None:
-    """Spread an assignment too large for a chunk of its own over chunks, by its scores."""
-    empty_part = _part_size(whole.head, ())
-    for score_index, score in enumerate(whole.scores):
-        if empty_part + len(score) > packer.max_bytes - _ENVELOPE:
-            raise OversizedItemError(
-                kind="assignment",
-                index=index,
-                item_id=item.item_id,
-                size=_ENVELOPE + empty_part + len(score),
-                max_bytes=packer.max_bytes,
-                score_index=score_index,
-            )
-    start = 0
-    size = empty_part
-    for position, score in enumerate(whole.scores):
-        grown = size + len(score) + (1 if position > start else 0)
-        if grown > packer.room(packer.assignments):
-            if position > start:
-                part = _Part(whole.head, whole.scores[start:position])
-                packer.add_assignment(part, size, position - start, last_part=False)
-            packer.close()
-            start, grown = position, empty_part + len(score)
-        size = grown
-    part = _Part(whole.head, whole.scores[start:])
-    packer.add_assignment(part, size, len(whole.scores) - start, last_part=True)
+def _part(opening: bytes, scores: list[bytes]) -> bytes:
+    return b"".join((opening, b"[", b",".join(scores), b"]}"))
 
 
 # -- sending -------------------------------------------------------------------------------
@@ -385,11 +303,7 @@ def _limit_of(field: str, parsed: object) -> int:
     return value
 
 
-class _NoBody:
-    def to_dict(self) -> dict[str, Any]:
-        return {}
-
-
+@attrs.define(eq=False)
 class FileCheckpoint:
     """A :class:`Checkpoint` in a JSON file, replaced atomically (temporary file, fsync, rename).
 
@@ -398,11 +312,7 @@ class FileCheckpoint:
         client.exchanges.push_data(exchange, assignments=rows, checkpoint=FileCheckpoint(path))
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = os.fspath(path)
-
-    def __repr__(self) -> str:
-        return f"FileCheckpoint({self.path!r})"
+    path: str = attrs.field(converter=os.fspath)
 
     def load(self) -> dict[str, Any] | None:
         try:
@@ -416,13 +326,6 @@ class FileCheckpoint:
         _write_atomically(self.path, json.dumps(state).encode(), ())
 
 
-def _digest(chunks: Sequence[Chunk]) -> str:
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk.body())
-    return digest.hexdigest()
-
-
 class _Push:
     """One push: the plan, the requests, and the bookkeeping shared by sync and async.
 
@@ -433,11 +336,10 @@ class _Push:
 
     def __init__(
         self,
-        client: AuthenticatedClient | Client,
+        client: AuthenticatedClient,
         endpoint: ModuleType,
         params: dict[str, Any],
-        items: Mapping[str, Iterable[Any]],
-        options: Mapping[str, Any],
+        options: Any,
     ) -> None:
         self.resume_from = _check_resume(options.get("resume_from", 0))  # before any request
         self.checkpoint: Checkpoint | None = options.get("checkpoint")
@@ -447,30 +349,35 @@ class _Push:
         self.client = client
         self.endpoint = endpoint
         self.params = params
-        self.encoded = _encode_all(items.get("assignments", ()), items.get("summaries", ()))
+        self.items: Mapping[str, Iterable[Any]] = options["items"]
         self.chunks: tuple[Chunk, ...] = ()
         self.ids: list[UUID | None] = []
         self.possibly_duplicated: int | None = None
         self._state: dict[str, Any] = {}
 
-    def plan(self, max_bytes: int) -> Iterable[tuple[int, dict[str, Any]]]:
-        _check_max_bytes(max_bytes)
-        self.chunks = _pack(*self.encoded, max_bytes)
+    def requests(self, max_bytes: int) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Plan the chunks, then each chunk's number and request, as they are to be sent."""
+        items = self.items
+        self.chunks = plan_chunks(
+            items.get("assignments", ()), items.get("summaries", ()), max_bytes=max_bytes
+        )
         self.resume_from = self._start()
+        # The generated request (method, path, headers), with the planned bytes as content.
+        request = self.endpoint._get_kwargs(**self.params, body=SimpleNamespace(to_dict=dict))
+        del request["json"]
         for number in range(self.resume_from, len(self.chunks)):
             self._save(stored=number, in_flight=number)
-            # The generated request (method, path, headers), with the planned bytes as content.
-            kwargs = self.endpoint._get_kwargs(**self.params, body=_NoBody())
-            kwargs.pop("json", None)
-            kwargs["content"] = self.chunks[number].body()
-            yield number, kwargs
+            yield number, {**request, "content": self.chunks[number].body()}
         self._save(stored=len(self.chunks), in_flight=None)
 
     def _start(self) -> int:
         total = len(self.chunks)
         if self.checkpoint is None:
             return _check_resume(self.resume_from, total)
-        self._state = {"exchange": str(self.params.get("id")), "plan": _digest(self.chunks)}
+        digest = hashlib.sha256()
+        for chunk in self.chunks:
+            digest.update(chunk.body())
+        self._state = {"exchange": str(self.params.get("id")), "plan": digest.hexdigest()}
         saved = self.checkpoint.load() or {}
         if saved.get("exchange") != self._state["exchange"]:
             return 0  # another exchange's push (or none): this one starts afresh
@@ -508,8 +415,8 @@ class _Push:
     def failed(self, exc: DataSyncError, number: int) -> UploadError:
         # A 2xx whose body could not be read still stored the chunk: do not send it again.
         response = getattr(exc, "response", None)
-        stored = isinstance(exc, ResponseValidationError) and isinstance(response, httpx.Response)
-        accepted = number + 1 if stored and response is not None and response.is_success else number
+        stored = isinstance(response, httpx.Response) and response.is_success
+        accepted = number + 1 if stored else number
         total = len(self.chunks)
         message = (
             f"chunk {number + 1} of {total} failed ({accepted} accepted; resume with "
@@ -535,47 +442,35 @@ class _Push:
 
 
 def push(
-    client: AuthenticatedClient | Client,
-    endpoint: ModuleType,
-    params: dict[str, Any],
-    items: Mapping[str, Iterable[Any]],
-    *,
-    limit: tuple[ModuleType, str],
-    max_bytes: int | None,
-    **options: Any,
+    client: AuthenticatedClient, endpoint: ModuleType, params: dict[str, Any], **options: Any
 ) -> PushResult:
-    """Plan every chunk, then send them in order; see the module docstring. ``options``:
-    ``resume_from``, ``on_progress``, ``checkpoint``."""
-    job = _Push(client, endpoint, params, items, options)
+    """Plan every chunk, then send them in order; see the module docstring. ``options``: the
+    engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``limit`` (the endpoint
+    and field giving ``max_bytes`` when it is None), ``max_bytes``, ``resume_from``,
+    ``on_progress``, ``checkpoint``."""
+    job = _Push(client, endpoint, params, options)
+    max_bytes = options["max_bytes"]
     if max_bytes is None:
-        max_bytes = _limit_of(limit[1], call(limit[0], client, params))
-    http = client.get_httpx_client()
-    for number, kwargs in job.plan(max_bytes):
+        max_bytes = _limit_of(options["limit"][1], call(options["limit"][0], client, params))
+    for number, kwargs in job.requests(max_bytes):
         try:
-            job.stored(number, http.request(**kwargs))
+            job.stored(number, client.get_httpx_client().request(**kwargs))
         except DataSyncError as exc:
             raise job.failed(exc, number) from exc
     return job.result()
 
 
 async def apush(
-    client: AuthenticatedClient | Client,
-    endpoint: ModuleType,
-    params: dict[str, Any],
-    items: Mapping[str, Iterable[Any]],
-    *,
-    limit: tuple[ModuleType, str],
-    max_bytes: int | None,
-    **options: Any,
+    client: AuthenticatedClient, endpoint: ModuleType, params: dict[str, Any], **options: Any
 ) -> PushResult:
     """The async :func:`push`."""
-    job = _Push(client, endpoint, params, items, options)
+    job = _Push(client, endpoint, params, options)
+    max_bytes = options["max_bytes"]
     if max_bytes is None:
-        max_bytes = _limit_of(limit[1], await acall(limit[0], client, params))
-    http = client.get_async_httpx_client()
-    for number, kwargs in job.plan(max_bytes):
+        max_bytes = _limit_of(options["limit"][1], await acall(options["limit"][0], client, params))
+    for number, kwargs in job.requests(max_bytes):
         try:
-            job.stored(number, await http.request(**kwargs))
+            job.stored(number, await client.get_async_httpx_client().request(**kwargs))
         except DataSyncError as exc:
             raise job.failed(exc, number) from exc
     return job.result()

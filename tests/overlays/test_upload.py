@@ -516,6 +516,18 @@ async def test_nothing_is_sent_when_an_item_cannot_fit(
     assert len(server.exchange_gets) == 1 and server.received == []
 
 
+@pytest.mark.parametrize("max_bytes", [None, 400])
+async def test_nothing_is_sent_when_an_item_is_not_json(
+    server: DataServer, make_client: Callable[[str], Any], max_bytes: int | None
+) -> None:
+    # Items are serialized as they are planned, once max_bytes is known: after the exchange
+    # was read for it, before any chunk is sent.
+    items = [*grades(3, 2), {"name": "late", "due_at": datetime.datetime(2025, 1, 1)}]
+    with pytest.raises(TypeError, match=r"assignment 3 \(late\) cannot be serialized"):
+        await push(make_client(server.url), assignments=items, max_bytes=max_bytes)
+    assert len(server.exchange_gets) == (max_bytes is None) and server.received == []
+
+
 @pytest.mark.parametrize(("resume_from", "gets"), [(-1, 0), (1, 1), (True, 0)])
 async def test_resume_from_is_checked_before_anything_is_sent(
     server: DataServer,
