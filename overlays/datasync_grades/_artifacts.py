@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import csv
 import io
+import itertools
 import json
 import os
 import tempfile
@@ -33,7 +34,7 @@ import httpx
 from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._exceptions import ArtifactError, NotFoundError, connection_error_from
-from ._gzip_stream import GZIP_CODINGS, JSON_START, BodyDecoder, content_codings
+from ._gzip_stream import GZIP_CODINGS, JSON_START, BodyDecoder, check_sizes, content_codings
 from ._redact import secrets_of
 
 __all__ = [
@@ -91,7 +92,9 @@ class _Request:
     ) -> tuple[BodyDecoder, bool]:
         """The body decoder, and whether to read the body raw (gzip codings peeled by it)."""
         codings = content_codings(response.headers)
-        raw = all(coding in GZIP_CODINGS for coding in codings)
+        # A response built in memory (httpx.MockTransport) was read and decoded already: its
+        # raw bytes are gone, and iter_bytes() hands out what httpx kept.
+        raw = all(coding in GZIP_CODINGS for coding in codings) and not response.is_stream_consumed
         received = response.headers.get("content-type") or "no content type"
         if codings:
             received += f" (content-encoding {', '.join(codings)})"
@@ -133,12 +136,10 @@ class _Request:
 
 
 def _sizes(max_bytes: int | None, chunk_size: int | None, default: int) -> tuple[int, int]:
+    """The sizes a read uses, checked now: a bad one fails before anything is sent."""
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     limit = default if max_bytes is None else max_bytes
-    if size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {size}")
-    if limit < 0:
-        raise ValueError(f"max_bytes must not be negative, got {limit}")
+    check_sizes(limit, size)
     return limit, size
 
 
@@ -199,7 +200,7 @@ class Artifact:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_BYTES)
         with contextlib.closing(self._stream(limit, size)) as pieces:
             try:
-                first = next(pieces, None)  # settles status and format before any file exists
+                first = next(pieces, b"")  # settles status and format before any file exists
             except NotFoundError:
                 return None
             return _write_atomically(path, first, pieces)
@@ -209,12 +210,7 @@ class Artifact:
         try:
             with request.client.get_httpx_client().stream(**request.kwargs) as response:
                 decoder, raw = request.decoder(response, max_bytes, chunk_size)
-                if response.is_stream_consumed:  # built in memory (MockTransport): read already
-                    chunks: Iterable[bytes] = [response.content]
-                else:
-                    chunks = (
-                        response.iter_raw(chunk_size) if raw else response.iter_bytes(chunk_size)
-                    )
+                chunks = response.iter_raw(chunk_size) if raw else response.iter_bytes(chunk_size)
                 for data in chunks:
                     yield from decoder.feed(data)
                 yield from decoder.finish()
@@ -237,14 +233,11 @@ class AsyncArtifact:
 
     async def read(self, *, max_bytes: int | None = None) -> bytes | None:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)
-        data = bytearray()
         try:
             async with contextlib.aclosing(self._stream(limit, size)) as pieces:
-                async for piece in pieces:
-                    data += piece
+                return b"".join([piece async for piece in pieces])
         except NotFoundError:
             return None
-        return bytes(data)
 
     async def json(self, *, max_bytes: int | None = None) -> Any:
         data = await self.read(max_bytes=max_bytes)
@@ -264,7 +257,7 @@ class AsyncArtifact:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_BYTES)
         async with contextlib.aclosing(self._stream(limit, size)) as pieces:
             try:
-                first = await anext(pieces, None)
+                first = await anext(pieces, b"")
             except NotFoundError:
                 return None
             return await _awrite_atomically(path, first, pieces)
@@ -274,16 +267,10 @@ class AsyncArtifact:
         try:
             async with request.client.get_async_httpx_client().stream(**request.kwargs) as response:
                 decoder, raw = request.decoder(response, max_bytes, chunk_size)
-                if response.is_stream_consumed:  # built in memory (MockTransport): read already
-                    for piece in decoder.feed(response.content):
+                chunks = response.aiter_raw(chunk_size) if raw else response.aiter_bytes(chunk_size)
+                async for data in chunks:
+                    for piece in decoder.feed(data):
                         yield piece
-                else:
-                    chunks = (
-                        response.aiter_raw(chunk_size) if raw else response.aiter_bytes(chunk_size)
-                    )
-                    async for data in chunks:
-                        for piece in decoder.feed(data):
-                            yield piece
                 for piece in decoder.finish():
                     yield piece
         except httpx.RequestError as exc:
@@ -293,84 +280,62 @@ class AsyncArtifact:
 # -- atomic files -------------------------------------------------------------------------
 
 
-def _open_temporary(path: PathLike) -> tuple[IO[bytes], str, str]:
-    """A new temporary file beside ``path``: (file, its name, the target's name)."""
+@contextlib.contextmanager
+def _temporary_beside(path: PathLike) -> Iterator[IO[bytes]]:
+    """A new temporary file (mode 0600) beside ``path``, removed if the block raises."""
     target = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(target))
-    prefix = f".{os.path.basename(target)[:100]}."
-    fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".partial", dir=directory)
-    try:
-        return os.fdopen(fd, "wb"), temporary, target
-    except BaseException:
-        os.close(fd)
-        _discard(temporary)
-        raise
+    with tempfile.NamedTemporaryFile(
+        "wb",
+        prefix=f".{os.path.basename(target)[:100]}.",
+        suffix=".partial",
+        dir=os.path.dirname(os.path.abspath(target)),
+        delete=False,
+    ) as file:
+        try:
+            yield file
+        except BaseException:
+            file.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(file.name)
+            raise
 
 
-def _commit(file: IO[bytes], temporary: str, target: str) -> None:
+def _commit(file: IO[bytes], path: PathLike) -> None:
+    """Make the temporary ``file`` the file at ``path``, durably."""
     file.flush()
     os.fsync(file.fileno())
     file.close()
-    os.replace(temporary, target)
-    _fsync_directory(os.path.dirname(os.path.abspath(target)))
+    os.replace(file.name, path)
+    # Make the rename itself durable, where the platform allows it; some filesystems
+    # refuse to fsync a directory, and the file's data is synced already.
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
-def _fsync_directory(directory: str) -> None:
-    """Make the rename itself durable, where the platform allows it."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems refuse; the file's data is synced already
-    finally:
-        os.close(fd)
-
-
-def _discard(temporary: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(temporary)
-
-
-def _write_atomically(path: PathLike, first: bytes | None, rest: Iterable[bytes]) -> int:
-    file, temporary, target = _open_temporary(path)
-    written = 0
-    try:
-        if first is not None:
-            file.write(first)
-            written += len(first)
-        for piece in rest:
-            file.write(piece)
-            written += len(piece)
-        _commit(file, temporary, target)
-    except BaseException:
-        file.close()
-        _discard(temporary)
-        raise
+def _write_atomically(path: PathLike, first: bytes, rest: Iterable[bytes]) -> int:
+    """Write ``first`` and then ``rest`` to ``path`` atomically; the bytes written."""
+    with _temporary_beside(path) as file:
+        file.writelines(itertools.chain([first], rest))
+        written = file.tell()
+        _commit(file, path)
     return written
 
 
 async def _awrite_atomically(
-    path: PathLike, first: bytes | None, rest: AsyncGenerator[bytes, None]
+    path: PathLike, first: bytes, rest: AsyncGenerator[bytes, None]
 ) -> int:
-    file, temporary, target = _open_temporary(path)
-    written = 0
-    try:
-        if first is not None:
-            file.write(first)
-            written += len(first)
+    """The async :func:`_write_atomically`: the fsync and rename run in a worker thread."""
+    with _temporary_beside(path) as file:
+        file.write(first)
         async for piece in rest:
             file.write(piece)
-            written += len(piece)
-        await _to_thread_to_the_end(_commit, file, temporary, target)
-    except BaseException:
-        file.close()
-        _discard(temporary)
-        raise
+        written = file.tell()
+        await _to_thread_to_the_end(_commit, file, path)
     return written
 
 
