@@ -25,7 +25,6 @@ import json
 import os
 import tempfile
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
 from types import ModuleType
 from typing import IO, Any
 
@@ -54,17 +53,10 @@ PathLike = str | os.PathLike[str]
 _MAX_GZIP_LAYERS = 2
 
 
-@dataclass(frozen=True)
-class _Format:
-    """What a body's plain (not gzip) form is, and how to recognise its first byte."""
-
-    kind: str
-    accept: Callable[[int], bool]
-
-
-_JSON = _Format("JSON", JSON_START.__contains__)
-# Any first byte but "<": an HTML or XML page (a proxy, a login form) is not a report.
-_CSV = _Format("CSV", lambda byte: byte != ord("<"))
+def _not_markup(byte: int) -> bool:
+    """A report's first byte: anything but "<" (an HTML or XML page, a proxy's or a login
+    form's, is not a report)."""
+    return byte != ord("<")
 
 
 class _Request:
@@ -83,7 +75,10 @@ class _Request:
         kwargs["headers"] = {**(kwargs.get("headers") or {}), "Accept-Encoding": "gzip"}
         self.client = client
         self.kwargs = kwargs
-        self.format = _CSV if "csv" in media_type else _JSON
+        # What the body's plain (not gzip) form is, and how to recognise its first byte.
+        self.csv = "csv" in media_type
+        self.kind = "CSV" if self.csv else "JSON"
+        self.accept: Callable[[int], bool] = _not_markup if self.csv else JSON_START.__contains__
         name = endpoint.__name__.rpartition(".")[2]
         self.source = f"{name} {str(kwargs.get('method', 'get')).upper()} {kwargs.get('url', '')}"
 
@@ -99,8 +94,8 @@ class _Request:
         if codings:
             received += f" (content-encoding {', '.join(codings)})"
         decoder = BodyDecoder(
-            kind=self.format.kind,
-            accept=self.format.accept,
+            kind=self.kind,
+            accept=self.accept,
             max_bytes=max_bytes,
             chunk_size=chunk_size,
             max_gzip_layers=max(_MAX_GZIP_LAYERS, 1 + len(codings)) if raw else _MAX_GZIP_LAYERS,
@@ -115,7 +110,7 @@ class _Request:
         return connection_error_from(exc, secrets=secrets_of(self.client.get_httpx_client().auth))
 
     def parse(self, data: bytes) -> Any:
-        if self.format is _CSV:
+        if self.csv:
             try:
                 text = data.decode("utf-8-sig")
                 return [
@@ -145,29 +140,27 @@ def _sizes(max_bytes: int | None, chunk_size: int | None, default: int) -> tuple
 
 def _column(rows: list[list[str]], names: Iterable[str]) -> list[str]:
     wanted = {name.lower() for name in names}
-    header = (
-        [cell.strip().lower().replace("-", "_").replace(" ", "_") for cell in rows[0]]
-        if rows
-        else []
-    )
+    first = rows[0] if rows else []
+    header = [cell.strip().lower().replace("-", "_").replace(" ", "_") for cell in first]
     index = next((i for i, cell in enumerate(header) if cell in wanted), None)
     body = rows[1:] if index is not None else rows
     index = index or 0
     return [row[index].strip() for row in body if index < len(row) and row[index].strip()]
 
 
-class Artifact:
-    """A file an operation serves; see the module docstring. Reusable: each read sends anew."""
-
+class _Artifact:
     def __init__(self, request: _Request) -> None:
         self._request = request
+
+
+class Artifact(_Artifact):
+    """A file an operation serves; see the module docstring. Reusable: each read sends anew."""
 
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
     ) -> Iterator[bytes]:
         """The decompressed bytes in chunks of at most ``chunk_size``; NotFoundError on a 404."""
-        limit, size = _sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES)
-        return self._stream(limit, size)
+        return self._stream(*_sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES))
 
     def read(self, *, max_bytes: int | None = None) -> bytes | None:
         """The whole decompressed file, or None on a 404."""
@@ -218,18 +211,14 @@ class Artifact:
             raise request.failed(exc) from exc
 
 
-class AsyncArtifact:
+class AsyncArtifact(_Artifact):
     """The async :class:`Artifact`. Close ``iter_bytes()`` when leaving it early
     (``contextlib.aclosing``)."""
-
-    def __init__(self, request: _Request) -> None:
-        self._request = request
 
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
     ) -> AsyncGenerator[bytes, None]:
-        limit, size = _sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES)
-        return self._stream(limit, size)
+        return self._stream(*_sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES))
 
     async def read(self, *, max_bytes: int | None = None) -> bytes | None:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)
@@ -260,7 +249,13 @@ class AsyncArtifact:
                 first = await anext(pieces, b"")
             except NotFoundError:
                 return None
-            return await _awrite_atomically(path, first, pieces)
+            with _temporary_beside(path) as file:
+                file.write(first)
+                async for piece in pieces:
+                    file.write(piece)
+                written = file.tell()
+                await _to_thread_to_the_end(_commit, file, path)
+            return written
 
     async def _stream(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
         request = self._request
@@ -323,19 +318,6 @@ def _write_atomically(path: PathLike, first: bytes, rest: Iterable[bytes]) -> in
         file.writelines(itertools.chain([first], rest))
         written = file.tell()
         _commit(file, path)
-    return written
-
-
-async def _awrite_atomically(
-    path: PathLike, first: bytes, rest: AsyncGenerator[bytes, None]
-) -> int:
-    """The async :func:`_write_atomically`: the fsync and rename run in a worker thread."""
-    with _temporary_beside(path) as file:
-        file.write(first)
-        async for piece in rest:
-            file.write(piece)
-        written = file.tell()
-        await _to_thread_to_the_end(_commit, file, path)
     return written
 
 

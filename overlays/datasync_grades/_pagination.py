@@ -17,6 +17,8 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import re
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
@@ -116,15 +118,11 @@ def _next_hint(paging: Any) -> int | None:
     value = getattr(paging, "next_", None)
     if type(value) is int:
         return value if value >= 0 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if _DIGITS.fullmatch(text):
-        return int(text)
-    if "?" in text:
-        pages = parse_qs(urlsplit(text).query).get("page")
-        if pages and _DIGITS.fullmatch(pages[-1]):
-            return int(pages[-1])
+    text = value.strip() if isinstance(value, str) else ""
+    # A page number, or a URL whose last ``page`` parameter is one.
+    page = (parse_qs(urlsplit(text).query).get("page") or [""])[-1] if "?" in text else text
+    if _DIGITS.fullmatch(page):
+        return int(page)
     if text:
         logger.debug("paging.next is neither a page number nor a URL with a page; ignored")
     return None
@@ -223,13 +221,10 @@ class AsyncListPager(_Pager[T]):
     fetches up to k pages at once, still handed out in order."""
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        pages = self.pages()
-        try:
+        async with contextlib.aclosing(self.pages()) as pages:
             async for page in pages:
                 for item in page.items:
                     yield item
-        finally:
-            await pages.aclose()
 
     def pages(self, *, concurrency: int = 1) -> AsyncGenerator[Page[T], None]:
         """The pages in order. With ``concurrency=k`` at most k requests are in flight and
@@ -242,7 +237,7 @@ class AsyncListPager(_Pager[T]):
         _check_sizes(self._spec.page_size, self._spec.max_items, concurrency)
         if concurrency == 1:
             return self._one_by_one()
-        return _window(self._spec, concurrency)
+        return self._window(concurrency)
 
     async def total(self) -> int | None:
         """The count operation's answer for the same filters; None when the list has none."""
@@ -259,53 +254,51 @@ class AsyncListPager(_Pager[T]):
             if (page := walk.step(walk.next, parsed)) is not None:
                 yield page
 
-
-async def _window(spec: _List, concurrency: int) -> AsyncGenerator[Page[Any], None]:
-    """Up to ``concurrency`` page requests in flight, handed out in page order."""
-    walk = _Walk(spec)
-    tasks: deque[tuple[int, asyncio.Task[Any]]] = deque()
-    try:
-        size = spec.page_size
-        if size is None and walk.next is not None:
-            # The server's default size is not documented: learn it from page 0.
-            first = await acall(spec.endpoint, spec.client, spec.kwargs(0))
-            size = len(spec.items_of(0, first))
-            if (page := walk.step(0, first)) is not None:
-                yield page
-        if walk.next is None or size is None:
-            return
-        # Pages below ``limit`` are fetched together; from it on, one at a time.
-        limit: int | None = None
-        if spec.count is not None:
-            total = await acall(spec.count, spec.client, dict(spec.params))
-            limit = page_count(_checked_total(spec.count, total), size)
-        if spec.max_items is not None:
-            needed = page_count(spec.max_items, size)
-            limit = needed if limit is None else min(limit, needed)
-        scheduled = walk.next
-        page = None
-        while walk.next is not None:
-            # Refilled before handing the page out: requests go on while it is consumed.
-            while len(tasks) < concurrency and (not tasks or limit is None or scheduled < limit):
-                fetch = acall(spec.endpoint, spec.client, spec.kwargs(scheduled))
-                tasks.append((scheduled, asyncio.create_task(fetch)))
-                scheduled += 1
+    async def _window(self, concurrency: int) -> AsyncGenerator[Page[T], None]:
+        """Up to ``concurrency`` page requests in flight, handed out in page order."""
+        spec = self._spec
+        walk = _Walk(spec)
+        # The requests in flight, for the pages from ``walk.next`` on, in order.
+        tasks: deque[asyncio.Task[Any]] = deque()
+        try:
+            size = spec.page_size
+            if size is None and walk.next is not None:
+                # The server's default size is not documented: learn it from page 0.
+                first = await acall(spec.endpoint, spec.client, spec.kwargs(0))
+                size = len(spec.items_of(0, first))
+                if (page := walk.step(0, first)) is not None:
+                    yield page
+            if walk.next is None or size is None:  # (size is known once page 0 had items)
+                return
+            # Pages below ``limit`` are fetched together; from it on, one at a time.
+            total = await self.total()
+            limit = math.inf if total is None else page_count(total, size)
+            if spec.max_items is not None:
+                limit = min(limit, page_count(spec.max_items, size))
+            scheduled = walk.next
+            page = None
+            while walk.next is not None:
+                # Refilled before handing the page out: requests go on while it is consumed.
+                while len(tasks) < concurrency and (not tasks or scheduled < limit):
+                    fetch = acall(spec.endpoint, spec.client, spec.kwargs(scheduled))
+                    tasks.append(asyncio.create_task(fetch))
+                    scheduled += 1
+                if page is not None:
+                    yield page
+                current = walk.next
+                page = walk.step(current, await tasks.popleft())
+                if walk.next is not None and walk.next != current + 1:
+                    # paging.next jumped: the pages fetched ahead are the wrong ones.
+                    await _cancel(tasks)
+                    scheduled = walk.next
             if page is not None:
                 yield page
-            current, task = tasks.popleft()
-            page = walk.step(current, await task)
-            if walk.next is not None and walk.next != current + 1:
-                # paging.next jumped: the pages fetched ahead are the wrong ones.
-                await _cancel(tasks)
-                scheduled = walk.next
-        if page is not None:
-            yield page
-    finally:
-        await _cancel(tasks)
+        finally:
+            await _cancel(tasks)
 
 
-async def _cancel(tasks: deque[tuple[int, asyncio.Task[Any]]]) -> None:
-    pending = [task for _, task in tasks]
+async def _cancel(tasks: deque[asyncio.Task[Any]]) -> None:
+    pending = list(tasks)
     tasks.clear()
     for task in pending:
         task.cancel()
