@@ -112,12 +112,8 @@ class _Request:
     def parse(self, data: bytes) -> Any:
         if self.csv:
             try:
-                text = data.decode("utf-8-sig")
-                return [
-                    row
-                    for row in csv.reader(io.StringIO(text, newline=""))
-                    if any(cell.strip() for cell in row)
-                ]
+                rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+                return [row for row in rows if any(cell.strip() for cell in row)]
             except UnicodeDecodeError as exc:
                 raise ArtifactError(f"{self.source}: the report is not UTF-8: {exc}") from exc
             except csv.Error as exc:

@@ -197,22 +197,15 @@ class BodyDecoder:
         if not final and (GZIP_MAGIC.startswith(head) or _BOM.startswith(head)):
             return False
         text = head.removeprefix(_BOM).lstrip(_WHITESPACE)
-        if not text and not final:
-            if len(head) > _SNIFF_LIMIT:
-                raise self._unexpected(head)
-            return False
-        # Empty, or only whitespace, at the end: nothing to reject.
-        if text and not self.accept(text[0]):
-            raise self._unexpected(head)
-        self._plain = True
-        return True
-
-    def _unexpected(self, head: bytes) -> ArtifactError:
-        received = self.received if not self._inflaters else "gzip content"
-        return ArtifactError(
-            f"{self.source}: expected gzip (1f 8b) or {self.kind}, got {received} starting "
-            f"{_hex(head)}"
-        )
+        if (text and not self.accept(text[0])) or (not text and len(head) > _SNIFF_LIMIT):
+            received = self.received if not self._inflaters else "gzip content"
+            raise ArtifactError(
+                f"{self.source}: expected gzip (1f 8b) or {self.kind}, got {received} starting "
+                f"{_hex(head)}"
+            )
+        # Only whitespace so far waits for more; at the end (or empty) it is nothing to reject.
+        self._plain = bool(text) or final
+        return self._plain
 
 
 def content_codings(headers: httpx.Headers) -> list[str]:

@@ -73,6 +73,13 @@ class _List:
     page_size: int | None
     max_items: int | None
 
+    def __attrs_post_init__(self) -> None:
+        page_size, max_items = self.page_size, self.max_items
+        if page_size is not None and (type(page_size) is not int or page_size < 1):
+            raise ValueError(f"page_size must be a positive integer or None, got {page_size!r}")
+        if max_items is not None and (type(max_items) is not int or max_items < 0):
+            raise ValueError(f"max_items must be a non-negative integer or None, got {max_items!r}")
+
     @property
     def name(self) -> str:
         return self.endpoint.__name__.rpartition(".")[2]
@@ -99,15 +106,6 @@ def _checked_total(count: ModuleType, value: Any) -> int:
             f"{count.__name__}: expected a non-negative integer, got {repr(value)[:100]}"
         )
     return value
-
-
-def _check_sizes(page_size: int | None, max_items: int | None, concurrency: int = 1) -> None:
-    if page_size is not None and (type(page_size) is not int or page_size < 1):
-        raise ValueError(f"page_size must be a positive integer or None, got {page_size!r}")
-    if max_items is not None and (type(max_items) is not int or max_items < 0):
-        raise ValueError(f"max_items must be a non-negative integer or None, got {max_items!r}")
-    if type(concurrency) is not int or concurrency < 1:
-        raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
 
 
 # -- the walk, without I/O: shared by the sync and async drivers ---------------------------
@@ -139,7 +137,9 @@ class _Walk:
     )
     handed_out: int = 0
     longest: int = 0
-    previous: tuple[int, list[Any]] | None = None  # the last page with items, and its number
+    # The last page with items: its number and its items.
+    previous_number: int = 0
+    previous_items: list[Any] | None = None
     repeated_since: int | None = None  # the first page of a run of pages with the same items
 
     def step(self, number: int, parsed: Any) -> Page[Any] | None:
@@ -148,19 +148,19 @@ class _Walk:
         if not items:
             self.next = None
             return None
-        if self.previous is not None and self.previous[1] == items:
-            if self.repeated_since is not None:
-                raise PaginationError(
-                    f"{self.spec.name}: pages {self.repeated_since} to {number} have the same "
-                    "items; the server does not seem to honour the page number"
-                )
+        repeated = items == self.previous_items
+        if repeated and self.repeated_since is not None:
+            raise PaginationError(
+                f"{self.spec.name}: pages {self.repeated_since} to {number} have the same "
+                "items; the server does not seem to honour the page number"
+            )
+        self.next = self._following(number, parsed, len(items))
+        if repeated:
             # Once is possible with a sound server: exactly a page of items was inserted
             # before this position between the two reads. Those items were handed out.
-            self.repeated_since = self.previous[0]
-            self.next = self._following(number, parsed, len(items))
+            self.repeated_since = self.previous_number
             return None
-        self.previous, self.repeated_since = (number, items), None
-        self.next = self._following(number, parsed, len(items))
+        self.previous_number, self.previous_items, self.repeated_since = number, items, None
         max_items = self.spec.max_items
         if max_items is not None and len(items) >= max_items - self.handed_out:
             items = items[: max_items - self.handed_out]
@@ -184,7 +184,6 @@ class _Walk:
 
 class _Pager(Generic[T]):
     def __init__(self, spec: _List) -> None:
-        _check_sizes(spec.page_size, spec.max_items)
         self._spec = spec
 
 
@@ -234,7 +233,8 @@ class AsyncListPager(_Pager[T]):
         the requests for later pages are cancelled and its error raised after the pages before
         it. Leave early inside ``contextlib.aclosing(...)`` to cancel what is in flight at once.
         """
-        _check_sizes(self._spec.page_size, self._spec.max_items, concurrency)
+        if type(concurrency) is not int or concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
         if concurrency == 1:
             return self._one_by_one()
         return self._window(concurrency)
