@@ -160,10 +160,10 @@ class Artifact(_Artifact):
 
     def read(self, *, max_bytes: int | None = None) -> bytes | None:
         """The whole decompressed file, or None on a 404."""
-        limit, size = _sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)
+        # No closing() needed: join() drives the stream to its end, and whatever stops it
+        # early is raised inside it, which finishes it (and closes the response).
         try:
-            with contextlib.closing(self._stream(limit, size)) as pieces:
-                return b"".join(pieces)
+            return b"".join(self._stream(*_sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)))
         except NotFoundError:
             return None
 
@@ -218,9 +218,8 @@ class AsyncArtifact(_Artifact):
 
     async def read(self, *, max_bytes: int | None = None) -> bytes | None:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)
-        try:
-            async with contextlib.aclosing(self._stream(limit, size)) as pieces:
-                return b"".join([piece async for piece in pieces])
+        try:  # (as in Artifact.read, the comprehension drives the stream to its end)
+            return b"".join([piece async for piece in self._stream(limit, size)])
         except NotFoundError:
             return None
 

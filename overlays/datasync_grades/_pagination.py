@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from datasync_grades_api.client import AuthenticatedClient, Client
-from datasync_grades_api.types import Unset
+from datasync_grades_api.types import UNSET, Unset
 
 from ._exceptions import PaginationError, ResponseValidationError
 from ._logging import logger
@@ -85,10 +85,10 @@ class _List:
         return self.endpoint.__name__.rpartition(".")[2]
 
     def kwargs(self, number: int) -> dict[str, Any]:
-        kwargs = {**self.params, "page": number}
-        if self.page_size is not None:
-            kwargs["page_size"] = self.page_size
-        return kwargs
+        # Every list operation takes page_size (that is what makes it a list): UNSET leaves it
+        # to the server.
+        page_size = UNSET if self.page_size is None else self.page_size
+        return {**self.params, "page": number, "page_size": page_size}
 
     def items_of(self, number: int, parsed: Any) -> list[Any]:
         data = getattr(parsed, "data", None)
