@@ -20,11 +20,11 @@ import asyncio
 import contextlib
 import csv
 import io
+import itertools
 import json
 import os
 import tempfile
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
 from types import ModuleType
 from typing import IO, Any
 
@@ -33,7 +33,7 @@ import httpx
 from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._exceptions import ArtifactError, NotFoundError, connection_error_from
-from ._gzip_stream import GZIP_CODINGS, JSON_START, BodyDecoder, content_codings
+from ._gzip_stream import GZIP_CODINGS, JSON_START, BodyDecoder, check_sizes, content_codings
 from ._redact import secrets_of
 
 __all__ = [
@@ -53,17 +53,10 @@ PathLike = str | os.PathLike[str]
 _MAX_GZIP_LAYERS = 2
 
 
-@dataclass(frozen=True)
-class _Format:
-    """What a body's plain (not gzip) form is, and how to recognise its first byte."""
-
-    kind: str
-    accept: Callable[[int], bool]
-
-
-_JSON = _Format("JSON", JSON_START.__contains__)
-# Any first byte but "<": an HTML or XML page (a proxy, a login form) is not a report.
-_CSV = _Format("CSV", lambda byte: byte != ord("<"))
+def _not_markup(byte: int) -> bool:
+    """A report's first byte: anything but "<" (an HTML or XML page, a proxy's or a login
+    form's, is not a report)."""
+    return byte != ord("<")
 
 
 class _Request:
@@ -82,7 +75,10 @@ class _Request:
         kwargs["headers"] = {**(kwargs.get("headers") or {}), "Accept-Encoding": "gzip"}
         self.client = client
         self.kwargs = kwargs
-        self.format = _CSV if "csv" in media_type else _JSON
+        # What the body's plain (not gzip) form is, and how to recognise its first byte.
+        self.csv = "csv" in media_type
+        self.kind = "CSV" if self.csv else "JSON"
+        self.accept: Callable[[int], bool] = _not_markup if self.csv else JSON_START.__contains__
         name = endpoint.__name__.rpartition(".")[2]
         self.source = f"{name} {str(kwargs.get('method', 'get')).upper()} {kwargs.get('url', '')}"
 
@@ -91,13 +87,15 @@ class _Request:
     ) -> tuple[BodyDecoder, bool]:
         """The body decoder, and whether to read the body raw (gzip codings peeled by it)."""
         codings = content_codings(response.headers)
-        raw = all(coding in GZIP_CODINGS for coding in codings)
+        # A response built in memory (httpx.MockTransport) was read and decoded already: its
+        # raw bytes are gone, and iter_bytes() hands out what httpx kept.
+        raw = all(coding in GZIP_CODINGS for coding in codings) and not response.is_stream_consumed
         received = response.headers.get("content-type") or "no content type"
         if codings:
             received += f" (content-encoding {', '.join(codings)})"
         decoder = BodyDecoder(
-            kind=self.format.kind,
-            accept=self.format.accept,
+            kind=self.kind,
+            accept=self.accept,
             max_bytes=max_bytes,
             chunk_size=chunk_size,
             max_gzip_layers=max(_MAX_GZIP_LAYERS, 1 + len(codings)) if raw else _MAX_GZIP_LAYERS,
@@ -112,14 +110,10 @@ class _Request:
         return connection_error_from(exc, secrets=secrets_of(self.client.get_httpx_client().auth))
 
     def parse(self, data: bytes) -> Any:
-        if self.format is _CSV:
+        if self.csv:
             try:
-                text = data.decode("utf-8-sig")
-                return [
-                    row
-                    for row in csv.reader(io.StringIO(text, newline=""))
-                    if any(cell.strip() for cell in row)
-                ]
+                rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+                return [row for row in rows if any(cell.strip() for cell in row)]
             except UnicodeDecodeError as exc:
                 raise ArtifactError(f"{self.source}: the report is not UTF-8: {exc}") from exc
             except csv.Error as exc:
@@ -133,47 +127,43 @@ class _Request:
 
 
 def _sizes(max_bytes: int | None, chunk_size: int | None, default: int) -> tuple[int, int]:
+    """The sizes a read uses, checked now: a bad one fails before anything is sent."""
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     limit = default if max_bytes is None else max_bytes
-    if size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {size}")
-    if limit < 0:
-        raise ValueError(f"max_bytes must not be negative, got {limit}")
+    check_sizes(limit, size)
     return limit, size
 
 
 def _column(rows: list[list[str]], names: Iterable[str]) -> list[str]:
     wanted = {name.lower() for name in names}
-    header = (
-        [cell.strip().lower().replace("-", "_").replace(" ", "_") for cell in rows[0]]
-        if rows
-        else []
-    )
+    first = rows[0] if rows else []
+    header = [cell.strip().lower().replace("-", "_").replace(" ", "_") for cell in first]
     index = next((i for i, cell in enumerate(header) if cell in wanted), None)
     body = rows[1:] if index is not None else rows
     index = index or 0
     return [row[index].strip() for row in body if index < len(row) and row[index].strip()]
 
 
-class Artifact:
-    """A file an operation serves; see the module docstring. Reusable: each read sends anew."""
-
+class _Artifact:
     def __init__(self, request: _Request) -> None:
         self._request = request
+
+
+class Artifact(_Artifact):
+    """A file an operation serves; see the module docstring. Reusable: each read sends anew."""
 
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
     ) -> Iterator[bytes]:
         """The decompressed bytes in chunks of at most ``chunk_size``; NotFoundError on a 404."""
-        limit, size = _sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES)
-        return self._stream(limit, size)
+        return self._stream(*_sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES))
 
     def read(self, *, max_bytes: int | None = None) -> bytes | None:
         """The whole decompressed file, or None on a 404."""
-        limit, size = _sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)
+        # No closing() needed: join() drives the stream to its end, and whatever stops it
+        # early is raised inside it, which finishes it (and closes the response).
         try:
-            with contextlib.closing(self._stream(limit, size)) as pieces:
-                return b"".join(pieces)
+            return b"".join(self._stream(*_sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)))
         except NotFoundError:
             return None
 
@@ -199,7 +189,7 @@ class Artifact:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_BYTES)
         with contextlib.closing(self._stream(limit, size)) as pieces:
             try:
-                first = next(pieces, None)  # settles status and format before any file exists
+                first = next(pieces, b"")  # settles status and format before any file exists
             except NotFoundError:
                 return None
             return _write_atomically(path, first, pieces)
@@ -209,12 +199,7 @@ class Artifact:
         try:
             with request.client.get_httpx_client().stream(**request.kwargs) as response:
                 decoder, raw = request.decoder(response, max_bytes, chunk_size)
-                if response.is_stream_consumed:  # built in memory (MockTransport): read already
-                    chunks: Iterable[bytes] = [response.content]
-                else:
-                    chunks = (
-                        response.iter_raw(chunk_size) if raw else response.iter_bytes(chunk_size)
-                    )
+                chunks = response.iter_raw(chunk_size) if raw else response.iter_bytes(chunk_size)
                 for data in chunks:
                     yield from decoder.feed(data)
                 yield from decoder.finish()
@@ -222,29 +207,21 @@ class Artifact:
             raise request.failed(exc) from exc
 
 
-class AsyncArtifact:
+class AsyncArtifact(_Artifact):
     """The async :class:`Artifact`. Close ``iter_bytes()`` when leaving it early
     (``contextlib.aclosing``)."""
-
-    def __init__(self, request: _Request) -> None:
-        self._request = request
 
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
     ) -> AsyncGenerator[bytes, None]:
-        limit, size = _sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES)
-        return self._stream(limit, size)
+        return self._stream(*_sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES))
 
     async def read(self, *, max_bytes: int | None = None) -> bytes | None:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)
-        data = bytearray()
-        try:
-            async with contextlib.aclosing(self._stream(limit, size)) as pieces:
-                async for piece in pieces:
-                    data += piece
+        try:  # (as in Artifact.read, the comprehension drives the stream to its end)
+            return b"".join([piece async for piece in self._stream(limit, size)])
         except NotFoundError:
             return None
-        return bytes(data)
 
     async def json(self, *, max_bytes: int | None = None) -> Any:
         data = await self.read(max_bytes=max_bytes)
@@ -264,26 +241,26 @@ class AsyncArtifact:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_BYTES)
         async with contextlib.aclosing(self._stream(limit, size)) as pieces:
             try:
-                first = await anext(pieces, None)
+                first = await anext(pieces, b"")
             except NotFoundError:
                 return None
-            return await _awrite_atomically(path, first, pieces)
+            with _temporary_beside(path) as file:
+                file.write(first)
+                async for piece in pieces:
+                    file.write(piece)
+                written = file.tell()
+                await _to_thread_to_the_end(_commit, file, path)
+            return written
 
     async def _stream(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
         request = self._request
         try:
             async with request.client.get_async_httpx_client().stream(**request.kwargs) as response:
                 decoder, raw = request.decoder(response, max_bytes, chunk_size)
-                if response.is_stream_consumed:  # built in memory (MockTransport): read already
-                    for piece in decoder.feed(response.content):
+                chunks = response.aiter_raw(chunk_size) if raw else response.aiter_bytes(chunk_size)
+                async for data in chunks:
+                    for piece in decoder.feed(data):
                         yield piece
-                else:
-                    chunks = (
-                        response.aiter_raw(chunk_size) if raw else response.aiter_bytes(chunk_size)
-                    )
-                    async for data in chunks:
-                        for piece in decoder.feed(data):
-                            yield piece
                 for piece in decoder.finish():
                     yield piece
         except httpx.RequestError as exc:
@@ -293,84 +270,49 @@ class AsyncArtifact:
 # -- atomic files -------------------------------------------------------------------------
 
 
-def _open_temporary(path: PathLike) -> tuple[IO[bytes], str, str]:
-    """A new temporary file beside ``path``: (file, its name, the target's name)."""
+@contextlib.contextmanager
+def _temporary_beside(path: PathLike) -> Iterator[IO[bytes]]:
+    """A new temporary file (mode 0600) beside ``path``, removed if the block raises."""
     target = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(target))
-    prefix = f".{os.path.basename(target)[:100]}."
-    fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".partial", dir=directory)
-    try:
-        return os.fdopen(fd, "wb"), temporary, target
-    except BaseException:
-        os.close(fd)
-        _discard(temporary)
-        raise
+    with tempfile.NamedTemporaryFile(
+        "wb",
+        prefix=f".{os.path.basename(target)[:100]}.",
+        suffix=".partial",
+        dir=os.path.dirname(os.path.abspath(target)),
+        delete=False,
+    ) as file:
+        try:
+            yield file
+        except BaseException:
+            file.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(file.name)
+            raise
 
 
-def _commit(file: IO[bytes], temporary: str, target: str) -> None:
+def _commit(file: IO[bytes], path: PathLike) -> None:
+    """Make the temporary ``file`` the file at ``path``, durably."""
     file.flush()
     os.fsync(file.fileno())
     file.close()
-    os.replace(temporary, target)
-    _fsync_directory(os.path.dirname(os.path.abspath(target)))
+    os.replace(file.name, path)
+    # Make the rename itself durable, where the platform allows it; some filesystems
+    # refuse to fsync a directory, and the file's data is synced already.
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
-def _fsync_directory(directory: str) -> None:
-    """Make the rename itself durable, where the platform allows it."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems refuse; the file's data is synced already
-    finally:
-        os.close(fd)
-
-
-def _discard(temporary: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(temporary)
-
-
-def _write_atomically(path: PathLike, first: bytes | None, rest: Iterable[bytes]) -> int:
-    file, temporary, target = _open_temporary(path)
-    written = 0
-    try:
-        if first is not None:
-            file.write(first)
-            written += len(first)
-        for piece in rest:
-            file.write(piece)
-            written += len(piece)
-        _commit(file, temporary, target)
-    except BaseException:
-        file.close()
-        _discard(temporary)
-        raise
-    return written
-
-
-async def _awrite_atomically(
-    path: PathLike, first: bytes | None, rest: AsyncGenerator[bytes, None]
-) -> int:
-    file, temporary, target = _open_temporary(path)
-    written = 0
-    try:
-        if first is not None:
-            file.write(first)
-            written += len(first)
-        async for piece in rest:
-            file.write(piece)
-            written += len(piece)
-        await _to_thread_to_the_end(_commit, file, temporary, target)
-    except BaseException:
-        file.close()
-        _discard(temporary)
-        raise
+def _write_atomically(path: PathLike, first: bytes, rest: Iterable[bytes]) -> int:
+    """Write ``first`` and then ``rest`` to ``path`` atomically; the bytes written."""
+    with _temporary_beside(path) as file:
+        file.writelines(itertools.chain([first], rest))
+        written = file.tell()
+        _commit(file, path)
     return written
 
 

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator
-from typing import Literal
 
+import attrs
 import httpx
 
 from ._exceptions import ArtifactError
@@ -53,152 +53,15 @@ _SNIFF_LIMIT = 64 * 1024
 _HEX_SHOWN = 8
 
 
-class _Gunzip:
-    """One gzip layer: every member in turn, output in pieces of at most ``chunk_size``.
-
-    Zero bytes between or after members are skipped, as ``gzip.decompress`` does.
-    """
-
-    def __init__(self, chunk_size: int, source: str) -> None:
-        self._chunk_size = chunk_size
-        self._source = source
-        self._inflater: zlib._Decompress | None = zlib.decompressobj(wbits=31)
-        self._gap = b""  # after a member: a lone 1f that may start the next one
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        while data:
-            if self._inflater is None:
-                data = (self._gap + data).lstrip(b"\0")
-                self._gap = b""
-                if not data:
-                    return
-                if data == GZIP_MAGIC[:1]:
-                    self._gap = data
-                    return
-                if not data.startswith(GZIP_MAGIC):
-                    raise ArtifactError(
-                        f"{self._source}: corrupt gzip: data after the end of the gzip "
-                        f"stream, starting {_hex(data)}"
-                    )
-                self._inflater = zlib.decompressobj(wbits=31)
-            inflater = self._inflater
-            pending = data
-            data = b""
-            while True:
-                try:
-                    out = inflater.decompress(pending, self._chunk_size)
-                except zlib.error as exc:
-                    raise ArtifactError(f"{self._source}: corrupt gzip: {exc}") from exc
-                if out:
-                    yield out
-                if inflater.eof:
-                    # The next member (or padding) starts in what this one left over.
-                    data = inflater.unused_data
-                    self._inflater = None
-                    break
-                pending = inflater.unconsumed_tail
-                # A full piece may mean more output waits inside zlib: ask again.
-                if not pending and len(out) < self._chunk_size:
-                    break
-
-    def finish(self) -> None:
-        if self._inflater is not None or self._gap:
-            raise ArtifactError(
-                f"{self._source}: truncated gzip: the body ended before the end of the gzip stream"
-            )
+def check_sizes(max_bytes: int, chunk_size: int) -> None:
+    """The ``ValueError`` a decoder (or a read that will build one) gives for bad sizes."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    if max_bytes < 0:
+        raise ValueError(f"max_bytes must not be negative, got {max_bytes}")
 
 
-class _Layer:
-    """Decides what its input is, then inflates it (feeding an inner layer) or passes it."""
-
-    def __init__(self, decoder: BodyDecoder, depth: int) -> None:
-        self._decoder = decoder
-        self._depth = depth
-        self._mode: Literal["sniff", "gzip", "plain"] = "sniff"
-        self._head = b""
-        self._gunzip: _Gunzip | None = None
-        self._inner: _Layer | None = None
-        self._produced = 0
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        if self._mode == "sniff":
-            self._head += data
-            if not self._decide(final=False):
-                return
-            data, self._head = self._head, b""
-        yield from self._route(data)
-
-    def finish(self) -> Iterator[bytes]:
-        if self._mode == "sniff":
-            self._decide(final=True)
-            data, self._head = self._head, b""
-            yield from self._route(data)
-        if self._gunzip is not None and self._inner is not None:
-            self._gunzip.finish()
-            yield from self._inner.finish()
-
-    def _route(self, data: bytes) -> Iterator[bytes]:
-        if self._gunzip is not None and self._inner is not None:
-            for piece in self._gunzip.feed(data):
-                self._count(len(piece))
-                yield from self._inner.feed(piece)
-            return
-        size = self._decoder.chunk_size
-        view = memoryview(data)
-        for start in range(0, len(data), size):
-            piece = bytes(view[start : start + size])
-            self._count(len(piece))
-            yield piece
-
-    def _count(self, size: int) -> None:
-        self._produced += size
-        if self._produced > self._decoder.max_bytes:
-            raise ArtifactError(
-                f"{self._decoder.source}: the artifact decodes to more than "
-                f"{self._decoder.max_bytes} bytes (max_bytes); stopped"
-            )
-
-    def _decide(self, *, final: bool) -> bool:
-        """Settle the mode from the bytes seen so far; False when more are needed."""
-        head = self._head
-        if head.startswith(GZIP_MAGIC):
-            if self._depth >= self._decoder.max_gzip_layers:
-                raise ArtifactError(
-                    f"{self._decoder.source}: gzip nested more than "
-                    f"{self._decoder.max_gzip_layers} layers deep"
-                )
-            self._mode = "gzip"
-            self._gunzip = _Gunzip(self._decoder.chunk_size, self._decoder.source)
-            self._inner = _Layer(self._decoder, self._depth + 1)
-            return True
-        if not final and GZIP_MAGIC.startswith(head):  # b"" or a lone 1f
-            return False
-        body = head
-        if body.startswith(_BOM):
-            body = body[len(_BOM) :]
-        elif not final and _BOM.startswith(body):
-            return False
-        text = body.lstrip(_WHITESPACE)
-        if not text:
-            if final:  # empty, or only whitespace: nothing to reject
-                self._mode = "plain"
-                return True
-            if len(head) > _SNIFF_LIMIT:
-                raise self._unexpected(head)
-            return False
-        if not self._decoder.accept(text[0]):
-            raise self._unexpected(head)
-        self._mode = "plain"
-        return True
-
-    def _unexpected(self, head: bytes) -> ArtifactError:
-        received = self._decoder.received if self._depth == 0 else "gzip content"
-        return ArtifactError(
-            f"{self._decoder.source}: expected gzip (1f 8b) or {self._decoder.kind}, "
-            f"got {received} starting {_hex(head)}"
-        )
-
-
+@attrs.define(kw_only=True, eq=False)
 class BodyDecoder:
     """Decodes one response body, fed chunk by chunk.
 
@@ -215,49 +78,134 @@ class BodyDecoder:
 
     ``feed()`` and ``finish()`` are generators: exhaust each before the next call.
     ``bytes_out`` counts what they yielded.
+
+    The layers are a stack: one zlib inflater per gzip layer found, outermost first, and
+    below the last one the plain body. Only the innermost layer is ever undecided: its
+    first bytes wait in ``_head`` until they show gzip (a layer is pushed) or the format.
     """
 
-    def __init__(
-        self,
-        *,
-        kind: str,
-        accept: Callable[[int], bool],
-        max_bytes: int,
-        chunk_size: int,
-        max_gzip_layers: int = 2,
-        source: str = "artifact",
-        received: str = "no content type",
-    ) -> None:
-        if chunk_size < 1:
-            raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-        if max_bytes < 0:
-            raise ValueError(f"max_bytes must not be negative, got {max_bytes}")
-        self.kind = kind
-        self.accept = accept
-        self.max_bytes = max_bytes
-        self.chunk_size = chunk_size
-        self.max_gzip_layers = max_gzip_layers
-        self.source = source
-        self.received = received
-        self.bytes_out = 0
-        self._top = _Layer(self, 0)
-        self._finished = False
+    kind: str
+    accept: Callable[[int], bool]
+    max_bytes: int
+    chunk_size: int
+    max_gzip_layers: int = 2
+    source: str = "artifact"
+    received: str = "no content type"
+    bytes_out: int = attrs.field(default=0, init=False)
+    # Per gzip layer: its inflater (None between two members) and how much it produced.
+    _inflaters: list[zlib._Decompress | None] = attrs.field(factory=list, init=False)
+    _inflated: list[int] = attrs.field(factory=list, init=False)
+    _head: bytes = attrs.field(default=b"", init=False)
+    _plain: bool = attrs.field(default=False, init=False)
+    _finished: bool = attrs.field(default=False, init=False)
+
+    def __attrs_post_init__(self) -> None:
+        check_sizes(self.max_bytes, self.chunk_size)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         if self._finished:
             raise RuntimeError("BodyDecoder.feed() after finish()")
-        for piece in self._top.feed(bytes(data)):
-            self.bytes_out += len(piece)
-            yield piece
+        yield from self._into(0, bytes(data), final=False)
 
     def finish(self) -> Iterator[bytes]:
         """The last pieces; raises ``ArtifactError`` if the body was cut short."""
-        if self._finished:
+        if not self._finished:
+            self._finished = True
+            yield from self._into(0, b"", final=True)
+
+    def _into(self, depth: int, data: bytes, *, final: bool) -> Iterator[bytes]:
+        """Feed ``data`` to layer ``depth``: a gzip layer, or past the last one the body."""
+        if depth < len(self._inflaters):
+            for piece in self._inflate(depth, data):
+                yield from self._into(depth + 1, piece, final=False)
+            if final:
+                if self._inflaters[depth] is not None:
+                    raise ArtifactError(
+                        f"{self.source}: truncated gzip: the body ended before the end of the "
+                        "gzip stream"
+                    )
+                yield from self._into(depth + 1, b"", final=True)
             return
-        self._finished = True
-        for piece in self._top.finish():
+        if not self._plain:
+            self._head += data
+            if not self._decide(final=final):
+                return
+            data, self._head = self._head, b""
+            if not self._plain:  # gzip: the layer just pushed takes the bytes
+                yield from self._into(depth, data, final=final)
+                return
+        for start in range(0, len(data), self.chunk_size):
+            piece = data[start : start + self.chunk_size]
             self.bytes_out += len(piece)
+            self._count(self.bytes_out)
             yield piece
+
+    def _inflate(self, depth: int, data: bytes) -> Iterator[bytes]:
+        """One gzip layer's output for ``data``: member after member, each zlib call bounded.
+
+        Zero bytes between or after members are skipped, as ``gzip.decompress`` does.
+        """
+        while True:
+            inflater = self._inflaters[depth]
+            if inflater is None:  # after a member: padding, or the next member's start
+                data = data.lstrip(b"\0")
+                if not data:
+                    return
+                if not GZIP_MAGIC.startswith(data[:2]):
+                    raise ArtifactError(
+                        f"{self.source}: corrupt gzip: data after the end of the gzip "
+                        f"stream, starting {_hex(data)}"
+                    )
+                inflater = self._inflaters[depth] = zlib.decompressobj(wbits=31)
+            try:
+                out = inflater.decompress(data, self.chunk_size)
+            except zlib.error as exc:
+                raise ArtifactError(f"{self.source}: corrupt gzip: {exc}") from exc
+            if out:
+                self._inflated[depth] += len(out)
+                self._count(self._inflated[depth])
+                yield out
+            if inflater.eof:
+                # The next member (or padding) starts in what this one left over.
+                data = inflater.unused_data
+                self._inflaters[depth] = None
+                continue
+            data = inflater.unconsumed_tail
+            # A full piece may mean more output waits inside zlib: ask again.
+            if not data and len(out) < self.chunk_size:
+                return
+
+    def _count(self, produced: int) -> None:
+        if produced > self.max_bytes:
+            raise ArtifactError(
+                f"{self.source}: the artifact decodes to more than {self.max_bytes} bytes "
+                "(max_bytes); stopped"
+            )
+
+    def _decide(self, *, final: bool) -> bool:
+        """Settle the innermost layer from its first bytes; False when more are needed."""
+        head = self._head
+        if head.startswith(GZIP_MAGIC):
+            if len(self._inflaters) >= self.max_gzip_layers:
+                raise ArtifactError(
+                    f"{self.source}: gzip nested more than {self.max_gzip_layers} layers deep"
+                )
+            self._inflaters.append(zlib.decompressobj(wbits=31))
+            self._inflated.append(0)
+            return True
+        # Nothing yet, a lone 1f, or part of a BOM: the next bytes decide.
+        if not final and (GZIP_MAGIC.startswith(head) or _BOM.startswith(head)):
+            return False
+        text = head.removeprefix(_BOM).lstrip(_WHITESPACE)
+        if (text and not self.accept(text[0])) or (not text and len(head) > _SNIFF_LIMIT):
+            received = self.received if not self._inflaters else "gzip content"
+            raise ArtifactError(
+                f"{self.source}: expected gzip (1f 8b) or {self.kind}, got {received} starting "
+                f"{_hex(head)}"
+            )
+        # Only whitespace so far waits for more; at the end (or empty) it is nothing to reject.
+        self._plain = bool(text) or final
+        return self._plain
 
 
 def content_codings(headers: httpx.Headers) -> list[str]:

@@ -17,7 +17,8 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import functools
+import contextlib
+import math
 import re
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
@@ -28,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from datasync_grades_api.client import AuthenticatedClient, Client
-from datasync_grades_api.types import Unset
+from datasync_grades_api.types import UNSET, Unset
 
 from ._exceptions import PaginationError, ResponseValidationError
 from ._logging import logger
@@ -72,15 +73,22 @@ class _List:
     page_size: int | None
     max_items: int | None
 
+    def __attrs_post_init__(self) -> None:
+        page_size, max_items = self.page_size, self.max_items
+        if page_size is not None and (type(page_size) is not int or page_size < 1):
+            raise ValueError(f"page_size must be a positive integer or None, got {page_size!r}")
+        if max_items is not None and (type(max_items) is not int or max_items < 0):
+            raise ValueError(f"max_items must be a non-negative integer or None, got {max_items!r}")
+
     @property
     def name(self) -> str:
         return self.endpoint.__name__.rpartition(".")[2]
 
     def kwargs(self, number: int) -> dict[str, Any]:
-        kwargs = {**self.params, "page": number}
-        if self.page_size is not None:
-            kwargs["page_size"] = self.page_size
-        return kwargs
+        # Every list operation takes page_size (that is what makes it a list): UNSET leaves it
+        # to the server.
+        page_size = UNSET if self.page_size is None else self.page_size
+        return {**self.params, "page": number, "page_size": page_size}
 
     def items_of(self, number: int, parsed: Any) -> list[Any]:
         data = getattr(parsed, "data", None)
@@ -92,21 +100,12 @@ class _List:
         return data
 
 
-def _checked_total(name: str, value: Any) -> int:
+def _checked_total(count: ModuleType, value: Any) -> int:
     if type(value) is not int or value < 0:
         raise ResponseValidationError(
-            f"{name}: expected a non-negative integer, got {repr(value)[:100]}"
+            f"{count.__name__}: expected a non-negative integer, got {repr(value)[:100]}"
         )
     return value
-
-
-def _check_sizes(page_size: int | None, max_items: int | None, concurrency: int = 1) -> None:
-    if page_size is not None and (type(page_size) is not int or page_size < 1):
-        raise ValueError(f"page_size must be a positive integer or None, got {page_size!r}")
-    if max_items is not None and (type(max_items) is not int or max_items < 0):
-        raise ValueError(f"max_items must be a non-negative integer or None, got {max_items!r}")
-    if type(concurrency) is not int or concurrency < 1:
-        raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
 
 
 # -- the walk, without I/O: shared by the sync and async drivers ---------------------------
@@ -117,15 +116,11 @@ def _next_hint(paging: Any) -> int | None:
     value = getattr(paging, "next_", None)
     if type(value) is int:
         return value if value >= 0 else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if _DIGITS.fullmatch(text):
-        return int(text)
-    if "?" in text:
-        pages = parse_qs(urlsplit(text).query).get("page")
-        if pages and _DIGITS.fullmatch(pages[-1]):
-            return int(pages[-1])
+    text = value.strip() if isinstance(value, str) else ""
+    # A page number, or a URL whose last ``page`` parameter is one.
+    page = (parse_qs(urlsplit(text).query).get("page") or [""])[-1] if "?" in text else text
+    if _DIGITS.fullmatch(page):
+        return int(page)
     if text:
         logger.debug("paging.next is neither a page number nor a URL with a page; ignored")
     return None
@@ -136,36 +131,42 @@ class _Walk:
     """Decides, page after page in order, what to hand out and which page comes next."""
 
     spec: _List
-    page_size: int | None
-    max_items: int | None
+    # The page to fetch next; None: the end (at once when max_items is 0).
+    next: int | None = attrs.field(
+        default=attrs.Factory(lambda self: None if self.spec.max_items == 0 else 0, takes_self=True)
+    )
     handed_out: int = 0
     longest: int = 0
-    previous: tuple[int, list[Any]] | None = None  # the last page with items, and its number
+    # The last page with items: its number and its items.
+    previous_number: int = 0
+    previous_items: list[Any] | None = None
     repeated_since: int | None = None  # the first page of a run of pages with the same items
 
-    def step(self, number: int, parsed: Any) -> tuple[Page[Any] | None, int | None]:
-        """The page to hand out (None: nothing) and the next page's number (None: the end)."""
+    def step(self, number: int, parsed: Any) -> Page[Any] | None:
+        """The page to hand out (None: nothing); ``next`` becomes the page after it."""
         items = self.spec.items_of(number, parsed)
         if not items:
-            return None, None
-        if self.previous is None or self.previous[1] != items:
-            self.previous, self.repeated_since = (number, items), None
-        elif self.repeated_since is None:
-            # Once is possible with a sound server: exactly a page of items was inserted
-            # before this position between the two reads. Those items were handed out.
-            self.repeated_since = self.previous[0]
-            return None, self._following(number, parsed, len(items))
-        else:
+            self.next = None
+            return None
+        repeated = items == self.previous_items
+        if repeated and self.repeated_since is not None:
             raise PaginationError(
                 f"{self.spec.name}: pages {self.repeated_since} to {number} have the same "
                 "items; the server does not seem to honour the page number"
             )
-        following = self._following(number, parsed, len(items))
-        if self.max_items is not None and len(items) >= self.max_items - self.handed_out:
-            items = items[: self.max_items - self.handed_out]
-            following = None
+        self.next = self._following(number, parsed, len(items))
+        if repeated:
+            # Once is possible with a sound server: exactly a page of items was inserted
+            # before this position between the two reads. Those items were handed out.
+            self.repeated_since = self.previous_number
+            return None
+        self.previous_number, self.previous_items, self.repeated_since = number, items, None
+        max_items = self.spec.max_items
+        if max_items is not None and len(items) >= max_items - self.handed_out:
+            items = items[: max_items - self.handed_out]
+            self.next = None
         self.handed_out += len(items)
-        return Page(number, items, parsed), following
+        return Page(number, items, parsed)
 
     def _following(self, number: int, parsed: Any, length: int) -> int | None:
         hinted = _next_hint(getattr(parsed, "paging", None))
@@ -176,21 +177,22 @@ class _Walk:
                     "which would not move forward"
                 )
             return hinted
-        expected = self.page_size if self.page_size is not None else self.longest
+        expected = self.spec.page_size if self.spec.page_size is not None else self.longest
         self.longest = max(self.longest, length)
         return None if length < expected else number + 1
 
 
-class ListPager(Generic[T]):
+class _Pager(Generic[T]):
+    def __init__(self, spec: _List) -> None:
+        self._spec = spec
+
+
+class ListPager(_Pager[T]):
     """Every page of one list call; iterating it yields the items in order.
 
     Built by the list methods (``client.exchanges.list(...)``); nothing is sent until it is
     iterated, and each iteration starts again from page 0.
     """
-
-    def __init__(self, spec: _List) -> None:
-        _check_sizes(spec.page_size, spec.max_items)
-        self._spec = spec
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
@@ -199,13 +201,9 @@ class ListPager(Generic[T]):
     def pages(self) -> Iterator[Page[T]]:
         """The pages, one request each, in order; empty pages are skipped."""
         spec = self._spec
-        if spec.max_items == 0:
-            return
-        walk = _Walk(spec, spec.page_size, spec.max_items)
-        number: int | None = 0
-        while number is not None:
-            parsed = call(spec.endpoint, spec.client, spec.kwargs(number))
-            page, number = walk.step(number, parsed)
+        walk = _Walk(spec)
+        while walk.next is not None:
+            page = walk.step(walk.next, call(spec.endpoint, spec.client, spec.kwargs(walk.next)))
             if page is not None:
                 yield page
 
@@ -214,26 +212,18 @@ class ListPager(Generic[T]):
         spec = self._spec
         if spec.count is None:
             return None
-        value = call(spec.count, spec.client, dict(spec.params))
-        return _checked_total(spec.count.__name__, value)
+        return _checked_total(spec.count, call(spec.count, spec.client, dict(spec.params)))
 
 
-class AsyncListPager(Generic[T]):
+class AsyncListPager(_Pager[T]):
     """The async :class:`ListPager`: ``async for`` yields the items; ``pages(concurrency=k)``
     fetches up to k pages at once, still handed out in order."""
 
-    def __init__(self, spec: _List) -> None:
-        _check_sizes(spec.page_size, spec.max_items)
-        self._spec = spec
-
     async def __aiter__(self) -> AsyncIterator[T]:
-        pages = self.pages()
-        try:
+        async with contextlib.aclosing(self.pages()) as pages:
             async for page in pages:
                 for item in page.items:
                     yield item
-        finally:
-            await pages.aclose()
 
     def pages(self, *, concurrency: int = 1) -> AsyncGenerator[Page[T], None]:
         """The pages in order. With ``concurrency=k`` at most k requests are in flight and
@@ -243,116 +233,74 @@ class AsyncListPager(Generic[T]):
         the requests for later pages are cancelled and its error raised after the pages before
         it. Leave early inside ``contextlib.aclosing(...)`` to cancel what is in flight at once.
         """
-        _check_sizes(self._spec.page_size, self._spec.max_items, concurrency)
+        if type(concurrency) is not int or concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
         if concurrency == 1:
             return self._one_by_one()
-        return _Window(self._spec, concurrency).pages()
+        return self._window(concurrency)
 
     async def total(self) -> int | None:
         """The count operation's answer for the same filters; None when the list has none."""
         spec = self._spec
         if spec.count is None:
             return None
-        value = await acall(spec.count, spec.client, dict(spec.params))
-        return _checked_total(spec.count.__name__, value)
+        return _checked_total(spec.count, await acall(spec.count, spec.client, dict(spec.params)))
 
     async def _one_by_one(self) -> AsyncGenerator[Page[T], None]:
         spec = self._spec
-        if spec.max_items == 0:
-            return
-        walk = _Walk(spec, spec.page_size, spec.max_items)
-        number: int | None = 0
-        while number is not None:
-            parsed = await acall(spec.endpoint, spec.client, spec.kwargs(number))
-            page, number = walk.step(number, parsed)
-            if page is not None:
+        walk = _Walk(spec)
+        while walk.next is not None:
+            parsed = await acall(spec.endpoint, spec.client, spec.kwargs(walk.next))
+            if (page := walk.step(walk.next, parsed)) is not None:
                 yield page
 
-
-class _Window:
-    """Up to ``concurrency`` page requests in flight, handed out in page order."""
-
-    def __init__(self, spec: _List, concurrency: int) -> None:
-        self._spec = spec
-        self._concurrency = concurrency
-        self._tasks: deque[tuple[int, asyncio.Task[Any]]] = deque()
-        self._failed: int | None = None  # the first page whose request failed
-
-    async def pages(self) -> AsyncGenerator[Page[Any], None]:
+    async def _window(self, concurrency: int) -> AsyncGenerator[Page[T], None]:
+        """Up to ``concurrency`` page requests in flight, handed out in page order."""
         spec = self._spec
-        if spec.max_items == 0:
-            return
-        walk = _Walk(spec, spec.page_size, spec.max_items)
-        start = 0
-        size = spec.page_size
+        walk = _Walk(spec)
+        # The requests in flight, for the pages from ``walk.next`` on, in order.
+        tasks: deque[asyncio.Task[Any]] = deque()
         try:
-            if size is None:
+            size = spec.page_size
+            if size is None and walk.next is not None:
                 # The server's default size is not documented: learn it from page 0.
-                first = await self._fetch(0)
+                first = await acall(spec.endpoint, spec.client, spec.kwargs(0))
                 size = len(spec.items_of(0, first))
-                page, following = walk.step(0, first)
-                if page is not None:
+                if (page := walk.step(0, first)) is not None:
                     yield page
-                if following is None:
-                    return
-                start = following
+            if walk.next is None or size is None:  # (size is known once page 0 had items)
+                return
             # Pages below ``limit`` are fetched together; from it on, one at a time.
-            limit: int | None = None
-            if spec.count is not None:
-                total = await acall(spec.count, spec.client, dict(spec.params))
-                limit = page_count(_checked_total(spec.count.__name__, total), size)
+            total = await self.total()
+            limit = math.inf if total is None else page_count(total, size)
             if spec.max_items is not None:
-                needed = page_count(spec.max_items, size)
-                limit = needed if limit is None else min(limit, needed)
-            scheduled = self._fill(start, limit)
-            while True:
-                current, task = self._tasks.popleft()
-                page, following = walk.step(current, await task)
-                if following is None:
-                    if page is not None:
-                        yield page
-                    return
-                if following != current + 1:
-                    # paging.next jumped: the pages fetched ahead are the wrong ones.
-                    await self._cancel_all()
-                    scheduled = following
+                limit = min(limit, page_count(spec.max_items, size))
+            scheduled = walk.next
+            page = None
+            while walk.next is not None:
                 # Refilled before handing the page out: requests go on while it is consumed.
-                scheduled = self._fill(scheduled, limit)
+                while len(tasks) < concurrency and (not tasks or scheduled < limit):
+                    fetch = acall(spec.endpoint, spec.client, spec.kwargs(scheduled))
+                    tasks.append(asyncio.create_task(fetch))
+                    scheduled += 1
                 if page is not None:
                     yield page
+                current = walk.next
+                page = walk.step(current, await tasks.popleft())
+                if walk.next is not None and walk.next != current + 1:
+                    # paging.next jumped: the pages fetched ahead are the wrong ones.
+                    await _cancel(tasks)
+                    scheduled = walk.next
+            if page is not None:
+                yield page
         finally:
-            await self._cancel_all()
+            await _cancel(tasks)
 
-    async def _fetch(self, number: int) -> Any:
-        return await acall(self._spec.endpoint, self._spec.client, self._spec.kwargs(number))
 
-    def _fill(self, scheduled: int, limit: int | None) -> int:
-        """Start requests for the pages from ``scheduled`` on; the next page to start."""
-        tasks = self._tasks
-        while len(tasks) < self._concurrency and (not tasks or limit is None or scheduled < limit):
-            if self._failed is not None and scheduled > self._failed:
-                break
-            task = asyncio.create_task(self._fetch(scheduled))
-            task.add_done_callback(functools.partial(self._on_done, scheduled))
-            tasks.append((scheduled, task))
-            scheduled += 1
-        return scheduled
-
-    def _on_done(self, number: int, task: asyncio.Task[Any]) -> None:
-        # The walk will stop at the failed page: the pages after it are not needed.
-        if task.cancelled() or task.exception() is None:
-            return
-        if any(other is task for _, other in self._tasks):
-            self._failed = number if self._failed is None else min(self._failed, number)
-            for later, other in self._tasks:
-                if later > number:
-                    other.cancel()
-
-    async def _cancel_all(self) -> None:
-        tasks = [task for _, task in self._tasks]
-        self._tasks.clear()
-        self._failed = None
-        for task in tasks:
-            task.cancel()
-        # Awaiting them retrieves their exceptions: no "Task exception was never retrieved".
-        await asyncio.gather(*tasks, return_exceptions=True)
+async def _cancel(tasks: deque[asyncio.Task[Any]]) -> None:
+    pending = list(tasks)
+    tasks.clear()
+    for task in pending:
+        task.cancel()
+    # Awaiting them retrieves their exceptions: no "Task exception was never retrieved".
+    await asyncio.gather(*pending, return_exceptions=True)

@@ -489,6 +489,37 @@ async def test_content_encoding_gzip_over_plain_json(mode: Mode, server: Artifac
     assert await mode.call("details", EXCHANGE, "json") == DOC
 
 
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+async def test_a_response_built_in_memory(encoding: str | None) -> None:
+    # httpx.MockTransport hands over a response read (and its Content-Encoding decoded)
+    # already: its raw bytes are gone, the stream is what httpx kept.
+    body, headers = gz(DOC_BYTES), {"Content-Type": "application/gzip"}
+    if encoding is not None:
+        body, headers["Content-Encoding"] = gz(body), encoding
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers=headers)
+
+    async def aanswer(request: httpx.Request) -> httpx.Response:
+        return answer(request)
+
+    options: dict[str, Any] = {"auth": BearerToken("t0ken"), "max_retries": 0}
+    base_url = "https://api.test/v2/grades"
+    with DataSync(base_url, transport=httpx.MockTransport(answer), **options) as client:
+        artifact = client.artifacts.get_exchange_details(EXCHANGE)
+        assert artifact.json() == DOC
+        chunks = list(artifact.iter_bytes(chunk_size=100))
+    assert b"".join(chunks) == DOC_BYTES and max(map(len, chunks)) <= 100
+    async with AsyncDataSync(
+        base_url, transport=httpx.MockTransport(aanswer), **options
+    ) as aclient:
+        aartifact = aclient.artifacts.get_exchange_details(EXCHANGE)
+        assert await aartifact.json() == DOC
+        async with contextlib.aclosing(aartifact.iter_bytes(chunk_size=100)) as pieces:
+            achunks = [piece async for piece in pieces]
+    assert achunks == chunks
+
+
 async def test_another_content_encoding_is_left_to_httpx(
     mode: Mode, server: ArtifactServer
 ) -> None:
