@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from datasync_grades_api.api import Page
 from datasync_grades_api.client import AuthenticatedClient, Client
 from datasync_grades_api.types import UNSET, Unset
 
@@ -35,24 +36,11 @@ from ._exceptions import PaginationError, ResponseValidationError
 from ._logging import logger
 from ._parsing import acall, call
 
-__all__ = ["AsyncListPager", "ListPager", "Page", "page_count"]
+__all__ = ["AsyncListPager", "ListPager", "page_count"]
 
 T = TypeVar("T")
 
 _DIGITS = re.compile(r"[0-9]{1,18}")  # longer is no page number (and int() would refuse it)
-
-
-@attrs.frozen
-class Page(Generic[T]):
-    """One page: its number (from 0), its items, and the parsed response they came from.
-
-    ``items`` is cut short on the last page when ``max_items`` ends the iteration there;
-    ``response.data`` always holds the whole page. Empty pages are never handed out.
-    """
-
-    number: int
-    items: list[T]
-    response: Any
 
 
 def page_count(total: int, page_size: int) -> int:

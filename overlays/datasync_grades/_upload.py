@@ -303,6 +303,11 @@ def _limit_of(field: str, parsed: object) -> int:
     return value
 
 
+def _fspath(path: str | os.PathLike[str]) -> str:
+    # os.fspath's own signature is generic over str and bytes, which mypy cannot pick from.
+    return os.fspath(path)
+
+
 @attrs.define(eq=False)
 class FileCheckpoint:
     """A :class:`Checkpoint` in a JSON file, replaced atomically (temporary file, fsync, rename).
@@ -312,7 +317,7 @@ class FileCheckpoint:
         client.exchanges.push_data(exchange, assignments=rows, checkpoint=FileCheckpoint(path))
     """
 
-    path: str = attrs.field(converter=os.fspath)
+    path: str = attrs.field(converter=_fspath)
 
     def load(self) -> dict[str, Any] | None:
         try:

@@ -21,7 +21,7 @@ from collections.abc import (
 from dataclasses import dataclass
 from os import PathLike
 from types import ModuleType
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from ..models import *
@@ -73,15 +73,17 @@ def _key(item: object) -> object:
     return object() if found is None or isinstance(found, Unset) else found
 
 
-class Page(Protocol[T_co]):
-    """One page of a list: its number (from 0), its items, and the parsed response."""
+@dataclass(frozen=True)
+class Page(Generic[T_co]):
+    """One page of a list: its number (from 0), its items, and the parsed response.
 
-    @property
-    def number(self) -> int: ...
-    @property
-    def items(self) -> Sequence[T_co]: ...
-    @property
-    def response(self) -> Any: ...
+    `items` is cut short on the last page when `max_items` ends the iteration there;
+    `response.data` always holds the whole page. Empty pages are never handed out.
+    """
+
+    number: int
+    items: Sequence[T_co]
+    response: Any
 
 
 @dataclass(frozen=True)
