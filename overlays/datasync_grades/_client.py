@@ -1,8 +1,9 @@
 """``connect()``: the generated client with auth, timeouts, retries, bounded bodies, typed errors.
 
 Errors and retries live in ``send()`` of private ``httpx.Client``/``httpx.AsyncClient``
-subclasses, above httpx's auth flow (which must still see a 401 to refresh its token) and
-above its transport (which httpx builds itself, with proxies, ``NO_PROXY`` and TLS as usual).
+subclasses (one sans-IO flow, ``_exchange``, that each drives), above httpx's auth flow
+(which must still see a 401 to refresh its token) and above its transport (which httpx
+builds itself, with proxies, ``NO_PROXY`` and TLS as usual).
 
 Example::
 
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Generator, Iterable, Mapping
+from typing import Any, NamedTuple
 
 import httpx
+from httpx._client import BaseClient
 
 from datasync_grades_api.client import AuthenticatedClient
 
@@ -160,64 +162,108 @@ def _warn_unverified() -> None:
         )
 
 
-class _Limits:
+class _Limits(NamedTuple):
     """What one connect() call's two clients share: retries, deadline, size cap, secrets."""
 
-    def __init__(
-        self, policy: RetryPolicy, total: float | None, max_bytes: int, auth: httpx.Auth
-    ) -> None:
-        self.policy = policy
-        self.total = total
-        self.max_bytes = max_bytes
-        self._auth = auth
+    policy: RetryPolicy
+    total: float | None
+    max_bytes: int
+    auth: httpx.Auth
 
-    def deadline(self) -> float | None:
-        return None if self.total is None else time.monotonic() + self.total
 
-    def secrets(self) -> tuple[str, ...]:
-        return secrets_of(self._auth)
+def _exchange(
+    limits: _Limits,
+    request: httpx.Request,
+    stream: bool,
+    io: _SyncClient | _AsyncClient,
+    kwargs: dict[str, Any],
+) -> Generator[Any, Any, httpx.Response]:
+    """``send()`` written once: retries, then the bounded body, then the typed error.
 
-    def wait(
-        self,
-        request: httpx.Request,
-        deadline: float | None,
-        attempt: int,
-        response: httpx.Response | None = None,
-        exc: Exception | None = None,
-    ) -> float | None:
-        wait = self.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
+    Each ``yield io._...()`` is one step of I/O, and its outcome comes back (a transport
+    failure as a value, not raised). The sync client's step has already run when it is
+    yielded, and ``_run`` hands its result back; the async client's is a coroutine, which
+    ``_arun`` awaits: the logic is the same for both, as in httpx's auth flows.
+    """
+    started = time.monotonic()
+    deadline = None if limits.total is None else started + limits.total
+    attempt = 0
+    while True:
+        outcome = yield io._attempt(request, kwargs)
+        response = outcome if isinstance(outcome, httpx.Response) else None
+        exc = None if response is not None else outcome
+        wait = limits.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
         if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
             logger.info(
                 "not retrying %s %s: total_timeout would pass",
                 request.method,
                 redact_url(request.url),
             )
-            return None
-        return wait
+            wait = None
+        if wait is None:
+            break
+        yield io._pause(response, wait)
+        attempt += 1
+    if response is None:
+        raise _failure(limits, request, outcome, started) from outcome
+    _log_response(response, started)
+    if stream and response.is_success:
+        return response
+    reader = _BodyReader(response, limits.max_bytes, deadline)
+    exc = yield io._read(reader)
+    if exc is not None:
+        raise _failure(limits, request, exc, started) from exc
+    reader.finish()
+    if response.is_success:
+        return response
+    error = status_error_from_response(response, secrets=secrets_of(limits.auth))
+    if reader.truncated:
+        error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
+    raise error
 
-    def failure(self, request: httpx.Request, exc: Exception, started: float) -> Exception:
-        if isinstance(exc, RuntimeError):  # the loop this client's connections belonged to ended
-            error: Exception = APIConnectionError(
-                f"{request.method} {redact_url(request.url)} failed: this async client was used "
-                "under an event loop that has since closed; make one client per event loop",
-                request=request,
-            )
-        else:
-            assert isinstance(exc, httpx.RequestError)
-            error = connection_error_from(exc, secrets=self.secrets())
-        logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
-        return error
+
+def _run(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
+    try:
+        step = next(flow)
+        while True:
+            step = flow.send(step)  # the step has run: its outcome is its value
+    except StopIteration as done:
+        response: httpx.Response = done.value
+        return response
+
+
+async def _arun(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
+    try:
+        step = next(flow)
+        while True:
+            step = flow.send(await step)
+    except StopIteration as done:
+        response: httpx.Response = done.value
+        return response
+
+
+def _failure(
+    limits: _Limits, request: httpx.Request, exc: httpx.RequestError | RuntimeError, started: float
+) -> Exception:
+    if isinstance(exc, RuntimeError):  # the loop this client's connections belonged to ended
+        error: Exception = APIConnectionError(
+            f"{request.method} {redact_url(request.url)} failed: this async client was used "
+            "under an event loop that has since closed; make one client per event loop",
+            request=request,
+        )
+    else:
+        error = connection_error_from(exc, secrets=secrets_of(limits.auth))
+    logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
+    return error
 
 
 class _BodyReader:
     """Collects a body from raw chunks: gzip peeled with a bound, size and deadline checked."""
 
-    def __init__(
-        self, response: httpx.Response, max_bytes: int, deadline: float | None, *, error: bool
-    ) -> None:
+    def __init__(self, response: httpx.Response, max_bytes: int, deadline: float | None) -> None:
         self.response = response
-        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if error else max_bytes
-        self.error = error
+        self.error = not response.is_success
+        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if self.error else max_bytes
         self.deadline = deadline
         self.truncated = False
         self._data = bytearray()
@@ -230,7 +276,7 @@ class _BodyReader:
             BodyDecoder(
                 kind="body",
                 accept=lambda _: True,
-                # A piece past the cap: _add reports an oversize body, or cuts an error body.
+                # A piece past the cap: _take reports an oversize body, or cuts an error body.
                 max_bytes=self.max_bytes + _READ_SIZE,
                 chunk_size=_READ_SIZE,
                 max_gzip_layers=gzip_layers,
@@ -241,67 +287,46 @@ class _BodyReader:
         )
 
     def feed(self, chunk: bytes) -> bool:
-        """Take one chunk; False once enough is read (an error body over its cap)."""
+        """Take one chunk; False once enough is read (an error body cut)."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise httpx.ReadTimeout(
                 "the response body did not arrive within total_timeout",
                 request=self.response.request,
             )
-        pieces = self._decoder.feed(chunk) if self._decoder is not None else (chunk,)
-        try:
-            for piece in pieces:
-                self._add(piece)
-        except _Full:
-            return False
-        except ArtifactError as exc:  # corrupt or truncated gzip
-            return self._undecodable(exc)
-        return True
+        return self._take(self._decoder.feed(chunk) if self._decoder is not None else (chunk,))
 
     def finish(self) -> None:
         if self._decoder is not None and not self.truncated:
-            try:
-                for piece in self._decoder.finish():
-                    self._add(piece)
-            except _Full:
-                pass
-            except ArtifactError as exc:
-                self._undecodable(exc)
+            self._take(self._decoder.finish())
         if self.raw:
             # The body is decoded here: httpx must not decode it again.
             self.response.headers.pop("content-encoding", None)
         self.response._content = bytes(self._data)
 
-    def _add(self, piece: bytes) -> None:
-        room = self.max_bytes - len(self._data)
-        if len(piece) <= room:
-            self._data += piece
-            return
-        if not self.error:
-            request = self.response.request
-            raise ResponseValidationError(
-                f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: "
-                f"the body is larger than max_response_bytes ({self.max_bytes}); stopped reading",
-                response=self.response,  # a 2xx: e.g. a data chunk that was stored
-            )
-        self._data += piece[:room]
-        self.truncated = True
-        raise _Full
+    def _take(self, pieces: Iterable[bytes]) -> bool:
+        try:
+            for piece in pieces:
+                room = self.max_bytes - len(self._data)
+                self._data += piece[:room]
+                if len(piece) > room:
+                    return self._stop(
+                        f"the body is larger than max_response_bytes ({self.max_bytes}); "
+                        "stopped reading"
+                    )
+        except ArtifactError as exc:  # corrupt or truncated gzip
+            return self._stop(f"the body could not be decoded: {exc}", exc)
+        return True
 
-    def _undecodable(self, exc: ArtifactError) -> bool:
-        """An error body keeps what was decoded (False: read no more); a 2xx one raises."""
+    def _stop(self, problem: str, cause: ArtifactError | None = None) -> bool:
+        """An error body keeps what was read (False: read no more); a 2xx one raises."""
         if self.error:
             self.truncated = True
             return False
         request = self.response.request
         raise ResponseValidationError(
-            f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: "
-            f"the body could not be decoded: {exc}",
-            response=self.response,
-        ) from exc
-
-
-class _Full(Exception):
-    pass
+            f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: {problem}",
+            response=self.response,  # a 2xx: e.g. a data chunk that was stored
+        ) from cause
 
 
 def _log_response(response: httpx.Response, started: float) -> None:
@@ -331,14 +356,9 @@ def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _status_error(limits: _Limits, reader: _BodyReader) -> Exception:
-    error = status_error_from_response(reader.response, secrets=limits.secrets())
-    if reader.truncated:
-        error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
-    return error
+class _Overlay(BaseClient):
+    """What the sync and async clients add alike; their I/O steps are below, ``_exchange``'s."""
 
-
-class _SyncClient(httpx.Client):
     # Positional-only: httpx's own ``limits`` may be among the kwargs.
     def __init__(self, limits: _Limits, /, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -347,91 +367,71 @@ class _SyncClient(httpx.Client):
     def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
         return super().build_request(method, url, **_drop_empty_params(kwargs))
 
+
+class _SyncClient(_Overlay, httpx.Client):
     def send(
         self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        limits, started, attempt = self._limits, time.monotonic(), 0
-        deadline = limits.deadline()
-        while True:
-            try:
-                response = super().send(request, stream=True, **kwargs)
-            except httpx.RequestError as exc:
-                wait = limits.wait(request, deadline, attempt, exc=exc)
-                if wait is None:
-                    raise limits.failure(request, exc, started) from exc
-            else:
-                wait = limits.wait(request, deadline, attempt, response=response)
-                if wait is None:
-                    break
-                response.close()
-            limits.policy.sleep(wait)
-            attempt += 1
-        _log_response(response, started)
-        if stream and response.is_success:
-            return response
-        reader = _BodyReader(response, limits.max_bytes, deadline, error=not response.is_success)
+        return _run(_exchange(self._limits, request, stream, self, kwargs))
+
+    def _attempt(
+        self, request: httpx.Request, kwargs: dict[str, Any]
+    ) -> httpx.Response | Exception:
+        try:
+            return super().send(request, stream=True, **kwargs)
+        except httpx.RequestError as exc:
+            return exc
+
+    def _pause(self, response: httpx.Response | None, wait: float) -> None:
+        if response is not None:
+            response.close()
+        self._limits.policy.sleep(wait)
+
+    def _read(self, reader: _BodyReader) -> httpx.RequestError | None:
+        response = reader.response
         try:
             # No chunk size: iter_raw(n) holds bytes back until n came, out of the deadline's sight.
-            chunks = response.iter_raw() if reader.raw else response.iter_bytes()
-            for chunk in chunks:
+            for chunk in response.iter_raw() if reader.raw else response.iter_bytes():
                 if not reader.feed(chunk):
                     break
-            reader.finish()
         except httpx.RequestError as exc:
-            raise limits.failure(request, exc, started) from exc
+            return exc
         finally:
             response.close()
-        if not response.is_success:
-            raise _status_error(limits, reader)
-        return response
+        return None
 
 
-class _AsyncClient(httpx.AsyncClient):
-    # Positional-only: httpx's own ``limits`` may be among the kwargs.
-    def __init__(self, limits: _Limits, /, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._limits = limits
-
-    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
-        return super().build_request(method, url, **_drop_empty_params(kwargs))
-
+class _AsyncClient(_Overlay, httpx.AsyncClient):
     async def send(
         self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        limits, started, attempt = self._limits, time.monotonic(), 0
-        deadline = limits.deadline()
-        while True:
-            try:
-                response = await super().send(request, stream=True, **kwargs)
-            except httpx.RequestError as exc:
-                wait = limits.wait(request, deadline, attempt, exc=exc)
-                if wait is None:
-                    raise limits.failure(request, exc, started) from exc
-            except RuntimeError as exc:
-                if "Event loop is closed" not in str(exc):
-                    raise
-                raise limits.failure(request, exc, started) from exc
-            else:
-                wait = limits.wait(request, deadline, attempt, response=response)
-                if wait is None:
-                    break
-                await response.aclose()
-            await limits.policy.async_sleep(wait)
-            attempt += 1
-        _log_response(response, started)
-        if stream and response.is_success:
-            return response
-        reader = _BodyReader(response, limits.max_bytes, deadline, error=not response.is_success)
+        return await _arun(_exchange(self._limits, request, stream, self, kwargs))
+
+    async def _attempt(
+        self, request: httpx.Request, kwargs: dict[str, Any]
+    ) -> httpx.Response | Exception:
         try:
-            chunks = response.aiter_raw() if reader.raw else response.aiter_bytes()
-            async for chunk in chunks:
+            return await super().send(request, stream=True, **kwargs)
+        except httpx.RequestError as exc:
+            return exc
+        except RuntimeError as exc:
+            if "Event loop is closed" not in str(exc):
+                raise
+            return exc
+
+    async def _pause(self, response: httpx.Response | None, wait: float) -> None:
+        if response is not None:
+            await response.aclose()
+        await self._limits.policy.async_sleep(wait)
+
+    async def _read(self, reader: _BodyReader) -> httpx.RequestError | None:
+        response = reader.response
+        try:
+            async for chunk in response.aiter_raw() if reader.raw else response.aiter_bytes():
                 if not reader.feed(chunk):
                     break
-            reader.finish()
         except httpx.RequestError as exc:
-            raise limits.failure(request, exc, started) from exc
+            return exc
         finally:
             await response.aclose()
-        if not response.is_success:
-            raise _status_error(limits, reader)
-        return response
+        return None
