@@ -13,9 +13,10 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
 from typing import Any, NamedTuple
 
 import httpx
@@ -59,7 +60,6 @@ USER_AGENT = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
 _READ_SIZE = 64 * 1024
 # Passed on to the token requests of the auth object, so that they go the same way.
 _TOKEN_SETTINGS = ("verify", "cert", "trust_env", "proxy")
-_warned_unverified = False
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
@@ -152,14 +152,12 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> None:
         )
 
 
+@functools.cache  # once per process
 def _warn_unverified() -> None:
-    global _warned_unverified
-    if not _warned_unverified:
-        _warned_unverified = True
-        logger.warning(
-            "verify=False: TLS certificates are not checked; anyone on the path can "
-            "read and change the traffic, tokens and grades included"
-        )
+    logger.warning(
+        "verify=False: TLS certificates are not checked; anyone on the path can "
+        "read and change the traffic, tokens and grades included"
+    )
 
 
 class _Limits(NamedTuple):
@@ -176,43 +174,49 @@ def _exchange(
     request: httpx.Request,
     stream: bool,
     io: _SyncClient | _AsyncClient,
+    send: Callable[..., Any],
     kwargs: dict[str, Any],
 ) -> Generator[Any, Any, httpx.Response]:
-    """``send()`` written once: retries, then the bounded body, then the typed error.
+    """``send()`` written once: the retry loop, the bounded body read, the typed error.
 
-    Each ``yield io._...()`` is one step of I/O, and its outcome comes back (a transport
-    failure as a value, not raised). The sync client's step has already run when it is
-    yielded, and ``_run`` hands its result back; the async client's is a coroutine, which
-    ``_arun`` awaits: the logic is the same for both, as in httpx's auth flows.
+    Each ``yield`` is one step of I/O, and gives back its outcome (or raises its error) where
+    it stands. The sync client's steps have run when they are yielded, and ``_run`` hands
+    their results back; the async client's are awaitables, which ``_arun`` awaits: one logic
+    for both, as httpx drives its auth flows.
     """
     started = time.monotonic()
     deadline = None if limits.total is None else started + limits.total
     attempt = 0
     while True:
-        outcome = yield io._attempt(request, kwargs)
-        response = outcome if isinstance(outcome, httpx.Response) else None
-        exc = None if response is not None else outcome
-        wait = limits.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
-        if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
-            logger.info(
-                "not retrying %s %s: total_timeout would pass",
-                request.method,
-                redact_url(request.url),
-            )
-            wait = None
-        if wait is None:
-            break
-        yield io._pause(response, wait)
+        try:
+            response: httpx.Response = yield send(request, stream=True, **kwargs)
+        except (httpx.RequestError, RuntimeError) as exc:
+            # The one RuntimeError of ours: the loop an async client's connections belonged to
+            # has ended (its pool is unusable: not retried).
+            if isinstance(exc, RuntimeError) and "Event loop is closed" not in str(exc):
+                raise
+            if (wait := _wait(limits, request, deadline, attempt, exc=exc)) is None:
+                raise _failure(limits, request, exc, started) from exc
+        else:
+            if (wait := _wait(limits, request, deadline, attempt, response=response)) is None:
+                break
+            yield io._close(response)
+        yield io._sleep(wait)
         attempt += 1
-    if response is None:
-        raise _failure(limits, request, outcome, started) from outcome
     _log_response(response, started)
     if stream and response.is_success:
         return response
     reader = _BodyReader(response, limits.max_bytes, deadline)
-    exc = yield io._read(reader)
-    if exc is not None:
+    # No chunk size: iter_raw(n) holds bytes back until n came, out of the deadline's sight.
+    next_chunk = io._chunks(response, reader.raw)
+    try:
+        while (chunk := (yield next_chunk())) is not None:
+            if not reader.feed(chunk):
+                break
+    except httpx.RequestError as exc:
         raise _failure(limits, request, exc, started) from exc
+    finally:
+        yield io._close(response)
     reader.finish()
     if response.is_success:
         return response
@@ -220,6 +224,24 @@ def _exchange(
     if reader.truncated:
         error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
     raise error
+
+
+def _wait(
+    limits: _Limits,
+    request: httpx.Request,
+    deadline: float | None,
+    attempt: int,
+    response: httpx.Response | None = None,
+    exc: Exception | None = None,
+) -> float | None:
+    """The policy's wait before the next try, or None: no retry, or not before the deadline."""
+    wait = limits.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
+    if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
+        logger.info(
+            "not retrying %s %s: total_timeout would pass", request.method, redact_url(request.url)
+        )
+        return None
+    return wait
 
 
 def _run(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
@@ -236,7 +258,12 @@ async def _arun(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
     try:
         step = next(flow)
         while True:
-            step = flow.send(await step)
+            try:
+                outcome = await step
+            except BaseException as exc:  # raised in the flow, where it asked for the step
+                step = flow.throw(exc)
+            else:
+                step = flow.send(outcome)
     except StopIteration as done:
         response: httpx.Response = done.value
         return response
@@ -372,66 +399,31 @@ class _SyncClient(_Overlay, httpx.Client):
     def send(
         self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        return _run(_exchange(self._limits, request, stream, self, kwargs))
+        return _run(_exchange(self._limits, request, stream, self, super().send, kwargs))
 
-    def _attempt(
-        self, request: httpx.Request, kwargs: dict[str, Any]
-    ) -> httpx.Response | Exception:
-        try:
-            return super().send(request, stream=True, **kwargs)
-        except httpx.RequestError as exc:
-            return exc
+    def _close(self, response: httpx.Response) -> None:
+        response.close()
 
-    def _pause(self, response: httpx.Response | None, wait: float) -> None:
-        if response is not None:
-            response.close()
+    def _sleep(self, wait: float) -> None:
         self._limits.policy.sleep(wait)
 
-    def _read(self, reader: _BodyReader) -> httpx.RequestError | None:
-        response = reader.response
-        try:
-            # No chunk size: iter_raw(n) holds bytes back until n came, out of the deadline's sight.
-            for chunk in response.iter_raw() if reader.raw else response.iter_bytes():
-                if not reader.feed(chunk):
-                    break
-        except httpx.RequestError as exc:
-            return exc
-        finally:
-            response.close()
-        return None
+    def _chunks(self, response: httpx.Response, raw: bool) -> Callable[[], bytes | None]:
+        chunks = response.iter_raw() if raw else response.iter_bytes()
+        return lambda: next(chunks, None)
 
 
 class _AsyncClient(_Overlay, httpx.AsyncClient):
     async def send(
         self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        return await _arun(_exchange(self._limits, request, stream, self, kwargs))
+        return await _arun(_exchange(self._limits, request, stream, self, super().send, kwargs))
 
-    async def _attempt(
-        self, request: httpx.Request, kwargs: dict[str, Any]
-    ) -> httpx.Response | Exception:
-        try:
-            return await super().send(request, stream=True, **kwargs)
-        except httpx.RequestError as exc:
-            return exc
-        except RuntimeError as exc:
-            if "Event loop is closed" not in str(exc):
-                raise
-            return exc
+    async def _close(self, response: httpx.Response) -> None:
+        await response.aclose()
 
-    async def _pause(self, response: httpx.Response | None, wait: float) -> None:
-        if response is not None:
-            await response.aclose()
+    async def _sleep(self, wait: float) -> None:
         await self._limits.policy.async_sleep(wait)
 
-    async def _read(self, reader: _BodyReader) -> httpx.RequestError | None:
-        response = reader.response
-        try:
-            async for chunk in response.aiter_raw() if reader.raw else response.aiter_bytes():
-                if not reader.feed(chunk):
-                    break
-        except httpx.RequestError as exc:
-            return exc
-        finally:
-            await response.aclose()
-        return None
+    def _chunks(self, response: httpx.Response, raw: bool) -> Callable[[], Awaitable[bytes | None]]:
+        chunks = response.aiter_raw() if raw else response.aiter_bytes()
+        return lambda: anext(chunks, None)
