@@ -377,14 +377,15 @@ def _log_response(response: httpx.Response, started: float) -> None:
 
 def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:
     # Every generated _get_kwargs passes params={}, and httpx then rebuilds and re-checks the
-    # URL: ~14 us a call (bench/ target 1). The generator cannot be told otherwise.
+    # URL: tens of us a call (bench/RESULTS.md, target 1). The generator cannot be told otherwise.
     if "params" in kwargs and not kwargs["params"]:
         del kwargs["params"]
     return kwargs
 
 
 class _Overlay(BaseClient):
-    """What the sync and async clients add alike; their I/O steps are below, ``_exchange``'s."""
+    """What the sync and async clients add alike; each adds its ``send()`` driver and the
+    I/O steps ``_exchange`` yields."""
 
     # Positional-only: httpx's own ``limits`` may be among the kwargs.
     def __init__(self, limits: _Limits, /, **kwargs: Any) -> None:

@@ -89,7 +89,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - reference).total_seconds())
 
 
-_NON_NEGATIVE = attrs.validators.ge(0.0)
+_NON_NEGATIVE = attrs.validators.ge(0.0)  # the int max_retries takes ge(0): mypy types the bound
 
 
 @attrs.frozen(kw_only=True)
@@ -152,7 +152,7 @@ class RetryPolicy:
         if status is not None and status < 400:
             return None  # the common case first, and cheaply
         if not self.max_retries or not _retryable(request.method, status, exc):
-            return None  # retries off: nothing to say
+            return None  # not retryable, or retries are off: nothing to log
         outcome = str(status) if status is not None else type(exc).__name__
         where = f"{request.method} {redact_url(request.url)} after {outcome}"
         retry_after = None
