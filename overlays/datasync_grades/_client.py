@@ -1,8 +1,9 @@
 """``connect()``: the generated client with auth, timeouts, retries, bounded bodies, typed errors.
 
 Errors and retries live in ``send()`` of private ``httpx.Client``/``httpx.AsyncClient``
-subclasses, above httpx's auth flow (which must still see a 401 to refresh its token) and
-above its transport (which httpx builds itself, with proxies, ``NO_PROXY`` and TLS as usual).
+subclasses (one sans-IO flow, ``_exchange``, that each drives), above httpx's auth flow
+(which must still see a 401 to refresh its token) and above its transport (which httpx
+builds itself, with proxies, ``NO_PROXY`` and TLS as usual).
 
 Example::
 
@@ -12,12 +13,14 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
+from typing import Any, NamedTuple
 
 import httpx
+from httpx._client import BaseClient
 
 from datasync_grades_api.client import AuthenticatedClient
 
@@ -57,7 +60,6 @@ USER_AGENT = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
 _READ_SIZE = 64 * 1024
 # Passed on to the token requests of the auth object, so that they go the same way.
 _TOKEN_SETTINGS = ("verify", "cert", "trust_env", "proxy")
-_warned_unverified = False
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
@@ -150,74 +152,145 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> None:
         )
 
 
+@functools.cache  # once per process
 def _warn_unverified() -> None:
-    global _warned_unverified
-    if not _warned_unverified:
-        _warned_unverified = True
-        logger.warning(
-            "verify=False: TLS certificates are not checked; anyone on the path can "
-            "read and change the traffic, tokens and grades included"
-        )
+    logger.warning(
+        "verify=False: TLS certificates are not checked; anyone on the path can "
+        "read and change the traffic, tokens and grades included"
+    )
 
 
-class _Limits:
+class _Limits(NamedTuple):
     """What one connect() call's two clients share: retries, deadline, size cap, secrets."""
 
-    def __init__(
-        self, policy: RetryPolicy, total: float | None, max_bytes: int, auth: httpx.Auth
-    ) -> None:
-        self.policy = policy
-        self.total = total
-        self.max_bytes = max_bytes
-        self._auth = auth
+    policy: RetryPolicy
+    total: float | None
+    max_bytes: int
+    auth: httpx.Auth
 
-    def deadline(self) -> float | None:
-        return None if self.total is None else time.monotonic() + self.total
 
-    def secrets(self) -> tuple[str, ...]:
-        return secrets_of(self._auth)
+def _exchange(
+    limits: _Limits,
+    request: httpx.Request,
+    stream: bool,
+    io: _SyncClient | _AsyncClient,
+    send: Callable[..., Any],
+    kwargs: dict[str, Any],
+) -> Generator[Any, Any, httpx.Response]:
+    """``send()`` written once: the retry loop, the bounded body read, the typed error.
 
-    def wait(
-        self,
-        request: httpx.Request,
-        deadline: float | None,
-        attempt: int,
-        response: httpx.Response | None = None,
-        exc: Exception | None = None,
-    ) -> float | None:
-        wait = self.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
-        if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
-            logger.info(
-                "not retrying %s %s: total_timeout would pass",
-                request.method,
-                redact_url(request.url),
-            )
-            return None
-        return wait
-
-    def failure(self, request: httpx.Request, exc: Exception, started: float) -> Exception:
-        if isinstance(exc, RuntimeError):  # the loop this client's connections belonged to ended
-            error: Exception = APIConnectionError(
-                f"{request.method} {redact_url(request.url)} failed: this async client was used "
-                "under an event loop that has since closed; make one client per event loop",
-                request=request,
-            )
+    Each ``yield`` is one step of I/O, and gives back its outcome (or raises its error) where
+    it stands. The sync client's steps have run when they are yielded, and ``_run`` hands
+    their results back; the async client's are awaitables, which ``_arun`` awaits: one logic
+    for both, as httpx drives its auth flows.
+    """
+    started = time.monotonic()
+    deadline = None if limits.total is None else started + limits.total
+    attempt = 0
+    while True:
+        try:
+            response: httpx.Response = yield send(request, stream=True, **kwargs)
+        except (httpx.RequestError, RuntimeError) as exc:
+            # The one RuntimeError of ours: the loop an async client's connections belonged to
+            # has ended (its pool is unusable: not retried).
+            if isinstance(exc, RuntimeError) and "Event loop is closed" not in str(exc):
+                raise
+            if (wait := _wait(limits, request, deadline, attempt, exc=exc)) is None:
+                raise _failure(limits, request, exc, started) from exc
         else:
-            assert isinstance(exc, httpx.RequestError)
-            error = connection_error_from(exc, secrets=self.secrets())
-        logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
-        return error
+            if (wait := _wait(limits, request, deadline, attempt, response=response)) is None:
+                break
+            yield io._close(response)
+        yield io._sleep(wait)
+        attempt += 1
+    _log_response(response, started)
+    if stream and response.is_success:
+        return response
+    reader = _BodyReader(response, limits.max_bytes, deadline)
+    # No chunk size: iter_raw(n) holds bytes back until n came, out of the deadline's sight.
+    next_chunk = io._chunks(response, reader.raw)
+    try:
+        while (chunk := (yield next_chunk())) is not None:
+            if not reader.feed(chunk):
+                break
+    except httpx.RequestError as exc:
+        raise _failure(limits, request, exc, started) from exc
+    finally:
+        yield io._close(response)
+    reader.finish()
+    if response.is_success:
+        return response
+    error = status_error_from_response(response, secrets=secrets_of(limits.auth))
+    if reader.truncated:
+        error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
+    raise error
+
+
+def _wait(
+    limits: _Limits,
+    request: httpx.Request,
+    deadline: float | None,
+    attempt: int,
+    response: httpx.Response | None = None,
+    exc: Exception | None = None,
+) -> float | None:
+    """The policy's wait before the next try, or None: no retry, or not before the deadline."""
+    wait = limits.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
+    if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
+        logger.info(
+            "not retrying %s %s: total_timeout would pass", request.method, redact_url(request.url)
+        )
+        return None
+    return wait
+
+
+def _run(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
+    try:
+        step = next(flow)
+        while True:
+            step = flow.send(step)  # the step has run: its outcome is its value
+    except StopIteration as done:
+        response: httpx.Response = done.value
+        return response
+
+
+async def _arun(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
+    try:
+        step = next(flow)
+        while True:
+            try:
+                outcome = await step
+            except BaseException as exc:  # raised in the flow, where it asked for the step
+                step = flow.throw(exc)
+            else:
+                step = flow.send(outcome)
+    except StopIteration as done:
+        response: httpx.Response = done.value
+        return response
+
+
+def _failure(
+    limits: _Limits, request: httpx.Request, exc: httpx.RequestError | RuntimeError, started: float
+) -> Exception:
+    if isinstance(exc, RuntimeError):  # the loop this client's connections belonged to ended
+        error: Exception = APIConnectionError(
+            f"{request.method} {redact_url(request.url)} failed: this async client was used "
+            "under an event loop that has since closed; make one client per event loop",
+            request=request,
+        )
+    else:
+        error = connection_error_from(exc, secrets=secrets_of(limits.auth))
+    logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
+    return error
 
 
 class _BodyReader:
     """Collects a body from raw chunks: gzip peeled with a bound, size and deadline checked."""
 
-    def __init__(
-        self, response: httpx.Response, max_bytes: int, deadline: float | None, *, error: bool
-    ) -> None:
+    def __init__(self, response: httpx.Response, max_bytes: int, deadline: float | None) -> None:
         self.response = response
-        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if error else max_bytes
-        self.error = error
+        self.error = not response.is_success
+        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if self.error else max_bytes
         self.deadline = deadline
         self.truncated = False
         self._data = bytearray()
@@ -230,7 +303,7 @@ class _BodyReader:
             BodyDecoder(
                 kind="body",
                 accept=lambda _: True,
-                # A piece past the cap: _add reports an oversize body, or cuts an error body.
+                # A piece past the cap: _take reports an oversize body, or cuts an error body.
                 max_bytes=self.max_bytes + _READ_SIZE,
                 chunk_size=_READ_SIZE,
                 max_gzip_layers=gzip_layers,
@@ -241,67 +314,46 @@ class _BodyReader:
         )
 
     def feed(self, chunk: bytes) -> bool:
-        """Take one chunk; False once enough is read (an error body over its cap)."""
+        """Take one chunk; False once enough is read (an error body cut)."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise httpx.ReadTimeout(
                 "the response body did not arrive within total_timeout",
                 request=self.response.request,
             )
-        pieces = self._decoder.feed(chunk) if self._decoder is not None else (chunk,)
-        try:
-            for piece in pieces:
-                self._add(piece)
-        except _Full:
-            return False
-        except ArtifactError as exc:  # corrupt or truncated gzip
-            return self._undecodable(exc)
-        return True
+        return self._take(self._decoder.feed(chunk) if self._decoder is not None else (chunk,))
 
     def finish(self) -> None:
         if self._decoder is not None and not self.truncated:
-            try:
-                for piece in self._decoder.finish():
-                    self._add(piece)
-            except _Full:
-                pass
-            except ArtifactError as exc:
-                self._undecodable(exc)
+            self._take(self._decoder.finish())
         if self.raw:
             # The body is decoded here: httpx must not decode it again.
             self.response.headers.pop("content-encoding", None)
         self.response._content = bytes(self._data)
 
-    def _add(self, piece: bytes) -> None:
-        room = self.max_bytes - len(self._data)
-        if len(piece) <= room:
-            self._data += piece
-            return
-        if not self.error:
-            request = self.response.request
-            raise ResponseValidationError(
-                f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: "
-                f"the body is larger than max_response_bytes ({self.max_bytes}); stopped reading",
-                response=self.response,  # a 2xx: e.g. a data chunk that was stored
-            )
-        self._data += piece[:room]
-        self.truncated = True
-        raise _Full
+    def _take(self, pieces: Iterable[bytes]) -> bool:
+        try:
+            for piece in pieces:
+                room = self.max_bytes - len(self._data)
+                self._data += piece[:room]
+                if len(piece) > room:
+                    return self._stop(
+                        f"the body is larger than max_response_bytes ({self.max_bytes}); "
+                        "stopped reading"
+                    )
+        except ArtifactError as exc:  # corrupt or truncated gzip
+            return self._stop(f"the body could not be decoded: {exc}", exc)
+        return True
 
-    def _undecodable(self, exc: ArtifactError) -> bool:
-        """An error body keeps what was decoded (False: read no more); a 2xx one raises."""
+    def _stop(self, problem: str, cause: ArtifactError | None = None) -> bool:
+        """An error body keeps what was read (False: read no more); a 2xx one raises."""
         if self.error:
             self.truncated = True
             return False
         request = self.response.request
         raise ResponseValidationError(
-            f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: "
-            f"the body could not be decoded: {exc}",
-            response=self.response,
-        ) from exc
-
-
-class _Full(Exception):
-    pass
+            f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: {problem}",
+            response=self.response,  # a 2xx: e.g. a data chunk that was stored
+        ) from cause
 
 
 def _log_response(response: httpx.Response, started: float) -> None:
@@ -325,20 +377,16 @@ def _log_response(response: httpx.Response, started: float) -> None:
 
 def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:
     # Every generated _get_kwargs passes params={}, and httpx then rebuilds and re-checks the
-    # URL: ~14 us a call (bench/ target 1). The generator cannot be told otherwise.
+    # URL: tens of us a call (bench/RESULTS.md, target 1). The generator cannot be told otherwise.
     if "params" in kwargs and not kwargs["params"]:
         del kwargs["params"]
     return kwargs
 
 
-def _status_error(limits: _Limits, reader: _BodyReader) -> Exception:
-    error = status_error_from_response(reader.response, secrets=limits.secrets())
-    if reader.truncated:
-        error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
-    return error
+class _Overlay(BaseClient):
+    """What the sync and async clients add alike; each adds its ``send()`` driver and the
+    I/O steps ``_exchange`` yields."""
 
-
-class _SyncClient(httpx.Client):
     # Positional-only: httpx's own ``limits`` may be among the kwargs.
     def __init__(self, limits: _Limits, /, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -347,91 +395,36 @@ class _SyncClient(httpx.Client):
     def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
         return super().build_request(method, url, **_drop_empty_params(kwargs))
 
+
+class _SyncClient(_Overlay, httpx.Client):
     def send(
         self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        limits, started, attempt = self._limits, time.monotonic(), 0
-        deadline = limits.deadline()
-        while True:
-            try:
-                response = super().send(request, stream=True, **kwargs)
-            except httpx.RequestError as exc:
-                wait = limits.wait(request, deadline, attempt, exc=exc)
-                if wait is None:
-                    raise limits.failure(request, exc, started) from exc
-            else:
-                wait = limits.wait(request, deadline, attempt, response=response)
-                if wait is None:
-                    break
-                response.close()
-            limits.policy.sleep(wait)
-            attempt += 1
-        _log_response(response, started)
-        if stream and response.is_success:
-            return response
-        reader = _BodyReader(response, limits.max_bytes, deadline, error=not response.is_success)
-        try:
-            # No chunk size: iter_raw(n) holds bytes back until n came, out of the deadline's sight.
-            chunks = response.iter_raw() if reader.raw else response.iter_bytes()
-            for chunk in chunks:
-                if not reader.feed(chunk):
-                    break
-            reader.finish()
-        except httpx.RequestError as exc:
-            raise limits.failure(request, exc, started) from exc
-        finally:
-            response.close()
-        if not response.is_success:
-            raise _status_error(limits, reader)
-        return response
+        return _run(_exchange(self._limits, request, stream, self, super().send, kwargs))
+
+    def _close(self, response: httpx.Response) -> None:
+        response.close()
+
+    def _sleep(self, wait: float) -> None:
+        self._limits.policy.sleep(wait)
+
+    def _chunks(self, response: httpx.Response, raw: bool) -> Callable[[], bytes | None]:
+        chunks = response.iter_raw() if raw else response.iter_bytes()
+        return lambda: next(chunks, None)
 
 
-class _AsyncClient(httpx.AsyncClient):
-    # Positional-only: httpx's own ``limits`` may be among the kwargs.
-    def __init__(self, limits: _Limits, /, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._limits = limits
-
-    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
-        return super().build_request(method, url, **_drop_empty_params(kwargs))
-
+class _AsyncClient(_Overlay, httpx.AsyncClient):
     async def send(
         self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
     ) -> httpx.Response:
-        limits, started, attempt = self._limits, time.monotonic(), 0
-        deadline = limits.deadline()
-        while True:
-            try:
-                response = await super().send(request, stream=True, **kwargs)
-            except httpx.RequestError as exc:
-                wait = limits.wait(request, deadline, attempt, exc=exc)
-                if wait is None:
-                    raise limits.failure(request, exc, started) from exc
-            except RuntimeError as exc:
-                if "Event loop is closed" not in str(exc):
-                    raise
-                raise limits.failure(request, exc, started) from exc
-            else:
-                wait = limits.wait(request, deadline, attempt, response=response)
-                if wait is None:
-                    break
-                await response.aclose()
-            await limits.policy.async_sleep(wait)
-            attempt += 1
-        _log_response(response, started)
-        if stream and response.is_success:
-            return response
-        reader = _BodyReader(response, limits.max_bytes, deadline, error=not response.is_success)
-        try:
-            chunks = response.aiter_raw() if reader.raw else response.aiter_bytes()
-            async for chunk in chunks:
-                if not reader.feed(chunk):
-                    break
-            reader.finish()
-        except httpx.RequestError as exc:
-            raise limits.failure(request, exc, started) from exc
-        finally:
-            await response.aclose()
-        if not response.is_success:
-            raise _status_error(limits, reader)
-        return response
+        return await _arun(_exchange(self._limits, request, stream, self, super().send, kwargs))
+
+    async def _close(self, response: httpx.Response) -> None:
+        await response.aclose()
+
+    async def _sleep(self, wait: float) -> None:
+        await self._limits.policy.async_sleep(wait)
+
+    def _chunks(self, response: httpx.Response, raw: bool) -> Callable[[], Awaitable[bytes | None]]:
+        chunks = response.aiter_raw() if raw else response.aiter_bytes()
+        return lambda: anext(chunks, None)

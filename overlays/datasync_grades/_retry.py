@@ -20,7 +20,6 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
 
 import attrs
 import httpx
@@ -39,8 +38,8 @@ DEFAULT_MAX_RETRY_AFTER = 60.0
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _IDEMPOTENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# The server did not process the request and says when to come back (Retry-After).
 _NOT_PROCESSED_STATUSES = frozenset({429, 503})
-_RETRY_AFTER_STATUSES = frozenset({429, 503})
 _IDEMPOTENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
@@ -71,10 +70,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     >>> parse_retry_after("soon") is None
     True
     """
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
+    text = (value or "").strip()
+    if not text:  # no header, or an empty one
         return None
     try:
         seconds = float(text)
@@ -92,9 +89,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - reference).total_seconds())
 
 
-def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+_NON_NEGATIVE = attrs.validators.ge(0.0)  # the int max_retries takes ge(0): mypy types the bound
 
 
 @attrs.frozen(kw_only=True)
@@ -109,11 +104,11 @@ class RetryPolicy:
         RetryPolicy(max_retries=4, max_backoff=30.0)     # longer, slower
     """
 
-    max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, validator=_non_negative)
-    backoff_base: float = attrs.field(default=0.5, validator=_non_negative)
-    backoff_factor: float = attrs.field(default=2.0, validator=_non_negative)
-    max_backoff: float = attrs.field(default=8.0, validator=_non_negative)
-    max_retry_after: float = attrs.field(default=DEFAULT_MAX_RETRY_AFTER, validator=_non_negative)
+    max_retries: int = attrs.field(default=DEFAULT_MAX_RETRIES, validator=attrs.validators.ge(0))
+    backoff_base: float = attrs.field(default=0.5, validator=_NON_NEGATIVE)
+    backoff_factor: float = attrs.field(default=2.0, validator=_NON_NEGATIVE)
+    max_backoff: float = attrs.field(default=8.0, validator=_NON_NEGATIVE)
+    max_retry_after: float = attrs.field(default=DEFAULT_MAX_RETRY_AFTER, validator=_NON_NEGATIVE)
     sleep: Callable[[float], None] = attrs.field(default=time.sleep, eq=False, repr=False)
     async_sleep: Callable[[float], Awaitable[None]] = attrs.field(
         default=asyncio.sleep, eq=False, repr=False
@@ -156,51 +151,34 @@ class RetryPolicy:
         status = response.status_code if response is not None else None
         if status is not None and status < 400:
             return None  # the common case first, and cheaply
-        if not _retryable(request.method, status, exc):
-            return None
+        if not self.max_retries or not _retryable(request.method, status, exc):
+            return None  # not retryable, or retries are off: nothing to log
         outcome = str(status) if status is not None else type(exc).__name__
-        if attempt >= self.max_retries:
-            if self.max_retries:
-                logger.info(
-                    "not retrying %s %s after %s: %d retries made",
-                    request.method,
-                    redact_url(request.url),
-                    outcome,
-                    attempt,
-                )
-            return None
-        if not isinstance(request.stream, httpx.ByteStream):
-            logger.info(
-                "not retrying %s %s after %s: the request body cannot be replayed",
-                request.method,
-                redact_url(request.url),
-                outcome,
-            )
-            return None
+        where = f"{request.method} {redact_url(request.url)} after {outcome}"
         retry_after = None
-        if response is not None and status in _RETRY_AFTER_STATUSES:
+        if response is not None and status in _NOT_PROCESSED_STATUSES:
             retry_after = parse_retry_after(response.headers.get("retry-after"), now)
-        if retry_after is not None and retry_after > self.max_retry_after:
-            logger.info(
-                "not retrying %s %s after %s: Retry-After %.0f s exceeds max_retry_after %.0f s",
-                request.method,
-                redact_url(request.url),
-                outcome,
-                retry_after,
-                self.max_retry_after,
+        if attempt >= self.max_retries:
+            why = f"{attempt} retries made"
+        elif not isinstance(request.stream, httpx.ByteStream):
+            why = "the request body cannot be replayed"
+        elif retry_after is not None and retry_after > self.max_retry_after:
+            why = (
+                f"Retry-After {retry_after:.0f} s exceeds max_retry_after "
+                f"{self.max_retry_after:.0f} s"
             )
-            return None
-        wait = retry_after if retry_after is not None else self.backoff(attempt)
-        logger.info(
-            "retrying %s %s after %s in %.2f s (attempt %d of %d)",
-            request.method,
-            redact_url(request.url),
-            outcome,
-            wait,
-            attempt + 1,
-            self.max_retries,
-        )
-        return wait
+        else:
+            wait = retry_after if retry_after is not None else self.backoff(attempt)
+            logger.info(
+                "retrying %s in %.2f s (attempt %d of %d)",
+                where,
+                wait,
+                attempt + 1,
+                self.max_retries,
+            )
+            return wait
+        logger.info("not retrying %s: %s", where, why)
+        return None
 
 
 def _retryable(method: str, status: int | None, exc: BaseException | None) -> bool:

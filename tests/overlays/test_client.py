@@ -26,6 +26,7 @@ from datasync_grades import (
     RetryPolicy,
     connect,
 )
+from datasync_grades._client import _warn_unverified
 from datasync_grades_api.api.exchanges import find_exchange
 from datasync_grades_api.client import AuthenticatedClient
 from datasync_grades_api.models import Exchange
@@ -139,10 +140,8 @@ def test_plain_http_is_allowed_to_loopback_or_when_asked(
     assert str(client.get_httpx_client().base_url) == base_url + "/"
 
 
-def test_verify_false_warns_once(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("datasync_grades._client._warned_unverified", False)
+def test_verify_false_warns_once(caplog: pytest.LogCaptureFixture) -> None:
+    _warn_unverified.cache_clear()  # as if no client of this process had been made yet
     with caplog.at_level(logging.WARNING, logger="datasync_grades"):
         connect(auth=NoAuth(), verify=False)
         DataSync(auth=NoAuth(), verify=False)

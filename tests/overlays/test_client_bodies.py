@@ -7,6 +7,7 @@ stopped early" is asserted on bytes, never on time.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gzip
 import itertools
@@ -32,6 +33,7 @@ from datasync_grades import (
     InternalServerError,
     NotFoundError,
     ResponseValidationError,
+    connect,
 )
 from datasync_grades._client import DEFAULT_MAX_ERROR_BYTES
 
@@ -419,3 +421,66 @@ async def test_total_timeout_covers_a_2xx_body_that_trickles(
     mode = make_mode(timeout=30.0, total_timeout=0.3)
     with pytest.raises(APITimeoutError, match="total_timeout"):
         await mode.find()
+
+
+# -- the response is closed however the read ends -------------------------------------------
+
+
+class _Endless(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A 2xx body that never ends, sync or async; notes when it is closed."""
+
+    def __init__(self, gate: asyncio.Event | None = None) -> None:
+        self.gate = gate  # async: after the first piece, wait here (for a cancellation)
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            yield b" " * READ
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b"[" + b" " * READ
+        if self.gate is not None:
+            await self.gate.wait()
+        while True:
+            yield b" " * READ
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def _connect_on(stream: _Endless, *, sync: bool) -> Any:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=stream))
+    key = "transport" if sync else "async_transport"
+    return connect(
+        "https://api.test/v2/grades",
+        auth=BearerToken("t"),
+        max_response_bytes=CAP,
+        **{key: transport},
+    )
+
+
+def test_a_sync_body_over_the_cap_closes_the_response() -> None:
+    stream = _Endless()
+    client = _connect_on(stream, sync=True).get_httpx_client()
+    with pytest.raises(ResponseValidationError, match="larger than max_response_bytes"):
+        client.get("/exchanges")
+    assert stream.closed
+
+
+async def test_an_async_body_over_the_cap_closes_the_response() -> None:
+    stream = _Endless()
+    client = _connect_on(stream, sync=False).get_async_httpx_client()
+    with pytest.raises(ResponseValidationError, match="larger than max_response_bytes"):
+        await client.get("/exchanges")
+    assert stream.closed
+
+
+async def test_an_async_call_cancelled_in_its_body_closes_the_response() -> None:
+    stream = _Endless(gate=asyncio.Event())
+    client = _connect_on(stream, sync=False).get_async_httpx_client()
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(client.get("/exchanges"), 0.2)
+    assert stream.closed
