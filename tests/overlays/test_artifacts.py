@@ -34,7 +34,7 @@ from uuid import UUID
 import httpx
 import pytest
 from _artifact_server import ArtifactServer, Reply, running
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import datasync_grades
@@ -1085,6 +1085,9 @@ def test_course_ids_match_what_csv_reads() -> None:
             writer = csv.writer(text, lineterminator=terminator)
             for course_id in ids:
                 writer.writerow([course_id, "x,y"] if second else [course_id])
+            # A body whose first real character is "<" is an HTML page, not a report (the
+            # decoder's rule, tested above): no report of ids starts so.
+            assume(not text.getvalue().lstrip(" \t\r\n").startswith("<"))
             data = (("\ufeff" if bom else "") + text.getvalue()).encode()
             rows = csv.reader(io.StringIO(text.getvalue(), newline=""))
             # A bare \r ends a record for csv too, except inside quotes: csv is the rule.
