@@ -124,20 +124,16 @@ class APIStatusError(DataSyncError):
         secrets = tuple(secrets)
         super().__init__(redact(message, secrets))
         self.body = redact_value(body, secrets)
-        self.response = response
         if response is not None:
             # A 2xx body (a token endpoint's, refused for its characters) may hold a token:
             # only error bodies are kept.
-            self.response = _snapshot(response, secrets, keep_body=not response.is_success)
-            self.status_code: int = response.status_code
-            self.headers: httpx.Headers = self.response.headers
-            self.method: str = response.request.method
-            self.url: str = redact_url(response.request.url)
-        else:
-            self.status_code = 0
-            self.headers = httpx.Headers()
-            self.method = ""
-            self.url = ""
+            response = _snapshot(response, secrets, keep_body=not response.is_success)
+        self.response = response
+        # No response (the token endpoint was not reached, say): status 0, no headers.
+        self.status_code: int = 0 if response is None else response.status_code
+        self.headers = httpx.Headers() if response is None else response.headers
+        self.method: str = "" if response is None else response.request.method
+        self.url: str = "" if response is None else str(response.request.url)  # no userinfo
         self.request_id: str | None = request_id_of(self.headers)
         self.retry_after: float | None = parse_retry_after(self.headers.get("retry-after"))
 
@@ -406,5 +402,4 @@ def _request_snapshot(request: httpx.Request, secrets: tuple[str, ...]) -> httpx
         request.method,
         redact(redact_url(request.url), secrets),
         headers=redact_headers(request.headers, secrets),
-        extensions={},
     )
