@@ -56,26 +56,7 @@ from ._logging import redact_headers, redact_url
 from ._redact import redact, redact_bytes, redact_value
 from ._retry import parse_retry_after
 
-__all__ = [
-    "APIConnectionError",
-    "APIStatusError",
-    "APITimeoutError",
-    "ArtifactError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "DataSyncError",
-    "InternalServerError",
-    "NotFoundError",
-    "PaginationError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "ResponseValidationError",
-    "TokenError",
-    "UnprocessableEntityError",
-    "UploadError",
-    "UploadRateLimitError",
-]
+# No __all__: the package root imports these by name and its __all__ is the public list.
 
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
@@ -256,6 +237,8 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    # Every 5xx, also those HTTPStatus does not know (520 and the like).
+    **{status: InternalServerError for status in range(500, 600)},
 }
 
 
@@ -282,7 +265,9 @@ def status_error_from_response(
     """
     secrets = tuple(secrets)
     try:
-        content, text = response.content, response.text  # text in the body's own charset
+        # The bytes are redacted before decoding: a secret sent as a JSON number is no string
+        # for redact_value. The text is decoded in the body's own charset.
+        content, text = redact_bytes(response.content, secrets), response.text
     except httpx.ResponseNotRead:
         content, text = b"", ""
     # Redacted before it is cut: a cut through a secret would leave a piece of it.
@@ -303,10 +288,7 @@ def status_error_from_response(
         excerpt = excerpt[: _BODY_EXCERPT - 3] + "..."
     if excerpt:
         message += f": {excerpt}"
-    status = response.status_code
-    cls = _STATUS_CLASSES.get(
-        status, InternalServerError if 500 <= status <= 599 else APIStatusError
-    )
+    cls = _STATUS_CLASSES.get(response.status_code, APIStatusError)
     return cls(message, response=response, body=body, secrets=secrets)
 
 
@@ -320,13 +302,11 @@ def connection_error_from(exc: httpx.RequestError, *, secrets: Iterable[str] = (
     """
     secrets = tuple(secrets)
     try:
-        request: httpx.Request | None = exc.request
+        request: httpx.Request | None = _request_snapshot(exc.request, secrets)
     except RuntimeError:  # raised without a request attached
         request = None
-    where = "request"
-    if request is not None:
-        where = f"{request.method} {redact(redact_url(request.url), secrets)}"
-        request = _request_snapshot(request, secrets)
+    # The snapshot's URL has no userinfo and no secret.
+    where = "request" if request is None else f"{request.method} {request.url}"
     detail = transport_detail(exc, secrets)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{where} timed out: {detail}", request=request)

@@ -482,3 +482,13 @@ def test_an_error_body_in_another_charset_is_decoded_by_it_and_redacted() -> Non
 
     assert error.body == f"Zugriff verweigert: {REDACTED}"
     assert str(error).endswith(f": Zugriff verweigert: {REDACTED}")
+
+
+def test_a_secret_sent_as_a_json_number_is_redacted_from_the_body() -> None:
+    # redact_value redacts strings: the bytes are redacted before they are decoded.
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    response = httpx.Response(400, content=b'{"secret": 123456789012}', request=request)
+
+    error = status_error_from_response(response, secrets=["123456789012"])
+
+    assert "123456789012" not in repr(error.body) and "123456789012" not in str(error)
