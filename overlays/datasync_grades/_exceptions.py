@@ -56,26 +56,7 @@ from ._logging import redact_headers, redact_url
 from ._redact import redact, redact_bytes, redact_value
 from ._retry import parse_retry_after
 
-__all__ = [
-    "APIConnectionError",
-    "APIStatusError",
-    "APITimeoutError",
-    "ArtifactError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "DataSyncError",
-    "InternalServerError",
-    "NotFoundError",
-    "PaginationError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "ResponseValidationError",
-    "TokenError",
-    "UnprocessableEntityError",
-    "UploadError",
-    "UploadRateLimitError",
-]
+# No __all__: the package root imports these by name and its __all__ is the public list.
 
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
@@ -107,22 +88,33 @@ class APIStatusError(DataSyncError):
     ``HTTPStatus`` does not know (e.g. 520). ``body`` is the decoded JSON body, or the
     start of the text when it is not JSON, or None when empty. ``retry_after`` is the
     server's ``Retry-After`` in seconds when it sent one. ``url`` has no userinfo.
+
+    The message and ``body`` are redacted of ``secrets``, and ``response`` is a closed
+    snapshot of the one given: every status error is made credential-free here, whoever
+    raises it.
     """
 
-    def __init__(self, message: str, *, response: httpx.Response | None, body: Any = None) -> None:
-        super().__init__(message)
-        self.response = response
-        self.body = body
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response | None,
+        body: Any = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        secrets = tuple(secrets)
+        super().__init__(redact(message, secrets))
+        self.body = redact_value(body, secrets)
         if response is not None:
-            self.status_code: int = response.status_code
-            self.headers: httpx.Headers = response.headers
-            self.method: str = response.request.method
-            self.url: str = redact_url(response.request.url)
-        else:
-            self.status_code = 0
-            self.headers = httpx.Headers()
-            self.method = ""
-            self.url = ""
+            # A 2xx body (a token endpoint's, refused for its characters) may hold a token:
+            # only error bodies are kept.
+            response = _snapshot(response, secrets, keep_body=not response.is_success)
+        self.response = response
+        # No response (the token endpoint was not reached, say): status 0, no headers.
+        self.status_code: int = 0 if response is None else response.status_code
+        self.headers = httpx.Headers() if response is None else response.headers
+        self.method: str = "" if response is None else response.request.method
+        self.url: str = "" if response is None else str(response.request.url)  # no userinfo
         self.request_id: str | None = request_id_of(self.headers)
         self.retry_after: float | None = parse_retry_after(self.headers.get("retry-after"))
 
@@ -158,17 +150,9 @@ class TokenError(AuthenticationError):
         secrets: Iterable[str] = (),
     ) -> None:
         secrets = tuple(secrets)
-        if response is not None:
-            # A 2xx body may hold a token (one refused for its characters, say): not kept.
-            content = b"" if response.is_success else _content_of(response, secrets)
-            response = _snapshot(response, secrets, content)
-        super().__init__(
-            redact(message, secrets), response=response, body=redact_value(body, secrets)
-        )
-        self.error = None if error is None else redact(error, secrets)
-        self.error_description = (
-            None if error_description is None else redact(error_description, secrets)
-        )
+        super().__init__(message, response=response, body=body, secrets=secrets)
+        self.error = error and redact(error, secrets)
+        self.error_description = error_description and redact(error_description, secrets)
 
 
 class PermissionDeniedError(APIStatusError):
@@ -194,18 +178,6 @@ class RateLimitError(APIStatusError):
     retries ran out or the server asked for a wait longer than ``max_retry_after``.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        response: httpx.Response | None,
-        body: Any = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, response=response, body=body)
-        if retry_after is not None:
-            self.retry_after = retry_after
-
 
 class InternalServerError(APIStatusError):
     """5xx."""
@@ -217,9 +189,7 @@ class ResponseValidationError(DataSyncError):
     def __init__(self, message: str, *, response: httpx.Response | None = None) -> None:
         super().__init__(message)
         # A closed copy: the original's request carries the Authorization header.
-        self.response = (
-            None if response is None else _snapshot(response, (), _content_of(response, ()))
-        )
+        self.response = None if response is None else _snapshot(response, ())
 
 
 class ArtifactError(DataSyncError):
@@ -253,9 +223,8 @@ class UploadRateLimitError(RateLimitError, UploadError):
     def __init__(
         self, message: str, *, cause: RateLimitError, chunks_accepted: int, chunks_total: int
     ) -> None:
-        super().__init__(
-            message, response=cause.response, body=cause.body, retry_after=cause.retry_after
-        )
+        super().__init__(message, response=cause.response, body=cause.body)
+        self.retry_after = cause.retry_after
         self.chunks_accepted = chunks_accepted
         self.chunks_total = chunks_total
 
@@ -268,20 +237,14 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    # Every 5xx, also those HTTPStatus does not know (520 and the like).
+    **{status: InternalServerError for status in range(500, 600)},
 }
 
 
 def request_id_of(headers: httpx.Headers) -> str | None:
     """The request id the server (or a proxy in front of it) sent, if any."""
     return next((headers[name] for name in _REQUEST_ID_HEADERS if name in headers), None)
-
-
-def status_error_class(status_code: int) -> type[APIStatusError]:
-    """The exception class for a status outside 2xx."""
-    cls = _STATUS_CLASSES.get(status_code)
-    if cls is not None:
-        return cls
-    return InternalServerError if 500 <= status_code <= 599 else APIStatusError
 
 
 def status_error_from_response(
@@ -301,22 +264,32 @@ def status_error_from_response(
             raise status_error_from_response(response, secrets=secrets_of(client.auth))
     """
     secrets = tuple(secrets)
-    content = _content_of(response, secrets)
-    text = redact(_text(response, content), secrets)  # also for encodings other than UTF-8
-    body = redact_value(_decode_body(response, content), secrets)
-    cls = status_error_class(response.status_code)
+    try:
+        # The bytes are redacted before decoding: a secret sent as a JSON number is no string
+        # for redact_value. The text is decoded in the body's own charset.
+        content, text = redact_bytes(response.content, secrets), response.text
+    except httpx.ResponseNotRead:
+        content, text = b"", ""
+    # Redacted before it is cut: a cut through a secret would leave a piece of it.
+    text = redact(text, secrets)
+    try:
+        body = json.loads(content) if content else None
+    except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's limit
+        body = text[:_BODY_TEXT_LIMIT]
     request = response.request
-    message = f"{request.method} {redact(redact_url(request.url), secrets)} -> "
-    message += str(response.status_code)
+    message = f"{request.method} {redact_url(request.url)} -> {response.status_code}"
     if response.reason_phrase:
         message += f" {response.reason_phrase}"
     request_id = request_id_of(response.headers)
     if request_id:
-        message += f" (request id {redact(request_id, secrets)})"
-    excerpt = _excerpt(text)
+        message += f" (request id {request_id})"
+    excerpt = " ".join(text[: _BODY_EXCERPT * 4].split())
+    if len(excerpt) > _BODY_EXCERPT:
+        excerpt = excerpt[: _BODY_EXCERPT - 3] + "..."
     if excerpt:
         message += f": {excerpt}"
-    return cls(message, response=_snapshot(response, secrets, content), body=body)
+    cls = _STATUS_CLASSES.get(response.status_code, APIStatusError)
+    return cls(message, response=response, body=body, secrets=secrets)
 
 
 def connection_error_from(exc: httpx.RequestError, *, secrets: Iterable[str] = ()) -> DataSyncError:
@@ -329,13 +302,11 @@ def connection_error_from(exc: httpx.RequestError, *, secrets: Iterable[str] = (
     """
     secrets = tuple(secrets)
     try:
-        request: httpx.Request | None = exc.request
+        request: httpx.Request | None = _request_snapshot(exc.request, secrets)
     except RuntimeError:  # raised without a request attached
         request = None
-    where = "request"
-    if request is not None:
-        where = f"{request.method} {redact(redact_url(request.url), secrets)}"
-        request = _request_snapshot(request, secrets)
+    # The snapshot's URL has no userinfo and no secret.
+    where = "request" if request is None else f"{request.method} {request.url}"
     detail = transport_detail(exc, secrets)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"{where} timed out: {detail}", request=request)
@@ -363,48 +334,43 @@ def transport_detail(exc: BaseException, secrets: Iterable[str] = ()) -> str:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         current.args = tuple(
-            _scrub(str(arg), secrets) if isinstance(arg, str | BaseException) else arg
+            redact(_ILLEGAL_HEADER.sub(r"\1 (not shown)", str(arg)), secrets)
+            if isinstance(arg, str | BaseException)
+            else arg
             for arg in current.args
         )
         current = current.__cause__ or current.__context__
     return f"{type(exc).__name__}: {str(exc) or 'no detail'}"
 
 
-def _scrub(text: str, secrets: tuple[str, ...]) -> str:
-    return redact(_ILLEGAL_HEADER.sub(r"\1 (not shown)", text), secrets)
-
-
-def _content_of(response: httpx.Response, secrets: tuple[str, ...]) -> bytes:
-    try:
-        content = response.content
-    except httpx.ResponseNotRead:
-        return b""
-    return redact_bytes(content, secrets)
-
-
 # They describe the body on the wire, not the decoded one a snapshot holds.
 _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
-def _snapshot(response: httpx.Response, secrets: tuple[str, ...], content: bytes) -> httpx.Response:
-    """A closed copy of ``response`` that holds no credential: ``content`` (already redacted),
-    the headers redacted of ``secrets``, and a request without its body or credentials."""
+def _snapshot(
+    response: httpx.Response, secrets: tuple[str, ...], *, keep_body: bool = True
+) -> httpx.Response:
+    """A closed copy of ``response`` that holds no credential: its body (if kept) and headers
+    redacted of ``secrets``, and a request without its body or credentials."""
+    content = b""
+    if keep_body:
+        with contextlib.suppress(httpx.ResponseNotRead):  # not read: kept as empty
+            content = redact_bytes(response.content, secrets)
     headers = [
         (name, redact(value, secrets))
         for name, value in response.headers.multi_items()
         if name.lower() not in _WIRE_HEADERS
     ]
-    extensions: dict[str, Any] = {
-        key: response.extensions[key]
-        for key in ("http_version", "reason_phrase")
-        if key in response.extensions
-    }
     snapshot = httpx.Response(
         response.status_code,
         headers=headers,
         content=content,
         request=_request_snapshot(response.request, secrets),
-        extensions=extensions,
+        # Only what http_version and reason_phrase read: "network_stream" holds the connection.
+        extensions={
+            "http_version": response.http_version.encode(),
+            "reason_phrase": response.reason_phrase.encode(),
+        },
     )
     with contextlib.suppress(RuntimeError):  # RuntimeError: not measured, a response made by hand
         snapshot.elapsed = response.elapsed
@@ -416,28 +382,4 @@ def _request_snapshot(request: httpx.Request, secrets: tuple[str, ...]) -> httpx
         request.method,
         redact(redact_url(request.url), secrets),
         headers=redact_headers(request.headers, secrets),
-        extensions={},
     )
-
-
-def _decode_body(response: httpx.Response, content: bytes) -> Any:
-    if not content:
-        return None
-    try:
-        return json.loads(content)
-    except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's limit
-        return _text(response, content)[:_BODY_TEXT_LIMIT]
-
-
-def _text(response: httpx.Response, content: bytes) -> str:
-    encoding = response.encoding or "utf-8"
-    try:
-        return content.decode(encoding, errors="replace")
-    except LookupError:
-        return content.decode("utf-8", errors="replace")
-
-
-def _excerpt(text: str) -> str:
-    # Cut only after redacting: a cut through a secret would leave a piece of it.
-    text = " ".join(text[: _BODY_EXCERPT * 4].split())
-    return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."

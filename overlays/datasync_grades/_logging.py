@@ -35,15 +35,10 @@ ENV_VAR = "DATASYNC_GRADES_LOG"
 
 logger = logging.getLogger(LOGGER_NAME)
 
-_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-_SENSITIVE_WORDS = ("token", "secret", "key", "password", "auth", "session", "signature")
+# A header whose name holds one of these is never shown ("auth": Authorization and
+# Proxy-Authorization; "cookie": Cookie and Set-Cookie).
+_SENSITIVE_WORDS = ("auth", "cookie", "token", "secret", "key", "password", "session", "signature")
 _ENV_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
-
-
-def is_sensitive_header(name: str) -> bool:
-    """Whether a header's value must never be logged, judged by its name alone."""
-    lowered = name.lower()
-    return lowered in _SENSITIVE_HEADERS or any(word in lowered for word in _SENSITIVE_WORDS)
 
 
 def redact_headers(
@@ -52,9 +47,10 @@ def redact_headers(
 ) -> dict[str, str]:
     """Headers as a dict fit for a log line: credentials replaced by ``"[redacted]"``.
 
-    Redacted: ``Authorization``, ``Proxy-Authorization``, ``Cookie``, ``Set-Cookie`` and any
-    header whose name contains token, secret, key, password, auth, session or signature; in
-    the others, any of ``secrets`` (see :func:`datasync_grades._redact.redact`).
+    Redacted, judged by its name alone: any header whose name contains auth (``Authorization``,
+    ``Proxy-Authorization``), cookie (``Cookie``, ``Set-Cookie``), token, secret, key, password,
+    session or signature; in the others, any of ``secrets`` (see
+    :func:`datasync_grades._redact.redact`).
     Repeated headers are joined with ``", "``.
 
     >>> redact_headers({"Authorization": "Bearer abc", "Accept": "application/json"})
@@ -69,7 +65,8 @@ def redact_headers(
     secrets = tuple(secrets)
     redacted: dict[str, str] = {}
     for name, value in items:
-        shown = REDACTED if is_sensitive_header(name) else redact(value, secrets)
+        sensitive = any(word in name.lower() for word in _SENSITIVE_WORDS)
+        shown = REDACTED if sensitive else redact(value, secrets)
         redacted[name] = f"{redacted[name]}, {shown}" if name in redacted else shown
     return redacted
 

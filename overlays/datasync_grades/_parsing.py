@@ -32,12 +32,10 @@ _MAX_DEPTH = 8
 def _field_types(cls: type) -> tuple[tuple[str, tuple[type, ...] | None, bool], ...]:
     """Per attrs field: its name, the runtime classes its annotation allows (None: anything),
     and whether its value may hold a model to look into (a model, a list or anything)."""
-    module = sys.modules[cls.__module__]
     package = sys.modules.get(cls.__module__.rpartition(".")[0])
     # The generated modules import their nested models only under TYPE_CHECKING; the models
-    # package exports them all.
-    namespace = {**(vars(package) if package else {}), **vars(module)}
-    hints = typing.get_type_hints(cls, globalns=namespace)
+    # package exports them all (names are looked up there first, then in the module).
+    hints = typing.get_type_hints(cls, localns=vars(package) if package else None)
     fields = []
     for field in attrs.fields(cls):
         if field.name == "additional_properties":
@@ -49,24 +47,19 @@ def _field_types(cls: type) -> tuple[tuple[str, tuple[type, ...] | None, bool], 
 
 
 def _classes(hint: Any) -> tuple[type, ...] | None:
-    if hint is Any:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        found: list[type] = []
-        for option in typing.get_args(hint):
-            classes = _classes(option)
-            if classes is None:
-                return None
-            found.extend(classes)
-        return tuple(found)
-    if hint is None or hint is type(None):
-        return (type(None),)
-    if origin is not None:  # list[X], dict[str, X]: the container is what from_dict checks
-        return (origin,) if isinstance(origin, type) else None
-    if hint is float:  # JSON has one number type
-        return (float, int)
-    return (hint,) if isinstance(hint, type) else None
+    # get_type_hints has flattened nested unions and turned None into NoneType.
+    is_union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    found: list[type] = []
+    for option in typing.get_args(hint) if is_union else (hint,):
+        # list[X], dict[str, X]: the container is what from_dict checks.
+        option = typing.get_origin(option) or option
+        if option is float:  # JSON has one number type
+            found += (float, int)
+        elif isinstance(option, type) and option is not Any:  # Any is a class since 3.11
+            found.append(option)
+        else:  # Any, Literal, a TypeVar: anything may come
+            return None
+    return tuple(found)
 
 
 def _is_model(cls: type) -> bool:

@@ -442,3 +442,53 @@ def test_a_body_nested_deeper_than_the_parser_goes_is_kept_as_text() -> None:
 
     assert isinstance(error, InternalServerError)
     assert error.body == "[" * 8192
+
+
+@pytest.mark.parametrize("status", [403, 200])
+def test_a_status_error_made_by_hand_is_redacted_and_holds_a_closed_snapshot(status: int) -> None:
+    # APIStatusError itself redacts and snapshots, whoever raises it.
+    request = httpx.Request(
+        "POST", "https://api.example/token", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    response = httpx.Response(
+        status, json={"echo": TOKEN}, headers={"X-Echo": TOKEN}, request=request
+    )
+    error = APIStatusError(
+        f"refused {TOKEN}", response=response, body={"echo": TOKEN}, secrets=[TOKEN]
+    )
+    assert error.response is not response and error.response is not None
+    assert error.response.is_closed
+    assert error.response.request.headers["authorization"] == REDACTED
+    assert error.headers["x-echo"] == REDACTED
+    assert error.body == {"echo": REDACTED}
+    assert (error.status_code, error.method, error.url) == (
+        status,
+        "POST",
+        "https://api.example/token",
+    )
+    # A 2xx body (a token endpoint's) may hold a token: only an error body is kept.
+    assert error.response.content == (b"" if status == 200 else b'{"echo":"[redacted]"}')
+    assert [text for text in _texts_of(error) if TOKEN in text] == []
+
+
+def test_an_error_body_in_another_charset_is_decoded_by_it_and_redacted() -> None:
+    secret = "geheimnis-é-1234"
+    body = f"Zugriff verweigert: {secret}".encode("latin-1")
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    headers = {"Content-Type": "text/plain; charset=latin-1"}
+    response = httpx.Response(403, content=body, headers=headers, request=request)
+
+    error = status_error_from_response(response, secrets=[secret])
+
+    assert error.body == f"Zugriff verweigert: {REDACTED}"
+    assert str(error).endswith(f": Zugriff verweigert: {REDACTED}")
+
+
+def test_a_secret_sent_as_a_json_number_is_redacted_from_the_body() -> None:
+    # redact_value redacts strings: the bytes are redacted before they are decoded.
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    response = httpx.Response(400, content=b'{"secret": 123456789012}', request=request)
+
+    error = status_error_from_response(response, secrets=["123456789012"])
+
+    assert "123456789012" not in repr(error.body) and "123456789012" not in str(error)

@@ -39,6 +39,7 @@ SECRET = "s3cr3t-token-value"
         ("Proxy-Authorization", True),
         ("Cookie", True),
         ("Set-Cookie", True),
+        ("X-Cookie-Consent", True),  # by the word, as "auth" covers Proxy-Authorization
         ("X-Api-Key", True),
         ("X-Auth-Token", True),
         ("Client-Secret", True),
