@@ -56,7 +56,26 @@ from ._logging import redact_headers, redact_url
 from ._redact import redact, redact_bytes, redact_value
 from ._retry import parse_retry_after
 
-# No __all__: the package root imports these by name and its __all__ is the public list.
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ArtifactError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "DataSyncError",
+    "InternalServerError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "TokenError",
+    "UnprocessableEntityError",
+    "UploadError",
+    "UploadRateLimitError",
+]
 
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
