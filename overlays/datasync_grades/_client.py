@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
 from typing import Any, NamedTuple
 
 import httpx
+
 # Client's and AsyncClient's common base (private, but both have derived from it since httpx
 # 0.18; the pinned version is what the tests run): __init__ and build_request are shared there.
 from httpx._client import BaseClient
