@@ -20,13 +20,11 @@ import itertools
 import json
 import os
 import random
-import ssl
 import struct
 import threading
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -34,6 +32,7 @@ from uuid import UUID
 import httpx
 import pytest
 from _artifact_server import ArtifactServer, Reply, running
+from _wire import SSL_CONTEXT, AsyncCountingTransport, CountingTransport, Wire
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -83,97 +82,6 @@ def noisy_json(size: int, seed: int = 0) -> bytes:
 # -- the network, observed ------------------------------------------------------------------
 
 
-@dataclass
-class Wire:
-    """What the client read off the network, counted below httpx's decoding and chunking."""
-
-    received: int = 0
-    largest: int = 0
-    reads: int = 0
-    # Called before each read of a response body (sync / async client).
-    before_read: Callable[[Wire], None] | None = None
-    before_aread: Callable[[Wire], Awaitable[None]] | None = None
-
-    def count(self, data: bytes) -> None:
-        self.received += len(data)
-        self.largest = max(self.largest, len(data))
-        self.reads += 1
-
-
-class _CountingStream(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream, wire: Wire) -> None:
-        self._inner = inner
-        self._wire = wire
-
-    def __iter__(self) -> Iterator[bytes]:
-        reads = iter(self._inner)
-        while True:
-            if self._wire.before_read is not None:
-                self._wire.before_read(self._wire)
-            data = next(reads, None)
-            if data is None:
-                return
-            self._wire.count(data)
-            yield data
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class _AsyncCountingStream(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, wire: Wire) -> None:
-        self._inner = inner
-        self._wire = wire
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        reads = aiter(self._inner)
-        while True:
-            if self._wire.before_aread is not None:
-                await self._wire.before_aread(self._wire)
-            data = await anext(reads, None)
-            if data is None:
-                return
-            self._wire.count(data)
-            yield data
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-# Loading the CA bundle costs ~50 ms per transport; the tests speak plain HTTP anyway.
-_SSL_CONTEXT = ssl.create_default_context()
-
-
-class CountingTransport(httpx.BaseTransport):
-    def __init__(self, wire: Wire) -> None:
-        self._inner = httpx.HTTPTransport(verify=_SSL_CONTEXT)
-        self._wire = wire
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self._inner.handle_request(request)
-        assert isinstance(response.stream, httpx.SyncByteStream)
-        response.stream = _CountingStream(response.stream, self._wire)
-        return response
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class AsyncCountingTransport(httpx.AsyncBaseTransport):
-    def __init__(self, wire: Wire) -> None:
-        self._inner = httpx.AsyncHTTPTransport(verify=_SSL_CONTEXT)
-        self._wire = wire
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _AsyncCountingStream(response.stream, self._wire)
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 # -- fixtures ---------------------------------------------------------------------------
 
 
@@ -194,7 +102,7 @@ def make_client(name: str, server: ArtifactServer, wire: Wire) -> DataSync | Asy
     options: dict[str, Any] = {
         "auth": BearerToken("t0ken"),
         "max_retries": 0,
-        "verify": _SSL_CONTEXT,
+        "verify": SSL_CONTEXT,
     }
     if name == "sync":
         return DataSync(server.base_url, transport=CountingTransport(wire), **options)
@@ -1065,7 +973,7 @@ def test_course_ids_match_what_csv_reads() -> None:
     # One server and one client for every example: each example is one request.
     with (
         running() as server,
-        DataSync(server.base_url, auth=BearerToken("t"), verify=_SSL_CONTEXT) as client,
+        DataSync(server.base_url, auth=BearerToken("t"), verify=SSL_CONTEXT) as client,
     ):
 
         @settings(max_examples=150, deadline=None)

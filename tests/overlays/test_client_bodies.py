@@ -11,19 +11,18 @@ import asyncio
 import functools
 import gzip
 import itertools
-import ssl
 import struct
 import time
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
 from _artifact_server import ArtifactServer, Reply, running
+from _wire import SSL_CONTEXT, AsyncCountingTransport, CountingTransport, Wire
 
 from datasync_grades import (
     APITimeoutError,
@@ -47,71 +46,6 @@ EXCHANGE_JSON = b'{"data": {"id": "%s", "state": "created"}}' % str(EXCHANGE).en
 
 
 # -- the network, observed ------------------------------------------------------------------
-
-
-@dataclass
-class Wire:
-    received: int = 0
-
-
-class _Counting(httpx.SyncByteStream):
-    def __init__(self, inner: httpx.SyncByteStream, wire: Wire) -> None:
-        self._inner, self._wire = inner, wire
-
-    def __iter__(self) -> Iterator[bytes]:
-        for data in self._inner:
-            self._wire.received += len(data)
-            yield data
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class _AsyncCounting(httpx.AsyncByteStream):
-    def __init__(self, inner: httpx.AsyncByteStream, wire: Wire) -> None:
-        self._inner, self._wire = inner, wire
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for data in self._inner:
-            self._wire.received += len(data)
-            yield data
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-# Loading the CA bundle costs ~50 ms per transport; the tests speak plain HTTP anyway.
-_SSL_CONTEXT = ssl.create_default_context()
-
-
-class CountingTransport(httpx.BaseTransport):
-    def __init__(self, wire: Wire) -> None:
-        self._inner = httpx.HTTPTransport(verify=_SSL_CONTEXT)
-        self._wire = wire
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self._inner.handle_request(request)
-        assert isinstance(response.stream, httpx.SyncByteStream)
-        response.stream = _Counting(response.stream, self._wire)
-        return response
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class AsyncCountingTransport(httpx.AsyncBaseTransport):
-    def __init__(self, wire: Wire) -> None:
-        self._inner = httpx.AsyncHTTPTransport(verify=_SSL_CONTEXT)
-        self._wire = wire
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _AsyncCounting(response.stream, self._wire)
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 # -- bodies ---------------------------------------------------------------------------------
@@ -216,7 +150,7 @@ def make_client(
         "auth": BearerToken("t0ken"),
         "max_retries": 0,
         "max_response_bytes": CAP,
-        "verify": _SSL_CONTEXT,
+        "verify": SSL_CONTEXT,
         **options,
     }
     if common["max_response_bytes"] is None:  # the client's own default
