@@ -44,6 +44,7 @@ Example::
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import re
@@ -77,6 +78,8 @@ __all__ = [
     "UploadRateLimitError",
 ]
 
+# Charsets in which the UTF-8 forms of a secret are its bytes (for an ASCII secret, at least).
+_UTF8_COMPATIBLE = frozenset({"utf-8", "ascii"})
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 _BODY_EXCERPT = 200
@@ -375,6 +378,12 @@ def _snapshot(
     if keep_body:
         with contextlib.suppress(httpx.ResponseNotRead):  # not read: kept as empty
             content = redact_bytes(response.content, secrets)
+            # The secrets' forms are UTF-8 bytes: a body in another charset is redacted as
+            # text and written back in that charset (what cannot be decoded becomes U+FFFD).
+            encoding = response.encoding or "utf-8"
+            if secrets and codecs.lookup(encoding).name not in _UTF8_COMPATIBLE:
+                text = redact(content.decode(encoding, errors="replace"), secrets)
+                content = text.encode(encoding, errors="replace")
     headers = [
         (name, redact(value, secrets))
         for name, value in response.headers.multi_items()

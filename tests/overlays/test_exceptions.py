@@ -482,6 +482,22 @@ def test_an_error_body_in_another_charset_is_decoded_by_it_and_redacted() -> Non
 
     assert error.body == f"Zugriff verweigert: {REDACTED}"
     assert str(error).endswith(f": Zugriff verweigert: {REDACTED}")
+    assert error.response is not None
+    assert error.response.text == f"Zugriff verweigert: {REDACTED}"
+
+
+def test_a_utf16_error_body_keeps_no_secret_in_the_snapshot() -> None:
+    secret = "abcdefgh12345678"
+    body = f'{{"echo": "{secret}"}}'.encode("utf-16")
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    headers = {"Content-Type": "application/json; charset=utf-16"}
+    response = httpx.Response(400, content=body, headers=headers, request=request)
+
+    error = status_error_from_response(response, secrets=[secret])
+
+    assert error.response is not None
+    assert secret not in error.response.text
+    assert REDACTED in error.response.text
 
 
 def test_a_secret_sent_as_a_json_number_is_redacted_from_the_body() -> None:
