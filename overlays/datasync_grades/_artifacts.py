@@ -34,6 +34,7 @@ from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._exceptions import ArtifactError, NotFoundError, connection_error_from
 from ._gzip_stream import GZIP_CODINGS, JSON_START, BodyDecoder, check_sizes, content_codings
+from ._parsing import operation_name
 from ._redact import secrets_of
 
 __all__ = [
@@ -79,7 +80,7 @@ class _Request:
         self.csv = "csv" in media_type
         self.kind = "CSV" if self.csv else "JSON"
         self.accept: Callable[[int], bool] = _not_markup if self.csv else JSON_START.__contains__
-        name = endpoint.__name__.rpartition(".")[2]
+        name = operation_name(endpoint)
         self.source = f"{name} {str(kwargs.get('method', 'get')).upper()} {kwargs.get('url', '')}"
 
     def decoder(

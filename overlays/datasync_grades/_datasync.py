@@ -29,7 +29,7 @@ from ._client import DEFAULT_BASE_URL, EventHooks, connect
 from ._exceptions import ResponseValidationError
 from ._logging import redact_url
 from ._pagination import AsyncListPager, ListPager, _List
-from ._parsing import acall, call
+from ._parsing import acall, call, checked_count, operation_name
 from ._retry import RetryPolicy
 from ._upload import apush, push
 
@@ -64,30 +64,29 @@ def _data(endpoint: ModuleType, parsed: object, expect: type[T]) -> T | None:
     """The operation's payload: the parsed body itself, or the ``data`` it carries (None:
     it carries none)."""
     if isinstance(parsed, expect) and type(parsed) is not bool:
-        # The spec's bare integers are counts, ``minimum: 0``.
-        if isinstance(parsed, int) and parsed < 0:
-            raise ResponseValidationError(f"{_name(endpoint)}: expected a count, got {parsed}")
+        if isinstance(parsed, int):
+            checked_count(endpoint, parsed)
         return parsed
     data = getattr(parsed, "data", None)
     if data is None or isinstance(data, expect):
         return data
-    raise ResponseValidationError(f"{_name(endpoint)}: the response carries no {expect.__name__}")
+    raise _carries_no(endpoint, expect)
+
+
+def _carries_no(endpoint: ModuleType, expect: type) -> ResponseValidationError:
+    return ResponseValidationError(
+        f"{operation_name(endpoint)}: the response carries no {expect.__name__}"
+    )
 
 
 def _required(endpoint: ModuleType, value: T | None, expect: type[T]) -> T:
     if value is None:
-        raise ResponseValidationError(
-            f"{_name(endpoint)}: the response carries no {expect.__name__}"
-        )
+        raise _carries_no(endpoint, expect)
     return value
 
 
-def _name(endpoint: ModuleType) -> str:
-    return endpoint.__name__.rpartition(".")[2]
-
-
-# ``options`` are the keywords the generated resources pass (docs/design.md lists them); the
-# generated Engine protocols type them, and mypy checks these classes against those.
+# ``options`` are the keywords the generated resources pass: the generated Engine protocols
+# type them, and mypy checks these classes against those where DataSync hands its engine over.
 class _Engine:
     def __init__(self, client: AuthenticatedClient) -> None:
         self.client = client

@@ -34,7 +34,7 @@ from datasync_grades_api.types import UNSET, Unset
 
 from ._exceptions import PaginationError, ResponseValidationError
 from ._logging import logger
-from ._parsing import acall, call
+from ._parsing import acall, call, checked_count, operation_name
 
 __all__ = ["AsyncListPager", "ListPager", "page_count"]
 
@@ -70,7 +70,7 @@ class _List:
 
     @property
     def name(self) -> str:
-        return self.endpoint.__name__.rpartition(".")[2]
+        return operation_name(self.endpoint)
 
     def kwargs(self, number: int) -> dict[str, Any]:
         # Every list operation takes page_size (that is what makes it a list): UNSET leaves it
@@ -86,14 +86,6 @@ class _List:
         if not isinstance(data, list):
             raise ResponseValidationError(f"{self.name}: page {number} has no data list")
         return data
-
-
-def _checked_total(count: ModuleType, value: Any) -> int:
-    if type(value) is not int or value < 0:
-        raise ResponseValidationError(
-            f"{count.__name__}: expected a non-negative integer, got {repr(value)[:100]}"
-        )
-    return value
 
 
 # -- the walk, without I/O: shared by the sync and async drivers ---------------------------
@@ -200,7 +192,7 @@ class ListPager(_Pager[T]):
         spec = self._spec
         if spec.count is None:
             return None
-        return _checked_total(spec.count, call(spec.count, spec.client, dict(spec.params)))
+        return checked_count(spec.count, call(spec.count, spec.client, dict(spec.params)))
 
 
 class AsyncListPager(_Pager[T]):
@@ -232,7 +224,7 @@ class AsyncListPager(_Pager[T]):
         spec = self._spec
         if spec.count is None:
             return None
-        return _checked_total(spec.count, await acall(spec.count, spec.client, dict(spec.params)))
+        return checked_count(spec.count, await acall(spec.count, spec.client, dict(spec.params)))
 
     async def _one_by_one(self) -> AsyncGenerator[Page[T], None]:
         spec = self._spec

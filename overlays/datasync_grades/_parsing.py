@@ -23,7 +23,7 @@ from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._exceptions import ResponseValidationError
 
-__all__ = ["acall", "call", "misplaced"]
+__all__ = ["acall", "call", "checked_count", "misplaced", "operation_name", "parse"]
 
 _MAX_DEPTH = 8
 
@@ -96,6 +96,21 @@ def misplaced(value: object, depth: int = 0) -> str | None:
     return None
 
 
+def operation_name(endpoint: ModuleType) -> str:
+    """The generated module's name, the operation id in snake case: ``find_exchange``."""
+    return endpoint.__name__.rpartition(".")[2]
+
+
+def checked_count(endpoint: ModuleType, value: object) -> int:
+    """A count operation's answer: the spec's bare integers are counts, ``minimum: 0``."""
+    if type(value) is not int or value < 0:
+        raise ResponseValidationError(
+            f"{operation_name(endpoint)}: expected a count (an integer >= 0), "
+            f"got {repr(value)[:100]}"
+        )
+    return value
+
+
 # What generated parsing raises on a body it cannot turn into its models.
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
 
@@ -104,7 +119,7 @@ def parse(
     endpoint: ModuleType, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any:
     """The endpoint's parsed 2xx body; ``ResponseValidationError`` when it is not the spec's."""
-    name = endpoint.__name__.rpartition(".")[2]
+    name = operation_name(endpoint)
     try:
         parsed = endpoint._parse_response(client=client, response=response)
     except _PARSE_ERRORS as exc:
