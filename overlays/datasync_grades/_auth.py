@@ -35,7 +35,6 @@ import contextlib
 import contextvars
 import inspect
 import ipaddress
-import logging
 import math
 import re
 import threading
@@ -48,7 +47,8 @@ from urllib.parse import quote_plus
 import httpx
 
 from ._exceptions import TokenError, transport_detail
-from ._redact import redact
+from ._logging import logger
+from ._redact import excerpt
 
 __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 
@@ -57,7 +57,6 @@ DEFAULT_TOKEN_URL: Final = "https://api.us2.kimonocloud.com/oauth/token"
 AuthMethod = Literal["client_secret_post", "client_secret_basic"]
 TokenProvider = Callable[[], str | Awaitable[str]]
 
-_log = logging.getLogger("datasync_grades")
 
 _TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
 # A token is fetched every few minutes at most, long after the server dropped an idle
@@ -65,7 +64,6 @@ _TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
 _TOKEN_LIMITS: Final = httpx.Limits(max_keepalive_connections=0)
 # What connect() may pass on to the private token client (see _use_transport).
 _TRANSPORT_KEYS: Final = ("verify", "cert", "trust_env", "proxy")
-_BODY_EXCERPT: Final = 200
 # Tokens kept for redaction after they were replaced: a late error may still quote one.
 _RECENT_TOKENS: Final = 4
 # The token request must not go through an auth an injected client may carry (e.g. this one).
@@ -229,7 +227,7 @@ class ClientCredentials(_BearerFlow):
     def _rejected(self, token: str) -> None:
         # Only the token that got the 401: when N requests fail with it at once, the first one
         # fetches a new token and the others find it, instead of each throwing the last away.
-        _log.debug("the API answered 401; fetching a new token and retrying once")
+        logger.debug("the API answered 401; fetching a new token and retrying once")
         with self._state_lock:
             if self._token is not None and self._token.value == token:
                 self._token = None
@@ -279,7 +277,7 @@ class ClientCredentials(_BearerFlow):
         else:
             with self._state_lock:  # cached before it lands: whoever finds it done finds it
                 self._token = token
-                self._recent = (*self._recent[1 - _RECENT_TOKENS :], token.value)
+                self._recent = _remember(self._recent, token.value)
             flight.set_result(token)
 
     # -- the token request --------------------------------------------------------------------
@@ -289,7 +287,7 @@ class ClientCredentials(_BearerFlow):
         if client is None:
             client = httpx.Client(timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport)
             self._private_client = client
-        _log.debug("fetching an OAuth2 token from %s", self.token_url)
+        logger.debug("fetching an OAuth2 token from %s", self.token_url)
         data = {"grant_type": "client_credentials"}
         if self.scope is not None:
             data["scope"] = self.scope
@@ -329,15 +327,15 @@ class ClientCredentials(_BearerFlow):
                 f" with a body that is not JSON ({content_type}); "
                 "expected an OAuth2 token response",
                 # A 2xx body could hold a token; an error page is worth a look.
-                body=None if response.is_success else _shown(response.text, secrets),
+                body=None if response.is_success else excerpt(response.text, secrets),
             ) from None
         error = payload.get("error") if isinstance(payload, dict) else None
         if isinstance(error, str):
             description = payload.get("error_description")
             description = description if isinstance(description, str) else None
-            shown = f": {_shown(description, secrets)}" if description else ""
+            shown = f": {excerpt(description, secrets)}" if description else ""
             raise refused(
-                f": {_shown(error, secrets)}{shown}",
+                f": {excerpt(error, secrets)}{shown}",
                 body=payload,
                 error=error,
                 error_description=description,
@@ -352,7 +350,9 @@ class ClientCredentials(_BearerFlow):
             raise refused(f" with an access_token that holds {_UNSAFE}")
 
         expires_in = _seconds(payload.get("expires_in"))
-        _log.debug("the token expires in %.0f s (inf: kept until the API answers 401)", expires_in)
+        logger.debug(
+            "the token expires in %.0f s (inf: kept until the API answers 401)", expires_in
+        )
         return _Token(value, issued_at + expires_in - min(self.refresh_skew, expires_in / 2))
 
 
@@ -431,22 +431,21 @@ class BearerToken(_BearerFlow):
         if token is None:
             what = f"a token that holds {_UNSAFE}" if provided.strip() else "an empty token"
             raise TokenError(f"BearerToken's token provider returned {what}")
-        if token not in self._recent:
+        if token not in self._recent:  # the common case, without the lock
             with self._recent_lock:
-                self._recent = (*self._recent[1 - _RECENT_TOKENS :], token)
+                self._recent = _remember(self._recent, token)
         return token
+
+
+def _remember(recent: tuple[str, ...], token: str) -> tuple[str, ...]:
+    """The last few tokens, for redaction, with ``token`` (once)."""
+    return recent if token in recent else (*recent[1 - _RECENT_TOKENS :], token)
 
 
 def _header_safe(token: str) -> str | None:
     """The token with surrounding whitespace stripped, or None if HTTP cannot carry the rest."""
     token = token.strip(" \t\r\n")
     return token if _HEADER_SAFE.fullmatch(token) else None
-
-
-def _shown(text: str, secrets: tuple[str, ...]) -> str:
-    """Redacted first, then cut: a cut through a secret would leave a piece of it."""
-    text = redact(text, secrets)
-    return text if len(text) <= _BODY_EXCERPT else text[: _BODY_EXCERPT - 3] + "..."
 
 
 def _seconds(value: object) -> float:

@@ -61,8 +61,6 @@ DEFAULT_MAX_ERROR_BYTES = 64 * 1024
 USER_AGENT = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
 
 _READ_SIZE = 64 * 1024
-# Passed on to the token requests of the auth object, so that they go the same way.
-_TOKEN_SETTINGS = ("verify", "cert", "trust_env", "proxy")
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 
@@ -115,7 +113,7 @@ def connect(
         _warn_unverified()
     use_transport = getattr(auth, "_use_transport", None)
     if use_transport is not None:
-        use_transport({key: httpx_kwargs[key] for key in _TOKEN_SETTINGS if key in httpx_kwargs})
+        use_transport(httpx_kwargs)  # it takes verify, cert, trust_env and proxy
     timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
     all_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", **(headers or {})}
     limits = _Limits(retry_policy, total_timeout, max_response_bytes, auth)

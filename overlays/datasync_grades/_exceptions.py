@@ -54,7 +54,7 @@ from typing import Any
 import httpx
 
 from ._logging import redact_headers, redact_url
-from ._redact import redact, redact_bytes, redact_value
+from ._redact import excerpt, redact, redact_bytes, redact_value
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -82,7 +82,6 @@ __all__ = [
 _UTF8_COMPATIBLE = frozenset({"utf-8", "ascii"})
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
-_BODY_EXCERPT = 200
 # The ``body`` attribute keeps this much of a body that is not JSON.
 _BODY_TEXT_LIMIT = 8192
 
@@ -305,11 +304,9 @@ def status_error_from_response(
     request_id = request_id_of(response.headers)
     if request_id:
         message += f" (request id {request_id})"
-    excerpt = " ".join(text[: _BODY_EXCERPT * 4].split())
-    if len(excerpt) > _BODY_EXCERPT:
-        excerpt = excerpt[: _BODY_EXCERPT - 3] + "..."
-    if excerpt:
-        message += f": {excerpt}"
+    shown = excerpt(text, secrets)
+    if shown:
+        message += f": {shown}"
     cls = _STATUS_CLASSES.get(response.status_code, APIStatusError)
     return cls(message, response=response, body=body, secrets=secrets)
 

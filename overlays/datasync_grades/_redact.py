@@ -21,10 +21,21 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Final
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MIN_SECRET_LENGTH", "REDACTED", "redact", "redact_bytes", "redact_value", "secrets_of"]
+__all__ = [
+    "EXCERPT_LENGTH",
+    "MIN_SECRET_LENGTH",
+    "REDACTED",
+    "excerpt",
+    "redact",
+    "redact_bytes",
+    "redact_value",
+    "secrets_of",
+]
 
 REDACTED: Final = "[redacted]"
 MIN_SECRET_LENGTH: Final = 8
+# The most of a body (or of a server's error text) a message quotes.
+EXCERPT_LENGTH: Final = 200
 
 # For text, for bytes, and the length of the shortest form (a shorter string holds none).
 _Patterns = tuple["re.Pattern[str]", "re.Pattern[bytes]", int]
@@ -34,6 +45,13 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every form of every secret replaced by ``"[redacted]"``."""
     patterns = _patterns(_key(secrets))
     return text if patterns is None else patterns[0].sub(REDACTED, text)
+
+
+def excerpt(text: str, secrets: Iterable[str]) -> str:
+    """At most ``EXCERPT_LENGTH`` characters of ``text`` for a message, runs of whitespace as one
+    space: redacted first, then cut (a cut through a secret would leave a piece of it)."""
+    shown = " ".join(redact(text, secrets)[: EXCERPT_LENGTH * 4].split())
+    return shown if len(shown) <= EXCERPT_LENGTH else shown[: EXCERPT_LENGTH - 3] + "..."
 
 
 def redact_bytes(content: bytes, secrets: Iterable[str]) -> bytes:
