@@ -53,8 +53,8 @@ from typing import Any
 
 import httpx
 
-from ._logging import redact_headers, redact_url
-from ._redact import excerpt, redact, redact_bytes, redact_value
+from ._logging import is_sensitive_header, redact_headers, redact_url
+from ._redact import REDACTED, excerpt, redact, redact_bytes, redact_value
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -382,7 +382,7 @@ def _snapshot(
                 text = redact(content.decode(encoding, errors="replace"), secrets)
                 content = text.encode(encoding, errors="replace")
     headers = [
-        (name, redact(value, secrets))
+        (name, REDACTED if is_sensitive_header(name) else redact(value, secrets))
         for name, value in response.headers.multi_items()
         if name.lower() not in _WIRE_HEADERS
     ]

@@ -28,7 +28,15 @@ import httpx
 
 from ._redact import REDACTED, redact
 
-__all__ = ["ENV_VAR", "LOGGER_NAME", "configure_from_env", "logger", "redact_headers", "redact_url"]
+__all__ = [
+    "ENV_VAR",
+    "LOGGER_NAME",
+    "configure_from_env",
+    "is_sensitive_header",
+    "logger",
+    "redact_headers",
+    "redact_url",
+]
 
 LOGGER_NAME = "datasync_grades"
 ENV_VAR = "DATASYNC_GRADES_LOG"
@@ -39,6 +47,12 @@ logger = logging.getLogger(LOGGER_NAME)
 # Proxy-Authorization; "cookie": Cookie and Set-Cookie).
 _SENSITIVE_WORDS = ("auth", "cookie", "token", "secret", "key", "password", "session", "signature")
 _ENV_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+
+
+def is_sensitive_header(name: str) -> bool:
+    """Whether a header's value is a credential, judged by its name alone (see redact_headers)."""
+    lowered = name.lower()
+    return any(word in lowered for word in _SENSITIVE_WORDS)
 
 
 def redact_headers(
@@ -65,8 +79,7 @@ def redact_headers(
     secrets = tuple(secrets)
     redacted: dict[str, str] = {}
     for name, value in items:
-        sensitive = any(word in name.lower() for word in _SENSITIVE_WORDS)
-        shown = REDACTED if sensitive else redact(value, secrets)
+        shown = REDACTED if is_sensitive_header(name) else redact(value, secrets)
         redacted[name] = f"{redacted[name]}, {shown}" if name in redacted else shown
     return redacted
 

@@ -471,6 +471,26 @@ def test_a_status_error_made_by_hand_is_redacted_and_holds_a_closed_snapshot(sta
     assert [text for text in _texts_of(error) if TOKEN in text] == []
 
 
+def test_credential_headers_of_an_answer_are_redacted_in_the_snapshot() -> None:
+    # Judged by name, as in the request snapshot and the logs: the server's own cookies and keys.
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    headers = [
+        ("Set-Cookie", "sid=abc123"),
+        ("X-Api-Key", "k-0000"),
+        ("Retry-After", "7"),
+        ("X-Request-Id", "req-1"),
+    ]
+    response = httpx.Response(503, content=b"busy", headers=headers, request=request)
+
+    error = status_error_from_response(response)
+
+    assert error.response is not None
+    for where in (error.headers, error.response.headers):
+        assert (where["set-cookie"], where["x-api-key"]) == (REDACTED, REDACTED)
+        assert (where["retry-after"], where["x-request-id"]) == ("7", "req-1")
+    assert (error.retry_after, error.request_id) == (7.0, "req-1")
+
+
 def test_an_error_body_in_another_charset_is_decoded_by_it_and_redacted() -> None:
     secret = "geheimnis-é-1234"
     body = f"Zugriff verweigert: {secret}".encode("latin-1")
