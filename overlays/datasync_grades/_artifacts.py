@@ -33,7 +33,14 @@ import httpx
 from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._exceptions import ArtifactError, NotFoundError, connection_error_from
-from ._gzip_stream import GZIP_CODINGS, JSON_START, BodyDecoder, check_sizes, content_codings
+from ._gzip_stream import (
+    GZIP_CODINGS,
+    JSON_START,
+    MAX_GZIP_LAYERS,
+    BodyDecoder,
+    check_sizes,
+    content_codings,
+)
 from ._parsing import operation_name
 from ._redact import secrets_of
 
@@ -50,8 +57,6 @@ DEFAULT_MAX_MEMORY_BYTES = 256 * 1024**2
 DEFAULT_CHUNK_SIZE = 64 * 1024
 
 PathLike = str | os.PathLike[str]
-# The artifact's own gzip plus one Content-Encoding: gzip on top.
-_MAX_GZIP_LAYERS = 2
 
 
 def _not_markup(byte: int) -> bool:
@@ -99,7 +104,7 @@ class _Request:
             accept=self.accept,
             max_bytes=max_bytes,
             chunk_size=chunk_size,
-            max_gzip_layers=max(_MAX_GZIP_LAYERS, 1 + len(codings)) if raw else _MAX_GZIP_LAYERS,
+            max_gzip_layers=max(MAX_GZIP_LAYERS, 1 + len(codings)) if raw else MAX_GZIP_LAYERS,
             source=self.source,
             received=received,
         )

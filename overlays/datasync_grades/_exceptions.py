@@ -244,8 +244,8 @@ class UploadRateLimitError(RateLimitError, UploadError):
     def __init__(
         self, message: str, *, cause: RateLimitError, chunks_accepted: int, chunks_total: int
     ) -> None:
+        # retry_after is read again from the same (snapshot) response's Retry-After.
         super().__init__(message, response=cause.response, body=cause.body)
-        self.retry_after = cause.retry_after
         self.chunks_accepted = chunks_accepted
         self.chunks_total = chunks_total
 

@@ -39,9 +39,19 @@ import httpx
 
 from ._exceptions import ArtifactError
 
-__all__ = ["GZIP_CODINGS", "GZIP_MAGIC", "JSON_START", "BodyDecoder", "content_codings"]
+__all__ = [
+    "GZIP_CODINGS",
+    "GZIP_MAGIC",
+    "JSON_START",
+    "MAX_GZIP_LAYERS",
+    "BodyDecoder",
+    "check_sizes",
+    "content_codings",
+]
 
 GZIP_MAGIC = b"\x1f\x8b"
+# The artifact's own gzip plus one Content-Encoding: gzip on top.
+MAX_GZIP_LAYERS = 2
 # httpx would decode these itself, without a bound per chunk: the decoder peels them instead.
 GZIP_CODINGS = frozenset({"gzip", "x-gzip"})
 JSON_START = b"{["
@@ -88,7 +98,7 @@ class BodyDecoder:
     accept: Callable[[int], bool]
     max_bytes: int
     chunk_size: int
-    max_gzip_layers: int = 2
+    max_gzip_layers: int = MAX_GZIP_LAYERS
     source: str = "artifact"
     received: str = "no content type"
     bytes_out: int = attrs.field(default=0, init=False)

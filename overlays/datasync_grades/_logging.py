@@ -96,8 +96,8 @@ def redact_url(url: httpx.URL | str) -> str:
 
 
 class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The stderr handler installed by ``DATASYNC_GRADES_LOG``; a type of its own so it is
-    recognised and never installed twice."""
+    """The stderr handler installed by ``DATASYNC_GRADES_LOG``: a type of its own, so that it can
+    be told from the application's handlers."""
 
 
 def configure_from_env(environ: Mapping[str, str] | None = None) -> None:

@@ -127,7 +127,7 @@ class Chunk:
 def plan_chunks(
     assignments: Iterable[Any] = (), summaries: Iterable[Any] = (), *, max_bytes: int
 ) -> tuple[Chunk, ...]:
-    """The chunks :func:`push_exchange_data` sends for these items, without sending anything.
+    """The chunks ``client.exchanges.push_data`` sends for these items, without sending anything.
 
     Raises :class:`OversizedItemError` for an item that does not fit, ``ValueError`` when
     ``max_bytes`` cannot hold even an empty chunk, ``TypeError``/``ValueError`` for an item
