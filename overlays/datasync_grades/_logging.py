@@ -2,10 +2,10 @@
 
 Everything the package logs goes to the logger ``"datasync_grades"``:
 
-- INFO: one line per request (method, URL, status, elapsed time, request id) and every
-  retry the client makes;
+- INFO: one line per request (method, URL, status, elapsed time, request id), every retry
+  the client makes, and why it did not retry a failure it could have retried;
 - DEBUG: also the request and response headers, with credentials replaced by
-  ``"[redacted]"`` (see :func:`redact_headers`), and the decisions not to retry.
+  ``"[redacted]"`` (see :func:`redact_headers`).
 
 Like any library logger it is silent until the application configures logging. For a
 quick look without touching the application, set the environment variable

@@ -11,10 +11,8 @@ import asyncio
 import contextlib
 import gc
 import logging
-import os
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,7 +21,6 @@ from _paged_server import PagedServer, number_of, running
 
 import datasync_grades
 from datasync_grades import (
-    DEFAULT_BASE_URL,
     AsyncDataSync,
     BearerToken,
     DataSync,
@@ -796,41 +793,3 @@ def test_public_names() -> None:
     names = {"AsyncPager", "Page", "Pager", "PaginationError", "page_count"}
     assert names <= set(datasync_grades.__all__)
     assert issubclass(PaginationError, datasync_grades.DataSyncError)
-
-
-README = Path(__file__).parents[2] / "README.md"
-
-
-def test_readme_examples_run(
-    readme_python_blocks: Callable[[Path, str], list[str]],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """The section uses what the Usage section defines (``client``, ``exchange``, ``auth``):
-    given those, on a paged server, its examples run."""
-    blocks = readme_python_blocks(README, "Pagination")
-    assert len(blocks) >= 2
-    with running(max_page_size=8) as server:
-        server.add_exchanges(12, state="created")
-        server.add_exchanges(3, state="failed")
-        server.add_errors(server.exchanges[0]["id"], 5)
-        monkeypatch.setenv("DATASYNC_BASE_URL", server.base_url)
-        auth = BearerToken("t")
-        with DataSync(server.base_url, auth=auth) as client:
-            namespace: dict[str, Any] = {
-                "asyncio": asyncio,
-                "os": os,
-                "AsyncDataSync": AsyncDataSync,
-                "DEFAULT_BASE_URL": DEFAULT_BASE_URL,
-                "auth": auth,
-                "client": client,
-                "exchange": Exchange.from_dict(server.exchanges[0]),
-            }
-            for block in blocks:
-                exec(compile(block, str(README), "exec"), namespace)
-    out = capsys.readouterr().out
-    lines = out.splitlines()
-    assert sum(line.startswith("exchange ") for line in lines) == 12
-    assert sum(line.startswith("error producer_error") for line in lines) == 5
-    assert "listed by count: 12" in out
-    assert "first page has 5" in out

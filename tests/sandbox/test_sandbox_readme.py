@@ -1,5 +1,6 @@
-"""The README's sandbox inspection example runs as written (the client example of the same
-section is run by tests/integration/test_e2e_readme.py)."""
+"""The README's store-then-drop example needs the sandbox alone: it imports no client package,
+and runs with nothing but the sandbox's fixtures (tests/test_readme.py runs every section with
+the Usage section before it)."""
 
 from __future__ import annotations
 
