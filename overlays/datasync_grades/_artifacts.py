@@ -34,12 +34,12 @@ from datasync_grades_api.client import AuthenticatedClient, Client
 
 from ._exceptions import ArtifactError, NotFoundError, connection_error_from
 from ._gzip_stream import (
-    GZIP_CODINGS,
     JSON_START,
     MAX_GZIP_LAYERS,
     BodyDecoder,
     check_sizes,
     content_codings,
+    raw_gzip_layers,
 )
 from ._parsing import operation_name
 from ._redact import secrets_of
@@ -93,9 +93,8 @@ class _Request:
     ) -> tuple[BodyDecoder, bool]:
         """The body decoder, and whether to read the body raw (gzip codings peeled by it)."""
         codings = content_codings(response.headers)
-        # A response built in memory (httpx.MockTransport) was read and decoded already: its
-        # raw bytes are gone, and iter_bytes() hands out what httpx kept.
-        raw = all(coding in GZIP_CODINGS for coding in codings) and not response.is_stream_consumed
+        # Otherwise httpx decodes the body (iter_bytes() hands out what it kept or decoded).
+        layers = raw_gzip_layers(response)
         received = response.headers.get("content-type") or "no content type"
         if codings:
             received += f" (content-encoding {', '.join(codings)})"
@@ -104,11 +103,11 @@ class _Request:
             accept=self.accept,
             max_bytes=max_bytes,
             chunk_size=chunk_size,
-            max_gzip_layers=max(MAX_GZIP_LAYERS, 1 + len(codings)) if raw else MAX_GZIP_LAYERS,
+            max_gzip_layers=MAX_GZIP_LAYERS if layers is None else max(MAX_GZIP_LAYERS, 1 + layers),
             source=self.source,
             received=received,
         )
-        return decoder, raw
+        return decoder, layers is not None
 
     def failed(self, exc: httpx.RequestError) -> Exception:
         if isinstance(exc, httpx.DecodingError):  # a Content-Encoding other than gzip, broken

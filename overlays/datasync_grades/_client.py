@@ -36,7 +36,7 @@ from ._exceptions import (
     request_id_of,
     status_error_from_response,
 )
-from ._gzip_stream import GZIP_CODINGS, BodyDecoder, content_codings
+from ._gzip_stream import BodyDecoder, raw_gzip_layers
 from ._logging import configure_from_env, logger, redact_headers, redact_url
 from ._redact import secrets_of
 from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
@@ -295,11 +295,8 @@ class _BodyReader:
         self.deadline = deadline
         self.truncated = False
         self._data = bytearray()
-        codings = content_codings(response.headers)
-        gzip_layers = sum(c in GZIP_CODINGS for c in codings)
-        # A response built in memory (httpx.MockTransport, json=...) was read and decoded
-        # already: its raw bytes are gone.
-        self.raw = gzip_layers == len(codings) and not response.is_stream_consumed
+        gzip_layers = raw_gzip_layers(response)
+        self.raw = gzip_layers is not None
         self._decoder = (
             BodyDecoder(
                 kind="body",
@@ -307,10 +304,10 @@ class _BodyReader:
                 # A piece past the cap: _take reports an oversize body, or cuts an error body.
                 max_bytes=self.max_bytes + _READ_SIZE,
                 chunk_size=_READ_SIZE,
-                max_gzip_layers=gzip_layers,
+                max_gzip_layers=gzip_layers or 0,
                 source=f"{response.request.method} {redact_url(response.request.url)}",
             )
-            if self.raw and gzip_layers
+            if gzip_layers
             else None
         )
 

@@ -47,6 +47,7 @@ __all__ = [
     "BodyDecoder",
     "check_sizes",
     "content_codings",
+    "raw_gzip_layers",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -216,6 +217,16 @@ class BodyDecoder:
         # Only whitespace so far waits for more; at the end (or empty) it is nothing to reject.
         self._plain = bool(text) or final
         return self._plain
+
+
+def raw_gzip_layers(response: httpx.Response) -> int | None:
+    """How many ``Content-Encoding: gzip`` layers a decoder must peel itself, the body being
+    read raw; None when httpx decodes it instead: another coding, or a response built in memory
+    (httpx.MockTransport, ``json=...``), which was read and decoded already."""
+    codings = content_codings(response.headers)
+    if response.is_stream_consumed or any(coding not in GZIP_CODINGS for coding in codings):
+        return None
+    return len(codings)
 
 
 def content_codings(headers: httpx.Headers) -> list[str]:
