@@ -52,6 +52,9 @@ _ENV_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
 def is_sensitive_header(name: str) -> bool:
     """Whether a header's value is a credential, judged by its name alone (see redact_headers)."""
     lowered = name.lower()
+    # A challenge, not a credential: why a 401 was refused (e.g. error="invalid_token").
+    if lowered == "www-authenticate":
+        return False
     return any(word in lowered for word in _SENSITIVE_WORDS)
 
 
@@ -63,8 +66,8 @@ def redact_headers(
 
     Redacted, judged by its name alone: any header whose name contains auth (``Authorization``,
     ``Proxy-Authorization``), cookie (``Cookie``, ``Set-Cookie``), token, secret, key, password,
-    session or signature; in the others, any of ``secrets`` (see
-    :func:`datasync_grades._redact.redact`).
+    session or signature, except ``WWW-Authenticate`` (a challenge); in the others, any of
+    ``secrets`` (see :func:`datasync_grades._redact.redact`).
     Repeated headers are joined with ``", "``.
 
     >>> redact_headers({"Authorization": "Bearer abc", "Accept": "application/json"})

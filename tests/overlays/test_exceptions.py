@@ -479,6 +479,7 @@ def test_credential_headers_of_an_answer_are_redacted_in_the_snapshot() -> None:
         ("X-Api-Key", "k-0000"),
         ("Retry-After", "7"),
         ("X-Request-Id", "req-1"),
+        ("WWW-Authenticate", 'Bearer error="invalid_token"'),
     ]
     response = httpx.Response(503, content=b"busy", headers=headers, request=request)
 
@@ -488,6 +489,7 @@ def test_credential_headers_of_an_answer_are_redacted_in_the_snapshot() -> None:
     for where in (error.headers, error.response.headers):
         assert (where["set-cookie"], where["x-api-key"]) == (REDACTED, REDACTED)
         assert (where["retry-after"], where["x-request-id"]) == ("7", "req-1")
+        assert where["www-authenticate"] == 'Bearer error="invalid_token"'  # a challenge
     assert (error.retry_after, error.request_id) == (7.0, "req-1")
 
 
