@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._faults import FaultCounters, Faults
     from ._jwt import mint_lti_jwt
+    from ._seeding import GradeData
     from ._server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_LTI_SECRET, Sandbox
     from ._state import SandboxState
 
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_LTI_SECRET",
     "FaultCounters",
     "Faults",
+    "GradeData",
     "Sandbox",
     "SandboxState",
     "mint_lti_jwt",
@@ -47,6 +49,7 @@ _LOCATIONS = {
     "DEFAULT_LTI_SECRET": "._server",
     "FaultCounters": "._faults",
     "Faults": "._faults",
+    "GradeData": "._seeding",
     "Sandbox": "._server",
     "SandboxState": "._state",
     "mint_lti_jwt": "._jwt",
