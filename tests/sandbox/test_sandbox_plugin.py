@@ -3,7 +3,9 @@ read what they produced through the typed client (sync and async)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +108,37 @@ def test_the_sandbox_never_imports_the_client() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+DOC = Path(__file__).parents[2] / "docs" / "sandbox-artifacts.md"
+
+
+def test_the_documented_example_runs(datasync_sandbox: Sandbox, datasync_client: DataSync) -> None:
+    [block] = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    namespace: dict[str, Any] = {}
+    exec(compile(block, str(DOC), "exec"), namespace)
+    namespace["test_reconciles"](datasync_sandbox, datasync_client)
+
+
+def test_the_documented_formats_are_those_served(
+    datasync_sandbox: Sandbox, datasync_client: DataSync
+) -> None:
+    documented = [
+        json.loads(block)
+        for block in re.findall(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    ]
+    [details, logs] = documented
+    [done] = datasync_sandbox.seed_exchanges(1, state="completed", data=DATA)
+    served = datasync_client.artifacts.get_exchange_details(done).json()
+    assert served.keys() == details.keys()
+    served_logs = datasync_client.artifacts.get_exchange_consumer_logs(done).json()
+    assert served_logs.keys() == logs.keys()
+    assert {tuple(entry) for entry in served_logs["entries"]} == {
+        tuple(entry) for entry in logs["entries"]
+    }
+    report = datasync_client.batch_exchanges.get_course_ids_report(
+        next(iter(datasync_sandbox.state.batch_exchanges))
+    )
+    assert "```\ncourse_id\n1001\n1002\n```" in DOC.read_text(encoding="utf-8")
+    rows = report.rows()
+    assert rows is not None and rows[:3] == [["course_id"], ["1001"], ["1002"]]
