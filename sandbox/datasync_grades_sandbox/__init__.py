@@ -12,8 +12,11 @@ Example::
     with Sandbox(faults=Faults(error_rate=0.1, seed=1)) as sandbox:
         print(sandbox.base_url, sandbox.token_url, sandbox.client_id)
 
-From the command line: ``python -m datasync_grades_sandbox --port 8080``. In pytest, the
-``datasync_sandbox`` fixture (see ``datasync_grades_sandbox.pytest_plugin``).
+From the command line: ``python -m datasync_grades_sandbox --port 8080``, and
+``eval "$(python -m datasync_grades_sandbox env --port 8080)"`` for the environment variables a
+client reads. In pytest, the ``datasync_sandbox`` and ``datasync_client`` fixtures (see
+``datasync_grades_sandbox.pytest_plugin``). Exchanges seeded from grade data
+(``seed_exchanges(1, state="completed", data=...)``) serve artifacts derived from it.
 
 Names are imported lazily, so that importing the package (as pytest does for the plugin) does
 not need the extra's dependencies until a sandbox is used.

@@ -60,17 +60,20 @@ def _token(token_url: str, client_id: str, client_secret: str, wait: float) -> s
         try:
             return str(_call(request)["access_token"])
         except urllib.error.HTTPError as exc:
-            raise SandboxUnreachable(
-                f"{token_url} refused the client credentials of {client_id!r} "
-                f"({exc.code}); pass the sandbox's --client-id and --client-secret"
-            ) from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # not listening (yet)
-            if time.monotonic() >= deadline:
+            if exc.code in (400, 401):  # RFC 6749's refusals; a 429 or 5xx may pass
                 raise SandboxUnreachable(
-                    f"no sandbox answers at {token_url} ({type(exc).__name__}); start one with "
-                    "python -m datasync_grades_sandbox --port PORT"
+                    f"{token_url} refused the client credentials of {client_id!r} "
+                    f"({exc.code}); pass the sandbox's --client-id and --client-secret"
                 ) from None
-            time.sleep(0.1)
+            failure: Exception = exc
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # not listening (yet)
+            failure = exc
+        if time.monotonic() >= deadline:
+            raise SandboxUnreachable(
+                f"no sandbox answers at {token_url} ({type(failure).__name__}); start one "
+                "with python -m datasync_grades_sandbox --port PORT"
+            ) from None
+        time.sleep(0.1)
 
 
 def environment(

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import pytest
 import datasync_grades
 import datasync_grades_api
 import datasync_grades_sandbox
-from datasync_grades_sandbox import Sandbox
+from datasync_grades_sandbox import Faults, Sandbox
 from datasync_grades_sandbox.__main__ import main
 
 SANDBOX = [sys.executable, "-m", "datasync_grades_sandbox"]
@@ -228,6 +229,36 @@ def test_env_fails_without_a_sandbox_or_with_wrong_credentials(
     code, out, err = main_in_process("env", "--port", str(port), "--wait", "0.3")
     assert (code, out) == (1, "")
     assert f"no sandbox answers at http://127.0.0.1:{port}/oauth/token" in err
+
+
+def test_env_waits_for_a_sandbox_still_starting(
+    main_in_process: Callable[..., tuple[int, str, str]],
+) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    sandbox = Sandbox(port)
+    starter = threading.Timer(0.5, sandbox.start)  # started in the background, as a shell does
+    starter.start()
+    try:
+        code, out, err = main_in_process("env", "--port", str(port), "--wait", "30")
+    finally:
+        starter.join()
+        sandbox.stop()
+    assert code == 0, err
+    assert _exports(out)["DATASYNC_BASE_URL"] == f"http://127.0.0.1:{port}/v2/grades"
+
+
+def test_env_takes_a_failing_token_endpoint_for_no_sandbox(
+    datasync_sandbox_factory: Callable[..., Sandbox],
+    main_in_process: Callable[..., tuple[int, str, str]],
+) -> None:
+    faults = Faults(error_rate=1.0, include_token_endpoint=True)
+    sandbox = datasync_sandbox_factory(faults=faults)
+    code, out, err = main_in_process("env", "--port", str(sandbox.port), "--wait", "0.3")
+    assert (code, out) == (1, "")
+    assert "no sandbox answers at" in err and "(HTTPError)" in err
+    assert sandbox.counters().unavailable >= 1
 
 
 def _data_file(tmp_path: Path, content: Any) -> str:
