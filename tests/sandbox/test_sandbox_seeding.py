@@ -221,6 +221,10 @@ def test_without_request_validation_the_data_is_taken_as_it_comes(
     data: GradeData = {"assignments": [{"points_possible": "ten"}]}
     [exchange_id] = sandbox.seed_exchanges(1, state="completed", data=data)
     assert sandbox.state.exchanges[exchange_id].chunks[0].body["assignments"] == data["assignments"]
+    odd: GradeData = {"assignments": [{"scores": 5}, {"scores": [{"score": 1}]}]}
+    [failed] = sandbox.seed_exchanges(1, state="failed", data=odd)
+    [error] = sandbox.state.exchanges[failed].errors
+    assert error.details is not None and "2 assignments (1 scores)" in error.details
 
 
 def test_seeding_into_a_batch_adds_the_course_to_its_report(
