@@ -12,8 +12,11 @@ Example::
     with Sandbox(faults=Faults(error_rate=0.1, seed=1)) as sandbox:
         print(sandbox.base_url, sandbox.token_url, sandbox.client_id)
 
-From the command line: ``python -m datasync_grades_sandbox --port 8080``. In pytest, the
-``datasync_sandbox`` fixture (see ``datasync_grades_sandbox.pytest_plugin``).
+From the command line: ``python -m datasync_grades_sandbox --port 8080``, and
+``eval "$(python -m datasync_grades_sandbox env --port 8080)"`` for the environment variables a
+client reads. In pytest, the ``datasync_sandbox`` and ``datasync_client`` fixtures (see
+``datasync_grades_sandbox.pytest_plugin``). Exchanges seeded from grade data
+(``seed_exchanges(1, state="completed", data=...)``) serve artifacts derived from it.
 
 Names are imported lazily, so that importing the package (as pytest does for the plugin) does
 not need the extra's dependencies until a sandbox is used.
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._faults import FaultCounters, Faults
     from ._jwt import mint_lti_jwt
+    from ._seeding import GradeData
     from ._server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_LTI_SECRET, Sandbox
     from ._state import SandboxState
 
@@ -36,6 +40,7 @@ __all__ = [
     "DEFAULT_LTI_SECRET",
     "FaultCounters",
     "Faults",
+    "GradeData",
     "Sandbox",
     "SandboxState",
     "mint_lti_jwt",
@@ -47,6 +52,7 @@ _LOCATIONS = {
     "DEFAULT_LTI_SECRET": "._server",
     "FaultCounters": "._faults",
     "Faults": "._faults",
+    "GradeData": "._seeding",
     "Sandbox": "._server",
     "SandboxState": "._state",
     "mint_lti_jwt": "._jwt",

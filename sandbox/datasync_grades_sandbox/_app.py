@@ -499,29 +499,37 @@ class SandboxApp:
         return self._record_error(self._exchange(call), call)
 
     def create_exchange_data(self, call: Call) -> Response:
-        record = self._exchange(call)
+        chunk = self.receive_chunk(self._exchange(call), call.raw_body, call.body)
+        return _json({"data": chunk.to_json()})
+
+    def receive_chunk(self, record: ExchangeRecord, raw: bytes, body: Any) -> ChunkRecord:
+        """Store a data chunk (``body``, parsed from ``raw``): what createExchangeData does once
+        the request is authenticated and valid, and what seeding with data replays. The final
+        chunk completes the exchange and produces its artifacts."""
         if record.state in ("completed", "failed"):
             raise ApiError(
                 409,
                 "exchange_closed",
                 f"The exchange is {record.state}: it takes no more data",
             )
-        if len(call.raw_body) > record.max_data_content_length:
+        if len(raw) > record.max_data_content_length:
             raise ApiError(
                 413,
                 "payload_too_large",
-                f"The chunk has {len(call.raw_body)} bytes; the exchange accepts at most "
+                f"The chunk has {len(raw)} bytes; the exchange accepts at most "
                 f"{record.max_data_content_length}",
             )
+        if not isinstance(body, dict):
+            raise ApiError(400, "invalid_request", "The body must be a JSON object")
         now = self._now()
-        chunk = ChunkRecord(self.state.new_id(), now, self._object_body(call), len(call.raw_body))
+        chunk = ChunkRecord(self.state.new_id(), now, body, len(raw))
         record.chunks.append(chunk)
         if chunk.final:
             record.complete(now)
         else:
             record.state = "processing"
             record.updated_at = now
-        return _json({"data": chunk.to_json()})
+        return chunk
 
     def _artifact(self, call: Call, content: bytes | None, name: str) -> Response:
         record = self._exchange(call)
@@ -587,29 +595,40 @@ class SandboxApp:
         return self._record_error(self._batch(call), call)
 
     def _record_error(self, record: ExchangeRecord | BatchExchangeRecord, call: Call) -> Response:
-        """Store a reported error; an exchange not yet completed fails with it."""
         body = self._object_body(call)
         code, details = body.get("code"), body.get("details")
         if not isinstance(code, str | None) or not isinstance(details, str | None):
             raise ApiError(400, "invalid_request", "code and details must be strings")
+        return _json({"data": self.add_error(record, code, details).to_json()})
+
+    def add_error(
+        self, record: ExchangeRecord | BatchExchangeRecord, code: str | None, details: str | None
+    ) -> ErrorRecord:
+        """Store a reported error (also for seeding); an exchange not yet completed fails."""
         now = self._now()
         error = ErrorRecord(self.state.new_id(), now, code, details)
         record.errors.append(error)
         if record.state in ("created", "processing"):
             record.state = "failed"
         record.updated_at = now
-        return _json({"data": error.to_json()})
+        return error
 
     def create_batch_exchange_context_data(self, call: Call) -> Response:
         record = self._batch(call)
         course_ids = self._object_body(call).get("course_ids")
         if not isinstance(course_ids, list) or not all(isinstance(c, str) for c in course_ids):
             raise ApiError(400, "invalid_request", "course_ids must be a list of strings")
+        return _json({"data": self.add_context_data(record, course_ids).to_json()})
+
+    def add_context_data(
+        self, record: BatchExchangeRecord, course_ids: list[str]
+    ) -> ContextDataRecord:
+        """Store course ids of a batch exchange (also for seeding): its report lists them."""
         now = self._now()
         data = ContextDataRecord(self.state.new_id(), now, list(course_ids))
         record.context_data.append(data)
         record.updated_at = now
-        return _json({"data": data.to_json()})
+        return data
 
     # --- schedules -----------------------------------------------------------------------
 

@@ -44,8 +44,9 @@ from ._app import TOKEN_PATH, SandboxApp, Settings
 from ._auth import TokenIssuer
 from ._faults import FaultCounters, FaultInjector, Faults
 from ._jwt import mint_lti_jwt
+from ._seeding import REPLAYED_STATES, GradeData, check, pack, replay
 from ._spec import base_path, load_spec
-from ._state import ErrorRecord, SandboxState, isoformat
+from ._state import SandboxState, isoformat
 from ._validation import SpecValidator
 
 __all__ = [
@@ -357,6 +358,7 @@ class Sandbox:
         count: int,
         *,
         state: str = "created",
+        data: GradeData | None = None,
         course_app_id: str | None = None,
         posted_by: str | None = "schedule",
         batch_exchange_id: str | None = None,
@@ -366,33 +368,54 @@ class Sandbox:
     ) -> list[str]:
         """Add ``count`` exchanges; returns their ids, oldest first.
 
+        ``processing``, ``completed`` and ``failed`` exchanges are what a producer's push of
+        ``data`` (``{"assignments": [...], "summaries": [...]}``, generated models or
+        mappings, as ``push_data`` takes them) leaves behind: the data is cut into chunks of at
+        most ``max_data_content_length`` bytes and taken by the same code as
+        createExchangeData, so ``completed`` ones have artifacts derived from it (no data: a
+        push of nothing, one empty final chunk); ``processing`` ones hold it in non-final
+        chunks; ``failed`` ones hold it too, then a ``producer_failure`` error saying what was
+        received. Data that breaks openapi.yaml raises ``ValueError`` and seeds nothing. Any
+        other ``state`` (``created``, or a value of your own) is set as given, without data.
         The default ``query`` asks for the assignment scores of the course ``course_app_id``
-        (``scope: course, scope_by: id``), or of every course when there is none.
-        ``state="completed"`` also produces both artifacts (from no data); ``state="failed"``
-        records one ``producer_failure`` error, so ``error_count`` stays consistent.
+        (``scope: course, scope_by: id``), or of every course when there is none. Seeding
+        into an existing batch exchange with a ``course_app_id`` adds that course to the
+        batch's course-ids report, as the producer's context data would.
+
+        Example::
+
+            [done] = sandbox.seed_exchanges(1, state="completed", data={"assignments": [
+                {"name": "Essay 1", "points_possible": 10, "scores": []}]})
         """
+        replayed = state in REPLAYED_STATES
+        if data is not None and not replayed:
+            raise ValueError(f"data needs state {' or '.join(REPLAYED_STATES)}, not {state!r}")
         if query is None and course_app_id is not None:
             condition = {"scope": "course", "scope_by": "id", "scope_id": {"name": course_app_id}}
             query = {"type": "assignment_scores", "conditions": [condition]}
+        limit = max_data_content_length or self.settings.max_data_content_length
+        bodies: list[bytes] = []
+        if replayed and (data is not None or state != "failed"):
+            bodies = pack(data or {}, max_bytes=limit, final=state == "completed")
+            check(self._app, bodies)
         ids: list[str] = []
         with self.state.lock:
+            batch = self.state.batch_exchanges.get(batch_exchange_id or "")
+            if count > 0 and batch is not None and course_app_id is not None:
+                self._app.add_context_data(batch, [course_app_id])
             for _ in range(count):
-                now = isoformat(self.now())
                 record = self.state.add_exchange(
-                    now,
+                    isoformat(self.now()),
                     query=copy.deepcopy(query),
                     metadata=metadata,
-                    state=state,
-                    max_data_content_length=max_data_content_length
-                    or self.settings.max_data_content_length,
+                    state="created" if replayed else state,
+                    max_data_content_length=limit,
                     course_app_id=course_app_id,
                     batch_exchange_id=batch_exchange_id,
                     posted_by=posted_by,
                 )
-                if state == "completed":
-                    record.complete(now)
-                elif state == "failed":
-                    record.errors.append(ErrorRecord(self.state.new_id(), now, "producer_failure"))
+                if replayed:
+                    replay(self._app, record, state, bodies)
                 ids.append(record.id)
         return ids
 

@@ -157,12 +157,13 @@ async def test_push_to_a_completed_exchange_raises_upload_error_from_409(
     sandbox: Sandbox, client: AnyClient
 ) -> None:
     [exchange_id] = sandbox.seed_exchanges(1, state="completed")
+    seeded = list(sandbox.state.exchanges[exchange_id].chunks)  # a push of nothing: 1 chunk
     with pytest.raises(UploadError) as caught:
         await _push(client, exchange_id)
     assert caught.value.chunks_accepted == 0
     assert isinstance(caught.value.__cause__, ConflictError)
     assert caught.value.__cause__.status_code == 409
-    assert sandbox.state.exchanges[exchange_id].chunks == []
+    assert sandbox.state.exchanges[exchange_id].chunks == seeded
 
 
 async def test_an_oversized_item_sends_nothing(sandbox: Sandbox, client: AnyClient) -> None:

@@ -230,11 +230,23 @@ def test_set_artifacts_serves_the_given_bytes(sandbox: Sandbox, api: httpx.Clien
     assert api.get(f"/exchanges/{exchange_id}/artifacts/details").status_code == 404
 
 
-def test_seeded_states_are_consistent(sandbox: Sandbox, api: httpx.Client) -> None:
+def test_seeded_states_without_data_are_a_push_of_nothing(
+    sandbox: Sandbox, api: httpx.Client
+) -> None:
     [done] = sandbox.seed_exchanges(1, state="completed")
     [failed] = sandbox.seed_exchanges(1, state="failed")
-    assert _artifact(api, done, "details")["chunks"] == 0
+    [processing] = sandbox.seed_exchanges(1, state="processing")
+    details = _artifact(api, done, "details")
+    assert (details["chunks"], details["assignments"], details["summaries"]) == (1, [], [])
+    assert [c.final for c in sandbox.state.exchanges[done].chunks] == [True]
+    assert [c.final for c in sandbox.state.exchanges[processing].chunks] == [False]
     assert api.get(f"/exchanges/{failed}").json()["data"]["error_count"] == 1
+    [error] = api.get(f"/exchanges/{failed}/errors").json()["data"]
+    assert (error["code"], error["details"]) == (
+        "producer_failure",
+        "The producer failed before sending any data",
+    )
+    assert sandbox.state.exchanges[failed].chunks == []
 
 
 def _search_corpus(sandbox: Sandbox, api: httpx.Client) -> dict[str, str]:

@@ -23,3 +23,10 @@ def test_the_store_then_drop_example_runs(
     namespace: dict[str, Any] = {}
     exec(compile(block, str(README), "exec"), namespace)
     namespace["test_a_chunk_stored_but_never_answered"](datasync_sandbox_factory)
+
+
+def test_the_sandbox_section_links_the_artifact_formats() -> None:
+    link = "[docs/sandbox-artifacts.md](docs/sandbox-artifacts.md)"
+    section = README.read_text(encoding="utf-8").split("## Sandbox: a local Grades Exchange API")[1]
+    assert link in section.split("\n## ")[0]
+    assert (README.parent / "docs" / "sandbox-artifacts.md").is_file()

@@ -181,6 +181,7 @@ def test_public_surface() -> None:
         "DEFAULT_LTI_SECRET",
         "FaultCounters",
         "Faults",
+        "GradeData",
         "Sandbox",
         "SandboxState",
         "mint_lti_jwt",
