@@ -31,6 +31,7 @@ import dataclasses
 import errno
 import json
 import logging
+import math
 import socket
 import threading
 import time
@@ -176,8 +177,8 @@ class Sandbox:
     ) -> None:
         if max_page_size < 1:
             raise ValueError("max_page_size must be >= 1")
-        if not idle_timeout > 0:  # None or 0 would let a silent connection hold a thread forever
-            raise ValueError("idle_timeout must be > 0")
+        if not 0 < idle_timeout < math.inf:  # a silent connection must not hold a thread forever
+            raise ValueError("idle_timeout must be a positive, finite number of seconds")
         self.idle_timeout = idle_timeout
         clients = (
             dict(clients) if clients is not None else {DEFAULT_CLIENT_ID: DEFAULT_CLIENT_SECRET}

@@ -299,7 +299,7 @@ async def test_a_silent_body_is_closed_after_idle_timeout_and_nothing_is_stored(
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
-@pytest.mark.parametrize("idle_timeout", [0, -1.0])
+@pytest.mark.parametrize("idle_timeout", [0, -1.0, math.inf, math.nan])
 def test_idle_timeout_must_be_positive(idle_timeout: float) -> None:
     with pytest.raises(ValueError, match="idle_timeout"):
         Sandbox(idle_timeout=idle_timeout)
