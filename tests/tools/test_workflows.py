@@ -3,13 +3,16 @@ no job that can write to the repository, sign or publish runs code a pull reques
 
 from __future__ import annotations
 
+import ast
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -200,3 +203,22 @@ def test_release_publishes_only_what_an_unprivileged_job_built_and_tested() -> N
     for name in can_write:
         assert {"build", "test"} <= _needs(jobs, name), name
         assert artifacts(name, "download") == ["release"], name
+
+
+def test_ci_runs_both_ends_of_the_httpx_range_that_users_get() -> None:
+    # Users get any httpx the range allows; `nox` (CI's command) runs the suite on its lowest
+    # and its newest release, so the range needs both bounds, and the session must be default.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    [httpx] = [
+        r for r in map(Requirement, pyproject["project"]["dependencies"]) if r.name == "httpx"
+    ]
+    assert {spec.operator for spec in httpx.specifier} == {">=", "<"}
+    pinned = re.search(r"^httpx==(\S+)$", (ROOT / "constraints.txt").read_text(), re.MULTILINE)
+    assert pinned is not None and httpx.specifier.contains(pinned[1])
+    noxfile = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    [defaults] = [
+        node.value
+        for node in ast.walk(noxfile)
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "nox.options.sessions"
+    ]
+    assert "httpx_bounds" in ast.literal_eval(defaults)
