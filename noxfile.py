@@ -7,6 +7,7 @@ nox -s api_diff -- NEW  public-surface diff of generated/ against NEW's (spec pa
 nox -s lint             openapi-spec-validator, Spectral, ruff, actionlint
 nox -s typecheck        mypy --strict on overlays/ and sandbox/
 nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism)
+nox -s httpx_bounds     overlay and integration tests on the lowest and highest httpx allowed
 nox -s build            sdist + wheel, twine check, installed and imported in a fresh venv
 nox -s test_wheel       the test suite against the built wheel instead of the checkout
 nox -s release -- [--dry-run]  the next version from CHANGELOG.md's Unreleased entries; build it
@@ -25,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 import nox
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -37,7 +39,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "check_generated", "typecheck", "tests", "build"]
+nox.options.sessions = ["lint", "check_generated", "typecheck", "tests", "httpx_bounds", "build"]
 
 
 def _install(session: nox.Session, *requirements: str) -> None:
@@ -144,6 +146,39 @@ def tests(session: nox.Session) -> None:
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("pytest", *session.posargs)
+
+
+def _httpx_requirement() -> Requirement:
+    [httpx] = [
+        requirement
+        for requirement in map(Requirement, PYPROJECT["project"]["dependencies"])
+        if requirement.name == "httpx"
+    ]
+    return httpx
+
+
+@nox.session(python=PYTHON)
+@nox.parametrize("bound", ["lowest", "highest"])
+def httpx_bounds(session: nox.Session, bound: str) -> None:
+    """The overlay and integration tests on the lowest httpx pyproject.toml allows, and on the
+    highest (the newest release in the range, resolved when the session runs: a new httpx
+    release fails CI before it reaches users). constraints.txt pins the one `tests` runs."""
+    _install(session, "-e", ".[sandbox]")
+    _groups(session, "test")
+    httpx = _httpx_requirement()
+    if bound == "lowest":
+        [floor] = [spec.version for spec in httpx.specifier if spec.operator == ">="]
+        wanted = f"httpx=={floor}"
+    else:
+        wanted = str(httpx)
+    # After the constrained install, which pinned httpx: this one replaces it, no constraints.
+    session.install("--upgrade", wanted)
+    session.run("python", "-c", "import httpx; print('httpx', httpx.__version__)")
+    # The contract tests need Prism and test the spec, not httpx; the slow ones run in `tests`.
+    session.run(
+        "pytest", "tests/overlays", "tests/integration", "-m", "not slow",
+        "--ignore=tests/integration/test_contract.py", *session.posargs,
+    )  # fmt: skip
 
 
 def _build_and_check(session: nox.Session) -> Path:

@@ -2,6 +2,8 @@
 
 A request goes through, in order:
 
+0. the Host check: a Host header that is not a loopback name (``localhost``, ``127.0.0.1``,
+   ``[::1]``) or the bound address, with or without the bound port, gets 421 (DNS rebinding);
 1. the fault injector (API paths; the token endpoint only when configured), like a gateway in
    front of the API: a 429, a 503 or a drop replaces whatever the request would have got, a
    401, 404 or 405 included; latency alone delays the answer and hides nothing;
@@ -60,7 +62,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    ClientDisconnected,
+    HTTPException,
+    MethodNotAllowed,
+    RequestEntityTooLarge,
+)
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -144,6 +151,21 @@ def _drop(environ: WSGIEnvironment) -> None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
     raise _Dropped("sandbox fault: connection dropped")
+
+
+def _loopback_host(environ: WSGIEnvironment) -> bool:
+    """Whether the Host header names this server by a loopback name or its bound address.
+
+    A web page can point a name of its own at 127.0.0.1 (DNS rebinding) and then call the
+    sandbox, whose credentials are well known, from the user's browser; its requests carry
+    that name. A request without Host comes from no browser and is served.
+    """
+    host = environ.get("HTTP_HOST")
+    if host is None:
+        return True
+    names = {"localhost", "127.0.0.1", "[::1]", environ["SERVER_NAME"]}
+    port = environ["SERVER_PORT"]
+    return host.lower() in names | {f"{name}:{port}" for name in names}
 
 
 def _without_body(request: Request) -> Request:
@@ -278,8 +300,8 @@ class SandboxApp:
         request.max_content_length = self.settings.max_body_bytes + 1
         try:
             response = self._handle(request, environ)
-        except _Dropped:
-            raise
+        except (ConnectionError, TimeoutError):  # a drop, a client gone or silent: werkzeug
+            raise  # closes the connection without an answer
         except HTTPException as exc:  # werkzeug's own, e.g. the token endpoint's form limit
             status = exc.code or 500
             response = error_response(status, "http_error", f"{status} {exc.name}")
@@ -290,6 +312,10 @@ class SandboxApp:
         return result
 
     def _handle(self, request: Request, environ: WSGIEnvironment) -> Response:
+        if not _loopback_host(environ):
+            return error_response(
+                421, "misdirected_request", "The sandbox answers only Host: 127.0.0.1 or localhost"
+            )
         path = request.path
         is_token = path == TOKEN_PATH
         is_api = path == self.base_path or path.startswith(self.base_path + "/")
@@ -363,6 +389,8 @@ class SandboxApp:
                 return self._handlers_by_id[operation_id](call)
         except ApiError as exc:
             return error_response(exc.status, exc.code, exc.message, exc.headers)
+        except ConnectionError:
+            raise
         except Exception:  # a sandbox bug: answer like a server would, and say so in the log
             logger.exception("%s: handler failed", operation_id)
             return error_response(500, "sandbox_error", "The sandbox failed; see its log")
@@ -373,6 +401,8 @@ class SandboxApp:
             raw = request.get_data(cache=True)
         except RequestEntityTooLarge:
             raw = None
+        except ClientDisconnected:  # the body stopped short: the client went away or silent
+            raise ConnectionAbortedError("the request body did not arrive") from None
         if raw is None or len(raw) > limit:
             raise ApiError(
                 413,

@@ -18,10 +18,11 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import re
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 __all__ = ["JWTError", "mint_lti_jwt", "verify_lti_jwt"]
 
@@ -93,7 +94,7 @@ def verify_lti_jwt(token: str, secret: str, *, now: float) -> dict[str, Any]:
     try:
         header = json.loads(_b64url_decode(parts[0]))
         claims = json.loads(_b64url_decode(parts[1]))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise JWTError("malformed JWT") from exc
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise JWTError("malformed JWT")
@@ -104,11 +105,21 @@ def verify_lti_jwt(token: str, secret: str, *, now: float) -> dict[str, Any]:
     if not hmac.compare_digest(expected, _b64url_decode(parts[2])):
         raise JWTError("bad JWT signature")
     exp = claims.get("exp")
-    if not isinstance(exp, int | float) or isinstance(exp, bool):
-        raise JWTError("JWT has no exp claim")
+    if not _finite_number(exp):
+        raise JWTError("JWT has no finite numeric exp claim")
     if now >= exp:
         raise JWTError("JWT expired")
-    nbf = claims.get("nbf")
-    if isinstance(nbf, int | float) and not isinstance(nbf, bool) and now < nbf:
+    nbf = claims.get("nbf", now)
+    if not _finite_number(nbf):
+        raise JWTError("JWT nbf claim is not a finite number")
+    if now < nbf:
         raise JWTError("JWT not yet valid")
     return claims
+
+
+def _finite_number(value: object) -> TypeGuard[int | float]:
+    # json.loads reads NaN, Infinity and 1e999 as floats, and a NaN or infinite exp never
+    # expires (every comparison with NaN is false); a bool is an int to Python, not to JSON.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or math.isfinite(value)

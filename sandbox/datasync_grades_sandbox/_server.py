@@ -31,6 +31,7 @@ import dataclasses
 import errno
 import json
 import logging
+import math
 import socket
 import threading
 import time
@@ -97,14 +98,20 @@ class _Handler(WSGIRequestHandler):
 
 
 class _Server(ThreadedWSGIServer):
-    """Remembers its open connections so that stopping closes the keep-alive ones too."""
+    """Remembers its open connections so that stopping closes the keep-alive ones too; a
+    connection silent for ``idle_timeout`` seconds is closed (each one holds a thread)."""
 
-    def __init__(self, port: int, app: SandboxApp) -> None:
+    def __init__(self, port: int, app: SandboxApp, idle_timeout: float) -> None:
         self.connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self.idle_timeout = idle_timeout
         super().__init__(HOST, port, app, handler=_Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        # Every read and write of the connection then waits at most this long: http.server
+        # closes a connection whose request line or headers time out, and the app re-raises
+        # a timeout of the body to werkzeug, which closes it too.
+        request.settimeout(self.idle_timeout)
         with self._connections_lock:
             self.connections.add(request)
         super().process_request(request, client_address)
@@ -143,6 +150,8 @@ class Sandbox:
       turn both off.
     - ``send_paging_next``: add ``paging.next`` to list pages.
     - ``max_body_bytes``: a larger request body gets 413 without being read further.
+    - ``idle_timeout``: seconds a connection may stay silent (sending nothing, or not reading
+      the answer) before the sandbox closes it.
     - ``seed_data``: start with the demo consumer, schedules, batch exchanges and sections.
     - ``seed``: seeds the ids the state hands out.
     """
@@ -163,11 +172,15 @@ class Sandbox:
         validate_responses: bool = True,
         send_paging_next: bool = False,
         max_body_bytes: int = 16 * 1024 * 1024,
+        idle_timeout: float = 30.0,
         seed_data: bool = True,
         seed: int = 0,
     ) -> None:
         if max_page_size < 1:
             raise ValueError("max_page_size must be >= 1")
+        if not 0 < idle_timeout < math.inf:  # a silent connection must not hold a thread forever
+            raise ValueError("idle_timeout must be a positive, finite number of seconds")
+        self.idle_timeout = idle_timeout
         clients = (
             dict(clients) if clients is not None else {DEFAULT_CLIENT_ID: DEFAULT_CLIENT_SECRET}
         )
@@ -216,7 +229,7 @@ class Sandbox:
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
         try:
-            server = _Server(self._requested_port, self._app)
+            server = _Server(self._requested_port, self._app, self.idle_timeout)
         except SystemExit:  # werkzeug exits the process when it cannot bind; a library must not
             raise OSError(
                 errno.EADDRINUSE, f"the sandbox cannot listen on {HOST}:{self._requested_port}"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import logging
 from collections.abc import Callable
 from urllib.parse import quote_plus
 
@@ -240,3 +243,91 @@ def test_secrets_stay_out_of_reprs(sandbox: Sandbox) -> None:
     for text in (repr(sandbox), repr(sandbox._tokens)):
         assert sandbox.client_secret not in text
         assert token not in text
+
+
+def _signed(sandbox: Sandbox, header: str, payload: str) -> str:
+    """A JWT of raw JSON texts, correctly signed with the sandbox's LTI secret."""
+    return _sign_raw(sandbox.lti_secret or "", header, payload)
+
+
+def _sign_raw(secret: str, header: str, payload: str) -> str:
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    signing_input = f"{b64(header.encode())}.{b64(payload.encode())}"
+    signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64(signature)}"
+
+
+HS256 = '{"alg": "HS256", "typ": "JWT"}'
+
+
+@pytest.mark.parametrize(
+    "exp", ["Infinity", "NaN", "-Infinity", "1e999", '"9999999999"', "true", "[9999999999]"]
+)
+def test_a_jwt_whose_exp_is_not_a_finite_number_is_refused(sandbox: Sandbox, exp: str) -> None:
+    # json.loads reads Infinity, NaN and 1e999: such an exp compared with the clock never expired
+    jwt = _signed(sandbox, HS256, f'{{"sub": "x", "exp": {exp}}}')
+    reply = httpx.get(f"{sandbox.base_url}/schedules", headers={"Authorization": f"Bearer {jwt}"})
+    assert reply.status_code == 401
+    assert (
+        reply.json()["error"]["message"] == "Invalid LTI JWT: JWT has no finite numeric exp claim"
+    )
+
+
+@pytest.mark.parametrize("nbf", ["NaN", '"0"', "null"])
+def test_a_jwt_whose_nbf_is_not_a_finite_number_is_refused(sandbox: Sandbox, nbf: str) -> None:
+    jwt = _signed(sandbox, HS256, f'{{"exp": {int(sandbox.now()) + 60}, "nbf": {nbf}}}')
+    reply = httpx.get(f"{sandbox.base_url}/schedules", headers={"Authorization": f"Bearer {jwt}"})
+    assert reply.status_code == 401
+    assert "nbf" in reply.json()["error"]["message"]
+
+
+def test_a_finite_exp_still_works_either_side_of_expiry(sandbox: Sandbox) -> None:
+    jwt = _signed(sandbox, HS256, f'{{"exp": {sandbox.now() + 60.5}}}')
+    headers = {"Authorization": f"Bearer {jwt}"}
+    assert httpx.get(f"{sandbox.base_url}/schedules", headers=headers).status_code == 200
+    sandbox.advance_clock(61)
+    reply = httpx.get(f"{sandbox.base_url}/schedules", headers=headers)
+    assert reply.json()["error"]["message"] == "Invalid LTI JWT: JWT expired"
+
+
+NESTED = "[" * 5000 + "]" * 5000  # deeper than json's recursion limit, shorter than a header line
+
+
+@pytest.mark.parametrize(
+    ("header", "payload"),
+    [(NESTED, '{"exp": 9999999999}'), (HS256, NESTED), ('{"alg": ' + NESTED + "}", "{}")],
+    ids=["nested-header", "nested-claims", "nested-alg"],
+)
+def test_a_deeply_nested_jwt_is_a_json_401_not_a_sandbox_failure(
+    sandbox: Sandbox, header: str, payload: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Sent before any authentication, with or without a valid signature: the sandbox answered
+    # 500 and logged a RecursionError traceback.
+    caplog.set_level(logging.DEBUG, logger="datasync_grades_sandbox")
+    for jwt in (_signed(sandbox, header, payload), _sign_raw("not-the-secret", header, payload)):
+        reply = httpx.get(
+            f"{sandbox.base_url}/schedules", headers={"Authorization": f"Bearer {jwt}"}
+        )
+        assert reply.status_code == 401, reply.text
+        assert reply.headers["content-type"] == "application/json"
+        assert reply.json() == {
+            "error": {
+                "status": 401,
+                "code": "invalid_token",
+                "message": "Invalid LTI JWT: malformed JWT",
+            }
+        }
+        assert 'error="invalid_token"' in reply.headers["www-authenticate"]
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
+
+
+async def test_a_deeply_nested_jwt_is_a_json_401_async(sandbox: Sandbox) -> None:
+    async with httpx.AsyncClient() as client:
+        reply = await client.get(
+            f"{sandbox.base_url}/schedules",
+            headers={"Authorization": f"Bearer {_signed(sandbox, NESTED, '{}')}"},
+        )
+    assert reply.status_code == 401
+    assert reply.json()["error"]["code"] == "invalid_token"

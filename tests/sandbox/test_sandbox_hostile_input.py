@@ -387,3 +387,66 @@ def test_an_empty_query_value_is_refused_by_the_spec_and_the_sandbox(
     assert validator.is_valid("x")
     reply = api.get(path.replace("{id}", UNKNOWN_ID), params={name: ""})
     assert name in _assert_error(reply, 400)["message"]
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "127.0.0.1", "localhost"]
+)
+def test_loopback_host_names_are_served(sandbox: Sandbox, api: httpx.Client, host: str) -> None:
+    reply = api.get("/consumer", headers={"Host": host.format(port=sandbox.port)})
+    assert reply.status_code == 200, reply.text
+
+
+FOREIGN_HOSTS = [
+    "rebound.example:{port}",  # DNS rebinding: a page's own name, pointed at 127.0.0.1
+    "rebound.example",
+    "127.0.0.1.nip.io:{port}",
+    "localhost.rebound.example:{port}",
+    "127.0.0.1:{other_port}",
+    "127.0.0.1:{port}@rebound.example",
+    "",
+]
+
+
+@pytest.mark.parametrize("host", FOREIGN_HOSTS)
+def test_a_foreign_host_gets_a_json_421_before_anything_else(
+    sandbox: Sandbox, api: httpx.Client, host: str
+) -> None:
+    # The sandbox's credentials are well known: a page that rebinds its name to 127.0.0.1
+    # could otherwise read and change it from the user's browser.
+    value = host.format(port=sandbox.port, other_port=sandbox.port % 60000 + 1)
+    reply = api.get("/consumer", headers={"Host": value})
+    assert _assert_error(reply, 421)["code"] == "misdirected_request"
+    issued = sandbox.tokens_issued
+    token = httpx.post(
+        sandbox.token_url,
+        headers={"Host": value},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret,
+        },
+    )
+    _assert_error(token, 421)
+    assert sandbox.tokens_issued == issued
+    created = api.post("/exchanges", json={"query": {}}, headers={"Host": value})
+    _assert_error(created, 421)
+    assert sandbox.state.exchanges == {}
+
+
+async def test_a_foreign_host_gets_a_json_421_async(
+    sandbox: Sandbox, aapi: httpx.AsyncClient
+) -> None:
+    reply = await aapi.get("/consumer", headers={"Host": f"rebound.example:{sandbox.port}"})
+    _assert_error(reply, 421)
+    assert (await aapi.get("/consumer")).status_code == 200
+
+
+def test_a_request_without_host_comes_from_no_browser_and_is_served(
+    sandbox: Sandbox, token: str
+) -> None:
+    status, _, _ = _raw(
+        sandbox,
+        f"GET /v2/grades/consumer HTTP/1.0\r\nAuthorization: Bearer {token}\r\n\r\n".encode(),
+    )
+    assert status == 200

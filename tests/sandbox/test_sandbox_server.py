@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import math
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import datasync_grades_sandbox
 from datasync_grades_sandbox import Sandbox, mint_lti_jwt
@@ -245,3 +255,82 @@ def test_a_jwt_with_junk_in_its_signature_is_a_401(sandbox: Sandbox) -> None:
             f"{sandbox.base_url}/schedules", headers={"Authorization": f"Bearer {token}"}
         )
         assert reply.status_code == status, reply.text
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [b"", b"GET /v2/grades/consumer HTTP/1.1\r\nHost: 127.0.0.1\r\n"],
+    ids=["nothing", "half-a-request"],
+)
+def test_a_silent_connection_is_closed_after_idle_timeout(
+    datasync_sandbox_factory: Callable[..., Sandbox], sent: bytes
+) -> None:
+    # Each connection holds one of the server's threads: one that never finishes a request
+    # held it forever. The client waits far longer than the sandbox's bound; it must see the
+    # sandbox close the connection (b""), not its own timeout.
+    sandbox = datasync_sandbox_factory(idle_timeout=0.2)
+    with socket.create_connection(("127.0.0.1", sandbox.port), timeout=30) as sock:
+        sock.sendall(sent)
+        assert sock.recv(65536) == b""
+    reply = httpx.get(
+        f"{sandbox.base_url}/consumer",
+        headers={"Authorization": f"Bearer {sandbox.issue_token()}"},
+    )
+    assert reply.status_code == 200
+
+
+async def test_a_silent_body_is_closed_after_idle_timeout_and_nothing_is_stored(
+    datasync_sandbox_factory: Callable[..., Sandbox], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Headers announce a body that never comes: the app's read of it times out, and the
+    # connection is closed without an answer (and without a logged sandbox failure).
+    sandbox = datasync_sandbox_factory(idle_timeout=0.2)
+    exchanges = len(sandbox.state.exchanges)
+    reader, writer = await asyncio.open_connection("127.0.0.1", sandbox.port)
+    head = (
+        "POST /v2/grades/exchanges HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {sandbox.issue_token()}\r\n"
+        "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+    )
+    writer.write(head.encode())
+    await writer.drain()
+    assert await asyncio.wait_for(reader.read(), timeout=30) == b""
+    writer.close()
+    assert len(sandbox.state.exchanges) == exchanges
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+@pytest.mark.parametrize("idle_timeout", [0, -1.0, math.inf, math.nan])
+def test_idle_timeout_must_be_positive(idle_timeout: float) -> None:
+    with pytest.raises(ValueError, match="idle_timeout"):
+        Sandbox(idle_timeout=idle_timeout)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=10,
+)
+
+
+@given(
+    header=st.one_of(JSON_VALUES, st.fixed_dictionaries({"alg": st.just("HS256")})),
+    claims=st.one_of(JSON_VALUES, st.dictionaries(st.sampled_from(["exp", "nbf"]), JSON_VALUES)),
+)
+def test_a_signed_jwt_of_any_json_is_accepted_or_refused_with_jwterror(
+    header: object, claims: object
+) -> None:
+    def b64(value: object) -> str:
+        raw = json.dumps(value).encode()  # NaN and Infinity included, as json.loads reads them
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    signing_input = f"{b64(header)}.{b64(claims)}"
+    signature = hmac.new(b"s3cret", signing_input.encode(), hashlib.sha256).digest()
+    token = f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+    try:
+        accepted = verify_lti_jwt(token, "s3cret", now=1_000)
+    except JWTError:
+        return
+    exp = accepted["exp"]
+    assert exp > 1_000
+    assert isinstance(exp, int) or math.isfinite(exp)
