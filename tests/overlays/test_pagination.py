@@ -561,6 +561,46 @@ async def test_the_iteration_after_total_stops_at_the_count(
     assert [s.path for s in server.requests].count("/exchanges/count") == 1
 
 
+def _endless(size: int, *, ids: bool = True) -> Callable[[httpx.Request], Any]:
+    """Page n of an endless list of ``size`` items a page, or with ``ids=False`` items without
+    an id that alternate between two pages (A, B, A, B, ...)."""
+
+    def answer(request: httpx.Request) -> Any:
+        page = int(request.url.params["page"])
+        assert page <= 200, "unbounded"  # fails a regression instead of hanging it
+        if ids:
+            return {"data": [{"id": item_id(size * page + i)} for i in range(1, size + 1)]}
+        return {"data": [{"course_app_id": f"{page % 2}-{i}"} for i in range(size)]}
+
+    return answer
+
+
+async def _snapshot(mode: str, name: str, body: Any, **options: Any) -> tuple[list[Any], int]:
+    """What ``client.exchanges.<name>(**options)`` returns against ``body``, and the requests."""
+    client, aclient, seen = _mock_pair(body)
+    with client:
+        async with aclient:
+            if mode == "sync":
+                got = getattr(client.exchanges, name)(**options)
+            else:
+                got = await asyncio.wait_for(getattr(aclient.exchanges, name)(**options), DEADLINE)
+    return got, len(seen)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("name", ["waiting", "finished"])
+async def test_snapshots_are_bounded(mode: str, name: str) -> None:
+    by_default, asked = await _snapshot(mode, name, _endless(100))
+    bounded, asked_bounded = await _snapshot(mode, name, _endless(100), max_items=250)
+    with pytest.raises(PaginationError):
+        # Pages of items without ids that alternate: a cycle, not a snapshot growing forever.
+        await _snapshot(mode, name, _endless(3, ids=False))
+
+    # Read from the first state only, which never ends.
+    assert (len(by_default), asked) == (10_000, 100)
+    assert (numbers(bounded), asked_bounded) == (list(range(1, 251)), 3)
+
+
 @pytest.mark.parametrize("status", [500, 503])
 async def test_a_failing_page_raises_its_typed_error_after_the_pages_before_it(
     server: PagedServer, client: DataSync, aclient: AsyncDataSync, mode: str, status: int
