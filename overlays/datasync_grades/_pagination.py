@@ -235,8 +235,8 @@ class AsyncListPager(_Pager[T]):
     def pages(self, *, concurrency: int = 1) -> AsyncGenerator[Page[T], None]:
         """The pages in order. With ``concurrency=k`` at most k requests are in flight and
         k + 1 pages held; the count is asked first, the pages it counts are fetched k at a
-        time, then one at a time to the end (so items added meanwhile are still reached).
-        Without a count, up to k - 1 requests past the end come back empty and are discarded.
+        time, then one at a time to the end. Without a count, up to k - 1 requests past the
+        end come back empty and are discarded.
         When a page fails, the requests for later pages are cancelled and its error raised
         after the pages before it. Leave early inside ``contextlib.aclosing(...)`` to cancel
         what is in flight at once.
