@@ -1,10 +1,13 @@
 """Pagination: the pagers behind every list method, sync and async.
 
-Pages are numbered from 0 and the filters are sent with every page. Where the iteration
-ends: an empty page; else a usable ``paging.next`` (a page number, or a URL with ``page``)
-is followed; else a page shorter than ``page_size`` (or, with ``page_size=None``, than the
-longest page so far) is the last. A page with the same items as the one before is skipped
-once (the list shifted by a page); a third one in a row raises :class:`PaginationError`.
+Pages are numbered from 0 and the filters are sent with every page. A usable ``paging.next``
+(a page number, or a URL with ``page``) is followed. Otherwise the first page that says the list
+has ended is the last: an empty page; ``"paging": {"next": null}``; a page shorter than an
+earlier one (a page that was followed was full: the size in effect, which a server may cap below
+``page_size``); or, when the count is known (``pages(concurrency=k)`` asks for it; an iteration
+after ``total()`` uses its answer), the page that brings the items to it. A page that repeats
+an earlier one is skipped (the list shifted); more of them in a row than distinct pages seen
+raise :class:`PaginationError`: the server cycles.
 
 Example::
 
@@ -41,6 +44,7 @@ __all__ = ["AsyncListPager", "ListPager", "page_count"]
 T = TypeVar("T")
 
 _DIGITS = re.compile(r"[0-9]{1,18}")  # longer is no page number (and int() would refuse it)
+_REMEMBERED = 10_000  # distinct page fingerprints kept to find cycles: under 1 MB
 
 
 def page_count(total: int, page_size: int) -> int:
@@ -111,16 +115,21 @@ class _Walk:
     """Decides, page after page in order, what to hand out and which page comes next."""
 
     spec: _List
-    # The page to fetch next; None: the end (at once when max_items is 0).
+    total: int | None = None  # the count, when it was taken before the first page
+    # The page to fetch next; None: the end (at once when max_items or the count is 0).
     next: int | None = attrs.field(
-        default=attrs.Factory(lambda self: None if self.spec.max_items == 0 else 0, takes_self=True)
+        default=attrs.Factory(
+            lambda self: None if 0 in (self.spec.max_items, self.total) else 0, takes_self=True
+        )
     )
     handed_out: int = 0
+    # The longest page so far. A page followed by another was full: this is the page size in
+    # effect, which may be less than the page_size asked (a server may cap it).
     longest: int = 0
-    # The last page with items: its number and its items.
-    previous_number: int = 0
-    previous_items: list[Any] | None = None
-    repeated_since: int | None = None  # the first page of a run of pages with the same items
+    # Fingerprints of the latest distinct pages, oldest first, and how many pages in a row
+    # repeated one.
+    seen: dict[int, None] = attrs.Factory(dict)
+    repeats: int = 0
 
     def step(self, number: int, parsed: Any) -> Page[Any] | None:
         """The page to hand out (None: nothing); ``next`` becomes the page after it."""
@@ -128,28 +137,36 @@ class _Walk:
         if not items:
             self.next = None
             return None
-        repeated = items == self.previous_items
-        if repeated and self.repeated_since is not None:
-            raise PaginationError(
-                f"{self.spec.name}: pages {self.repeated_since} to {number} have the same "
-                "items; the server does not seem to honour the page number"
-            )
-        self.next = self._following(number, parsed, len(items))
-        if repeated:
-            # Once is possible with a sound server: exactly a page of items was inserted
-            # before this position between the two reads. Those items were handed out.
-            self.repeated_since = self.previous_number
+        # An item is known by its id; one without (Unset is false) by all of it.
+        length, mark = len(items), hash(tuple(getattr(i, "id", None) or repr(i) for i in items))
+        if mark in self.seen:
+            # Its items were handed out. A sound list that shifted by m pages between two
+            # reads repeats m earlier pages (m <= the pages read); more in a row is a cycle.
+            self.repeats += 1
+            if self.repeats > len(self.seen):
+                raise PaginationError(
+                    f"{self.spec.name}: pages {number - self.repeats + 1} to {number} repeat "
+                    "earlier pages; the server does not seem to honour the page number"
+                )
+            self.next = self._following(number, parsed, length)
             return None
-        self.previous_number, self.previous_items, self.repeated_since = number, items, None
-        max_items = self.spec.max_items
-        if max_items is not None and len(items) >= max_items - self.handed_out:
-            items = items[: max_items - self.handed_out]
-            self.next = None
+        self.repeats = 0
+        if len(self.seen) == _REMEMBERED:
+            del self.seen[next(iter(self.seen))]
+        self.seen[mark] = None
+        if self.spec.max_items is not None:
+            items = items[: self.spec.max_items - self.handed_out]
         self.handed_out += len(items)
+        self.next = self._following(number, parsed, length)
         return Page(number, items, parsed)
 
     def _following(self, number: int, parsed: Any, length: int) -> int | None:
-        hinted = _next_hint(getattr(parsed, "paging", None))
+        paging = getattr(parsed, "paging", None)
+        hinted = _next_hint(paging)
+        short = length < self.longest
+        self.longest = max(self.longest, length)
+        if self.handed_out == self.spec.max_items:
+            return None
         if hinted is not None:
             if hinted <= number:
                 raise PaginationError(
@@ -157,14 +174,21 @@ class _Walk:
                     "which would not move forward"
                 )
             return hinted
-        expected = self.spec.page_size if self.spec.page_size is not None else self.longest
-        self.longest = max(self.longest, length)
-        return None if length < expected else number + 1
+        # ``"next": null`` says this is the last page; an absent one says nothing.
+        if getattr(paging, "next_", UNSET) is None or short or self.handed_out == self.total:
+            return None
+        return number + 1
 
 
 class _Pager(Generic[T]):
     def __init__(self, spec: _List) -> None:
         self._spec = spec
+        self._total: int | None = None  # total()'s answer, for the iteration that follows it
+
+    def _walk(self) -> _Walk:
+        # A count is a hint for the next iteration only: a later one would trust a stale count.
+        total, self._total = self._total, None
+        return _Walk(self._spec, total)
 
 
 class ListPager(_Pager[T]):
@@ -181,18 +205,21 @@ class ListPager(_Pager[T]):
     def pages(self) -> Iterator[Page[T]]:
         """The pages, one request each, in order; empty pages are skipped."""
         spec = self._spec
-        walk = _Walk(spec)
+        walk = self._walk()
         while walk.next is not None:
             page = walk.step(walk.next, call(spec.endpoint, spec.client, spec.kwargs(walk.next)))
             if page is not None:
                 yield page
 
     def total(self) -> int | None:
-        """The count operation's answer for the same filters; None when the list has none."""
+        """The count operation's answer for the same filters; None when the list has none.
+
+        The iteration that follows uses it to end without asking for a page past the end."""
         spec = self._spec
         if spec.count is None:
             return None
-        return checked_count(spec.count, call(spec.count, spec.client, dict(spec.params)))
+        self._total = checked_count(spec.count, call(spec.count, spec.client, dict(spec.params)))
+        return self._total
 
 
 class AsyncListPager(_Pager[T]):
@@ -207,11 +234,12 @@ class AsyncListPager(_Pager[T]):
 
     def pages(self, *, concurrency: int = 1) -> AsyncGenerator[Page[T], None]:
         """The pages in order. With ``concurrency=k`` at most k requests are in flight and
-        k + 1 pages held; the pages the count operation counts are fetched k at a time, then
-        one at a time to the end (so items added meanwhile are still reached). Without a count,
-        up to k - 1 requests past the end come back empty and are discarded. When a page fails,
-        the requests for later pages are cancelled and its error raised after the pages before
-        it. Leave early inside ``contextlib.aclosing(...)`` to cancel what is in flight at once.
+        k + 1 pages held; the count is asked first, the pages it counts are fetched k at a
+        time, then one at a time to the end. Without a count, up to k - 1 requests past the
+        end come back empty and are discarded.
+        When a page fails, the requests for later pages are cancelled and its error raised
+        after the pages before it. Leave early inside ``contextlib.aclosing(...)`` to cancel
+        what is in flight at once.
         """
         if type(concurrency) is not int or concurrency < 1:
             raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
@@ -220,15 +248,19 @@ class AsyncListPager(_Pager[T]):
         return self._window(concurrency)
 
     async def total(self) -> int | None:
-        """The count operation's answer for the same filters; None when the list has none."""
+        """The count operation's answer for the same filters; None when the list has none.
+
+        The iteration that follows uses it to end without asking for a page past the end."""
         spec = self._spec
         if spec.count is None:
             return None
-        return checked_count(spec.count, await acall(spec.count, spec.client, dict(spec.params)))
+        counted = await acall(spec.count, spec.client, dict(spec.params))
+        self._total = checked_count(spec.count, counted)
+        return self._total
 
     async def _one_by_one(self) -> AsyncGenerator[Page[T], None]:
         spec = self._spec
-        walk = _Walk(spec)
+        walk = self._walk()
         while walk.next is not None:
             parsed = await acall(spec.endpoint, spec.client, spec.kwargs(walk.next))
             if (page := walk.step(walk.next, parsed)) is not None:
@@ -237,10 +269,12 @@ class AsyncListPager(_Pager[T]):
     async def _window(self, concurrency: int) -> AsyncGenerator[Page[T], None]:
         """Up to ``concurrency`` page requests in flight, handed out in page order."""
         spec = self._spec
-        walk = _Walk(spec)
         # The requests in flight, for the pages from ``walk.next`` on, in order.
         tasks: deque[asyncio.Task[Any]] = deque()
         try:
+            if self._total is None and spec.max_items != 0:
+                await self.total()  # (still None for a list without a count operation)
+            walk = self._walk()
             size = spec.page_size
             if size is None and walk.next is not None:
                 # The server's default size is not documented: learn it from page 0.
@@ -251,8 +285,7 @@ class AsyncListPager(_Pager[T]):
             if walk.next is None or size is None:  # (size is known once page 0 had items)
                 return
             # Pages below ``limit`` are fetched together; from it on, one at a time.
-            total = await self.total()
-            limit = math.inf if total is None else page_count(total, size)
+            limit = math.inf if walk.total is None else page_count(walk.total, size)
             if spec.max_items is not None:
                 limit = min(limit, page_count(spec.max_items, size))
             scheduled = walk.next

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from _integration import AnyClient, ConnectTo, collect, settle
 
-from datasync_grades import AsyncDataSync, DataSync, page_count
+from datasync_grades import AsyncDataSync, BearerToken, DataSync, page_count
 from datasync_grades_sandbox import Faults, Sandbox
 
 
@@ -167,6 +167,44 @@ async def test_page_count_of_the_count_predicts_the_pages(
     pager = client.exchanges.list(page_size=5)
     pages = list(pager.pages()) if mode == "sync" else [page async for page in pager.pages()]
     assert page_count(total, 5) == len(pages) == 3
+
+
+# (paging.next sent, exchanges seeded, page_size, total() first) -> requests made one page at a
+# time, and with pages(concurrency=3) (which asks the count first). The sandbox serves at most
+# 4 items a page.
+REQUESTS = {
+    "one page, paging null": ((True, 3, None, False), 1, 2),
+    "two pages, paging null": ((True, 8, None, False), 2, 3),
+    "short last page": ((False, 6, None, False), 2, 3),
+    "exact multiple": ((False, 8, None, False), 3, 3),
+    "exact multiple, total() first": ((False, 8, None, True), 3, 3),
+    "capped page_size": ((False, 6, 10, False), 2, 3),
+    "one page": ((False, 3, None, False), 2, 2),
+}
+
+
+@pytest.mark.parametrize("case", REQUESTS)
+@pytest.mark.parametrize("how", ["sync", "async", "async-concurrent"])
+async def test_a_listing_asks_for_no_page_past_the_end_it_knows(
+    case: str, how: str, datasync_sandbox_factory: Callable[..., Sandbox], connect_to: ConnectTo
+) -> None:
+    (paging, seeded, page_size, count_first), one_by_one, concurrent = REQUESTS[case]
+    sandbox = datasync_sandbox_factory(max_page_size=4, send_paging_next=paging)
+    expected = sandbox.seed_exchanges(seeded)
+    auth = BearerToken(sandbox.issue_token())  # no token request to count
+    client = connect_to("sync" if how == "sync" else "async", sandbox, auth=auth)
+    pager = client.exchanges.list(page_size=page_size)
+    sandbox.reset_counters()
+
+    if count_first:
+        assert await settle(pager.total()) == seeded
+    if how == "async-concurrent":
+        items = [item async for page in pager.pages(concurrency=3) for item in page.items]
+    else:
+        items = await collect(pager)
+
+    assert _ids(items) == expected
+    assert sandbox.counters().requests == (concurrent if how == "async-concurrent" else one_by_one)
 
 
 class _InFlight(httpx.AsyncBaseTransport):

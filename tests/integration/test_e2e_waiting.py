@@ -1,10 +1,13 @@
-"""``client.exchanges.waiting()``: the exchanges waiting for a producer, as one snapshot."""
+"""``client.exchanges.waiting()`` and ``finished()``: the exchanges waiting for a producer, and
+those in a final state, each as one snapshot."""
 
 from __future__ import annotations
 
 import httpx
 from _integration import ConnectTo, hooks, settle
 
+from datasync_grades_api.api import TERMINAL_EXCHANGE_STATES
+from datasync_grades_api.models import ExchangeState
 from datasync_grades_sandbox import Sandbox
 
 
@@ -45,3 +48,37 @@ async def test_an_exchange_listed_in_both_states_is_handed_out_once(
     waiting = await settle(client.exchanges.waiting())
     assert [str(exchange.id) for exchange in waiting] == [moving]
     assert sandbox.state.exchanges[moving].state == "processing"
+
+
+async def test_finished_lists_completed_and_failed_once(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    sandbox.seed_exchanges(3, course_app_id="MATH-1")
+    sandbox.seed_exchanges(2, state="processing", course_app_id="MATH-1")
+    completed = sandbox.seed_exchanges(5, state="completed", course_app_id="MATH-1")
+    failed = sandbox.seed_exchanges(2, state="failed", course_app_id="MATH-1")
+    sandbox.seed_exchanges(1, state="completed", course_app_id="BIO-2")
+    client = connect_to(mode, sandbox)
+
+    finished = await settle(client.exchanges.finished(course_app_id="MATH-1", page_size=2))
+    waiting = await settle(client.exchanges.waiting(course_app_id="MATH-1"))
+
+    assert [str(exchange.id) for exchange in finished] == completed + failed
+    assert {ExchangeState.COMPLETED, ExchangeState.FAILED} == TERMINAL_EXCHANGE_STATES
+    assert all(exchange.state in TERMINAL_EXCHANGE_STATES for exchange in finished)
+    assert not any(exchange.state in TERMINAL_EXCHANGE_STATES for exchange in waiting)
+    assert len(waiting) == 5
+
+
+async def test_a_snapshot_stops_at_max_items(
+    mode: str, sandbox: Sandbox, connect_to: ConnectTo
+) -> None:
+    created = sandbox.seed_exchanges(5)
+    processing = sandbox.seed_exchanges(2, state="processing")
+    client = connect_to(mode, sandbox)
+
+    first = await settle(client.exchanges.waiting(page_size=2, max_items=6))
+    every = await settle(client.exchanges.waiting(page_size=2, max_items=None))
+
+    assert [str(exchange.id) for exchange in first] == created + processing[:1]
+    assert [str(exchange.id) for exchange in every] == created + processing

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from _paged_server import PagedServer, number_of, running
+from _paged_server import PagedServer, item_id, number_of, running
 
 import datasync_grades
 from datasync_grades import (
@@ -139,22 +139,30 @@ def pending_tasks() -> set[asyncio.Task[Any]]:
 
 
 @pytest.mark.parametrize(
-    ("total", "page_size", "pages"),
+    ("total", "page_size", "pages", "counted"),
     [
-        (20, 1, 21),  # 20 full pages, then an empty one
-        (20, 3, 7),  # the 7th page has 2 items: short, the end
-        (20, 7, 3),
-        (20, None, 3),  # server default 8: 8, 8, then 4 is shorter than the longest
-        (21, 7, 4),  # exact multiple: the 4th page is empty
-        (16, None, 3),  # exact multiple of the default
-        (5, None, 2),  # one page: with no page_size it cannot be judged short
-        (5, 7, 1),
-        (0, 3, 1),
-        (0, None, 1),
+        # One at a time, a page shorter than an earlier one is the last; with k=4 the count is
+        # asked first, and the page that reaches it is the last.
+        (20, 1, 21, 20),  # 20 full pages, then an empty one; counted: none past the end
+        (20, 3, 7, 7),  # the 7th page has 2 items: shorter than the 6th, the end
+        (20, 7, 3, 3),
+        (20, None, 3, 3),  # server default 8: 8, 8, then 4 is shorter
+        (21, 7, 4, 3),  # exact multiple: the 4th page is empty
+        (16, None, 3, 2),  # exact multiple of the default
+        (5, None, 2, 1),  # one page cannot be judged short (the server may cap page_size)
+        (5, 7, 2, 1),
+        (0, 3, 1, 0),  # counted: no page at all
+        (0, None, 1, 0),
     ],
 )
 async def test_every_item_once_in_order(
-    server: PagedServer, walk: Walk, total: int, page_size: int | None, pages: int
+    server: PagedServer,
+    walk: Walk,
+    mode: str,
+    total: int,
+    page_size: int | None,
+    pages: int,
+    counted: int,
 ) -> None:
     server.add_exchanges(total)
 
@@ -162,11 +170,12 @@ async def test_every_item_once_in_order(
 
     assert numbers(got) == list(range(1, total + 1))
     assert all(isinstance(item, Exchange) for item in got)
-    assert sorted(server.pages_requested(EXCHANGES)) == list(range(pages))
+    expected = counted if mode == "async-k4" else pages
+    assert sorted(server.pages_requested(EXCHANGES)) == list(range(expected))
     sizes = {
         s.query.get("page_size", ["default"])[-1] for s in server.requests if s.page is not None
     }
-    assert sizes == {str(page_size) if page_size else "default"}
+    assert sizes <= {str(page_size) if page_size else "default"}
 
 
 async def test_pages_carry_number_items_and_response(server: PagedServer, walk: Walk) -> None:
@@ -180,9 +189,10 @@ async def test_pages_carry_number_items_and_response(server: PagedServer, walk: 
     assert all(p.response.data == p.items for p in got)
 
 
-async def test_empty_list_yields_no_page(server: PagedServer, walk: Walk) -> None:
+async def test_empty_list_yields_no_page(server: PagedServer, walk: Walk, mode: str) -> None:
     assert await walk.pages(lambda c: c.exchanges.list(page_size=3)) == []
-    assert server.pages_requested(EXCHANGES) == [0]
+    # With k=4 the count (0) is asked first: it says there is no page to ask for.
+    assert server.pages_requested(EXCHANGES) == ([] if mode == "async-k4" else [0])
 
 
 async def test_nothing_is_sent_until_iterated_and_each_iteration_starts_again(
@@ -339,7 +349,7 @@ async def test_a_server_that_ignores_page_is_caught(
     server.ignore_page = True
 
     # max_items only bounds a regression: without the guard this would loop forever.
-    with pytest.raises(PaginationError, match="pages 0 to 2 have the same items"):
+    with pytest.raises(PaginationError, match="pages 1 to 2 repeat earlier pages"):
         await walk.items(lambda c: c.exchanges.list(page_size=3, max_items=1000))
 
     # Three pages one at a time; with k=4 the window (pages 0-3) plus one refill per page.
@@ -421,6 +431,176 @@ async def test_an_unusable_paging_next_is_no_hint(
     assert sorted(server.pages_requested(EXCHANGES)) == [0, 1, 2]
 
 
+@pytest.mark.parametrize(
+    ("which", "raised_at"),
+    [
+        (lambda n: 0, 2),  # ignores page: A, A, A
+        (lambda n: n % 2, 4),  # A, B, A, B, A: 3 repeats in a row of 2 distinct pages
+        (lambda n: n % 3, 6),  # A, B, C, A, B, C, A
+        (lambda n: min(n, 2), 6),  # stuck on its last page: A, B, C, C, C, C, C
+    ],
+    ids=["ignores-page", "alternates", "cycles-by-3", "stuck"],
+)
+async def test_pages_that_repeat_in_any_cycle_end_the_listing(
+    mode: str, which: Callable[[int], int], raised_at: int
+) -> None:
+    client, aclient, seen = _mock_pair(_serving(which))
+    walk = Walk(mode, client, aclient)
+
+    with client, pytest.raises(PaginationError, match=f"to {raised_at} repeat earlier pages"):
+        async with aclient:
+            # max_items only bounds a regression: without the guard this would loop forever.
+            await walk.items(lambda c: c.schedules.list(page_size=3, max_items=300))
+
+    pages = [int(request.url.params["page"]) for request in seen]
+    if mode == "async-k4":  # the window asks up to 4 pages ahead of the one it judges
+        assert set(pages) >= set(range(raised_at + 1)) and len(pages) <= raised_at + 5
+    else:
+        assert pages == list(range(raised_at + 1))
+
+
+@pytest.mark.parametrize("mode", ["sync", "async", "async-k4"])
+async def test_the_pages_remembered_to_find_cycles_are_bounded(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the latest 3 distinct pages are remembered: a cycle of 3 is found, one of 4 never
+    # repeats a remembered page and runs until max_items.
+    monkeypatch.setattr(datasync_grades._pagination, "_REMEMBERED", 3)
+
+    with pytest.raises(PaginationError):
+        await _mock_items(mode, _serving(lambda n: n % 3), page_size=3, max_items=300)
+    got, _ = await _mock_items(mode, _serving(lambda n: n % 4), page_size=3, max_items=60)
+    assert len(got) == 60
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_list_shifted_by_two_pages_is_no_cycle(server: PagedServer, walk: Walk) -> None:
+    # Two pages of items inserted at the front between reading pages 1 and 2: pages 2 and 3
+    # hold pages 0 and 1 again. They are skipped, and every item is still reached.
+    server.add_exchanges(9)
+
+    def insert_two_pages(s: PagedServer, resource: str, page: int) -> None:
+        if page == 2 and len(s.exchanges) == 9:
+            s.exchanges[:0] = [{"id": s.new_id()} for _ in range(6)]
+
+    server.before_page = insert_two_pages
+
+    got = await walk.pages(lambda c: c.exchanges.list(page_size=3))
+
+    assert [(p.number, numbers(p.items)) for p in got] == [
+        (0, [1, 2, 3]),
+        (1, [4, 5, 6]),
+        (4, [7, 8, 9]),
+    ]
+
+
+@pytest.mark.parametrize(("total", "pages"), [(20, [0, 1, 2]), (12, [0, 1]), (8, [0, 1])])
+async def test_a_page_size_the_server_caps_loses_no_item(
+    server: PagedServer, walk: Walk, total: int, pages: list[int]
+) -> None:
+    # 10 asked, 8 served: a first page of 8 is short of page_size but not the end.
+    server.add_exchanges(total)
+
+    got = await walk.items(lambda c: c.exchanges.list(page_size=10))
+
+    assert numbers(got) == list(range(1, total + 1))
+    if walk.mode != "async-k4":  # (the window also stops at the count: [0, 1, 2], [0, 1], [0])
+        assert server.pages_requested(EXCHANGES) == pages
+
+
+@pytest.mark.parametrize(("total", "pages"), [(5, [0]), (16, [0, 1]), (20, [0, 1, 2])])
+async def test_a_null_paging_next_is_the_last_page(
+    server: PagedServer, walk: Walk, total: int, pages: list[int]
+) -> None:
+    server.add_exchanges(total)
+    server.paging_next = lambda page, size, total: (
+        str(page + 1) if (page + 1) * size < total else None
+    )
+
+    got = await walk.items(lambda c: c.exchanges.list())
+
+    assert numbers(got) == list(range(1, total + 1))
+    assert sorted(server.pages_requested(EXCHANGES)) == pages
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize(("paging", "pages"), [({}, [0, 1]), ({"next": None}, [0])])
+async def test_only_a_null_next_says_the_list_ended(
+    mode: str, paging: dict[str, Any], pages: list[int]
+) -> None:
+    def answer(request: httpx.Request) -> Any:
+        first = request.url.params["page"] == "0"
+        return {"data": [{"id": item_id(n)} for n in (1, 2)] if first else [], "paging": paging}
+
+    got, asked = await _mock_items(mode, answer)
+
+    assert numbers(got) == [1, 2]
+    assert asked == pages
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_the_iteration_after_total_stops_at_the_count(
+    server: PagedServer, client: DataSync, aclient: AsyncDataSync, mode: str
+) -> None:
+    server.add_exchanges(16)  # two full pages of the server's 8
+
+    async def walk_twice() -> list[list[int]]:
+        if mode == "sync":
+            pager = client.exchanges.list()
+            assert pager.total() == 16
+            return [numbers(list(pager)), numbers(list(pager))]
+        apager = aclient.exchanges.list()
+        assert await apager.total() == 16
+        return [numbers([e async for e in apager]), numbers([e async for e in apager])]
+
+    first, second = await walk_twice()
+
+    assert first == second == list(range(1, 17))
+    # The count serves the iteration that follows it only: the second asks the empty page.
+    assert server.pages_requested(EXCHANGES) == [0, 1, 0, 1, 2]
+    assert [s.path for s in server.requests].count("/exchanges/count") == 1
+
+
+def _endless(size: int, *, ids: bool = True) -> Callable[[httpx.Request], Any]:
+    """Page n of an endless list of ``size`` items a page, or with ``ids=False`` items without
+    an id that alternate between two pages (A, B, A, B, ...)."""
+
+    def answer(request: httpx.Request) -> Any:
+        page = int(request.url.params["page"])
+        assert page <= 200, "unbounded"  # fails a regression instead of hanging it
+        if ids:
+            return {"data": [{"id": item_id(size * page + i)} for i in range(1, size + 1)]}
+        return {"data": [{"course_app_id": f"{page % 2}-{i}"} for i in range(size)]}
+
+    return answer
+
+
+async def _snapshot(mode: str, name: str, body: Any, **options: Any) -> tuple[list[Any], int]:
+    """What ``client.exchanges.<name>(**options)`` returns against ``body``, and the requests."""
+    client, aclient, seen = _mock_pair(body)
+    with client:
+        async with aclient:
+            if mode == "sync":
+                got = getattr(client.exchanges, name)(**options)
+            else:
+                got = await asyncio.wait_for(getattr(aclient.exchanges, name)(**options), DEADLINE)
+    return got, len(seen)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("name", ["waiting", "finished"])
+async def test_snapshots_are_bounded(mode: str, name: str) -> None:
+    by_default, asked = await _snapshot(mode, name, _endless(100))
+    bounded, asked_bounded = await _snapshot(mode, name, _endless(100), max_items=250)
+    with pytest.raises(PaginationError):
+        # Pages of items without ids that alternate: a cycle, not a snapshot growing forever.
+        await _snapshot(mode, name, _endless(3, ids=False))
+
+    # Read from the first state only, which never ends.
+    assert (len(by_default), asked) == (10_000, 100)
+    assert (numbers(bounded), asked_bounded) == (list(range(1, 251)), 3)
+
+
 @pytest.mark.parametrize("status", [500, 503])
 async def test_a_failing_page_raises_its_typed_error_after_the_pages_before_it(
     server: PagedServer, client: DataSync, aclient: AsyncDataSync, mode: str, status: int
@@ -461,12 +641,13 @@ async def test_a_body_that_does_not_parse_is_a_validation_error(
 
 
 def _mock_pair(body: Any) -> tuple[DataSync, AsyncDataSync, list[httpx.Request]]:
-    """Clients whose every page request is answered with ``body``; the requests recorded."""
+    """Clients whose every request is answered with ``body``, or ``body(request)`` when it is
+    callable; the requests recorded."""
     seen: list[httpx.Request] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, json=body)
+        return httpx.Response(200, json=body(request) if callable(body) else body)
 
     url, auth = "https://api.test/v2/grades", BearerToken("t")
     mock = httpx.MockTransport(answer)
@@ -475,6 +656,26 @@ def _mock_pair(body: Any) -> tuple[DataSync, AsyncDataSync, list[httpx.Request]]
         AsyncDataSync(url, auth=auth, transport=mock, max_retries=0),
         seen,
     )
+
+
+async def _mock_items(mode: str, body: Any, **options: Any) -> tuple[list[Any], list[int]]:
+    """The schedules (a list without a count) ``mode`` walks over a server answering ``body``,
+    and the page numbers asked."""
+    client, aclient, seen = _mock_pair(body)
+    with client:
+        async with aclient:
+            got = await Walk(mode, client, aclient).items(lambda c: c.schedules.list(**options))
+    return got, [int(request.url.params["page"]) for request in seen]
+
+
+def _serving(which: Callable[[int], int]) -> Callable[[httpx.Request], Any]:
+    """Answers page n with the 3 items of page ``which(n)`` of an endless list."""
+
+    def answer(request: httpx.Request) -> Any:
+        page = which(int(request.url.params["page"]))
+        return {"data": [{"id": item_id(3 * page + i)} for i in (1, 2, 3)]}
+
+    return answer
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -658,8 +859,8 @@ async def test_the_count_operation_is_given_the_filters(
     assert len(got) == 10
     counts = [s for s in server.requests if s.path == "/exchanges/count"]
     assert [s.query for s in counts] == [{"state": ["failed"]}]
-    # Counted: 5 pages, the 5th full, so one more (empty) page is asked for.
-    assert sorted(server.pages_requested(EXCHANGES)) == [0, 1, 2, 3, 4, 5]
+    # Counted: 5 pages, the 5th full; it brings the items to the count, so it is the last.
+    assert sorted(server.pages_requested(EXCHANGES)) == [0, 1, 2, 3, 4]
 
 
 async def test_the_batch_list_uses_its_own_count(server: PagedServer, async_walk: Walk) -> None:

@@ -90,6 +90,7 @@ RESOURCES = {
         "create_data",
         "create_error",
         "find",
+        "finished",
         "list",
         "list_errors",
         "push_data",
@@ -275,7 +276,7 @@ def _spec_operations() -> dict[str, tuple[str, str]]:
 
 async def _call_every_method(resources: Any, recorder: Recorder) -> list[str]:
     """Calls each resource method with its required arguments; returns "resource.method"
-    for each call the engine saw, in order (``waiting`` lists once per state)."""
+    for each call the engine saw, in order (``waiting`` and ``finished`` list once per state)."""
     called: list[str] = []
     for name, methods in sorted(RESOURCES.items()):
         for method in sorted(methods):

@@ -121,6 +121,10 @@ class Checkpoint(Protocol):
     def save(self, state: dict[str, Any]) -> None: ...
 
 
+TERMINAL_EXCHANGE_STATES = frozenset({ExchangeState.COMPLETED, ExchangeState.FAILED})
+"""The final values of `Exchange.state`: `exchange.state in TERMINAL_EXCHANGE_STATES`."""
+
+
 class Pager(Protocol[T_co]):
     """Every page of a list operation; iterating it yields the items of each page in order."""
 
@@ -385,12 +389,15 @@ class ExchangesResource(_Resource):
         posted_by: PostedBy | str | Unset = UNSET,
         search: str | Unset = UNSET,
         page_size: int | None = None,
+        max_items: int | None = 10_000,
     ) -> builtins.list[Exchange]:
-        """The Exchanges whose `state` is created or processing: every page read first, then
-        handed out deduplicated by id, so answering them while iterating loses none and repeats none.
+        """The Exchanges whose `state` is created or processing, at most `max_items` (None: all).
+
+        Every page is read first, deduplicated by id: acting on them loses none and repeats none.
+        As many as `max_items` back may leave more: handle them and call again.
         """
         found: dict[object, Exchange] = {}
-        for value in ["created", "processing"]:
+        for value in [ExchangeState.CREATED, ExchangeState.PROCESSING]:
             pager = self._engine.pager(
                 list_exchanges,
                 {
@@ -402,7 +409,40 @@ class ExchangesResource(_Resource):
                 Exchange,
                 count=None,
                 page_size=page_size,
-                max_items=None,
+                max_items=None if max_items is None else max_items - len(found),
+            )
+            for listed in pager:
+                found.setdefault(_key(listed), listed)
+        return builtins.list(found.values())
+
+    def finished(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        posted_by: PostedBy | str | Unset = UNSET,
+        search: str | Unset = UNSET,
+        page_size: int | None = None,
+        max_items: int | None = 10_000,
+    ) -> builtins.list[Exchange]:
+        """The Exchanges whose `state` is completed or failed (final), at most `max_items` (None: all).
+
+        Every page is read first, deduplicated by id: acting on them loses none and repeats none.
+        As many as `max_items` back may leave more: handle them and call again.
+        """
+        found: dict[object, Exchange] = {}
+        for value in [ExchangeState.COMPLETED, ExchangeState.FAILED]:
+            pager = self._engine.pager(
+                list_exchanges,
+                {
+                    "course_app_id": course_app_id,
+                    "posted_by": posted_by,
+                    "search": search,
+                    "state": value,
+                },
+                Exchange,
+                count=None,
+                page_size=page_size,
+                max_items=None if max_items is None else max_items - len(found),
             )
             for listed in pager:
                 found.setdefault(_key(listed), listed)
@@ -943,12 +983,15 @@ class AsyncExchangesResource(_AsyncResource):
         posted_by: PostedBy | str | Unset = UNSET,
         search: str | Unset = UNSET,
         page_size: int | None = None,
+        max_items: int | None = 10_000,
     ) -> builtins.list[Exchange]:
-        """The Exchanges whose `state` is created or processing: every page read first, then
-        handed out deduplicated by id, so answering them while iterating loses none and repeats none.
+        """The Exchanges whose `state` is created or processing, at most `max_items` (None: all).
+
+        Every page is read first, deduplicated by id: acting on them loses none and repeats none.
+        As many as `max_items` back may leave more: handle them and call again.
         """
         found: dict[object, Exchange] = {}
-        for value in ["created", "processing"]:
+        for value in [ExchangeState.CREATED, ExchangeState.PROCESSING]:
             pager = self._engine.pager(
                 list_exchanges,
                 {
@@ -960,7 +1003,40 @@ class AsyncExchangesResource(_AsyncResource):
                 Exchange,
                 count=None,
                 page_size=page_size,
-                max_items=None,
+                max_items=None if max_items is None else max_items - len(found),
+            )
+            async for listed in pager:
+                found.setdefault(_key(listed), listed)
+        return builtins.list(found.values())
+
+    async def finished(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        posted_by: PostedBy | str | Unset = UNSET,
+        search: str | Unset = UNSET,
+        page_size: int | None = None,
+        max_items: int | None = 10_000,
+    ) -> builtins.list[Exchange]:
+        """The Exchanges whose `state` is completed or failed (final), at most `max_items` (None: all).
+
+        Every page is read first, deduplicated by id: acting on them loses none and repeats none.
+        As many as `max_items` back may leave more: handle them and call again.
+        """
+        found: dict[object, Exchange] = {}
+        for value in [ExchangeState.COMPLETED, ExchangeState.FAILED]:
+            pager = self._engine.pager(
+                list_exchanges,
+                {
+                    "course_app_id": course_app_id,
+                    "posted_by": posted_by,
+                    "search": search,
+                    "state": value,
+                },
+                Exchange,
+                count=None,
+                page_size=page_size,
+                max_items=None if max_items is None else max_items - len(found),
             )
             async for listed in pager:
                 found.setdefault(_key(listed), listed)
