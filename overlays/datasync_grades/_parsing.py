@@ -21,7 +21,8 @@ import httpx
 
 from datasync_grades_api.client import AuthenticatedClient, Client
 
-from ._exceptions import ResponseValidationError
+from ._exceptions import ResponseValidationError, validation_error
+from ._redact import Redactor
 
 __all__ = ["acall", "call", "checked_count", "misplaced", "operation_name", "parse"]
 
@@ -120,23 +121,24 @@ def parse(
 ) -> Any:
     """The endpoint's parsed 2xx body; ``ResponseValidationError`` when it is not the spec's."""
     name = operation_name(endpoint)
+    # The message may quote the body (a token it echoes): redacted like any error.
+    redactor = Redactor.for_auth(client.get_httpx_client().auth)
+    problem: str | None = None
     try:
         parsed = endpoint._parse_response(client=client, response=response)
-    except _PARSE_ERRORS as exc:
-        raise ResponseValidationError(
-            f"{name}: the response body does not match the spec: {type(exc).__name__}: {exc}",
-            response=response,
-        ) from exc
+    except _PARSE_ERRORS as exc:  # kept as text, not chained: its message may quote the body
+        parsed, problem = False, f"{type(exc).__name__}: {exc}"
     if parsed is None:
-        raise ResponseValidationError(
+        raise validation_error(
             f"{name}: status {response.status_code} has no parsed body (a status or content "
             "type the spec does not document for this operation)",
-            response=response,
+            response,
+            redactor,
         )
-    problem = misplaced(parsed)
+    problem = problem or misplaced(parsed)
     if problem is not None:
-        raise ResponseValidationError(
-            f"{name}: the response body does not match the spec: {problem}", response=response
+        raise validation_error(
+            f"{name}: the response body does not match the spec: {problem}", response, redactor
         )
     return parsed
 
