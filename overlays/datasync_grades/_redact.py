@@ -39,7 +39,6 @@ __all__ = [
     "RETENTION",
     "Redactor",
     "escape_controls",
-    "is_sensitive_header",
     "redact_url",
 ]
 
@@ -91,16 +90,20 @@ class Redactor:
 
     def remember(self, token: str, *, expires_at: float | None = None) -> None:
         """Redact ``token`` from now on, until ``RETENTION`` after ``expires_at`` (a reading of
-        the clock; None: unknown, counted from now). Remembering again never shortens it."""
-        if len(token) < MIN_SECRET_LENGTH:
-            return
-        forget_at = (self._clock() if expires_at is None else expires_at) + RETENTION
-        if self._tokens.get(token, -math.inf) + _RENEW >= forget_at:
+        the clock; None: a JWT's ``exp``, or now, its last use). Never shortens it."""
+        known, now = self._tokens.get(token, -math.inf), self._clock()
+        if len(token) < MIN_SECRET_LENGTH or (
+            expires_at is None and known >= now + RETENTION - _RENEW
+        ):
+            return  # used lately, or valid for a while yet: the common case, without the lock
+        if expires_at is None:
+            expires_at = max(now, _jwt_exp(token) - time.time() + now)
+        if known >= expires_at + RETENTION:
             return
         with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped
             now = self._clock()
             tokens = {t: at for t, at in self._tokens.items() if at > now}
-            tokens[token] = max(forget_at, tokens.get(token, -math.inf))
+            tokens[token] = max(expires_at + RETENTION, tokens.get(token, -math.inf))
             self._tokens = tokens
 
     def secrets(self) -> tuple[str, ...]:
@@ -110,14 +113,15 @@ class Redactor:
 
     def text(self, text: str, *, cut: bool = False) -> str:
         """``text`` with every form of every secret redacted. ``cut``: ``text`` is the start of
-        a longer one, so a secret's form may be cut off at its end: such a piece goes too."""
+        a longer one, which may end in a piece of a form: its last characters that could be one
+        (as many as the longest form has, less one) are dropped."""
         forms = _sorted_forms(self.secrets())
         text = _replace(text, forms)
-        return _drop_cut_form(text, forms) if cut else text
+        return text[: max(0, len(text) - len(forms[0]) + 1)] if cut and forms else text
 
     def value(self, value: Any) -> Any:
         """A decoded JSON value (a copy, if it held a secret) redacted like :meth:`text`, keys
-        included; a secret hidden by JSON escapes (``\u0041``) is found decoded. A value that
+        included; a secret hidden by JSON escapes (``\\u0041``) is found decoded. A value that
         does not survive redaction (a secret in a number) is ``"[redacted]"`` whole."""
         try:
             # Serialized, a string's secret is its forms JSON-escaped: these are searched for.
@@ -128,16 +132,17 @@ class Redactor:
             return REDACTED
 
     def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        """Headers as a plain dict fit for an error or a log line: a credential header (see
-        :func:`is_sensitive_header`) is ``"[redacted]"`` whole, any other is redacted of the
-        secrets (a token a server echoes in any header) and escaped of controls. Repeated
-        headers are joined with ``", "``.
+        """Headers as a plain dict fit for an error or a log line: a credential header is
+        ``"[redacted]"`` whole (judged by its name: it holds auth, cookie, token, secret, key,
+        password, session or signature; ``WWW-Authenticate`` is a challenge), any other is
+        redacted of the secrets (a token a server echoes in any header) and escaped of controls.
+        Repeated headers are joined with ``", "``.
 
         >>> Redactor().headers({"Authorization": "Bearer abc", "Accept": "application/json"})
         {'Authorization': '[redacted]', 'Accept': 'application/json'}
         """
         return {
-            name: REDACTED if is_sensitive_header(name) else escape_controls(self.text(value))
+            name: REDACTED if _sensitive(name) else escape_controls(self.text(value))
             for name, value in headers.items()  # httpx.Headers joins repeated ones
         }
 
@@ -158,11 +163,9 @@ class Redactor:
         return escape_controls(self.text(message))
 
 
-def is_sensitive_header(name: str) -> bool:
-    """Whether a header's value is a credential, judged by its name: it holds auth, cookie,
-    token, secret, key, password, session or signature (``WWW-Authenticate`` is a challenge)."""
-    lowered = name.lower()
-    return lowered != "www-authenticate" and any(word in lowered for word in _SENSITIVE_WORDS)
+def _sensitive(name: str) -> bool:
+    name = name.lower()
+    return name != "www-authenticate" and any(word in name for word in _SENSITIVE_WORDS)
 
 
 def redact_url(url: httpx.URL | str) -> str:
@@ -177,6 +180,16 @@ def escape_controls(text: str) -> str:
     return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def _jwt_exp(token: str) -> float:
+    """A JWT's ``exp`` claim, in seconds since the epoch; -inf for any other token."""
+    try:
+        claims = token.split(".")[1]
+        exp = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4))).get("exp")
+        return float(exp) if isinstance(exp, int | float) and math.isfinite(exp) else -math.inf
+    except (ValueError, IndexError, AttributeError, RecursionError):  # not a JWT with an exp
+        return -math.inf
+
+
 @functools.lru_cache(maxsize=16)  # the secrets change only when a token comes or goes
 def _sorted_forms(secrets: tuple[str, ...], in_json: bool = False) -> tuple[str, ...]:
     forms = {form for s in secrets for form in _forms(s)}
@@ -189,17 +202,6 @@ def _replace(text: str, forms: tuple[str, ...]) -> str:
     for form in forms:  # longest first: a form inside another goes with it
         if len(form) <= len(text):
             text = text.replace(form, REDACTED)
-    return text
-
-
-def _drop_cut_form(text: str, forms: tuple[str, ...]) -> str:
-    """``text`` without a trailing piece (4 characters or more) that starts one of ``forms``."""
-    for form in forms:
-        start = max(0, len(text) - len(form) + 1)
-        while (start := text.find(form[:4], start)) != -1:
-            if form.startswith(text[start:]):
-                return text[:start] + REDACTED
-            start += 1
     return text
 
 
@@ -230,14 +232,9 @@ def _every_form(secret: str) -> Iterator[str]:
 
 
 _URLSAFE: Final = str.maketrans("+/", "-_")
-# What a serializer \u-escapes, and in which hex case: .NET's System.Text.Json (upper case),
-# Gson (lower case), and every character but letters and digits, in either case.
-_JSON_ESCAPERS: Final = (
-    ("[^ -~]|[+<>&'\"`]", "04X"),
-    ("[<>&='\u2028\u2029]", "04x"),
-    ("[^A-Za-z0-9]", "04X"),
-    ("[^A-Za-z0-9]", "04x"),
-)
+# What a serializer \u-escapes beyond json.dumps, and in which hex case: .NET's System.Text.Json
+# (upper case: "\u002B" for "+") and Gson (lower case: "\u003d" for "=").
+_JSON_ESCAPERS: Final = (("[^ -~]|[+<>&'\"`]", "04X"), ("[<>&='\u2028\u2029]", "04x"))
 
 
 def _base64_cores(data: bytes) -> Iterator[str]:

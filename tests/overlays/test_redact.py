@@ -184,15 +184,36 @@ def test_a_token_is_kept_while_valid_and_for_the_retention_after() -> None:
     assert redactor.secrets() == ("client-secret",)  # too short to search for
 
 
-def test_a_secret_cut_at_the_end_of_a_text_is_dropped_with_the_cut_flag() -> None:
+def _jwt(claims: dict[str, object]) -> str:
+    def part(value: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+def test_a_jwt_is_kept_until_its_exp_however_long_unused() -> None:
+    import time
+
+    clock = Clock()
+    redactor = Redactor(clock=clock)
+    lasting = _jwt({"sub": "teacher", "exp": time.time() + 5 * RETENTION})
+    redactor.remember(lasting)  # from a provider: no expiry given, the JWT tells it
+    redactor.remember(_jwt({"sub": "no-exp"}))
+    clock.now = 3 * RETENTION  # not used since, still valid
+    assert redactor.secrets() == (lasting,)
+    clock.now = 7 * RETENTION
+    assert redactor.secrets() == ()
+
+
+def test_a_secret_cut_at_the_end_of_a_text_leaves_no_piece_with_the_cut_flag() -> None:
     # A body cut at the error cap through a secret kept all but its last characters.
-    for kept in (4, 12, len(SECRET) - 1):
-        text = "error: " + SECRET[:kept]
-        assert Redactor(SECRET).text(text, cut=True) == f"error: {REDACTED}"
-        assert Redactor(SECRET).text(text) == text  # (not cut: nothing to drop)
     basic = _basic("client-1", SECRET)
-    shown = Redactor(SECRET).text("Basic " + basic[:-3], cut=True)  # "client-1:" is no secret
-    assert shown == f"Basic {base64.b64encode(b'client-1:').decode()}{REDACTED}"
+    for text in ["e" * 300 + SECRET[:k] for k in (4, 12, len(SECRET) - 1)] + [basic[:-3]]:
+        shown = Redactor(SECRET).text(text, cut=True)
+        assert text.startswith(shown) and len(shown) >= len(text) - 150
+        assert [k for k in range(4, len(SECRET)) if SECRET[:k] in shown] == []
+        assert _basic("client-1", SECRET)[12:16] not in shown
+    assert Redactor(SECRET).text("e" * 300 + SECRET[:12]).endswith(SECRET[:12])  # not cut
 
 
 def test_a_huge_secret_is_redacted_without_building_every_form() -> None:
