@@ -314,11 +314,8 @@ class ClientCredentials(_BearerFlow):
         where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
 
         def refused(what: str, **details: Any) -> TokenError:
-            return TokenError(
-                where + what,
-                **response_fields(response, redactor),
-                **{name: redactor.value(value) for name, value in details.items()},
-            )
+            details = {name: redactor.value(value) for name, value in details.items()}
+            return TokenError(where + what, **response_fields(response, redactor), **details)
 
         if response.is_redirect:
             # Following it could hand the client secret to whoever the Location names.

@@ -48,6 +48,7 @@ Example::
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,6 +84,8 @@ __all__ = [
 
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
+# h11 (through httpcore and httpx) quotes the refused header: "Illegal header value b'Bearer ...'".
+_ILLEGAL_HEADER = re.compile(r"(Illegal header (?:name|value))\b.*", re.DOTALL)
 # The ``body`` attribute keeps this much of a body that is not JSON.
 _BODY_TEXT_LIMIT = 8192
 # Students' grade data, which a server may quote back when it refuses a chunk: never in a message.
@@ -338,7 +341,9 @@ def connection_error(
         request = None
     method, url = ("", "") if request is None else (request.method, redactor.url(request.url))
     where = where or (f"{method} {url}" if request else "request")
-    cause_type, cause_message = type(exc).__name__, redactor.exception(exc)
+    # Redacted, escaped, and without the value h11 quotes after "Illegal header value".
+    cause_message = _ILLEGAL_HEADER.sub(r"\1 (not shown)", str(exc)) or "no detail"
+    cause_type, cause_message = type(exc).__name__, escape_controls(redactor.text(cause_message))
     detail = f"{cause_type}: {cause_message}"
     if isinstance(exc, httpx.DecodingError):
         return ResponseValidationError(

@@ -62,8 +62,6 @@ _SENSITIVE_WORDS = ("auth", "cookie", "token", "secret", "key", "password", "ses
 _CONTROLS: Final = re.compile(
     "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
 )
-# h11 (through httpcore and httpx) quotes the refused header: "Illegal header value b'Bearer ...'".
-_ILLEGAL_HEADER: Final = re.compile(r"(Illegal header (?:name|value))\b.*", re.DOTALL)
 
 
 class Redactor:
@@ -155,12 +153,6 @@ class Redactor:
         whitespace as one space, controls escaped (``\\x1b``, ``\\u202e``), then cut."""
         shown = escape_controls(" ".join(self.text(text, cut=cut)[: EXCERPT_LENGTH * 4].split()))
         return shown if len(shown) <= EXCERPT_LENGTH else shown[: EXCERPT_LENGTH - 3] + "..."
-
-    def exception(self, exc: BaseException) -> str:
-        """The message of a transport error, fit for an error's field or a log line: redacted,
-        escaped, and without the value after "Illegal header value" (h11 quotes it)."""
-        message = _ILLEGAL_HEADER.sub(r"\1 (not shown)", str(exc)) or "no detail"
-        return escape_controls(self.text(message))
 
 
 def _sensitive(name: str) -> bool:

@@ -260,9 +260,6 @@ def test_headers_are_redacted_by_name_and_by_value() -> None:
     assert redactor.url(f"https://u:p@api.example/x?echo={token}") == (
         f"https://api.example/x?echo={REDACTED}"
     )
-    assert redactor.exception(ValueError(f"Illegal header value b'Bearer {token}'")) == (
-        "Illegal header value (not shown)"
-    )
 
 
 _ALPHABET = st.characters(codec="utf-8", exclude_characters="[]")  # the marker's own brackets
