@@ -337,8 +337,9 @@ async def test_total_timeout_covers_an_error_body_that_trickles(
     route = "exchange" if call == "find" else "details"
     server.serve(route, EXCHANGE, Reply(status=503, body=trickle(), content_type="text/plain"))
     mode = make_mode(timeout=30.0, total_timeout=0.3)
-    with pytest.raises(APITimeoutError, match="total_timeout"):
+    with pytest.raises(APITimeoutError, match="total_timeout") as caught:
         await getattr(mode, call)()
+    assert (caught.value.__cause__, caught.value.__context__) == (None, None)
 
 
 async def test_total_timeout_covers_a_2xx_body_that_trickles(
