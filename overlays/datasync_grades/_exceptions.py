@@ -126,8 +126,9 @@ class APIStatusError(DataSyncError):
 
     ``status_code`` is any integer the server sent, including codes Python's ``HTTPStatus`` does
     not know (e.g. 520). ``headers`` is a plain dict (names in lower case). ``body`` is the decoded
-    JSON body, or the start of the text when it is not JSON, or None when empty. ``request_id``
-    and ``retry_after`` (seconds) are read from ``headers``.
+    JSON body, or the start of the text when it is not JSON, or None when empty; ``code`` its
+    ``error.code`` (the API's error type, e.g. ``"NOT_FOUND"``), if any. ``request_id`` and
+    ``retry_after`` (seconds) are read from ``headers``.
     """
 
     def __init__(
@@ -145,6 +146,9 @@ class APIStatusError(DataSyncError):
         self.headers = {name.lower(): value for name, value in (headers or {}).items()}
         self.request_id = request_id_of(self.headers)
         self.retry_after: float | None = parse_retry_after(self.headers.get("retry-after"))
+        detail = body.get("error") if isinstance(body, dict) else None
+        code = detail.get("code") if isinstance(detail, dict) else None
+        self.code: str | None = code if isinstance(code, str) else None
 
 
 class BadRequestError(APIStatusError):

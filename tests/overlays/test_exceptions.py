@@ -85,7 +85,7 @@ async def test_each_status_raises_its_class_through_a_generated_endpoint(
     assert error.url == f"{scripted_server.url}/exchanges/{EXCHANGE_ID}"
     assert error.headers["x-request-id"] == "req-42"
     assert error.request_id == "req-42"
-    assert error.body == ERROR_BODY
+    assert error.body == ERROR_BODY and error.code == "nope"
     assert (error.__cause__, error.__context__) == (None, None)
     assert f"GET {scripted_server.url}/exchanges/{EXCHANGE_ID} -> {status}" in str(error)
     assert "req-42" in str(error)
