@@ -49,7 +49,7 @@ import httpx
 
 from ._exceptions import TokenError, connection_error, response_fields
 from ._logging import logger
-from ._redact import Redactor
+from ._redact import Redactor, escape_controls
 
 __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 
@@ -315,7 +315,8 @@ class ClientCredentials(_BearerFlow):
 
         def refused(what: str, **details: Any) -> TokenError:
             details = {name: redactor.value(value) for name, value in details.items()}
-            return TokenError(where + what, **response_fields(response, redactor), **details)
+            message = escape_controls(where + what)  # what may quote the Content-Type
+            return TokenError(message, **response_fields(response, redactor), **details)
 
         if response.is_redirect:
             # Following it could hand the client secret to whoever the Location names.

@@ -256,6 +256,8 @@ INVALID_CLIENT = b'{"error": "invalid_client", "error_description": "Client auth
         ),
         ((502, "text/html", b"<html>Bad Gateway</html>"), None, None, "not JSON (text/html)"),
         ((200, "text/html", b"<html>login</html>"), None, None, "not JSON (text/html)"),
+        # A C1 control (CSI) in the Content-Type is escaped in the message, not printed.
+        ((502, "text/html\x9b2J", b"<html/>"), None, None, "not JSON (text/html\\x9b2J)"),
         (
             (200, "application/json", b'{"token_type": "Bearer"}'),
             None,
