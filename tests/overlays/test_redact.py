@@ -80,6 +80,18 @@ def test_each_form_of_a_secret_is_redacted_inside_other_text(form: Callable[[str
     assert REDACTED in redacted
 
 
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "client\\u002Bsecret\\u0026more=",  # .NET's System.Text.Json: upper-case hex
+        "client+secret\\u0026more\\u003d",  # Gson: lower-case hex, "=" escaped too
+    ],
+)
+def test_json_escapes_other_serializers_write_are_redacted(shown: str) -> None:
+    secret = "client+secret&more="
+    assert redact(f'{{"echo": "{shown}"}}', [secret]) == f'{{"echo": "{REDACTED}"}}'
+
+
 def test_the_lower_case_hex_form_is_one_the_redaction_searches_for() -> None:
     lower = FORMS["percent-encoded, lower-case hex"](SECRET)
     assert lower == "s3cr3t%2f%2b%3a%25%20%22%c3%a9-value"  # the table tests what it says
