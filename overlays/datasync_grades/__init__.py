@@ -50,7 +50,6 @@ from ._exceptions import (
     TokenError,
     UnprocessableEntityError,
     UploadError,
-    UploadRateLimitError,
 )
 from ._pagination import page_count
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
@@ -101,7 +100,6 @@ __all__ = [
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
-    "UploadRateLimitError",
     "__version__",
     "connect",
     "page_count",

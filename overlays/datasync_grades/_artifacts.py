@@ -32,7 +32,7 @@ import httpx
 
 from datasync_grades_api.client import AuthenticatedClient, Client
 
-from ._exceptions import ArtifactError, NotFoundError, connection_error_from
+from ._exceptions import ArtifactError, NotFoundError, connection_error
 from ._gzip_stream import (
     JSON_START,
     MAX_GZIP_LAYERS,
@@ -42,7 +42,7 @@ from ._gzip_stream import (
     raw_gzip_layers,
 )
 from ._parsing import operation_name
-from ._redact import secrets_of
+from ._redact import Redactor
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -112,7 +112,7 @@ class _Request:
     def failed(self, exc: httpx.RequestError) -> Exception:
         if isinstance(exc, httpx.DecodingError):  # a Content-Encoding other than gzip, broken
             return ArtifactError(f"{self.source}: the body could not be decoded: {exc}")
-        return connection_error_from(exc, secrets=secrets_of(self.client.get_httpx_client().auth))
+        return connection_error(exc, Redactor.for_auth(self.client.get_httpx_client().auth))
 
     def parse(self, data: bytes) -> Any:
         if self.csv:
@@ -209,7 +209,10 @@ class Artifact(_Artifact):
                     yield from decoder.feed(data)
                 yield from decoder.finish()
         except httpx.RequestError as exc:
-            raise request.failed(exc) from exc
+            failure = request.failed(exc)
+        else:
+            return
+        raise failure  # outside the except: the httpx error is not chained
 
 
 class AsyncArtifact(_Artifact):
@@ -269,7 +272,10 @@ class AsyncArtifact(_Artifact):
                 for piece in decoder.finish():
                     yield piece
         except httpx.RequestError as exc:
-            raise request.failed(exc) from exc
+            failure = request.failed(exc)
+        else:
+            return
+        raise failure  # outside the except: the httpx error is not chained
 
 
 # -- atomic files -------------------------------------------------------------------------

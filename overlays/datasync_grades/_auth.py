@@ -5,7 +5,8 @@ endpoint: the first request fetches a token, later requests reuse it until short
 expires, and a 401 from the API fetches a new one and retries that request once. All callers
 together (threads, tasks, event loops) make one token request at a time; one object may serve
 a sync and an async client at once, sharing its token. Tokens and the client secret never
-appear in its errors (see ``_secrets()``, which the client redacts from its errors too).
+appear in its errors: each auth owns the :class:`~datasync_grades._redact.Redactor` that knows
+them, and every token it sends (the client takes it with ``Redactor.for_auth``).
 ``BearerToken`` sends an LTI JWT (or any bearer token) that the caller already has.
 
 Example::
@@ -46,9 +47,9 @@ from urllib.parse import quote_plus
 
 import httpx
 
-from ._exceptions import TokenError, transport_detail
+from ._exceptions import TokenError, connection_error, response_fields
 from ._logging import logger
-from ._redact import excerpt
+from ._redact import Redactor, escape_controls
 
 __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 
@@ -64,13 +65,12 @@ _TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
 _TOKEN_LIMITS: Final = httpx.Limits(max_keepalive_connections=0)
 # What connect() may pass on to the private token client (see _use_transport).
 _TRANSPORT_KEYS: Final = ("verify", "cert", "trust_env", "proxy")
-# Tokens kept for redaction after they were replaced: a late error may still quote one.
-_RECENT_TOKENS: Final = 4
 # The token request must not go through an auth an injected client may carry (e.g. this one).
 _NO_AUTH: Final = httpx.Auth()
 # What a token may hold once surrounding whitespace is stripped: printable ASCII, no space.
 # (HTTP forbids controls in a header; httpx would refuse non-ASCII with the value in the error.)
 _HEADER_SAFE: Final = re.compile(r"[\x21-\x7e]+")
+_NOT_JSON: Final = object()
 _UNSAFE: Final = "a control character, a space or a non-ASCII character (the token is not shown)"
 
 
@@ -89,7 +89,14 @@ _Flight = concurrent.futures.Future[_Token]
 class _BearerFlow(httpx.Auth):
     """The flow both auths share, for sync and async clients alike (only where the token comes
     from differs): ``Authorization: Bearer <token>``, and after a 401 the request once more if
-    a new token comes."""
+    a new token comes. Every token sent is remembered by the auth's redactor."""
+
+    _redactor: Redactor
+
+    def _bearer(self, request: httpx.Request, token: str) -> httpx.Request:
+        self._redactor.remember(token)  # from its last use (its expiry, if known, was given)
+        request.headers["Authorization"] = f"Bearer {token}"
+        return request
 
     @abc.abstractmethod
     def _sync_token(self) -> str:
@@ -106,14 +113,12 @@ class _BearerFlow(httpx.Auth):
         if self.requires_request_body:  # a retry sends it again
             request.read()
         token = self._sync_token()
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
+        response = yield self._bearer(request, token)
         if response.status_code == 401:
             self._rejected(token)
             renewed = self._sync_token()
             if renewed != token:
-                request.headers["Authorization"] = f"Bearer {renewed}"
-                yield request
+                yield self._bearer(request, renewed)
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -121,14 +126,12 @@ class _BearerFlow(httpx.Auth):
         if self.requires_request_body:  # a retry sends it again
             await request.aread()
         token = await self._async_token()
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
+        response = yield self._bearer(request, token)
         if response.status_code == 401:
             self._rejected(token)
             renewed = await self._async_token()
             if renewed != token:
-                request.headers["Authorization"] = f"Bearer {renewed}"
-                yield request
+                yield self._bearer(request, renewed)
 
 
 class ClientCredentials(_BearerFlow):
@@ -186,6 +189,7 @@ class ClientCredentials(_BearerFlow):
         # RFC 6749 2.3.1: form-urlencode both before joining them for Basic.
         pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
         self._basic = base64.b64encode(pair.encode()).decode("ascii")
+        self._redactor = Redactor(client_secret, self._basic, clock=clock)
         self._token_client = token_client
         self._clock = clock
         self._transport: dict[str, Any] = {}
@@ -194,7 +198,6 @@ class ClientCredentials(_BearerFlow):
 
         # Replaced whole, never mutated, so reading them needs no lock.
         self._token: _Token | None = None
-        self._recent: tuple[str, ...] = ()
         # Held only for a few bytecodes (never across I/O), so the async flow may take it too.
         self._state_lock = threading.Lock()
         self._flight: _Flight | None = None  # the last one, under way or landed
@@ -205,10 +208,6 @@ class ClientCredentials(_BearerFlow):
             f"{type(self).__name__}(client_id={self.client_id!r}, token_url={self.token_url!r}"
             f"{scope}, auth_method={self.auth_method!r})"
         )
-
-    def _secrets(self) -> tuple[str, ...]:
-        """What must never be shown: the client secret, its Basic pair, recent access tokens."""
-        return (self._client_secret, self._basic, *self._recent)
 
     def _use_transport(self, settings: Mapping[str, Any]) -> None:
         """Make the private token client use ``verify``, ``cert``, ``trust_env`` and ``proxy``
@@ -277,7 +276,9 @@ class ClientCredentials(_BearerFlow):
         else:
             with self._state_lock:  # cached before it lands: whoever finds it done finds it
                 self._token = token
-                self._recent = _remember(self._recent, token.value)
+            # Kept while it may be valid: until its expiry (refresh_at is at most skew before).
+            expires = token.refresh_at + self.refresh_skew
+            self._redactor.remember(token.value, expires_at=expires if expires < math.inf else None)
             flight.set_result(token)
 
     # -- the token request --------------------------------------------------------------------
@@ -297,45 +298,48 @@ class ClientCredentials(_BearerFlow):
             data["client_secret"] = self._client_secret
         else:
             headers["Authorization"] = f"Basic {self._basic}"
-        issued_at = self._clock()
+        issued_at, url = self._clock(), self.token_url
         try:
             response = client.post(
-                self.token_url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
+                url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
             )
         except httpx.HTTPError as exc:
-            secrets = self._secrets()
-            detail = transport_detail(exc, secrets)
-            message = f"could not reach the token endpoint {self.token_url}: {detail}"
-            raise TokenError(message, secrets=secrets) from exc
-        return self._parse(response, issued_at)
+            failure = connection_error(exc, self._redactor, where=f"the token request to {url}")
+        else:
+            return self._parse(response, issued_at)
+        raise failure  # outside the except: the httpx error (and its request) is not chained
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
-        secrets = self._secrets()
+        redactor = self._redactor
         where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
 
         def refused(what: str, **details: Any) -> TokenError:
-            return TokenError(where + what, response=response, secrets=secrets, **details)
+            details = {name: redactor.value(value) for name, value in details.items()}
+            message = escape_controls(where + what)  # what may quote the Content-Type
+            return TokenError(message, **response_fields(response, redactor), **details)
 
         if response.is_redirect:
             # Following it could hand the client secret to whoever the Location names.
             raise refused(", a redirect, not followed: the client secret goes to token_url only")
-        try:
-            payload: Any = response.json()
-        except (ValueError, RecursionError):  # also not UTF-8, or nested past the limit
+        payload: Any = _NOT_JSON
+        # Suppressed, not caught: a JSONDecodeError chained to the TokenError holds the body.
+        with contextlib.suppress(ValueError, RecursionError):  # also not UTF-8, or too deep
+            payload = response.json()
+        if payload is _NOT_JSON:
             content_type = response.headers.get("content-type", "no content type")
             raise refused(
                 f" with a body that is not JSON ({content_type}); "
                 "expected an OAuth2 token response",
                 # A 2xx body could hold a token; an error page is worth a look.
-                body=None if response.is_success else excerpt(response.text, secrets),
-            ) from None
+                body=None if response.is_success else redactor.excerpt(response.text),
+            )
         error = payload.get("error") if isinstance(payload, dict) else None
         if isinstance(error, str):
             description = payload.get("error_description")
             description = description if isinstance(description, str) else None
-            shown = f": {excerpt(description, secrets)}" if description else ""
+            shown = f": {redactor.excerpt(description)}" if description else ""
             raise refused(
-                f": {excerpt(error, secrets)}{shown}",
+                f": {redactor.excerpt(error)}{shown}",
                 body=payload,
                 error=error,
                 error_description=description,
@@ -370,7 +374,7 @@ class BearerToken(_BearerFlow):
     """
 
     def __init__(self, token_or_provider: str | TokenProvider) -> None:
-        self._recent: tuple[str, ...] = ()  # the provider's last few tokens
+        self._redactor = Redactor()  # the fixed token, or every token the provider gave
         if isinstance(token_or_provider, str):
             token = _header_safe(token_or_provider)
             if token is None:
@@ -381,7 +385,7 @@ class BearerToken(_BearerFlow):
                 )
             # Asked again after a 401 like any provider, it has nothing new: no retry.
             self._provider: TokenProvider = lambda: token
-            self._recent = (token,)  # shown nowhere from the start
+            self._redactor = Redactor(token)  # shown nowhere from the start
         elif callable(token_or_provider):
             self._provider = token_or_provider
         else:
@@ -390,7 +394,6 @@ class BearerToken(_BearerFlow):
                 f"got {type(token_or_provider).__name__}"
             )
         self._fixed = isinstance(token_or_provider, str)
-        self._recent_lock = threading.Lock()
         # Only a provider can lead to a retry, which needs the body again.
         self.requires_request_body = not self._fixed
 
@@ -399,10 +402,6 @@ class BearerToken(_BearerFlow):
             return f"{type(self).__name__}(token='***')"
         name = getattr(self._provider, "__qualname__", type(self._provider).__qualname__)
         return f"{type(self).__name__}(provider={name})"
-
-    def _secrets(self) -> tuple[str, ...]:
-        """What must never be shown: the fixed token, or the provider's last few tokens."""
-        return self._recent
 
     def _sync_token(self) -> str:
         result = self._provider()
@@ -431,15 +430,7 @@ class BearerToken(_BearerFlow):
         if token is None:
             what = f"a token that holds {_UNSAFE}" if provided.strip() else "an empty token"
             raise TokenError(f"BearerToken's token provider returned {what}")
-        if token not in self._recent:  # the common case, without the lock
-            with self._recent_lock:
-                self._recent = _remember(self._recent, token)
         return token
-
-
-def _remember(recent: tuple[str, ...], token: str) -> tuple[str, ...]:
-    """The last few tokens, for redaction, with ``token`` (once)."""
-    return recent if token in recent else (*recent[1 - _RECENT_TOKENS :], token)
 
 
 def _header_safe(token: str) -> str | None:

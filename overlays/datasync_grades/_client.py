@@ -32,13 +32,13 @@ from ._exceptions import (
     APIConnectionError,
     ArtifactError,
     ResponseValidationError,
-    connection_error_from,
+    connection_error,
     request_id_of,
-    status_error_from_response,
+    status_error,
 )
 from ._gzip_stream import BodyDecoder, raw_gzip_layers
-from ._logging import configure_from_env, logger, redact_headers, redact_url
-from ._redact import secrets_of
+from ._logging import configure_from_env, logger, redact_url
+from ._redact import Redactor
 from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
 from ._version import __version__
 
@@ -116,7 +116,7 @@ def connect(
         use_transport(httpx_kwargs)  # it takes verify, cert, trust_env and proxy
     timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
     all_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", **(headers or {})}
-    limits = _Limits(retry_policy, total_timeout, max_response_bytes, auth)
+    limits = _Limits(retry_policy, total_timeout, max_response_bytes, Redactor.for_auth(auth))
     common: dict[str, Any] = {
         "base_url": base_url,
         "auth": auth,
@@ -162,12 +162,12 @@ def _warn_unverified() -> None:
 
 
 class _Limits(NamedTuple):
-    """What one connect() call's two clients share: retries, deadline, size cap, secrets."""
+    """What one connect() call's two clients share: retries, deadline, size cap, redactor."""
 
     policy: RetryPolicy
     total: float | None
     max_bytes: int
-    auth: httpx.Auth
+    redactor: Redactor
 
 
 def _exchange(
@@ -188,6 +188,7 @@ def _exchange(
     started = time.monotonic()
     deadline = None if limits.total is None else started + limits.total
     attempt = 0
+    failure: Exception | None = None
     while True:
         try:
             response: httpx.Response = yield send(request, stream=True, **kwargs)
@@ -197,14 +198,17 @@ def _exchange(
             if isinstance(exc, RuntimeError) and "Event loop is closed" not in str(exc):
                 raise
             if (wait := _wait(limits, request, deadline, attempt, exc=exc)) is None:
-                raise _failure(limits, request, exc, started) from exc
+                failure = _failure(limits, request, exc, started)
+                break
         else:
             if (wait := _wait(limits, request, deadline, attempt, response=response)) is None:
                 break
             yield io._close(response)
         yield io._sleep(wait)
         attempt += 1
-    _log_response(response, started)
+    if failure is not None:  # raised outside the except: the httpx error is not chained
+        raise failure
+    _log_response(response, started, limits.redactor)
     if stream and response.is_success:
         return response
     reader = _BodyReader(response, limits.max_bytes, deadline)
@@ -215,13 +219,15 @@ def _exchange(
             if not reader.feed(chunk):
                 break
     except httpx.RequestError as exc:
-        raise _failure(limits, request, exc, started) from exc
+        failure = _failure(limits, request, exc, started)
     finally:
         yield io._close(response)
+    if failure is not None:
+        raise failure
     reader.finish()
     if response.is_success:
         return response
-    error = status_error_from_response(response, secrets=secrets_of(limits.auth))
+    error = status_error(response, limits.redactor, cut=reader.truncated)
     if reader.truncated:
         error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
     raise error
@@ -260,11 +266,11 @@ async def _arun(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
         step = next(flow)
         while True:
             try:
-                outcome = await step
+                outcome, failed = await step, None
             except BaseException as exc:  # raised in the flow, where it asked for the step
-                step = flow.throw(exc)
-            else:
-                step = flow.send(outcome)
+                failed = exc
+            # Thrown outside the except: what the flow raises instead does not chain it.
+            step = flow.send(outcome) if failed is None else flow.throw(failed)
     except StopIteration as done:
         response: httpx.Response = done.value
         return response
@@ -274,13 +280,16 @@ def _failure(
     limits: _Limits, request: httpx.Request, exc: httpx.RequestError | RuntimeError, started: float
 ) -> Exception:
     if isinstance(exc, RuntimeError):  # the loop this client's connections belonged to ended
+        url = limits.redactor.url(request.url)
         error: Exception = APIConnectionError(
-            f"{request.method} {redact_url(request.url)} failed: this async client was used "
+            f"{request.method} {url} failed: this async client was used "
             "under an event loop that has since closed; make one client per event loop",
-            request=request,
+            method=request.method,
+            url=url,
+            cause_type=type(exc).__name__,
         )
     else:
-        error = connection_error_from(exc, secrets=secrets_of(limits.auth))
+        error = connection_error(exc, limits.redactor)
     logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
     return error
 
@@ -347,14 +356,16 @@ class _BodyReader:
         if self.error:
             self.truncated = True
             return False
-        request = self.response.request
+        request, url = self.response.request, redact_url(self.response.request.url)
         raise ResponseValidationError(
-            f"{request.method} {redact_url(request.url)} -> {self.response.status_code}: {problem}",
-            response=self.response,  # a 2xx: e.g. a data chunk that was stored
+            f"{request.method} {url} -> {self.response.status_code}: {problem}",
+            status_code=self.response.status_code,  # a 2xx: e.g. a data chunk that was stored
+            method=request.method,
+            url=url,
         ) from cause
 
 
-def _log_response(response: httpx.Response, started: float) -> None:
+def _log_response(response: httpx.Response, started: float, redactor: Redactor) -> None:
     if not logger.isEnabledFor(logging.INFO):
         return
     request = response.request
@@ -364,13 +375,13 @@ def _log_response(response: httpx.Response, started: float) -> None:
         request.method,
         redact_url(request.url),
         response.status_code,
-        response.reason_phrase,
+        redactor.excerpt(response.reason_phrase),
         (time.monotonic() - started) * 1000,
-        f" (request id {request_id})" if request_id else "",
+        f" (request id {redactor.excerpt(request_id)})" if request_id else "",
     )
     if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("request headers: %s", redact_headers(request.headers))
-        logger.debug("response headers: %s", redact_headers(response.headers))
+        logger.debug("request headers: %s", redactor.headers(request.headers))
+        logger.debug("response headers: %s", redactor.headers(response.headers))
 
 
 def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:

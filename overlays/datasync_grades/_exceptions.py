@@ -4,12 +4,12 @@ Every failure a caller can see is one of these, so ``except DataSyncError`` catc
 everything the package raises on purpose::
 
     DataSyncError
-    ├── APIConnectionError              the request never got an answer
+    ├── APIConnectionError              the request (a token request too) never got an answer
     │   └── APITimeoutError
     ├── APIStatusError                  the server answered with a non-2xx status
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401
-    │   │   └── TokenError              the OAuth2 token endpoint refused or failed
+    │   │   └── TokenError              the token endpoint refused, or a token is unusable
     │   ├── PermissionDeniedError       403
     │   ├── NotFoundError               404
     │   ├── ConflictError               409
@@ -19,17 +19,20 @@ everything the package raises on purpose::
     ├── ResponseValidationError         a 2xx body that does not parse
     ├── ArtifactError                   an artifact that is not gzip/JSON, truncated, or too large
     ├── PaginationError                 pages that do not add up (the same page again, a loop)
-    ├── UploadError                     a data push failed after some chunks were accepted
+    ├── UploadError                     a push stopped part-way (``__cause__``, ``retry_after``)
     └── OversizedItemError              (also a ValueError; in _upload) an item too big for a chunk
 
-Nothing an error carries shows a credential: request headers are part of no message, URLs
-lose their userinfo, a message quotes at most 200 characters of a body, and every message,
-``body``, ``error_description`` and the messages of chained httpx errors are redacted of the
-client's own secrets (see :mod:`datasync_grades._redact`). ``response`` and ``request`` are
-closed snapshots: status, headers (``Authorization`` and the like replaced by ``[redacted]``)
-and the redacted body; the request's body and the response's ``history`` are not kept.
+Errors are plain data: status, method, URL (without userinfo), headers (a plain dict, names in
+lower case), the decoded ``body``, request id and ``retry_after``, never a live httpx object.
+Nothing chained to them (``__cause__``, ``__context__``) is an httpx exception: a transport
+failure keeps its type name and message as ``cause_type`` and ``cause_message``. Errors made here
+from an answer (:func:`status_error`, :func:`connection_error`, :func:`validation_error`) are
+redacted by the client's :class:`~datasync_grades._redact.Redactor` (its secrets in every form,
+credential headers by name), and their messages have control and bidi characters escaped and
+quote at most 200 characters of a body, never a ``score``, ``grade`` or ``comments`` value. An
+error made by hand is shown as given.
 
-Status codes map to classes by :func:`status_error_from_response`: 400, 401, 403, 404, 409,
+Status codes map to classes by :func:`status_error`: 400, 401, 403, 404, 409,
 422 and 429 to their classes, 500-599 (including non-IANA codes such as 520) to
 ``InternalServerError``, anything else outside 2xx (3xx not followed, 418, ...) to
 ``APIStatusError``.
@@ -39,22 +42,19 @@ Example::
     try:
         find_exchange.sync(id, client=client)
     except datasync_grades.NotFoundError as exc:
-        print(exc.status_code, exc.request_id)
+        print(exc.status_code, exc.url, exc.request_id, exc.body)
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from ._logging import is_sensitive_header, redact_headers, redact_url
-from ._redact import REDACTED, excerpt, redact, redact_bytes, redact_value
+from ._redact import REDACTED, Redactor, escape_controls
 from ._retry import parse_retry_after
 
 __all__ = [
@@ -75,15 +75,21 @@ __all__ = [
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
-    "UploadRateLimitError",
+    "connection_error",
+    "request_id_of",
+    "response_fields",
+    "status_error",
+    "validation_error",
 ]
 
-# Charsets in which the UTF-8 forms of a secret are its bytes (for an ASCII secret, at least).
-_UTF8_COMPATIBLE = frozenset({"utf-8", "ascii"})
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
+# h11 (through httpcore and httpx) quotes the refused header: "Illegal header value b'Bearer ...'".
+_ILLEGAL_HEADER = re.compile(r"(Illegal header (?:name|value))\b.*", re.DOTALL)
 # The ``body`` attribute keeps this much of a body that is not JSON.
 _BODY_TEXT_LIMIT = 8192
+# Students' grade data, which a server may quote back when it refuses a chunk: never in a message.
+_GRADE_FIELDS = frozenset({"score", "grade", "comments"})
 
 
 class DataSyncError(Exception):
@@ -91,53 +97,58 @@ class DataSyncError(Exception):
 
 
 class APIConnectionError(DataSyncError):
-    """The request could not be completed: DNS, connect, TLS, a dropped connection."""
+    """The request got no answer: DNS, connect, TLS, a dropped connection, a proxy.
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
-        super().__init__(message)
-        self.request = request
-
-
-class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, read, write or pool)."""
-
-
-class APIStatusError(DataSyncError):
-    """The server answered with a status outside 2xx.
-
-    ``status_code`` is any integer the server sent, including codes Python's
-    ``HTTPStatus`` does not know (e.g. 520). ``body`` is the decoded JSON body, or the
-    start of the text when it is not JSON, or None when empty. ``retry_after`` is the
-    server's ``Retry-After`` in seconds when it sent one. ``url`` has no userinfo.
-
-    The message and ``body`` are redacted of ``secrets``, and ``response`` is a closed
-    snapshot of the one given: every status error is made credential-free here, whoever
-    raises it.
+    ``cause_type`` and ``cause_message`` are the transport error's type name (``"ConnectError"``)
+    and its redacted message; no live httpx exception is kept.
     """
 
     def __init__(
         self,
         message: str,
         *,
-        response: httpx.Response | None,
-        body: Any = None,
-        secrets: Iterable[str] = (),
+        method: str = "",
+        url: str = "",
+        cause_type: str = "",
+        cause_message: str = "",
     ) -> None:
-        secrets = tuple(secrets)
-        super().__init__(redact(message, secrets))
-        self.body = redact_value(body, secrets)
-        if response is not None:
-            # A 2xx body (a token endpoint's, refused for its characters) may hold a token:
-            # only error bodies are kept.
-            response = _snapshot(response, secrets, keep_body=not response.is_success)
-        self.response = response
-        # No response (the token endpoint was not reached, say): status 0, no headers.
-        self.status_code: int = 0 if response is None else response.status_code
-        self.headers = httpx.Headers() if response is None else response.headers
-        self.method: str = "" if response is None else response.request.method
-        self.url: str = "" if response is None else str(response.request.url)  # no userinfo
-        self.request_id: str | None = request_id_of(self.headers)
+        super().__init__(message)
+        self.method, self.url = method, url
+        self.cause_type, self.cause_message = cause_type, cause_message
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write, pool, or ``total_timeout``)."""
+
+
+class APIStatusError(DataSyncError):
+    """The server answered with a status outside 2xx.
+
+    ``status_code`` is any integer the server sent, including codes Python's ``HTTPStatus`` does
+    not know (e.g. 520). ``headers`` is a plain dict (names in lower case). ``body`` is the decoded
+    JSON body, or the start of the text when it is not JSON, or None when empty; ``code`` its
+    ``error.code`` (the API's error type, e.g. ``"NOT_FOUND"``), if any. ``request_id`` and
+    ``retry_after`` (seconds) are read from ``headers``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        method: str = "",
+        url: str = "",
+        headers: Mapping[str, str] | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code, self.method, self.url, self.body = status_code, method, url, body
+        self.headers = {name.lower(): value for name, value in (headers or {}).items()}
+        self.request_id = request_id_of(self.headers)
         self.retry_after: float | None = parse_retry_after(self.headers.get("retry-after"))
+        detail = body.get("error") if isinstance(body, dict) else None
+        code = detail.get("code") if isinstance(detail, dict) else None
+        self.code: str | None = code if isinstance(code, str) else None
 
 
 class BadRequestError(APIStatusError):
@@ -149,31 +160,24 @@ class AuthenticationError(APIStatusError):
 
 
 class TokenError(AuthenticationError):
-    """No usable token: the OAuth2 token endpoint did not issue one, or a token (issued, or
-    from a ``BearerToken`` provider) holds characters HTTP does not allow in a header.
+    """No usable token: the OAuth2 token endpoint answered without one, or a token (issued, or
+    from a ``BearerToken`` provider) holds characters HTTP does not allow in a header. An
+    endpoint that could not be reached is an ``APIConnectionError``.
 
-    ``error`` and ``error_description`` are the RFC 6749 fields when the endpoint sent
-    them. When the endpoint could not be reached, or the token came from a provider, there
-    is no response: ``status_code`` is 0 (``__cause__`` holds the network error, if any).
-    The message, ``body``, ``error``, ``error_description`` and ``response`` (a snapshot
-    whose request has no body: the form with the client secret is not kept) are redacted of
-    ``secrets``.
+    ``error`` and ``error_description`` are the RFC 6749 fields when the endpoint sent them.
+    ``status_code`` is the endpoint's, 0 for a provider's token.
     """
 
     def __init__(
         self,
         message: str,
         *,
-        response: httpx.Response | None = None,
-        body: Any = None,
         error: str | None = None,
         error_description: str | None = None,
-        secrets: Iterable[str] = (),
+        **fields: Any,  # APIStatusError's; status_code 0 unless given
     ) -> None:
-        secrets = tuple(secrets)
-        super().__init__(message, response=response, body=body, secrets=secrets)
-        self.error = error and redact(error, secrets)
-        self.error_description = error_description and redact(error_description, secrets)
+        super().__init__(message, **{"status_code": 0, **fields})
+        self.error, self.error_description = error, error_description
 
 
 class PermissionDeniedError(APIStatusError):
@@ -205,12 +209,22 @@ class InternalServerError(APIStatusError):
 
 
 class ResponseValidationError(DataSyncError):
-    """A 2xx answer whose body is not what the spec describes (malformed JSON, wrong shape)."""
+    """A 2xx answer whose body is not what the spec describes (malformed JSON, wrong shape, too
+    large). ``status_code`` (None: no answer to speak of), ``method``, ``url`` and ``headers``
+    as in ``APIStatusError``; the body is not kept."""
 
-    def __init__(self, message: str, *, response: httpx.Response | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        method: str = "",
+        url: str = "",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
-        # A closed copy: the original's request carries the Authorization header.
-        self.response = None if response is None else _snapshot(response, ())
+        self.status_code, self.method, self.url = status_code, method, url
+        self.headers = {name.lower(): value for name, value in (headers or {}).items()}
 
 
 class ArtifactError(DataSyncError):
@@ -226,28 +240,20 @@ class PaginationError(DataSyncError):
 class UploadError(DataSyncError):
     """Pushing exchange data stopped part-way.
 
-    ``chunks_accepted`` chunks were stored by the server; pass it as ``resume_from`` to
-    send the rest without sending those again. ``__cause__`` is the underlying error.
+    ``chunks_accepted`` chunks were stored by the server; pass it as ``resume_from`` to send the
+    rest without sending those again. ``__cause__`` is the error that stopped it; for a
+    ``RateLimitError``, ``retry_after`` is its wait (else None).
     """
 
-    # Defaults: UploadRateLimitError reaches this __init__ through APIStatusError's super().
-    def __init__(self, message: str, *, chunks_accepted: int = 0, chunks_total: int = 0) -> None:
+    def __init__(self, message: str, *, chunks_accepted: int, chunks_total: int) -> None:
         super().__init__(message)
         self.chunks_accepted = chunks_accepted
         self.chunks_total = chunks_total
 
-
-class UploadRateLimitError(RateLimitError, UploadError):
-    """A push stopped by a 429 the client would not wait out: one shape for rate limiting
-    (``except RateLimitError``, ``retry_after``) that still tells how far the push got."""
-
-    def __init__(
-        self, message: str, *, cause: RateLimitError, chunks_accepted: int, chunks_total: int
-    ) -> None:
-        # retry_after is read again from the same (snapshot) response's Retry-After.
-        super().__init__(message, response=cause.response, body=cause.body)
-        self.chunks_accepted = chunks_accepted
-        self.chunks_total = chunks_total
+    @property
+    def retry_after(self) -> float | None:
+        cause = self.__cause__
+        return cause.retry_after if isinstance(cause, RateLimitError) else None
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
@@ -263,148 +269,103 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 
-def request_id_of(headers: httpx.Headers) -> str | None:
-    """The request id the server (or a proxy in front of it) sent, if any."""
+def request_id_of(headers: Mapping[str, str]) -> str | None:
+    """The request id the server (or a proxy in front of it) sent, if any (names in lower case,
+    or ``httpx.Headers``)."""
     return next((headers[name] for name in _REQUEST_ID_HEADERS if name in headers), None)
 
 
-def status_error_from_response(
-    response: httpx.Response, *, secrets: Iterable[str] = ()
-) -> APIStatusError:
-    """The typed exception for a non-2xx response, with its body decoded.
+def response_fields(response: httpx.Response, redactor: Redactor) -> dict[str, Any]:
+    """``status_code``, ``method``, ``url`` and ``headers`` of an answer, redacted: keywords
+    for any error above."""
+    request = response.request
+    return {
+        "status_code": response.status_code,
+        "method": request.method,
+        "url": redactor.url(request.url),
+        "headers": redactor.headers(response.headers),
+    }
 
-    Read the body first (``response.read()``); an unread body is treated as empty. The
-    message quotes at most 200 characters of the body; ``body`` is all of it (JSON decoded,
-    text cut at 8 KiB); both, and the ``response`` snapshot, are redacted of ``secrets``
-    (give the auth's, see :func:`datasync_grades._redact.secrets_of`).
+
+def status_error(
+    response: httpx.Response, redactor: Redactor, *, cut: bool = False
+) -> APIStatusError:
+    """The typed exception for a non-2xx answer, redacted by ``redactor``.
+
+    Read the body first (an unread one counts as empty); ``cut``: it was cut at a size cap, so a
+    secret may be cut through at its end. ``body`` is the decoded JSON (or the text, up to
+    8 KiB); the message reads ``GET <url> -> 404 Not Found (request id abc): <excerpt>``.
 
     Example::
 
-        if not response.is_success:
-            response.read()
-            raise status_error_from_response(response, secrets=secrets_of(client.auth))
+        response.read()
+        raise status_error(response, Redactor.for_auth(auth))
     """
-    secrets = tuple(secrets)
     try:
-        # The bytes are redacted before decoding: a secret sent as a JSON number is no string
-        # for redact_value. The text is decoded in the body's own charset.
-        content, text = redact_bytes(response.content, secrets), response.text
+        # Redacted as text before decoding: a secret sent as a JSON number is no string later.
+        text = redactor.text(response.text, cut=cut)
     except httpx.ResponseNotRead:
-        content, text = b"", ""
-    # Redacted before it is cut: a cut through a secret would leave a piece of it.
-    text = redact(text, secrets)
+        text = ""
     try:
-        body = json.loads(content) if content else None
+        body = redactor.value(json.loads(text)) if text else None  # also \u-escaped secrets
+        shown = json.dumps(_without_grades(body), ensure_ascii=False) if text else ""
     except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's limit
-        body = text[:_BODY_TEXT_LIMIT]
-    request = response.request
-    message = f"{request.method} {redact_url(request.url)} -> {response.status_code}"
-    if response.reason_phrase:
-        message += f" {response.reason_phrase}"
-    request_id = request_id_of(response.headers)
-    if request_id:
+        body = shown = text[:_BODY_TEXT_LIMIT]
+    fields = response_fields(response, redactor)
+    reason = redactor.excerpt(response.reason_phrase)
+    message = f"{fields['method']} {fields['url']} -> {response.status_code} {reason}".rstrip()
+    if request_id := request_id_of(fields["headers"]):
         message += f" (request id {request_id})"
-    shown = excerpt(text, secrets)
-    if shown:
-        message += f": {shown}"
-    cls = _STATUS_CLASSES.get(response.status_code, APIStatusError)
-    return cls(message, response=response, body=body, secrets=secrets)
+    if excerpt := redactor.excerpt(shown):
+        message += f": {excerpt}"
+    return _STATUS_CLASSES.get(response.status_code, APIStatusError)(message, body=body, **fields)
 
 
-def connection_error_from(exc: httpx.RequestError, *, secrets: Iterable[str] = ()) -> DataSyncError:
-    """The typed exception for an httpx request failure; raise it ``from exc``.
+def validation_error(
+    message: str, response: httpx.Response, redactor: Redactor
+) -> ResponseValidationError:
+    """``ResponseValidationError`` for a 2xx answer: ``message`` redacted and escaped."""
+    return ResponseValidationError(
+        escape_controls(redactor.text(message)), **response_fields(response, redactor)
+    )
 
-    Timeouts become ``APITimeoutError``, a body httpx could not decode (bad
-    ``Content-Encoding``) ``ResponseValidationError``, anything else ``APIConnectionError``.
-    No message shows a header value: ``exc`` and the errors chained to it are redacted of
-    ``secrets`` in place, and an "Illegal header value" loses the value.
+
+def connection_error(
+    exc: httpx.HTTPError, redactor: Redactor, *, where: str | None = None
+) -> DataSyncError:
+    """The typed exception for an httpx failure to get an answer: ``APITimeoutError``,
+    ``ResponseValidationError`` for a body httpx could not decode, else ``APIConnectionError``.
+
+    Raise it outside the ``except`` block that caught ``exc``: then nothing chains the httpx
+    error (``__context__``), whose request holds the credentials and the body sent.
     """
-    secrets = tuple(secrets)
     try:
-        request: httpx.Request | None = _request_snapshot(exc.request, secrets)
+        request: httpx.Request | None = exc.request
     except RuntimeError:  # raised without a request attached
         request = None
-    # The snapshot's URL has no userinfo and no secret.
-    where = "request" if request is None else f"{request.method} {request.url}"
-    detail = transport_detail(exc, secrets)
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{where} timed out: {detail}", request=request)
+    method, url = ("", "") if request is None else (request.method, redactor.url(request.url))
+    where = where or (f"{method} {url}" if request else "request")
+    # Redacted, escaped, and without the value h11 quotes after "Illegal header value".
+    cause_message = _ILLEGAL_HEADER.sub(r"\1 (not shown)", str(exc)) or "no detail"
+    cause_type, cause_message = type(exc).__name__, escape_controls(redactor.text(cause_message))
+    detail = f"{cause_type}: {cause_message}"
     if isinstance(exc, httpx.DecodingError):
         return ResponseValidationError(
-            f"{where}: the response body could not be decoded: {str(exc) or 'no detail'}"
+            f"{where}: the body could not be decoded: {detail}", method=method, url=url
         )
-    return APIConnectionError(f"{where} failed: {detail}", request=request)
-
-
-# h11 (through httpcore and httpx) quotes the refused header: "Illegal header value b'Bearer ...'".
-_ILLEGAL_HEADER = re.compile(r"(Illegal header (?:name|value))\b.*", re.DOTALL)
-
-
-def transport_detail(exc: BaseException, secrets: Iterable[str] = ()) -> str:
-    """``"TypeName: message"`` of a transport error, fit for a message or a log line.
-
-    Redacts the messages of ``exc`` and of every exception chained to it in place (they are
-    raised or logged again as ``__cause__``): ``secrets`` become ``[redacted]``, and the
-    value after "Illegal header value" / "Illegal header name" is dropped.
-    """
-    secrets = tuple(secrets)
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        current.args = tuple(
-            redact(_ILLEGAL_HEADER.sub(r"\1 (not shown)", str(arg)), secrets)
-            if isinstance(arg, str | BaseException)
-            else arg
-            for arg in current.args
-        )
-        current = current.__cause__ or current.__context__
-    return f"{type(exc).__name__}: {str(exc) or 'no detail'}"
-
-
-# They describe the body on the wire, not the decoded one a snapshot holds.
-_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-def _snapshot(
-    response: httpx.Response, secrets: tuple[str, ...], *, keep_body: bool = True
-) -> httpx.Response:
-    """A closed copy of ``response`` that holds no credential: its body (if kept) and headers
-    redacted of ``secrets``, and a request without its body or credentials."""
-    content = b""
-    if keep_body:
-        with contextlib.suppress(httpx.ResponseNotRead):  # not read: kept as empty
-            content = redact_bytes(response.content, secrets)
-            # The secrets' forms are UTF-8 bytes: a body in another charset is redacted as
-            # text and written back in that charset (what cannot be decoded becomes U+FFFD).
-            encoding = response.encoding or "utf-8"
-            if secrets and codecs.lookup(encoding).name not in _UTF8_COMPATIBLE:
-                text = redact(content.decode(encoding, errors="replace"), secrets)
-                content = text.encode(encoding, errors="replace")
-    headers = [
-        (name, REDACTED if is_sensitive_header(name) else redact(value, secrets))
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _WIRE_HEADERS
-    ]
-    snapshot = httpx.Response(
-        response.status_code,
-        headers=headers,
-        content=content,
-        request=_request_snapshot(response.request, secrets),
-        # Only what http_version and reason_phrase read: "network_stream" holds the connection.
-        extensions={
-            "http_version": response.http_version.encode(),
-            "reason_phrase": response.reason_phrase.encode(),
-        },
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    what = "timed out" if cls is APITimeoutError else "failed"
+    return cls(
+        f"{where} {what}: {detail}",
+        method=method,
+        url=url,
+        cause_type=cause_type,
+        cause_message=cause_message,
     )
-    with contextlib.suppress(RuntimeError):  # RuntimeError: not measured, a response made by hand
-        snapshot.elapsed = response.elapsed
-    return snapshot
 
 
-def _request_snapshot(request: httpx.Request, secrets: tuple[str, ...]) -> httpx.Request:
-    return httpx.Request(
-        request.method,
-        redact(redact_url(request.url), secrets),
-        headers=redact_headers(request.headers, secrets),
-    )
+def _without_grades(value: Any) -> Any:
+    """``value`` with the values of grade fields (``score``, ``grade``, ``comments``) blanked."""
+    if isinstance(value, dict):
+        return {k: REDACTED if k in _GRADE_FIELDS else _without_grades(v) for k, v in value.items()}
+    return [_without_grades(item) for item in value] if isinstance(value, list) else value

@@ -4,8 +4,9 @@ Everything the package logs goes to the logger ``"datasync_grades"``:
 
 - INFO: one line per request (method, URL, status, elapsed time, request id), every retry
   the client makes, and why it did not retry a failure it could have retried;
-- DEBUG: also the request and response headers, with credentials replaced by
-  ``"[redacted]"`` (see :func:`redact_headers`).
+- DEBUG: also the request and response headers, credential headers replaced by
+  ``"[redacted]"`` and every other value redacted of the client's secrets (see
+  :meth:`datasync_grades._redact.Redactor.headers`).
 
 Like any library logger it is silent until the application configures logging. For a
 quick look without touching the application, set the environment variable
@@ -22,20 +23,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-import httpx
-
-from ._redact import REDACTED, redact
+from ._redact import redact_url
 
 __all__ = [
     "ENV_VAR",
     "LOGGER_NAME",
     "configure_from_env",
-    "is_sensitive_header",
     "logger",
-    "redact_headers",
-    "redact_url",
+    "redact_url",  # (from _redact, where the one redactor lives)
 ]
 
 LOGGER_NAME = "datasync_grades"
@@ -43,59 +40,7 @@ ENV_VAR = "DATASYNC_GRADES_LOG"
 
 logger = logging.getLogger(LOGGER_NAME)
 
-# A header whose name holds one of these is never shown ("auth": Authorization and
-# Proxy-Authorization; "cookie": Cookie and Set-Cookie).
-_SENSITIVE_WORDS = ("auth", "cookie", "token", "secret", "key", "password", "session", "signature")
 _ENV_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
-
-
-def is_sensitive_header(name: str) -> bool:
-    """Whether a header's value is a credential, judged by its name alone (see redact_headers)."""
-    lowered = name.lower()
-    # A challenge, not a credential: why a 401 was refused (e.g. error="invalid_token").
-    if lowered == "www-authenticate":
-        return False
-    return any(word in lowered for word in _SENSITIVE_WORDS)
-
-
-def redact_headers(
-    headers: httpx.Headers | Mapping[str, str] | Iterable[tuple[str, str]],
-    secrets: Iterable[str] = (),
-) -> dict[str, str]:
-    """Headers as a dict fit for a log line: credentials replaced by ``"[redacted]"``.
-
-    Redacted, judged by its name alone: any header whose name contains auth (``Authorization``,
-    ``Proxy-Authorization``), cookie (``Cookie``, ``Set-Cookie``), token, secret, key, password,
-    session or signature, except ``WWW-Authenticate`` (a challenge); in the others, any of
-    ``secrets`` (see :func:`datasync_grades._redact.redact`).
-    Repeated headers are joined with ``", "``.
-
-    >>> redact_headers({"Authorization": "Bearer abc", "Accept": "application/json"})
-    {'Authorization': '[redacted]', 'Accept': 'application/json'}
-    """
-    if isinstance(headers, httpx.Headers):
-        items: Iterable[tuple[str, str]] = headers.multi_items()
-    elif isinstance(headers, Mapping):
-        items = headers.items()
-    else:
-        items = headers
-    secrets = tuple(secrets)
-    redacted: dict[str, str] = {}
-    for name, value in items:
-        shown = REDACTED if is_sensitive_header(name) else redact(value, secrets)
-        redacted[name] = f"{redacted[name]}, {shown}" if name in redacted else shown
-    return redacted
-
-
-def redact_url(url: httpx.URL | str) -> str:
-    """The URL without its userinfo (``user:password@``), for messages and logs.
-
-    The API carries no secrets in paths or query strings, so those are kept.
-    """
-    url = httpx.URL(url)
-    if url.userinfo:
-        url = url.copy_with(userinfo=b"")
-    return str(url)
 
 
 class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]

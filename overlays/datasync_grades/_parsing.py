@@ -21,7 +21,8 @@ import httpx
 
 from datasync_grades_api.client import AuthenticatedClient, Client
 
-from ._exceptions import ResponseValidationError
+from ._exceptions import ResponseValidationError, validation_error
+from ._redact import Redactor
 
 __all__ = ["acall", "call", "checked_count", "misplaced", "operation_name", "parse"]
 
@@ -119,25 +120,22 @@ def parse(
     endpoint: ModuleType, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any:
     """The endpoint's parsed 2xx body; ``ResponseValidationError`` when it is not the spec's."""
-    name = operation_name(endpoint)
+    problem: str | None = None
     try:
         parsed = endpoint._parse_response(client=client, response=response)
-    except _PARSE_ERRORS as exc:
-        raise ResponseValidationError(
-            f"{name}: the response body does not match the spec: {type(exc).__name__}: {exc}",
-            response=response,
-        ) from exc
+    except _PARSE_ERRORS as exc:  # kept as text, not chained: its message may quote the body
+        parsed, problem = False, f"{type(exc).__name__}: {exc}"
     if parsed is None:
-        raise ResponseValidationError(
-            f"{name}: status {response.status_code} has no parsed body (a status or content "
-            "type the spec does not document for this operation)",
-            response=response,
+        problem = (
+            f"status {response.status_code} has no parsed body (a status or content "
+            "type the spec does not document for this operation)"
         )
-    problem = misplaced(parsed)
+    elif problem := problem or misplaced(parsed):
+        problem = f"the response body does not match the spec: {problem}"
     if problem is not None:
-        raise ResponseValidationError(
-            f"{name}: the response body does not match the spec: {problem}", response=response
-        )
+        # The message may quote the body (a token it echoes): redacted like any error.
+        redactor = Redactor.for_auth(client.get_httpx_client().auth)
+        raise validation_error(f"{operation_name(endpoint)}: {problem}", response, redactor)
     return parsed
 
 

@@ -1,13 +1,18 @@
-"""Redaction of the client's own credentials from text and decoded bodies, in any form a server
-could echo them: raw, percent-encoded (either hex case), form-encoded, JSON- or HTML-escaped, and
-base64 (standard or URL-safe, at any offset, so also inside an HTTP Basic pair).
+"""One :class:`Redactor` per auth, so per client: every message, error field, log line and
+exception detail the package shows goes through it.
 
-Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not searched for: they would match
-ordinary words and numbers, and a credential that short is no secret anyway.
+It replaces the client's own credentials in any form a server could echo them: raw,
+percent-encoded (either hex case), form-encoded, JSON-escaped (``\\u`` escapes in either hex
+case, ``\\/``), HTML-escaped, and base64 (standard or URL-safe, at any offset, so also inside an
+HTTP Basic pair). Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not searched for:
+they would match ordinary words and numbers. A secret longer than :data:`LONG_SECRET` characters
+(far past any token the client sends) is searched for raw and JSON-escaped only, so that
+redaction stays linear in its length.
 
 Example::
 
-    redact("echo: Bearer abcdefgh12345678", ["abcdefgh12345678"])  # 'echo: Bearer [redacted]'
+    redactor = Redactor("abcdefgh12345678")
+    redactor.text("echo: Bearer abcdefgh12345678")  # 'echo: Bearer [redacted]'
 """
 
 from __future__ import annotations
@@ -16,114 +21,200 @@ import base64
 import functools
 import html
 import json
+import math
 import re
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 from urllib.parse import quote, quote_plus
 
+import httpx
+
 __all__ = [
     "EXCERPT_LENGTH",
+    "LONG_SECRET",
     "MIN_SECRET_LENGTH",
     "REDACTED",
-    "excerpt",
-    "redact",
-    "redact_bytes",
-    "redact_value",
-    "secrets_of",
+    "RETENTION",
+    "Redactor",
+    "escape_controls",
+    "redact_url",
 ]
 
 REDACTED: Final = "[redacted]"
 MIN_SECRET_LENGTH: Final = 8
+LONG_SECRET: Final = 16 * 1024
 # The most of a body (or of a server's error text) a message quotes.
 EXCERPT_LENGTH: Final = 200
+# Seconds a token is remembered past its expiry (or, expiry unknown, past its last use): an
+# answer to a request sent with it may still arrive and quote it.
+RETENTION: Final = 3600.0
+# A token used again is remembered longer only when this much later: no lock on every request.
+_RENEW: Final = 60.0
 
-# For text, for bytes, and the length of the shortest form (a shorter string holds none).
-_Patterns = tuple["re.Pattern[str]", "re.Pattern[bytes]", int]
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every form of every secret replaced by ``"[redacted]"``."""
-    patterns = _patterns(_key(secrets))
-    return text if patterns is None else patterns[0].sub(REDACTED, text)
-
-
-def excerpt(text: str, secrets: Iterable[str]) -> str:
-    """At most ``EXCERPT_LENGTH`` characters of ``text`` for a message, runs of whitespace as one
-    space: redacted first, then cut (a cut through a secret would leave a piece of it)."""
-    shown = " ".join(redact(text, secrets)[: EXCERPT_LENGTH * 4].split())
-    return shown if len(shown) <= EXCERPT_LENGTH else shown[: EXCERPT_LENGTH - 3] + "..."
-
-
-def redact_bytes(content: bytes, secrets: Iterable[str]) -> bytes:
-    """:func:`redact` for a body as bytes (its forms as UTF-8)."""
-    patterns = _patterns(_key(secrets))
-    return content if patterns is None else patterns[1].sub(REDACTED.encode(), content)
+# A header whose name holds one of these is never shown ("auth": Authorization and
+# Proxy-Authorization; "cookie": Cookie and Set-Cookie).
+_SENSITIVE_WORDS = ("auth", "cookie", "token", "secret", "key", "password", "session", "signature")
+# C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text (bidi
+# overrides such as U+202E, zero-width characters, line separators): what forges a terminal or a
+# log line.
+_CONTROLS: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
 
 
-def redact_value(value: Any, secrets: Iterable[str]) -> Any:
-    """A copy of a decoded JSON value with :func:`redact` applied to every string, keys included.
+class Redactor:
+    """What the client shows, with its credentials replaced by ``"[redacted]"``.
 
-    Walks without recursion: a body nested as deep as the JSON parser allows must not end in a
-    ``RecursionError`` here.
+    ``secrets`` (a client secret, its Basic pair, a fixed token) are redacted for the redactor's
+    lifetime; a token given to :meth:`remember` until :data:`RETENTION` seconds after it expires,
+    or, with no known expiry, after its last use. A token still valid is never forgotten, and
+    however many tokens come and go, redacting costs time linear in the text.
     """
-    patterns = _patterns(_key(secrets))
-    if patterns is None:
-        return value
-    pattern, _, shortest = patterns
-    pending: list[tuple[Any, Any]] = []
 
-    def clean(item: Any) -> Any:
-        if isinstance(item, str):
-            return item if len(item) < shortest else pattern.sub(REDACTED, item)
-        if isinstance(item, dict | list):
-            copy: Any = type(item)()
-            pending.append((item, copy))
-            return copy
-        return item
+    def __init__(self, *secrets: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self._fixed = tuple(s for s in secrets if len(s) >= MIN_SECRET_LENGTH)
+        self._clock = clock
+        self._tokens: dict[str, float] = {}  # token -> clock reading from which it is forgotten
+        self._lock = threading.Lock()
 
-    result = clean(value)
-    while pending:
-        source, target = pending.pop()
-        if isinstance(source, dict):
-            for key, item in source.items():
-                target[clean(key)] = clean(item)
-        else:
-            target.extend([clean(item) for item in source])
-    return result
+    @classmethod
+    def for_auth(cls, auth: object) -> Redactor:
+        """The redactor of this package's auths (``ClientCredentials``, ``BearerToken``); for
+        any other ``httpx.Auth``, one that knows no secret (headers are still redacted by name)."""
+        redactor = getattr(auth, "_redactor", None)
+        return redactor if isinstance(redactor, Redactor) else cls()
+
+    def remember(self, token: str, *, expires_at: float | None = None) -> None:
+        """Redact ``token`` from now on, until ``RETENTION`` after ``expires_at`` (a reading of
+        the clock; None: a JWT's ``exp``, or now, its last use). Never shortens it."""
+        known, now = self._tokens.get(token, -math.inf), self._clock()
+        if len(token) < MIN_SECRET_LENGTH or (
+            expires_at is None and known >= now + RETENTION - _RENEW
+        ):
+            return  # used lately, or valid for a while yet: the common case, without the lock
+        if expires_at is None:
+            expires_at = max(now, _jwt_exp(token) - time.time() + now)
+        if known >= expires_at + RETENTION:
+            return
+        with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped
+            now = self._clock()
+            tokens = {t: at for t, at in self._tokens.items() if at > now}
+            tokens[token] = max(expires_at + RETENTION, tokens.get(token, -math.inf))
+            self._tokens = tokens
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret redacted now."""
+        now = self._clock()
+        return self._fixed + tuple(t for t, at in self._tokens.items() if at > now)
+
+    def text(self, text: str, *, cut: bool = False) -> str:
+        """``text`` with every form of every secret redacted. ``cut``: ``text`` is the start of
+        a longer one, which may end in a piece of a form: its last characters that could be one
+        (as many as the longest form has, less one) are dropped."""
+        forms = _sorted_forms(self.secrets())
+        text = _replace(text, forms)
+        return text[: max(0, len(text) - len(forms[0]) + 1)] if cut and forms else text
+
+    def value(self, value: Any) -> Any:
+        """A decoded JSON value (a copy, if it held a secret) redacted like :meth:`text`, keys
+        included; a secret hidden by JSON escapes (``\\u0041``) is found decoded. A value that
+        does not survive redaction (a secret in a number) is ``"[redacted]"`` whole."""
+        try:
+            # Serialized, a string's secret is its forms JSON-escaped: these are searched for.
+            text = json.dumps(value, ensure_ascii=False)
+            redacted = _replace(text, _sorted_forms(self.secrets(), in_json=True))
+            return value if redacted == text else json.loads(redacted)
+        except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's limit
+            return REDACTED
+
+    def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """Headers as a plain dict fit for an error or a log line: a credential header is
+        ``"[redacted]"`` whole (judged by its name: it holds auth, cookie, token, secret, key,
+        password, session or signature; ``WWW-Authenticate`` is a challenge), any other is
+        redacted of the secrets (a token a server echoes in any header) and escaped of controls.
+        Repeated headers are joined with ``", "``.
+
+        >>> Redactor().headers({"Authorization": "Bearer abc", "Accept": "application/json"})
+        {'Authorization': '[redacted]', 'Accept': 'application/json'}
+        """
+        return {
+            name: REDACTED if _sensitive(name) else escape_controls(self.text(value))
+            for name, value in headers.items()  # httpx.Headers joins repeated ones
+        }
+
+    def url(self, url: httpx.URL | str) -> str:
+        """The URL without userinfo (``user:password@``) and redacted of the secrets."""
+        return escape_controls(self.text(redact_url(url)))
+
+    def excerpt(self, text: str, *, cut: bool = False) -> str:
+        """At most ``EXCERPT_LENGTH`` characters of ``text`` for a message: redacted, runs of
+        whitespace as one space, controls escaped (``\\x1b``, ``\\u202e``), then cut."""
+        shown = escape_controls(" ".join(self.text(text, cut=cut)[: EXCERPT_LENGTH * 4].split()))
+        return shown if len(shown) <= EXCERPT_LENGTH else shown[: EXCERPT_LENGTH - 3] + "..."
 
 
-def secrets_of(auth: object) -> tuple[str, ...]:
-    """What an auth object asks never to be shown: its ``_secrets()``, or nothing."""
-    get = getattr(auth, "_secrets", None)
-    return tuple(get()) if callable(get) else ()
+def _sensitive(name: str) -> bool:
+    name = name.lower()
+    return name != "www-authenticate" and any(word in name for word in _SENSITIVE_WORDS)
 
 
-def _key(secrets: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH}))
+def redact_url(url: httpx.URL | str) -> str:
+    """The URL without its userinfo, for messages and logs (the API carries no secret in paths
+    or query strings)."""
+    url = httpx.URL(url)
+    return str(url.copy_with(userinfo=b"") if url.userinfo else url)
 
 
-@functools.lru_cache(maxsize=32)  # a client's secrets change only when a token is renewed
-def _patterns(secrets: tuple[str, ...]) -> _Patterns | None:
-    forms = {form for secret in secrets for form in _forms(secret) if len(form) >= 4}
-    if not forms:
-        return None
-    # Longest first, so a form that contains another is replaced whole.
-    ordered = sorted(forms, key=len, reverse=True)
-    text = re.compile("|".join(re.escape(form) for form in ordered))
-    raw = re.compile(b"|".join(re.escape(form.encode()) for form in ordered))
-    return text, raw, len(ordered[-1])
+def escape_controls(text: str) -> str:
+    """``text`` with control and bidi characters written as escapes: no terminal or log forgery."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-def _forms(secret: str) -> Iterator[str]:
+def _jwt_exp(token: str) -> float:
+    """A JWT's ``exp`` claim, in seconds since the epoch; -inf for any other token."""
+    try:
+        claims = token.split(".")[1]
+        exp = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4))).get("exp")
+        return float(exp) if isinstance(exp, int | float) and math.isfinite(exp) else -math.inf
+    except (ValueError, IndexError, AttributeError, RecursionError):  # not a JWT with an exp
+        return -math.inf
+
+
+@functools.lru_cache(maxsize=16)  # the secrets change only when a token comes or goes
+def _sorted_forms(secrets: tuple[str, ...], in_json: bool = False) -> tuple[str, ...]:
+    forms = {form for s in secrets for form in _forms(s)}
+    if in_json:
+        forms = {json.dumps(form, ensure_ascii=False)[1:-1] for form in forms}
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def _replace(text: str, forms: tuple[str, ...]) -> str:
+    for form in forms:  # longest first: a form inside another goes with it
+        if len(form) <= len(text):
+            text = text.replace(form, REDACTED)
+    return text
+
+
+@functools.lru_cache(maxsize=256)
+def _forms(secret: str) -> frozenset[str]:
+    if len(secret) > LONG_SECRET:
+        return frozenset({secret, json.dumps(secret)[1:-1]})
+    return frozenset(form for form in _every_form(secret) if len(form) >= 4)
+
+
+def _every_form(secret: str) -> Iterator[str]:
     quoted = {quote(secret, safe=""), quote(secret), quote_plus(secret)}
     quoted |= {re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), q) for q in quoted}
-    texts = {secret, *quoted}
-    for text in texts:
+    for text in {secret, *quoted}:
         yield text
-        escaped = json.dumps(text)[1:-1]
-        yield escaped
-        yield escaped.replace("/", "\\/")
-        yield json.dumps(text, ensure_ascii=False)[1:-1]
+        for escaped in (json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]):
+            yield escaped
+            yield escaped.replace("/", "\\/")
+            yield re.sub(r"\\u[0-9a-f]{4}", lambda m: "\\u" + m.group()[2:].upper(), escaped)
+    for unsafe, digits in _JSON_ESCAPERS:  # serializers that \u-escape more than json.dumps
+        yield "".join("\\u" + format(ord(c), digits) if re.match(unsafe, c) else c for c in secret)
     yield html.escape(secret)
     for data in (secret.encode(), quote_plus(secret).encode()):
         for core in _base64_cores(data):
@@ -133,6 +224,9 @@ def _forms(secret: str) -> Iterator[str]:
 
 
 _URLSAFE: Final = str.maketrans("+/", "-_")
+# What a serializer \u-escapes beyond json.dumps, and in which hex case: .NET's System.Text.Json
+# (upper case: "\u002B" for "+") and Gson (lower case: "\u003d" for "=").
+_JSON_ESCAPERS: Final = (("[^ -~]|[+<>&'\"`]", "04X"), ("[<>&='\u2028\u2029]", "04x"))
 
 
 def _base64_cores(data: bytes) -> Iterator[str]:

@@ -32,10 +32,8 @@ from datasync_grades_api.client import AuthenticatedClient
 from ._artifacts import _write_atomically
 from ._exceptions import (
     DataSyncError,
-    RateLimitError,
     ResponseValidationError,
     UploadError,
-    UploadRateLimitError,
 )
 from ._logging import logger
 from ._parsing import acall, call, parse
@@ -419,18 +417,14 @@ class _Push:
 
     def failed(self, exc: DataSyncError, number: int) -> UploadError:
         # A 2xx whose body could not be read still stored the chunk: do not send it again.
-        response = getattr(exc, "response", None)
-        stored = isinstance(response, httpx.Response) and response.is_success
+        status = getattr(exc, "status_code", None)
+        stored = isinstance(status, int) and 200 <= status < 300
         accepted = number + 1 if stored else number
         total = len(self.chunks)
         message = (
             f"chunk {number + 1} of {total} failed ({accepted} accepted; resume with "
             f"resume_from={accepted}): {exc}"
         )
-        if isinstance(exc, RateLimitError):
-            return UploadRateLimitError(
-                message, cause=exc, chunks_accepted=accepted, chunks_total=total
-            )
         return UploadError(message, chunks_accepted=accepted, chunks_total=total)
 
     def result(self) -> PushResult:

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from datasync_grades import NotFoundError, connect
+from datasync_grades import BearerToken, NotFoundError, connect
 from datasync_grades._logging import (
     ENV_VAR,
     LOGGER_NAME,
     _EnvHandler,
     configure_from_env,
-    redact_headers,
     redact_url,
 )
+from datasync_grades._redact import Redactor
 from datasync_grades_api.api.exchanges import find_exchange
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ SECRET = "s3cr3t-token-value"
     ],
 )
 def test_redact_headers(name: str, redacted: bool) -> None:
-    shown = redact_headers({name: "value-123"})
+    shown = Redactor().headers({name: "value-123"})
     assert shown == {name: "[redacted]" if redacted else "value-123"}
 
 
@@ -60,7 +60,7 @@ def test_redact_headers_takes_httpx_headers_with_repeats() -> None:
     headers = httpx.Headers(
         [("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"), ("Vary", "A"), ("Vary", "B")]
     )
-    assert redact_headers(headers) == {"set-cookie": "[redacted], [redacted]", "vary": "A, B"}
+    assert Redactor().headers(headers) == {"set-cookie": "[redacted]", "vary": "A, B"}
 
 
 @pytest.mark.parametrize(
@@ -107,6 +107,26 @@ async def test_no_secret_in_logs_at_debug(
         assert SECRET not in record.getMessage(), record.name
     for record in ours:  # httpcore logs response headers (Set-Cookie) at DEBUG; we do not
         assert "cookie-secret" not in record.getMessage()
+
+
+async def test_debug_header_logs_redact_a_token_echoed_in_any_header(
+    scripted_server: ScriptedServer,
+    make_scripted_client: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Judged by name alone, X-Echo and X-Debug were logged whole, token included.
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsb2dzIn0.c2lnbmF0dXJlLWxvZ3M"
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    echoed = {"X-Echo": f"Bearer {token}", "X-Debug": f"seen={token}; ok"}
+    scripted_server.reply(200, json=EXCHANGE, headers=echoed)
+    client = make_scripted_client(auth=BearerToken(lambda: token))
+    await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
+    messages = [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME]
+    [response_headers] = [m for m in messages if m.startswith("response headers")]
+    assert "'x-echo': 'Bearer [redacted]'" in response_headers
+    assert "'x-debug': 'seen=[redacted]; ok'" in response_headers
+    assert [m for m in messages if token in m] == []
 
 
 async def test_one_info_line_per_request_and_per_retry(

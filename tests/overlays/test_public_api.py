@@ -66,7 +66,6 @@ ROOT_API = {
     "TokenError",
     "UnprocessableEntityError",
     "UploadError",
-    "UploadRateLimitError",
     "__version__",
     "connect",
     "page_count",

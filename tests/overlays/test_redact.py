@@ -1,4 +1,5 @@
-"""redact / redact_bytes / redact_value: every form a server could echo a secret in is replaced."""
+"""The Redactor: every form a server could echo a secret in is replaced, every token the client
+used is known while it may be valid, and what it shows cannot forge a terminal or a log line."""
 
 from __future__ import annotations
 
@@ -15,14 +16,24 @@ from hypothesis import strategies as st
 
 from datasync_grades import BearerToken, ClientCredentials
 from datasync_grades._redact import (
+    EXCERPT_LENGTH,
+    LONG_SECRET,
     MIN_SECRET_LENGTH,
     REDACTED,
+    RETENTION,
+    Redactor,
     _forms,
-    redact,
-    redact_bytes,
-    redact_value,
-    secrets_of,
+    escape_controls,
 )
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    return Redactor(*secrets).text(text)
+
+
+def redact_value(value: object, secrets: list[str]) -> object:
+    return Redactor(*secrets).value(value)
+
 
 # "/", "+", ":", "%", " ", a quote and a non-ASCII letter: each encoding writes them differently.
 SECRET = 's3cr3t/+:% "é-value'
@@ -44,6 +55,10 @@ FORMS: dict[str, Callable[[str], str]] = {
     "JSON string, not ASCII-escaped": lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
     "JSON string, slashes escaped": lambda s: json.dumps(s)[1:-1].replace("/", "\\/"),
     "JSON string of the form-encoding": lambda s: json.dumps(quote_plus(s))[1:-1],
+    # What Java and .NET serializers write: \u002B, not \u002b.
+    "JSON string, upper-case hex escapes": lambda s: re.sub(
+        r"\\u[0-9a-f]{4}", lambda m: m.group().upper().replace("\\U", "\\u"), json.dumps(s)[1:-1]
+    ),
     "HTML": html.escape,
     "Basic pair": lambda s: _basic("client-1", s),
     "Basic pair, one more character of user": lambda s: _basic("client-12", s),
@@ -63,7 +78,18 @@ def test_each_form_of_a_secret_is_redacted_inside_other_text(form: Callable[[str
     assert shown not in redacted
     assert redacted.startswith("the server said: <") and redacted.endswith("> (end)")
     assert REDACTED in redacted
-    assert redact_bytes(text.encode(), [SECRET]).decode() == redacted
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "client\\u002Bsecret\\u0026more=",  # .NET's System.Text.Json: upper-case hex
+        "client+secret\\u0026more\\u003d",  # Gson: lower-case hex, "=" escaped too
+    ],
+)
+def test_json_escapes_other_serializers_write_are_redacted(shown: str) -> None:
+    secret = "client+secret&more="
+    assert redact(f'{{"echo": "{shown}"}}', [secret]) == f'{{"echo": "{REDACTED}"}}'
 
 
 def test_the_lower_case_hex_form_is_one_the_redaction_searches_for() -> None:
@@ -112,18 +138,17 @@ def test_redact_value_redacts_keys_and_values_at_any_depth_and_copies() -> None:
     }
 
 
-def test_redact_value_walks_nesting_deeper_than_the_recursion_limit() -> None:
-    depth = 20_000
+def test_redact_value_finds_a_secret_hidden_by_json_escapes_of_any_letter() -> None:
+    # json.loads decodes "\u0073" to "s": the decoded value holds the raw secret.
+    hidden = json.loads('"' + "".join(f"\\u{ord(c):04X}" for c in "abcdefgh12345678") + '"')
+    assert redact_value({"echo": hidden}, ["abcdefgh12345678"]) == {"echo": REDACTED}
+
+
+def test_redact_value_nested_deeper_than_the_recursion_limit_is_redacted_whole() -> None:
     value: object = SECRET
-    for _ in range(depth):
+    for _ in range(20_000):
         value = [value]
-
-    redacted = redact_value(value, [SECRET])
-
-    for _ in range(depth):
-        assert isinstance(redacted, list) and len(redacted) == 1
-        redacted = redacted[0]
-    assert redacted == REDACTED
+    assert redact_value(value, [SECRET]) == REDACTED
 
 
 def test_redact_value_without_secrets_returns_the_value_itself() -> None:
@@ -131,12 +156,122 @@ def test_redact_value_without_secrets_returns_the_value_itself() -> None:
     assert redact_value(value, []) is value
 
 
-def test_secrets_of_asks_the_auth_and_accepts_any_auth() -> None:
+def test_for_auth_is_the_auths_own_redactor_and_accepts_any_auth() -> None:
     credentials = ClientCredentials("client-1", SECRET)
-    assert SECRET in secrets_of(credentials)
-    assert _basic("client-1", SECRET) in secrets_of(credentials)
-    assert secrets_of(BearerToken("fixed-token-value")) == ("fixed-token-value",)
-    assert secrets_of(object()) == ()
+    redactor = Redactor.for_auth(credentials)
+    assert redactor is Redactor.for_auth(credentials)  # one per auth: clients share it
+    assert set(redactor.secrets()) == {SECRET, _basic("client-1", SECRET)}
+    assert Redactor.for_auth(BearerToken("fixed-token-value")).secrets() == ("fixed-token-value",)
+    assert Redactor.for_auth(object()).secrets() == ()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_token_is_kept_while_valid_and_for_the_retention_after() -> None:
+    clock = Clock()
+    redactor = Redactor("client-secret", clock=clock)
+    redactor.remember("token-expiring-late", expires_at=10 * RETENTION)
+    redactor.remember("token-of-unknown-expiry")  # counted from its last use
+    for n in range(500):  # a provider handing out a token per request: none is dropped early
+        redactor.remember(f"per-request-token-{n:04}")
+    assert len(redactor.secrets()) == 503
+
+    clock.now = RETENTION - 1
+    redactor.remember("token-of-unknown-expiry")  # used again: kept longer
+    clock.now = RETENTION + 1
+    assert set(redactor.secrets()) == {
+        "client-secret",
+        "token-expiring-late",
+        "token-of-unknown-expiry",
+    }
+    clock.now = 11 * RETENTION
+    assert redactor.secrets() == ("client-secret",)  # the fixed secrets stay for good
+    redactor.remember("short")
+    assert redactor.secrets() == ("client-secret",)  # too short to search for
+
+
+def _jwt(claims: dict[str, object]) -> str:
+    def part(value: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+def test_a_jwt_is_kept_until_its_exp_however_long_unused() -> None:
+    import time
+
+    clock = Clock()
+    redactor = Redactor(clock=clock)
+    lasting = _jwt({"sub": "teacher", "exp": time.time() + 5 * RETENTION})
+    redactor.remember(lasting)  # from a provider: no expiry given, the JWT tells it
+    redactor.remember(_jwt({"sub": "no-exp"}))
+    clock.now = 3 * RETENTION  # not used since, still valid
+    assert redactor.secrets() == (lasting,)
+    clock.now = 7 * RETENTION
+    assert redactor.secrets() == ()
+
+
+def test_a_secret_cut_at_the_end_of_a_text_leaves_no_piece_with_the_cut_flag() -> None:
+    # A body cut at the error cap through a secret kept all but its last characters.
+    basic = _basic("client-1", SECRET)
+    for text in ["e" * 300 + SECRET[:k] for k in (4, 12, len(SECRET) - 1)] + [basic[:-3]]:
+        shown = Redactor(SECRET).text(text, cut=True)
+        assert text.startswith(shown) and len(shown) >= len(text) - 150
+        assert [k for k in range(4, len(SECRET)) if SECRET[:k] in shown] == []
+        assert _basic("client-1", SECRET)[12:16] not in shown
+    assert Redactor(SECRET).text("e" * 300 + SECRET[:12]).endswith(SECRET[:12])  # not cut
+
+
+def test_a_huge_secret_is_redacted_without_building_every_form() -> None:
+    # 10 MB of characters percent-encoding is slow for: the forms of such a secret are the
+    # cheap ones, and a text holding it raw is still redacted.
+    secret = "%" * (LONG_SECRET * 640)
+    assert len(_forms(secret)) <= 2  # raw and JSON-escaped
+    assert Redactor(secret).text(f"<{secret}>") == f"<{REDACTED}>"
+
+
+@pytest.mark.parametrize(
+    ("character", "escaped"),
+    [
+        ("\x1b", "\\x1b"),  # ESC: the start of a CSI sequence
+        ("\x07", "\\x07"),  # BEL
+        ("\x9b", "\\x9b"),  # CSI in C1
+        ("\u202e", "\\u202e"),  # RIGHT-TO-LEFT OVERRIDE
+        ("\u2066", "\\u2066"),  # LEFT-TO-RIGHT ISOLATE
+        ("\u200b", "\\u200b"),  # ZERO WIDTH SPACE
+        ("\x00", "\\x00"),
+        ("\x7f", "\\x7f"),
+    ],
+)
+def test_controls_are_escaped_in_excerpts_headers_and_urls(character: str, escaped: str) -> None:
+    redactor = Redactor()
+    assert escape_controls(f"a{character}b") == f"a{escaped}b"
+    assert redactor.excerpt(f"x{character}[31mred") == f"x{escaped}[31mred"
+    assert redactor.headers({"x-note": f"a{character}b"}) == {"x-note": f"a{escaped}b"}
+
+
+def test_an_excerpt_is_redacted_then_cut_and_collapses_whitespace() -> None:
+    text = "x" * (EXCERPT_LENGTH - 10) + f" {SECRET}\n\n\tend" + "y" * 500
+    shown = Redactor(SECRET).excerpt(text)
+    assert shown.startswith("x" * (EXCERPT_LENGTH - 10) + " [redac")
+    assert len(shown) == EXCERPT_LENGTH and shown.endswith("...")
+    assert SECRET[:5] not in shown
+
+
+def test_headers_are_redacted_by_name_and_by_value() -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+    redactor = Redactor(token)
+    shown = redactor.headers({"authorization": "Bearer x", "x-echo": f"Bearer {token}"})
+    assert shown == {"authorization": REDACTED, "x-echo": f"Bearer {REDACTED}"}
+    assert redactor.url(f"https://u:p@api.example/x?echo={token}") == (
+        f"https://api.example/x?echo={REDACTED}"
+    )
 
 
 _ALPHABET = st.characters(codec="utf-8", exclude_characters="[]")  # the marker's own brackets

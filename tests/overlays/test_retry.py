@@ -344,7 +344,7 @@ async def test_send_applies_the_exception_table(
         else:
             with pytest.raises(APIConnectionError) as caught:
                 await _run(sync_or_async, handler, policy, method)
-            assert isinstance(caught.value.__cause__, cls), method
+            assert caught.value.cause_type == cls.__name__, method
             assert isinstance(caught.value, APITimeoutError) is issubclass(
                 cls, httpx.TimeoutException
             )
@@ -383,7 +383,7 @@ async def test_send_raises_what_it_does_not_retry(
     handler = _Scripted(httpx.ReadTimeout, 200)
     with pytest.raises(APITimeoutError) as caught:
         await _run(sync_or_async, handler, recorded_sleeps.policy(), "POST")
-    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+    assert caught.value.cause_type == "ReadTimeout" and caught.value.__cause__ is None
     assert handler.calls == 1
     assert recorded_sleeps.waits == []
 
@@ -487,7 +487,7 @@ async def test_post_whose_read_timed_out_is_not_retried(
     client = make_scripted_datasync(timeout=httpx.Timeout(5.0, read=0.2))
     with pytest.raises(APITimeoutError) as caught:
         await sync_or_async.call(client.exchanges.create())
-    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
+    assert caught.value.cause_type == "ReadTimeout" and caught.value.__cause__ is None
     assert [r.method for r in scripted_server.requests] == ["POST"]
     assert recorded_sleeps.waits == []
 
@@ -576,7 +576,7 @@ async def test_connection_refused_is_retried_then_raised(
     with pytest.raises(APIConnectionError) as caught:
         await sync_or_async.call(client.exchanges.create())
     assert not isinstance(caught.value, APITimeoutError)
-    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert caught.value.cause_type == "ConnectError" and caught.value.__cause__ is None
     assert len(recorded_sleeps.waits) == 2  # never sent, so even a POST is retried
 
 

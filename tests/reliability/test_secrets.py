@@ -102,11 +102,14 @@ def issued_tokens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def error_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The message of every package error created during the test."""
+    """The message of every package error created during the test (the errors themselves go to
+    ``CREATED``, for :func:`_attributes`)."""
     messages: list[str] = []
+    CREATED.clear()
 
     def init(self: DataSyncError, *args: Any) -> None:
         messages.extend(str(arg) for arg in args)
+        CREATED.append(self)
         Exception.__init__(self, *args)
 
     # DataSyncError has no __init__ of its own; every subclass's reaches this one.
@@ -157,6 +160,7 @@ def test_the_demo_leaks_no_secret(
     if verbose:
         assert "GET http://127.0.0.1" in err
     texts = [*debug_logs.texts(), *error_messages, out, err]
+    texts += [text for error in CREATED for text in _attributes(error)]
     assert_no_secret(texts, [DEFAULT_CLIENT_SECRET, DEFAULT_LTI_SECRET, *issued_tokens])
 
 
@@ -207,6 +211,7 @@ async def test_failures_leak_no_secret(
 
     assert len(issued_tokens) >= 2 and sandbox.counters().dropped > 0
     texts = [*debug_logs.texts(), *error_messages, out, err]
+    texts += [text for error in CREATED for text in _attributes(error)]
     secrets = [wrong_secret, sandbox.client_secret, DEFAULT_LTI_SECRET, forged, accepted]
     assert_no_secret(texts, [*secrets, *issued_tokens])
 
@@ -215,20 +220,26 @@ async def _alist(client: AsyncDataSync) -> list[Any]:
     return [exchange async for exchange in client.exchanges.list()]
 
 
+CREATED: list[BaseException] = []
+
+
 def _attributes(error: BaseException) -> list[str]:
-    """What an error carries besides its message, its chain included."""
-    texts = [repr(error.args), repr(getattr(error, "body", None))]
-    for name in ("error_description",):
-        texts.append(repr(getattr(error, name, None)))
-    response = getattr(error, "response", None)
-    request = getattr(error, "request", None)
-    if response is not None:
-        texts += [response.text, repr(response.headers.multi_items())]
-        request = response.request
-    if request is not None:
-        texts += [str(request.url), repr(request.headers.multi_items()), repr(request.content)]
-    cause = error.__cause__ or error.__context__
-    return texts + ([str(cause), *_attributes(cause)] if cause is not None else [])
+    """What an error carries, its message and every attribute, and the same of everything chained
+    to it (``__cause__`` and ``__context__``, recursively); none of which may be an httpx error,
+    whose request holds the credentials."""
+    texts: list[str] = []
+    pending: list[BaseException | None] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        module = type(current).__module__.partition(".")[0]
+        assert module not in {"httpx", "httpcore", "h11"}, f"{current!r} is chained to {error!r}"
+        texts += [str(current), repr(current), repr(current.args), repr(vars(current))]
+        pending += [current.__cause__, current.__context__]
+    return texts
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -278,5 +289,5 @@ async def test_tokens_http_cannot_carry_leak_nowhere(
     assert len(refused) == (4 if mode == "async" else 2)
     assert sandbox.counters().requests == served  # refused before anything was sent
     texts = [*debug_logs.texts(), *error_messages, out, err]
-    texts += [text for error in refused for text in _attributes(error)]
+    texts += [text for error in [*refused, *CREATED] for text in _attributes(error)]
     assert_no_secret(texts, [jwt, *broken])
