@@ -226,8 +226,9 @@ class PaginationError(DataSyncError):
 class UploadError(DataSyncError):
     """Pushing exchange data stopped part-way.
 
-    ``chunks_accepted`` chunks were stored by the server; pass it as ``resume_from`` to
-    send the rest without sending those again. ``__cause__`` is the underlying error.
+    ``chunks_accepted`` chunks were stored by the server; the same push with the same
+    ``checkpoint`` sends the rest without sending those again. ``__cause__`` is the
+    underlying error.
     """
 
     # Defaults: UploadRateLimitError reaches this __init__ through APIStatusError's super().
