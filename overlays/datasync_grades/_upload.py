@@ -28,13 +28,9 @@ import json
 import math
 import os
 import re
-import sys
-import threading
-import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import nullcontext
-from types import ModuleType, SimpleNamespace
+from types import ModuleType, SimpleNamespace, UnionType
 from typing import Any, Final, Literal
 from uuid import UUID
 
@@ -56,9 +52,6 @@ from ._exceptions import (
 )
 from ._logging import logger
 from ._parsing import acall, call, parse
-
-if sys.platform != "win32":
-    import fcntl
 
 __all__ = [
     "CheckpointError",
@@ -361,7 +354,7 @@ def _problem(hint: Any, value: Any) -> tuple[str, str] | None:
     """Where a JSON value breaks an annotation of the generated models (``".$sys.id"``,
     ``"[3]"``, ``""``: the value itself) and how, never showing the value; None: it fits."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
+    if origin in (typing.Union, UnionType):
         if value == "" and str in args and any(isinstance(a, enum.EnumMeta) for a in args):
             return "", "an empty string"  # the spec's open enumerations are never ""
         problems = [_problem(arg, value) for arg in args if arg is not Unset]  # Unset: absent
@@ -527,11 +520,12 @@ class FileCheckpoint:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold ``path + ".lock"`` (``flock``, POSIX), or raise :class:`ConcurrentPushError`."""
+        import fcntl  # POSIX only: elsewhere a FileCheckpoint cannot be locked, nor pushed with
+
         fd = _private(self.path + ".lock", os.O_RDWR | os.O_CREAT)
         try:
             try:
-                if sys.platform != "win32":
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 # A push that just finished removed the file it locked: then ours is another.
                 held = os.path.samestat(os.fstat(fd), os.stat(self.path + ".lock"))
             except (BlockingIOError, FileNotFoundError):
@@ -544,21 +538,19 @@ class FileCheckpoint:
             os.close(fd)
 
 
-_PUSHING: set[str] = set()  # the exchanges being pushed in this process
-_PUSHING_LOCK: Final = threading.Lock()
+_PUSHING: dict[str, object] = {}  # the exchanges being pushed in this process, by push
 
 
 @contextlib.contextmanager
 def _only_push_of(exchange: str, checkpoint: Checkpoint | None) -> Iterator[None]:
-    with _PUSHING_LOCK:
-        if exchange in _PUSHING:
-            raise ConcurrentPushError(f"exchange {exchange} is being pushed in this process")
-        _PUSHING.add(exchange)
+    if _PUSHING.setdefault(exchange, me := object()) is not me:  # atomic: one thread wins
+        raise ConcurrentPushError(f"exchange {exchange} is being pushed in this process")
     try:  # a FileCheckpoint is locked across processes too
-        with checkpoint.lock() if isinstance(checkpoint, FileCheckpoint) else nullcontext():
+        lock = checkpoint.lock() if isinstance(checkpoint, FileCheckpoint) else None
+        with lock or contextlib.nullcontext():
             yield
     finally:
-        _PUSHING.discard(exchange)
+        del _PUSHING[exchange]
 
 
 # -- sending -------------------------------------------------------------------------------
@@ -585,15 +577,11 @@ class _Push:
         self.items = _checked_items(options["body"], options["items"])  # before any request
         self.checkpoint: Checkpoint | None = options.get("checkpoint")
         self.on_progress: Callable[[ChunkStored], object] | None = options.get("on_progress")
-        self.client = client
-        self.endpoint = endpoint
-        self.params = params
-        self.exchange = str(params.get("id"))
+        self.client, self.endpoint, self.params = client, endpoint, params
+        self.exchange, self._plan, self.start = str(params.get("id")), "", 0
         self.chunks: tuple[Chunk, ...] = ()
-        self.start = 0
         self.ids: list[UUID | None] = []
         self.possibly_duplicated: int | None = None
-        self._plan = ""
 
     def requests(self, max_bytes: int) -> Iterator[tuple[int, dict[str, Any]]]:
         """Plan the chunks, then each chunk's number and request, as they are to be sent."""
@@ -649,7 +637,7 @@ class _Push:
         }
 
     def save(self, stored: int, in_flight: bool = False) -> None:
-        """Record progress; all chunks stored: the checkpoint goes. A full disk is typed."""
+        """Record how far the push got; a failed write (a full disk) is a CheckpointError."""
         try:
             if self.checkpoint is not None:
                 self.checkpoint.save(self._state(stored, in_flight))
@@ -661,7 +649,7 @@ class _Push:
             ) from exc
 
     def stored(self, number: int, response: httpx.Response) -> None:
-        """Parse the answer, record the chunk as stored, then tell ``on_progress``."""
+        """Parse a stored chunk's answer for its id."""
         parsed = parse(self.endpoint, self.client, response)
         chunk_id = getattr(getattr(parsed, "data", None), "id", None)
         self.ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
