@@ -350,55 +350,81 @@ _SCALARS: Final[dict[Any, Callable[[Any], bool]]] = {
 }
 
 
-def _problem(hint: Any, value: Any) -> tuple[str, str] | None:
-    """Where a JSON value breaks an annotation of the generated models (``".$sys.id"``,
-    ``"[3]"``, ``""``: the value itself) and how, never showing the value; None: it fits."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, UnionType):
-        if value == "" and str in args and any(isinstance(a, enum.EnumMeta) for a in args):
-            return "", "an empty string"  # the spec's open enumerations are never ""
-        problems = [_problem(arg, value) for arg in args if arg is not Unset]  # Unset: absent
-        return None if None in problems else problems[0]
-    if origin is list and isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            if problem := _problem(args[0], item):
-                return f"[{index}]{problem[0]}", problem[1]
-        return None
-    if (hint in JSON_NAMES or origin is dict) and isinstance(value, Mapping):
-        return _object_problem(hint if hint in JSON_NAMES else None, value)
-    if isinstance(hint, enum.EnumMeta):
-        fits = isinstance(value, str) and value in [m.value for m in typing.cast(Any, hint)]
-    else:  # Any fits anything; a list, a dict or a model fit only what was checked above
-        fits = _SCALARS.get(hint, lambda v: not origin and hint not in JSON_NAMES)(value)
-    name = getattr(origin or hint, "__name__", hint)
-    return None if fits else ("", f"expected {name}, got {type(value).__name__}")
+_Check = Callable[[Any], tuple[str, str] | None]
 
 
 @functools.cache
-def _fields(model: type | None) -> tuple[dict[str, Any], Any, list[str]]:
-    """Per JSON name its annotation, the annotation of others (None: none allowed), the
-    required names."""
+def _checker(hint: Any) -> _Check:
+    """The check of a JSON value against an annotation of the generated models: where the
+    value breaks it (``".$sys.id"``, ``"[3]"``, ``""``: the value itself) and how, never
+    showing the value; None when it fits. Built once per annotation: it runs per score."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, UnionType):
+        options = [_checker(arg) for arg in args if arg is not Unset]  # Unset: the key is absent
+        # The spec's open enumerations (an enum, or a value it does not list) are never "".
+        open_enum = str in args and any(isinstance(arg, enum.EnumMeta) for arg in args)
+        if len(options) == 1 and not open_enum:
+            return options[0]
+
+        def union(value: Any) -> tuple[str, str] | None:
+            if open_enum and value == "":
+                return "", "an empty string"
+            problems = [option(value) for option in options]
+            return None if None in problems else problems[0]
+
+        return union
+    expected = f"expected {getattr(origin or hint, '__name__', hint)}"
+
+    def mismatch(value: Any) -> tuple[str, str]:
+        return "", f"{expected}, got {type(value).__name__}"
+
+    if origin is list:
+        each = _checker(args[0])
+
+        def array(value: Any) -> tuple[str, str] | None:
+            if not isinstance(value, list | tuple):
+                return mismatch(value)
+            for index, item in enumerate(value):
+                if problem := each(item):
+                    return f"[{index}]{problem[0]}", problem[1]
+            return None
+
+        return array
+    if hint in JSON_NAMES or origin is dict:  # a model, or a free-form object
+        model = hint if hint in JSON_NAMES else None
+        return lambda v: _object_problem(model, v) if isinstance(v, Mapping) else mismatch(v)
+    if isinstance(hint, enum.EnumMeta):
+        values = {member.value for member in typing.cast(Any, hint)}
+        fits: Callable[[Any], bool] = lambda v: isinstance(v, str) and v in values  # noqa: E731
+    else:
+        fits = _SCALARS.get(hint, lambda v: True)  # Any: any JSON
+    return lambda value: None if fits(value) else mismatch(value)
+
+
+@functools.cache
+def _fields(model: type | None) -> tuple[dict[str, _Check], _Check | None, list[str]]:
+    """Per JSON name its check, the check of others (None: none allowed), the required names."""
     if model is None:  # a free-form object
-        return {}, Any, []
+        return {}, _checker(Any), []
     hints = typing.get_type_hints(model, localns=vars(datasync_grades_api.models))
     names, fields = JSON_NAMES[model], attrs.fields_dict(model)
-    other = hints.get("additional_properties", dict[str, None])
+    other = typing.get_args(hints.get("additional_properties"))
     return (
-        {name: hints[attribute] for name, attribute in names.items()},
-        typing.get_args(other)[1],
+        {name: _checker(hints[attribute]) for name, attribute in names.items()},
+        _checker(other[1]) if other else None,
         [name for name, attribute in names.items() if fields[attribute].default is attrs.NOTHING],
     )
 
 
 def _object_problem(model: type | None, value: Mapping[Any, Any]) -> tuple[str, str] | None:
-    hints, other, required = _fields(model)
+    checks, other, required = _fields(model)
     for name in required:
         if name not in value:
             return f".{name}", "missing (required)"
     for name, item in value.items():
-        if (hint := hints.get(name, other)) is None or not isinstance(name, str):
+        if (check := checks.get(name, other)) is None or not isinstance(name, str):
             return "", "a property the spec does not define"
-        if problem := _problem(hint, item):
+        if problem := check(item):
             return f".{name}{problem[0]}", problem[1]
     return None
 
@@ -416,11 +442,11 @@ def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemK
     problems: list[str] = []
     for name, kind in _LISTS.items():
         [listed] = [arg for arg in typing.get_args(hints[name]) if typing.get_origin(arg) is list]
-        model = typing.get_args(listed)[0]
+        check = _checker(typing.get_args(listed)[0])
         found[kind] = [_as_dict(kind, n, item) for n, item in enumerate(items.get(name, ()))]
         for index, item in enumerate(found[kind]):
             try:
-                problem = _problem(model, item)
+                problem = check(item)
             except RecursionError:
                 problem = "", "nested too deep"
             if problem is not None:

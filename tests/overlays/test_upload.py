@@ -39,8 +39,10 @@ from datasync_grades import (
 from datasync_grades_api import api
 from datasync_grades_api.models.assignment import Assignment
 from datasync_grades_api.models.exchange import Exchange
+from datasync_grades_api.models.exchange_data_request import ExchangeDataRequest
 from datasync_grades_api.models.exchange_error import ExchangeError
 from datasync_grades_api.models.exchange_error_code import ExchangeErrorCode
+from datasync_grades_api.models.schedule_update import ScheduleUpdate
 from datasync_grades_api.models.summary import Summary
 
 EXCHANGE_ID = uuid.UUID("3f6c1f4e-8d0a-4b7e-9a55-0c1d2e3f4a5b")
@@ -689,3 +691,30 @@ def test_public_names() -> None:
     assert datasync_grades.PushResult is api.PushResult
     for removed in ("push_exchange_data", "apush_exchange_data", "report_exchange_error"):
         assert not hasattr(datasync_grades, removed)
+
+
+# -- the check, on other models of the spec ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ({"enabled": True}, None),
+        ({}, (".enabled", "missing (required)")),
+        ({"enabled": "yes"}, (".enabled", "expected bool, got str")),
+        ({"enabled": True, "other": 1}, ("", "a property the spec does not define")),
+        ([], ("", "expected ScheduleUpdate, got list")),
+    ],
+)
+def test_the_check_follows_required_fields_and_closed_objects_of_any_model(
+    value: Any, problem: tuple[str, str] | None
+) -> None:
+    # ScheduleUpdate: required [enabled], additionalProperties: false.
+    assert _upload._checker(ScheduleUpdate)(value) == problem
+
+
+def test_lists_the_client_does_not_know_are_refused_not_sent_empty() -> None:
+    with pytest.raises(DataSyncError, match="update datasync_grades"):
+        _upload._checked_items(ExchangeDataRequest, {"grades": [{"score": 1}]})
+    with pytest.raises(DataSyncError, match="update datasync_grades"):
+        _upload._checked_items(Summary, {})  # a chunk body of other fields
