@@ -199,11 +199,12 @@ def _named(kind: ItemKind, index: int, item_id: str | None) -> str:
 
 
 def _as_dict(kind: ItemKind, index: int, item: Any) -> Mapping[str, Any]:
-    to_dict = getattr(item, "to_dict", None)
-    if callable(to_dict):
-        item = to_dict()
+    what = f"{kind} {index} must be a generated model or a mapping, got {type(item).__name__}"
+    try:  # a model built with values of the wrong types may fail to_dict()
+        item = item.to_dict() if callable(getattr(item, "to_dict", None)) else item
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise InvalidPushError(f"{what} whose to_dict() fails", (what,), 1) from exc
     if not isinstance(item, Mapping):
-        what = f"{kind} {index} must be a generated model or a mapping, got {type(item).__name__}"
         raise InvalidPushError(what, (what,), 1)
     return item
 
@@ -625,9 +626,11 @@ class _Push:
             return 0
         self._plan = hashlib.sha256(b"".join(chunk.body() for chunk in self.chunks)).hexdigest()
         saved = self.checkpoint.load()
-        if saved is None or (
-            isinstance(saved.get("exchange"), str) and saved["exchange"] != self.exchange
-        ):
+        saved = saved if isinstance(saved, dict) or saved is None else {}  # {}: refused below
+        other = (
+            saved and isinstance(saved.get("exchange"), str) and saved["exchange"] != self.exchange
+        )
+        if saved is None or other:
             return 0  # nothing, or another exchange's push: this one starts afresh
         stored, in_flight, total = saved.get("stored"), saved.get("in_flight"), len(self.chunks)
         # Only what this plan's pushes save, with a stored chunk count in range; the final

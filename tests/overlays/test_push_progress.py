@@ -260,6 +260,18 @@ async def test_checkpoint_contents_are_validated_before_anything_is_sent(
     assert len(server.received) == sent  # the final chunk above all was not sent early
 
 
+async def test_a_checkpoint_that_loads_no_mapping_is_a_checkpoint_error(
+    server: DataServer, client: DataSync | AsyncDataSync
+) -> None:
+    class Broken(MemoryCheckpoint):
+        def load(self) -> Any:
+            return ["stored", 3]
+
+    with pytest.raises(CheckpointError):
+        await push(client, checkpoint=Broken())
+    assert server.received == []
+
+
 @pytest.mark.parametrize(
     "content",
     [b"{", b"\xff\xfe", b"[" * 100_000 + b"]" * 100_000, b"null", b"[1, 2]", b" " * 10_000],

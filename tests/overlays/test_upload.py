@@ -11,7 +11,7 @@ import json
 import math
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from _data_server import HUGE_BODY_BYTES, DataServer, running_data_server
@@ -571,6 +571,15 @@ async def test_an_item_that_breaks_the_spec_is_named_and_nothing_is_sent(
     assert named in str(error) and error.problems == (str(error).split(": ", 1)[1],)
     assert error.invalid_items == 1 and isinstance(error, ValueError)
     assert server.exchange_gets == [] and server.received == []  # nothing at all was sent
+
+
+async def test_a_model_whose_to_dict_fails_is_an_invalid_push(
+    server: DataServer, make_client: Callable[[str], Any]
+) -> None:
+    broken = Assignment(sys=cast(Any, "not a SysFields"))
+    with pytest.raises(InvalidPushError, match=r"assignment 0 must be .* whose to_dict"):
+        await push(make_client(server.url), assignments=[broken])
+    assert server.received == [] and server.exchange_gets == []
 
 
 async def test_bad_items_are_listed_twenty_at_most_and_never_with_their_scores(
