@@ -627,7 +627,10 @@ class _Push:
     def _resume(self) -> int:
         if self.checkpoint is None:
             return 0
-        self._plan = hashlib.sha256(b"".join(chunk.body() for chunk in self.chunks)).hexdigest()
+        digest = hashlib.sha256()
+        for chunk in self.chunks:  # one body at a time: no second copy of all the data
+            digest.update(chunk.body())
+        self._plan = digest.hexdigest()
         saved = self.checkpoint.load()
         saved = saved if isinstance(saved, dict) or saved is None else {}  # {}: refused below
         other = (
