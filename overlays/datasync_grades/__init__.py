@@ -53,7 +53,16 @@ from ._exceptions import (
 )
 from ._pagination import page_count
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from ._upload import Chunk, FileCheckpoint, OversizedItemError, plan_chunks
+from ._upload import (
+    CheckpointError,
+    Chunk,
+    ConcurrentPushError,
+    FileCheckpoint,
+    InvalidPushError,
+    MemoryCheckpoint,
+    OversizedItemError,
+    plan_chunks,
+)
 from ._version import __version__
 
 __all__ = [
@@ -76,16 +85,20 @@ __all__ = [
     "BadRequestError",
     "BearerToken",
     "Checkpoint",
+    "CheckpointError",
     "Chunk",
     "ChunkStored",
     "ClientCredentials",
     "ClientOptions",
+    "ConcurrentPushError",
     "ConflictError",
     "DataSync",
     "DataSyncError",
     "FileCheckpoint",
     "Identified",
     "InternalServerError",
+    "InvalidPushError",
+    "MemoryCheckpoint",
     "NotFoundError",
     "OversizedItemError",
     "Page",

@@ -240,12 +240,12 @@ class PaginationError(DataSyncError):
 class UploadError(DataSyncError):
     """Pushing exchange data stopped part-way.
 
-    ``chunks_accepted`` chunks were stored by the server; pass it as ``resume_from`` to send the
-    rest without sending those again. ``__cause__`` is the error that stopped it; for a
-    ``RateLimitError``, ``retry_after`` is its wait (else None).
+    ``chunks_accepted`` chunks were stored by the server; the same push with the same
+    ``checkpoint`` sends the rest without sending those again. ``__cause__`` is the error that
+    stopped it; for a ``RateLimitError``, ``retry_after`` is its wait (else None).
     """
 
-    def __init__(self, message: str, *, chunks_accepted: int, chunks_total: int) -> None:
+    def __init__(self, message: str, *, chunks_accepted: int = 0, chunks_total: int = 0) -> None:
         super().__init__(message)
         self.chunks_accepted = chunks_accepted
         self.chunks_total = chunks_total

@@ -1,35 +1,48 @@
-"""The chunked push of grade data: planning chunks to a byte limit, and sending them in order.
+"""The chunked push of grade data: checking items, planning chunks to a byte limit, and
+sending them in order, recorded in a checkpoint.
 
 A producer answers an exchange by POSTing ``ExchangeDataRequest`` chunks, each body at most the
 exchange's ``max_data_content_length`` bytes, every chunk ``"final": false`` but the last.
-Items (generated models or plain dicts) are serialized once; chunks are filled in order
-(assignments, then summaries); an assignment too large for a chunk of its own is split by its
-scores; anything that cannot fit raises :class:`OversizedItemError` before anything is sent.
-A failed chunk raises :class:`UploadError`; ``resume_from=exc.chunks_accepted`` sends the rest.
+Items (generated models or plain dicts) are first checked against the generated models
+(:class:`InvalidPushError` names the bad ones; nothing is sent), then serialized once; chunks are
+filled in order (assignments, then summaries); an assignment too large for a chunk of its own
+is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
+anything is sent. A failed chunk raises :class:`UploadError`; the same call with the same
+``checkpoint`` sends the rest.
 
 Example::
 
-    result = client.exchanges.push_data(exchange, assignments=assignments)
-    chunks = plan_chunks(assignments, max_bytes=1_000_000)
+    checkpoint = MemoryCheckpoint()  # or FileCheckpoint(path), to survive the process
+    result = client.exchanges.push_data(exchange, assignments=rows, checkpoint=checkpoint)
+    chunks = plan_chunks(rows, max_bytes=1_000_000)
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import enum
+import functools
 import hashlib
 import json
+import math
 import os
+import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from types import ModuleType, SimpleNamespace
+from types import ModuleType, SimpleNamespace, UnionType
 from typing import Any, Final, Literal
 from uuid import UUID
 
 import attrs
 import httpx
 
-from datasync_grades_api.api import Checkpoint, ChunkStored, PushResult
+import datasync_grades_api.models
+from datasync_grades_api.api import JSON_NAMES, Checkpoint, ChunkStored, PushResult
 from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades_api.types import Unset
 
-from ._artifacts import _write_atomically
+from ._artifacts import _commit, _to_thread_to_the_end
 from ._exceptions import (
     DataSyncError,
     ResponseValidationError,
@@ -39,8 +52,12 @@ from ._logging import logger
 from ._parsing import acall, call, parse
 
 __all__ = [
+    "CheckpointError",
     "Chunk",
+    "ConcurrentPushError",
     "FileCheckpoint",
+    "InvalidPushError",
+    "MemoryCheckpoint",
     "OversizedItemError",
     "apush",
     "plan_chunks",
@@ -65,6 +82,31 @@ _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), al
 
 def _dumps(value: Any) -> bytes:
     return _ENCODER.encode(value).encode("utf-8")
+
+
+class InvalidPushError(DataSyncError, ValueError):
+    """A push refused before anything was sent: items that do not match the spec's models, or a
+    ``max_bytes`` that cannot hold an empty chunk.
+
+    ``problems`` names the first 20 bad items, each with the field and what is wrong with it
+    (never the value: they are students' grades); ``invalid_items`` counts them all.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = (), invalid_items: int = 0):
+        super().__init__(message)
+        self.problems = problems
+        self.invalid_items = invalid_items
+
+
+class CheckpointError(UploadError):
+    """A checkpoint that cannot serve this push: made for another plan of the exchange (other
+    items or another ``max_bytes``), unreadable or not a checkpoint's contents, or a save that
+    failed (a full disk) part-way: ``chunks_accepted`` says how far the push got."""
+
+
+class ConcurrentPushError(UploadError):
+    """Another push of the exchange runs in this process, or another process pushes with the
+    same :class:`FileCheckpoint`: chunks of two pushes must never interleave."""
 
 
 @attrs.define(auto_exc=True, kw_only=True)
@@ -127,19 +169,20 @@ def plan_chunks(
 ) -> tuple[Chunk, ...]:
     """The chunks ``client.exchanges.push_data`` sends for these items, without sending anything.
 
-    Raises :class:`OversizedItemError` for an item that does not fit, ``ValueError`` when
-    ``max_bytes`` cannot hold even an empty chunk, ``TypeError``/``ValueError`` for an item
-    that is not JSON (naming it). Always at least one chunk; the last one is final.
+    Raises :class:`OversizedItemError` for an item that does not fit, and
+    :class:`InvalidPushError` when ``max_bytes`` cannot hold even an empty chunk or an item is
+    not JSON (naming it). Always at least one chunk; the last one is final.
 
     Example::
 
         chunks = plan_chunks(assignments, max_bytes=1_000_000)
         assert all(len(chunk.body()) <= 1_000_000 for chunk in chunks)
     """
-    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool):
-        raise TypeError(f"max_bytes must be an int, got {type(max_bytes).__name__}")
-    if max_bytes < _ENVELOPE:
-        raise ValueError(f"max_bytes={max_bytes} is less than an empty chunk ({_ENVELOPE} bytes)")
+    if type(max_bytes) is not int or max_bytes < _ENVELOPE:
+        raise InvalidPushError(
+            f"max_bytes must be an int of at least {_ENVELOPE} (an empty chunk), "
+            f"got {max_bytes!r:.40}"
+        )
     planner = _Planner(max_bytes)
     for index, item in enumerate(assignments):
         planner.add_item("assignment", index, item)
@@ -154,13 +197,13 @@ def _named(kind: ItemKind, index: int, item_id: str | None) -> str:
 
 
 def _as_dict(kind: ItemKind, index: int, item: Any) -> Mapping[str, Any]:
-    to_dict = getattr(item, "to_dict", None)
-    if callable(to_dict):
-        item = to_dict()
+    what = f"{kind} {index} must be a generated model or a mapping, got {type(item).__name__}"
+    try:  # a model built with values of the wrong types may fail to_dict()
+        item = item.to_dict() if callable(getattr(item, "to_dict", None)) else item
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise InvalidPushError(f"{what} whose to_dict() fails", (what,), 1) from exc
     if not isinstance(item, Mapping):
-        raise TypeError(
-            f"{kind} {index} must be a generated model or a mapping, got {type(item).__name__}"
-        )
+        raise InvalidPushError(what, (what,), 1)
     return item
 
 
@@ -236,8 +279,8 @@ class _Planner:
                 entry = b"".join((opening, _dumps(scores), b"}"))
         except (TypeError, ValueError) as exc:
             # A value json cannot encode (a datetime in a dict, NaN, a lone surrogate): name it.
-            what = _named(kind, index, item_id)
-            raise type(exc)(f"{what} cannot be serialized as JSON: {exc}") from exc
+            what = f"{_named(kind, index, item_id)} cannot be serialized as JSON"
+            raise InvalidPushError(f"{what}: {type(exc).__name__}", (what,), 1) from exc
         if len(entry) <= self.max_bytes - _ENVELOPE:
             self.add(kind, entry, len(scores))
         elif not scores:
@@ -280,24 +323,149 @@ def _part(opening: bytes, scores: list[bytes]) -> bytes:
     return b"".join((opening, b"[", b",".join(scores), b"]}"))
 
 
-# -- sending -------------------------------------------------------------------------------
+# -- checking items against the generated models ------------------------------------------
+
+_UUID: Final = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+_DATE_TIME: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
 
 
-def _check_resume(resume_from: object, total: int | None = None) -> int:
-    """``resume_from`` as a chunk index; without ``total`` only its type and sign are checked."""
-    if not isinstance(resume_from, int) or isinstance(resume_from, bool):
-        raise TypeError(f"resume_from must be an int, got {type(resume_from).__name__}")
-    if resume_from < 0:
-        raise ValueError(f"resume_from must be >= 0, got {resume_from}")
-    if total is not None and resume_from >= total:
-        raise ValueError(f"resume_from={resume_from} is outside 0..{total - 1} ({total} chunks)")
-    return resume_from
+def _is_date_time(value: object) -> bool:
+    try:  # the pattern is RFC 3339's shape; parsing refuses a 13th month or a 25th hour
+        iso = value.upper() if isinstance(value, str) else ""
+        return bool(_DATE_TIME.fullmatch(iso) and datetime.datetime.fromisoformat(iso))
+    except ValueError:
+        return False
+
+
+# What a JSON value must be for each scalar annotation of the generated models.
+_SCALARS: Final[dict[Any, Callable[[Any], bool]]] = {
+    str: lambda v: isinstance(v, str),
+    bool: lambda v: type(v) is bool,
+    int: lambda v: type(v) is int,
+    float: lambda v: type(v) is int or (type(v) is float and math.isfinite(v)),
+    UUID: lambda v: isinstance(v, str) and _UUID.fullmatch(v) is not None,
+    datetime.datetime: _is_date_time,
+    type(None): lambda v: v is None,
+}
+
+
+_Check = Callable[[Any], tuple[str, str] | None]
+
+
+@functools.cache
+def _checker(hint: Any) -> _Check:
+    """The check of a JSON value against an annotation of the generated models: where the
+    value breaks it (``".$sys.id"``, ``"[3]"``, ``""``: the value itself) and how, never
+    showing the value; None when it fits. Built once per annotation: it runs per score."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, UnionType):
+        options = [_checker(arg) for arg in args if arg is not Unset]  # Unset: the key is absent
+        # The spec's open enumerations (an enum, or a value it does not list) are never "".
+        open_enum = str in args and any(isinstance(arg, enum.EnumMeta) for arg in args)
+        if len(options) == 1 and not open_enum:
+            return options[0]
+
+        def union(value: Any) -> tuple[str, str] | None:
+            if open_enum and value == "":
+                return "", "an empty string"
+            problems = [option(value) for option in options]
+            return None if None in problems else problems[0]
+
+        return union
+    expected = f"expected {getattr(origin or hint, '__name__', hint)}"
+
+    def mismatch(value: Any) -> tuple[str, str]:
+        return "", f"{expected}, got {type(value).__name__}"
+
+    if origin is list:
+        each = _checker(args[0])
+
+        def array(value: Any) -> tuple[str, str] | None:
+            if not isinstance(value, list | tuple):
+                return mismatch(value)
+            for index, item in enumerate(value):
+                if problem := each(item):
+                    return f"[{index}]{problem[0]}", problem[1]
+            return None
+
+        return array
+    if hint in JSON_NAMES or origin is dict:  # a model, or a free-form object
+        model = hint if hint in JSON_NAMES else None
+        return lambda v: _object_problem(model, v) if isinstance(v, Mapping) else mismatch(v)
+    if isinstance(hint, enum.EnumMeta):
+        values = {member.value for member in typing.cast(Any, hint)}
+        fits: Callable[[Any], bool] = lambda v: isinstance(v, str) and v in values  # noqa: E731
+    else:
+        fits = _SCALARS.get(hint, lambda v: True)  # Any: any JSON
+    return lambda value: None if fits(value) else mismatch(value)
+
+
+@functools.cache
+def _fields(model: type | None) -> tuple[dict[str, _Check], _Check | None, list[str]]:
+    """Per JSON name its check, the check of others (None: none allowed), the required names."""
+    if model is None:  # a free-form object
+        return {}, _checker(Any), []
+    hints = typing.get_type_hints(model, localns=vars(datasync_grades_api.models))
+    names, fields = JSON_NAMES[model], attrs.fields_dict(model)
+    other = typing.get_args(hints.get("additional_properties"))
+    return (
+        {name: _checker(hints[attribute]) for name, attribute in names.items()},
+        _checker(other[1]) if other else None,
+        [name for name, attribute in names.items() if fields[attribute].default is attrs.NOTHING],
+    )
+
+
+def _object_problem(model: type | None, value: Mapping[Any, Any]) -> tuple[str, str] | None:
+    checks, other, required = _fields(model)
+    for name in required:
+        if name not in value:
+            return f".{name}", "missing (required)"
+    for name, item in value.items():
+        if (check := checks.get(name, other)) is None or not isinstance(name, str):
+            return "", "a property the spec does not define"
+        if problem := check(item):
+            return f".{name}{problem[0]}", problem[1]
+    return None
+
+
+_LISTS: Final[dict[str, ItemKind]] = {"assignments": "assignment", "summaries": "summary"}
+
+
+def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemKind, list[Any]]:
+    """The items as JSON objects, once each is known to fit its generated model; else
+    :class:`InvalidPushError` naming the first 20 bad ones, before anything is sent."""
+    hints = typing.get_type_hints(body, localns=vars(datasync_grades_api.models))
+    if set(JSON_NAMES[body]) != {*_LISTS, "final"} or not set(items) <= set(_LISTS):
+        raise DataSyncError(f"{body.__name__} changed: update datasync_grades to this spec")
+    found: dict[ItemKind, list[Any]] = {}
+    problems: list[str] = []
+    for name, kind in _LISTS.items():
+        [listed] = [arg for arg in typing.get_args(hints[name]) if typing.get_origin(arg) is list]
+        check = _checker(typing.get_args(listed)[0])
+        found[kind] = [_as_dict(kind, n, item) for n, item in enumerate(items.get(name, ()))]
+        for index, item in enumerate(found[kind]):
+            try:
+                problem = check(item)
+            except RecursionError:
+                problem = "", "nested too deep"
+            if problem is not None:
+                what = _named(kind, index, (_item_id(kind, item) or "")[:80])
+                problems.append(f"{what}: {problem[0].lstrip('.') or 'the item'}: {problem[1]}")
+    if problems:
+        shown = "; ".join(problems[:20]) + ("; ..." if len(problems) > 20 else "")
+        message = f"{len(problems)} item(s) do not match the spec, nothing was sent: {shown}"
+        raise InvalidPushError(message, tuple(problems[:20]), len(problems))
+    return found
+
+
+# -- checkpoints and locks -----------------------------------------------------------------
 
 
 def _limit_of(field: str, parsed: object) -> int:
     value = getattr(getattr(parsed, "data", None), field, None)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ResponseValidationError(f"no usable {field} ({value!r}); pass max_bytes=")
+    if type(value) is not int or value < _ENVELOPE:
+        message = f"no usable {field} ({value!r:.40}; an empty chunk is {_ENVELOPE} bytes)"
+        raise ResponseValidationError(f"{message}: pass max_bytes=")
     return value
 
 
@@ -307,8 +475,43 @@ def _fspath(path: str | os.PathLike[str]) -> str:
 
 
 @attrs.define(eq=False)
+class MemoryCheckpoint:
+    """A :class:`Checkpoint` in memory: pass the same one again to resume in this process.
+
+    Example::
+
+        checkpoint = MemoryCheckpoint()
+        try:
+            client.exchanges.push_data(exchange, assignments=rows, checkpoint=checkpoint)
+        except UploadError:  # later: only the chunks not stored yet are sent
+            client.exchanges.push_data(exchange, assignments=rows, checkpoint=checkpoint)
+    """
+
+    state: dict[str, Any] | None = attrs.field(default=None, repr=False)
+
+    def load(self) -> dict[str, Any] | None:
+        return self.state
+
+    def save(self, state: dict[str, Any]) -> None:
+        self.state = state
+
+    def clear(self) -> None:
+        self.state = None
+
+
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags | _NOFOLLOW, 0o600)
+
+
+@attrs.define(eq=False)
 class FileCheckpoint:
-    """A :class:`Checkpoint` in a JSON file, replaced atomically (temporary file, fsync, rename).
+    """A :class:`Checkpoint` in a JSON file of mode 0600, written to ``path + ".partial"``,
+    fsynced and renamed over ``path``. While a push uses it, ``path + ".lock"`` is locked
+    (``flock``): another process pushing with it is refused. A push that stored every chunk
+    removes all three files; a kill at any moment leaves nothing the next push trips on.
 
     Example::
 
@@ -320,21 +523,76 @@ class FileCheckpoint:
     def load(self) -> dict[str, Any] | None:
         try:
             with open(self.path, "rb") as file:
-                state = json.load(file)
+                state = json.loads(file.read(4096))  # ~200 bytes: a longer file is no checkpoint
         except FileNotFoundError:
             return None
-        return state if isinstance(state, dict) else None
+        except (OSError, ValueError, RecursionError) as exc:
+            raise CheckpointError(f"{self!r} cannot be read: {type(exc).__name__}") from exc
+        return state if isinstance(state, dict) else {}
 
     def save(self, state: dict[str, Any]) -> None:
-        _write_atomically(self.path, json.dumps(state).encode(), ())
+        # One name: a kill's leftover is overwritten, and made private if it was not.
+        with open(self.path + ".partial", "wb", opener=_private) as file:
+            os.chmod(file.fileno(), 0o600)
+            file.write(json.dumps(state).encode())
+            _commit(file, self.path)
+
+    def clear(self) -> None:
+        for path in (self.path, self.path + ".partial"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold ``path + ".lock"`` (``flock``, POSIX), or raise :class:`ConcurrentPushError`."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: a push with it is alone in its process, no more
+            yield
+            return
+        fd = _private(self.path + ".lock", os.O_RDWR | os.O_CREAT)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                # A push that just finished removed the file it locked: then ours is another.
+                held = os.path.samestat(os.fstat(fd), os.stat(self.path + ".lock"))
+            except (BlockingIOError, FileNotFoundError):
+                held = False
+            if not held:
+                raise ConcurrentPushError(f"another process pushes with {self!r}")
+            yield
+            os.unlink(self.path + ".lock")  # while still locked: the next push makes a new one
+        finally:
+            os.close(fd)
+
+
+_PUSHING: dict[str, object] = {}  # the exchanges being pushed in this process, by push
+
+
+@contextlib.contextmanager
+def _only_push_of(exchange: str, checkpoint: Checkpoint | None) -> Iterator[None]:
+    if _PUSHING.setdefault(exchange, me := object()) is not me:  # atomic: one thread wins
+        raise ConcurrentPushError(f"exchange {exchange} is being pushed in this process")
+    try:  # a FileCheckpoint is locked across processes too
+        lock = checkpoint.lock() if isinstance(checkpoint, FileCheckpoint) else None
+        with lock or contextlib.nullcontext():
+            yield
+    finally:
+        del _PUSHING[exchange]
+
+
+# -- sending -------------------------------------------------------------------------------
 
 
 class _Push:
     """One push: the plan, the requests, and the bookkeeping shared by sync and async.
 
-    With a checkpoint, ``{"stored": n, "in_flight": n}`` is saved before chunk n is sent, and
-    ``{"stored": total}`` after the last: a process killed at any moment and started again
-    sends chunk n again at most, and says so (``possibly_duplicated``).
+    With a checkpoint, ``{"stored": n, "in_flight": n}`` is saved before chunk n is sent and
+    ``{"stored": n + 1, "in_flight": null}`` once it is stored, before ``on_progress`` hears
+    of it; the checkpoint is cleared after the last. A push started again with it (after an
+    error, or in a new process after a kill) sends only the chunks not stored, chunk n again
+    at most, and says so (``possibly_duplicated``). The state is keyed to the plan (a SHA-256
+    of every chunk body): other items or another ``max_bytes`` are refused, never resumed.
     """
 
     def __init__(
@@ -344,71 +602,93 @@ class _Push:
         params: dict[str, Any],
         options: Any,
     ) -> None:
-        self.resume_from = _check_resume(options.get("resume_from", 0))  # before any request
+        self.items = _checked_items(options["body"], options["items"])  # before any request
         self.checkpoint: Checkpoint | None = options.get("checkpoint")
         self.on_progress: Callable[[ChunkStored], object] | None = options.get("on_progress")
-        if self.checkpoint is not None and self.resume_from:
-            raise TypeError("pass resume_from or checkpoint, not both: the checkpoint knows")
-        self.client = client
-        self.endpoint = endpoint
-        self.params = params
-        self.items: Mapping[str, Iterable[Any]] = options["items"]
+        self.client, self.endpoint, self.params = client, endpoint, params
+        self.exchange, self._plan, self.start = str(params.get("id")), "", 0
         self.chunks: tuple[Chunk, ...] = ()
         self.ids: list[UUID | None] = []
         self.possibly_duplicated: int | None = None
-        self._state: dict[str, Any] = {}
 
     def requests(self, max_bytes: int) -> Iterator[tuple[int, dict[str, Any]]]:
         """Plan the chunks, then each chunk's number and request, as they are to be sent."""
         items = self.items
-        self.chunks = plan_chunks(
-            items.get("assignments", ()), items.get("summaries", ()), max_bytes=max_bytes
-        )
-        self.resume_from = self._start()
+        self.chunks = plan_chunks(items["assignment"], items["summary"], max_bytes=max_bytes)
+        self.start = self._resume()
         # The generated request (method, path, headers), with the planned bytes as content.
         request = self.endpoint._get_kwargs(**self.params, body=SimpleNamespace(to_dict=dict))
         del request["json"]
-        for number in range(self.resume_from, len(self.chunks)):
-            self._save(stored=number, in_flight=number)
+        for number in range(self.start, len(self.chunks)):
             yield number, {**request, "content": self.chunks[number].body()}
-        self._save(stored=len(self.chunks), in_flight=None)
 
-    def _start(self) -> int:
-        total = len(self.chunks)
+    def _resume(self) -> int:
         if self.checkpoint is None:
-            return _check_resume(self.resume_from, total)
+            return 0
         digest = hashlib.sha256()
-        for chunk in self.chunks:
+        for chunk in self.chunks:  # one body at a time: no second copy of all the data
             digest.update(chunk.body())
-        self._state = {"exchange": str(self.params.get("id")), "plan": digest.hexdigest()}
-        saved = self.checkpoint.load() or {}
-        if saved.get("exchange") != self._state["exchange"]:
-            return 0  # another exchange's push (or none): this one starts afresh
-        if saved.get("plan") != self._state["plan"]:
-            raise ValueError(
-                f"{self.checkpoint!r} holds another plan for this exchange: the items or "
-                "max_bytes changed since, so its chunks would not line up"
+        self._plan = digest.hexdigest()
+        saved = self.checkpoint.load()
+        saved = saved if isinstance(saved, dict) or saved is None else {}  # {}: refused below
+        other = (
+            saved and isinstance(saved.get("exchange"), str) and saved["exchange"] != self.exchange
+        )
+        if saved is None or other:
+            return 0  # nothing, or another exchange's push: this one starts afresh
+        stored, in_flight, total = saved.get("stored"), saved.get("in_flight"), len(self.chunks)
+        # Only what this plan's pushes save, with a stored chunk count in range; the final
+        # chunk sent early ("stored": -2) or a chunk of another plan are refused.
+        if not (
+            type(stored) is int
+            and 0 <= stored <= total
+            and type(in_flight) in (int, type(None))
+            and saved in (self._state(stored, False), self._state(stored, stored < total))
+        ):
+            raise CheckpointError(
+                f"{self.checkpoint!r} holds no state of this plan for exchange {self.exchange}: "
+                "the items or max_bytes changed since (its chunks would not line up), or it "
+                "is not a push's checkpoint"
             )
-        if saved.get("in_flight") is not None:
-            self.possibly_duplicated = int(saved["in_flight"])
+        if in_flight is not None:
+            self.possibly_duplicated = in_flight
             logger.warning(
                 "chunk %d of exchange %s was in flight when the last push stopped: sending it "
                 "again may store it twice (the API has no idempotency key)",
-                self.possibly_duplicated + 1,
-                self._state["exchange"],
+                in_flight + 1,
+                self.exchange,
             )
-        return min(int(saved.get("stored", 0)), total)
+        return stored
 
-    def _save(self, *, stored: int, in_flight: int | None) -> None:
-        if self.checkpoint is not None:
-            self.checkpoint.save({**self._state, "stored": stored, "in_flight": in_flight})
+    def _state(self, stored: int, in_flight: bool) -> dict[str, Any]:
+        in_flight_at = stored if in_flight else None
+        return {
+            "exchange": self.exchange,
+            "plan": self._plan,
+            "stored": stored,
+            "in_flight": in_flight_at,
+        }
+
+    def save(self, stored: int, in_flight: bool = False) -> None:
+        """Record how far the push got; a failed write (a full disk) is a CheckpointError."""
+        try:
+            if self.checkpoint is not None:
+                self.checkpoint.save(self._state(stored, in_flight))
+        except OSError as exc:
+            raise CheckpointError(
+                f"{self.checkpoint!r} could not be written ({stored} chunks accepted): {exc}",
+                chunks_accepted=stored,
+                chunks_total=len(self.chunks),
+            ) from exc
 
     def stored(self, number: int, response: httpx.Response) -> None:
+        """Parse a stored chunk's answer for its id."""
         parsed = parse(self.endpoint, self.client, response)
         chunk_id = getattr(getattr(parsed, "data", None), "id", None)
-        chunk_id = chunk_id if isinstance(chunk_id, UUID) else None
-        self.ids.append(chunk_id)
-        size = self.chunks[number].size
+        self.ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
+
+    def progress(self, number: int) -> None:
+        size, chunk_id = self.chunks[number].size, self.ids[-1]
         logger.debug(
             "chunk %d/%d stored (%d bytes, id %s)", number + 1, len(self.chunks), size, chunk_id
         )
@@ -421,14 +701,14 @@ class _Push:
         stored = isinstance(status, int) and 200 <= status < 300
         accepted = number + 1 if stored else number
         total = len(self.chunks)
-        message = (
-            f"chunk {number + 1} of {total} failed ({accepted} accepted; resume with "
-            f"resume_from={accepted}): {exc}"
-        )
+        message = f"chunk {number + 1} of {total} failed ({accepted} accepted): {exc}"
         return UploadError(message, chunks_accepted=accepted, chunks_total=total)
 
     def result(self) -> PushResult:
-        sent = self.chunks[self.resume_from :]
+        if self.checkpoint is not None:
+            with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
+                self.checkpoint.clear()
+        sent = self.chunks[self.start :]
         return PushResult(
             chunks_sent=len(sent),
             chunks_total=len(self.chunks),
@@ -443,33 +723,53 @@ class _Push:
 def push(
     client: AuthenticatedClient, endpoint: ModuleType, params: dict[str, Any], **options: Any
 ) -> PushResult:
-    """Plan every chunk, then send them in order; see the module docstring. ``options``: the
-    engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``limit`` (the endpoint
-    and field giving ``max_bytes`` when it is None), ``max_bytes``, ``resume_from``,
-    ``on_progress``, ``checkpoint``."""
+    """Check the items, plan every chunk, then send them in order; see the module docstring.
+    ``options``: the engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``body``
+    (the generated model of a chunk), ``limit`` (the endpoint and field giving ``max_bytes``
+    when it is None), ``max_bytes``, ``on_progress``, ``checkpoint``."""
     job = _Push(client, endpoint, params, options)
-    max_bytes = options["max_bytes"]
-    if max_bytes is None:
-        max_bytes = _limit_of(options["limit"][1], call(options["limit"][0], client, params))
-    for number, kwargs in job.requests(max_bytes):
-        try:
-            job.stored(number, client.get_httpx_client().request(**kwargs))
-        except DataSyncError as exc:
-            raise job.failed(exc, number) from exc
-    return job.result()
+    with _only_push_of(job.exchange, job.checkpoint):
+        max_bytes = options["max_bytes"]
+        if max_bytes is None:
+            max_bytes = _limit_of(options["limit"][1], call(options["limit"][0], client, params))
+        for number, kwargs in job.requests(max_bytes):
+            job.save(number, in_flight=True)
+            try:
+                job.stored(number, client.get_httpx_client().request(**kwargs))
+            except DataSyncError as exc:
+                error = job.failed(exc, number)
+                job.save(error.chunks_accepted, in_flight=error.chunks_accepted == number)
+                raise error from exc
+            job.save(number + 1)
+            job.progress(number)
+        return job.result()
 
 
 async def apush(
     client: AuthenticatedClient, endpoint: ModuleType, params: dict[str, Any], **options: Any
 ) -> PushResult:
-    """The async :func:`push`."""
+    """The async :func:`push`; a :class:`FileCheckpoint` is saved in a worker thread (fsync)."""
     job = _Push(client, endpoint, params, options)
-    max_bytes = options["max_bytes"]
-    if max_bytes is None:
-        max_bytes = _limit_of(options["limit"][1], await acall(options["limit"][0], client, params))
-    for number, kwargs in job.requests(max_bytes):
-        try:
-            job.stored(number, await client.get_async_httpx_client().request(**kwargs))
-        except DataSyncError as exc:
-            raise job.failed(exc, number) from exc
-    return job.result()
+
+    async def save(stored: int, in_flight: bool = False) -> None:
+        if isinstance(job.checkpoint, FileCheckpoint):
+            await _to_thread_to_the_end(job.save, stored, in_flight)
+        else:  # another checkpoint may be bound to this thread (a sqlite connection)
+            job.save(stored, in_flight)
+
+    with _only_push_of(job.exchange, job.checkpoint):
+        max_bytes = options["max_bytes"]
+        if max_bytes is None:
+            limit = await acall(options["limit"][0], client, params)
+            max_bytes = _limit_of(options["limit"][1], limit)
+        for number, kwargs in job.requests(max_bytes):
+            await save(number, in_flight=True)
+            try:
+                job.stored(number, await client.get_async_httpx_client().request(**kwargs))
+            except DataSyncError as exc:
+                error = job.failed(exc, number)
+                await save(error.chunks_accepted, in_flight=error.chunks_accepted == number)
+                raise error from exc
+            await save(number + 1)
+            job.progress(number)
+        return job.result()

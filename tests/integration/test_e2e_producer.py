@@ -1,15 +1,19 @@
 """The README's producer, run as a process against a sandbox, killed with SIGKILL at random
-moments and started again until it is done: every chunk stored once, except at most the one in
-flight at each kill (or lost with its answer), each of which it reported."""
+moments and started again until it is done: every score stored, every chunk once, except at
+most the one in flight at each kill (or lost with its answer), each of which it reported; its
+FileCheckpoint files private (0600) while they exist and gone once it is done."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import re
+import stat
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +45,15 @@ def planned_bodies(gradebook: Callable[[str], list[dict[str, Any]]], course: str
     ]
 
 
+def modes(directory: Path) -> set[tuple[str, int]]:
+    """(name, permission bits) of the files in ``directory``, as far as they still exist."""
+    found = set()
+    for path in directory.iterdir() if directory.exists() else ():
+        with contextlib.suppress(FileNotFoundError):  # renamed or removed under our feet
+            found.add((path.name, stat.S_IMODE(path.stat().st_mode)))
+    return found
+
+
 def collapse_adjacent(items: list[str]) -> list[str]:
     return [item for n, item in enumerate(items) if n == 0 or items[n - 1] != item]
 
@@ -69,6 +82,8 @@ def test_the_readme_producer_answers_everything_through_kills(
     rng = random.Random(20261201)
     output: list[str] = []
     warnings: list[str] = []  # stderr: the client's warning about a chunk sent again
+    state = tmp_path / "state"
+    files_seen: set[tuple[str, int]] = set()  # the checkpoint files, sampled as the runs go
     kills = 0
     for number in range(ROUNDS + 1):
         last = number == ROUNDS
@@ -76,32 +91,41 @@ def test_the_readme_producer_answers_everything_through_kills(
         drop = rng.randint(1, 12) if number % 3 == 1 and not last else 0
         # 50 ms a request: a whole run takes over a second on any machine, so the kills land.
         sandbox.faults = Faults(latency=0.05, drop_after=drop, drop_stage="response")
-        process = subprocess.Popen(
-            [sys.executable, str(script), "--once"],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            # The first rounds are cut short whatever the machine: at least three kills.
-            patience = rng.uniform(0.4, 0.9) if number < 3 else rng.uniform(0.5, 2.5)
-            out, err = process.communicate(timeout=120 if last else patience)
-        except subprocess.TimeoutExpired:
-            process.kill()  # SIGKILL: no handler, no flush, no cleanup
-            out, err = process.communicate()
-            output.append(out)
-            warnings.append(err)
+        # The first rounds are cut short whatever the machine: at least three kills.
+        patience = rng.uniform(0.4, 0.9) if number < 3 else rng.uniform(0.5, 2.5)
+        deadline = time.monotonic() + (120 if last else patience)
+        out_file, err_file = tmp_path / f"out-{number}", tmp_path / f"err-{number}"
+        with out_file.open("w") as out, err_file.open("w") as err:
+            process = subprocess.Popen(
+                [sys.executable, str(script), "--once"],
+                env=env,
+                cwd=tmp_path,
+                stdout=out,
+                stderr=err,
+            )
+            while process.poll() is None and time.monotonic() < deadline:
+                files_seen |= modes(state)
+                time.sleep(0.01)
+            killed = process.poll() is None
+            if killed:
+                process.kill()  # SIGKILL: no handler, no flush, no cleanup
+            process.wait()
+        files_seen |= modes(state)
+        output.append(out_file.read_text())
+        warnings.append(err_file.read_text())
+        if killed:
             kills += 1
             continue
-        output.append(out)
-        warnings.append(err)
-        assert process.returncode == 0, err
+        assert process.returncode == 0, warnings[-1]
         break  # --once leaves only when nothing waits any more
     else:
         pytest.fail("the producer did not finish")
     assert kills >= 3, "too few kills to prove anything: change the seed"
+    # Checkpoints (and their .partial and .lock files) were private while they existed, and
+    # none is left once every exchange is answered.
+    assert any(name.endswith(".json") for name, _ in files_seen), "no checkpoint was seen"
+    assert {mode for _, mode in files_seen} == {0o600}, files_seen
+    assert modes(state) == set()
     print(f"producer: {kills} kills, {sandbox.counters().dropped_after_handling} answers lost")
     lines = "".join(output).splitlines()
     dropped = sandbox.counters().dropped_after_handling
@@ -123,6 +147,18 @@ def test_the_readme_producer_answers_everything_through_kills(
             ]
             # A chunk sent twice is stored twice in a row; nothing else repeats or goes missing.
             assert collapse_adjacent(bodies) == planned
+            scores = {
+                (assignment["$sys"]["id"], score["$person"]["$sys"]["id"], score["score"])
+                for chunk in record.chunks
+                for assignment in chunk.body["assignments"]
+                for score in assignment["scores"]
+            }
+            expected = {
+                (assignment["$sys"]["id"], score["$person"]["$sys"]["id"], score["score"])
+                for assignment in namespace["gradebook"](course)
+                for score in assignment["scores"]
+            }
+            assert scores == expected and len(expected) == 300  # every score stored
             repeated = [n for n in range(1, len(bodies)) if bodies[n] == bodies[n - 1]]
             duplicates += len(repeated)
             for n in repeated:  # each was reported by the run that sent it again

@@ -15,7 +15,10 @@ from _integration import AnyClient, ConnectTo, RecordedWaits, gradebook, hooks, 
 
 from datasync_grades import (
     APIConnectionError,
+    CheckpointError,
     ConflictError,
+    InvalidPushError,
+    MemoryCheckpoint,
     NotFoundError,
     OversizedItemError,
     UploadError,
@@ -126,7 +129,7 @@ async def test_push_rides_out_503s_without_storing_a_chunk_twice(
     _assert_stored_exactly_once(sandbox, exchange_id)
 
 
-async def test_a_dropped_chunk_raises_upload_error_and_resume_sends_the_rest(
+async def test_a_dropped_chunk_raises_upload_error_and_the_checkpoint_sends_the_rest(
     mode: str, sandbox: Sandbox, connect_to: ConnectTo
 ) -> None:
     stored = 0
@@ -140,17 +143,68 @@ async def test_a_dropped_chunk_raises_upload_error_and_resume_sends_the_rest(
 
     client = connect_to(mode, sandbox, event_hooks=hooks(mode, response=after))
     exchange_id = str((await _new_exchange(client)).id)
+    checkpoint = MemoryCheckpoint()
     with pytest.raises(UploadError) as caught:
-        await _push(client, exchange_id)
+        await _push(client, exchange_id, checkpoint=checkpoint)
     assert caught.value.chunks_accepted == 2
     assert isinstance(caught.value.__cause__, APIConnectionError)
     assert len(sandbox.state.exchanges[exchange_id].chunks) == 2
     assert sandbox.counters().dropped == 1  # a POST is not retried after a drop
 
     sandbox.faults = Faults()
-    result = await _push(client, exchange_id, resume_from=caught.value.chunks_accepted)
+    result = await _push(client, exchange_id, checkpoint=checkpoint)
     assert result.chunks_sent == caught.value.chunks_total - 2
+    assert result.possibly_duplicated == 2  # dropped: the client cannot know it was not stored
     _assert_stored_exactly_once(sandbox, exchange_id)
+
+
+async def test_a_chunk_stored_whose_answer_was_lost_is_resent_and_reported(
+    sandbox: Sandbox, client: AnyClient
+) -> None:
+    exchange_id = str((await _new_exchange(client)).id)
+    sandbox.faults = Faults(drop_after=2, drop_stage="response")  # the 3rd: stored, unanswered
+    checkpoint = MemoryCheckpoint()
+    with pytest.raises(UploadError) as caught:
+        await _push(client, exchange_id, checkpoint=checkpoint)
+    assert caught.value.chunks_accepted == 1  # the exchange's GET was the 1st request
+    result = await _push(client, exchange_id, checkpoint=checkpoint)
+    assert result.possibly_duplicated == 1
+    record = sandbox.state.exchanges[exchange_id]
+    bodies = [chunk.body for chunk in record.chunks]
+    assert bodies[1] == bodies[2] and len(bodies) == result.chunks_total + 1
+    assert record.state == "completed" and checkpoint.load() is None
+
+
+async def test_a_resume_after_the_limit_changed_is_refused_and_skips_nothing(
+    sandbox: Sandbox, client: AnyClient
+) -> None:
+    # Resuming by index into a new plan once skipped assignments and completed the exchange.
+    exchange_id = str((await _new_exchange(client)).id)
+    sandbox.faults = Faults(drop_after=3)
+    checkpoint = MemoryCheckpoint()
+    with pytest.raises(UploadError):
+        await _push(client, exchange_id, checkpoint=checkpoint)
+    sandbox.faults = Faults()
+    with sandbox.state.lock:
+        sandbox.state.exchanges[exchange_id].max_data_content_length = LIMIT // 2
+        stored = len(sandbox.state.exchanges[exchange_id].chunks)
+    with pytest.raises(CheckpointError, match="no state of this plan"):
+        await _push(client, exchange_id, checkpoint=checkpoint)
+    record = sandbox.state.exchanges[exchange_id]
+    assert len(record.chunks) == stored and record.state == "processing"
+
+
+async def test_a_push_with_one_bad_score_stores_nothing(
+    sandbox: Sandbox, client: AnyClient
+) -> None:
+    exchange_id = str((await _new_exchange(client)).id)
+    rows = [a.to_dict() for a in gradebook(ASSIGNMENTS, STUDENTS)]
+    rows[-1]["scores"][-1]["score"] = "97,5"  # the last score of the last chunk
+    with pytest.raises(InvalidPushError, match=r"assignment 2 \(.*\): scores\[99\]\.score"):
+        await settle(client.exchanges.push_data(exchange_id, assignments=rows))
+    assert "97,5" not in str(sandbox.state.exchanges[exchange_id].chunks)
+    record = sandbox.state.exchanges[exchange_id]
+    assert record.chunks == [] and record.state == "created"
 
 
 async def test_push_to_a_completed_exchange_raises_upload_error_from_409(

@@ -36,8 +36,8 @@ _STAMP = "2025-07-04T21:46:15.529+00:00"
 # How the Nth data POST fails: an HTTP status, a dropped connection (the body was read,
 # nothing is answered, nothing stored), a 200 whose body is not the spec's model, a 200
 # whose body is not JSON at all, or a 200 whose body is 2 MiB. The last three are stored:
-# the server answered 2xx.
-Failure = int | Literal["drop", "bad-model", "bad-json", "huge"]
+# the server answered 2xx. "drop-stored" stores the chunk, then drops the connection unanswered.
+Failure = int | Literal["drop", "drop-stored", "bad-model", "bad-json", "huge"]
 HUGE_BODY_BYTES = 2 * 1024 * 1024
 
 
@@ -97,6 +97,8 @@ class DataServer(LoopbackServer):
             self.stored.append(seen)
             chunk_id = str(uuid.uuid4())
             self.stored_ids.append(chunk_id)
+        if failure == "drop-stored":
+            return None
         if failure == "bad-model":
             return 200, json.dumps({"data": {"id": "not-a-uuid"}}).encode()
         if failure == "bad-json":

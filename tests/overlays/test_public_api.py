@@ -36,10 +36,12 @@ ROOT_API = {
     "BadRequestError",
     "BearerToken",
     "Checkpoint",
+    "CheckpointError",
     "Chunk",
     "ChunkStored",
     "ClientCredentials",
     "ClientOptions",
+    "ConcurrentPushError",
     "ConflictError",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -52,6 +54,8 @@ ROOT_API = {
     "FileCheckpoint",
     "Identified",
     "InternalServerError",
+    "InvalidPushError",
+    "MemoryCheckpoint",
     "NotFoundError",
     "OversizedItemError",
     "Page",
@@ -101,7 +105,7 @@ RESOURCES = {
 
 # Per resource method, the parameters the engine handles itself rather than the operation.
 ENGINE_PARAMETERS = {
-    "page_size", "max_items", "max_bytes", "resume_from", "on_progress", "checkpoint",
+    "page_size", "max_items", "max_bytes", "on_progress", "checkpoint",
 }  # fmt: skip
 # Values for the required parameters other than the path id.
 REQUIRED = {"course_ids": ["c1"], "enabled": True}

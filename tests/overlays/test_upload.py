@@ -11,7 +11,7 @@ import json
 import math
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from _data_server import HUGE_BODY_BYTES, DataServer, running_data_server
@@ -27,6 +27,8 @@ from datasync_grades import (
     DataSync,
     DataSyncError,
     InternalServerError,
+    InvalidPushError,
+    MemoryCheckpoint,
     OversizedItemError,
     PushResult,
     ResponseValidationError,
@@ -37,8 +39,10 @@ from datasync_grades import (
 from datasync_grades_api import api
 from datasync_grades_api.models.assignment import Assignment
 from datasync_grades_api.models.exchange import Exchange
+from datasync_grades_api.models.exchange_data_request import ExchangeDataRequest
 from datasync_grades_api.models.exchange_error import ExchangeError
 from datasync_grades_api.models.exchange_error_code import ExchangeErrorCode
+from datasync_grades_api.models.schedule_update import ScheduleUpdate
 from datasync_grades_api.models.summary import Summary
 
 EXCHANGE_ID = uuid.UUID("3f6c1f4e-8d0a-4b7e-9a55-0c1d2e3f4a5b")
@@ -81,7 +85,7 @@ summaries_st = st.lists(
 
 def with_ids(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Assignments with distinct ``$sys.id`` (first key, as the generated models put it)."""
-    return [{"$sys": {"id": f"assignment-{i}"}, **body} for i, body in enumerate(bodies)]
+    return [{"$sys": {"id": str(uuid.UUID(int=i))}, **body} for i, body in enumerate(bodies)]
 
 
 assignments_st = st.lists(assignment_bodies, max_size=8).map(with_ids)
@@ -286,19 +290,20 @@ def test_generated_models_and_dicts_are_both_accepted() -> None:
 @pytest.mark.parametrize(
     ("item", "error"),
     [
-        ({"name": "x", "due_at": datetime.datetime(2025, 1, 1)}, TypeError),
-        ({"name": "x", "scores": [{"score": math.nan}]}, ValueError),
-        ("not a mapping", TypeError),
+        ({"name": "x", "due_at": datetime.datetime(2025, 1, 1)}, "cannot be serialized"),
+        ({"name": "x", "scores": [{"score": math.nan}]}, "cannot be serialized"),
+        ("not a mapping", "must be a generated model or a mapping"),
     ],
 )
-def test_an_item_that_is_not_json_is_named(item: Any, error: type[Exception]) -> None:
-    with pytest.raises(error, match="assignment 1"):
+def test_an_item_that_is_not_json_is_named(item: Any, error: str) -> None:
+    with pytest.raises(InvalidPushError, match=f"assignment 1.*{error}") as caught:
         plan_chunks([{}, item], max_bytes=1000)
+    assert isinstance(caught.value, ValueError) and caught.value.invalid_items == 1
 
 
-@pytest.mark.parametrize(("max_bytes", "error"), [(46, ValueError), (True, TypeError)])
-def test_max_bytes_must_hold_an_empty_chunk(max_bytes: Any, error: type[Exception]) -> None:
-    with pytest.raises(error, match="max_bytes"):
+@pytest.mark.parametrize("max_bytes", [46, True, 1000.0, None])
+def test_max_bytes_must_hold_an_empty_chunk(max_bytes: Any) -> None:
+    with pytest.raises(InvalidPushError, match="max_bytes must be an int of at least 47"):
         plan_chunks(max_bytes=max_bytes)
 
 
@@ -367,7 +372,9 @@ async def test_the_server_receives_exactly_the_planned_bytes(
     server: DataServer, make_client: Callable[[str], Any]
 ) -> None:
     assignments = grades(6, 5)
-    summaries = [{"$person": {"$sys": {"id": f"p{n}"}}, "grade": "ß"} for n in range(5)]
+    summaries = [
+        {"$person": {"$sys": {"id": str(uuid.UUID(int=n))}}, "grade": "ß"} for n in range(5)
+    ]
     planned = plan_chunks(assignments, summaries, max_bytes=300)
 
     result = await push(
@@ -431,6 +438,16 @@ async def test_an_exchange_without_a_limit_needs_max_bytes(
         assert server.received == []
 
 
+@pytest.mark.parametrize("limit", [46, 0, -5])
+async def test_an_exchange_whose_limit_cannot_hold_an_empty_chunk_is_a_typed_error(
+    server: DataServer, make_client: Callable[[str], Any], limit: int
+) -> None:
+    server.max_data_content_length = limit
+    with pytest.raises(ResponseValidationError, match="an empty chunk is 47 bytes"):
+        await push(make_client(server.url), assignments=grades(1, 1))
+    assert len(server.exchange_gets) == 1 and server.received == []
+
+
 async def test_an_empty_upload_sends_one_empty_final_chunk(
     server: DataServer, make_client: Callable[[str], Any]
 ) -> None:
@@ -439,29 +456,27 @@ async def test_an_empty_upload_sends_one_empty_final_chunk(
     assert (result.chunks_sent, result.chunks_total, result.assignments_sent) == (1, 1, 0)
 
 
-async def test_a_failed_chunk_raises_and_a_resume_sends_every_item_once(
+async def test_a_failed_chunk_raises_and_the_same_checkpoint_sends_every_item_once(
     server: DataServer, make_client: Callable[[str], Any], recorded_sleeps: RecordedSleeps
 ) -> None:
     client = make_client(server.url)
     assignments, summaries = grades(8, 4), [{"grade": f"g{n} €"} for n in range(8)]
     server.fail = {3: 500}  # POST is not retried after a 500: the chunk may have been stored
+    checkpoint = MemoryCheckpoint()
 
     with pytest.raises(UploadError) as caught:
-        await push(client, assignments=assignments, summaries=summaries)
+        await push(client, assignments=assignments, summaries=summaries, checkpoint=checkpoint)
     exc = caught.value
     total = exc.chunks_total
     assert (exc.chunks_accepted, len(server.received), len(server.stored)) == (2, 3, 2)
     assert isinstance(exc.__cause__, InternalServerError) and exc.__cause__.status_code == 500
-    assert total > 3 and "resume_from=2" in str(exc)
+    assert total > 3 and "(2 accepted)" in str(exc)
     assert recorded_sleeps.waits == []
 
-    result = await push(
-        client,
-        assignments=assignments,
-        summaries=summaries,
-        resume_from=exc.chunks_accepted,
-    )
+    result = await push(client, assignments=assignments, summaries=summaries, checkpoint=checkpoint)
     assert (result.chunks_sent, result.chunks_total) == (total - 2, total)
+    assert result.possibly_duplicated == 2  # a 500 may have stored it: the client cannot know
+    assert checkpoint.load() is None  # cleared once every chunk was stored
     assert len(server.received) == total + 1  # every chunk once, plus the one that failed
     assert server.received[2].body == server.received[3].body  # the same chunk 3, re-planned
     assert reassemble(server.stored_bodies()) == (assignments, summaries)
@@ -509,35 +524,110 @@ async def test_what_counts_as_accepted_when_chunk_2_fails(
 async def test_nothing_is_sent_when_an_item_cannot_fit(
     server: DataServer, make_client: Callable[[str], Any]
 ) -> None:
-    too_big = [*grades(3, 2), {"$sys": {"id": "big"}, "scores": [{"grade": "😀" * 200}]}]
+    big = str(uuid.uuid4())
+    too_big = [*grades(3, 2), {"$sys": {"id": big}, "scores": [{"grade": "😀" * 200}]}]
     with pytest.raises(OversizedItemError) as caught:
         await push(make_client(server.url), assignments=too_big)
-    assert (caught.value.index, caught.value.item_id, caught.value.max_bytes) == (3, "big", 400)
+    assert (caught.value.index, caught.value.item_id, caught.value.max_bytes) == (3, big, 400)
     assert len(server.exchange_gets) == 1 and server.received == []
 
 
-@pytest.mark.parametrize("max_bytes", [None, 400])
-async def test_nothing_is_sent_when_an_item_is_not_json(
-    server: DataServer, make_client: Callable[[str], Any], max_bytes: int | None
-) -> None:
-    # Items are serialized as they are planned, once max_bytes is known: after the exchange
-    # was read for it, before any chunk is sent.
-    items = [*grades(3, 2), {"name": "late", "due_at": datetime.datetime(2025, 1, 1)}]
-    with pytest.raises(TypeError, match=r"assignment 3 \(late\) cannot be serialized"):
-        await push(make_client(server.url), assignments=items, max_bytes=max_bytes)
-    assert len(server.exchange_gets) == (max_bytes is None) and server.received == []
+# Each bad item with the field named as the error lists it (never the value).
+BAD_ITEMS: list[tuple[str, dict[str, Any], str]] = [
+    ("assignments", {"name": 3}, "assignment 1: name: expected str, got int"),
+    ("assignments", {"due_at": "2025-01-01"}, "due_at: expected datetime, got str"),
+    ("assignments", {"due_at": "2025-13-01T00:00:00Z"}, "due_at: expected datetime, got str"),
+    ("assignments", {"due_at": "2025-01-01 00:00:00Z"}, "due_at: expected datetime, got str"),
+    ("assignments", {"due_at": datetime.datetime(2025, 1, 1)},
+     "due_at: expected datetime, got datetime"),
+    ("assignments", {"$section": {"$sys": {"id": "{1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f}"}}},
+     "$section.$sys.id: expected UUID, got str"),
+    ("assignments", {"scores": [{"score": 1}, {"score": "9.5"}]},
+     "scores[1].score: expected float, got str"),
+    ("assignments", {"scores": [{"score": math.inf}]},
+     "scores[0].score: expected float, got float"),
+    ("assignments", {"scores": [{"late": 1}]}, "scores[0].late: expected bool, got int"),
+    ("assignments", {"scores": [{"score": True}]}, "scores[0].score: expected float, got bool"),
+    ("assignments", {"scores": [{"$ext": {"k": 7}}]}, "scores[0].$ext.k: expected str, got int"),
+    ("assignments", {"scores": {"score": 1}}, "scores: expected list, got dict"),
+    ("assignments", {"$sys": "abc"}, "$sys: expected SysFields, got str"),
+    ("summaries", {"summary_type": ""}, "summary 1: summary_type: an empty string"),
+    ("summaries", {"comments": ["ok", None]}, "comments[1]: expected str, got NoneType"),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(("resume_from", "gets"), [(-1, 0), (1, 1), (True, 0)])
-async def test_resume_from_is_checked_before_anything_is_sent(
+@pytest.mark.parametrize(("kind", "bad", "named"), BAD_ITEMS)
+async def test_an_item_that_breaks_the_spec_is_named_and_nothing_is_sent(
     server: DataServer,
     make_client: Callable[[str], Any],
-    resume_from: Any,
-    gets: int,
+    kind: str,
+    bad: dict[str, Any],
+    named: str,
 ) -> None:
-    with pytest.raises((ValueError, TypeError), match="resume_from"):
-        await push(make_client(server.url), resume_from=resume_from)
-    assert len(server.exchange_gets) == gets and server.received == []
+    good = grades(1, 2) if kind == "assignments" else [{"score": 1.5}]
+    with pytest.raises(InvalidPushError) as caught:
+        await push(make_client(server.url), **{kind: [*good, bad, *good]})
+    error = caught.value
+    assert named in str(error) and error.problems == (str(error).split(": ", 1)[1],)
+    assert error.invalid_items == 1 and isinstance(error, ValueError)
+    assert server.exchange_gets == [] and server.received == []  # nothing at all was sent
+
+
+async def test_a_model_whose_to_dict_fails_is_an_invalid_push(
+    server: DataServer, make_client: Callable[[str], Any]
+) -> None:
+    broken = Assignment(sys=cast(Any, "not a SysFields"))
+    with pytest.raises(InvalidPushError, match=r"assignment 0 must be .* whose to_dict"):
+        await push(make_client(server.url), assignments=[broken])
+    assert server.received == [] and server.exchange_gets == []
+
+
+async def test_bad_items_are_listed_twenty_at_most_and_never_with_their_scores(
+    server: DataServer, make_client: Callable[[str], Any]
+) -> None:
+    secret_scores = [{"score": f"{n}.{n}77", "grade": 40 + n} for n in range(30)]
+    bad = [
+        {**item, "scores": [score]}
+        for item, score in zip(grades(30, 0), secret_scores, strict=True)
+    ]
+    summaries = [{"score": 1.0}, {"score": "12.345"}]
+    with pytest.raises(InvalidPushError) as caught:
+        await push(make_client(server.url), assignments=[*grades(2, 2), *bad], summaries=summaries)
+    error = caught.value
+    assert error.invalid_items == 31 and len(error.problems) == 20
+    assert error.problems[0].startswith("assignment 2 (00000000-0000-0000-0000-000000000000)")
+    assert str(error).endswith("; ...")
+    for score in [*secret_scores, summaries[1]]:
+        assert str(score["score"]) not in str(error)
+    assert server.received == [] and server.exchange_gets == []
+
+
+async def test_valid_items_of_every_kind_pass_the_check(
+    server: DataServer, make_client: Callable[[str], Any]
+) -> None:
+    server.max_data_content_length = 4000
+    person = {"$sys": {"id": str(uuid.uuid4()), "source_id": {"sis": "x"}}}
+    assignment = {
+        "$sys": {"id": str(uuid.uuid4())}, "$category": {"name": "Quizzes"}, "name": "Q1",
+        "points_possible": 10, "due_at": "2025-07-04T21:46:15.529+00:00",
+        "available_at": "2025-07-01t00:00:00z", "an_unknown_field": [{"any": None}],
+        "scores": [{"$person": person, "score": 9.5, "late": False, "excused": False,
+                    "submitted_at": "2025-07-04T20:00:00Z", "$ext": {"k": "v"}},
+                   {"$person": person, "score": 7}],
+    }  # fmt: skip
+    summary = {"$person": person, "summary_type": "final", "score_type": "a_new_kind",
+               "score": 91.0, "last_activity": "2025-07-04T20:00:00-05:00",
+               "comments": ["ok"]}  # fmt: skip
+    models = [Assignment.from_dict({**assignment, "$sys": {"id": str(uuid.uuid4())},
+                                    "available_at": "2025-07-01T00:00:00Z"}),
+              Summary.from_dict(summary)]  # fmt: skip
+    result = await push(
+        make_client(server.url),
+        assignments=[assignment, models[0]],
+        summaries=[summary, models[1]],
+        max_bytes=server.max_data_content_length,
+    )
+    assert result.scores_sent == 4 and reassemble(server.stored_bodies())[1] == [summary] * 2
 
 
 @settings(
@@ -610,3 +700,30 @@ def test_public_names() -> None:
     assert datasync_grades.PushResult is api.PushResult
     for removed in ("push_exchange_data", "apush_exchange_data", "report_exchange_error"):
         assert not hasattr(datasync_grades, removed)
+
+
+# -- the check, on other models of the spec ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ({"enabled": True}, None),
+        ({}, (".enabled", "missing (required)")),
+        ({"enabled": "yes"}, (".enabled", "expected bool, got str")),
+        ({"enabled": True, "other": 1}, ("", "a property the spec does not define")),
+        ([], ("", "expected ScheduleUpdate, got list")),
+    ],
+)
+def test_the_check_follows_required_fields_and_closed_objects_of_any_model(
+    value: Any, problem: tuple[str, str] | None
+) -> None:
+    # ScheduleUpdate: required [enabled], additionalProperties: false.
+    assert _upload._checker(ScheduleUpdate)(value) == problem
+
+
+def test_lists_the_client_does_not_know_are_refused_not_sent_empty() -> None:
+    with pytest.raises(DataSyncError, match="update datasync_grades"):
+        _upload._checked_items(ExchangeDataRequest, {"grades": [{"score": 1}]})
+    with pytest.raises(DataSyncError, match="update datasync_grades"):
+        _upload._checked_items(Summary, {})  # a chunk body of other fields

@@ -21,7 +21,7 @@ byte for byte what the sandbox serves.
 
 How a dropped POST is resumed, and why that is exact here: the retry policy never retries a
 POST after its connection was dropped (the server may have stored it), so the push stops with
-``UploadError``; the producer resumes with ``resume_from=exc.chunks_accepted``. The sandbox
+``UploadError``; the producer resumes with the same ``MemoryCheckpoint``. The sandbox
 drops a connection *before* it routes or handles the request (``SandboxApp._apply_fault``
 runs first), so a dropped chunk was never stored and resuming sends exactly the missing
 chunks; the test checks, at every ``UploadError``, that the sandbox holds exactly
@@ -64,6 +64,7 @@ from datasync_grades import (
     AsyncDataSync,
     ClientCredentials,
     DataSync,
+    MemoryCheckpoint,
     RetryPolicy,
     UploadError,
     plan_chunks,
@@ -241,8 +242,8 @@ def grade_data(exchange_id: str) -> tuple[list[dict[str, Any]], list[dict[str, A
 # -- producer ------------------------------------------------------------------------------
 
 
-def _note_upload_error(soak: Soak, exchange_id: str, exc: UploadError) -> int:
-    """Check the resume point against the sandbox; the chunk index to resume from."""
+def _note_upload_error(soak: Soak, exchange_id: str, exc: UploadError) -> None:
+    """Check the resume point (what the checkpoint holds) against the sandbox."""
     with soak.sandbox.state.lock:
         stored = len(soak.sandbox.state.exchanges[exchange_id].chunks)
     with soak.lock:
@@ -251,12 +252,11 @@ def _note_upload_error(soak: Soak, exchange_id: str, exc: UploadError) -> int:
             soak.resume_mismatches.append(
                 f"{exchange_id}: chunks_accepted={exc.chunks_accepted}, sandbox holds {stored}"
             )
-    return exc.chunks_accepted
 
 
 def produce(soak: Soak, client: DataSync, exchange_id: str) -> None:
     assignments, summaries = soak.items[exchange_id]
-    resume = 0
+    checkpoint = MemoryCheckpoint()
     for _ in range(MAX_PUSH_ATTEMPTS):
         try:
             client.exchanges.push_data(
@@ -264,10 +264,10 @@ def produce(soak: Soak, client: DataSync, exchange_id: str) -> None:
                 assignments=assignments,
                 summaries=summaries,
                 max_bytes=MAX_BYTES,
-                resume_from=resume,
+                checkpoint=checkpoint,
             )
         except UploadError as exc:
-            resume = _note_upload_error(soak, exchange_id, exc)
+            _note_upload_error(soak, exchange_id, exc)
             continue
         break
     else:
@@ -277,7 +277,7 @@ def produce(soak: Soak, client: DataSync, exchange_id: str) -> None:
 
 async def aproduce(soak: Soak, client: AsyncDataSync, exchange_id: str) -> None:
     assignments, summaries = soak.items[exchange_id]
-    resume = 0
+    checkpoint = MemoryCheckpoint()
     for _ in range(MAX_PUSH_ATTEMPTS):
         try:
             await client.exchanges.push_data(
@@ -285,10 +285,10 @@ async def aproduce(soak: Soak, client: AsyncDataSync, exchange_id: str) -> None:
                 assignments=assignments,
                 summaries=summaries,
                 max_bytes=MAX_BYTES,
-                resume_from=resume,
+                checkpoint=checkpoint,
             )
         except UploadError as exc:
-            resume = _note_upload_error(soak, exchange_id, exc)
+            _note_upload_error(soak, exchange_id, exc)
             continue
         break
     else:
@@ -583,6 +583,7 @@ async def test_a_dropped_chunk_was_not_stored_and_resuming_sends_exactly_the_res
         "assignments": assignments,
         "summaries": summaries,
         "max_bytes": MAX_BYTES,
+        "checkpoint": MemoryCheckpoint(),
     }
     with pytest.raises(UploadError) as caught:
         if mode == "sync":
@@ -601,11 +602,9 @@ async def test_a_dropped_chunk_was_not_stored_and_resuming_sends_exactly_the_res
 
     sandbox.faults = Faults()
     if mode == "sync":
-        result = client.exchanges.push_data(exchange_id, resume_from=2, **push)
+        result = client.exchanges.push_data(exchange_id, **push)
     else:
-        result = await asyncio.wait_for(
-            aclient.exchanges.push_data(exchange_id, resume_from=2, **push), 30
-        )
+        result = await asyncio.wait_for(aclient.exchanges.push_data(exchange_id, **push), 30)
     with sandbox.state.lock:
         stored = [chunk.body for chunk in sandbox.state.exchanges[exchange_id].chunks]
     assert result.chunks_sent == len(planned) - 2

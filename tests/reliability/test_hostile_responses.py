@@ -37,6 +37,7 @@ from datasync_grades import (
     DataSync,
     DataSyncError,
     InternalServerError,
+    MemoryCheckpoint,
     PaginationError,
     RateLimitError,
     ResponseValidationError,
@@ -759,22 +760,21 @@ async def test_a_post_dropped_after_it_was_stored_is_sent_again(
     summaries = [{"$person": {"$sys": {"id": str(uuid.uuid4())}}, "score": n} for n in range(6)]
     planned = [c.body() for c in plan_chunks(summaries=summaries, max_bytes=200)]
 
-    def push(resume_from: int) -> Calls:
-        kwargs: dict[str, Any] = {"summaries": summaries, "max_bytes": 200}
-        return (
-            lambda: clients.sync.exchanges.push_data(
-                EXCHANGE_ID, resume_from=resume_from, **kwargs
-            ),
-            lambda: clients.aio.exchanges.push_data(EXCHANGE_ID, resume_from=resume_from, **kwargs),
-        )
+    kwargs: dict[str, Any] = {"summaries": summaries, "max_bytes": 200}
+    kwargs["checkpoint"] = MemoryCheckpoint()  # the one way to resume
+    push: Calls = (
+        lambda: clients.sync.exchanges.push_data(EXCHANGE_ID, **kwargs),
+        lambda: clients.aio.exchanges.push_data(EXCHANGE_ID, **kwargs),
+    )
 
-    failed = await outcome_of(mode, *push(0))
+    failed = await outcome_of(mode, *push)
     assert isinstance(failed, UploadError) and failed.chunks_accepted == 0
     assert isinstance(failed.__cause__, APIConnectionError)  # not retried
-    result = await run(mode, *push(failed.chunks_accepted))
+    result = await run(mode, *push)
 
     assert result.chunks_sent == len(planned) > 1
     assert stored == [planned[0], *planned]  # the first chunk, twice
+    assert result.possibly_duplicated == 0  # and the push says so
 
 
 # -- an async client outliving its event loop ----------------------------------------------

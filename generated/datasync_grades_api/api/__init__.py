@@ -88,11 +88,12 @@ class Page(Generic[T_co]):
 
 @dataclass(frozen=True)
 class PushResult:
-    """What one chunked push sent (chunks skipped by `resume_from` not counted).
+    """What one chunked push sent (chunks a checkpoint said were stored not counted).
 
     `assignments_sent` counts the input assignments whose last part was sent (a split one
     counts once); `chunk_ids` are the ids the server gave the stored chunks, in order (None
-    where it gave none); `possibly_duplicated` is the chunk a checkpointed push sent again.
+    where it gave none); `possibly_duplicated` is the chunk that was in flight when the push
+    this one resumes stopped, sent again: the server may now hold it twice.
     """
 
     chunks_sent: int
@@ -115,10 +116,241 @@ class ChunkStored:
 
 
 class Checkpoint(Protocol):
-    """Where a push keeps how far it got: `load()` what `save()` kept, or None."""
+    """Where a push keeps how far it got: `load()` what `save()` kept (None: nothing or
+    cleared); `clear()` once the push has stored every chunk."""
 
     def load(self) -> dict[str, Any] | None: ...
     def save(self, state: dict[str, Any]) -> None: ...
+    def clear(self) -> None: ...
+
+
+# Per model: its JSON property names, each with the attribute that holds it.
+JSON_NAMES: dict[type, dict[str, str]] = {
+    ErrorDetail: {
+        "status": "status",
+        "code": "code",
+        "message": "message",
+        "ext_message": "ext_message",
+        "details": "details",
+    },
+    ErrorResponse: {
+        "error": "error",
+        "error_description": "error_description",
+    },
+    Paging: {
+        "next": "next_",
+    },
+    SysFields: {
+        "id": "id",
+        "source_id": "source_id",
+        "app_id": "app_id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    Ref: {
+        "$sys": "sys",
+    },
+    NamedRef: {
+        "name": "name",
+        "$sys": "sys",
+    },
+    Metadata: {},
+    Extensions: {},
+    ExchangeCondition: {
+        "scope": "scope",
+        "scope_by": "scope_by",
+        "scope_id": "scope_id",
+        "graded_after": "graded_after",
+        "summary_type": "summary_type",
+        "assignment_ids": "assignment_ids",
+    },
+    ExchangeQuery: {
+        "type": "type_",
+        "conditions": "conditions",
+    },
+    Exchange: {
+        "id": "id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "query": "query",
+        "metadata": "metadata",
+        "state": "state",
+        "max_data_content_length": "max_data_content_length",
+        "error_count": "error_count",
+        "course_app_id": "course_app_id",
+        "batch_exchange_id": "batch_exchange_id",
+        "posted_by": "posted_by",
+    },
+    ExchangesRequest: {
+        "query": "query",
+        "metadata": "metadata",
+    },
+    ExchangesResponse: {
+        "paging": "paging",
+        "data": "data",
+    },
+    ExchangeResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    ExchangeCreatedResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    ExchangeError: {
+        "id": "id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "code": "code",
+        "message": "message",
+        "details": "details",
+    },
+    ExchangeErrorCreate: {
+        "code": "code",
+        "details": "details",
+    },
+    ExchangeErrorsResponse: {
+        "paging": "paging",
+        "data": "data",
+    },
+    ExchangeErrorResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    AssignmentScore: {
+        "$person": "person",
+        "$grader": "grader",
+        "score": "score",
+        "grade": "grade",
+        "late": "late",
+        "excused": "excused",
+        "submitted_at": "submitted_at",
+        "preview_url": "preview_url",
+        "$ext": "ext",
+    },
+    Assignment: {
+        "$sys": "sys",
+        "$section": "section",
+        "$category": "category",
+        "$term": "term",
+        "name": "name",
+        "description": "description",
+        "points_possible": "points_possible",
+        "due_at": "due_at",
+        "available_at": "available_at",
+        "$ext": "ext",
+        "scores": "scores",
+    },
+    Summary: {
+        "$section": "section",
+        "$person": "person",
+        "$grader": "grader",
+        "summary_type": "summary_type",
+        "score_type": "score_type",
+        "score": "score",
+        "grade": "grade",
+        "last_activity": "last_activity",
+        "comments": "comments",
+        "$ext": "ext",
+    },
+    ExchangeDataRequest: {
+        "assignments": "assignments",
+        "summaries": "summaries",
+        "final": "final",
+    },
+    Resource: {
+        "id": "id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    ExchangeDataResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    Consumer: {
+        "id": "id",
+        "name": "name",
+        "type": "type_",
+        "metadata": "metadata",
+    },
+    ConsumerResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    SectionResolution: {
+        "id": "id",
+        "consumer_id": "consumer_id",
+    },
+    SectionResolutionResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    BatchExchange: {
+        "id": "id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "state": "state",
+        "query": "query",
+        "metadata": "metadata",
+        "exchange_count": "exchange_count",
+    },
+    BatchExchangesResponse: {
+        "paging": "paging",
+        "data": "data",
+    },
+    BatchExchangeError: {
+        "id": "id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "code": "code",
+        "message": "message",
+        "details": "details",
+    },
+    BatchExchangeErrorCreate: {
+        "code": "code",
+        "details": "details",
+    },
+    BatchExchangeErrorResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    BatchExchangeContextDataRequest: {
+        "course_ids": "course_ids",
+    },
+    BatchExchangeContextData: {
+        "id": "id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "course_ids": "course_ids",
+    },
+    BatchExchangeContextDataResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    Schedule: {
+        "id": "id",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+        "name": "name",
+        "enabled": "enabled",
+        "cron": "cron",
+        "last_run_at": "last_run_at",
+    },
+    ScheduleUpdate: {
+        "enabled": "enabled",
+    },
+    SchedulesResponse: {
+        "paging": "paging",
+        "data": "data",
+    },
+    ScheduleResponse: {
+        "error": "error",
+        "data": "data",
+    },
+    SysFieldsSourceId: {},
+    SysFieldsAppId: {},
+    RunScheduleBody: {},
+}
 
 
 TERMINAL_EXCHANGE_STATES = frozenset({ExchangeState.COMPLETED, ExchangeState.FAILED})
@@ -181,9 +413,9 @@ class Engine(Protocol):
         params: dict[str, Any],
         items: dict[str, Iterable[Any]],
         *,
+        body: type,
         limit: tuple[ModuleType, str],
         max_bytes: int | None,
-        resume_from: int,
         on_progress: Callable[[ChunkStored], object] | None,
         checkpoint: Checkpoint | None,
     ) -> PushResult: ...
@@ -592,7 +824,6 @@ class ExchangesResource(_Resource):
         assignments: Iterable[Assignment | Mapping[str, Any]] = (),
         summaries: Iterable[Summary | Mapping[str, Any]] = (),
         max_bytes: int | None = None,
-        resume_from: int = 0,
         on_progress: Callable[[ChunkStored], object] | None = None,
         checkpoint: Checkpoint | None = None,
     ) -> PushResult:
@@ -600,9 +831,9 @@ class ExchangesResource(_Resource):
 
         Each request body is at most `max_bytes` bytes (default: the resource's
         `max_data_content_length`); every chunk but the last says `final: false`.
-        `resume_from=UploadError.chunks_accepted` sends only the chunks not stored yet;
-        `on_progress` is called after each stored chunk; with a `checkpoint`, a push started again
-        after the process died resumes where it stopped.
+        Every item is checked against the spec before anything is sent. `on_progress` is called
+        after each stored chunk; a push started again with the same `checkpoint` (after an
+        error, or after the process died) sends only the chunks not stored yet.
         """
         return self._engine.push(
             create_exchange_data,
@@ -613,9 +844,9 @@ class ExchangesResource(_Resource):
                 "assignments": assignments,
                 "summaries": summaries,
             },
+            body=ExchangeDataRequest,
             limit=(find_exchange, "max_data_content_length"),
             max_bytes=max_bytes,
-            resume_from=resume_from,
             on_progress=on_progress,
             checkpoint=checkpoint,
         )
@@ -775,9 +1006,9 @@ class AsyncEngine(Protocol):
         params: dict[str, Any],
         items: dict[str, Iterable[Any]],
         *,
+        body: type,
         limit: tuple[ModuleType, str],
         max_bytes: int | None,
-        resume_from: int,
         on_progress: Callable[[ChunkStored], object] | None,
         checkpoint: Checkpoint | None,
     ) -> Awaitable[PushResult]: ...
@@ -1186,7 +1417,6 @@ class AsyncExchangesResource(_AsyncResource):
         assignments: Iterable[Assignment | Mapping[str, Any]] = (),
         summaries: Iterable[Summary | Mapping[str, Any]] = (),
         max_bytes: int | None = None,
-        resume_from: int = 0,
         on_progress: Callable[[ChunkStored], object] | None = None,
         checkpoint: Checkpoint | None = None,
     ) -> PushResult:
@@ -1194,9 +1424,9 @@ class AsyncExchangesResource(_AsyncResource):
 
         Each request body is at most `max_bytes` bytes (default: the resource's
         `max_data_content_length`); every chunk but the last says `final: false`.
-        `resume_from=UploadError.chunks_accepted` sends only the chunks not stored yet;
-        `on_progress` is called after each stored chunk; with a `checkpoint`, a push started again
-        after the process died resumes where it stopped.
+        Every item is checked against the spec before anything is sent. `on_progress` is called
+        after each stored chunk; a push started again with the same `checkpoint` (after an
+        error, or after the process died) sends only the chunks not stored yet.
         """
         return await self._engine.push(
             create_exchange_data,
@@ -1207,9 +1437,9 @@ class AsyncExchangesResource(_AsyncResource):
                 "assignments": assignments,
                 "summaries": summaries,
             },
+            body=ExchangeDataRequest,
             limit=(find_exchange, "max_data_content_length"),
             max_bytes=max_bytes,
-            resume_from=resume_from,
             on_progress=on_progress,
             checkpoint=checkpoint,
         )
