@@ -126,7 +126,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the hand-written code."""
-    _install(session, "-e", ".[sandbox]")
+    _install(session, "-e", ".[sandbox,cli]")
     _groups(session, "typecheck")
     session.run(
         "mypy",
@@ -140,7 +140,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole pytest suite (unit, integration against the sandbox, Prism contract)."""
-    _install(session, "-e", ".[sandbox]")
+    _install(session, "-e", ".[sandbox,cli]")
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("pytest", *session.posargs)
