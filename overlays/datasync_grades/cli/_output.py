@@ -102,5 +102,7 @@ def _rich_table(columns: list[str], rows: list[list[str]], out: TextIO) -> None:
     table = Table(*columns)
     for row in rows:
         table.add_row(*(clean(cell) for cell in row), end_section=False)
-    # markup and emoji off: a value of the API is shown as sent, never interpreted
-    Console(file=out, markup=False, emoji=False, highlight=False).print(table)
+    # Markup and emoji off: a value of the API is shown as sent, never interpreted. Fitted to
+    # a terminal's width; into a file or a pipe, each row on one line, however long.
+    width = None if out.isatty() else 1 << 16
+    Console(file=out, width=width, markup=False, emoji=False, highlight=False).print(table)
