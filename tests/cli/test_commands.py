@@ -119,11 +119,16 @@ def test_exit_codes_by_error_class(sandbox: Sandbox, cli: Run) -> None:
 
 def test_rate_limited_and_server_errors(datasync_sandbox_factory: type[Sandbox]) -> None:
     # A Retry-After above the client's max_retry_after: no wait, the error at once.
-    burst = Faults(burst_every=2, burst_length=1, burst_retry_after=3600)
+    # The 2nd, 4th, 6th... request is answered 429 with Retry-After: 1.
+    burst = Faults(burst_every=2, burst_length=1, burst_retry_after=1)
     sandbox = datasync_sandbox_factory(faults=burst)
     env = environment(sandbox)
     assert run_cli(env, "exchanges", "count").code == ExitCode.OK
-    assert run_cli(env, "exchanges", "count").code == ExitCode.RATE_LIMITED
+    waited = run_cli(env, "exchanges", "count", "--wait", "5")  # 429, waited out, answered
+    assert (waited.code, waited.out.strip().isdigit()) == (ExitCode.OK, True)
+    limited = run_cli(env, "exchanges", "count", "--wait", "0")
+    assert (limited.code, "RateLimitError" in limited.err) == (ExitCode.RATE_LIMITED, True)
+    assert sandbox.counters().throttled == 2
     sandbox.faults = Faults(error_rate=1.0, error_retry_after=3600)
     failed = run_cli(env, "exchanges", "count")
     assert (failed.code, "InternalServerError" in failed.err) == (ExitCode.SERVER, True)

@@ -48,9 +48,17 @@ def _param(ident: str, annotation: Any, info: Any) -> inspect.Parameter:
     )
 
 
-def _connection() -> list[inspect.Parameter]:
+def _connection(wait: bool = True) -> list[inspect.Parameter]:
     secret = {"client_secret", "lti_jwt"}
-    return [
+    waits = typer.Option(
+        None,
+        "--wait",
+        min=0,
+        metavar="SECONDS",
+        help="Wait out a 429 whose Retry-After is at most SECONDS (default 60; 0: fail at once).",
+        rich_help_panel=_PANEL["connection"],
+    )
+    params = [
         _param(
             f"o_{name}",
             str | None,
@@ -67,6 +75,7 @@ def _connection() -> list[inspect.Parameter]:
         )
         for name, variable in ENV.items()
     ]
+    return [_param("o_wait", float | None, waits), *params] if wait else params
 
 
 def _field(field: Field, *, argument: bool) -> inspect.Parameter:
@@ -112,13 +121,13 @@ def _output(op: Operation) -> list[inspect.Parameter]:
     params: list[inspect.Parameter] = []
     if op.kind == "file":
         option("o_out", Path | None, None, "--out", "-o", help="Write to FILE (atomic, 0600).")
+        option("o_quiet", bool, False, "--quiet", "-q", help="No byte counter on stderr.")
     else:
         formats = _choices("Format", FORMATS)
         option("o_format", formats | None, None, "--format", "-f", help=_FORMAT_HELP)
     if op.kind == "list":
         option("o_max_items", int | None, None, "--max-items", min=0, help="Stop after N items.")
         option("o_page_size", int | None, None, "--page-size", min=1, help="Items per request.")
-    option("o_quiet", bool, False, "--quiet", "-q", help="No progress on stderr.")
     if op.http_method not in _READ_ONLY:
         option("o_yes", bool, False, "--yes", "-y", help=_YES_HELP, rich_help_panel=None)
     return params
@@ -153,7 +162,8 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
 
 
 def _settings(values: dict[str, Any]) -> Settings:
-    return Settings(**{name: values.pop(f"o_{name}") for name in ENV})
+    given = {name: values.pop(f"o_{name}") for name in ENV}
+    return Settings(**given, max_retry_after=values.pop("o_wait", None))
 
 
 def _load(cls: str | None, module: str | None) -> Any:
@@ -291,5 +301,5 @@ def build() -> typer.Typer:
         help_ = f"{_escape(op.summary)}\n\n{op.http_method} {_escape(op.path)}"
         groups[op.tag].command(op.method.replace("_", "-"), help=help_)(_command(op))
     help_ = "Print a bearer token (for curl): the LTI JWT, or one the client credentials get."
-    app.command("token", help=help_)(_signed(_token, _connection()))
+    app.command("token", help=help_)(_signed(_token, _connection(wait=False)))
     return app

@@ -35,6 +35,7 @@ class Settings:
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
     lti_jwt: str | None = field(default=None, repr=False)
+    max_retry_after: float | None = None  # --wait: the longest Retry-After waited out
 
     def auth(self) -> ClientCredentials | BearerToken:
         """An LTI JWT when one is given, else the client-credentials pair."""
@@ -49,7 +50,10 @@ class Settings:
         )
 
     def client(self) -> DataSync:
-        return DataSync(self.base_url or DEFAULT_BASE_URL, auth=self.auth())
+        url, auth = self.base_url or DEFAULT_BASE_URL, self.auth()
+        if self.max_retry_after is None:
+            return DataSync(url, auth=auth)
+        return DataSync(url, auth=auth, max_retry_after=self.max_retry_after)
 
 
 def bearer_token(settings: Settings) -> str:
