@@ -235,3 +235,15 @@ def test_help_imports_neither_the_sandbox_nor_progress_machinery() -> None:
         # line, rich.progress included, whenever click is installed)
         assert not {m for m in added if m.startswith(("rich.progress", "rich.live"))}
         assert not {m for m in added if m.startswith("datasync_grades_api.models")}
+
+
+def test_shell_completion_offers_commands_and_choices() -> None:
+    env = environment(None, _DATASYNC_GRADES_COMPLETE="complete_bash")
+    words = run_cli(env | {"COMP_WORDS": "datasync-grades exchanges li", "COMP_CWORD": "2"})
+    assert words.out.split() == ["list", "list-errors"]
+    env["_DATASYNC_GRADES_COMPLETE"] = "complete_zsh"
+    env["_TYPER_COMPLETE_ARGS"] = "datasync-grades exchanges count --state "
+    assert all(f'"{state}"' in run_cli(env).out for state in ("created", "failed"))
+    for shell in ("bash", "zsh", "fish"):
+        script = run_cli(environment(None), "--show-completion", shell)
+        assert script.code == 0 and "_DATASYNC_GRADES_COMPLETE" in script.out

@@ -1,5 +1,5 @@
-"""An artifact's byte counter shows on a terminal (read here through a pseudo-terminal, as a
-person would see it) and never in piped output or with --quiet."""
+"""What a person at a terminal sees, read through a pseudo-terminal: an artifact's byte counter
+(never in piped output or with --quiet), and the question before a change on the server."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from datasync_grades_sandbox import Sandbox
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
 
-def _on_a_terminal(env: dict[str, str], *args: str) -> tuple[int, str]:
-    """Run with stderr (and stdin) on a pseudo-terminal; what the terminal showed."""
+def _on_a_terminal(env: dict[str, str], *args: str, answer: bytes = b"") -> tuple[int, str]:
+    """Run with stderr and stdin on a pseudo-terminal (typing ``answer``); what it showed."""
     import pty
 
     leader, follower = pty.openpty()
@@ -31,6 +31,7 @@ def _on_a_terminal(env: dict[str, str], *args: str) -> tuple[int, str]:
         stderr=follower,
     )
     os.close(follower)
+    os.write(leader, answer)  # kept by the terminal until the program reads it
     shown = bytearray()
     while True:
         try:
@@ -85,3 +86,19 @@ def test_piped_output_has_no_progress(datasync_sandbox: Sandbox, big_artifact: s
     )
     assert done.returncode == 0 and done.stderr == b""
     assert len(json.loads(done.stdout)["assignments"]) == 60_000
+
+
+@pytest.mark.parametrize(("answer", "sent"), [(b"n\n", False), (b"y\n", True)])
+def test_a_change_is_asked_for_on_a_terminal(
+    datasync_sandbox: Sandbox, answer: bytes, sent: bool
+) -> None:
+    exchange = datasync_sandbox.seed_exchanges(1)[0]
+    env = environment(datasync_sandbox)
+    command = ["exchanges", "create-error", exchange, "--details", "asked"]
+    code, shown = _on_a_terminal(env, *command, answer=answer)
+    assert "Create Grades Exchange Errors (POST /exchanges/{id}/errors)? [y/N]" in shown
+    assert (code, len(datasync_sandbox.state.exchanges[exchange].errors)) == (
+        (0, 1) if sent else (1, 0)
+    )
+    code, shown = _on_a_terminal(env, *command, "--yes")
+    assert code == 0 and "?" not in shown
