@@ -70,6 +70,18 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A chunked upload (`x-chunked-upload` on the body's schema): a second method of the
+    operation that splits the body's arrays into requests of at most a size limit."""
+
+    method: str  # the resource's method, e.g. push_data
+    summary: str
+    items: tuple[Field, ...]  # the body's arrays, given as iterables
+    limit_from: str  # the operation (endpoint name) whose answer holds the size limit
+    limit: str  # the field of that answer
+
+
+@dataclass(frozen=True)
 class Operation:
     """One operation of openapi.yaml, as the typed resources present it."""
 
@@ -90,6 +102,7 @@ class Operation:
     path_parameters: tuple[Field, ...]
     query_parameters: tuple[Field, ...]
     body: tuple[Field, ...]  # the flattened fields, or one field "body" (the body whole)
+    upload: Upload | None = None
 
 
 def _text(value: Any) -> str:
@@ -240,6 +253,24 @@ def _body(endpoint: Any, flat: bool) -> tuple[Field, ...]:
     return ()
 
 
+def _upload(endpoint: Any) -> Upload | None:
+    body = endpoint.bodies[0].prop if len(endpoint.bodies) == 1 else None
+    schema = getattr(body, "data", None)
+    extension = (getattr(schema, "model_extra", None) or {}).get("x-chunked-upload")
+    if not extension:
+        return None
+    from openapi_python_client.strings import snake_case
+
+    arrays = (p for p in _fields_of(body) if _kind_of(p) == "ListProperty")
+    return Upload(
+        method=str(extension["method"]),
+        summary=str(extension.get("summary", "")).strip(),
+        items=tuple(_field(prop) for prop in arrays),
+        limit_from=snake_case(str(extension["limit_from"])),
+        limit=str(extension["limit"]),
+    )
+
+
 def _operation(endpoint: Any, collection: Any) -> Operation:
     tag, name = str(collection.tag), str(endpoint.name)
     kind = _kind(endpoint)
@@ -264,6 +295,7 @@ def _operation(endpoint: Any, collection: Any) -> Operation:
         path_parameters=tuple(_field(p) for p in endpoint.path_parameters),
         query_parameters=tuple(_field(p) for p in endpoint.query_parameters),
         body=_body(endpoint, flat),
+        upload=_upload(endpoint),
     )
 
 

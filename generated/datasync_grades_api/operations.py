@@ -27,6 +27,17 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A chunked upload: a second method that splits the body's arrays into requests."""
+
+    method: str
+    summary: str
+    items: tuple[Field, ...]
+    limit_from: str
+    limit: str
+
+
+@dataclass(frozen=True)
 class Operation:
     """One operation, as the typed resources present it: `client.<tag>.<method>(...)`."""
 
@@ -45,6 +56,7 @@ class Operation:
     path_parameters: tuple[Field, ...]
     query_parameters: tuple[Field, ...]
     body: tuple[Field, ...]
+    upload: Upload | None = None
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -90,6 +102,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
         ),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="artifacts",
@@ -133,6 +146,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
         ),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="batch_exchanges",
@@ -175,6 +189,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
         ),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="batch_exchanges",
@@ -192,6 +207,7 @@ OPERATIONS: tuple[Operation, ...] = (
         path_parameters=(),
         query_parameters=(),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="batch_exchanges",
@@ -222,6 +238,7 @@ OPERATIONS: tuple[Operation, ...] = (
         ),
         query_parameters=(),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="batch_exchanges",
@@ -282,6 +299,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 description="",
             ),
         ),
+        upload=None,
     ),
     Operation(
         tag="batch_exchanges",
@@ -325,6 +343,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 description="",
             ),
         ),
+        upload=None,
     ),
     Operation(
         tag="consumer",
@@ -342,6 +361,7 @@ OPERATIONS: tuple[Operation, ...] = (
         path_parameters=(),
         query_parameters=(),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="exchanges",
@@ -432,6 +452,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
         ),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="exchanges",
@@ -474,6 +495,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 description="Free-form metadata the creator of an exchange attaches to it.",
             ),
         ),
+        upload=None,
     ),
     Operation(
         tag="exchanges",
@@ -540,6 +562,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
         ),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="exchanges",
@@ -583,6 +606,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
         ),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="exchanges",
@@ -650,6 +674,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
         ),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="exchanges",
@@ -710,6 +735,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 description="",
             ),
         ),
+        upload=None,
     ),
     Operation(
         tag="exchanges",
@@ -777,6 +803,38 @@ OPERATIONS: tuple[Operation, ...] = (
                 description="True on the last chunk of the exchange's data, false on every other.",
             ),
         ),
+        upload=Upload(
+            method="push_data",
+            summary="Push grade data to the exchange in chunks of at most max_data_content_length bytes.",
+            items=(
+                Field(
+                    name="assignments",
+                    python_name="assignments",
+                    shape="model",
+                    required=False,
+                    many=True,
+                    nullable=False,
+                    cls="Assignment",
+                    module="assignment",
+                    choices=(),
+                    description="",
+                ),
+                Field(
+                    name="summaries",
+                    python_name="summaries",
+                    shape="model",
+                    required=False,
+                    many=True,
+                    nullable=False,
+                    cls="Summary",
+                    module="summary",
+                    choices=(),
+                    description="",
+                ),
+            ),
+            limit_from="find_exchange",
+            limit="max_data_content_length",
+        ),
     ),
     Operation(
         tag="schedules",
@@ -819,6 +877,7 @@ OPERATIONS: tuple[Operation, ...] = (
             ),
         ),
         body=(),
+        upload=None,
     ),
     Operation(
         tag="schedules",
@@ -862,6 +921,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 description="",
             ),
         ),
+        upload=None,
     ),
     Operation(
         tag="schedules",
@@ -905,6 +965,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 description="Documented as an optional, nullable object. Modelled as an optional object (send none, or `{}`): openapi-python-client 0.29 serializes an omitted nullable body as UNSET and fails.",
             ),
         ),
+        upload=None,
     ),
     Operation(
         tag="sections",
@@ -935,5 +996,6 @@ OPERATIONS: tuple[Operation, ...] = (
         ),
         query_parameters=(),
         body=(),
+        upload=None,
     ),
 )

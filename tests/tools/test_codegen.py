@@ -137,6 +137,12 @@ def _generated_methods() -> dict[str, dict[str, Any]]:
             ]
             (call,) = calls
             if call.func.attr == "push":  # the chunked upload beside an operation's own method
+                limit = next(k.value for k in call.keywords if k.arg == "limit")
+                found[f"{ast.unparse(call.args[0])} upload"] = {
+                    "method": function.name,
+                    "limit": ast.unparse(limit),
+                    "keywords": [a.arg for a in function.args.kwonlyargs],
+                }
                 continue
             endpoint = ast.unparse(call.args[0])
             params = call.args[1]
@@ -191,7 +197,8 @@ def test_the_table_has_every_operation_of_the_spec(table: Any, spec_document: Sp
     ]
     assert len(table) == len(operation_ids) == len({op.name for op in table})
     generated = _generated_methods()
-    assert sorted(op.name for op in table) == sorted(generated)
+    uploads = [f"{op.name} upload" for op in table if op.upload]
+    assert sorted([op.name for op in table] + uploads) == sorted(generated)
 
 
 def test_each_operation_is_classified_as_the_generated_resources_are(table: Any) -> None:
@@ -216,6 +223,12 @@ def test_each_operation_is_classified_as_the_generated_resources_are(table: Any)
         keywords += [f.python_name for f in op.query_parameters if f.python_name not in own]
         extra = ["page_size", "max_items"] if op.kind == "list" else []
         assert method["keywords"] == keywords + extra, op.name
+        if op.upload is not None:
+            upload = generated[f"{op.name} upload"]
+            assert upload["method"] == op.upload.method
+            assert upload["limit"] == f"({op.upload.limit_from}, {op.upload.limit!r})"
+            items = [f.python_name for f in op.upload.items]
+            assert upload["keywords"][: len(items)] == items
 
 
 def test_the_table_knows_the_kinds_the_api_has(table: Any) -> None:
@@ -227,6 +240,8 @@ def test_the_table_knows_the_kinds_the_api_has(table: Any) -> None:
     assert by_name["get_exchange_details"].media_type == "application/gzip"
     state = next(f for f in by_name["list_exchanges"].query_parameters if f.name == "state")
     assert (state.shape, state.cls, "completed" in state.choices) == ("enum", "ExchangeState", True)
+    upload = by_name["create_exchange_data"].upload
+    assert upload is not None and [f.name for f in upload.items] == ["assignments", "summaries"]
     run = by_name["run_schedule"]
     assert (run.flat_body, [(f.name, f.shape, f.required) for f in run.body]) == (
         False,
