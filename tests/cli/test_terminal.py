@@ -102,3 +102,16 @@ def test_a_change_is_asked_for_on_a_terminal(
     )
     code, shown = _on_a_terminal(env, *command, "--yes")
     assert code == 0 and "?" not in shown
+
+
+def test_a_push_counts_its_chunks_on_a_terminal(datasync_sandbox: Sandbox, tmp_path: Path) -> None:
+    [exchange] = datasync_sandbox.seed_exchanges(1)
+    scores = [{"person": {"id": {"name": f"s{s}"}}, "score": 1.0} for s in range(20)]
+    assignments = [{"name": f"A{a}", "scores": scores} for a in range(10)]
+    (tmp_path / "grades.json").write_text(json.dumps({"assignments": assignments}))
+    env = environment(datasync_sandbox)
+    command = ["exchanges", "push-data", exchange, "-d", str(tmp_path / "grades.json")]
+    code, shown = _on_a_terminal(env, *command, "--max-bytes", "2000", "--yes")
+    assert code == 0, shown
+    chunks = len(datasync_sandbox.state.exchanges[exchange].chunks)
+    assert chunks > 1 and "chunks stored" in shown and f"{chunks}/{chunks}" in shown

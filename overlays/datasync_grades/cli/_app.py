@@ -9,6 +9,7 @@ from a function's signature, so each command gets a signature made from its tabl
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import importlib
 import inspect
@@ -21,7 +22,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from datasync_grades_api.operations import OPERATIONS, Field, Operation
+from datasync_grades_api.operations import OPERATIONS, Field, Operation, Upload
 
 from .. import DataSyncError
 from ._connect import ENV, Settings, UsageError, bearer_token
@@ -272,6 +273,87 @@ def _save(chunks: Iterator[bytes], path: Path | None, progress: bool) -> None:
         partial.unlink(missing_ok=True)
 
 
+def _push_command(op: Operation, upload: Upload) -> Callable[..., None]:
+    """`<tag> <upload method> ID --data FILE`: the chunked upload, with a chunk counter."""
+    keys = ", ".join(f'"{f.name}"' for f in upload.items)
+
+    def option(ident: str, annotation: Any, default: Any, *decls: str, **more: Any) -> None:
+        params.append(_param(ident, annotation, typer.Option(default, *decls, **more)))
+
+    params = [_field(f, argument=True) for f in op.path_parameters]
+    data_help = f"A JSON object of {keys} arrays; - for stdin."
+    option("o_data", str, ..., "--data", "-d", metavar="FILE", help=data_help)
+    limit_help = f"Bytes per request (default: the {upload.limit})."
+    option("o_max_bytes", int | None, None, "--max-bytes", min=1, help=limit_help)
+    resume_help = "Keep progress in FILE: the same command resumes after a kill."
+    option("o_checkpoint", Path | None, None, "--checkpoint", help=resume_help)
+    option("o_dry_run", bool, False, "--dry-run", help="Print the chunk plan; send nothing.")
+    params += _output(op)
+    option("o_quiet", bool, False, "--quiet", "-q", help="No chunk counter on stderr.")
+
+    def command(**values: Any) -> None:
+        _push(op, upload, values)
+
+    return _signed(command, params + _connection())
+
+
+def _push(op: Operation, upload: Upload, values: dict[str, Any]) -> None:
+    from .. import FileCheckpoint, plan_chunks
+
+    settings = _settings(values)
+    args = [values.pop(f"p_{f.python_name}") for f in op.path_parameters]
+    source = values["o_data"]
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError) as exc:
+        _fail(ExitCode.USAGE, f"--data {source}: {exc}")
+    names = {f.name: f.python_name for f in upload.items}
+    if not isinstance(data, dict) or set(data) - set(names):
+        _fail(ExitCode.USAGE, f"--data must be a JSON object with only {sorted(names)} arrays")
+    items = {names[key]: value for key, value in data.items()}
+    fmt = values.get("o_format")
+    fmt = fmt.value if fmt is not None else default_format(sys.stdout)
+    if not values["o_dry_run"]:
+        _confirm(op, values.get("o_yes", False))
+    try:
+        with settings.client() as client, contextlib.ExitStack() as stack:
+            resource = getattr(client, op.tag)
+            limit = values["o_max_bytes"]
+            if values["o_dry_run"]:
+                if limit is None:
+                    find = next(o for o in OPERATIONS if o.name == upload.limit_from)
+                    limit = getattr(getattr(resource, find.method)(*args), upload.limit)
+                chunks = plan_chunks(**items, max_bytes=limit)
+                write_items([{"chunk": n} | _public(chunk) for n, chunk in enumerate(chunks)], fmt)
+                return
+            stored = None
+            if not values["o_quiet"] and sys.stderr.isatty():
+                from ._progress import chunk_counter
+
+                stored = stack.enter_context(chunk_counter())
+            path = values["o_checkpoint"]
+            result = getattr(resource, upload.method)(
+                *args,
+                **items,
+                max_bytes=limit,
+                on_progress=stored,
+                checkpoint=None if path is None else FileCheckpoint(path),
+            )
+        write_one(result, fmt)
+    except DataSyncError as exc:
+        _fail(exit_code_for(exc), f"{type(exc).__name__}: {exc}")
+    except (UsageError, ValueError, TypeError) as exc:
+        _fail(ExitCode.USAGE, str(exc))
+
+
+def _public(value: Any) -> dict[str, Any]:
+    """An attrs object's public fields."""
+    import attrs
+
+    return {a.name: getattr(value, a.name) for a in attrs.fields(type(value)) if a.name[0] != "_"}
+
+
 def _token(**values: Any) -> None:
     """Print a bearer token (for curl and the like): the LTI JWT as given, or one fetched
     with the client credentials. Nothing else ever prints a token."""
@@ -300,6 +382,10 @@ def build() -> typer.Typer:
             app.add_typer(groups[op.tag], name=name)
         help_ = f"{_escape(op.summary)}\n\n{op.http_method} {_escape(op.path)}"
         groups[op.tag].command(op.method.replace("_", "-"), help=help_)(_command(op))
+        if op.upload is not None:
+            help_ = f"{_escape(op.upload.summary)}\n\n{op.http_method} {_escape(op.path)}, repeated"
+            name = op.upload.method.replace("_", "-")
+            groups[op.tag].command(name, help=help_)(_push_command(op, op.upload))
     help_ = "Print a bearer token (for curl): the LTI JWT, or one the client credentials get."
     app.command("token", help=help_)(_signed(_token, _connection(wait=False)))
     return app

@@ -7,6 +7,7 @@ first, so they keep the rows (bounded by `--max-items`) until the end.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
 from collections.abc import Iterable
@@ -38,6 +39,8 @@ def plain(value: Any) -> Any:
     """A result as JSON-ready data: a model's `to_dict()`, a list of them, or the value."""
     if hasattr(value, "to_dict"):
         return value.to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
     return value

@@ -1,13 +1,23 @@
-"""A byte counter on stderr while an artifact streams (imported only on a terminal)."""
+"""Progress on stderr: bytes of an artifact, chunks of a push (imported only on a terminal)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
-from rich.progress import DownloadColumn, Progress, SpinnerColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TransferSpeedColumn,
+)
 
-__all__ = ["counted"]
+__all__ = ["chunk_counter", "counted"]
 
 
 def counted(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -19,3 +29,16 @@ def counted(chunks: Iterator[bytes]) -> Iterator[bytes]:
         for chunk in chunks:
             progress.advance(task, len(chunk))
             yield chunk
+
+
+@contextmanager
+def chunk_counter() -> Iterator[Callable[[Any], None]]:
+    """A push's `on_progress`: a bar of the chunks stored out of the push's total."""
+    columns = (SpinnerColumn(), TextColumn("chunks stored"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        task = progress.add_task("push", total=None)
+
+        def stored(chunk: Any) -> None:
+            progress.update(task, completed=chunk.index + 1, total=chunk.total)
+
+        yield stored
