@@ -24,10 +24,12 @@ Run = Callable[..., Result]
 
 
 def environment(sandbox: Sandbox | None, **more: str) -> dict[str, str]:
-    """The process environment: no DATASYNC_* of the machine's, the sandbox's settings, and
-    the test process's import path (the checkout, or the installed wheel)."""
+    """The process environment: no DATASYNC_* or profile of the machine's, the sandbox's
+    settings, and the test process's import path (the checkout, or the installed wheel)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATASYNC_")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    # no profile file of the machine's user (a test that wants one sets its own)
+    env["XDG_CONFIG_HOME"] = os.path.join(os.devnull, "no-config")
     if sandbox is not None:
         env |= {
             "DATASYNC_BASE_URL": sandbox.base_url,

@@ -247,3 +247,29 @@ def test_shell_completion_offers_commands_and_choices() -> None:
     for shell in ("bash", "zsh", "fish"):
         script = run_cli(environment(None), "--show-completion", shell)
         assert script.code == 0 and "_DATASYNC_GRADES_COMPLETE" in script.out
+
+
+def test_a_profile_file_after_options_and_variables(sandbox: Sandbox, tmp_path: Path) -> None:
+    profiles = tmp_path / "datasync-grades" / "profiles.toml"
+    profiles.parent.mkdir()
+    profiles.write_text(
+        f'[default]\nbase_url = "{sandbox.base_url}"\ntoken_url = "{sandbox.token_url}"\n'
+        f'client_id = "{sandbox.client_id}"\nclient_secret = "{sandbox.client_secret}"\n'
+        f'[other]\nbase_url = "{sandbox.base_url}"\ntoken_url = "{sandbox.token_url}"\n'
+        'client_id = "someone-else"\nclient_secret = "their-secret-77"\n'
+    )
+    profiles.chmod(0o600)
+    env = environment(None, XDG_CONFIG_HOME=str(tmp_path))
+    assert run_cli(env, "exchanges", "count").out.strip().isdigit()  # [default]
+    # the variables and options win: a wrong secret from either is used, and refused
+    wrong = run_cli(env | {"DATASYNC_CLIENT_SECRET": "wrong-1"}, "exchanges", "count")
+    assert wrong.code == ExitCode.AUTH
+    assert run_cli(env, "exchanges", "count", "--client-secret", "wrong-2").code == ExitCode.AUTH
+    other = run_cli(env, "exchanges", "count", "--profile", "other")  # its own id and secret
+    assert other.code == ExitCode.AUTH and "their-secret-77" not in other.err
+    missing = run_cli(env, "exchanges", "count", "--profile", "nope")
+    assert missing.code == ExitCode.USAGE and "[nope]" in missing.err
+    profiles.chmod(0o644)
+    shared = run_cli(env, "exchanges", "count")
+    assert shared.code == ExitCode.USAGE and "chmod 600" in shared.err
+    assert sandbox.client_secret not in shared.err + other.err + missing.err

@@ -25,7 +25,7 @@ import typer
 from datasync_grades_api.operations import OPERATIONS, Field, Operation, Upload
 
 from .. import DataSyncError
-from ._connect import ENV, Settings, UsageError, bearer_token
+from ._connect import ENV, PROFILES, Settings, UsageError, bearer_token, settings
 from ._exit import ExitCode, exit_code_for
 from ._output import FORMATS, clean, default_format, write_items, write_one
 
@@ -33,7 +33,10 @@ __all__ = ["build"]
 
 _READ_ONLY = ("GET", "HEAD", "OPTIONS")
 _SHAPE_TYPES: dict[str, type] = {"int": int, "float": float, "bool": bool}
-_PANEL = {"connection": "Connection (options win over the environment)", "output": "Output"}
+_PANEL = {
+    "connection": "Connection (options, then variables, then the profile)",
+    "output": "Output",
+}
 _FORMAT_HELP = "Default: table on a terminal, jsonl when piped."
 _YES_HELP = "Do not ask (this command changes data on the server); needed off a terminal."
 
@@ -76,6 +79,14 @@ def _connection(wait: bool = True) -> list[inspect.Parameter]:
         )
         for name, variable in ENV.items()
     ]
+    profile = typer.Option(
+        None,
+        "--profile",
+        envvar="DATASYNC_PROFILE",
+        help=f"A profile of {PROFILES} in the config directory (default: [default]).",
+        rich_help_panel=_PANEL["connection"],
+    )
+    params.append(_param("o_profile", str | None, profile))
     return [_param("o_wait", float | None, waits), *params] if wait else params
 
 
@@ -164,7 +175,10 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
 
 def _settings(values: dict[str, Any]) -> Settings:
     given = {name: values.pop(f"o_{name}") for name in ENV}
-    return Settings(**given, max_retry_after=values.pop("o_wait", None))
+    try:
+        return settings(given, values.pop("o_profile"), values.pop("o_wait", None))
+    except UsageError as exc:
+        _fail(ExitCode.USAGE, str(exc))
 
 
 def _load(cls: str | None, module: str | None) -> Any:
