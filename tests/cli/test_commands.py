@@ -156,6 +156,8 @@ def test_json_bodies_from_options_files_and_stdin(cli: Run, tmp_path: Path) -> N
     assert json.loads(piped.out)["query"] == query and json.loads(piped.out)["metadata"] is None
     bad = cli("exchanges", "create", "--query", "{not json", "--yes")
     assert bad.code == ExitCode.USAGE and "--query" in bad.err
+    unreadable = cli("exchanges", "create", "--query", f"@{tmp_path / 'none.json'}", "--yes")
+    assert unreadable.code == ExitCode.ERROR and "none.json" in unreadable.err
 
 
 def test_token_prints_a_token_the_api_takes_and_only_when_asked(sandbox: Sandbox, cli: Run) -> None:
@@ -199,6 +201,12 @@ def test_an_artifact_to_a_file_is_written_whole_with_mode_0600(
     missing = cli("artifacts", "get-exchange-details", str(uuid.uuid4()), "-o", str(tmp_path / "x"))
     assert missing.code == ExitCode.NOT_FOUND
     assert [p.name for p in tmp_path.iterdir()] == ["details.json"]
+    (tmp_path / "a-directory").mkdir()
+    refused = cli(
+        "artifacts", "get-exchange-details", exchange, "-o", str(tmp_path / "a-directory")
+    )
+    assert refused.code == ExitCode.ERROR and "a-directory" in refused.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory", "details.json"]
 
 
 HELP_IMPORTS = """

@@ -173,6 +173,22 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
     raise typer.Exit(int(code))
 
 
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """Errors as exit codes, with a one-line message on stderr (no traceback)."""
+    try:
+        yield
+    except DataSyncError as exc:
+        _fail(exit_code_for(exc), f"{type(exc).__name__}: {exc}")
+    except (UsageError, ValueError, TypeError) as exc:  # arguments the library refused
+        _fail(ExitCode.USAGE, f"{type(exc).__name__}: {exc}")
+    except BrokenPipeError:  # `| head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(int(ExitCode.ERROR)) from None
+    except OSError as exc:  # a file named by --out, --data, --checkpoint or @FILE
+        _fail(ExitCode.ERROR, f"{type(exc).__name__}: {exc}")
+
+
 def _settings(values: dict[str, Any]) -> Settings:
     given = {name: values.pop(f"o_{name}") for name in ENV}
     try:
@@ -234,17 +250,17 @@ def _confirm(op: Operation, yes: bool) -> None:
 def _run(op: Operation, options: list[Field], values: dict[str, Any]) -> None:
     settings = _settings(values)
     args = [values.pop(f"p_{f.python_name}") for f in op.path_parameters]
-    kwargs = {
-        f.python_name: _value(f, values[f"p_{f.python_name}"])
-        for f in options
-        if values[f"p_{f.python_name}"] is not None
-    }
-    if op.kind == "list":
-        kwargs |= {"page_size": values["o_page_size"], "max_items": values["o_max_items"]}
-    _confirm(op, values.get("o_yes", False))
     fmt = values.get("o_format")
     fmt = fmt.value if fmt is not None else default_format(sys.stdout)
-    try:
+    with _reported():
+        kwargs = {
+            f.python_name: _value(f, values[f"p_{f.python_name}"])
+            for f in options
+            if values[f"p_{f.python_name}"] is not None
+        }
+        if op.kind == "list":
+            kwargs |= {"page_size": values["o_page_size"], "max_items": values["o_max_items"]}
+        _confirm(op, values.get("o_yes", False))
         with settings.client() as client:
             result = getattr(getattr(client, op.tag), op.method)(*args, **kwargs)
             if op.kind == "file":
@@ -254,13 +270,6 @@ def _run(op: Operation, options: list[Field], values: dict[str, Any]) -> None:
             elif result is not None:
                 write_one(result, fmt)
             sys.stdout.flush()
-    except DataSyncError as exc:
-        _fail(exit_code_for(exc), f"{type(exc).__name__}: {exc}")
-    except (UsageError, ValueError) as exc:
-        _fail(ExitCode.USAGE, str(exc))
-    except BrokenPipeError:  # `| head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(int(ExitCode.ERROR)) from None
 
 
 def _save(chunks: Iterator[bytes], path: Path | None, progress: bool) -> None:
@@ -330,35 +339,31 @@ def _push(op: Operation, upload: Upload, values: dict[str, Any]) -> None:
     fmt = fmt.value if fmt is not None else default_format(sys.stdout)
     if not values["o_dry_run"]:
         _confirm(op, values.get("o_yes", False))
-    try:
-        with settings.client() as client, contextlib.ExitStack() as stack:
-            resource = getattr(client, op.tag)
-            limit = values["o_max_bytes"]
-            if values["o_dry_run"]:
-                if limit is None:
-                    find = next(o for o in OPERATIONS if o.name == upload.limit_from)
-                    limit = getattr(getattr(resource, find.method)(*args), upload.limit)
-                chunks = plan_chunks(**items, max_bytes=limit)
-                write_items([{"chunk": n} | _public(chunk) for n, chunk in enumerate(chunks)], fmt)
-                return
-            stored = None
-            if not values["o_quiet"] and sys.stderr.isatty():
-                from ._progress import chunk_counter
+    with _reported(), settings.client() as client, contextlib.ExitStack() as stack:
+        resource = getattr(client, op.tag)
+        limit = values["o_max_bytes"]
+        if values["o_dry_run"]:
+            if limit is None:
+                find = next(o for o in OPERATIONS if o.name == upload.limit_from)
+                limit = getattr(getattr(resource, find.method)(*args), upload.limit)
+            chunks = plan_chunks(**items, max_bytes=limit)
+            write_items([{"chunk": n} | _public(chunk) for n, chunk in enumerate(chunks)], fmt)
+            return
+        stored = None
+        if not values["o_quiet"] and sys.stderr.isatty():
+            from ._progress import chunk_counter
 
-                stored = stack.enter_context(chunk_counter())
-            path = values["o_checkpoint"]
-            result = getattr(resource, upload.method)(
-                *args,
-                **items,
-                max_bytes=limit,
-                on_progress=stored,
-                checkpoint=None if path is None else FileCheckpoint(path),
-            )
+            stored = stack.enter_context(chunk_counter())
+        path = values["o_checkpoint"]
+        result = getattr(resource, upload.method)(
+            *args,
+            **items,
+            max_bytes=limit,
+            on_progress=stored,
+            checkpoint=None if path is None else FileCheckpoint(path),
+        )
+        stack.close()  # the counter's last line before the result
         write_one(result, fmt)
-    except DataSyncError as exc:
-        _fail(exit_code_for(exc), f"{type(exc).__name__}: {exc}")
-    except (UsageError, ValueError, TypeError) as exc:
-        _fail(ExitCode.USAGE, str(exc))
 
 
 def _public(value: Any) -> dict[str, Any]:
@@ -371,12 +376,9 @@ def _public(value: Any) -> dict[str, Any]:
 def _token(**values: Any) -> None:
     """Print a bearer token (for curl and the like): the LTI JWT as given, or one fetched
     with the client credentials. Nothing else ever prints a token."""
-    try:
-        typer.echo(bearer_token(_settings(values)))
-    except DataSyncError as exc:
-        _fail(exit_code_for(exc), f"{type(exc).__name__}: {exc}")
-    except (UsageError, ValueError) as exc:
-        _fail(ExitCode.USAGE, str(exc))
+    settings = _settings(values)
+    with _reported():
+        typer.echo(bearer_token(settings))
 
 
 def build() -> typer.Typer:
