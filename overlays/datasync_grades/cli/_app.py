@@ -233,7 +233,8 @@ def _value(field: Field, given: Any) -> Any:
         try:
             return parse(given)
         except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint=f"--{field.python_name}") from None
+            flag = f"--{field.python_name.replace('_', '-')}"
+            raise typer.BadParameter(str(exc), param_hint=flag) from None
     return given
 
 
