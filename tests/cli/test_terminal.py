@@ -115,3 +115,17 @@ def test_a_push_counts_its_chunks_on_a_terminal(datasync_sandbox: Sandbox, tmp_p
     assert code == 0, shown
     chunks = len(datasync_sandbox.state.exchanges[exchange].chunks)
     assert chunks > 1 and "chunks stored" in shown and f"{chunks}/{chunks}" in shown
+
+
+def test_a_list_counts_its_items_against_the_count_on_a_terminal(
+    datasync_sandbox: Sandbox,
+) -> None:
+    datasync_sandbox.seed_exchanges(7)
+    env = environment(datasync_sandbox)
+    command = ["exchanges", "list", "--page-size", "2"]
+    code, shown = _on_a_terminal(env, *command)  # the items go to a pipe, the count to the terminal
+    assert code == 0 and "items" in shown and "7/7" in shown
+    code, shown = _on_a_terminal(env, *command, "--max-items", "3")
+    assert code == 0 and "3/3" in shown
+    code, quiet = _on_a_terminal(env, *command, "--quiet")
+    assert (code, quiet.strip()) == (0, "")

@@ -133,7 +133,8 @@ def _output(op: Operation) -> list[inspect.Parameter]:
     params: list[inspect.Parameter] = []
     if op.kind == "file":
         option("o_out", Path | None, None, "--out", "-o", help="Write to FILE (atomic, 0600).")
-        option("o_quiet", bool, False, "--quiet", "-q", help="No byte counter on stderr.")
+    if op.kind in ("file", "list"):
+        option("o_quiet", bool, False, "--quiet", "-q", help="No progress on stderr.")
     else:
         formats = _choices("Format", FORMATS)
         option("o_format", formats | None, None, "--format", "-f", help=_FORMAT_HELP)
@@ -267,10 +268,24 @@ def _run(op: Operation, options: list[Field], values: dict[str, Any]) -> None:
             if op.kind == "file":
                 _save(result.iter_bytes(), values["o_out"], not values["o_quiet"])
             elif op.kind == "list":
-                write_items(result, fmt)
+                write_items(_listed(op, result, values, fmt), fmt)
             elif result is not None:
                 write_one(result, fmt)
             sys.stdout.flush()
+
+
+def _listed(op: Operation, pager: Any, values: dict[str, Any], fmt: str) -> Any:
+    """A list's items; counted on stderr against the total (when the list has a count
+    operation: one request more) if stderr is a terminal that the items are not streamed to."""
+    streamed = fmt in ("json", "jsonl") and sys.stdout.isatty()
+    if values["o_quiet"] or streamed or not sys.stderr.isatty():
+        return pager
+    from ._progress import listed
+
+    total = pager.total() if op.counter else None
+    if total is not None and values["o_max_items"] is not None:
+        total = min(total, values["o_max_items"])
+    return listed(pager, total)
 
 
 def _save(chunks: Iterator[bytes], path: Path | None, progress: bool) -> None:
@@ -313,7 +328,8 @@ def _push_command(op: Operation, upload: Upload) -> Callable[..., None]:
     option("o_checkpoint", Path | None, None, "--checkpoint", help=resume_help)
     option("o_dry_run", bool, False, "--dry-run", help="Print the chunk plan; send nothing.")
     params += _output(op)
-    option("o_quiet", bool, False, "--quiet", "-q", help="No chunk counter on stderr.")
+    if op.kind not in ("file", "list"):
+        option("o_quiet", bool, False, "--quiet", "-q", help="No progress on stderr.")
 
     def command(**values: Any) -> None:
         _push(op, upload, values)

@@ -1,10 +1,11 @@
-"""Progress on stderr: bytes of an artifact, chunks of a push (imported only on a terminal)."""
+"""Progress on stderr: an artifact's bytes, a list's items, a push's chunks (imported only
+when stderr is a terminal)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.progress import (
@@ -17,7 +18,9 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-__all__ = ["chunk_counter", "counted"]
+__all__ = ["chunk_counter", "counted", "listed"]
+
+T = TypeVar("T")
 
 
 def counted(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -42,3 +45,13 @@ def chunk_counter() -> Iterator[Callable[[Any], None]]:
             progress.update(task, completed=chunk.index + 1, total=chunk.total)
 
         yield stored
+
+
+def listed(items: Iterable[T], total: int | None) -> Iterator[T]:
+    """``items``, unchanged, while a bar counts them against ``total`` (when it is known)."""
+    columns = (SpinnerColumn(), TextColumn("items"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        task = progress.add_task("list", total=total)
+        for item in items:
+            progress.advance(task)
+            yield item
