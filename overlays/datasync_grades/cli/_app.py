@@ -131,13 +131,13 @@ def _output(op: Operation) -> list[inspect.Parameter]:
         params.append(_param(ident, annotation, typer.Option(default, *decls, **more)))
 
     params: list[inspect.Parameter] = []
-    if op.kind == "file":
+    if op.kind == "file":  # the file as it is: no format
         option("o_out", Path | None, None, "--out", "-o", help="Write to FILE (atomic, 0600).")
-    if op.kind in ("file", "list"):
-        option("o_quiet", bool, False, "--quiet", "-q", help="No progress on stderr.")
     else:
         formats = _choices("Format", FORMATS)
         option("o_format", formats | None, None, "--format", "-f", help=_FORMAT_HELP)
+    if op.kind in ("file", "list"):
+        option("o_quiet", bool, False, "--quiet", "-q", help="No progress on stderr.")
     if op.kind == "list":
         option("o_max_items", int | None, None, "--max-items", min=0, help="Stop after N items.")
         option("o_page_size", int | None, None, "--page-size", min=1, help="Items per request.")
