@@ -128,7 +128,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the hand-written code."""
-    _install(session, "-e", ".[sandbox]")
+    _install(session, "-e", ".[sandbox,cli]")
     _groups(session, "typecheck")
     session.run(
         "mypy",
@@ -142,7 +142,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole pytest suite (unit, integration against the sandbox, Prism contract)."""
-    _install(session, "-e", ".[sandbox]")
+    _install(session, "-e", ".[sandbox,cli]")
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("pytest", *session.posargs)
@@ -196,8 +196,11 @@ def _build_and_check(session: nox.Session) -> Path:
         session.run(sys.executable, "-m", "venv", str(venv), external=True)
         python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
         install = [str(python), "-m", "pip", "install", "-q", "-c", str(CONSTRAINTS)]
-        session.run(*install, f"{wheel}[sandbox]", external=True)
+        session.run(*install, f"{wheel}[sandbox,cli]", external=True)
         session.run(str(python), "-c", WHEEL_CHECK, external=True, env={"PYTHONPATH": ""})
+        # the console script of the cli extra, installed and runnable
+        script = python.with_name("datasync-grades" + (".exe" if os.name == "nt" else ""))
+        session.run(str(script), "--help", external=True, env={"PYTHONPATH": ""}, silent=True)
     return wheel
 
 
@@ -223,7 +226,7 @@ def test_wheel(session: nox.Session) -> None:
     wheels = sorted((ROOT / "dist").glob("*.whl"))
     if len(wheels) != 1:
         session.error(f"expected one wheel in dist/, found {len(wheels)}: run `nox -s build`")
-    _install(session, f"{wheels[0]}[sandbox]")
+    _install(session, f"{wheels[0]}[sandbox,cli]")
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("python", "-c", WHEEL_CHECK, env={"PYTHONPATH": ""})

@@ -6,6 +6,7 @@ with are made per test.
 
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 import sys
@@ -101,3 +102,171 @@ def test_file_replaced_by_a_directory_is_named(committed_copy: Path) -> None:
     (committed_copy / "types.py").unlink()
     (committed_copy / "types.py").mkdir()
     assert codegen.diff_trees(codegen.TARGET, committed_copy) == ["types.py (file vs directory)"]
+
+
+# -- the operation table (tools/codegen.py operations()) ---------------------------------------
+# Checked against what templates/api_init.py.jinja generated: for every operation of openapi.yaml,
+# the resource method's name, its engine call (the kind), the type it hands out, its counter, and
+# whether its body is flattened, read from the generated module's syntax tree.
+
+ENGINE_KINDS = {"pager": {"list"}, "artifact": {"file"}, "empty": {"empty"}}
+ENGINE_KINDS |= {"optional": {"optional"}, "one": {"data", "whole"}}
+
+
+def _generated_methods() -> dict[str, dict[str, Any]]:
+    """Endpoint module name -> what the sync resource method built on it does."""
+    import ast
+
+    tree = ast.parse((codegen.TARGET / "api" / "__init__.py").read_text(encoding="utf-8"))
+    found: dict[str, dict[str, Any]] = {}
+    for cls in tree.body:
+        if not (isinstance(cls, ast.ClassDef) and cls.name.endswith("Resource")):
+            continue
+        if cls.name.startswith(("Async", "_")):
+            continue
+        for function in cls.body:
+            # waiting() is a second method on a list operation (x-waiting in the spec)
+            if not isinstance(function, ast.FunctionDef) or function.name == "waiting":
+                continue
+            calls = [
+                node
+                for node in ast.walk(function)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and ast.unparse(node.func.value) == "self._engine"
+            ]
+            (call,) = calls
+            if call.func.attr == "push":  # the chunked upload beside an operation's own method
+                limit = next(k.value for k in call.keywords if k.arg == "limit")
+                found[f"{ast.unparse(call.args[0])} upload"] = {
+                    "method": function.name,
+                    "limit": ast.unparse(limit),
+                    "keywords": [a.arg for a in function.args.kwonlyargs],
+                }
+                continue
+            endpoint = ast.unparse(call.args[0])
+            params = call.args[1]
+            assert isinstance(params, ast.Dict)
+            body = next(
+                (v for k, v in zip(params.keys, params.values, strict=True)
+                 if k is not None and ast.literal_eval(k) == "body"),
+                None,
+            )  # fmt: skip
+            count = next((k.value for k in call.keywords if k.arg == "count"), ast.Constant(None))
+            arguments = function.args
+            assert endpoint not in found, endpoint
+            found[endpoint] = {
+                "resource": cls.name,
+                "method": function.name,
+                "engine": call.func.attr,
+                "returned": ast.unparse(call.args[2]) if len(call.args) > 2 else None,
+                "counter": None if ast.unparse(count) == "None" else ast.unparse(count),
+                "flat_body": isinstance(body, ast.Call),
+                "body_class": ast.unparse(body.func) if isinstance(body, ast.Call) else None,
+                "positional": [a.arg for a in arguments.args[1:]],
+                "keywords": [a.arg for a in arguments.kwonlyargs],
+            }
+    return found
+
+
+def _returned_by_endpoint_module(name: str, tag: str) -> str:
+    """The types the generated endpoint module parses answers into (its `sync` annotation)."""
+    import ast
+
+    source = (codegen.TARGET / "api" / tag / f"{name}.py").read_text(encoding="utf-8")
+    sync = next(
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef) and node.name == "sync"
+    )
+    assert sync.returns is not None
+    return ast.unparse(sync.returns)
+
+
+@pytest.fixture(scope="module")
+def table() -> tuple[codegen.Operation, ...]:
+    return codegen.operations()
+
+
+def test_the_table_has_every_operation_of_the_spec(table: Any, spec_document: Spec) -> None:
+    operation_ids = [
+        operation["operationId"]
+        for item in spec_document["paths"].values()
+        for method, operation in item.items()
+        if method in ("get", "put", "post", "delete", "patch", "head", "options")
+    ]
+    assert len(table) == len(operation_ids) == len({op.name for op in table})
+    generated = _generated_methods()
+    uploads = [f"{op.name} upload" for op in table if op.upload]
+    assert sorted([op.name for op in table] + uploads) == sorted(generated)
+
+
+def test_each_operation_is_classified_as_the_generated_resources_are(table: Any) -> None:
+    generated = _generated_methods()
+    for op in table:
+        method = generated[op.name]
+        assert method["resource"] == "".join(p.title() for p in op.tag.split("_")) + "Resource"
+        assert method["method"] == op.method, op.name
+        assert op.kind in ENGINE_KINDS[method["engine"]], op.name
+        if op.kind in ("list", "data", "optional", "whole"):
+            assert method["returned"] == op.returned, op.name
+        if op.kind in ("data", "whole"):
+            # `whole` hands out what the endpoint module parses; `data` its `data` member.
+            parsed = _returned_by_endpoint_module(op.name, op.tag).split(" | ")
+            assert (op.returned in parsed) == (op.kind == "whole"), op.name
+        assert method["counter"] == op.counter, op.name
+        assert method["flat_body"] == op.flat_body, op.name
+        assert method["body_class"] == op.body_class, op.name
+        assert method["positional"] == [f.python_name for f in op.path_parameters], op.name
+        own = {"page", "page_size"} if op.kind == "list" else set()
+        keywords = [f.python_name for f in op.body if op.flat_body or f.name == "body"]
+        keywords += [f.python_name for f in op.query_parameters if f.python_name not in own]
+        extra = ["page_size", "max_items"] if op.kind == "list" else []
+        assert method["keywords"] == keywords + extra, op.name
+        if op.upload is not None:
+            upload = generated[f"{op.name} upload"]
+            assert upload["method"] == op.upload.method
+            assert upload["limit"] == f"({op.upload.limit_from}, {op.upload.limit!r})"
+            items = [f.python_name for f in op.upload.items]
+            assert upload["keywords"][: len(items)] == items
+
+
+def test_the_table_knows_the_kinds_the_api_has(table: Any) -> None:
+    """Every kind occurs in openapi.yaml: the comparison above covers each of them."""
+    by_name = {op.name: op for op in table}
+    assert {op.kind for op in table} == {"list", "data", "optional", "file", "empty", "whole"}
+    assert by_name["list_exchanges"].counter == "count_exchanges"
+    assert by_name["list_exchange_errors"].counter is None  # no count_exchange_errors
+    assert by_name["get_exchange_details"].media_type == "application/gzip"
+    state = next(f for f in by_name["list_exchanges"].query_parameters if f.name == "state")
+    assert (state.shape, state.cls, "completed" in state.choices) == ("enum", "ExchangeState", True)
+    upload = by_name["create_exchange_data"].upload
+    assert upload is not None and [f.name for f in upload.items] == ["assignments", "summaries"]
+    run = by_name["run_schedule"]
+    assert (run.flat_body, [(f.name, f.shape, f.required) for f in run.body]) == (
+        False,
+        [("body", "model", False)],
+    )
+
+
+def test_a_spec_change_changes_the_table(write_spec: WriteSpec, tmp_path: Path) -> None:
+    def count_errors(spec: Spec) -> None:
+        operation = copy.deepcopy(spec["paths"]["/exchanges/count"]["get"])
+        operation["operationId"] = "countExchangeErrors"
+        operation["parameters"] = [{"$ref": "#/components/parameters/CourseAppId"}]
+        spec["paths"]["/exchanges/{id}/errors/count"] = {
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "get": operation,
+        }
+
+    spec = write_spec(tmp_path / "openapi.yaml", count_errors)
+    by_name = {op.name: op for op in codegen.operations(spec)}
+    assert by_name["count_exchange_errors"].kind == "whole"
+    assert by_name["list_exchange_errors"].counter == "count_exchange_errors"
+
+
+def test_the_generated_module_holds_the_table(table: Any) -> None:
+    namespace: dict[str, Any] = {}
+    source = (codegen.TARGET / codegen.OPERATIONS_MODULE).read_text(encoding="utf-8")
+    exec(compile(source, codegen.OPERATIONS_MODULE, "exec"), namespace)
+    assert [repr(op) for op in namespace["OPERATIONS"]] == [repr(op) for op in table]
