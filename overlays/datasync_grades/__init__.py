@@ -29,9 +29,10 @@ from ._client import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
-    connect,
+    ClientOptions,
+    InvalidRequestError,
 )
-from ._datasync import AsyncDataSync, ClientOptions, DataSync
+from ._datasync import AsyncDataSync, DataSync
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -87,6 +88,7 @@ __all__ = [
     "FileCheckpoint",
     "Identified",
     "InternalServerError",
+    "InvalidRequestError",
     "NotFoundError",
     "OversizedItemError",
     "Page",
@@ -103,7 +105,6 @@ __all__ = [
     "UploadError",
     "UploadRateLimitError",
     "__version__",
-    "connect",
     "page_count",
     "plan_chunks",
 ]

@@ -51,8 +51,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import httpx
-
+from ._http import httpx
 from ._logging import is_sensitive_header, redact_headers, redact_url
 from ._redact import REDACTED, excerpt, redact, redact_bytes, redact_value
 from ._retry import parse_retry_after

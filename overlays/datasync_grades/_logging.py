@@ -24,8 +24,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 
-import httpx
-
+from ._http import httpx
 from ._redact import REDACTED, redact
 
 __all__ = [

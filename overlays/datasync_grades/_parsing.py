@@ -17,11 +17,14 @@ from types import ModuleType
 from typing import Any
 
 import attrs
-import httpx
 
-from datasync_grades_api.client import AuthenticatedClient, Client
+from datasync_grades_api.client import Client
 
 from ._exceptions import ResponseValidationError
+from ._http import httpx
+
+if typing.TYPE_CHECKING:
+    from ._client import AsyncSender, SyncSender
 
 __all__ = ["acall", "call", "checked_count", "misplaced", "operation_name", "parse"]
 
@@ -112,21 +115,25 @@ def checked_count(endpoint: ModuleType, value: object) -> int:
 
 
 # What generated parsing raises on a body it cannot turn into its models.
-_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError, MemoryError)
+# What the generated parsing asks of a client: only whether to raise on a status it does not
+# know (it does not: parse() reports that itself). It sends nothing.
+_PARSING = Client(base_url="", raise_on_unexpected_status=False)
 
 
-def parse(
-    endpoint: ModuleType, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any:
+def parse(endpoint: ModuleType, response: httpx.Response) -> Any:
     """The endpoint's parsed 2xx body; ``ResponseValidationError`` when it is not the spec's."""
     name = operation_name(endpoint)
+    error: ResponseValidationError | None = None
     try:
-        parsed = endpoint._parse_response(client=client, response=response)
+        parsed = endpoint._parse_response(client=_PARSING, response=response)
     except _PARSE_ERRORS as exc:
-        raise ResponseValidationError(
+        error = ResponseValidationError(
             f"{name}: the response body does not match the spec: {type(exc).__name__}: {exc}",
             response=response,
-        ) from exc
+        )
+    if error is not None:
+        raise error  # outside the except block: no parser frames kept in its context
     if parsed is None:
         raise ResponseValidationError(
             f"{name}: status {response.status_code} has no parsed body (a status or content "
@@ -141,15 +148,11 @@ def parse(
     return parsed
 
 
-def call(endpoint: ModuleType, client: AuthenticatedClient | Client, params: dict[str, Any]) -> Any:
+def call(endpoint: ModuleType, sender: SyncSender, params: dict[str, Any]) -> Any:
     """Send the endpoint's request with ``params`` and return its parsed body."""
-    response = client.get_httpx_client().request(**endpoint._get_kwargs(**params))
-    return parse(endpoint, client, response)
+    return parse(endpoint, sender.send(endpoint._get_kwargs(**params)))
 
 
-async def acall(
-    endpoint: ModuleType, client: AuthenticatedClient | Client, params: dict[str, Any]
-) -> Any:
+async def acall(endpoint: ModuleType, sender: AsyncSender, params: dict[str, Any]) -> Any:
     """The async :func:`call`."""
-    response = await client.get_async_httpx_client().request(**endpoint._get_kwargs(**params))
-    return parse(endpoint, client, response)
+    return parse(endpoint, await sender.send(endpoint._get_kwargs(**params)))

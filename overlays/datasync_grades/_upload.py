@@ -24,10 +24,8 @@ from typing import Any, Final, Literal
 from uuid import UUID
 
 import attrs
-import httpx
 
 from datasync_grades_api.api import Checkpoint, ChunkStored, PushResult
-from datasync_grades_api.client import AuthenticatedClient
 
 from ._artifacts import _write_atomically
 from ._exceptions import (
@@ -37,6 +35,7 @@ from ._exceptions import (
     UploadError,
     UploadRateLimitError,
 )
+from ._http import httpx
 from ._logging import logger
 from ._parsing import acall, call, parse
 
@@ -341,7 +340,7 @@ class _Push:
 
     def __init__(
         self,
-        client: AuthenticatedClient,
+        client: Any,
         endpoint: ModuleType,
         params: dict[str, Any],
         options: Any,
@@ -406,7 +405,7 @@ class _Push:
             self.checkpoint.save({**self._state, "stored": stored, "in_flight": in_flight})
 
     def stored(self, number: int, response: httpx.Response) -> None:
-        parsed = parse(self.endpoint, self.client, response)
+        parsed = parse(self.endpoint, response)
         chunk_id = getattr(getattr(parsed, "data", None), "id", None)
         chunk_id = chunk_id if isinstance(chunk_id, UUID) else None
         self.ids.append(chunk_id)
@@ -446,9 +445,7 @@ class _Push:
         )
 
 
-def push(
-    client: AuthenticatedClient, endpoint: ModuleType, params: dict[str, Any], **options: Any
-) -> PushResult:
+def push(client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any) -> PushResult:
     """Plan every chunk, then send them in order; see the module docstring. ``options``: the
     engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``limit`` (the endpoint
     and field giving ``max_bytes`` when it is None), ``max_bytes``, ``resume_from``,
@@ -459,14 +456,14 @@ def push(
         max_bytes = _limit_of(options["limit"][1], call(options["limit"][0], client, params))
     for number, kwargs in job.requests(max_bytes):
         try:
-            job.stored(number, client.get_httpx_client().request(**kwargs))
+            job.stored(number, client.send(kwargs))
         except DataSyncError as exc:
             raise job.failed(exc, number) from exc
     return job.result()
 
 
 async def apush(
-    client: AuthenticatedClient, endpoint: ModuleType, params: dict[str, Any], **options: Any
+    client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any
 ) -> PushResult:
     """The async :func:`push`."""
     job = _Push(client, endpoint, params, options)
@@ -475,7 +472,7 @@ async def apush(
         max_bytes = _limit_of(options["limit"][1], await acall(options["limit"][0], client, params))
     for number, kwargs in job.requests(max_bytes):
         try:
-            job.stored(number, await client.get_async_httpx_client().request(**kwargs))
+            job.stored(number, await client.send(kwargs))
         except DataSyncError as exc:
             raise job.failed(exc, number) from exc
     return job.result()
