@@ -330,7 +330,8 @@ class ClientCredentials(_BearerFlow):
             response = sender.send({"method": "post", "data": data, "headers": headers})
         except DataSyncError as exc:
             error = TokenError(
-                f"could not get a token from {self.token_url}: {exc}", secrets=self._secrets()
+                f"could not reach the token endpoint {self.token_url}: {exc}",
+                secrets=self._secrets(),
             )
         else:
             return self._parse(response, issued_at)

@@ -72,6 +72,7 @@ DEFAULT_MAX_ERROR_BYTES: Final = 64 * 1024
 # of 100 exchanges holds a few thousand. 3 bytes of JSON (``[],``) make a 64-byte object.
 MAX_JSON_VALUES: Final = 1_000_000
 MAX_REDIRECTS: Final = 5
+_PIECE: Final = 64 * 1024  # the most the decoder inflates per zlib call
 USER_AGENT: Final = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
 
 # The deadline (time.monotonic()) of the send under way in this context, for the network
@@ -223,7 +224,7 @@ class Sender:
             **settings,
         )
         return cls(
-            with_deadline(http),
+            http if transport is not None else with_deadline(http),
             base_url,
             auth=auth,
             total_timeout=total_timeout,
@@ -311,6 +312,8 @@ class Sender:
             elif reader.refused is None:
                 chunks = yield ("chunks", response)
                 while (chunk := (yield ("next", chunks))) is not None:
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise TimeoutError  # (a transport of the caller's may trickle)
                     if not reader.feed(chunk):
                         break
                 reader.finish()
@@ -503,24 +506,31 @@ class _BodyReader:
                 f"Content-Encoding {', '.join(codings)[:100]!r} is not supported "
                 f"(gzip, at most {MAX_GZIP_LAYERS} layers, or none)"
             )
-        self._decoder = BodyDecoder(
-            kind="body",
-            accept=lambda _: True,
-            # A piece past the cap: _take reports an oversize body, or cuts an error body.
-            max_bytes=self.max_bytes + 1,
-            chunk_size=64 * 1024,
-            max_gzip_layers=len(codings),
-            source=f"{response.request.method} {redact_url(response.request.url)}",
+        # Content-Encoding says what to peel (an identity body is passed as it is, whatever
+        # its first bytes): no more layers than it lists.
+        self._decoder = (
+            BodyDecoder(
+                kind="body",
+                accept=lambda _: True,
+                # A piece past the cap: _take reports an oversize body, or cuts an error body.
+                max_bytes=self.max_bytes + _PIECE,
+                chunk_size=_PIECE,
+                max_gzip_layers=len(codings),
+                source=f"{response.request.method} {redact_url(response.request.url)}",
+            )
+            if codings
+            else None
         )
         # The body is decoded here: httpx must not decode it again.
         response.headers.pop("content-encoding", None)
 
     def feed(self, chunk: bytes) -> bool:
         """Take one chunk; False once enough is read (an error body cut)."""
-        return self._take(lambda: self._decoder.feed(chunk))
+        decoder = self._decoder
+        return self._take(lambda: (chunk,) if decoder is None else decoder.feed(chunk))
 
     def finish(self) -> None:
-        if not self.truncated:
+        if self._decoder is not None and not self.truncated:
             self._take(self._decoder.finish)
         if (
             not self.error

@@ -124,16 +124,13 @@ _PARSING = Client(base_url="", raise_on_unexpected_status=False)
 def parse(endpoint: ModuleType, response: httpx.Response) -> Any:
     """The endpoint's parsed 2xx body; ``ResponseValidationError`` when it is not the spec's."""
     name = operation_name(endpoint)
-    error: ResponseValidationError | None = None
     try:
         parsed = endpoint._parse_response(client=_PARSING, response=response)
     except _PARSE_ERRORS as exc:
-        error = ResponseValidationError(
+        raise ResponseValidationError(
             f"{name}: the response body does not match the spec: {type(exc).__name__}: {exc}",
             response=response,
-        )
-    if error is not None:
-        raise error  # outside the except block: no parser frames kept in its context
+        ) from exc
     if parsed is None:
         raise ResponseValidationError(
             f"{name}: status {response.status_code} has no parsed body (a status or content "

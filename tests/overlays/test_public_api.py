@@ -52,6 +52,7 @@ ROOT_API = {
     "FileCheckpoint",
     "Identified",
     "InternalServerError",
+    "InvalidRequestError",
     "NotFoundError",
     "OversizedItemError",
     "Page",
@@ -68,7 +69,6 @@ ROOT_API = {
     "UploadError",
     "UploadRateLimitError",
     "__version__",
-    "connect",
     "page_count",
     "plan_chunks",
 }
