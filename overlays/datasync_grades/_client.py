@@ -44,7 +44,7 @@ from ._gzip_stream import GZIP_CODINGS, MAX_GZIP_LAYERS, BodyDecoder, content_co
 from ._http import httpcore, httpx
 from ._logging import configure_from_env, logger, redact_headers, redact_url
 from ._redact import secrets_of
-from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
+from ._retry import RetryPolicy
 from ._version import __version__
 
 __all__ = [
@@ -118,6 +118,9 @@ class ClientOptions(TypedDict, total=False):
 
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
+# Options of the send path, not of the httpx client.
+_OWN: Final = ("total_timeout", "max_response_bytes", "follow_redirects")
+_INSECURE: Final = "allow_insecure_http"
 # One step of I/O the flow asks its driver for: (what, argument).
 _Step = tuple[str, Any]
 
@@ -184,24 +187,18 @@ class Sender:
             raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         settings: dict[str, Any] = dict(options)
         policy = settings.pop("retry_policy", None)
-        max_retries = settings.pop("max_retries", DEFAULT_MAX_RETRIES)
-        max_retry_after = settings.pop("max_retry_after", DEFAULT_MAX_RETRY_AFTER)
-        if policy is None:
-            policy = RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after)
-        elif max_retries != DEFAULT_MAX_RETRIES or max_retry_after != DEFAULT_MAX_RETRY_AFTER:
+        retries = {k: settings.pop(k) for k in ("max_retries", "max_retry_after") if k in settings}
+        if policy is not None and retries:
             raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
+        own = {k: settings.pop(k) for k in _OWN if k in settings}
         url = httpx.URL(base_url)
-        if (
-            url.scheme == "http"
-            and not settings.pop("allow_insecure_http", False)
-            and not is_loopback(url.host)
-        ):
+        if url.scheme == "http" and not (settings.pop(_INSECURE, False) or is_loopback(url.host)):
             raise ValueError(
                 f"base_url {redact_url(url)} is plain http: the token would travel in clear "
                 "text; use https (http is allowed for loopback hosts, or with "
                 "allow_insecure_http=True)"
             )
-        settings.pop("allow_insecure_http", None)
+        settings.pop(_INSECURE, None)
         if settings.get("verify", True) is False:
             _warn_unverified()
         if transport is not None:
@@ -210,28 +207,19 @@ class Sender:
             settings.pop("proxy", None)
         # gzip only: the decoder below peels it with a bound (pages compress 10x); every other
         # coding is refused, so no server needs to send one.
-        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
-        headers.update(settings.pop("headers", None) or {})
-        timeout = settings.pop("timeout", DEFAULT_TIMEOUT)
-        total_timeout = settings.pop("total_timeout", DEFAULT_TOTAL_TIMEOUT)
-        max_bytes = settings.pop("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
-        follow = settings.pop("follow_redirects", False)  # followed by the flow, same origin only
-        http = cast(Any, http_class)(  # (the subclass says which transport type it takes)
-            headers=headers,
-            timeout=timeout,
-            transport=transport,
-            event_hooks=event_hooks,
-            **settings,
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": "gzip",
+            **settings.pop("headers", {}),
+        }
+        settings.setdefault("timeout", DEFAULT_TIMEOUT)
+        # (cast: the subclass says which transport type it takes)
+        http = cast(Any, http_class)(
+            headers=headers, transport=transport, event_hooks=event_hooks, **settings
         )
-        return cls(
-            http if transport is not None else with_deadline(http),
-            base_url,
-            auth=auth,
-            total_timeout=total_timeout,
-            policy=policy,
-            max_response_bytes=max_bytes,
-            follow_redirects=follow,
-        )
+        if transport is None:
+            with_deadline(http)
+        return cls(http, base_url, auth=auth, policy=policy or RetryPolicy(**retries), **own)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -250,15 +238,9 @@ class Sender:
                 raise InvalidRequestError(
                     f"{path!r}: a path id may not be '.' or '..' or hold a '/'"
                 )
-        params = kwargs.get("params")
-        url = (
-            httpx.URL(self.base_url + path, params=params)
-            if params
-            else httpx.URL(self.base_url + path)
-        )
-        rest = {
-            key: value for key, value in kwargs.items() if key not in ("method", "url", "params")
-        }
+        params = kwargs.get("params") or None  # httpx would validate an empty one again
+        url = httpx.URL(self.base_url + path, params=params)
+        rest = {k: v for k, v in kwargs.items() if k not in ("method", "url", "params")}
         return self.http.build_request(kwargs.get("method", "get"), url, **rest)
 
     def deadline(self) -> float | None:
@@ -268,6 +250,32 @@ class Sender:
         return own if outer is None else outer if own is None else min(own, outer)
 
     # -- the flow -----------------------------------------------------------------------------
+
+    async def _step(self, what: str, arg: Any, left: float | None) -> Any:
+        """Run one step of the flow (``left``: seconds to the deadline)."""
+        raise NotImplementedError
+
+    async def _drive(self, stream: bool, kwargs: Mapping[str, Any]) -> httpx.Response:
+        """Run the flow: each step it asks for, and its outcome (or error) handed back."""
+        deadline = self.deadline()
+        reset = _DEADLINE.set(deadline)  # for the network backend, and a token request
+        try:
+            flow = self._flow(kwargs, stream, deadline)
+            outcome: Any = None
+            failed: BaseException | None = None
+            while True:
+                try:
+                    what, arg = flow.send(outcome) if failed is None else flow.throw(failed)
+                except StopIteration as done:
+                    return cast(httpx.Response, done.value)
+                outcome = failed = None
+                left = None if deadline is None else deadline - time.monotonic()
+                try:
+                    outcome = await self._step(what, arg, left)
+                except BaseException as exc:  # raised in the flow, where it asked for the step
+                    failed = exc
+        finally:
+            _DEADLINE.reset(reset)
 
     def _flow(
         self, kwargs: Mapping[str, Any], stream: bool, deadline: float | None
@@ -396,20 +404,19 @@ class SyncSender(Sender):
     def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
         """Send a generated ``_get_kwargs`` answer; the response, its body read unless a 2xx
         is streamed (then read it with ``iter_raw`` and close it)."""
-        deadline = self.deadline()
-        reset = _DEADLINE.set(deadline)
+        # _drive written once, async: with sync steps it never suspends, so one send() ends it.
         try:
-            return _drive(self._flow(kwargs, stream, deadline), self._step)
-        finally:
-            _DEADLINE.reset(reset)
+            self._drive(stream, kwargs).send(None)
+        except StopIteration as done:
+            return cast(httpx.Response, done.value)
+        raise AssertionError("unreachable: a sync step suspended")  # pragma: no cover
 
-    def _step(self, what: str, arg: Any) -> Any:
+    async def _step(self, what: str, arg: Any, left: float | None) -> Any:
         if what == "send":
             return self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
         if what == "next":
             return next(arg, None)
-        if what == "chunks":
-            # No chunk size: iter_raw(n) would hold bytes back until n came.
+        if what == "chunks":  # no chunk size: iter_raw(n) would hold bytes back until n came
             return arg.iter_raw()
         if what == "close":
             return arg.close()
@@ -426,37 +433,21 @@ class AsyncSender(Sender):
 
     async def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
         """The async :meth:`SyncSender.send`; read a streamed 2xx with ``aiter_raw``."""
-        deadline = self.deadline()
-        reset = _DEADLINE.set(deadline)  # for a token request in a thread
-        try:
-            flow = self._flow(kwargs, stream, deadline)
-            outcome: Any = None
-            failed: BaseException | None = None
-            while True:
-                try:
-                    what, arg = flow.send(outcome) if failed is None else flow.throw(failed)
-                except StopIteration as done:
-                    return cast(httpx.Response, done.value)
-                outcome = failed = None
-                try:
-                    left = None if deadline is None else deadline - time.monotonic()
-                    async with asyncio.timeout(None if what == "close" else left):
-                        outcome = await self._step(what, arg)
-                except BaseException as exc:  # raised in the flow, where it asked for the step
-                    failed = exc
-        finally:
-            _DEADLINE.reset(reset)
+        return await self._drive(stream, kwargs)
 
-    async def _step(self, what: str, arg: Any) -> Any:
-        if what == "send":
-            return await self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
-        if what == "next":
-            return await anext(arg, None)
-        if what == "chunks":
-            return arg.aiter_raw()
-        if what == "close":
-            return await arg.aclose()
-        return await self.policy.async_sleep(arg)
+    async def _step(self, what: str, arg: Any, left: float | None) -> Any:
+        async with asyncio.timeout(None if what == "close" else left):
+            if what == "send":
+                return await self.http.send(
+                    arg, auth=self.auth, stream=True, follow_redirects=False
+                )
+            if what == "next":
+                return await anext(arg, None)
+            if what == "chunks":
+                return arg.aiter_raw()
+            if what == "close":
+                return await arg.aclose()
+            return await self.policy.async_sleep(arg)
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -470,23 +461,6 @@ def wire_codings(response: httpx.Response) -> list[str]:
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
-
-
-def _drive(
-    flow: Generator[_Step, Any, httpx.Response], step: Callable[[str, Any], Any]
-) -> httpx.Response:
-    outcome: Any = None
-    failed: BaseException | None = None
-    while True:
-        try:
-            what, arg = flow.send(outcome) if failed is None else flow.throw(failed)
-        except StopIteration as done:
-            return cast(httpx.Response, done.value)
-        outcome = failed = None
-        try:
-            outcome = step(what, arg)
-        except BaseException as exc:  # raised in the flow, where it asked for the step
-            failed = exc
 
 
 class _BodyReader:
@@ -659,12 +633,3 @@ class _Backend(httpcore.NetworkBackend):
     ) -> httpcore.NetworkStream:
         left = _left(timeout, httpcore.ConnectTimeout)
         return _Stream(self._backend.connect_tcp(host, port, left, local_address, socket_options))
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_unix_socket(path, left, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)

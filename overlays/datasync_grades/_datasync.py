@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import ModuleType, TracebackType
-from typing import Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack, cast
 
-from datasync_grades_api.api import AsyncResources, PushResult, Resources
+from datasync_grades_api.api import AsyncEngine, AsyncResources, Engine, PushResult, Resources
 
 from ._artifacts import Artifact, AsyncArtifact, _Request
 from ._auth import ClientCredentials
@@ -129,10 +129,13 @@ class _AsyncEngine:
 
 
 class _Client:
-    """What DataSync and AsyncDataSync share beside their resources: one ``__init__``."""
+    """What DataSync and AsyncDataSync share beside their resources: one ``__init__``
+    (``transport``: an ``httpx.BaseTransport`` for DataSync, an ``httpx.AsyncBaseTransport``
+    for AsyncDataSync)."""
 
     _sender_class: type[SyncSender] | type[AsyncSender]
     _http_class: type[httpx.Client] | type[httpx.AsyncClient]
+    _engine_class: type[_Engine] | type[_AsyncEngine]
 
     def __init__(
         self,
@@ -155,6 +158,8 @@ class _Client:
             auth._bind(options)
         self.base_url = base_url
         self.auth = auth
+        # The generated Resources (typed against Engine/AsyncEngine: see the end of the module).
+        cast(Any, super()).__init__(self._engine_class(cast(Any, self._sender)))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
@@ -175,21 +180,8 @@ class DataSync(_Client, Resources):
 
     _sender_class = SyncSender
     _http_class = httpx.Client
+    _engine_class = _Engine
     _sender: SyncSender
-
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        auth: httpx.Auth,
-        transport: httpx.BaseTransport | None = None,
-        event_hooks: EventHooks | None = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        _Client.__init__(
-            self, base_url, auth=auth, transport=transport, event_hooks=event_hooks, **options
-        )
-        Resources.__init__(self, _Engine(self._sender))
 
     def close(self) -> None:
         self._sender.close()
@@ -219,21 +211,8 @@ class AsyncDataSync(_Client, AsyncResources):
 
     _sender_class = AsyncSender
     _http_class = httpx.AsyncClient
+    _engine_class = _AsyncEngine
     _sender: AsyncSender
-
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        auth: httpx.Auth,
-        transport: httpx.AsyncBaseTransport | None = None,
-        event_hooks: EventHooks | None = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        _Client.__init__(
-            self, base_url, auth=auth, transport=transport, event_hooks=event_hooks, **options
-        )
-        AsyncResources.__init__(self, _AsyncEngine(self._sender))
 
     async def aclose(self) -> None:
         await self._sender.aclose()
@@ -248,3 +227,7 @@ class AsyncDataSync(_Client, AsyncResources):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+if TYPE_CHECKING:  # mypy checks the engines against what the generated resources expect
+    _ENGINES: tuple[type[Engine], type[AsyncEngine]] = (_Engine, _AsyncEngine)
