@@ -5,8 +5,11 @@ It builds the request from a generated ``_get_kwargs`` (the URL parsed once), ap
 keeps ``total_timeout`` from the first byte to the last, reads the raw body and decodes it
 itself under one budget (identity and gzip; any other ``Content-Encoding`` is refused),
 retries, follows same-origin redirects only, and turns every failure into a typed
-``DataSyncError``. The flow is sans-IO: each ``yield`` asks for one step of I/O, which
-:class:`SyncSender` runs at once and :class:`AsyncSender` awaits.
+``DataSyncError``. The flow is written once, as a coroutine whose every I/O is one
+``await self._step(...)``: :class:`AsyncSender`'s steps are awaited under the event loop, and
+:class:`SyncSender`'s run at once and never suspend, so one ``send(None)`` runs the coroutine to
+its end without a loop (the async half written once, the sync half driven as httpcore's is
+generated).
 
 The deadline: a sync client's own transports get a network backend whose every read, write
 and connect is cut at the deadline (a per-read timeout alone lets a server trickle forever);
@@ -27,7 +30,7 @@ import functools
 import logging
 import ssl
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final, Self, TypedDict, cast
 
 from ._exceptions import (
@@ -121,8 +124,6 @@ EventHooks = Mapping[str, list[Callable[..., Any]]]
 # Options of the send path, not of the httpx client.
 _OWN: Final = ("total_timeout", "max_response_bytes", "follow_redirects")
 _INSECURE: Final = "allow_insecure_http"
-# One step of I/O the flow asks its driver for: (what, argument).
-_Step = tuple[str, Any]
 
 
 def is_loopback(host: str) -> bool:
@@ -251,42 +252,29 @@ class Sender:
 
     # -- the flow -----------------------------------------------------------------------------
 
-    async def _step(self, what: str, arg: Any, left: float | None) -> Any:
-        """Run one step of the flow (``left``: seconds to the deadline)."""
+    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
+        """Run one step of I/O of the flow."""
         raise NotImplementedError
 
-    async def _drive(self, stream: bool, kwargs: Mapping[str, Any]) -> httpx.Response:
-        """Run the flow: each step it asks for, and its outcome (or error) handed back."""
+    async def _send(self, kwargs: Mapping[str, Any], stream: bool) -> httpx.Response:
         deadline = self.deadline()
         reset = _DEADLINE.set(deadline)  # for the network backend, and a token request
         try:
-            flow = self._flow(kwargs, stream, deadline)
-            outcome: Any = None
-            failed: BaseException | None = None
-            while True:
-                try:
-                    what, arg = flow.send(outcome) if failed is None else flow.throw(failed)
-                except StopIteration as done:
-                    return cast(httpx.Response, done.value)
-                outcome = failed = None
-                left = None if deadline is None else deadline - time.monotonic()
-                try:
-                    outcome = await self._step(what, arg, left)
-                except BaseException as exc:  # raised in the flow, where it asked for the step
-                    failed = exc
+            return await self._flow(kwargs, stream, deadline)
         finally:
             _DEADLINE.reset(reset)
 
-    def _flow(
+    async def _flow(
         self, kwargs: Mapping[str, Any], stream: bool, deadline: float | None
-    ) -> Generator[_Step, Any, httpx.Response]:
+    ) -> httpx.Response:
+        """The send path, written once: ``_step`` does the I/O (sync steps never suspend)."""
         request = self.build(kwargs)
         started = time.monotonic()
         attempt = redirects = 0
         while True:
             error: Exception | None = None
             try:
-                response: httpx.Response = yield ("send", request)
+                response: httpx.Response = await self._step("send", request, deadline)
             except (httpx.RequestError, TimeoutError, RuntimeError) as exc:
                 # The one RuntimeError of ours: the loop an async client's connections belonged
                 # to has ended (its pool is unusable: not retried).
@@ -298,16 +286,16 @@ class Sender:
             else:
                 following = self._redirect(request, response, redirects)
                 if following is not None:
-                    yield ("close", response)
+                    await self._step("close", response, deadline)
                     request, redirects = following, redirects + 1
                     continue
                 wait = self._wait(request, deadline, attempt, response=response)
                 if wait is None:
                     break
-                yield ("close", response)
+                await self._step("close", response, deadline)
             if error is not None:
                 raise error  # outside the except block: no httpx exception as its context
-            yield ("sleep", wait)
+            await self._step("sleep", wait, deadline)
             attempt += 1
         _log_response(response, started)
         if stream and response.is_success:
@@ -318,8 +306,8 @@ class Sender:
                 reader.feed(response.content)
                 reader.finish()
             elif reader.refused is None:
-                chunks = yield ("chunks", response)
-                while (chunk := (yield ("next", chunks))) is not None:
+                chunks = await self._step("chunks", response, deadline)
+                while (chunk := await self._step("next", chunks, deadline)) is not None:
                     if deadline is not None and time.monotonic() > deadline:
                         raise TimeoutError  # (a transport of the caller's may trickle)
                     if not reader.feed(chunk):
@@ -330,7 +318,7 @@ class Sender:
         except (MemoryError, RecursionError) as exc:
             error = reader.invalid(f"the body could not be read: {type(exc).__name__}")
         finally:
-            yield ("close", response)
+            await self._step("close", response, deadline)
         if error is not None:
             raise error
         if reader.refused is not None and response.is_success:
@@ -404,14 +392,15 @@ class SyncSender(Sender):
     def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
         """Send a generated ``_get_kwargs`` answer; the response, its body read unless a 2xx
         is streamed (then read it with ``iter_raw`` and close it)."""
-        # _drive written once, async: with sync steps it never suspends, so one send() ends it.
+        # The flow is written once, async: with sync steps it never suspends, so one send()
+        # runs it to the end.
         try:
-            self._drive(stream, kwargs).send(None)
+            self._send(kwargs, stream).send(None)
         except StopIteration as done:
             return cast(httpx.Response, done.value)
         raise AssertionError("unreachable: a sync step suspended")  # pragma: no cover
 
-    async def _step(self, what: str, arg: Any, left: float | None) -> Any:
+    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
         if what == "send":
             return self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
         if what == "next":
@@ -433,10 +422,11 @@ class AsyncSender(Sender):
 
     async def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
         """The async :meth:`SyncSender.send`; read a streamed 2xx with ``aiter_raw``."""
-        return await self._drive(stream, kwargs)
+        return await self._send(kwargs, stream)
 
-    async def _step(self, what: str, arg: Any, left: float | None) -> Any:
-        async with asyncio.timeout(None if what == "close" else left):
+    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
+        left = None if deadline is None or what == "close" else deadline - time.monotonic()
+        async with asyncio.timeout(left):
             if what == "send":
                 return await self.http.send(
                     arg, auth=self.auth, stream=True, follow_redirects=False
