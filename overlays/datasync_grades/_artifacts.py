@@ -32,11 +32,11 @@ from typing import IO, TYPE_CHECKING, Any
 from ._client import json_values_within, wire_codings
 from ._exceptions import ArtifactError, NotFoundError, connection_error_from
 from ._gzip_stream import (
-    GZIP_CODINGS,
     JSON_START,
     MAX_GZIP_LAYERS,
     BodyDecoder,
     check_sizes,
+    unsupported,
 )
 from ._http import httpx
 from ._parsing import operation_name
@@ -99,11 +99,8 @@ class _Request:
         received = response.headers.get("content-type") or "no content type"
         if codings:
             received += f" (content-encoding {', '.join(codings)[:100]})"
-        if any(c not in GZIP_CODINGS for c in codings) or len(codings) > MAX_GZIP_LAYERS:
-            raise ArtifactError(
-                f"{self.source}: {received}: only gzip (at most {MAX_GZIP_LAYERS} layers) or "
-                "no Content-Encoding is supported"
-            )
+        if (problem := unsupported(codings)) is not None:
+            raise ArtifactError(f"{self.source}: {received}: {problem}")
         return BodyDecoder(
             kind=self.kind,
             accept=self.accept,

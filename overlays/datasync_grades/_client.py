@@ -43,7 +43,7 @@ from ._exceptions import (
     request_id_of,
     status_error_from_response,
 )
-from ._gzip_stream import GZIP_CODINGS, MAX_GZIP_LAYERS, BodyDecoder, content_codings
+from ._gzip_stream import BodyDecoder, content_codings, unsupported
 from ._http import httpcore, httpx
 from ._logging import configure_from_env, logger, redact_headers, redact_url
 from ._redact import secrets_of
@@ -275,10 +275,10 @@ class Sender:
             error: Exception | None = None
             try:
                 response: httpx.Response = await self._step("send", request, deadline)
-            except (httpx.RequestError, TimeoutError, RuntimeError) as exc:
+            except (httpx.RequestError, TimeoutError, RuntimeError, MemoryError) as exc:
                 # The one RuntimeError of ours: the loop an async client's connections belonged
-                # to has ended (its pool is unusable: not retried).
-                if isinstance(exc, RuntimeError) and "Event loop is closed" not in str(exc):
+                # to has ended (its pool is unusable: not retried). RecursionError is one too.
+                if type(exc) is RuntimeError and "Event loop is closed" not in str(exc):
                     raise
                 wait = self._wait(request, deadline, attempt, exc=exc)
                 if wait is None:
@@ -375,11 +375,13 @@ class Sender:
             error: Exception = connection_error_from(exc, secrets=self._secrets())
         elif isinstance(exc, TimeoutError):
             error = APITimeoutError(f"{where} timed out: total_timeout passed")
-        else:  # the loop this client's connections belonged to ended
+        elif type(exc) is RuntimeError:  # the loop this client's connections belonged to ended
             error = APIConnectionError(
                 f"{where} failed: this async client was used under an event loop that has "
                 "since closed; make one client per event loop"
             )
+        else:  # MemoryError, RecursionError
+            error = APIConnectionError(f"{where} failed: {type(exc).__name__}")
         logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
         return error
 
@@ -464,12 +466,7 @@ class _BodyReader:
         self.truncated = False
         self._data = bytearray()
         codings = wire_codings(response)
-        self.refused: str | None = None
-        if any(coding not in GZIP_CODINGS for coding in codings) or len(codings) > MAX_GZIP_LAYERS:
-            self.refused = (
-                f"Content-Encoding {', '.join(codings)[:100]!r} is not supported "
-                f"(gzip, at most {MAX_GZIP_LAYERS} layers, or none)"
-            )
+        self.refused = unsupported(codings)
         # Content-Encoding says what to peel (an identity body is passed as it is, whatever
         # its first bytes): no more layers than it lists.
         self._decoder = (

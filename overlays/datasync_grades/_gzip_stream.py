@@ -47,6 +47,7 @@ __all__ = [
     "BodyDecoder",
     "check_sizes",
     "content_codings",
+    "unsupported",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -226,6 +227,18 @@ class BodyDecoder:
         # Only whitespace so far waits for more; at the end (or empty) it is nothing to reject.
         self._plain = bool(text) or final
         return self._plain
+
+
+def unsupported(codings: list[str]) -> str | None:
+    """Why a body in ``codings`` is refused (None: gzip, at most ``MAX_GZIP_LAYERS`` deep, or
+    none). httpx would decode the others itself, without a bound (``deflate, deflate``: 3.4 KB
+    to 2 GiB in one call), and a thousand layers would recurse a thousand deep."""
+    if all(c in GZIP_CODINGS for c in codings) and len(codings) <= MAX_GZIP_LAYERS:
+        return None
+    return (
+        f"Content-Encoding {', '.join(codings)[:100]!r} is not supported "
+        f"(only gzip, at most {MAX_GZIP_LAYERS} layers, or none)"
+    )
 
 
 def content_codings(headers: httpx.Headers) -> list[str]:
