@@ -158,6 +158,32 @@ class _Artifact:
     def __init__(self, request: _Request) -> None:
         self._request = request
 
+    async def _pieces(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
+        """The decoded body, written once for both clients: every I/O is a step of the
+        client's send path (a sync client's never suspend)."""
+        request, client = self._request, self._request.client
+        response = await client._send(request.kwargs, True)  # non-2xx raised
+        error: Exception | None = None
+        try:
+            decoder = request.decoder(response, max_bytes, chunk_size)
+            if response.is_stream_consumed:  # read already (see wire_codings)
+                for piece in decoder.feed(response.content):
+                    yield piece
+            else:
+                chunks = await client._step("chunks", response, None)
+                while (data := await client._step("next", chunks, None)) is not None:
+                    for start in range(0, len(data), chunk_size):  # at most chunk_size a feed
+                        for piece in decoder.feed(data[start : start + chunk_size]):
+                            yield piece
+            for piece in decoder.finish():
+                yield piece
+        except (httpx.RequestError, MemoryError, RecursionError) as exc:
+            error = request.failed(exc)
+        finally:
+            await client._step("close", response, None)
+        if error is not None:
+            raise error  # outside the except block: no httpx exception as its context
+
 
 class Artifact(_Artifact):
     """A file an operation serves; see the module docstring. Reusable: each read sends anew."""
@@ -205,25 +231,19 @@ class Artifact(_Artifact):
             return _write_atomically(path, first, pieces)
 
     def _stream(self, max_bytes: int, chunk_size: int) -> Generator[bytes, None, None]:
-        request = self._request
-        client: SyncSender = request.client  # type: ignore[assignment]
-        response = client.send(request.kwargs, stream=True)  # non-2xx raised
-        error: Exception | None = None
+        # The async _pieces, driven without a loop: a sync client's steps never suspend.
+        pieces = self._pieces(max_bytes, chunk_size)
         try:
-            decoder = request.decoder(response, max_bytes, chunk_size)
-            # A response read already (see wire_codings) has its body at hand.
-            chunks = (
-                [response.content] if response.is_stream_consumed else response.iter_raw(chunk_size)
-            )
-            for data in chunks:
-                yield from decoder.feed(data)
-            yield from decoder.finish()
-        except (httpx.RequestError, MemoryError, RecursionError) as exc:
-            error = request.failed(exc)
+            while True:
+                try:
+                    pieces.__anext__().send(None)
+                except StopIteration as piece:
+                    yield piece.value
+                except StopAsyncIteration:
+                    return
         finally:
-            response.close()
-        if error is not None:
-            raise error  # outside the except block: no httpx exception as its context
+            with contextlib.suppress(StopIteration):
+                pieces.aclose().send(None)
 
 
 class AsyncArtifact(_Artifact):
@@ -233,12 +253,12 @@ class AsyncArtifact(_Artifact):
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
     ) -> AsyncGenerator[bytes, None]:
-        return self._stream(*_sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES))
+        return self._pieces(*_sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES))
 
     async def read(self, *, max_bytes: int | None = None) -> bytes | None:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)
         try:  # (as in Artifact.read, the comprehension drives the stream to its end)
-            return b"".join([piece async for piece in self._stream(limit, size)])
+            return b"".join([piece async for piece in self._pieces(limit, size)])
         except NotFoundError:
             return None
 
@@ -258,7 +278,7 @@ class AsyncArtifact(_Artifact):
         """The async :meth:`Artifact.save`: chunks are written from the event loop (each at most
         64 KiB); the fsync and rename run in a worker thread."""
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_BYTES)
-        async with contextlib.aclosing(self._stream(limit, size)) as pieces:
+        async with contextlib.aclosing(self._pieces(limit, size)) as pieces:
             try:
                 first = await anext(pieces, b"")
             except NotFoundError:
@@ -270,31 +290,6 @@ class AsyncArtifact(_Artifact):
                 written = file.tell()
                 await _to_thread_to_the_end(_commit, file, path)
             return written
-
-    async def _stream(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
-        request = self._request
-        client: AsyncSender = request.client  # type: ignore[assignment]
-        response = await client.send(request.kwargs, stream=True)
-        error: Exception | None = None
-        try:
-            decoder = request.decoder(response, max_bytes, chunk_size)
-            consumed = response.is_stream_consumed
-            chunks = _once(response.content) if consumed else response.aiter_raw(chunk_size)
-            async for data in chunks:
-                for piece in decoder.feed(data):
-                    yield piece
-            for piece in decoder.finish():
-                yield piece
-        except (httpx.RequestError, MemoryError, RecursionError) as exc:
-            error = request.failed(exc)
-        finally:
-            await response.aclose()
-        if error is not None:
-            raise error
-
-
-async def _once(content: bytes) -> AsyncGenerator[bytes, None]:
-    yield content
 
 
 # -- atomic files -------------------------------------------------------------------------
