@@ -29,9 +29,10 @@ from ._client import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
-    connect,
+    ClientOptions,
+    InvalidRequestError,
 )
-from ._datasync import AsyncDataSync, ClientOptions, DataSync
+from ._datasync import AsyncDataSync, DataSync
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -98,6 +99,7 @@ __all__ = [
     "Identified",
     "InternalServerError",
     "InvalidPushError",
+    "InvalidRequestError",
     "MemoryCheckpoint",
     "NotFoundError",
     "OversizedItemError",
@@ -114,7 +116,6 @@ __all__ = [
     "UnprocessableEntityError",
     "UploadError",
     "__version__",
-    "connect",
     "page_count",
     "plan_chunks",
 ]

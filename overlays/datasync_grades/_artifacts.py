@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import glob
 import io
 import itertools
 import json
@@ -26,23 +27,27 @@ import os
 import tempfile
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Iterator
 from types import ModuleType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import httpx
-
-from datasync_grades_api.client import AuthenticatedClient, Client
-
+from ._client import json_values_within, wire_codings
 from ._exceptions import ArtifactError, NotFoundError, connection_error
 from ._gzip_stream import (
     JSON_START,
     MAX_GZIP_LAYERS,
     BodyDecoder,
     check_sizes,
-    content_codings,
-    raw_gzip_layers,
+    unsupported,
 )
+from ._http import httpx
 from ._parsing import operation_name
-from ._redact import Redactor
+
+if TYPE_CHECKING:
+    from ._client import AsyncSender, SyncSender
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: stale .partial files stay there
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -55,6 +60,8 @@ __all__ = [
 DEFAULT_MAX_BYTES = 4 * 1024**3
 DEFAULT_MAX_MEMORY_BYTES = 256 * 1024**2
 DEFAULT_CHUNK_SIZE = 64 * 1024
+# The values ``json()`` may parse into: at most ~72 bytes each in memory (``[[],[],...]``).
+MAX_JSON_VALUES = 8_000_000
 
 PathLike = str | os.PathLike[str]
 
@@ -66,53 +73,48 @@ def _not_markup(byte: int) -> bool:
 
 
 class _Request:
-    """One artifact request: its httpx arguments and how to decode its body."""
+    """One artifact request: its generated arguments and how to decode its body."""
 
     def __init__(
         self,
-        client: AuthenticatedClient | Client,
+        client: SyncSender | AsyncSender,
         endpoint: ModuleType,
         params: dict[str, Any],
         media_type: str,
     ) -> None:
-        kwargs: dict[str, Any] = dict(endpoint._get_kwargs(**params))
-        # Only gzip (or nothing) on the wire: the decoder peels gzip with its bound, whereas
-        # httpx would decode br, zstd or deflate itself, a whole network chunk at a time.
-        kwargs["headers"] = {**(kwargs.get("headers") or {}), "Accept-Encoding": "gzip"}
         self.client = client
-        self.kwargs = kwargs
+        self.kwargs = endpoint._get_kwargs(**params)
         # What the body's plain (not gzip) form is, and how to recognise its first byte.
         self.csv = "csv" in media_type
         self.kind = "CSV" if self.csv else "JSON"
         self.accept: Callable[[int], bool] = _not_markup if self.csv else JSON_START.__contains__
         name = operation_name(endpoint)
-        self.source = f"{name} {str(kwargs.get('method', 'get')).upper()} {kwargs.get('url', '')}"
+        url = self.kwargs.get("url", "")
+        self.source = f"{name} {str(self.kwargs.get('method', 'get')).upper()} {url}"
 
-    def decoder(
-        self, response: httpx.Response, max_bytes: int, chunk_size: int
-    ) -> tuple[BodyDecoder, bool]:
-        """The body decoder, and whether to read the body raw (gzip codings peeled by it)."""
-        codings = content_codings(response.headers)
-        # Otherwise httpx decodes the body (iter_bytes() hands out what it kept or decoded).
-        layers = raw_gzip_layers(response)
+    def decoder(self, response: httpx.Response, max_bytes: int, chunk_size: int) -> BodyDecoder:
+        """The decoder of the raw body: gzip (by its magic bytes) peeled with a bound; any
+        Content-Encoding but gzip refused (httpx would decode it without one)."""
+        codings = wire_codings(response)
         received = response.headers.get("content-type") or "no content type"
         if codings:
-            received += f" (content-encoding {', '.join(codings)})"
-        decoder = BodyDecoder(
+            received += f" (content-encoding {', '.join(codings)[:100]})"
+        if (problem := unsupported(codings)) is not None:
+            raise ArtifactError(f"{self.source}: {received}: {problem}")
+        return BodyDecoder(
             kind=self.kind,
             accept=self.accept,
             max_bytes=max_bytes,
             chunk_size=chunk_size,
-            max_gzip_layers=MAX_GZIP_LAYERS if layers is None else max(MAX_GZIP_LAYERS, 1 + layers),
+            max_gzip_layers=MAX_GZIP_LAYERS + len(codings),
             source=self.source,
             received=received,
         )
-        return decoder, layers is not None
 
-    def failed(self, exc: httpx.RequestError) -> Exception:
-        if isinstance(exc, httpx.DecodingError):  # a Content-Encoding other than gzip, broken
-            return ArtifactError(f"{self.source}: the body could not be decoded: {exc}")
-        return connection_error(exc, Redactor.for_auth(self.client.get_httpx_client().auth))
+    def failed(self, exc: Exception) -> Exception:
+        if isinstance(exc, httpx.RequestError):
+            return connection_error(exc, self.client.redactor)
+        return ArtifactError(f"{self.source}: the body could not be read: {type(exc).__name__}")
 
     def parse(self, data: bytes) -> Any:
         if self.csv:
@@ -125,10 +127,13 @@ class _Request:
                 raise ArtifactError(f"{self.source}: the report is not valid CSV: {exc}") from exc
         if not data or data.isspace():  # (not strip(): that would copy up to max_bytes)
             raise ArtifactError(f"{self.source}: the artifact is empty, not JSON")
+        if not json_values_within(data, MAX_JSON_VALUES):
+            raise ArtifactError(f"{self.source}: more than {MAX_JSON_VALUES} JSON values")
         try:
             return json.loads(data)
-        except (ValueError, RecursionError) as exc:
-            raise ArtifactError(f"{self.source}: the artifact is not valid JSON: {exc}") from exc
+        except (ValueError, RecursionError, MemoryError) as exc:
+            error = ArtifactError(f"{self.source}: the artifact is not valid JSON: {exc!r:.200}")
+        raise error
 
 
 def _sizes(max_bytes: int | None, chunk_size: int | None, default: int) -> tuple[int, int]:
@@ -152,6 +157,32 @@ def _column(rows: list[list[str]], names: Iterable[str]) -> list[str]:
 class _Artifact:
     def __init__(self, request: _Request) -> None:
         self._request = request
+
+    async def _pieces(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
+        """The decoded body, written once for both clients: every I/O is a step of the
+        client's send path (a sync client's never suspend)."""
+        request, client = self._request, self._request.client
+        response = await client._send(request.kwargs, True)  # non-2xx raised
+        error: Exception | None = None
+        try:
+            decoder = request.decoder(response, max_bytes, chunk_size)
+            if response.is_stream_consumed:  # read already (see wire_codings)
+                for piece in decoder.feed(response.content):
+                    yield piece
+            else:
+                chunks = await client._step("chunks", response, None)
+                while (data := await client._step("next", chunks, None)) is not None:
+                    for start in range(0, len(data), chunk_size):  # at most chunk_size a feed
+                        for piece in decoder.feed(data[start : start + chunk_size]):
+                            yield piece
+            for piece in decoder.finish():
+                yield piece
+        except (httpx.RequestError, MemoryError, RecursionError) as exc:
+            error = request.failed(exc)
+        finally:
+            await client._step("close", response, None)
+        if error is not None:
+            raise error  # outside the except block: no httpx exception as its context
 
 
 class Artifact(_Artifact):
@@ -200,19 +231,19 @@ class Artifact(_Artifact):
             return _write_atomically(path, first, pieces)
 
     def _stream(self, max_bytes: int, chunk_size: int) -> Generator[bytes, None, None]:
-        request = self._request
+        # The async _pieces, driven without a loop: a sync client's steps never suspend.
+        pieces = self._pieces(max_bytes, chunk_size)
         try:
-            with request.client.get_httpx_client().stream(**request.kwargs) as response:
-                decoder, raw = request.decoder(response, max_bytes, chunk_size)
-                chunks = response.iter_raw(chunk_size) if raw else response.iter_bytes(chunk_size)
-                for data in chunks:
-                    yield from decoder.feed(data)
-                yield from decoder.finish()
-        except httpx.RequestError as exc:
-            failure = request.failed(exc)
-        else:
-            return
-        raise failure  # outside the except: the httpx error is not chained
+            while True:
+                try:
+                    pieces.__anext__().send(None)
+                except StopIteration as piece:
+                    yield piece.value
+                except StopAsyncIteration:
+                    return
+        finally:
+            with contextlib.suppress(StopIteration):
+                pieces.aclose().send(None)
 
 
 class AsyncArtifact(_Artifact):
@@ -222,12 +253,12 @@ class AsyncArtifact(_Artifact):
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
     ) -> AsyncGenerator[bytes, None]:
-        return self._stream(*_sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES))
+        return self._pieces(*_sizes(max_bytes, chunk_size, DEFAULT_MAX_BYTES))
 
     async def read(self, *, max_bytes: int | None = None) -> bytes | None:
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_MEMORY_BYTES)
         try:  # (as in Artifact.read, the comprehension drives the stream to its end)
-            return b"".join([piece async for piece in self._stream(limit, size)])
+            return b"".join([piece async for piece in self._pieces(limit, size)])
         except NotFoundError:
             return None
 
@@ -247,7 +278,7 @@ class AsyncArtifact(_Artifact):
         """The async :meth:`Artifact.save`: chunks are written from the event loop (each at most
         64 KiB); the fsync and rename run in a worker thread."""
         limit, size = _sizes(max_bytes, None, DEFAULT_MAX_BYTES)
-        async with contextlib.aclosing(self._stream(limit, size)) as pieces:
+        async with contextlib.aclosing(self._pieces(limit, size)) as pieces:
             try:
                 first = await anext(pieces, b"")
             except NotFoundError:
@@ -260,45 +291,51 @@ class AsyncArtifact(_Artifact):
                 await _to_thread_to_the_end(_commit, file, path)
             return written
 
-    async def _stream(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
-        request = self._request
-        try:
-            async with request.client.get_async_httpx_client().stream(**request.kwargs) as response:
-                decoder, raw = request.decoder(response, max_bytes, chunk_size)
-                chunks = response.aiter_raw(chunk_size) if raw else response.aiter_bytes(chunk_size)
-                async for data in chunks:
-                    for piece in decoder.feed(data):
-                        yield piece
-                for piece in decoder.finish():
-                    yield piece
-        except httpx.RequestError as exc:
-            failure = request.failed(exc)
-        else:
-            return
-        raise failure  # outside the except: the httpx error is not chained
-
 
 # -- atomic files -------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
 def _temporary_beside(path: PathLike) -> Iterator[IO[bytes]]:
-    """A new temporary file (mode 0600) beside ``path``, removed if the block raises."""
+    """A new temporary file (mode 0600) beside ``path``, removed if the block raises; an
+    ``OSError`` (a full disk) becomes ``ArtifactError``. Files a killed writer left are removed
+    first: each writer holds a lock on its file, which ends with its process."""
     target = os.fspath(path)
-    with tempfile.NamedTemporaryFile(
-        "wb",
-        prefix=f".{os.path.basename(target)[:100]}.",
-        suffix=".partial",
-        dir=os.path.dirname(os.path.abspath(target)),
-        delete=False,
-    ) as file:
+    directory = os.path.dirname(os.path.abspath(target))
+    prefix = f".{os.path.basename(target)[:100]}."
+    error: ArtifactError | None = None
+    try:
+        _remove_stale(os.path.join(glob.escape(directory), glob.escape(prefix) + "*.partial"))
+        file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by the with below)
+            "wb", prefix=prefix, suffix=".partial", dir=directory, delete=False
+        )
+        if fcntl is not None:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        error = ArtifactError(f"could not write beside {target}: {exc}")
+    if error is not None:
+        raise error
+    with file:
         try:
             yield file
-        except BaseException:
+        except BaseException as exc:
             file.close()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(file.name)
-            raise
+            if not isinstance(exc, OSError):
+                raise
+            error = ArtifactError(f"could not write {target}: {exc}")
+    if error is not None:
+        raise error
+
+
+def _remove_stale(pattern: str) -> None:
+    if fcntl is None:
+        return
+    for name in glob.glob(pattern):
+        with contextlib.suppress(OSError), open(name, "rb") as stale:
+            fcntl.flock(stale.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while it is written
+            os.unlink(name)
 
 
 def _commit(file: IO[bytes], path: PathLike) -> None:

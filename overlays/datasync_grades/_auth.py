@@ -35,7 +35,6 @@ import concurrent.futures
 import contextlib
 import contextvars
 import inspect
-import ipaddress
 import math
 import re
 import threading
@@ -45,11 +44,18 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 from urllib.parse import quote_plus
 
-import httpx
-
-from ._exceptions import TokenError, connection_error, response_fields
+from ._client import SyncSender, is_loopback, with_deadline
+from ._exceptions import (
+    APIConnectionError,
+    DataSyncError,
+    ResponseValidationError,
+    TokenError,
+    response_fields,
+)
+from ._http import httpx
 from ._logging import logger
 from ._redact import Redactor, escape_controls
+from ._retry import RetryPolicy
 
 __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 
@@ -60,17 +66,19 @@ TokenProvider = Callable[[], str | Awaitable[str]]
 
 
 _TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
+_NO_RETRIES: Final = RetryPolicy(max_retries=0)
+_NOT_JSON: Final = object()
 # A token is fetched every few minutes at most, long after the server dropped an idle
 # connection; keeping none alive also means a private client that is never closed holds no socket.
 _TOKEN_LIMITS: Final = httpx.Limits(max_keepalive_connections=0)
-# What connect() may pass on to the private token client (see _use_transport).
+# What a client's options may give the private token client (see _bind).
 _TRANSPORT_KEYS: Final = ("verify", "cert", "trust_env", "proxy")
-# The token request must not go through an auth an injected client may carry (e.g. this one).
-_NO_AUTH: Final = httpx.Auth()
+# A token answer is a few hundred bytes; a token (a JWT) a few KiB.
+_MAX_TOKEN_ANSWER: Final = 64 * 1024
+_MAX_TOKEN_LENGTH: Final = 8 * 1024
 # What a token may hold once surrounding whitespace is stripped: printable ASCII, no space.
 # (HTTP forbids controls in a header; httpx would refuse non-ASCII with the value in the error.)
 _HEADER_SAFE: Final = re.compile(r"[\x21-\x7e]+")
-_NOT_JSON: Final = object()
 _UNSAFE: Final = "a control character, a space or a non-ASCII character (the token is not shown)"
 
 
@@ -141,10 +149,13 @@ class ClientCredentials(_BearerFlow):
     (``client_secret_post``, what DataSync expects) or with HTTP Basic (``client_secret_basic``).
     A token is refreshed ``refresh_skew`` seconds before ``expires_in`` runs out (at most half its
     lifetime early); one without ``expires_in`` is kept until the API answers 401. Token requests
-    use a private ``httpx.Client`` with a 10 s timeout (and the transport settings ``connect()``
-    was given) unless ``token_client`` is given; they never follow redirects. The token request
-    is a sync one for sync and async clients alike: an async client makes it in a worker thread,
-    so ``token_client`` serves both. ``clock`` must be monotonic and return seconds.
+    go through the client's send path (bounded answer, gzip only, within the ``total_timeout`` of
+    the call that needs the token, 30 s at most) on a private ``httpx.Client`` with a 10 s
+    timeout and the ``verify``/``cert``/``trust_env``/``proxy`` of the first client that used
+    this object (a client with other ones is refused), unless ``token_client`` is given (used
+    as it is, its own timeouts only); they never follow redirects. The token request is a sync
+    one for sync and async clients alike: an async client makes it in a worker thread, so
+    ``token_client`` serves both. ``clock`` must be monotonic and return seconds.
 
     One token request at a time in all: callers in any thread, task or event loop that need a
     token while one is being fetched wait for that one (and share its ``TokenError`` if it
@@ -153,9 +164,9 @@ class ClientCredentials(_BearerFlow):
     leaves the request to a thread: the token still lands in the cache for the others.
 
     Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
-    redirect, no ``access_token``, or one with characters HTTP forbids in a header; surrounding
-    whitespace is stripped), and ``ValueError`` at construction for a ``token_url`` that is not
-    https (plain http is allowed on loopback only).
+    redirect, an answer over 64 KiB, no ``access_token``, one over 8 KiB, or one with characters
+    HTTP forbids in a header; surrounding whitespace is stripped), and ``ValueError`` at
+    construction for a ``token_url`` that is not https (plain http is allowed on loopback only).
     """
 
     requires_request_body = True  # the request is sent again after a 401
@@ -192,9 +203,10 @@ class ClientCredentials(_BearerFlow):
         self._redactor = Redactor(client_secret, self._basic, clock=clock)
         self._token_client = token_client
         self._clock = clock
-        self._transport: dict[str, Any] = {}
+        # The transport settings of the first client that used this object (see _bind).
+        self._settings: dict[str, Any] | None = None
         # Built by the fetch that needs it first; only one fetch runs at a time, so no lock.
-        self._private_client: httpx.Client | None = None
+        self._sender: SyncSender | None = None
 
         # Replaced whole, never mutated, so reading them needs no lock.
         self._token: _Token | None = None
@@ -209,13 +221,21 @@ class ClientCredentials(_BearerFlow):
             f"{scope}, auth_method={self.auth_method!r})"
         )
 
-    def _use_transport(self, settings: Mapping[str, Any]) -> None:
-        """Make the private token client use ``verify``, ``cert``, ``trust_env`` and ``proxy``
-        from ``settings`` (httpx client arguments; other keys are ignored; the last call wins).
-        An injected token client is used as given."""
-        self._transport = {key: settings[key] for key in _TRANSPORT_KEYS if key in settings}
-        # Built again with these on the next fetch; the old one holds no connection.
-        self._private_client = None
+    def _bind(self, options: Mapping[str, Any]) -> None:
+        """Take ``verify``, ``cert``, ``trust_env`` and ``proxy`` from a client's ``options`` for
+        the private token client: the first client's, once. A later client with other settings
+        is refused (its token requests would go another way than its API requests); give it
+        its own ``ClientCredentials``. An injected ``token_client`` is used as given."""
+        settings = {key: options[key] for key in _TRANSPORT_KEYS if key in options}
+        with self._state_lock:
+            if self._settings is None:
+                self._settings = settings
+        if self._token_client is None and self._settings != settings:
+            raise ValueError(
+                "this ClientCredentials already serves a client with other verify/cert/"
+                "trust_env/proxy settings: its token requests use the first client's; "
+                "give each setting its own ClientCredentials (or pass token_client)"
+            )
 
     # -- the cache and the single flight ------------------------------------------------------
 
@@ -284,10 +304,23 @@ class ClientCredentials(_BearerFlow):
     # -- the token request --------------------------------------------------------------------
 
     def _request_token(self) -> _Token:
-        client = self._token_client or self._private_client
-        if client is None:
-            client = httpx.Client(timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **self._transport)
-            self._private_client = client
+        sender = self._sender
+        if sender is None:
+            http = self._token_client or with_deadline(
+                httpx.Client(timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **(self._settings or {}))
+            )
+            # The client's own send path, without auth: same deadline, decoding and bounds;
+            # its answer (any status) comes back to be read here.
+            sender = self._sender = SyncSender(
+                http,
+                self.token_url,
+                auth=None,
+                total_timeout=30.0,  # or less: the deadline of the API call that needs it
+                policy=_NO_RETRIES,
+                max_response_bytes=_MAX_TOKEN_ANSWER,
+                raise_for_status=False,
+                redactor=self._redactor,
+            )
         logger.debug("fetching an OAuth2 token from %s", self.token_url)
         data = {"grant_type": "client_credentials"}
         if self.scope is not None:
@@ -298,16 +331,21 @@ class ClientCredentials(_BearerFlow):
             data["client_secret"] = self._client_secret
         else:
             headers["Authorization"] = f"Basic {self._basic}"
-        issued_at, url = self._clock(), self.token_url
+        issued_at = self._clock()
         try:
-            response = client.post(
-                url, data=data, headers=headers, auth=_NO_AUTH, follow_redirects=False
-            )
-        except httpx.HTTPError as exc:
-            failure = connection_error(exc, self._redactor, where=f"the token request to {url}")
+            response = sender.send({"method": "post", "data": data, "headers": headers})
+        except (APIConnectionError, ResponseValidationError) as exc:
+            # "POST <url> ...": which request (the caller made another one).
+            message = f"the token request to {str(exc).partition(' ')[2]}"
+            if isinstance(exc, APIConnectionError):  # not a TokenError: no answer
+                failure: DataSyncError = exc
+                failure.args = (message,)
+            else:  # an answer no token can come from (too large, an unsupported coding)
+                fields = {"method": exc.method, "url": exc.url, "headers": exc.headers}
+                failure = TokenError(message, status_code=exc.status_code or 0, **fields)
         else:
             return self._parse(response, issued_at)
-        raise failure  # outside the except: the httpx error (and its request) is not chained
+        raise failure  # outside the except block: nothing in its context
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
         redactor = self._redactor
@@ -349,6 +387,8 @@ class ClientCredentials(_BearerFlow):
         access_token = payload.get("access_token") if isinstance(payload, dict) else None
         if not isinstance(access_token, str) or not access_token:
             raise refused(" without an access_token")
+        if len(access_token) > _MAX_TOKEN_LENGTH:
+            raise refused(f" with an access_token longer than {_MAX_TOKEN_LENGTH} characters")
         value = _header_safe(access_token)
         if value is None:
             raise refused(f" with an access_token that holds {_UNSAFE}")
@@ -458,18 +498,9 @@ def _check_token_url(url: str) -> str:
         raise ValueError("token_url must not carry credentials: pass client_id and client_secret")
     if not parsed.host:
         raise ValueError(f"token_url must be an absolute URL, got {url!r}")
-    if parsed.scheme == "https" or (parsed.scheme == "http" and _is_loopback(parsed.host)):
+    if parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host)):
         return url
     raise ValueError(
         f"token_url must use https, got {url!r}: the client secret is sent to it "
         "(plain http is allowed only for loopback hosts: 127.0.0.0/8, ::1, localhost)"
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -1,345 +1,522 @@
-"""``connect()``: the generated client with auth, timeouts, retries, bounded bodies, typed errors.
+"""The one send path: every request of the package (API calls, pages, artifacts, data chunks,
+token requests) goes through :meth:`Sender._flow`, which owns every guarantee.
 
-Errors and retries live in ``send()`` of private ``httpx.Client``/``httpx.AsyncClient``
-subclasses (one sans-IO flow, ``_exchange``, that each drives), above httpx's auth flow
-(which must still see a 401 to refresh its token) and above its transport (which httpx
-builds itself, with proxies, ``NO_PROXY`` and TLS as usual).
+It builds the request from a generated ``_get_kwargs`` (the URL parsed once), applies auth,
+keeps ``total_timeout`` from the first byte to the last, reads the raw body and decodes it
+itself under one budget (identity and gzip; any other ``Content-Encoding`` is refused),
+retries, follows same-origin redirects only, and turns every failure into a typed
+``DataSyncError``. The flow is written once, as a coroutine whose every I/O is one
+``await self._step(...)``: :class:`AsyncSender`'s steps are awaited under the event loop, and
+:class:`SyncSender`'s run at once and never suspend, so one ``send(None)`` runs the coroutine to
+its end without a loop (the async half written once, the sync half driven as httpcore's is
+generated).
+
+The deadline: a sync client's own transports get a network backend whose every read, write
+and connect is cut at the deadline (a per-read timeout alone lets a server trickle forever);
+an async client runs each step under ``asyncio.timeout``. A transport the caller passes in
+(``transport=``) is the caller's: a sync one is bounded by its own timeouts only.
 
 Example::
 
-    client = connect(auth=ClientCredentials(client_id, client_secret))
-    exchange = find_exchange.sync(exchange_id, client=client)
+    sender = SyncSender.open(httpx.Client, base_url, auth=auth, transport=None, options={})
+    response = sender.send(find_exchange._get_kwargs(exchange_id))
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import functools
 import logging
+import ssl
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Self, TypedDict, cast
 
-import httpx
-
-# Client's and AsyncClient's common base (private, but both have derived from it since httpx
-# 0.18; the pinned version is what the tests run): __init__ and build_request are shared there.
-from httpx._client import BaseClient
-
-from datasync_grades_api.client import AuthenticatedClient
-
-from ._auth import _is_loopback
 from ._exceptions import (
     APIConnectionError,
+    APITimeoutError,
     ArtifactError,
+    DataSyncError,
     ResponseValidationError,
     connection_error,
     request_id_of,
     status_error,
+    validation_error,
 )
-from ._gzip_stream import BodyDecoder, raw_gzip_layers
+from ._gzip_stream import BodyDecoder, content_codings, unsupported
+from ._http import httpcore, httpx
 from ._logging import configure_from_env, logger, redact_url
 from ._redact import Redactor
-from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, RetryPolicy
+from ._retry import RetryPolicy
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
-    "DEFAULT_MAX_ERROR_BYTES",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "DEFAULT_TOTAL_TIMEOUT",
-    "USER_AGENT",
-    "connect",
+    "AsyncSender",
+    "ClientOptions",
+    "InvalidRequestError",
+    "Sender",
+    "SyncSender",
+    "is_loopback",
+    "json_values_within",
+    "wire_codings",
 ]
 
-DEFAULT_BASE_URL = "https://api.us2.kimonocloud.com/v2/grades"
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-DEFAULT_TOTAL_TIMEOUT = 300.0
+DEFAULT_BASE_URL: Final = "https://api.us2.kimonocloud.com/v2/grades"
+DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_TOTAL_TIMEOUT: Final = 300.0
 # A page of exchanges is some hundred KiB; an error body a few hundred bytes.
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024**2
-DEFAULT_MAX_ERROR_BYTES = 64 * 1024
-USER_AGENT = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024**2
+DEFAULT_MAX_ERROR_BYTES: Final = 64 * 1024
+# The values (items, keys' values, nested containers) one API answer may parse into: a page
+# of 100 exchanges holds a few thousand. 3 bytes of JSON (``[],``) make a 64-byte object.
+MAX_JSON_VALUES: Final = 1_000_000
+MAX_REDIRECTS: Final = 5
+_PIECE: Final = 64 * 1024  # the most the decoder inflates per zlib call
+USER_AGENT: Final = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
 
-_READ_SIZE = 64 * 1024
+# The deadline (time.monotonic()) of the send under way in this context, for the network
+# backend below; a token request made inside a send inherits it (threads copy the context).
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "datasync_grades_deadline", default=None
+)
+
+
+class InvalidRequestError(DataSyncError, ValueError):
+    """A request refused before anything is sent, e.g. a path id of ``..`` or with a ``/``."""
+
+
+class ClientOptions(TypedDict, total=False):
+    """The settings of ``DataSync`` and ``AsyncDataSync``.
+
+    ``timeout`` is per phase (seconds or ``httpx.Timeout``; default 30 s, 5 s to connect);
+    ``total_timeout`` bounds a whole call, connecting, headers, body and retries included
+    (``None``: no limit; a streamed artifact's body is bounded by its size cap instead);
+    ``max_retries``/``max_retry_after`` or ``retry_policy``: see :class:`RetryPolicy`;
+    ``max_response_bytes``: the largest body read into memory, on the wire and decoded;
+    ``allow_insecure_http``: plain http to a host other than loopback; ``headers``: sent with
+    every request; ``follow_redirects``: same-origin redirects only, whatever its value allows.
+    The rest go to the httpx client as they are.
+    """
+
+    timeout: httpx.Timeout | float
+    total_timeout: float | None
+    max_retries: int
+    max_retry_after: float
+    retry_policy: RetryPolicy | None
+    max_response_bytes: int
+    allow_insecure_http: bool
+    headers: Mapping[str, str]
+    verify: ssl.SSLContext | str | bool
+    cert: str | tuple[str, str] | tuple[str, str, str]
+    proxy: str | httpx.URL | httpx.Proxy | None
+    trust_env: bool
+    limits: httpx.Limits
+    http1: bool
+    http2: bool
+    follow_redirects: bool
+
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
+# Options of the send path, not of the httpx client.
+_OWN: Final = ("total_timeout", "max_response_bytes", "follow_redirects")
+_INSECURE: Final = "allow_insecure_http"
 
 
-def connect(
-    base_url: str = DEFAULT_BASE_URL,
-    *,
-    auth: httpx.Auth,
-    timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-    total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
-    max_retries: int = DEFAULT_MAX_RETRIES,
-    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
-    retry_policy: RetryPolicy | None = None,
-    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-    allow_insecure_http: bool = False,
-    headers: Mapping[str, str] | None = None,
-    transport: httpx.BaseTransport | None = None,
-    async_transport: httpx.AsyncBaseTransport | None = None,
-    event_hooks: EventHooks | None = None,
-    async_event_hooks: EventHooks | None = None,
-    **httpx_kwargs: Any,
-) -> AuthenticatedClient:
-    """A generated ``AuthenticatedClient`` whose httpx clients add this package's behaviour.
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or ``localhost``: where plain http is allowed."""
+    if host.lower() == "localhost":
+        return True
+    import ipaddress
 
-    Args:
-        base_url: the API root, ``.../v2/grades``; the default is the us2 region. Plain http
-            is refused for hosts other than loopback unless ``allow_insecure_http``.
-        auth: an ``httpx.Auth``, e.g. ``ClientCredentials(client_id, client_secret)``.
-        timeout: seconds or an ``httpx.Timeout``; default 30 s, 5 s to connect.
-        total_timeout: seconds a call may take in all, body and retries included; ``None``
-            for no limit. A streamed artifact's body is bounded by its size cap instead.
-        max_retries, max_retry_after, retry_policy: see :class:`RetryPolicy`.
-        max_response_bytes: the largest body (after decompression) read into memory; a larger
-            one raises ``ResponseValidationError`` after reading no more than that.
-        headers: extra headers for every request.
-        transport, async_transport, event_hooks, async_event_hooks, **httpx_kwargs: given to
-            the httpx clients as they are (``verify``, ``cert``, ``proxy``, ``limits``,
-            ``mounts``, ...); ``verify``, ``cert``, ``proxy`` and ``trust_env`` also reach
-            the token requests of ``ClientCredentials``.
-    """
-    configure_from_env()
-    if not isinstance(auth, httpx.Auth):
-        raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
-    if retry_policy is None:
-        retry_policy = RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after)
-    elif max_retries != DEFAULT_MAX_RETRIES or max_retry_after != DEFAULT_MAX_RETRY_AFTER:
-        raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
-    _check_base_url(base_url, allow_insecure_http)
-    if httpx_kwargs.get("verify", True) is False:
-        _warn_unverified()
-    use_transport = getattr(auth, "_use_transport", None)
-    if use_transport is not None:
-        use_transport(httpx_kwargs)  # it takes verify, cert, trust_env and proxy
-    timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-    all_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip", **(headers or {})}
-    limits = _Limits(retry_policy, total_timeout, max_response_bytes, Redactor.for_auth(auth))
-    common: dict[str, Any] = {
-        "base_url": base_url,
-        "auth": auth,
-        "timeout": timeout,
-        "headers": all_headers,
-        **httpx_kwargs,
-    }
-    client = AuthenticatedClient(base_url=base_url, token="", timeout=timeout)
-    client.set_httpx_client(
-        _SyncClient(limits, event_hooks=event_hooks, **_with_transport(common, transport))
-    )
-    client.set_async_httpx_client(
-        _AsyncClient(
-            limits, event_hooks=async_event_hooks, **_with_transport(common, async_transport)
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def json_values_within(data: bytes | bytearray, limit: int) -> bool:
+    """Whether ``data`` parses into at most ``limit`` JSON values: every value but the first
+    follows a ``,``, ``[``, ``{`` or ``:`` (counted in strings too: an overestimate)."""
+    count = data.count(b",") + data.count(b"[") + data.count(b"{")
+    return count <= limit
+
+
+class Sender:
+    """One httpx client and the options of the send path; see the module docstring."""
+
+    def __init__(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        base_url: str,
+        *,
+        auth: httpx.Auth | None,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
+        policy: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        follow_redirects: bool = False,
+        raise_for_status: bool = True,
+        redactor: Redactor | None = None,
+    ) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+        self.total_timeout = total_timeout
+        self.policy = policy or RetryPolicy()
+        self.max_response_bytes = max_response_bytes
+        self.follow_redirects = follow_redirects
+        self.raise_for_status = raise_for_status
+        # The one redactor of this client: its messages, logs and errors (the auth's own).
+        self.redactor = redactor or Redactor.for_auth(auth)
+
+    @classmethod
+    def open(
+        cls,
+        http_class: type[httpx.Client] | type[httpx.AsyncClient],
+        base_url: str,
+        *,
+        auth: httpx.Auth,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
+        event_hooks: EventHooks | None,
+        options: ClientOptions,
+    ) -> Self:
+        """A sender on a new plain ``http_class`` client configured from ``options``."""
+        configure_from_env()
+        if not isinstance(auth, httpx.Auth):
+            raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
+        settings: dict[str, Any] = dict(options)
+        policy = settings.pop("retry_policy", None)
+        retries = {k: settings.pop(k) for k in ("max_retries", "max_retry_after") if k in settings}
+        if policy is not None and retries:
+            raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
+        own = {k: settings.pop(k) for k in _OWN if k in settings}
+        url = httpx.URL(base_url)
+        if url.scheme == "http" and not (settings.pop(_INSECURE, False) or is_loopback(url.host)):
+            raise ValueError(
+                f"base_url {redact_url(url)} is plain http: the token would travel in clear "
+                "text; use https (http is allowed for loopback hosts, or with "
+                "allow_insecure_http=True)"
+            )
+        settings.pop(_INSECURE, None)
+        if settings.get("verify", True) is False:
+            _warn_unverified()
+        if transport is not None:
+            # httpx would mount a proxy over it: a transport of the caller's carries its own
+            # network, so the proxy is for httpx's own transport only.
+            settings.pop("proxy", None)
+        # gzip only: the decoder below peels it with a bound (pages compress 10x); every other
+        # coding is refused, so no server needs to send one.
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": "gzip",
+            **settings.pop("headers", {}),
+        }
+        settings.setdefault("timeout", DEFAULT_TIMEOUT)
+        # (cast: the subclass says which transport type it takes)
+        http = cast(Any, http_class)(
+            headers=headers, transport=transport, event_hooks=event_hooks, **settings
         )
-    )
-    return client
+        if transport is None:
+            with_deadline(http)
+        return cls(http, base_url, auth=auth, policy=policy or RetryPolicy(**retries), **own)
 
+    # -- building -----------------------------------------------------------------------------
 
-def _with_transport(common: dict[str, Any], transport: object) -> dict[str, Any]:
-    # httpx mounts a proxy over a transport it is given: a transport of the caller's carries
-    # its own network, so the proxy is for httpx's own transport only.
-    if transport is None:
-        return common
-    return {**{k: v for k, v in common.items() if k != "proxy"}, "transport": transport}
+    def build(self, kwargs: Mapping[str, Any]) -> httpx.Request:
+        """The request for a generated ``_get_kwargs`` answer: the base URL, path and query
+        parsed once into one ``httpx.URL`` (httpx's own merge would parse them again)."""
+        path: str = kwargs.get("url", "")
+        if self.http.is_closed:
+            method, shown = (
+                kwargs.get("method", "get").upper(),
+                self.redactor.url(self.base_url + path),
+            )
+            raise APIConnectionError(
+                f"{method} {shown}: the client is closed", method=method, url=shown
+            )
+        for segment in path.split("/"):
+            # httpx would remove dot segments: list_errors("..") would list something else.
+            if segment in (".", "..") or "%2f" in segment.lower():
+                raise InvalidRequestError(
+                    f"{path!r}: a path id may not be '.' or '..' or hold a '/'"
+                )
+        params = kwargs.get("params") or None  # httpx would validate an empty one again
+        url = httpx.URL(self.base_url + path, params=params)
+        rest = {k: v for k, v in kwargs.items() if k not in ("method", "url", "params")}
+        return self.http.build_request(kwargs.get("method", "get"), url, **rest)
 
+    def deadline(self) -> float | None:
+        """When this send must end: its own ``total_timeout`` or the enclosing send's."""
+        outer = _DEADLINE.get()
+        own = None if self.total_timeout is None else time.monotonic() + self.total_timeout
+        return own if outer is None else outer if own is None else min(own, outer)
 
-def _check_base_url(base_url: str, allow_insecure_http: bool) -> None:
-    url = httpx.URL(base_url)
-    if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
-        raise ValueError(
-            f"base_url {redact_url(url)} is plain http: the token would travel in clear text; "
-            "use https (http is allowed for loopback hosts, or with allow_insecure_http=True)"
-        )
+    # -- the flow -----------------------------------------------------------------------------
 
+    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
+        """Run one step of I/O of the flow."""
+        raise NotImplementedError
 
-@functools.cache  # once per process
-def _warn_unverified() -> None:
-    logger.warning(
-        "verify=False: TLS certificates are not checked; anyone on the path can "
-        "read and change the traffic, tokens and grades included"
-    )
-
-
-class _Limits(NamedTuple):
-    """What one connect() call's two clients share: retries, deadline, size cap, redactor."""
-
-    policy: RetryPolicy
-    total: float | None
-    max_bytes: int
-    redactor: Redactor
-
-
-def _exchange(
-    limits: _Limits,
-    request: httpx.Request,
-    stream: bool,
-    io: _SyncClient | _AsyncClient,
-    send: Callable[..., Any],
-    kwargs: dict[str, Any],
-) -> Generator[Any, Any, httpx.Response]:
-    """``send()`` written once: the retry loop, the bounded body read, the typed error.
-
-    Each ``yield`` is one step of I/O, and gives back its outcome (or raises its error) where
-    it stands. The sync client's steps have run when they are yielded, and ``_run`` hands
-    their results back; the async client's are awaitables, which ``_arun`` awaits: one logic
-    for both, as httpx drives its auth flows.
-    """
-    started = time.monotonic()
-    deadline = None if limits.total is None else started + limits.total
-    attempt = 0
-    failure: Exception | None = None
-    while True:
+    async def _send(self, kwargs: Mapping[str, Any], stream: bool) -> httpx.Response:
+        deadline = self.deadline()
+        reset = _DEADLINE.set(deadline)  # for the network backend, and a token request
         try:
-            response: httpx.Response = yield send(request, stream=True, **kwargs)
-        except (httpx.RequestError, RuntimeError) as exc:
-            # The one RuntimeError of ours: the loop an async client's connections belonged to
-            # has ended (its pool is unusable: not retried).
-            if isinstance(exc, RuntimeError) and "Event loop is closed" not in str(exc):
-                raise
-            if (wait := _wait(limits, request, deadline, attempt, exc=exc)) is None:
-                failure = _failure(limits, request, exc, started)
-                break
-        else:
-            if (wait := _wait(limits, request, deadline, attempt, response=response)) is None:
-                break
-            yield io._close(response)
-        yield io._sleep(wait)
-        attempt += 1
-    if failure is not None:  # raised outside the except: the httpx error is not chained
-        raise failure
-    _log_response(response, started, limits.redactor)
-    if stream and response.is_success:
-        return response
-    reader = _BodyReader(response, limits.max_bytes, deadline)
-    # No chunk size: iter_raw(n) holds bytes back until n came, out of the deadline's sight.
-    next_chunk = io._chunks(response, reader.raw)
-    try:
-        while (chunk := (yield next_chunk())) is not None:
-            if not reader.feed(chunk):
-                break
-    except httpx.RequestError as exc:
-        failure = _failure(limits, request, exc, started)
-    finally:
-        yield io._close(response)
-    if failure is not None:
-        raise failure
-    reader.finish()
-    if response.is_success:
-        return response
-    error = status_error(response, limits.redactor, cut=reader.truncated)
-    if reader.truncated:
-        error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
-    raise error
+            return await self._flow(kwargs, stream, deadline)
+        finally:
+            _DEADLINE.reset(reset)
 
-
-def _wait(
-    limits: _Limits,
-    request: httpx.Request,
-    deadline: float | None,
-    attempt: int,
-    response: httpx.Response | None = None,
-    exc: Exception | None = None,
-) -> float | None:
-    """The policy's wait before the next try, or None: no retry, or not before the deadline."""
-    wait = limits.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
-    if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
-        logger.info(
-            "not retrying %s %s: total_timeout would pass", request.method, redact_url(request.url)
-        )
-        return None
-    return wait
-
-
-def _run(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
-    try:
-        step = next(flow)
+    async def _flow(
+        self, kwargs: Mapping[str, Any], stream: bool, deadline: float | None
+    ) -> httpx.Response:
+        """The send path, written once: ``_step`` does the I/O (sync steps never suspend)."""
+        request = self.build(kwargs)
+        started = time.monotonic()
+        attempt = redirects = 0
         while True:
-            step = flow.send(step)  # the step has run: its outcome is its value
-    except StopIteration as done:
-        response: httpx.Response = done.value
-        return response
-
-
-async def _arun(flow: Generator[Any, Any, httpx.Response]) -> httpx.Response:
-    try:
-        step = next(flow)
-        while True:
+            error: Exception | None = None
             try:
-                outcome, failed = await step, None
-            except BaseException as exc:  # raised in the flow, where it asked for the step
-                failed = exc
-            # Thrown outside the except: what the flow raises instead does not chain it.
-            step = flow.send(outcome) if failed is None else flow.throw(failed)
-    except StopIteration as done:
-        response: httpx.Response = done.value
-        return response
+                response: httpx.Response = await self._step("send", request, deadline)
+            except (httpx.RequestError, TimeoutError, RuntimeError, MemoryError) as exc:
+                # The one RuntimeError of ours: the loop an async client's connections belonged
+                # to has ended (its pool is unusable: not retried). RecursionError is one too.
+                if type(exc) is RuntimeError and "Event loop is closed" not in str(exc):
+                    raise
+                wait = self._wait(request, deadline, attempt, exc=exc)
+                if wait is None:
+                    error = self._failure(request, exc, started)
+            else:
+                following = self._redirect(request, response, redirects)
+                if following is not None:
+                    await self._step("close", response, deadline)
+                    request, redirects = following, redirects + 1
+                    continue
+                wait = self._wait(request, deadline, attempt, response=response)
+                if wait is None:
+                    break
+                await self._step("close", response, deadline)
+            if error is not None:
+                raise error  # outside the except block: no httpx exception as its context
+            await self._step("sleep", wait, deadline)
+            attempt += 1
+        _log_response(response, started, self.redactor)
+        if stream and response.is_success:
+            return response
+        reader = _BodyReader(self, response)
+        try:
+            if response.is_stream_consumed:  # see wire_codings
+                reader.feed(response.content)
+                reader.finish()
+            elif reader.refused is None:
+                chunks = await self._step("chunks", response, deadline)
+                while (chunk := await self._step("next", chunks, deadline)) is not None:
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise TimeoutError  # (a transport of the caller's may trickle)
+                    if not reader.feed(chunk):
+                        break
+                reader.finish()
+        except (httpx.RequestError, TimeoutError) as exc:
+            error = self._failure(request, exc, started)
+        except (MemoryError, RecursionError) as exc:
+            error = reader.invalid(f"the body could not be read: {type(exc).__name__}")
+        finally:
+            await self._step("close", response, deadline)
+        if error is not None:
+            raise error
+        if reader.refused is not None and response.is_success:
+            raise reader.invalid(reader.refused)
+        if response.is_success or not self.raise_for_status:
+            return response
+        error = status_error(response, self.redactor, cut=reader.truncated)
+        if reader.truncated:
+            error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
+        raise error
+
+    def _redirect(
+        self, request: httpx.Request, response: httpx.Response, redirects: int
+    ) -> httpx.Request | None:
+        """The redirect to follow: same scheme, host and port only, so that neither a body of
+        grade data nor the Authorization header ever goes to another origin."""
+        following = response.next_request
+        if not self.follow_redirects or following is None:
+            return None
+        if _origin(following.url) != _origin(request.url) or redirects >= MAX_REDIRECTS:
+            logger.warning(
+                "not following the redirect of %s %s to %s: another origin, or too many",
+                request.method,
+                redact_url(request.url),
+                redact_url(following.url),
+            )
+            return None
+        return following
+
+    def _wait(
+        self,
+        request: httpx.Request,
+        deadline: float | None,
+        attempt: int,
+        response: httpx.Response | None = None,
+        exc: Exception | None = None,
+    ) -> float | None:
+        """The policy's wait before the next try, or None: no retry, or not before the deadline."""
+        if isinstance(exc, TimeoutError):  # the deadline itself
+            return None
+        wait = self.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
+        if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
+            logger.info(
+                "not retrying %s %s: total_timeout would pass",
+                request.method,
+                redact_url(request.url),
+            )
+            return None
+        return wait
+
+    def _failure(self, request: httpx.Request, exc: Exception, started: float) -> Exception:
+        """The typed error for ``exc``; raise it outside the ``except`` that caught ``exc``."""
+        url = self.redactor.url(request.url)
+        where, fields = f"{request.method} {url}", {"method": request.method, "url": url}
+        if isinstance(exc, httpx.RequestError):
+            error: Exception = connection_error(exc, self.redactor)
+        elif isinstance(exc, TimeoutError):
+            error = APITimeoutError(
+                f"{where} timed out: total_timeout passed", cause_type="TimeoutError", **fields
+            )
+        elif type(exc) is RuntimeError:  # the loop this client's connections belonged to ended
+            error = APIConnectionError(
+                f"{where} failed: this async client was used under an event loop that has "
+                "since closed; make one client per event loop",
+                cause_type="RuntimeError",
+                **fields,
+            )
+        else:  # MemoryError, RecursionError
+            name = type(exc).__name__
+            error = APIConnectionError(f"{where} failed: {name}", cause_type=name, **fields)
+        logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
+        return error
 
 
-def _failure(
-    limits: _Limits, request: httpx.Request, exc: httpx.RequestError | RuntimeError, started: float
-) -> Exception:
-    if isinstance(exc, RuntimeError):  # the loop this client's connections belonged to ended
-        url = limits.redactor.url(request.url)
-        error: Exception = APIConnectionError(
-            f"{request.method} {url} failed: this async client was used "
-            "under an event loop that has since closed; make one client per event loop",
-            method=request.method,
-            url=url,
-            cause_type=type(exc).__name__,
-        )
-    else:
-        error = connection_error(exc, limits.redactor)
-    logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
-    return error
+class SyncSender(Sender):
+    """The sync driver of the flow."""
+
+    http: httpx.Client
+
+    def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
+        """Send a generated ``_get_kwargs`` answer; the response, its body read unless a 2xx
+        is streamed (then read it with ``iter_raw`` and close it)."""
+        # The flow is written once, async: with sync steps it never suspends, so one send()
+        # runs it to the end.
+        try:
+            self._send(kwargs, stream).send(None)
+        except StopIteration as done:
+            return cast(httpx.Response, done.value)
+        raise AssertionError("unreachable: a sync step suspended")  # pragma: no cover
+
+    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
+        if what == "send":
+            return self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
+        if what == "next":
+            return next(arg, None)
+        if what == "chunks":  # no chunk size: iter_raw(n) would hold bytes back until n came
+            return arg.iter_raw()
+        if what == "close":
+            return arg.close()
+        return self.policy.sleep(arg)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class AsyncSender(Sender):
+    """The async driver of the flow; each step runs under ``asyncio.timeout``."""
+
+    http: httpx.AsyncClient
+
+    async def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
+        """The async :meth:`SyncSender.send`; read a streamed 2xx with ``aiter_raw``."""
+        return await self._send(kwargs, stream)
+
+    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
+        left = None if deadline is None or what == "close" else deadline - time.monotonic()
+        async with asyncio.timeout(left):
+            if what == "send":
+                return await self.http.send(
+                    arg, auth=self.auth, stream=True, follow_redirects=False
+                )
+            if what == "next":
+                return await anext(arg, None)
+            if what == "chunks":
+                return arg.aiter_raw()
+            if what == "close":
+                return await arg.aclose()
+            return await self.policy.async_sleep(arg)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+def wire_codings(response: httpx.Response) -> list[str]:
+    """The codings of the raw body still to be read; none for a response read already (built
+    in memory, e.g. by httpx.MockTransport: httpx decoded it then)."""
+    return [] if response.is_stream_consumed else content_codings(response.headers)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
 
 
 class _BodyReader:
-    """Collects a body from raw chunks: gzip peeled with a bound, size and deadline checked."""
+    """Collects a body from raw chunks: gzip peeled with a bound, wire and decoded size checked,
+    any other coding refused (``refused``: why, and nothing is read)."""
 
-    def __init__(self, response: httpx.Response, max_bytes: int, deadline: float | None) -> None:
+    def __init__(self, sender: Sender, response: httpx.Response) -> None:
         self.response = response
+        self.redactor = sender.redactor
         self.error = not response.is_success
-        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if self.error else max_bytes
-        self.deadline = deadline
+        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if self.error else sender.max_response_bytes
         self.truncated = False
         self._data = bytearray()
-        gzip_layers = raw_gzip_layers(response)
-        self.raw = gzip_layers is not None
+        codings = wire_codings(response)
+        self.refused = unsupported(codings)
+        # Content-Encoding says what to peel (an identity body is passed as it is, whatever
+        # its first bytes): no more layers than it lists.
         self._decoder = (
             BodyDecoder(
                 kind="body",
                 accept=lambda _: True,
                 # A piece past the cap: _take reports an oversize body, or cuts an error body.
-                max_bytes=self.max_bytes + _READ_SIZE,
-                chunk_size=_READ_SIZE,
-                max_gzip_layers=gzip_layers or 0,
+                max_bytes=self.max_bytes + _PIECE,
+                chunk_size=_PIECE,
+                max_gzip_layers=len(codings),
                 source=f"{response.request.method} {redact_url(response.request.url)}",
             )
-            if gzip_layers
+            if codings
             else None
         )
+        # The body is decoded here: httpx must not decode it again.
+        response.headers.pop("content-encoding", None)
 
     def feed(self, chunk: bytes) -> bool:
         """Take one chunk; False once enough is read (an error body cut)."""
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise httpx.ReadTimeout(
-                "the response body did not arrive within total_timeout",
-                request=self.response.request,
-            )
-        return self._take(self._decoder.feed(chunk) if self._decoder is not None else (chunk,))
+        decoder = self._decoder
+        return self._take(lambda: (chunk,) if decoder is None else decoder.feed(chunk))
 
     def finish(self) -> None:
         if self._decoder is not None and not self.truncated:
-            self._take(self._decoder.finish())
-        if self.raw:
-            # The body is decoded here: httpx must not decode it again.
-            self.response.headers.pop("content-encoding", None)
+            self._take(self._decoder.finish)
+        if (
+            not self.error
+            and "json" in self.response.headers.get("content-type", "")
+            and not json_values_within(self._data, MAX_JSON_VALUES)
+        ):
+            raise self.invalid(f"the body holds more than {MAX_JSON_VALUES} JSON values")
         self.response._content = bytes(self._data)
 
-    def _take(self, pieces: Iterable[bytes]) -> bool:
+    def _take(self, pieces: Callable[[], Any]) -> bool:
         try:
-            for piece in pieces:
+            for piece in pieces():
                 room = self.max_bytes - len(self._data)
                 self._data += piece[:room]
                 if len(piece) > room:
@@ -347,22 +524,23 @@ class _BodyReader:
                         f"the body is larger than max_response_bytes ({self.max_bytes}); "
                         "stopped reading"
                     )
-        except ArtifactError as exc:  # corrupt or truncated gzip
-            return self._stop(f"the body could not be decoded: {exc}", exc)
+        except ArtifactError as exc:  # corrupt, truncated or oversize gzip
+            return self._stop(f"the body could not be decoded: {exc}")
         return True
 
-    def _stop(self, problem: str, cause: ArtifactError | None = None) -> bool:
+    def _stop(self, problem: str) -> bool:
         """An error body keeps what was read (False: read no more); a 2xx one raises."""
         if self.error:
             self.truncated = True
             return False
-        request, url = self.response.request, redact_url(self.response.request.url)
-        raise ResponseValidationError(
-            f"{request.method} {url} -> {self.response.status_code}: {problem}",
-            status_code=self.response.status_code,  # a 2xx: e.g. a data chunk that was stored
-            method=request.method,
-            url=url,
-        ) from cause
+        raise self.invalid(problem)
+
+    def invalid(self, problem: str) -> ResponseValidationError:
+        request, response = self.response.request, self.response
+        # (a 2xx: e.g. a data chunk that was stored)
+        url = self.redactor.url(request.url)
+        message = f"{request.method} {url} -> {response.status_code}: {problem}"
+        return validation_error(message, response, self.redactor)
 
 
 def _log_response(response: httpx.Response, started: float, redactor: Redactor) -> None:
@@ -384,56 +562,74 @@ def _log_response(response: httpx.Response, started: float, redactor: Redactor) 
         logger.debug("response headers: %s", redactor.headers(response.headers))
 
 
-def _drop_empty_params(kwargs: dict[str, Any]) -> dict[str, Any]:
-    # Every generated _get_kwargs passes params={}, and httpx then rebuilds and re-checks the
-    # URL: tens of us a call (bench/RESULTS.md, target 1). The generator cannot be told otherwise.
-    if "params" in kwargs and not kwargs["params"]:
-        del kwargs["params"]
-    return kwargs
+@functools.cache  # once per process
+def _warn_unverified() -> None:
+    logger.warning(
+        "verify=False: TLS certificates are not checked; anyone on the path can "
+        "read and change the traffic, tokens and grades included"
+    )
 
 
-class _Overlay(BaseClient):
-    """What the sync and async clients add alike; each adds its ``send()`` driver and the
-    I/O steps ``_exchange`` yields."""
-
-    # Positional-only: httpx's own ``limits`` may be among the kwargs.
-    def __init__(self, limits: _Limits, /, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._limits = limits
-
-    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
-        return super().build_request(method, url, **_drop_empty_params(kwargs))
+# -- the deadline in a sync client's own transports ---------------------------------------
 
 
-class _SyncClient(_Overlay, httpx.Client):
-    def send(
-        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
-    ) -> httpx.Response:
-        return _run(_exchange(self._limits, request, stream, self, super().send, kwargs))
-
-    def _close(self, response: httpx.Response) -> None:
-        response.close()
-
-    def _sleep(self, wait: float) -> None:
-        self._limits.policy.sleep(wait)
-
-    def _chunks(self, response: httpx.Response, raw: bool) -> Callable[[], bytes | None]:
-        chunks = response.iter_raw() if raw else response.iter_bytes()
-        return lambda: next(chunks, None)
+def with_deadline(http: Any) -> Any:
+    """``http`` (an ``httpx.Client``) with its own transports, proxies included, cut at the
+    deadline of the send under way; a transport the caller gave, and async clients, as they are."""
+    for transport in (http._transport, *http._mounts.values()):
+        pool = getattr(transport, "_pool", None)
+        if isinstance(transport, httpx.HTTPTransport) and pool is not None:
+            pool._network_backend = _Backend(pool._network_backend)
+    return http
 
 
-class _AsyncClient(_Overlay, httpx.AsyncClient):
-    async def send(
-        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
-    ) -> httpx.Response:
-        return await _arun(_exchange(self._limits, request, stream, self, super().send, kwargs))
+def _left(timeout: float | None, timed_out: type[Exception]) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise timed_out("total_timeout passed")
+    return left if timeout is None else min(timeout, left)
 
-    async def _close(self, response: httpx.Response) -> None:
-        await response.aclose()
 
-    async def _sleep(self, wait: float) -> None:
-        await self._limits.policy.async_sleep(wait)
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
 
-    def _chunks(self, response: httpx.Response, raw: bool) -> Callable[[], Awaitable[bytes | None]]:
-        chunks = response.aiter_raw() if raw else response.aiter_bytes()
-        return lambda: anext(chunks, None)
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_tcp(host, port, left, local_address, socket_options))

@@ -2,7 +2,8 @@
 
 The resource classes (``client.exchanges``, ``client.schedules``, ...) are generated from
 openapi.yaml into ``datasync_grades_api.api``; this module is the engine they call: it sends
-through a ``connect()`` client and turns each answer into the operation's payload.
+through the client's one send path (``_client.Sender``) and turns each answer into the
+operation's payload.
 
 Example::
 
@@ -14,50 +15,32 @@ Example::
 
 from __future__ import annotations
 
-import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from types import ModuleType, TracebackType
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack, cast
 
-import httpx
-
-from datasync_grades_api.api import AsyncResources, PushResult, Resources
-from datasync_grades_api.client import AuthenticatedClient
+from datasync_grades_api.api import AsyncEngine, AsyncResources, Engine, PushResult, Resources
 
 from ._artifacts import Artifact, AsyncArtifact, _Request
-from ._client import DEFAULT_BASE_URL, EventHooks, connect
+from ._auth import ClientCredentials
+from ._client import (
+    DEFAULT_BASE_URL,
+    AsyncSender,
+    ClientOptions,
+    EventHooks,
+    SyncSender,
+)
 from ._exceptions import ResponseValidationError
+from ._http import httpx
 from ._logging import redact_url
 from ._pagination import AsyncListPager, ListPager, _List
 from ._parsing import acall, call, checked_count, operation_name
-from ._retry import RetryPolicy
 from ._upload import apush, push
 
 __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
 
 T = TypeVar("T")
 _Items = dict[str, Iterable[Any]]
-
-
-class ClientOptions(TypedDict, total=False):
-    """The settings ``DataSync``, ``AsyncDataSync`` and ``connect()`` share (see connect())."""
-
-    timeout: httpx.Timeout | float
-    total_timeout: float | None
-    max_retries: int
-    max_retry_after: float
-    retry_policy: RetryPolicy | None
-    max_response_bytes: int
-    allow_insecure_http: bool
-    headers: Mapping[str, str]
-    verify: ssl.SSLContext | str | bool
-    cert: str | tuple[str, str] | tuple[str, str, str]
-    proxy: str | httpx.URL | httpx.Proxy | None
-    trust_env: bool
-    limits: httpx.Limits
-    http1: bool
-    http2: bool
-    follow_redirects: bool
 
 
 def _data(endpoint: ModuleType, parsed: object, expect: type[T]) -> T | None:
@@ -88,7 +71,7 @@ def _required(endpoint: ModuleType, value: T | None, expect: type[T]) -> T:
 # ``options`` are the keywords the generated resources pass: the generated Engine protocols
 # type them, and mypy checks these classes against those where DataSync hands its engine over.
 class _Engine:
-    def __init__(self, client: AuthenticatedClient) -> None:
+    def __init__(self, client: SyncSender) -> None:
         self.client = client
 
     def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T:
@@ -98,7 +81,7 @@ class _Engine:
         return _data(endpoint, call(endpoint, self.client, params), expect)
 
     def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
-        self.client.get_httpx_client().request(**endpoint._get_kwargs(**params))  # non-2xx raised
+        self.client.send(endpoint._get_kwargs(**params))  # non-2xx raised
 
     def pager(
         self, endpoint: ModuleType, params: dict[str, Any], item: type[T], **options: Any
@@ -115,7 +98,7 @@ class _Engine:
 
 
 class _AsyncEngine:
-    def __init__(self, client: AuthenticatedClient) -> None:
+    def __init__(self, client: AsyncSender) -> None:
         self.client = client
 
     async def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T:
@@ -127,7 +110,7 @@ class _AsyncEngine:
         return _data(endpoint, await acall(endpoint, self.client, params), expect)
 
     async def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
-        await self.client.get_async_httpx_client().request(**endpoint._get_kwargs(**params))
+        await self.client.send(endpoint._get_kwargs(**params))
 
     def pager(
         self, endpoint: ModuleType, params: dict[str, Any], item: type[T], **options: Any
@@ -146,11 +129,37 @@ class _AsyncEngine:
 
 
 class _Client:
-    """What DataSync and AsyncDataSync share beside their resources."""
+    """What DataSync and AsyncDataSync share beside their resources: one ``__init__``
+    (``transport``: an ``httpx.BaseTransport`` for DataSync, an ``httpx.AsyncBaseTransport``
+    for AsyncDataSync)."""
 
-    generated_client: AuthenticatedClient
-    base_url: str
-    auth: httpx.Auth
+    _sender_class: type[SyncSender] | type[AsyncSender]
+    _http_class: type[httpx.Client] | type[httpx.AsyncClient]
+    _engine_class: type[_Engine] | type[_AsyncEngine]
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        auth: httpx.Auth,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        event_hooks: EventHooks | None = None,
+        **options: Unpack[ClientOptions],
+    ) -> None:
+        self._sender = self._sender_class.open(
+            self._http_class,
+            base_url,
+            auth=auth,
+            transport=transport,
+            event_hooks=event_hooks,
+            options=options,
+        )
+        if isinstance(auth, ClientCredentials):
+            auth._bind(options)
+        self.base_url = base_url
+        self.auth = auth
+        # The generated Resources (typed against Engine/AsyncEngine: see the end of the module).
+        cast(Any, super()).__init__(self._engine_class(cast(Any, self._sender)))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
@@ -159,9 +168,9 @@ class _Client:
 class DataSync(_Client, Resources):
     """The Grades Exchange API: ``client.<tag>.<operation>(...)``, typed, errors raised.
 
-    Takes ``connect()``'s arguments (:class:`ClientOptions`); use it as a context manager, or
-    call ``close()``. ``generated_client`` is the generated ``AuthenticatedClient`` beneath,
-    for the function modules of ``datasync_grades_api.api``.
+    Takes :class:`ClientOptions` as keywords, ``transport`` (an ``httpx.BaseTransport``) and
+    ``event_hooks`` for the httpx client it owns; use it as a context manager, or call
+    ``close()``.
 
     Example::
 
@@ -169,24 +178,13 @@ class DataSync(_Client, Resources):
             print(client.exchanges.count(state="created"))
     """
 
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        auth: httpx.Auth,
-        transport: httpx.BaseTransport | None = None,
-        event_hooks: EventHooks | None = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        self.generated_client = connect(
-            base_url, auth=auth, transport=transport, event_hooks=event_hooks, **options
-        )
-        self.base_url = base_url
-        self.auth = auth
-        super().__init__(_Engine(self.generated_client))
+    _sender_class = SyncSender
+    _http_class = httpx.Client
+    _engine_class = _Engine
+    _sender: SyncSender
 
     def close(self) -> None:
-        self.generated_client.get_httpx_client().close()
+        self._sender.close()
 
     def __enter__(self) -> DataSync:
         return self
@@ -211,28 +209,13 @@ class AsyncDataSync(_Client, AsyncResources):
                 print(page.number, len(page.items))
     """
 
-    def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        *,
-        auth: httpx.Auth,
-        transport: httpx.AsyncBaseTransport | None = None,
-        event_hooks: EventHooks | None = None,
-        **options: Unpack[ClientOptions],
-    ) -> None:
-        self.generated_client = connect(
-            base_url,
-            auth=auth,
-            async_transport=transport,
-            async_event_hooks=event_hooks,
-            **options,
-        )
-        self.base_url = base_url
-        self.auth = auth
-        super().__init__(_AsyncEngine(self.generated_client))
+    _sender_class = AsyncSender
+    _http_class = httpx.AsyncClient
+    _engine_class = _AsyncEngine
+    _sender: AsyncSender
 
     async def aclose(self) -> None:
-        await self.generated_client.get_async_httpx_client().aclose()
+        await self._sender.aclose()
 
     async def __aenter__(self) -> AsyncDataSync:
         return self
@@ -244,3 +227,7 @@ class AsyncDataSync(_Client, AsyncResources):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+if TYPE_CHECKING:  # mypy checks the engines against what the generated resources expect
+    _ENGINES: tuple[type[Engine], type[AsyncEngine]] = (_Engine, _AsyncEngine)

@@ -52,8 +52,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
+from ._http import httpx
 from ._redact import REDACTED, Redactor, escape_controls
 from ._retry import parse_retry_after
 

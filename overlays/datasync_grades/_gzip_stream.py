@@ -35,9 +35,9 @@ import zlib
 from collections.abc import Callable, Iterator
 
 import attrs
-import httpx
 
 from ._exceptions import ArtifactError
+from ._http import httpx
 
 __all__ = [
     "GZIP_CODINGS",
@@ -47,7 +47,7 @@ __all__ = [
     "BodyDecoder",
     "check_sizes",
     "content_codings",
-    "raw_gzip_layers",
+    "unsupported",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -62,6 +62,7 @@ _WHITESPACE = b" \t\r\n"
 # that is only whitespace for this long is rejected instead of held further.
 _SNIFF_LIMIT = 64 * 1024
 _HEX_SHOWN = 8
+_WIRE_SLACK = 64 * 1024
 
 
 def check_sizes(max_bytes: int, chunk_size: int) -> None:
@@ -103,6 +104,7 @@ class BodyDecoder:
     source: str = "artifact"
     received: str = "no content type"
     bytes_out: int = attrs.field(default=0, init=False)
+    bytes_in: int = attrs.field(default=0, init=False)
     # Per gzip layer: its inflater (None between two members) and how much it produced.
     _inflaters: list[zlib._Decompress | None] = attrs.field(factory=list, init=False)
     _inflated: list[int] = attrs.field(factory=list, init=False)
@@ -116,6 +118,14 @@ class BodyDecoder:
     def feed(self, data: bytes) -> Iterator[bytes]:
         if self._finished:
             raise RuntimeError("BodyDecoder.feed() after finish()")
+        # The wire counts too: zero padding and empty gzip members decode to nothing. gzip adds
+        # at most ~0.1% to what it wraps, plus its headers.
+        self.bytes_in += len(data)
+        if self.bytes_in > self.max_bytes + self.max_bytes // 64 + _WIRE_SLACK:
+            raise ArtifactError(
+                f"{self.source}: more than {self.bytes_in - len(data)} bytes on the wire for at "
+                f"most {self.max_bytes} decoded (max_bytes); stopped"
+            )
         yield from self._into(0, bytes(data), final=False)
 
     def finish(self) -> Iterator[bytes]:
@@ -219,14 +229,16 @@ class BodyDecoder:
         return self._plain
 
 
-def raw_gzip_layers(response: httpx.Response) -> int | None:
-    """How many ``Content-Encoding: gzip`` layers a decoder must peel itself, the body being
-    read raw; None when httpx decodes it instead: another coding, or a response built in memory
-    (httpx.MockTransport, ``json=...``), which was read and decoded already."""
-    codings = content_codings(response.headers)
-    if response.is_stream_consumed or any(coding not in GZIP_CODINGS for coding in codings):
+def unsupported(codings: list[str]) -> str | None:
+    """Why a body in ``codings`` is refused (None: gzip, at most ``MAX_GZIP_LAYERS`` deep, or
+    none). httpx would decode the others itself, without a bound (``deflate, deflate``: 3.4 KB
+    to 2 GiB in one call), and a thousand layers would recurse a thousand deep."""
+    if all(c in GZIP_CODINGS for c in codings) and len(codings) <= MAX_GZIP_LAYERS:
         return None
-    return len(codings)
+    return (
+        f"Content-Encoding {', '.join(codings)[:100]!r} is not supported "
+        f"(only gzip, at most {MAX_GZIP_LAYERS} layers, or none)"
+    )
 
 
 def content_codings(headers: httpx.Headers) -> list[str]:

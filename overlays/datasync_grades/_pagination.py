@@ -32,7 +32,6 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from datasync_grades_api.api import Page
-from datasync_grades_api.client import AuthenticatedClient, Client
 from datasync_grades_api.types import UNSET, Unset
 
 from ._exceptions import PaginationError, ResponseValidationError
@@ -59,7 +58,7 @@ class _List:
     """One list operation with its arguments: what every page request shares."""
 
     endpoint: ModuleType
-    client: AuthenticatedClient | Client
+    client: Any  # the client's SyncSender or AsyncSender
     params: Mapping[str, Any]
     count: ModuleType | None
     page_size: int | None

@@ -17,12 +17,15 @@ from types import ModuleType
 from typing import Any
 
 import attrs
-import httpx
 
-from datasync_grades_api.client import AuthenticatedClient, Client
+from datasync_grades_api.client import Client
 
 from ._exceptions import ResponseValidationError, validation_error
+from ._http import httpx
 from ._redact import Redactor
+
+if typing.TYPE_CHECKING:
+    from ._client import AsyncSender, SyncSender
 
 __all__ = ["acall", "call", "checked_count", "misplaced", "operation_name", "parse"]
 
@@ -113,16 +116,18 @@ def checked_count(endpoint: ModuleType, value: object) -> int:
 
 
 # What generated parsing raises on a body it cannot turn into its models.
-_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError, MemoryError)
+# What the generated parsing asks of a client: only whether to raise on a status it does not
+# know (it does not: parse() reports that itself). It sends nothing.
+_PARSING = Client(base_url="", raise_on_unexpected_status=False)
 
 
-def parse(
-    endpoint: ModuleType, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any:
-    """The endpoint's parsed 2xx body; ``ResponseValidationError`` when it is not the spec's."""
+def parse(endpoint: ModuleType, response: httpx.Response, redactor: Redactor) -> Any:
+    """The endpoint's parsed 2xx body; ``ResponseValidationError`` (its message redacted by
+    ``redactor``) when it is not the spec's."""
     problem: str | None = None
     try:
-        parsed = endpoint._parse_response(client=client, response=response)
+        parsed = endpoint._parse_response(client=_PARSING, response=response)
     except _PARSE_ERRORS as exc:  # kept as text, not chained: its message may quote the body
         parsed, problem = False, f"{type(exc).__name__}: {exc}"
     if parsed is None:
@@ -134,20 +139,15 @@ def parse(
         problem = f"the response body does not match the spec: {problem}"
     if problem is not None:
         # The message may quote the body (a token it echoes): redacted like any error.
-        redactor = Redactor.for_auth(client.get_httpx_client().auth)
         raise validation_error(f"{operation_name(endpoint)}: {problem}", response, redactor)
     return parsed
 
 
-def call(endpoint: ModuleType, client: AuthenticatedClient | Client, params: dict[str, Any]) -> Any:
+def call(endpoint: ModuleType, sender: SyncSender, params: dict[str, Any]) -> Any:
     """Send the endpoint's request with ``params`` and return its parsed body."""
-    response = client.get_httpx_client().request(**endpoint._get_kwargs(**params))
-    return parse(endpoint, client, response)
+    return parse(endpoint, sender.send(endpoint._get_kwargs(**params)), sender.redactor)
 
 
-async def acall(
-    endpoint: ModuleType, client: AuthenticatedClient | Client, params: dict[str, Any]
-) -> Any:
+async def acall(endpoint: ModuleType, sender: AsyncSender, params: dict[str, Any]) -> Any:
     """The async :func:`call`."""
-    response = await client.get_async_httpx_client().request(**endpoint._get_kwargs(**params))
-    return parse(endpoint, client, response)
+    return parse(endpoint, await sender.send(endpoint._get_kwargs(**params)), sender.redactor)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 from urllib.parse import quote, quote_plus
 
-import httpx
+from ._http import httpx
 
 __all__ = [
     "EXCERPT_LENGTH",

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import attrs
-import httpx
 
+from ._http import httpx
 from ._logging import logger, redact_url
 
 __all__ = [

@@ -35,11 +35,9 @@ from typing import Any, Final, Literal
 from uuid import UUID
 
 import attrs
-import httpx
 
 import datasync_grades_api.models
 from datasync_grades_api.api import JSON_NAMES, Checkpoint, ChunkStored, PushResult
-from datasync_grades_api.client import AuthenticatedClient
 from datasync_grades_api.types import Unset
 
 from ._artifacts import _commit, _to_thread_to_the_end
@@ -48,6 +46,7 @@ from ._exceptions import (
     ResponseValidationError,
     UploadError,
 )
+from ._http import httpx
 from ._logging import logger
 from ._parsing import acall, call, parse
 
@@ -597,7 +596,7 @@ class _Push:
 
     def __init__(
         self,
-        client: AuthenticatedClient,
+        client: Any,
         endpoint: ModuleType,
         params: dict[str, Any],
         options: Any,
@@ -683,7 +682,7 @@ class _Push:
 
     def stored(self, number: int, response: httpx.Response) -> None:
         """Parse a stored chunk's answer for its id."""
-        parsed = parse(self.endpoint, self.client, response)
+        parsed = parse(self.endpoint, response, self.client.redactor)
         chunk_id = getattr(getattr(parsed, "data", None), "id", None)
         self.ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
 
@@ -720,9 +719,7 @@ class _Push:
         )
 
 
-def push(
-    client: AuthenticatedClient, endpoint: ModuleType, params: dict[str, Any], **options: Any
-) -> PushResult:
+def push(client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any) -> PushResult:
     """Check the items, plan every chunk, then send them in order; see the module docstring.
     ``options``: the engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``body``
     (the generated model of a chunk), ``limit`` (the endpoint and field giving ``max_bytes``
@@ -735,7 +732,7 @@ def push(
         for number, kwargs in job.requests(max_bytes):
             job.save(number, in_flight=True)
             try:
-                job.stored(number, client.get_httpx_client().request(**kwargs))
+                job.stored(number, client.send(kwargs))
             except DataSyncError as exc:
                 error = job.failed(exc, number)
                 job.save(error.chunks_accepted, in_flight=error.chunks_accepted == number)
@@ -746,7 +743,7 @@ def push(
 
 
 async def apush(
-    client: AuthenticatedClient, endpoint: ModuleType, params: dict[str, Any], **options: Any
+    client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any
 ) -> PushResult:
     """The async :func:`push`; a :class:`FileCheckpoint` is saved in a worker thread (fsync)."""
     job = _Push(client, endpoint, params, options)
@@ -765,7 +762,7 @@ async def apush(
         for number, kwargs in job.requests(max_bytes):
             await save(number, in_flight=True)
             try:
-                job.stored(number, await client.get_async_httpx_client().request(**kwargs))
+                job.stored(number, await client.send(kwargs))
             except DataSyncError as exc:
                 error = job.failed(exc, number)
                 await save(error.chunks_accepted, in_flight=error.chunks_accepted == number)

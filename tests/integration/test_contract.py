@@ -1,6 +1,7 @@
 """Contract check: Prism serves openapi.yaml as a validating mock, and every operation, called
-with valid arguments through the generated function modules (on a ``connect()`` client) and
-through the resources of ``DataSync`` and ``AsyncDataSync``, is accepted by it.
+with valid arguments as each generated function module builds its request (sent through the
+client's send path) and through the resources of ``DataSync`` and ``AsyncDataSync``, is
+accepted by it.
 
 Prism answers a request that breaks the spec with a 4xx and an ``sl-violations`` header; both
 surfaces raise a typed error for that 4xx, so a violation fails the test with Prism's own
@@ -40,9 +41,7 @@ from datasync_grades import (
     BearerToken,
     DataSync,
     Resources,
-    connect,
 )
-from datasync_grades_api.client import AuthenticatedClient
 from datasync_grades_api.types import Unset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -221,8 +220,12 @@ def _check(module: ModuleType, response: Any) -> None:
     assert 200 <= int(response.status_code) < 300
 
 
-def _client(base_url: str) -> AuthenticatedClient:
-    return connect(base_url, auth=BearerToken("contract-test-token"), max_retries=0)
+def _client(base_url: str) -> DataSync:
+    return DataSync(base_url, auth=BearerToken("contract-test-token"), max_retries=0)
+
+
+def _aclient(base_url: str) -> AsyncDataSync:
+    return AsyncDataSync(base_url, auth=BearerToken("contract-test-token"), max_retries=0)
 
 
 def _failure(name: str, exc: APIStatusError) -> str:
@@ -236,7 +239,7 @@ def _failure(name: str, exc: APIStatusError) -> str:
 def test_operation_accepted_by_prism(prism: str, module: ModuleType) -> None:
     with _client(prism) as client:
         try:
-            response = module.sync_detailed(client=client, **_arguments(module))
+            response = client._sender.send(module._get_kwargs(**_arguments(module)))
         except APIStatusError as exc:
             pytest.fail(_failure(module.__name__, exc))
         _check(module, response)
@@ -244,9 +247,9 @@ def test_operation_accepted_by_prism(prism: str, module: ModuleType) -> None:
 
 @pytest.mark.parametrize("module", MODULES, ids=_name)
 async def test_operation_accepted_by_prism_async(prism: str, module: ModuleType) -> None:
-    async with _client(prism) as client:
+    async with _aclient(prism) as client:
         try:
-            response = await module.asyncio_detailed(client=client, **_arguments(module))
+            response = await client._sender.send(module._get_kwargs(**_arguments(module)))
         except APIStatusError as exc:
             pytest.fail(_failure(module.__name__, exc))
         _check(module, response)
@@ -352,7 +355,7 @@ def test_prism_rejects_a_request_that_breaks_the_spec(prism: str) -> None:
     from datasync_grades_api.api.exchanges import list_exchanges
 
     with _client(prism) as client, pytest.raises(APIStatusError) as caught:
-        list_exchanges.sync_detailed(client=client, page=-1)
+        client._sender.send(list_exchanges._get_kwargs(page=-1))
     assert "page" in caught.value.headers.get("sl-violations", "")
 
 

@@ -206,17 +206,16 @@ async def test_reprs_of_a_client_show_no_secret_or_token(
         auth = credentials(sandbox, token_client=token_client)
         client = connect_to(mode, sandbox, auth=auth)
         await _list(client)
-        generated = client.generated_client
+        http = client._sender.http
         shown = [
             repr(client),
             str(client),
             repr(client.exchanges),
-            repr(generated),
-            str(generated),
+            repr(client._sender),
+            repr(http),
             repr(auth),
             str(auth),
-            repr(generated.get_httpx_client().headers),
-            repr(generated.get_async_httpx_client().headers),
+            repr(http.headers),
         ]
 
     [token] = issued

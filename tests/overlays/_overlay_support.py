@@ -183,25 +183,40 @@ def static_bearer() -> StaticBearer:
 async def make_scripted_client(
     scripted_server: ScriptedServer, recorded_sleeps: RecordedSleeps, static_bearer: StaticBearer
 ) -> AsyncIterator[Callable[..., Any]]:
-    """``make(**connect_kwargs)``: ``connect()`` to ``scripted_server`` with ``static_bearer``
+    """``make(**options)``: a :class:`ClientPair` on ``scripted_server`` with ``static_bearer``
     and recorded sleeps (unless overridden); every client made is closed afterwards."""
-    from datasync_grades._client import connect
+    made: list[ClientPair] = []
 
-    made: list[Any] = []
-
-    def make(**kwargs: Any) -> Any:
+    def make(**kwargs: Any) -> ClientPair:
         kwargs.setdefault("auth", static_bearer)
         if "max_retries" not in kwargs and "max_retry_after" not in kwargs:
             kwargs.setdefault("retry_policy", recorded_sleeps.policy())
-        base_url = kwargs.pop("base_url", scripted_server.url)
-        client = connect(base_url, **kwargs)
-        made.append(client)
-        return client
+        pair = ClientPair(kwargs.pop("base_url", scripted_server.url), **kwargs)
+        made.append(pair)
+        return pair
 
     yield make
-    for client in made:
-        client.get_httpx_client().close()
-        await client.get_async_httpx_client().aclose()
+    for pair in made:
+        pair.sync.close()
+        await pair.aio.aclose()
+
+
+class ClientPair:
+    """A ``DataSync`` and an ``AsyncDataSync`` with the same options, for tests that send
+    requests of their own through the client's send path (``SyncOrAsync.request``/``detailed``)."""
+
+    def __init__(self, base_url: str, **kwargs: Any) -> None:
+        from datasync_grades import AsyncDataSync, DataSync
+
+        self.sync = DataSync(base_url, **kwargs)
+        self.aio = AsyncDataSync(base_url, **kwargs)
+
+    async def __aenter__(self) -> ClientPair:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.sync.close()
+        await self.aio.aclose()
 
 
 @pytest.fixture
@@ -263,17 +278,22 @@ class SyncOrAsync:
         else:
             await client.aclose()
 
-    async def detailed(self, endpoint: Any, *args: Any, **kwargs: Any) -> Any:
-        """``endpoint.sync_detailed(...)`` or ``await endpoint.asyncio_detailed(...)``."""
-        if self.mode == "sync":
-            return endpoint.sync_detailed(*args, **kwargs)
-        return await endpoint.asyncio_detailed(*args, **kwargs)
+    async def detailed(self, endpoint: Any, *args: Any, client: ClientPair, **kwargs: Any) -> Any:
+        """The generated ``Response`` of ``endpoint`` (status, headers, parsed body), sent
+        through the client's send path of that mode."""
+        from datasync_grades._parsing import _PARSING
 
-    async def request(self, client: Any, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """A raw request through the client's httpx client of that mode."""
+        response = await self.request(client, **endpoint._get_kwargs(*args, **kwargs))
+        return endpoint._build_response(client=_PARSING, response=response)
+
+    async def request(
+        self, client: ClientPair, method: str, url: str, **kwargs: Any
+    ) -> httpx.Response:
+        """A request through the client's send path of that mode (``url`` under base_url)."""
+        request = {"method": method, "url": url, **kwargs}
         if self.mode == "sync":
-            return client.get_httpx_client().request(method, url, **kwargs)  # type: ignore[no-any-return]
-        return await client.get_async_httpx_client().request(method, url, **kwargs)  # type: ignore[no-any-return]
+            return client.sync._sender.send(request)
+        return await client.aio._sender.send(request)
 
     def __repr__(self) -> str:
         return self.mode

@@ -21,15 +21,16 @@ from urllib.parse import quote, quote_plus
 import httpx
 import pytest
 import trustme
+from _overlay_support import ClientPair
 from _token_server import OAuthServer, running
 
 from datasync_grades import (
     APIConnectionError,
     BearerToken,
     ClientCredentials,
+    DataSync,
     DataSyncError,
     TokenError,
-    connect,
 )
 from datasync_grades._auth import DEFAULT_TOKEN_URL
 from datasync_grades._redact import REDACTED
@@ -976,10 +977,11 @@ def test_a_long_error_description_is_cut_short_in_the_message(
 # -- transport settings reach the token request (item 5) ---------------------------------------
 
 
-async def _call(mode: str, client: Any, path: str = "/exchanges") -> int:
+async def _call(mode: str, client: ClientPair, path: str = "/exchanges") -> int:
+    request = {"method": "get", "url": path}
     if mode == "sync":
-        return int(client.get_httpx_client().get(path).status_code)
-    return int((await client.get_async_httpx_client().get(path)).status_code)
+        return client.sync._sender.send(request).status_code
+    return (await client.aio._sender.send(request)).status_code
 
 
 @pytest.fixture
@@ -1002,7 +1004,7 @@ async def test_trust_env_false_keeps_the_token_request_away_from_an_environment_
     mode: str, server: OAuthServer, proxy: OAuthServer, no_proxy_env: pytest.MonkeyPatch
 ) -> None:
     no_proxy_env.setenv("HTTP_PROXY", proxy.url)
-    client = connect(f"{server.url}/api", auth=credentials(server), trust_env=False)
+    client = ClientPair(f"{server.url}/api", auth=credentials(server), trust_env=False)
 
     async with client:
         assert await _call(mode, client) == 200
@@ -1012,10 +1014,10 @@ async def test_trust_env_false_keeps_the_token_request_away_from_an_environment_
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_the_proxy_given_to_connect_carries_the_token_request_too(
+async def test_the_proxy_given_to_the_client_carries_the_token_request_too(
     mode: str, server: OAuthServer, proxy: OAuthServer, no_proxy_env: pytest.MonkeyPatch
 ) -> None:
-    client = connect(f"{server.url}/api", auth=credentials(server), proxy=proxy.url)
+    client = ClientPair(f"{server.url}/api", auth=credentials(server), proxy=proxy.url)
 
     async with client:
         assert await _call(mode, client) == 200
@@ -1040,7 +1042,7 @@ def tls_server(private_ca: trustme.CA) -> Iterator[OAuthServer]:
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_verify_given_to_connect_verifies_the_token_endpoint_too(
+async def test_verify_given_to_the_client_verifies_the_token_endpoint_too(
     mode: str, tls_server: OAuthServer, private_ca: trustme.CA
 ) -> None:
     trusting = ssl.create_default_context()
@@ -1048,23 +1050,23 @@ async def test_verify_given_to_connect_verifies_the_token_endpoint_too(
     auth = credentials(tls_server)
     assert tls_server.token_url.startswith("https://127.0.0.1:")
 
-    async with connect(f"{tls_server.url}/api", auth=auth, verify=trusting) as client:
+    async with ClientPair(f"{tls_server.url}/api", auth=auth, verify=trusting) as client:
         assert await _call(mode, client) == 200
     assert len(tls_server.token_requests) == 1
 
     # And without it the private CA is not trusted, token request included.
-    async with connect(f"{tls_server.url}/api", auth=credentials(tls_server)) as client:
+    async with ClientPair(f"{tls_server.url}/api", auth=credentials(tls_server)) as client:
         with pytest.raises(APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
             await _call(mode, client)
 
 
-def test_an_injected_token_client_is_used_as_given_whatever_connect_was_told(
+def test_an_injected_token_client_is_used_as_given_whatever_the_client_was_told(
     no_proxy_env: pytest.MonkeyPatch,
 ) -> None:
     seen: list[httpx.Request] = []
     token_client = httpx.Client(transport=httpx.MockTransport(_token_endpoint(seen)))
     auth = ClientCredentials(CLIENT_ID, SECRET, token_client=token_client)
-    client = connect(
+    client = DataSync(
         "https://api.example/v2/grades",
         auth=auth,
         proxy=f"http://127.0.0.1:{closed_port()}",
@@ -1072,7 +1074,7 @@ def test_an_injected_token_client_is_used_as_given_whatever_connect_was_told(
     )
 
     with client:
-        assert client.get_httpx_client().get("/exchanges").status_code == 200
+        assert client._sender.send({"method": "get", "url": "/exchanges"}).status_code == 200
     assert len(seen) == 1
 
 

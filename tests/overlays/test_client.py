@@ -1,5 +1,5 @@
-"""connect() and DataSync/AsyncDataSync: what they configure, what they pass through to httpx,
-and the auth flow still working beneath the retries."""
+"""DataSync/AsyncDataSync: what they configure, what they pass through to the plain httpx
+client each owns, and the auth flow still working beneath the retries."""
 
 from __future__ import annotations
 
@@ -24,11 +24,8 @@ from datasync_grades import (
     ClientCredentials,
     DataSync,
     RetryPolicy,
-    connect,
 )
 from datasync_grades._client import _warn_unverified
-from datasync_grades_api.api.exchanges import find_exchange
-from datasync_grades_api.client import AuthenticatedClient
 from datasync_grades_api.models import Exchange
 
 if TYPE_CHECKING:
@@ -38,16 +35,18 @@ if TYPE_CHECKING:
 
 EXCHANGE_ID = uuid.UUID("123e4567-e89b-12d3-a456-426614174000")
 EXCHANGE = {"data": {"id": str(EXCHANGE_ID), "state": "created"}}
-SURFACES = [connect, DataSync, AsyncDataSync]
+SURFACES = [DataSync, AsyncDataSync]
 
 
 class NoAuth(httpx.Auth):
     """An httpx.Auth that adds nothing, for tests that send no request."""
 
 
-def _generated(made: Any) -> AuthenticatedClient:
-    """The generated client of what connect(), DataSync or AsyncDataSync made."""
-    return made if isinstance(made, AuthenticatedClient) else made.generated_client
+def _http(made: Any) -> Any:
+    """The plain httpx client a DataSync or an AsyncDataSync owns."""
+    http = made._sender.http
+    assert type(http) in (httpx.Client, httpx.AsyncClient)  # no subclass of ours
+    return http
 
 
 def test_public_names() -> None:
@@ -55,7 +54,6 @@ def test_public_names() -> None:
         "AsyncDataSync",
         "ClientOptions",
         "DataSync",
-        "connect",
         "DEFAULT_BASE_URL",
         "DEFAULT_MAX_RESPONSE_BYTES",
         "DEFAULT_MAX_RETRIES",
@@ -72,25 +70,20 @@ def test_public_names() -> None:
 
 @pytest.mark.parametrize("surface", SURFACES)
 def test_defaults_need_no_network(surface: Any) -> None:
-    client = _generated(surface(auth=NoAuth()))
-    assert isinstance(client, AuthenticatedClient)
-    for http in (client.get_httpx_client(), client.get_async_httpx_client()):
-        assert str(http.base_url) == DEFAULT_BASE_URL + "/"
-        assert http.timeout == DEFAULT_TIMEOUT
-    client.get_httpx_client().close()
+    client = surface(auth=NoAuth())
+    assert client._sender.base_url == DEFAULT_BASE_URL
+    assert _http(client).timeout == DEFAULT_TIMEOUT
 
 
 def test_the_default_timeout_is_the_documented_one() -> None:
-    # The README and connect()'s docstring: 30 s for each phase, 5 s to connect.
+    # The README and ClientOptions' docstring: 30 s for each phase, 5 s to connect.
     assert (DEFAULT_TIMEOUT.connect, DEFAULT_TIMEOUT.read) == (5.0, 30.0)
     assert (DEFAULT_TIMEOUT.write, DEFAULT_TIMEOUT.pool) == (30.0, 30.0)
 
 
 @pytest.mark.parametrize("surface", SURFACES)
 def test_a_number_is_a_timeout_for_every_phase(surface: Any) -> None:
-    client = _generated(surface(auth=NoAuth(), timeout=3.0))
-    assert client.get_httpx_client().timeout == httpx.Timeout(3.0)
-    assert client.get_async_httpx_client().timeout == httpx.Timeout(3.0)
+    assert _http(surface(auth=NoAuth(), timeout=3.0)).timeout == httpx.Timeout(3.0)
 
 
 @pytest.mark.parametrize("surface", SURFACES)
@@ -135,16 +128,15 @@ def test_plain_http_to_another_host_is_refused(surface: Any, base_url: str) -> N
 def test_plain_http_is_allowed_to_loopback_or_when_asked(
     surface: Any, base_url: str, options: dict[str, Any]
 ) -> None:
-    client = _generated(surface(base_url, auth=NoAuth(), **options))
-    assert str(client.get_httpx_client().base_url) == base_url + "/"
+    assert surface(base_url, auth=NoAuth(), **options)._sender.base_url == base_url
 
 
 def test_verify_false_warns_once(caplog: pytest.LogCaptureFixture) -> None:
     _warn_unverified.cache_clear()  # as if no client of this process had been made yet
     with caplog.at_level(logging.WARNING, logger="datasync_grades"):
-        connect(auth=NoAuth(), verify=False)
+        AsyncDataSync(auth=NoAuth(), verify=False)
         DataSync(auth=NoAuth(), verify=False)
-        connect(auth=NoAuth())
+        DataSync(auth=NoAuth())
     warnings = [r for r in caplog.records if "verify=False" in r.getMessage()]
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
@@ -162,11 +154,11 @@ def test_the_repr_shows_no_secret() -> None:
 
 async def test_the_context_managers_close_their_http_clients() -> None:
     with DataSync(auth=NoAuth()) as client:
-        assert not client.generated_client.get_httpx_client().is_closed
-    assert client.generated_client.get_httpx_client().is_closed
+        assert not _http(client).is_closed
+    assert _http(client).is_closed
     async with AsyncDataSync(auth=NoAuth()) as aclient:
-        assert not aclient.generated_client.get_async_httpx_client().is_closed
-    assert aclient.generated_client.get_async_httpx_client().is_closed
+        assert not _http(aclient).is_closed
+    assert _http(aclient).is_closed
 
 
 # -- on the wire ---------------------------------------------------------------------------
@@ -193,21 +185,6 @@ async def test_user_agent_and_the_auth_header_reach_the_server(
     assert request.headers["authorization"] == "Bearer s3cr3t-token-value"
 
 
-async def test_the_generated_functions_work_with_connect(
-    scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
-    sync_or_async: SyncOrAsync,
-) -> None:
-    scripted_server.reply(200, json=EXCHANGE)
-    client = make_scripted_client()
-    response = await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
-    assert response.status_code == 200
-    assert response.parsed.data.id == EXCHANGE_ID
-    headers = scripted_server.requests[0].headers
-    assert headers["user-agent"].startswith("datasync-grades/")
-    assert headers["authorization"] == "Bearer s3cr3t-token-value"
-
-
 async def test_callers_headers_and_httpx_settings_pass_through(
     scripted_server: ScriptedServer,
     make_scripted_datasync: Callable[..., Any],
@@ -229,9 +206,7 @@ async def test_callers_headers_and_httpx_settings_pass_through(
     assert final.headers["x-caller"] == "yes"
     assert final.headers["user-agent"] == "mine/1.0"
     assert final.headers["cookie"] == "session=c1"
-    pool = _generated(client).get_httpx_client()._transport._pool  # type: ignore[attr-defined]
-    apool = _generated(client).get_async_httpx_client()._transport._pool  # type: ignore[attr-defined]
-    assert pool._max_connections == apool._max_connections == 3
+    assert _http(client)._transport._pool._max_connections == 3
 
 
 async def test_callers_event_hooks_run(
@@ -262,25 +237,6 @@ async def test_callers_event_hooks_run(
     client = make_scripted_datasync(event_hooks=hooks)
     await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
     assert seen == [f"{sync_or_async.mode} GET", f"{sync_or_async.mode} 200"]
-
-
-async def test_connect_takes_hooks_for_each_half(
-    scripted_server: ScriptedServer,
-    make_scripted_client: Callable[..., Any],
-    sync_or_async: SyncOrAsync,
-) -> None:
-    seen: list[str] = []
-
-    async def aon_request(request: httpx.Request) -> None:
-        seen.append("async")
-
-    scripted_server.reply(200, json=EXCHANGE)
-    client = make_scripted_client(
-        event_hooks={"request": [lambda request: seen.append("sync")]},
-        async_event_hooks={"request": [aon_request]},
-    )
-    await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
-    assert seen == [sync_or_async.mode]
 
 
 async def test_the_auth_flow_still_sees_a_401_and_retries_once(
@@ -379,15 +335,19 @@ async def test_mounts_are_used_with_retries_above_them(
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(statuses.pop(0), json=EXCHANGE)
 
-    mock = httpx.MockTransport(handler)
-    client = connect(
+    async def ahandler(request: httpx.Request) -> httpx.Response:
+        return handler(request)
+
+    mock = httpx.MockTransport(handler if sync_or_async.mode == "sync" else ahandler)
+    client = sync_or_async.datasync(
         "https://api.example/v2/grades",
         auth=NoAuth(),
         mounts={"https://api.example": mock},
         retry_policy=recorded_sleeps.policy(),
     )
-    response = await sync_or_async.detailed(find_exchange, EXCHANGE_ID, client=client)
-    assert response.status_code == 200
+    exchange = await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
+    await sync_or_async.close(client)
+    assert exchange.id == EXCHANGE_ID
     assert statuses == []
     assert len(recorded_sleeps.waits) == 1
 
@@ -468,7 +428,4 @@ async def test_trust_env_false_ignores_environment_proxies(
 
 @pytest.mark.parametrize("surface", SURFACES)
 def test_each_one_builds_its_own_clients(surface: Any) -> None:
-    first, second = _generated(surface(auth=NoAuth())), _generated(surface(auth=NoAuth()))
-    assert first is not second
-    assert first.get_httpx_client() is not second.get_httpx_client()
-    assert first.get_async_httpx_client() is not second.get_async_httpx_client()
+    assert _http(surface(auth=NoAuth())) is not _http(surface(auth=NoAuth()))

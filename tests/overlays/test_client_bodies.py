@@ -32,7 +32,6 @@ from datasync_grades import (
     InternalServerError,
     NotFoundError,
     ResponseValidationError,
-    connect,
 )
 from datasync_grades._client import DEFAULT_MAX_ERROR_BYTES
 
@@ -379,36 +378,33 @@ class _Endless(httpx.SyncByteStream, httpx.AsyncByteStream):
         self.closed = True
 
 
-def _connect_on(stream: _Endless, *, sync: bool) -> Any:
+def _sender_on(stream: _Endless, *, sync: bool) -> Any:
+    """The send path of a client whose every answer is ``stream``."""
     transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=stream))
-    key = "transport" if sync else "async_transport"
-    return connect(
-        "https://api.test/v2/grades",
-        auth=BearerToken("t"),
-        max_response_bytes=CAP,
-        **{key: transport},
-    )
+    cls = DataSync if sync else AsyncDataSync
+    options: Any = {"auth": BearerToken("t"), "max_response_bytes": CAP}
+    return cls("https://api.test/v2/grades", transport=transport, **options)._sender
 
 
 def test_a_sync_body_over_the_cap_closes_the_response() -> None:
     stream = _Endless()
-    client = _connect_on(stream, sync=True).get_httpx_client()
+    sender = _sender_on(stream, sync=True)
     with pytest.raises(ResponseValidationError, match="larger than max_response_bytes"):
-        client.get("/exchanges")
+        sender.send({"method": "get", "url": "/exchanges"})
     assert stream.closed
 
 
 async def test_an_async_body_over_the_cap_closes_the_response() -> None:
     stream = _Endless()
-    client = _connect_on(stream, sync=False).get_async_httpx_client()
+    sender = _sender_on(stream, sync=False)
     with pytest.raises(ResponseValidationError, match="larger than max_response_bytes"):
-        await client.get("/exchanges")
+        await sender.send({"method": "get", "url": "/exchanges"})
     assert stream.closed
 
 
 async def test_an_async_call_cancelled_in_its_body_closes_the_response() -> None:
     stream = _Endless(gate=asyncio.Event())
-    client = _connect_on(stream, sync=False).get_async_httpx_client()
+    sender = _sender_on(stream, sync=False)
     with pytest.raises(TimeoutError):
-        await asyncio.wait_for(client.get("/exchanges"), 0.2)
+        await asyncio.wait_for(sender.send({"method": "get", "url": "/exchanges"}), 0.2)
     assert stream.closed

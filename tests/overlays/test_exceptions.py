@@ -129,12 +129,11 @@ async def test_a_streamed_error_is_read_and_closed_before_raising(
     scripted_server.reply(404, json=ERROR_BODY)
     client = make_scripted_client()
     with pytest.raises(NotFoundError) as caught:
+        request = {"method": "get", "url": "/exchanges/x"}
         if sync_or_async.mode == "sync":
-            with client.get_httpx_client().stream("GET", "/exchanges/x"):
-                pass
+            client.sync._sender.send(request, stream=True)
         else:
-            async with client.get_async_httpx_client().stream("GET", "/exchanges/x"):
-                pass
+            await client.aio._sender.send(request, stream=True)
     assert caught.value.body == ERROR_BODY
 
 
@@ -549,7 +548,6 @@ async def test_per_request_tokens_in_flight_together_are_all_redacted(
     client = make_scripted_client(
         auth=BearerToken(token),
         transport=httpx.MockTransport(echo),
-        async_transport=httpx.MockTransport(echo),
         max_retries=0,
     )
 

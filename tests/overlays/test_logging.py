@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from datasync_grades import BearerToken, NotFoundError, connect
+from datasync_grades import AsyncDataSync, BearerToken, DataSync, NotFoundError
 from datasync_grades._logging import (
     ENV_VAR,
     LOGGER_NAME,
@@ -207,7 +207,7 @@ def test_env_var_unset_or_unknown_changes_nothing(
     assert package_logger.level == logging.NOTSET
 
 
-def test_connect_reads_the_env_var(
+def test_a_client_reads_the_env_var(
     package_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     package_logger.handlers[:] = []
@@ -217,7 +217,7 @@ def test_connect_reads_the_env_var(
     class NoAuth(httpx.Auth):
         pass
 
-    connect(auth=NoAuth())
-    connect(auth=NoAuth())
+    DataSync(auth=NoAuth()).close()
+    AsyncDataSync(auth=NoAuth())
     assert package_logger.level == logging.DEBUG
     assert sum(isinstance(h, _EnvHandler) for h in package_logger.handlers) == 1

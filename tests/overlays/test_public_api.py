@@ -55,6 +55,7 @@ ROOT_API = {
     "Identified",
     "InternalServerError",
     "InvalidPushError",
+    "InvalidRequestError",
     "MemoryCheckpoint",
     "NotFoundError",
     "OversizedItemError",
@@ -71,7 +72,6 @@ ROOT_API = {
     "UnprocessableEntityError",
     "UploadError",
     "__version__",
-    "connect",
     "page_count",
     "plan_chunks",
 }

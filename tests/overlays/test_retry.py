@@ -1,5 +1,5 @@
 """Retries: the policy's decision and Retry-After tables, then the same tables applied by the
-client's send loop (through DataSync and connect(), on httpx.MockTransport), then end to end on
+client's send loop (through DataSync and its send path, on httpx.MockTransport), then end to end on
 real HTTP; sync and async."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from _overlay_support import ClientPair
 
 from datasync_grades import (
     APIConnectionError,
@@ -19,7 +20,6 @@ from datasync_grades import (
     BearerToken,
     InternalServerError,
     RateLimitError,
-    connect,
 )
 from datasync_grades._retry import RetryPolicy, parse_retry_after
 from datasync_grades_api.models import Exchange, Schedule
@@ -222,7 +222,7 @@ OPERATIONS: dict[str, tuple[Callable[[Any], Any], type | None]] = {
     "POST": (lambda c: c.exchanges.create(), Exchange),
     "PATCH": (lambda c: c.schedules.update(EXCHANGE_ID, enabled=False), Schedule),
 }
-# The methods no operation of the spec uses, sent through connect()'s httpx clients.
+# The methods no operation of the spec uses, sent through the client's send path.
 RAW_METHODS = [m for m in IDEMPOTENT + NOT_IDEMPOTENT if m not in OPERATIONS]
 
 
@@ -277,7 +277,7 @@ async def _run(
     method: str,
     **options: Any,
 ) -> Any:
-    """One call with ``method`` through a DataSync (or connect() for the methods no
+    """One call with ``method`` through a DataSync (or its send path for the methods no
     operation uses) on a MockTransport; its result, or what it raised."""
     mock = httpx.MockTransport(handler)
     if method in OPERATIONS:
@@ -288,15 +288,14 @@ async def _run(
             return await sync_or_async.call(OPERATIONS[method][0](client))
         finally:
             await sync_or_async.close(client)
-    generated = connect(
-        BASE_URL,
-        auth=BearerToken("t"),
-        transport=mock,
-        async_transport=mock,
-        retry_policy=policy,
-        **options,
+    pair = ClientPair(
+        BASE_URL, auth=BearerToken("t"), transport=mock, retry_policy=policy, **options
     )
-    return await sync_or_async.request(generated, method, "/exchanges", content=b"{}")
+    try:
+        return await sync_or_async.request(pair, method, "/exchanges", content=b"{}")
+    finally:
+        pair.sync.close()
+        await pair.aio.aclose()
 
 
 @pytest.mark.parametrize(("status", "idempotent", "not_idempotent"), STATUS_TABLE)
@@ -345,6 +344,9 @@ async def test_send_applies_the_exception_table(
             with pytest.raises(APIConnectionError) as caught:
                 await _run(sync_or_async, handler, policy, method)
             assert caught.value.cause_type == cls.__name__, method
+            # The transport error's type is in the message, not in the chain (its request is live).
+            assert f"{cls.__name__}: " in str(caught.value), method
+            assert caught.value.__cause__ is caught.value.__context__ is None
             assert isinstance(caught.value, APITimeoutError) is issubclass(
                 cls, httpx.TimeoutException
             )
@@ -384,6 +386,7 @@ async def test_send_raises_what_it_does_not_retry(
     with pytest.raises(APITimeoutError) as caught:
         await _run(sync_or_async, handler, recorded_sleeps.policy(), "POST")
     assert caught.value.cause_type == "ReadTimeout" and caught.value.__cause__ is None
+    assert "ReadTimeout" in str(caught.value)
     assert handler.calls == 1
     assert recorded_sleeps.waits == []
 
@@ -488,6 +491,7 @@ async def test_post_whose_read_timed_out_is_not_retried(
     with pytest.raises(APITimeoutError) as caught:
         await sync_or_async.call(client.exchanges.create())
     assert caught.value.cause_type == "ReadTimeout" and caught.value.__cause__ is None
+    assert "ReadTimeout" in str(caught.value)
     assert [r.method for r in scripted_server.requests] == ["POST"]
     assert recorded_sleeps.waits == []
 
@@ -577,6 +581,7 @@ async def test_connection_refused_is_retried_then_raised(
         await sync_or_async.call(client.exchanges.create())
     assert not isinstance(caught.value, APITimeoutError)
     assert caught.value.cause_type == "ConnectError" and caught.value.__cause__ is None
+    assert "ConnectError" in str(caught.value)
     assert len(recorded_sleeps.waits) == 2  # never sent, so even a POST is retried
 
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import typer
 
 from .. import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, BearerToken, ClientCredentials, DataSync
+from .._http import httpx
 
 __all__ = ["ENV", "PROFILES", "Settings", "UsageError", "bearer_token", "settings"]
 
