@@ -341,8 +341,13 @@ class ClientCredentials(_BearerFlow):
                 failure: DataSyncError = exc
                 failure.args = (message,)
             else:  # an answer no token can come from (too large, an unsupported coding)
-                fields = {"method": exc.method, "url": exc.url, "headers": exc.headers}
-                failure = TokenError(message, status_code=exc.status_code or 0, **fields)
+                failure = TokenError(
+                    message,
+                    status_code=exc.status_code or 0,
+                    method=exc.method,
+                    url=exc.url,
+                    headers=exc.headers,
+                )
         else:
             return self._parse(response, issued_at)
         raise failure  # outside the except block: nothing in its context
