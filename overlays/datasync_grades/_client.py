@@ -287,7 +287,7 @@ class Sender:
                     raise
                 wait = self._wait(request, deadline, attempt, exc=exc)
                 if wait is None:
-                    error = self._failure(request, exc, started)
+                    error = self._failure(request, exc, started, deadline)
             else:
                 following = self._redirect(request, response, redirects)
                 if following is not None:
@@ -319,7 +319,7 @@ class Sender:
                         break
                 reader.finish()
         except (httpx.RequestError, TimeoutError) as exc:
-            error = self._failure(request, exc, started)
+            error = self._failure(request, exc, started, deadline)
         except (MemoryError, RecursionError) as exc:
             error = reader.invalid(f"the body could not be read: {type(exc).__name__}")
         finally:
@@ -374,16 +374,20 @@ class Sender:
             return None
         return wait
 
-    def _failure(self, request: httpx.Request, exc: Exception, started: float) -> Exception:
+    def _failure(
+        self, request: httpx.Request, exc: Exception, started: float, deadline: float | None
+    ) -> Exception:
         """The typed error for ``exc``; raise it outside the ``except`` that caught ``exc``."""
         url = self.redactor.url(request.url)
         where, fields = f"{request.method} {url}", {"method": request.method, "url": url}
-        if isinstance(exc, httpx.RequestError):
-            error: Exception = connection_error(exc, self.redactor)
-        elif isinstance(exc, TimeoutError):
-            error = APITimeoutError(
-                f"{where} timed out: total_timeout passed", cause_type="TimeoutError", **fields
+        # A sync read cut at the deadline (see _Stream) is httpx's timeout: say which it was.
+        past = deadline is not None and time.monotonic() >= deadline
+        if isinstance(exc, TimeoutError) or (past and isinstance(exc, httpx.TimeoutException)):
+            error: Exception = APITimeoutError(
+                f"{where} timed out: total_timeout passed", cause_type=type(exc).__name__, **fields
             )
+        elif isinstance(exc, httpx.RequestError):
+            error = connection_error(exc, self.redactor)
         elif type(exc) is RuntimeError:  # the loop this client's connections belonged to ended
             error = APIConnectionError(
                 f"{where} failed: this async client was used under an event loop that has "
