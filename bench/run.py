@@ -10,9 +10,9 @@ Usage (``nox -s bench`` runs it with the project installed; from a checkout, put
 The benchmarks and their targets (issue 10):
 
 1. ``per-call``: 2,000 sequential finds of one exchange (auth, retries) cost at most 1.15x a
-   bare ``httpx.Client`` + ``json.loads`` on the same server, both through the client
-   (``DataSync(...).exchanges.find(id)``, 1a) and through the layer beneath it
-   (``connect()`` + ``find_exchange.sync``, 1b).
+   bare ``httpx.Client`` + ``json.loads`` on the same server, in wall time, through the
+   client (``DataSync(...).exchanges.find(id)`` with ``ClientCredentials``, 1a, and with a
+   ``BearerToken``, 1b); the plain generated ``find_exchange.sync`` is reported beside them.
 2. ``pagination``: ``AsyncDataSync(...).exchanges.list(...).pages(concurrency=8)`` over 200
    pages with 20 ms of latency each is at least 6x faster than with ``concurrency=1``.
 3. ``artifact``: ``client.artifacts.get_exchange_details(id).save(path)`` of a 256 MiB
@@ -23,6 +23,15 @@ The benchmarks and their targets (issue 10):
 5. ``import``: cold ``import datasync_grades`` beside ``import httpx`` (reported only).
 6. ``single-flight``: 200 concurrent async calls on a cold token cache make exactly one
    token request (also a test: ``tests/bench/test_single_flight.py``).
+7. ``instructions`` (issue 23, where valgrind is installed): callgrind instructions per
+   ``DataSync.exchanges.find`` at most 1.05x bare httpx + ``json.loads``, the plain generated
+   client beside it; json.loads + ``from_dict`` of a 100- and a 1,000-exchange page at most
+   2.5x ``json.loads``; the 100-exchange page fetched through
+   ``client.exchanges.list(page_size=100).pages()`` at most 2.5x bare ``get(params)`` +
+   ``json.loads``.
+8. ``typed-artifact`` (issue 23): a details artifact of 600,000 scores turned into typed
+   models (``json.loads`` + ``ExchangeDataRequest.from_dict``) at most 3x its ``json.loads``,
+   in interleaved CPU time (callgrind would take an hour on it).
 
 The scenarios live in :mod:`bench.scenarios`; this module picks sizes, runs them, and
 formats the report: machine, medians, each ratio measured within one run, PASS or MISS,
@@ -177,40 +186,27 @@ def _profile_table(rows: Sequence[ProfileRow], note: str, *, signed: bool = Fals
 # Target 1's rows: (row number, variant, what its calls are).
 PER_CALL_ROWS = (
     ("1a", scenarios.DATASYNC_CREDENTIALS, "`client.exchanges.find` (`DataSync`)"),
-    ("1b", scenarios.CONNECT_CREDENTIALS, "`connect()` + `find_exchange.sync`"),
+    ("1b", scenarios.DATASYNC_BEARER, "`client.exchanges.find` (`DataSync`, BearerToken)"),
 )
 
 
 def _per_call_miss(result: scenarios.PerCallResult, variant: str) -> str:
-    """Where a per-call miss goes, layer by layer: bare -> generated -> connect() -> DataSync."""
+    """Where a per-call miss goes: bare -> the generated client -> DataSync."""
     bare_us = result.median_us(scenarios.BARE)
     generated = result.median_ratio(scenarios.GENERATED)
     components = result.components
     parts = [
-        f"the generated client alone already costs {_x(generated)} of bare httpx (about "
-        f"{_us((generated - 1) * bare_us)} more per call), mostly two steps, timed alone: "
-        "httpx rebuilding and re-validating the URL for the empty `params={}` every "
-        f"generated `_get_kwargs` passes ({_us(components[scenarios.PARAMS_COST])}; "
-        "`connect()`'s httpx clients drop it in `build_request`), and "
-        f"`ExchangeResponse.from_dict` ({_us(components[scenarios.FROM_DICT_COST])}, attrs "
-        "models with UUID and datetime parsing)"
+        f"the generated client alone costs {_x(generated)} of bare httpx (about "
+        f"{_us((generated - 1) * bare_us)} more per call), of which "
+        f"`ExchangeResponse.from_dict` timed alone is {_us(components[scenarios.FROM_DICT_COST])}",
     ]
-    layers = [(scenarios.CONNECT_CREDENTIALS, scenarios.GENERATED, "`connect()`")]
-    if variant == scenarios.DATASYNC_CREDENTIALS:
-        layers.append((variant, scenarios.CONNECT_CREDENTIALS, "`DataSync` over `connect()`"))
-    for upper, lower, name in layers:
-        over = result.median_ratio_between(upper, lower)
-        added_us = result.median_us(upper) - result.median_us(lower)
-        parts.append(
-            f"{name} adds {_x(over)} (about {_us(added_us)} per call)"
-            if over > 1
-            else f"{name} adds nothing measurable in this run"
-        )
-    if variant == scenarios.DATASYNC_CREDENTIALS:
-        parts.append(
-            "of which the engine's check of the parsed model against its annotations is "
-            f"{_us(components[scenarios.MISPLACED_COST])} alone"
-        )
+    over = result.median_ratio_between(variant, scenarios.GENERATED)
+    added_us = result.median_us(variant) - result.median_us(scenarios.GENERATED)
+    parts.append(
+        f"`DataSync` over the generated client adds {_x(over)} (about {_us(added_us)} per call)"
+        if over > 1
+        else "`DataSync` adds nothing measurable over the generated client in this run"
+    )
     profiled = result.overlay_profile.get(variant)
     if profiled:
         parts.append(f"the overlay functions costing most under cProfile: {_names(profiled)}")
@@ -228,7 +224,6 @@ def per_call(report: Report, sizes: Sizes, force_profile: bool) -> None:
         # Profiled in a second, short run: the timed rounds above ran without the profiler.
         profiled = scenarios.per_call_overhead(min(sizes.per_call_calls, 1000), 1, profile=True)
         result.overlay_profile.update(profiled.overlay_profile)
-        result.extra_over_connect.extend(profiled.extra_over_connect)
         result.extra_over_generated.extend(profiled.extra_over_generated)
         result.extra_over_bare.extend(profiled.extra_over_bare)
         result.profiled_cpu_us.update(profiled.profiled_cpu_us)
@@ -248,8 +243,8 @@ def per_call(report: Report, sizes: Sizes, force_profile: bool) -> None:
                 f"**{number}. Per-call overhead, {label}** ({_x(ratio)} > "
                 f"{PER_CALL_TARGET:.2f}x): {_per_call_miss(result, variant)}"
             )
-    datasync, connected = scenarios.DATASYNC_CREDENTIALS, scenarios.CONNECT_CREDENTIALS
-    over_generated = result.median_ratio_between(connected, scenarios.GENERATED)
+    datasync, bearer = scenarios.DATASYNC_CREDENTIALS, scenarios.DATASYNC_BEARER
+    over_generated = result.median_ratio_between(datasync, scenarios.GENERATED)
     lines = [
         "## 1. Per-call overhead",
         "",
@@ -258,7 +253,7 @@ def per_call(report: Report, sizes: Sizes, force_profile: bool) -> None:
         "another process (`bench/_server.py`: a fixed 1 KB `ExchangeResponse`, any bearer "
         "token). Within a round the variants take turns in batches of 50 calls, so drift "
         "reaches all alike; each ratio is taken within a round, and the median of the "
-        "rounds' ratios is reported. `DataSync` and `connect()` run with retries on (the "
+        "rounds' ratios is reported. `DataSync` runs with retries on (the "
         "default policy) and `trust_env=False` (as the bare client); each `ClientCredentials` "
         "fetched its token once, from the same server, before the timed rounds. "
         "`client.exchanges.find` returns the `Exchange` (parsed and checked by the engine); "
@@ -277,10 +272,9 @@ def per_call(report: Report, sizes: Sizes, force_profile: bool) -> None:
         "",
         f"Target rows: 1a, `DataSync` with `ClientCredentials`, "
         f"{_x(result.median_ratio(datasync))} (target ≤ {PER_CALL_TARGET:.2f}x): "
-        f"{statuses['1a']}; 1b, `connect()` with `ClientCredentials`, "
-        f"{_x(result.median_ratio(connected))}: {statuses['1b']}. `DataSync` over `connect()` "
-        f"is {_x(result.median_ratio_between(datasync, connected))}, `connect()` over the "
-        f"generated client alone {_x(over_generated)}, "
+        f"{statuses['1a']}; 1b, `DataSync` with a `BearerToken`, "
+        f"{_x(result.median_ratio(bearer))}: {statuses['1b']}. `DataSync` over the "
+        f"generated client alone is {_x(over_generated)}, "
         f"and the generated client alone over bare httpx "
         f"{_x(result.median_ratio(scenarios.GENERATED))}.",
         "",
@@ -309,15 +303,8 @@ def per_call(report: Report, sizes: Sizes, force_profile: bool) -> None:
             )
         lines += [
             *_profile_table(
-                result.extra_over_connect,
-                "Functions costing more under `DataSync` than under `connect()` + "
-                "`find_exchange.sync` (ClientCredentials both; differences: what the "
-                "resources and the engine cause, wherever it is spent):",
-                signed=True,
-            ),
-            *_profile_table(
                 result.extra_over_generated,
-                "Functions costing more under `connect()` (ClientCredentials) than with the "
+                "Functions costing more under `DataSync` (ClientCredentials) than with the "
                 "generated client alone (differences; what the overlays cause, wherever "
                 "it is spent):",
                 signed=True,
