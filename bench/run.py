@@ -72,6 +72,10 @@ THROUGHPUT_TARGET = 0.8
 RSS_TARGET_MIB = 64
 SCALING_TARGET = 12.0
 DUMPS_TARGET = 2.0
+FIND_INSTRUCTIONS_TARGET = 1.05
+PARSE_TARGET = 2.5
+FETCH_TARGET = 2.5
+TYPED_TARGET = 3.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class Sizes:
     chunk_rounds: int
     import_runs: int
     flight_calls: int
+    instruction_calls: int
+    typed_scores: int
+    typed_rounds: int
 
 
 FULL = Sizes(
@@ -101,6 +108,9 @@ FULL = Sizes(
     chunk_rounds=7,
     import_runs=9,
     flight_calls=200,
+    instruction_calls=100,
+    typed_scores=600_000,
+    typed_rounds=3,
 )
 QUICK = Sizes(
     per_call_calls=200,
@@ -114,6 +124,9 @@ QUICK = Sizes(
     chunk_rounds=3,
     import_runs=3,
     flight_calls=200,
+    instruction_calls=10,
+    typed_scores=20_000,
+    typed_rounds=1,
 )
 
 
@@ -595,6 +608,119 @@ def single_flight(report: Report, sizes: Sizes) -> None:
     report.sections.append("\n".join(lines))
 
 
+# -- 7 ---------------------------------------------------------------------------------------------
+
+
+def _m(value: float) -> str:
+    return f"{value / 1e6:.2f}M"
+
+
+def instruction_counts(report: Report, sizes: Sizes) -> None:
+    from bench._instructions import available
+
+    if not available():
+        report.row("7", "callgrind instructions", "-", "valgrind is not installed", None)
+        return
+    result = scenarios.instruction_counts(calls=sizes.instruction_calls)
+    find = result.find_ratio(scenarios.FIND_DATASYNC)
+    report.row(
+        "7a",
+        "Instructions per `DataSync.exchanges.find` (ClientCredentials)",
+        f"≤ {FIND_INSTRUCTIONS_TARGET:.2f}x bare httpx + json.loads",
+        f"{_x(find)} ({_m(result.find[scenarios.FIND_DATASYNC])} vs "
+        f"{_m(result.find[scenarios.FIND_BARE])})",
+        find <= FIND_INSTRUCTIONS_TARGET,
+    )
+    for number, items in (("7b", 100), ("7c", 1000)):
+        ratio = result.parse_ratio(items)
+        report.row(
+            number,
+            f"Instructions to parse a {items:,}-exchange page (json.loads + from_dict)",
+            f"≤ {PARSE_TARGET:.1f}x json.loads",
+            f"{_x(ratio)} ({_m(result.parse[items][scenarios.LOADS_FROM_DICT])} vs "
+            f"{_m(result.parse[items][scenarios.LOADS])})",
+            ratio <= PARSE_TARGET,
+        )
+    fetch = result.fetch_ratio()
+    report.row(
+        "7d",
+        "Instructions to fetch a 100-exchange page, `exchanges.list(page_size=100).pages()`",
+        f"≤ {FETCH_TARGET:.1f}x bare `get(params)` + json.loads",
+        f"{_x(fetch)} ({_m(result.fetch[scenarios.FETCH_DATASYNC])} vs "
+        f"{_m(result.fetch[scenarios.FETCH_BARE])}; {result.fetch_requests} requests per walk)",
+        fetch <= FETCH_TARGET,
+    )
+    lines = [
+        "## 7. Instructions (callgrind)",
+        "",
+        "Counted by `valgrind --tool=callgrind` (`bench/_instructions.py`): each statement runs "
+        "n and 2n times in two child Pythons (hash seed fixed, gc frozen after the setup), and "
+        "the difference of the two totals over n is the cost of one run. The server "
+        "(`bench/_server.py`) runs in a process of its own, uncounted. Instruction counts do "
+        "not swing with the load of a shared machine as wall time does.",
+        "",
+        "| per call | instructions | ratio to bare |",
+        "|---|---:|---:|",
+        *[
+            f"| {name} | {_m(value)} | {_x(result.find_ratio(name))} |"
+            for name, value in result.find.items()
+        ],
+        "",
+        "| page | json.loads | json.loads + `ExchangesResponse.from_dict` | ratio |",
+        "|---|---:|---:|---:|",
+        *[
+            f"| {items:,} exchanges | {_m(figures[scenarios.LOADS])} "
+            f"| {_m(figures[scenarios.LOADS_FROM_DICT])} | {_x(result.parse_ratio(items))} |"
+            for items, figures in result.parse.items()
+        ],
+        "",
+        f"Fetching: the server holds 100 exchanges; one walk of "
+        f"`client.exchanges.list(page_size=100).pages()` (`DataSync`, BearerToken) made "
+        f"{result.fetch_requests} requests, against one bare `get('/exchanges', params=...)` "
+        "+ `json.loads`.",
+        "",
+        "| fetch | instructions |",
+        "|---|---:|",
+        *[f"| {name} | {_m(value)} |" for name, value in result.fetch.items()],
+        "",
+    ]
+    report.sections.append("\n".join(lines))
+
+
+# -- 8 ---------------------------------------------------------------------------------------------
+
+
+def typed_artifact(report: Report, sizes: Sizes) -> None:
+    result = scenarios.typed_artifact(sizes.typed_scores, rounds=sizes.typed_rounds)
+    ratio = result.ratio()
+    loads, typed = median(result.loads_seconds), median(result.typed_seconds)
+    report.row(
+        "8",
+        f"A {result.scores:,}-score details artifact into typed models",
+        f"≤ {TYPED_TARGET:.0f}x json.loads",
+        f"{_x(ratio)} ({typed:.2f} s vs {loads:.2f} s CPU)",
+        ratio <= TYPED_TARGET,
+    )
+    lines = [
+        "## 8. A large artifact into typed models",
+        "",
+        f"A details artifact as the sandbox writes it ({result.payload_bytes / MIB:.0f} MiB of "
+        f"JSON, {result.scores:,} scores in assignments of 500), parsed by `json.loads` alone "
+        "and by `ExchangeDataRequest.from_dict(json.loads(...))` (the artifact's own keys land "
+        f"in `additional_properties`); {result.rounds} rounds alternating which runs first, "
+        "CPU time of the process (callgrind would take an hour at this size); the ratio is "
+        "taken per round.",
+        "",
+        "| step | CPU seconds (median) | range |",
+        "|---|---:|---:|",
+        f"| json.loads | {loads:.2f} | {_spread(result.loads_seconds, lambda v: f'{v:.2f}')} |",
+        f"| json.loads + from_dict | {typed:.2f} "
+        f"| {_spread(result.typed_seconds, lambda v: f'{v:.2f}')} |",
+        "",
+    ]
+    report.sections.append("\n".join(lines))
+
+
 # -- the report ------------------------------------------------------------------------------------
 
 
@@ -701,7 +827,18 @@ def render(
     return "\n".join(lines).rstrip() + "\n"
 
 
-BENCHMARKS = ("per-call", "pagination", "artifact", "chunking", "import", "single-flight")
+BENCHMARKS = (
+    "per-call",
+    "pagination",
+    "artifact",
+    "chunking",
+    "import",
+    "single-flight",
+    "instructions",
+    "typed-artifact",
+)
+# Minutes under valgrind and with 600,000 scores: a quick run does them only with --only.
+SLOW = ("instructions", "typed-artifact")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -723,7 +860,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    selected = args.only or list(BENCHMARKS)
+    selected = args.only or [name for name in BENCHMARKS if not (args.quick and name in SLOW)]
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M")
     load_before = _load()
     clock = time.perf_counter()
@@ -739,6 +876,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "chunking": lambda: chunking(report, sizes),
             "import": lambda: imports(report, sizes),
             "single-flight": lambda: single_flight(report, sizes),
+            "instructions": lambda: instruction_counts(report, sizes),
+            "typed-artifact": lambda: typed_artifact(report, sizes),
         }
         for name in BENCHMARKS:
             if name in selected:
