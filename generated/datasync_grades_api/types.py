@@ -3,7 +3,6 @@
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
-from uuid import UUID, SafeUUID
 
 from attrs import define
 
@@ -52,25 +51,4 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-def parse_uuid(value: str) -> UUID:
-    """``UUID(value)`` in a fifth of the time (datasync-grades): for 32 digits once the
-    dashes are dropped, ``UUID()`` would compute ``int(digits, 16)`` too; anything else
-    goes through ``UUID()``, which accepts braces and a ``urn:uuid:`` prefix, or refuses."""
-    digits = value.replace("-", "")
-    if len(digits) != 32:
-        return UUID(value)
-    parsed = object.__new__(UUID)
-    object.__setattr__(parsed, "int", int(digits, 16))
-    object.__setattr__(parsed, "is_safe", SafeUUID.unknown)
-    return parsed
-
-
-__all__ = [
-    "UNSET",
-    "File",
-    "FileTypes",
-    "RequestFiles",
-    "Response",
-    "Unset",
-    "parse_uuid",
-]
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]

@@ -9,13 +9,11 @@ import uuid
 
 import pytest
 import template_diff  # from tools/, as conftest.py puts it on sys.path
-from hypothesis import given
-from hypothesis import strategies as st
 
 from datasync_grades_api.api.exchanges import find_exchange, list_exchanges
 from datasync_grades_api.models import Exchange, ExchangeState, Metadata
 from datasync_grades_api.models import exchange as exchange_module
-from datasync_grades_api.types import UNSET, parse_uuid
+from datasync_grades_api.types import UNSET
 
 
 def test_the_recorded_diff_is_current() -> None:
@@ -50,27 +48,3 @@ def test_params_are_passed_only_when_there_are_some(
     assert find_exchange._get_kwargs(uuid.UUID(int=1), **kwargs).get("params") == params
     assert list_exchanges._get_kwargs(page=UNSET, **kwargs).get("params") == params
 
-
-@given(
-    st.uuids().map(str)
-    | st.uuids().map(lambda u: u.hex)
-    | st.uuids().map(lambda u: "{" + str(u).upper() + "}")
-    | st.uuids().map(lambda u: f"urn:uuid:{u}")
-    | st.text(alphabet="0123456789abcdefABCDEF-_+ {}:xg", max_size=40)
-)
-def test_parse_uuid_is_uuid(value: str) -> None:
-    try:
-        expected: uuid.UUID | type[Exception] = uuid.UUID(value)
-    except ValueError:
-        expected = ValueError
-    if expected is ValueError:
-        with pytest.raises(ValueError):
-            parse_uuid(value)
-    else:
-        parsed = parse_uuid(value)
-        assert (parsed, parsed.int, parsed.is_safe, hash(parsed)) == (
-            expected,
-            expected.int,  # type: ignore[union-attr]
-            expected.is_safe,  # type: ignore[union-attr]
-            hash(expected),
-        )

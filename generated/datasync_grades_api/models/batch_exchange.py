@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
 from ..models.metadata import Metadata
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BatchExchange")
 
@@ -103,7 +103,7 @@ class BatchExchange:
         if isinstance(_id, Unset):
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = UUID(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

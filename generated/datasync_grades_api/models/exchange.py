@@ -12,7 +12,7 @@ from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
 from ..models.metadata import Metadata
 from ..models.posted_by import PostedBy
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Exchange")
 
@@ -134,7 +134,7 @@ class Exchange:
         if isinstance(_id, Unset):
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = UUID(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.exchange_error_code import ExchangeErrorCode
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ExchangeError")
 
@@ -85,7 +85,7 @@ class ExchangeError:
         if isinstance(_id, Unset):
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = UUID(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Schedule")
 
@@ -91,7 +91,7 @@ class Schedule:
         if isinstance(_id, Unset):
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = UUID(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

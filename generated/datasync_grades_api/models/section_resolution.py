@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SectionResolution")
 
@@ -50,7 +50,7 @@ class SectionResolution:
         if isinstance(_id, Unset):
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = UUID(_id)
 
         consumer_id = d.pop("consumer_id", UNSET)
         if not isinstance(consumer_id, (str, Unset)):

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.sys_fields_app_id import SysFieldsAppId
 from ..models.sys_fields_source_id import SysFieldsSourceId
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SysFields")
 
@@ -79,7 +79,7 @@ class SysFields:
         if isinstance(_id, Unset):
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = UUID(_id)
 
         _source_id = d.pop("source_id", UNSET)
         source_id: SysFieldsSourceId | Unset
