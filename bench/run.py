@@ -641,7 +641,34 @@ def instruction_counts(report: Report, sizes: Sizes) -> None:
             f"{_m(result.parse[items][scenarios.LOADS])})",
             ratio <= PARSE_TARGET,
         )
+    if find > FIND_INSTRUCTIONS_TARGET:
+        generated = result.find_ratio(scenarios.FIND_GENERATED)
+        report.misses.append(
+            f"**7a. Instructions per find** ({_x(find)} > {FIND_INSTRUCTIONS_TARGET:.2f}x): the "
+            f"plain generated client alone is {_x(generated)} (building the request from "
+            "`_get_kwargs`, `ExchangeResponse.from_dict`); `DataSync` adds "
+            f"{_x(find / generated)} on top (auth, retries, bounds, parse checks)."
+        )
+    for items in result.parse:
+        ratio = result.parse_ratio(items)
+        if ratio > PARSE_TARGET:
+            figures = result.parse[items]
+            per_item = (figures[scenarios.LOADS_FROM_DICT] - figures[scenarios.LOADS]) / items
+            report.misses.append(
+                f"**Parsing {items:,} exchanges** ({_x(ratio)} > {PARSE_TARGET:.1f}x): "
+                f"`from_dict` costs {per_item / 1000:.0f}k instructions per exchange, which "
+                "holds 8 attrs models (Exchange, ExchangeQuery, ExchangeCondition, NamedRef, "
+                "SysFields and its two id maps, Metadata) and two `UUID()`s; each model's "
+                "construction (`dict` copy, `cls(...)`, attrs' factory for "
+                "`additional_properties`) costs about as much as its fields' parsing."
+            )
     fetch = result.fetch_ratio()
+    if fetch > FETCH_TARGET:
+        report.misses.append(
+            f"**7d. Fetching a page** ({_x(fetch)} > {FETCH_TARGET:.1f}x): the walk makes "
+            f"{result.fetch_requests} requests where the bare call makes one (the list ends "
+            "on an empty page, issue 24), and parses the page into models (7b)."
+        )
     report.row(
         "7d",
         "Instructions to fetch a 100-exchange page, `exchanges.list(page_size=100).pages()`",
@@ -701,6 +728,12 @@ def typed_artifact(report: Report, sizes: Sizes) -> None:
         f"{_x(ratio)} ({typed:.2f} s vs {loads:.2f} s CPU)",
         ratio <= TYPED_TARGET,
     )
+    if ratio > TYPED_TARGET:
+        report.misses.append(
+            f"**8. Typed artifact** ({_x(ratio)} > {TYPED_TARGET:.0f}x): every score is an "
+            "`AssignmentScore` holding two `Ref`s with a `SysFields` each (five attrs models, "
+            "two `UUID()`s and a datetime per score), against `json.loads`' five dicts."
+        )
     lines = [
         "## 8. A large artifact into typed models",
         "",
