@@ -47,4 +47,3 @@ def test_params_are_passed_only_when_there_are_some(
 ) -> None:
     assert find_exchange._get_kwargs(uuid.UUID(int=1), **kwargs).get("params") == params
     assert list_exchanges._get_kwargs(page=UNSET, **kwargs).get("params") == params
-
