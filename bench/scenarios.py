@@ -49,10 +49,8 @@ from datasync_grades import (
     BearerToken,
     ClientCredentials,
     DataSync,
-    connect,
     plan_chunks,
 )
-from datasync_grades._parsing import misplaced
 from datasync_grades_api.api.exchanges import find_exchange
 from datasync_grades_api.client import AuthenticatedClient
 from datasync_grades_api.models import Exchange
@@ -64,19 +62,23 @@ __all__ = [
     "ArtifactResult",
     "ChunkingResult",
     "ImportResult",
+    "InstructionsResult",
     "PaginationResult",
     "PerCallResult",
     "ProfileRow",
     "ServerProcess",
     "SingleFlightResult",
+    "TypedArtifactResult",
     "artifact_streaming",
     "child_env",
     "chunking",
     "import_time",
+    "instruction_counts",
     "pagination_speedup",
     "per_call_overhead",
     "running_server",
     "token_single_flight",
+    "typed_artifact",
 ]
 
 BENCH = Path(__file__).resolve().parent
@@ -161,13 +163,12 @@ def running_server(
 
 # -- 1. per-call overhead ------------------------------------------------------------------------
 
-# The variants, in the order they are reported; "bare" is the reference. The two targets
-# are DATASYNC_CREDENTIALS (the client users are shown) and CONNECT_CREDENTIALS (the layer
-# beneath it, with the generated function modules).
+# The variants, in the order they are reported; "bare" is the reference. The targets are
+# the DataSync rows (the client users are shown); the plain generated client (its function
+# modules on an AuthenticatedClient) is the layer beneath, reported beside them.
 BARE = "bare httpx.Client + json.loads"
 GENERATED = "generated client alone (AuthenticatedClient, static token)"
-CONNECT_BEARER = "connect() + find_exchange.sync, BearerToken"
-CONNECT_CREDENTIALS = "connect() + find_exchange.sync, ClientCredentials"
+DATASYNC_BEARER = "DataSync().exchanges.find, BearerToken"
 DATASYNC_CREDENTIALS = "DataSync().exchanges.find, ClientCredentials"
 
 
@@ -189,11 +190,10 @@ class PerCallResult:
     cpu_us: dict[str, list[float]]  # variant -> this process's CPU time per call, per round
     ratios: dict[str, list[float]]  # variant -> its time / bare time, per round
     # Filled when profiled (cProfile, per API call), per target variant: the overlay
-    # functions by own time; then the functions costing more own time under DataSync than
-    # under connect() (ClientCredentials both), under connect() than with the generated client
-    # alone, and with the generated client than bare.
+    # functions by own time; then the functions costing more own time under DataSync
+    # (ClientCredentials) than with the generated client alone, and with the generated
+    # client than bare.
     overlay_profile: dict[str, list[ProfileRow]] = field(default_factory=dict)
-    extra_over_connect: list[ProfileRow] = field(default_factory=list)
     extra_over_generated: list[ProfileRow] = field(default_factory=list)
     extra_over_bare: list[ProfileRow] = field(default_factory=list)
     profiled_cpu_us: dict[str, float] = field(default_factory=dict)  # variant -> CPU us per call
@@ -279,11 +279,8 @@ def per_call_overhead(
                     httpx_args={"trust_env": False},
                 )
             ),
-            CONNECT_BEARER: _generated_runner(
-                connect(server.base_url, auth=BearerToken("bench-token"), trust_env=False)
-            ),
-            CONNECT_CREDENTIALS: _generated_runner(
-                connect(server.base_url, auth=credentials(), trust_env=False)
+            DATASYNC_BEARER: _datasync_runner(
+                DataSync(server.base_url, auth=BearerToken("bench-token"), trust_env=False)
             ),
             DATASYNC_CREDENTIALS: _datasync_runner(
                 DataSync(server.base_url, auth=credentials(), trust_env=False)
@@ -315,7 +312,7 @@ def per_call_overhead(
             profiles: dict[str, tuple[_Stats, float]] = {}
             if profile:
                 profiles = {name: _profile(runners[name][0], calls) for name in runners}
-            if server.stats()["token"] != 2:  # one per ClientCredentials
+            if server.stats()["token"] != 1:  # the one ClientCredentials
                 raise RuntimeError("a ClientCredentials fetched more than one token")
         finally:
             for _, close in runners.values():
@@ -330,22 +327,19 @@ def per_call_overhead(
     result.components.update(_component_costs())
     if profiles:
         overlay = f"{OVERLAYS.name}/"
-        connected = profiles[CONNECT_CREDENTIALS][0]
         result.profiled_cpu_us.update(
             {
                 name: sum(own for _, own, _ in stats.values())
                 for name, (stats, _) in profiles.items()
             }
         )
-        for name in (DATASYNC_CREDENTIALS, CONNECT_CREDENTIALS):
+        for name in (DATASYNC_CREDENTIALS, DATASYNC_BEARER):
             result.overlay_profile[name] = _rows(
                 profiles[name][0], lambda label: label.startswith(overlay), 12
             )
-        result.extra_over_connect.extend(
-            _rows(_difference(profiles[DATASYNC_CREDENTIALS][0], connected), lambda _: True, 12)
-        )
+        datasync = profiles[DATASYNC_CREDENTIALS][0]
         result.extra_over_generated.extend(
-            _rows(_difference(connected, profiles[GENERATED][0]), lambda _: True, 12)
+            _rows(_difference(datasync, profiles[GENERATED][0]), lambda _: True, 12)
         )
         result.extra_over_bare.extend(
             _rows(_difference(profiles[GENERATED][0], profiles[BARE][0]), lambda _: True, 10)
@@ -353,9 +347,8 @@ def per_call_overhead(
     return result
 
 
-PARAMS_COST = "httpx `build_request` with the generated `params={}`, minus without params"
+PARAMS_COST = "httpx `build_request` with an empty `params={}`, minus without params"
 FROM_DICT_COST = "`ExchangeResponse.from_dict` of the parsed body"
-MISPLACED_COST = "`_parsing.misplaced`: the parsed model checked against its annotations"
 LOADS_COST = "`json.loads` of the body"
 
 
@@ -368,16 +361,12 @@ def _component_costs(repeat: int = 7, number: int = 2000) -> dict[str, float]:
     def timed(step: Callable[[], object]) -> float:
         return _median(timeit.repeat(step, repeat=repeat, number=number)) / number * 1e6
 
-    parsed = ExchangeResponse.from_dict(document)
-    if misplaced(parsed) is not None:
-        raise RuntimeError(f"the benchmark's exchange does not conform: {misplaced(parsed)}")
     with client:
         with_params = timed(lambda: client.build_request("GET", path, params={}))
         without = timed(lambda: client.build_request("GET", path))
     return {
         PARAMS_COST: with_params - without,
         FROM_DICT_COST: timed(lambda: ExchangeResponse.from_dict(document)),
-        MISPLACED_COST: timed(lambda: misplaced(parsed)),
         LOADS_COST: timed(lambda: json.loads(EXCHANGE_RESPONSE)),
     }
 
@@ -889,3 +878,169 @@ def token_single_flight(concurrency: int = 200, *, threads: bool = False) -> Sin
         stats = server.stats()
     succeeded = sum(isinstance(found, Exchange) and found.id == exchange_id for found in results)
     return SingleFlightResult(concurrency, succeeded, stats["token"], stats["api"])
+
+
+# -- 7. instructions (issue 23) ------------------------------------------------------------------
+
+FIND_BARE = "bare httpx.Client.get + json.loads"
+FIND_GENERATED = "generated find_exchange.sync (AuthenticatedClient)"
+FIND_DATASYNC = "DataSync().exchanges.find, ClientCredentials"
+FETCH_BARE = "bare httpx.Client.get(params) + json.loads"
+FETCH_DATASYNC = "DataSync().exchanges.list(page_size=100).pages()"
+
+_FIND_SETUP = """
+import json, uuid, httpx
+base, token_url, exchange_id = {base!r}, {token_url!r}, uuid.UUID({exchange_id!r})
+"""
+_FIND = {
+    FIND_BARE: (
+        "client = httpx.Client(base_url=base, headers={'Authorization': 'Bearer bench-token'},"
+        " trust_env=False)\npath = f'/exchanges/{exchange_id}'",
+        "json.loads(client.get(path).content)",
+    ),
+    FIND_GENERATED: (
+        "from datasync_grades_api.client import AuthenticatedClient\n"
+        "from datasync_grades_api.api.exchanges import find_exchange\n"
+        "client = AuthenticatedClient(base_url=base, token='bench-token',"
+        " httpx_args={'trust_env': False})",
+        "find_exchange.sync(exchange_id, client=client)",
+    ),
+    FIND_DATASYNC: (
+        "from datasync_grades import ClientCredentials, DataSync\n"
+        "client = DataSync(base, auth=ClientCredentials('bench-client', 'bench-secret',"
+        " token_url=token_url), trust_env=False)",
+        "client.exchanges.find(exchange_id)",
+    ),
+}
+_FETCH = {
+    FETCH_BARE: (
+        "client = httpx.Client(base_url=base, headers={'Authorization': 'Bearer bench-token'},"
+        " trust_env=False)",
+        "json.loads(client.get('/exchanges', params={'page': 0, 'page_size': 100}).content)",
+    ),
+    FETCH_DATASYNC: (
+        "from datasync_grades import BearerToken, DataSync\n"
+        "client = DataSync(base, auth=BearerToken('bench-token'), trust_env=False)",
+        "for page in client.exchanges.list(page_size=100).pages():\n    pass",
+    ),
+}
+_PARSE_SETUP = """
+import json
+from datasync_grades_api.models import ExchangesResponse
+from bench._server import _exchange_id, exchange
+body = json.dumps({{"data": [exchange(_exchange_id(n)) for n in range({items})]}}).encode()
+"""
+LOADS = "json.loads"
+LOADS_FROM_DICT = "json.loads + ExchangesResponse.from_dict"
+
+
+@dataclass(frozen=True)
+class InstructionsResult:
+    find: dict[str, float]  # variant -> instructions per find
+    parse: dict[int, dict[str, float]]  # items -> LOADS / LOADS_FROM_DICT -> instructions
+    fetch: dict[str, float]  # variant -> instructions per walk of one 100-exchange page
+    fetch_requests: int  # requests one DataSync walk of the list makes
+
+    def find_ratio(self, variant: str) -> float:
+        return self.find[variant] / self.find[FIND_BARE]
+
+    def parse_ratio(self, items: int) -> float:
+        return self.parse[items][LOADS_FROM_DICT] / self.parse[items][LOADS]
+
+    def fetch_ratio(self) -> float:
+        return self.fetch[FETCH_DATASYNC] / self.fetch[FETCH_BARE]
+
+
+def instruction_counts(calls: int = 100, sizes: Sequence[int] = (100, 1000)) -> InstructionsResult:
+    """Callgrind instructions (``bench._instructions``) per find, per parsed page and per
+    fetched page, each in a child Python of its own against a server in another process."""
+    from ._instructions import instructions
+
+    env = child_env()
+    with running_server(items=100) as server:
+        head = _FIND_SETUP.format(
+            base=server.base_url, token_url=server.token_url, exchange_id=EXCHANGE_ID
+        )
+        find = {
+            name: instructions(head + setup, statement, number=calls, env=env)
+            for name, (setup, statement) in _FIND.items()
+        }
+        fetch = {
+            name: instructions(head + setup, statement, number=max(calls // 10, 5), env=env)
+            for name, (setup, statement) in _FETCH.items()
+        }
+        before = server.stats()["api"]
+        with DataSync(server.base_url, auth=BearerToken("bench-token"), trust_env=False) as client:
+            for _ in client.exchanges.list(page_size=100).pages():
+                pass
+        requests = server.stats()["api"] - before
+    parse = {
+        items: {
+            LOADS: instructions(
+                _PARSE_SETUP.format(items=items), "json.loads(body)", number=3, env=env
+            ),
+            LOADS_FROM_DICT: instructions(
+                _PARSE_SETUP.format(items=items),
+                "ExchangesResponse.from_dict(json.loads(body))",
+                number=3,
+                env=env,
+            ),
+        }
+        for items in sizes
+    }
+    return InstructionsResult(find, parse, fetch, requests)
+
+
+# -- 8. a large artifact into typed models (issue 23) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypedArtifactResult:
+    scores: int
+    payload_bytes: int
+    rounds: int
+    loads_seconds: list[float]  # CPU seconds of json.loads, per round
+    typed_seconds: list[float]  # CPU seconds of json.loads + ExchangeDataRequest.from_dict
+
+    def ratio(self) -> float:
+        pairs = zip(self.typed_seconds, self.loads_seconds, strict=True)
+        return _median([typed / loads for typed, loads in pairs])
+
+
+def typed_artifact(scores: int = 600_000, rounds: int = 3) -> TypedArtifactResult:
+    """A details artifact as the sandbox writes it (``assignments`` and ``summaries`` of the
+    pushed data, with ``exchange_id``, ``state``, ``chunks``), ``scores`` scores, parsed by
+    ``json.loads`` alone and into ``ExchangeDataRequest`` (the unknown keys land in its
+    ``additional_properties``), alternating which runs first; CPU time of this process."""
+    from datasync_grades_api.models import Assignment, ExchangeDataRequest
+
+    document = {
+        "exchange_id": EXCHANGE_ID,
+        "state": "completed",
+        "chunks": 1,
+        "assignments": score_data(scores),
+        "summaries": [],
+    }
+    body = json.dumps(document).encode()
+    del document
+    typed = ExchangeDataRequest.from_dict(json.loads(body))
+    parsed_scores = sum(len(a.scores) for a in typed.assignments if isinstance(a, Assignment))
+    if parsed_scores != scores or typed.additional_properties["state"] != "completed":
+        raise RuntimeError(f"the artifact parsed to {parsed_scores} scores, not {scores}")
+    del typed
+
+    def cpu(step: Callable[[], object]) -> float:
+        started = time.process_time()
+        step()
+        return time.process_time() - started
+
+    loads_seconds: list[float] = []
+    typed_seconds: list[float] = []
+    for number in range(rounds):
+        steps = [
+            (loads_seconds, lambda: json.loads(body)),
+            (typed_seconds, lambda: ExchangeDataRequest.from_dict(json.loads(body))),
+        ]
+        for seconds, step in steps if number % 2 == 0 else steps[::-1]:
+            seconds.append(cpu(step))
+    return TypedArtifactResult(scores, len(body), rounds, loads_seconds, typed_seconds)

@@ -1,9 +1,11 @@
 """The engine's parsing (``_parsing.call/acall/parse``): a body the spec does not describe is a
-``ResponseValidationError``, including a raw value the generated ``from_dict`` kept where a
-model or another type belongs; what the spec allows passes. Then the same through the client."""
+``ResponseValidationError``, raised by the generated ``from_dict`` itself wherever a value fits
+none of a field's types (``templates/``); what the spec allows passes. Then the same through
+the client."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +21,7 @@ from datasync_grades import (
     NotFoundError,
     ResponseValidationError,
 )
-from datasync_grades._parsing import acall, call, misplaced, parse
+from datasync_grades._parsing import acall, call, parse
 from datasync_grades._redact import Redactor
 from datasync_grades_api.api.exchanges import (
     count_exchanges,
@@ -28,6 +30,7 @@ from datasync_grades_api.api.exchanges import (
     list_exchanges,
 )
 from datasync_grades_api.models import (
+    ErrorDetail,
     ErrorResponse,
     Exchange,
     ExchangeCreatedResponse,
@@ -36,52 +39,87 @@ from datasync_grades_api.models import (
     ExchangesRequest,
     ExchangesResponse,
     ExchangeState,
+    Metadata,
 )
+from datasync_grades_api.types import UNSET
 
 EXCHANGE_ID = uuid.uuid4()
 URL = "https://api.test/v2/grades"
 
 
 @pytest.mark.parametrize(
+    ("model", "document"),
+    [
+        (ExchangeResponse, {"data": {"state": "created"}}),
+        (ExchangeCreatedResponse, {"data": None}),
+        (ExchangeResponse, {}),
+        # What the spec allows, even if this client does not know it yet.
+        (ExchangeResponse, {"data": {"state": "archived", "new_field": [1]}}),
+        (ErrorResponse, {"error": "invalid_token", "error_description": "expired"}),
+        (ErrorResponse, {"error": {"status": 404, "message": "no such exchange"}}),
+        (ExchangeDataRequest, {"assignments": [{"points_possible": 10, "scores": []}]}),
+        (ExchangeDataRequest, {"assignments": [{"points_possible": 10.5, "scores": []}]}),
+        (ExchangeResponse, {"data": {"metadata": {"any": ["thing"]}, "error_count": 0}}),
+    ],
+)
+def test_from_dict_accepts_what_the_spec_allows(model: Any, document: dict[str, Any]) -> None:
+    assert model.from_dict(document).to_dict() == document
+
+
+@pytest.mark.parametrize(
     ("model", "document", "problem"),
     [
-        (ExchangeResponse, {"data": {"state": "created"}}, None),
-        (ExchangeCreatedResponse, {"data": None}, None),
-        (ExchangeResponse, {}, None),
-        # What the spec allows, even if this client does not know it yet.
-        (ExchangeResponse, {"data": {"state": "archived", "new_field": [1]}}, None),
-        (ErrorResponse, {"error": "invalid_token", "error_description": "expired"}, None),
-        (ExchangeDataRequest, {"assignments": [{"points_possible": 10, "scores": []}]}, None),
-        # Raw values the generated from_dict kept where a model or another type belongs.
-        (ExchangeCreatedResponse, {"data": "x"}, "data: got str, expected Exchange | None"),
-        (ExchangeCreatedResponse, {"data": [1, 2]}, "data: got list, expected Exchange | None"),
-        (
-            ExchangeResponse,
-            {"data": {"metadata": [1]}},
-            "data.metadata: got list, expected Metadata | None",
-        ),
+        # Raw values where a model or another type belongs: the field is named.
+        (ExchangeCreatedResponse, {"data": "x"}, "data: expected Exchange | None, got str"),
+        (ExchangeCreatedResponse, {"data": [1, 2]}, "data: expected Exchange | None, got list"),
+        (ExchangeResponse, {"data": {"metadata": [1]}}, "metadata: expected Metadata | None"),
         (
             ExchangeResponse,
             {"data": {"max_data_content_length": "big"}},
-            "data.max_data_content_length: got str, expected int",
+            "max_data_content_length: expected int, got str",
         ),
         (
             ExchangesResponse,
             {"data": [{"state": "created"}, {"error_count": "many"}]},
-            "data[1].error_count: got str, expected int",
+            "error_count: expected int, got str",
         ),
+        (ExchangesResponse, {"data": {"state": "created"}}, "data: expected list, got dict"),
+        (ExchangeResponse, {"data": {"state": 3}}, "state: expected ExchangeState | str, got int"),
+        (ExchangeResponse, {"data": {"course_app_id": None}}, "course_app_id: expected str"),
+        (ErrorResponse, {"error": 404}, "error: expected ErrorDetail | str, got int"),
     ],
 )
-def test_misplaced(model: Any, document: dict[str, Any], problem: str | None) -> None:
-    assert misplaced(model.from_dict(document)) == problem
+def test_from_dict_refuses_a_value_that_fits_no_type(
+    model: Any, document: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(TypeError, match=re.escape(problem)):
+        model.from_dict(document)
 
 
-def test_unknown_enum_values_stay_strings_and_pass() -> None:
-    parsed = ExchangeResponse.from_dict({"data": {"state": "archived"}})
+def test_unknown_enum_values_stay_strings() -> None:
+    parsed = ExchangeResponse.from_dict({"data": {"state": "archived", "posted_by": "sis"}})
     assert isinstance(parsed.data, Exchange)
     assert parsed.data.state == "archived"
-    assert not isinstance(parsed.data.state, ExchangeState)
-    assert misplaced(parsed) is None
+    assert type(parsed.data.state) is str
+    known = ExchangeResponse.from_dict({"data": {"state": "created"}}).data
+    assert isinstance(known, Exchange)
+    assert known.state is ExchangeState.CREATED
+
+
+def test_absent_fields_stay_unset_and_nested_models_parse() -> None:
+    parsed = ExchangeResponse.from_dict(
+        {"data": {"id": str(EXCHANGE_ID), "metadata": {"k": 1}, "extra": True}}
+    )
+    exchange = parsed.data
+    assert isinstance(exchange, Exchange)
+    assert exchange.id == EXCHANGE_ID
+    assert isinstance(exchange.metadata, Metadata)
+    assert exchange.metadata.additional_properties == {"k": 1}
+    assert exchange.additional_properties == {"extra": True}
+    assert exchange.state is UNSET and exchange.created_at is UNSET
+    error = ErrorResponse.from_dict({"error": {"status": 404}}).error
+    assert isinstance(error, ErrorDetail)
+    assert error.status == 404
 
 
 # -- parse ---------------------------------------------------------------------------------
@@ -105,14 +143,14 @@ def test_parse_returns_a_conforming_model() -> None:
 @pytest.mark.parametrize(
     ("endpoint", "kwargs", "message"),
     [
-        # The generated from_dict raises on these.
+        # The generated from_dict raises on these, naming the field where it can.
         (find_exchange, {"json": {"data": "x"}}, "find_exchange: .*does not match the spec"),
         (find_exchange, {"json": {"data": None}}, "find_exchange: .*does not match the spec"),
         (find_exchange, {"content": b"{not json"}, "find_exchange: .*does not match the spec"),
         (list_exchanges, {"json": {"data": [{"id": "nope"}]}}, "list_exchanges: .*spec"),
-        # ... and keeps these, which parse() finds.
-        (create_exchange, {"json": {"data": "x"}}, "create_exchange: .*data: got str"),
-        (list_exchanges, {"json": {"data": [{"error_count": "many"}]}}, r"data\[0\]"),
+        (create_exchange, {"json": {"data": "x"}}, "create_exchange: .*data: expected Exchange"),
+        (list_exchanges, {"json": {"data": [{"error_count": "many"}]}}, "error_count: expected"),
+        (list_exchanges, {"json": {"data": {}}}, "list_exchanges: .*data: expected list"),
         # A status the operation does not document parses to nothing.
         (find_exchange, {"json": {"data": {}}, "status": 201}, "status 201 has no parsed body"),
     ],
@@ -165,9 +203,26 @@ async def test_call_sends_the_params_and_parses_the_answer(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_call_sends_no_query_without_params(mode: str) -> None:
+    client, seen = _recording({"data": {"id": str(EXCHANGE_ID)}})
+    # The generated request passes no empty params for httpx to re-validate the URL with.
+    assert "params" not in find_exchange._get_kwargs(EXCHANGE_ID)
+    assert find_exchange._get_kwargs(EXCHANGE_ID, course_app_id="c")["params"] == {
+        "course_app_id": "c"
+    }
+    if mode == "sync":
+        parsed = call(find_exchange, client, {"id": EXCHANGE_ID})
+    else:
+        parsed = await acall(find_exchange, client, {"id": EXCHANGE_ID})
+    assert isinstance(parsed, ExchangeResponse)
+    [request] = seen
+    assert request.url == f"{URL}/exchanges/{EXCHANGE_ID}"
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_call_raises_on_a_raw_value(mode: str) -> None:
     client, _ = _recording({"data": "x"})
-    with pytest.raises(ResponseValidationError, match=r"create_exchange: .*data: got str"):
+    with pytest.raises(ResponseValidationError, match=r"create_exchange: .*data: expected"):
         if mode == "sync":
             call(create_exchange, client.sync._sender, {"body": ExchangesRequest()})
         else:
@@ -187,9 +242,9 @@ async def test_call_leaves_a_non_2xx_answer_to_the_typed_errors(mode: str) -> No
 # -- through the client --------------------------------------------------------------------
 
 
-def _clients(body: Any) -> tuple[DataSync, AsyncDataSync]:
+def _clients(body: Any, status: int = 200) -> tuple[DataSync, AsyncDataSync]:
     def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json=body)
+        return httpx.Response(status, json=body)
 
     mock = httpx.MockTransport(answer)
     auth = BearerToken("t")
@@ -199,8 +254,8 @@ def _clients(body: Any) -> tuple[DataSync, AsyncDataSync]:
     )
 
 
-async def _run(mode: str, body: Any, operation: Callable[[Any], Any]) -> Any:
-    client, aclient = _clients(body)
+async def _run(mode: str, body: Any, operation: Callable[[Any], Any], status: int = 200) -> Any:
+    client, aclient = _clients(body, status)
     if mode == "sync":
         with client:
             return operation(client)
@@ -225,7 +280,7 @@ async def test_find_returns_the_exchange_the_answer_carries(mode: str) -> None:
         ({"data": "x"}, "find_exchange: .*does not match the spec"),
         ({"data": None}, "find_exchange: .*does not match the spec"),  # find's data is no null
         ({}, "find_exchange: the response carries no Exchange"),
-        ({"data": {"max_data_content_length": "big"}}, "data.max_data_content_length"),
+        ({"data": {"max_data_content_length": "big"}}, "max_data_content_length: expected"),
     ],
 )
 async def test_find_raises_when_the_answer_carries_no_exchange(
@@ -239,7 +294,7 @@ async def test_find_raises_when_the_answer_carries_no_exchange(
 async def test_create_may_answer_null(mode: str) -> None:
     # createExchange is documented to answer {"data": null}.
     assert await _run(mode, {"data": None}, lambda c: c.exchanges.create()) is None
-    with pytest.raises(ResponseValidationError, match="data: got str"):
+    with pytest.raises(ResponseValidationError, match="data: expected Exchange"):
         await _run(mode, {"data": "x"}, lambda c: c.exchanges.create())
 
 
@@ -255,9 +310,16 @@ async def test_a_list_raises_on_an_item_of_the_wrong_shape(mode: str) -> None:
     client, aclient = _clients(
         {"data": [{"id": str(EXCHANGE_ID), "max_data_content_length": "big"}]}
     )
-    with client, pytest.raises(ResponseValidationError, match=r"data\[0\]"):
+    with client, pytest.raises(ResponseValidationError, match="max_data_content_length"):
         if mode == "sync":
             list(client.exchanges.list(page_size=5))
         else:
             async with aclient:
                 [item async for item in aclient.exchanges.list(page_size=5)]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_non_2xx_answer_is_a_typed_error_not_a_parse(mode: str) -> None:
+    body = {"error": {"status": 404, "message": "no such exchange"}}
+    with pytest.raises(NotFoundError):
+        await _run(mode, body, lambda c: c.exchanges.find(EXCHANGE_ID), status=404)

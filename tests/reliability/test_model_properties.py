@@ -12,7 +12,7 @@
 Hand-written strategies: ``hypothesis-jsonschema`` 0.23.1 (the latest) fails inside
 Hypothesis 6.170 (``AttributeError: 'many' object has no attribute 'more'``), and the
 spec's schemas use a small subset of JSON Schema ($ref, type, properties, items, enum,
-anyOf, two formats), which the converter below covers in a few dozen lines.
+anyOf, a one-member allOf, two formats), which the converter below covers in a few dozen lines.
 """
 
 from __future__ import annotations
@@ -196,6 +196,9 @@ def from_json_schema(schema: Mapping[str, Any]) -> st.SearchStrategy[Any]:
         return st.deferred(lambda: from_json_schema(SCHEMAS[name]))
     if "anyOf" in schema:
         return st.one_of(*(from_json_schema(option) for option in schema["anyOf"]))
+    if "allOf" in schema:  # the spec wraps a $ref in allOf to describe it: one member only
+        [member] = schema["allOf"]
+        return from_json_schema(member)
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kinds = schema.get("type", "object")

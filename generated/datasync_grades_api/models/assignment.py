@@ -2,20 +2,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.assignment_score import AssignmentScore
+from ..models.extensions import Extensions
+from ..models.named_ref import NamedRef
+from ..models.ref import Ref
+from ..models.sys_fields import SysFields
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.assignment_score import AssignmentScore
-    from ..models.extensions import Extensions
-    from ..models.named_ref import NamedRef
-    from ..models.ref import Ref
-    from ..models.sys_fields import SysFields
-
 
 T = TypeVar("T", bound="Assignment")
 
@@ -122,12 +119,6 @@ class Assignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.assignment_score import AssignmentScore  # noqa: PLC0415
-        from ..models.extensions import Extensions  # noqa: PLC0415
-        from ..models.named_ref import NamedRef  # noqa: PLC0415
-        from ..models.ref import Ref  # noqa: PLC0415
-        from ..models.sys_fields import SysFields  # noqa: PLC0415
-
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
         sys: SysFields | Unset
@@ -158,10 +149,20 @@ class Assignment:
             term = Ref.from_dict(_term)
 
         name = d.pop("name", UNSET)
+        if not isinstance(name, (str, Unset)):
+            raise TypeError("name: expected str, got " + type(name).__name__)
 
         description = d.pop("description", UNSET)
+        if not isinstance(description, (str, Unset)):
+            raise TypeError(
+                "description: expected str, got " + type(description).__name__
+            )
 
         points_possible = d.pop("points_possible", UNSET)
+        if not isinstance(points_possible, (float, int, Unset)):
+            raise TypeError(
+                "points_possible: expected float, got " + type(points_possible).__name__
+            )
 
         _due_at = d.pop("due_at", UNSET)
         due_at: datetime.datetime | Unset
@@ -187,6 +188,8 @@ class Assignment:
         _scores = d.pop("scores", UNSET)
         scores: list[AssignmentScore] | Unset = UNSET
         if _scores is not UNSET:
+            if not isinstance(_scores, list):
+                raise TypeError("scores: expected list, got " + type(_scores).__name__)
             scores = []
             for scores_item_data in _scores:
                 scores_item = AssignmentScore.from_dict(scores_item_data)
@@ -194,17 +197,17 @@ class Assignment:
                 scores.append(scores_item)
 
         assignment = cls(
-            sys=sys,
-            section=section,
-            category=category,
-            term=term,
-            name=name,
-            description=description,
-            points_possible=points_possible,
-            due_at=due_at,
-            available_at=available_at,
-            ext=ext,
-            scores=scores,
+            sys,
+            section,
+            category,
+            term,
+            name,
+            description,
+            points_possible,
+            due_at,
+            available_at,
+            ext,
+            scores,
         )
 
         assignment.additional_properties = d

@@ -2,17 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.extensions import Extensions
+from ..models.ref import Ref
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.extensions import Extensions
-    from ..models.ref import Ref
-
 
 T = TypeVar("T", bound="AssignmentScore")
 
@@ -96,9 +93,6 @@ class AssignmentScore:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.extensions import Extensions  # noqa: PLC0415
-        from ..models.ref import Ref  # noqa: PLC0415
-
         d = dict(src_dict)
         _person = d.pop("$person", UNSET)
         person: Ref | Unset
@@ -115,12 +109,20 @@ class AssignmentScore:
             grader = Ref.from_dict(_grader)
 
         score = d.pop("score", UNSET)
+        if not isinstance(score, (float, int, Unset)):
+            raise TypeError("score: expected float, got " + type(score).__name__)
 
         grade = d.pop("grade", UNSET)
+        if not isinstance(grade, (str, Unset)):
+            raise TypeError("grade: expected str, got " + type(grade).__name__)
 
         late = d.pop("late", UNSET)
+        if not isinstance(late, (bool, Unset)):
+            raise TypeError("late: expected bool, got " + type(late).__name__)
 
         excused = d.pop("excused", UNSET)
+        if not isinstance(excused, (bool, Unset)):
+            raise TypeError("excused: expected bool, got " + type(excused).__name__)
 
         _submitted_at = d.pop("submitted_at", UNSET)
         submitted_at: datetime.datetime | Unset
@@ -130,6 +132,10 @@ class AssignmentScore:
             submitted_at = datetime.datetime.fromisoformat(_submitted_at)
 
         preview_url = d.pop("preview_url", UNSET)
+        if not isinstance(preview_url, (str, Unset)):
+            raise TypeError(
+                "preview_url: expected str, got " + type(preview_url).__name__
+            )
 
         _ext = d.pop("$ext", UNSET)
         ext: Extensions | Unset
@@ -139,15 +145,15 @@ class AssignmentScore:
             ext = Extensions.from_dict(_ext)
 
         assignment_score = cls(
-            person=person,
-            grader=grader,
-            score=score,
-            grade=grade,
-            late=late,
-            excused=excused,
-            submitted_at=submitted_at,
-            preview_url=preview_url,
-            ext=ext,
+            person,
+            grader,
+            score,
+            grade,
+            late,
+            excused,
+            submitted_at,
+            preview_url,
+            ext,
         )
 
         assignment_score.additional_properties = d

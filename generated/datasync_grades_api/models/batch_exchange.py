@@ -2,19 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
+from ..models.metadata import Metadata
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.exchange_query import ExchangeQuery
-    from ..models.metadata import Metadata
-
 
 T = TypeVar("T", bound="BatchExchange")
 
@@ -44,8 +41,6 @@ class BatchExchange:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -102,9 +97,6 @@ class BatchExchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query import ExchangeQuery  # noqa: PLC0415
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
@@ -127,20 +119,19 @@ class BatchExchange:
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        def _parse_state(data: object) -> ExchangeState | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_state_value_type_0 = ExchangeState(data)
-
-                return componentsschemas_exchange_state_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeState | str | Unset, data)
-
-        state = _parse_state(d.pop("state", UNSET))
+        _state = d.pop("state", UNSET)
+        state: ExchangeState | str | Unset
+        if _state is UNSET:
+            state = UNSET
+        elif isinstance(_state, str):
+            state = cast(
+                "ExchangeState | str | Unset",
+                ExchangeState._value2member_map_.get(_state, _state),
+            )
+        else:
+            raise TypeError(
+                "state: expected ExchangeState | str, got " + type(_state).__name__
+            )
 
         _query = d.pop("query", UNSET)
         query: ExchangeQuery | Unset
@@ -149,33 +140,35 @@ class BatchExchange:
         else:
             query = ExchangeQuery.from_dict(_query)
 
-        def _parse_metadata(data: object) -> Metadata | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = Metadata.from_dict(data)
+        _metadata = d.pop("metadata", UNSET)
+        metadata: Metadata | None | Unset
+        if _metadata is None:
+            metadata = None
+        elif _metadata is UNSET:
+            metadata = UNSET
+        elif isinstance(_metadata, dict):
+            componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
 
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Metadata | None | Unset, data)
-
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
+            metadata = componentsschemas_metadata_type_0
+        else:
+            raise TypeError(
+                "metadata: expected Metadata | None, got " + type(_metadata).__name__
+            )
 
         exchange_count = d.pop("exchange_count", UNSET)
+        if not isinstance(exchange_count, (int, Unset)):
+            raise TypeError(
+                "exchange_count: expected int, got " + type(exchange_count).__name__
+            )
 
         batch_exchange = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            state=state,
-            query=query,
-            metadata=metadata,
-            exchange_count=exchange_count,
+            id,
+            created_at,
+            updated_at,
+            state,
+            query,
+            metadata,
+            exchange_count,
         )
 
         batch_exchange.additional_properties = d

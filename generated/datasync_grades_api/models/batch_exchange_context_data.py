@@ -86,12 +86,16 @@ class BatchExchangeContextData:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
         course_ids = cast(list[str], d.pop("course_ids", UNSET))
+        if not isinstance(course_ids, (list, Unset)):
+            raise TypeError(
+                "course_ids: expected list, got " + type(course_ids).__name__
+            )
 
         batch_exchange_context_data = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            course_ids=course_ids,
+            id,
+            created_at,
+            updated_at,
+            course_ids,
         )
 
         batch_exchange_context_data.additional_properties = d

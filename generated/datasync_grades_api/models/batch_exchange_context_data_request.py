@@ -36,9 +36,13 @@ class BatchExchangeContextDataRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         course_ids = cast(list[str], d.pop("course_ids"))
+        if not isinstance(course_ids, (list)):
+            raise TypeError(
+                "course_ids: expected list, got " + type(course_ids).__name__
+            )
 
         batch_exchange_context_data_request = cls(
-            course_ids=course_ids,
+            course_ids,
         )
 
         batch_exchange_context_data_request.additional_properties = d

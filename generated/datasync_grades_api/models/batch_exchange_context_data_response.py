@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.batch_exchange_context_data import BatchExchangeContextData
+from ..models.error_detail import ErrorDetail
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.batch_exchange_context_data import BatchExchangeContextData
-    from ..models.error_detail import ErrorDetail
-
 
 T = TypeVar("T", bound="BatchExchangeContextDataResponse")
 
@@ -49,9 +46,6 @@ class BatchExchangeContextDataResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.batch_exchange_context_data import BatchExchangeContextData  # noqa: PLC0415
-        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
-
         d = dict(src_dict)
         _error = d.pop("error", UNSET)
         error: ErrorDetail | Unset
@@ -68,8 +62,8 @@ class BatchExchangeContextDataResponse:
             data = BatchExchangeContextData.from_dict(_data)
 
         batch_exchange_context_data_response = cls(
-            error=error,
-            data=data,
+            error,
+            data,
         )
 
         batch_exchange_context_data_response.additional_properties = d

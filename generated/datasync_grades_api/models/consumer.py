@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.metadata import Metadata
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.metadata import Metadata
-
 
 T = TypeVar("T", bound="Consumer")
 
@@ -34,8 +31,6 @@ class Consumer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -68,8 +63,6 @@ class Consumer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
@@ -79,31 +72,33 @@ class Consumer:
             id = UUID(_id)
 
         name = d.pop("name", UNSET)
+        if not isinstance(name, (str, Unset)):
+            raise TypeError("name: expected str, got " + type(name).__name__)
 
         type_ = d.pop("type", UNSET)
+        if not isinstance(type_, (str, Unset)):
+            raise TypeError("type: expected str, got " + type(type_).__name__)
 
-        def _parse_metadata(data: object) -> Metadata | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = Metadata.from_dict(data)
+        _metadata = d.pop("metadata", UNSET)
+        metadata: Metadata | None | Unset
+        if _metadata is None:
+            metadata = None
+        elif _metadata is UNSET:
+            metadata = UNSET
+        elif isinstance(_metadata, dict):
+            componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
 
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Metadata | None | Unset, data)
-
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
+            metadata = componentsschemas_metadata_type_0
+        else:
+            raise TypeError(
+                "metadata: expected Metadata | None, got " + type(_metadata).__name__
+            )
 
         consumer = cls(
-            id=id,
-            name=name,
-            type_=type_,
-            metadata=metadata,
+            id,
+            name,
+            type_,
+            metadata,
         )
 
         consumer.additional_properties = d

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.consumer import Consumer
+from ..models.error_detail import ErrorDetail
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.consumer import Consumer
-    from ..models.error_detail import ErrorDetail
-
 
 T = TypeVar("T", bound="ConsumerResponse")
 
@@ -50,9 +47,6 @@ class ConsumerResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.consumer import Consumer  # noqa: PLC0415
-        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
-
         d = dict(src_dict)
         _error = d.pop("error", UNSET)
         error: ErrorDetail | Unset
@@ -69,8 +63,8 @@ class ConsumerResponse:
             data = Consumer.from_dict(_data)
 
         consumer_response = cls(
-            error=error,
-            data=data,
+            error,
+            data,
         )
 
         consumer_response.additional_properties = d

@@ -61,21 +61,33 @@ class ErrorDetail:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         status = d.pop("status", UNSET)
+        if not isinstance(status, (int, Unset)):
+            raise TypeError("status: expected int, got " + type(status).__name__)
 
         code = d.pop("code", UNSET)
+        if not isinstance(code, (str, Unset)):
+            raise TypeError("code: expected str, got " + type(code).__name__)
 
         message = d.pop("message", UNSET)
+        if not isinstance(message, (str, Unset)):
+            raise TypeError("message: expected str, got " + type(message).__name__)
 
         ext_message = d.pop("ext_message", UNSET)
+        if not isinstance(ext_message, (str, Unset)):
+            raise TypeError(
+                "ext_message: expected str, got " + type(ext_message).__name__
+            )
 
         details = d.pop("details", UNSET)
+        if not isinstance(details, (str, Unset)):
+            raise TypeError("details: expected str, got " + type(details).__name__)
 
         error_detail = cls(
-            status=status,
-            code=code,
-            message=message,
-            ext_message=ext_message,
-            details=details,
+            status,
+            code,
+            message,
+            ext_message,
+            details,
         )
 
         error_detail.additional_properties = d

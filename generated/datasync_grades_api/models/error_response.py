@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.error_detail import ErrorDetail
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.error_detail import ErrorDetail
-
 
 T = TypeVar("T", bound="ErrorResponse")
 
@@ -31,8 +28,6 @@ class ErrorResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
-
         error: dict[str, Any] | str | Unset
         if isinstance(self.error, Unset):
             error = UNSET
@@ -55,30 +50,32 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
-
         d = dict(src_dict)
+        _error = d.pop("error", UNSET)
+        error: ErrorDetail | str | Unset
+        if _error is UNSET:
+            error = UNSET
+        elif isinstance(_error, dict):
+            error_type_0 = ErrorDetail.from_dict(_error)
 
-        def _parse_error(data: object) -> ErrorDetail | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                error_type_0 = ErrorDetail.from_dict(data)
-
-                return error_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ErrorDetail | str | Unset, data)
-
-        error = _parse_error(d.pop("error", UNSET))
+            error = error_type_0
+        elif isinstance(_error, str):
+            error = _error
+        else:
+            raise TypeError(
+                "error: expected ErrorDetail | str, got " + type(_error).__name__
+            )
 
         error_description = d.pop("error_description", UNSET)
+        if not isinstance(error_description, (str, Unset)):
+            raise TypeError(
+                "error_description: expected str, got "
+                + type(error_description).__name__
+            )
 
         error_response = cls(
-            error=error,
-            error_description=error_description,
+            error,
+            error_description,
         )
 
         error_response.additional_properties = d

@@ -2,20 +2,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
+from ..models.metadata import Metadata
 from ..models.posted_by import PostedBy
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.exchange_query import ExchangeQuery
-    from ..models.metadata import Metadata
-
 
 T = TypeVar("T", bound="Exchange")
 
@@ -53,8 +50,6 @@ class Exchange:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -133,9 +128,6 @@ class Exchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query import ExchangeQuery  # noqa: PLC0415
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
@@ -165,73 +157,87 @@ class Exchange:
         else:
             query = ExchangeQuery.from_dict(_query)
 
-        def _parse_metadata(data: object) -> Metadata | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = Metadata.from_dict(data)
+        _metadata = d.pop("metadata", UNSET)
+        metadata: Metadata | None | Unset
+        if _metadata is None:
+            metadata = None
+        elif _metadata is UNSET:
+            metadata = UNSET
+        elif isinstance(_metadata, dict):
+            componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
 
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Metadata | None | Unset, data)
+            metadata = componentsschemas_metadata_type_0
+        else:
+            raise TypeError(
+                "metadata: expected Metadata | None, got " + type(_metadata).__name__
+            )
 
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
-
-        def _parse_state(data: object) -> ExchangeState | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_state_value_type_0 = ExchangeState(data)
-
-                return componentsschemas_exchange_state_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeState | str | Unset, data)
-
-        state = _parse_state(d.pop("state", UNSET))
+        _state = d.pop("state", UNSET)
+        state: ExchangeState | str | Unset
+        if _state is UNSET:
+            state = UNSET
+        elif isinstance(_state, str):
+            state = cast(
+                "ExchangeState | str | Unset",
+                ExchangeState._value2member_map_.get(_state, _state),
+            )
+        else:
+            raise TypeError(
+                "state: expected ExchangeState | str, got " + type(_state).__name__
+            )
 
         max_data_content_length = d.pop("max_data_content_length", UNSET)
+        if not isinstance(max_data_content_length, (int, Unset)):
+            raise TypeError(
+                "max_data_content_length: expected int, got "
+                + type(max_data_content_length).__name__
+            )
 
         error_count = d.pop("error_count", UNSET)
+        if not isinstance(error_count, (int, Unset)):
+            raise TypeError(
+                "error_count: expected int, got " + type(error_count).__name__
+            )
 
         course_app_id = d.pop("course_app_id", UNSET)
+        if not isinstance(course_app_id, (str, Unset)):
+            raise TypeError(
+                "course_app_id: expected str, got " + type(course_app_id).__name__
+            )
 
         batch_exchange_id = d.pop("batch_exchange_id", UNSET)
+        if not isinstance(batch_exchange_id, (str, Unset)):
+            raise TypeError(
+                "batch_exchange_id: expected str, got "
+                + type(batch_exchange_id).__name__
+            )
 
-        def _parse_posted_by(data: object) -> PostedBy | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_posted_by_value_type_0 = PostedBy(data)
-
-                return componentsschemas_posted_by_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(PostedBy | str | Unset, data)
-
-        posted_by = _parse_posted_by(d.pop("posted_by", UNSET))
+        _posted_by = d.pop("posted_by", UNSET)
+        posted_by: PostedBy | str | Unset
+        if _posted_by is UNSET:
+            posted_by = UNSET
+        elif isinstance(_posted_by, str):
+            posted_by = cast(
+                "PostedBy | str | Unset",
+                PostedBy._value2member_map_.get(_posted_by, _posted_by),
+            )
+        else:
+            raise TypeError(
+                "posted_by: expected PostedBy | str, got " + type(_posted_by).__name__
+            )
 
         exchange = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            query=query,
-            metadata=metadata,
-            state=state,
-            max_data_content_length=max_data_content_length,
-            error_count=error_count,
-            course_app_id=course_app_id,
-            batch_exchange_id=batch_exchange_id,
-            posted_by=posted_by,
+            id,
+            created_at,
+            updated_at,
+            query,
+            metadata,
+            state,
+            max_data_content_length,
+            error_count,
+            course_app_id,
+            batch_exchange_id,
+            posted_by,
         )
 
         exchange.additional_properties = d

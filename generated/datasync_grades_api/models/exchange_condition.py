@@ -2,19 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.named_ref import NamedRef
 from ..models.scope import Scope
 from ..models.scope_by import ScopeBy
 from ..models.summary_type import SummaryType
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.named_ref import NamedRef
-
 
 T = TypeVar("T", bound="ExchangeCondition")
 
@@ -96,39 +93,31 @@ class ExchangeCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.named_ref import NamedRef  # noqa: PLC0415
-
         d = dict(src_dict)
+        _scope = d.pop("scope", UNSET)
+        scope: Scope | str | Unset
+        if _scope is UNSET:
+            scope = UNSET
+        elif isinstance(_scope, str):
+            scope = cast(
+                "Scope | str | Unset", Scope._value2member_map_.get(_scope, _scope)
+            )
+        else:
+            raise TypeError("scope: expected Scope | str, got " + type(_scope).__name__)
 
-        def _parse_scope(data: object) -> Scope | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_scope_value_type_0 = Scope(data)
-
-                return componentsschemas_scope_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Scope | str | Unset, data)
-
-        scope = _parse_scope(d.pop("scope", UNSET))
-
-        def _parse_scope_by(data: object) -> ScopeBy | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_scope_by_value_type_0 = ScopeBy(data)
-
-                return componentsschemas_scope_by_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ScopeBy | str | Unset, data)
-
-        scope_by = _parse_scope_by(d.pop("scope_by", UNSET))
+        _scope_by = d.pop("scope_by", UNSET)
+        scope_by: ScopeBy | str | Unset
+        if _scope_by is UNSET:
+            scope_by = UNSET
+        elif isinstance(_scope_by, str):
+            scope_by = cast(
+                "ScopeBy | str | Unset",
+                ScopeBy._value2member_map_.get(_scope_by, _scope_by),
+            )
+        else:
+            raise TypeError(
+                "scope_by: expected ScopeBy | str, got " + type(_scope_by).__name__
+            )
 
         _scope_id = d.pop("scope_id", UNSET)
         scope_id: NamedRef | Unset
@@ -144,30 +133,34 @@ class ExchangeCondition:
         else:
             graded_after = datetime.datetime.fromisoformat(_graded_after)
 
-        def _parse_summary_type(data: object) -> str | SummaryType | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_summary_type_value_type_0 = SummaryType(data)
-
-                return componentsschemas_summary_type_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SummaryType | Unset, data)
-
-        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
+        _summary_type = d.pop("summary_type", UNSET)
+        summary_type: str | SummaryType | Unset
+        if _summary_type is UNSET:
+            summary_type = UNSET
+        elif isinstance(_summary_type, str):
+            summary_type = cast(
+                "str | SummaryType | Unset",
+                SummaryType._value2member_map_.get(_summary_type, _summary_type),
+            )
+        else:
+            raise TypeError(
+                "summary_type: expected SummaryType | str, got "
+                + type(_summary_type).__name__
+            )
 
         assignment_ids = cast(list[str], d.pop("assignment_ids", UNSET))
+        if not isinstance(assignment_ids, (list, Unset)):
+            raise TypeError(
+                "assignment_ids: expected list, got " + type(assignment_ids).__name__
+            )
 
         exchange_condition = cls(
-            scope=scope,
-            scope_by=scope_by,
-            scope_id=scope_id,
-            graded_after=graded_after,
-            summary_type=summary_type,
-            assignment_ids=assignment_ids,
+            scope,
+            scope_by,
+            scope_id,
+            graded_after,
+            summary_type,
+            assignment_ids,
         )
 
         exchange_condition.additional_properties = d

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.error_detail import ErrorDetail
+from ..models.exchange import Exchange
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.error_detail import ErrorDetail
-    from ..models.exchange import Exchange
-
 
 T = TypeVar("T", bound="ExchangeCreatedResponse")
 
@@ -31,8 +28,6 @@ class ExchangeCreatedResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.exchange import Exchange  # noqa: PLC0415
-
         error: dict[str, Any] | Unset = UNSET
         if not isinstance(self.error, Unset):
             error = self.error.to_dict()
@@ -57,9 +52,6 @@ class ExchangeCreatedResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
-        from ..models.exchange import Exchange  # noqa: PLC0415
-
         d = dict(src_dict)
         _error = d.pop("error", UNSET)
         error: ErrorDetail | Unset
@@ -68,26 +60,24 @@ class ExchangeCreatedResponse:
         else:
             error = ErrorDetail.from_dict(_error)
 
-        def _parse_data(data: object) -> Exchange | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                data_type_0 = Exchange.from_dict(data)
+        _data = d.pop("data", UNSET)
+        data: Exchange | None | Unset
+        if _data is None:
+            data = None
+        elif _data is UNSET:
+            data = UNSET
+        elif isinstance(_data, dict):
+            data_type_0 = Exchange.from_dict(_data)
 
-                return data_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Exchange | None | Unset, data)
-
-        data = _parse_data(d.pop("data", UNSET))
+            data = data_type_0
+        else:
+            raise TypeError(
+                "data: expected Exchange | None, got " + type(_data).__name__
+            )
 
         exchange_created_response = cls(
-            error=error,
-            data=data,
+            error,
+            data,
         )
 
         exchange_created_response.additional_properties = d

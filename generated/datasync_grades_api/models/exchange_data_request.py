@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.assignment import Assignment
+from ..models.summary import Summary
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.assignment import Assignment
-    from ..models.summary import Summary
-
 
 T = TypeVar("T", bound="ExchangeDataRequest")
 
@@ -63,13 +60,14 @@ class ExchangeDataRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.assignment import Assignment  # noqa: PLC0415
-        from ..models.summary import Summary  # noqa: PLC0415
-
         d = dict(src_dict)
         _assignments = d.pop("assignments", UNSET)
         assignments: list[Assignment] | Unset = UNSET
         if _assignments is not UNSET:
+            if not isinstance(_assignments, list):
+                raise TypeError(
+                    "assignments: expected list, got " + type(_assignments).__name__
+                )
             assignments = []
             for assignments_item_data in _assignments:
                 assignments_item = Assignment.from_dict(assignments_item_data)
@@ -79,6 +77,10 @@ class ExchangeDataRequest:
         _summaries = d.pop("summaries", UNSET)
         summaries: list[Summary] | Unset = UNSET
         if _summaries is not UNSET:
+            if not isinstance(_summaries, list):
+                raise TypeError(
+                    "summaries: expected list, got " + type(_summaries).__name__
+                )
             summaries = []
             for summaries_item_data in _summaries:
                 summaries_item = Summary.from_dict(summaries_item_data)
@@ -86,11 +88,13 @@ class ExchangeDataRequest:
                 summaries.append(summaries_item)
 
         final = d.pop("final", UNSET)
+        if not isinstance(final, (bool, Unset)):
+            raise TypeError("final: expected bool, got " + type(final).__name__)
 
         exchange_data_request = cls(
-            assignments=assignments,
-            summaries=summaries,
-            final=final,
+            assignments,
+            summaries,
+            final,
         )
 
         exchange_data_request.additional_properties = d

@@ -101,34 +101,35 @@ class ExchangeError:
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        def _parse_code(data: object) -> ExchangeErrorCode | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_error_code_value_type_0 = ExchangeErrorCode(
-                    data
-                )
-
-                return componentsschemas_exchange_error_code_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeErrorCode | str | Unset, data)
-
-        code = _parse_code(d.pop("code", UNSET))
+        _code = d.pop("code", UNSET)
+        code: ExchangeErrorCode | str | Unset
+        if _code is UNSET:
+            code = UNSET
+        elif isinstance(_code, str):
+            code = cast(
+                "ExchangeErrorCode | str | Unset",
+                ExchangeErrorCode._value2member_map_.get(_code, _code),
+            )
+        else:
+            raise TypeError(
+                "code: expected ExchangeErrorCode | str, got " + type(_code).__name__
+            )
 
         message = d.pop("message", UNSET)
+        if not isinstance(message, (str, Unset)):
+            raise TypeError("message: expected str, got " + type(message).__name__)
 
         details = d.pop("details", UNSET)
+        if not isinstance(details, (str, Unset)):
+            raise TypeError("details: expected str, got " + type(details).__name__)
 
         exchange_error = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            code=code,
-            message=message,
-            details=details,
+            id,
+            created_at,
+            updated_at,
+            code,
+            message,
+            details,
         )
 
         exchange_error.additional_properties = d

@@ -50,29 +50,27 @@ class ExchangeErrorCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_code(data: object) -> ExchangeErrorCode | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_exchange_error_code_value_type_0 = ExchangeErrorCode(
-                    data
-                )
-
-                return componentsschemas_exchange_error_code_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ExchangeErrorCode | str | Unset, data)
-
-        code = _parse_code(d.pop("code", UNSET))
+        _code = d.pop("code", UNSET)
+        code: ExchangeErrorCode | str | Unset
+        if _code is UNSET:
+            code = UNSET
+        elif isinstance(_code, str):
+            code = cast(
+                "ExchangeErrorCode | str | Unset",
+                ExchangeErrorCode._value2member_map_.get(_code, _code),
+            )
+        else:
+            raise TypeError(
+                "code: expected ExchangeErrorCode | str, got " + type(_code).__name__
+            )
 
         details = d.pop("details", UNSET)
+        if not isinstance(details, (str, Unset)):
+            raise TypeError("details: expected str, got " + type(details).__name__)
 
         exchange_error_create = cls(
-            code=code,
-            details=details,
+            code,
+            details,
         )
 
         exchange_error_create.additional_properties = d

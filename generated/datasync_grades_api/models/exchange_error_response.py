@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.error_detail import ErrorDetail
+from ..models.exchange_error import ExchangeError
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.error_detail import ErrorDetail
-    from ..models.exchange_error import ExchangeError
-
 
 T = TypeVar("T", bound="ExchangeErrorResponse")
 
@@ -49,9 +46,6 @@ class ExchangeErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
-        from ..models.exchange_error import ExchangeError  # noqa: PLC0415
-
         d = dict(src_dict)
         _error = d.pop("error", UNSET)
         error: ErrorDetail | Unset
@@ -68,8 +62,8 @@ class ExchangeErrorResponse:
             data = ExchangeError.from_dict(_data)
 
         exchange_error_response = cls(
-            error=error,
-            data=data,
+            error,
+            data,
         )
 
         exchange_error_response.additional_properties = d

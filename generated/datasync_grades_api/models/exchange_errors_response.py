@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.exchange_error import ExchangeError
+from ..models.paging import Paging
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.exchange_error import ExchangeError
-    from ..models.paging import Paging
-
 
 T = TypeVar("T", bound="ExchangeErrorsResponse")
 
@@ -52,9 +49,6 @@ class ExchangeErrorsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_error import ExchangeError  # noqa: PLC0415
-        from ..models.paging import Paging  # noqa: PLC0415
-
         d = dict(src_dict)
         _paging = d.pop("paging", UNSET)
         paging: Paging | Unset
@@ -66,6 +60,8 @@ class ExchangeErrorsResponse:
         _data = d.pop("data", UNSET)
         data: list[ExchangeError] | Unset = UNSET
         if _data is not UNSET:
+            if not isinstance(_data, list):
+                raise TypeError("data: expected list, got " + type(_data).__name__)
             data = []
             for data_item_data in _data:
                 data_item = ExchangeError.from_dict(data_item_data)
@@ -73,8 +69,8 @@ class ExchangeErrorsResponse:
                 data.append(data_item)
 
         exchange_errors_response = cls(
-            paging=paging,
-            data=data,
+            paging,
+            data,
         )
 
         exchange_errors_response.additional_properties = d

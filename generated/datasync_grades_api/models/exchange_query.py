@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.exchange_condition import ExchangeCondition
 from ..models.query_type import QueryType
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.exchange_condition import ExchangeCondition
-
 
 T = TypeVar("T", bound="ExchangeQuery")
 
@@ -56,28 +53,28 @@ class ExchangeQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_condition import ExchangeCondition  # noqa: PLC0415
-
         d = dict(src_dict)
-
-        def _parse_type_(data: object) -> QueryType | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_query_type_value_type_0 = QueryType(data)
-
-                return componentsschemas_query_type_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(QueryType | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
+        _type_ = d.pop("type", UNSET)
+        type_: QueryType | str | Unset
+        if _type_ is UNSET:
+            type_ = UNSET
+        elif isinstance(_type_, str):
+            type_ = cast(
+                "QueryType | str | Unset",
+                QueryType._value2member_map_.get(_type_, _type_),
+            )
+        else:
+            raise TypeError(
+                "type: expected QueryType | str, got " + type(_type_).__name__
+            )
 
         _conditions = d.pop("conditions", UNSET)
         conditions: list[ExchangeCondition] | Unset = UNSET
         if _conditions is not UNSET:
+            if not isinstance(_conditions, list):
+                raise TypeError(
+                    "conditions: expected list, got " + type(_conditions).__name__
+                )
             conditions = []
             for conditions_item_data in _conditions:
                 conditions_item = ExchangeCondition.from_dict(conditions_item_data)
@@ -85,8 +82,8 @@ class ExchangeQuery:
                 conditions.append(conditions_item)
 
         exchange_query = cls(
-            type_=type_,
-            conditions=conditions,
+            type_,
+            conditions,
         )
 
         exchange_query.additional_properties = d

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.error_detail import ErrorDetail
+from ..models.exchange import Exchange
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.error_detail import ErrorDetail
-    from ..models.exchange import Exchange
-
 
 T = TypeVar("T", bound="ExchangeResponse")
 
@@ -50,9 +47,6 @@ class ExchangeResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_detail import ErrorDetail  # noqa: PLC0415
-        from ..models.exchange import Exchange  # noqa: PLC0415
-
         d = dict(src_dict)
         _error = d.pop("error", UNSET)
         error: ErrorDetail | Unset
@@ -69,8 +63,8 @@ class ExchangeResponse:
             data = Exchange.from_dict(_data)
 
         exchange_response = cls(
-            error=error,
-            data=data,
+            error,
+            data,
         )
 
         exchange_response.additional_properties = d

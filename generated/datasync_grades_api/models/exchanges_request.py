@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.exchange_query import ExchangeQuery
+from ..models.metadata import Metadata
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.exchange_query import ExchangeQuery
-    from ..models.metadata import Metadata
-
 
 T = TypeVar("T", bound="ExchangesRequest")
 
@@ -29,8 +26,6 @@ class ExchangesRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         query: dict[str, Any] | Unset = UNSET
         if not isinstance(self.query, Unset):
             query = self.query.to_dict()
@@ -55,9 +50,6 @@ class ExchangesRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.exchange_query import ExchangeQuery  # noqa: PLC0415
-        from ..models.metadata import Metadata  # noqa: PLC0415
-
         d = dict(src_dict)
         _query = d.pop("query", UNSET)
         query: ExchangeQuery | Unset
@@ -66,26 +58,24 @@ class ExchangesRequest:
         else:
             query = ExchangeQuery.from_dict(_query)
 
-        def _parse_metadata(data: object) -> Metadata | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_metadata_type_0 = Metadata.from_dict(data)
+        _metadata = d.pop("metadata", UNSET)
+        metadata: Metadata | None | Unset
+        if _metadata is None:
+            metadata = None
+        elif _metadata is UNSET:
+            metadata = UNSET
+        elif isinstance(_metadata, dict):
+            componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
 
-                return componentsschemas_metadata_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Metadata | None | Unset, data)
-
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
+            metadata = componentsschemas_metadata_type_0
+        else:
+            raise TypeError(
+                "metadata: expected Metadata | None, got " + type(_metadata).__name__
+            )
 
         exchanges_request = cls(
-            query=query,
-            metadata=metadata,
+            query,
+            metadata,
         )
 
         exchanges_request.additional_properties = d

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.sys_fields import SysFields
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.sys_fields import SysFields
-
 
 T = TypeVar("T", bound="NamedRef")
 
@@ -47,10 +44,10 @@ class NamedRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sys_fields import SysFields  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
+        if not isinstance(name, (str, Unset)):
+            raise TypeError("name: expected str, got " + type(name).__name__)
 
         _sys = d.pop("$sys", UNSET)
         sys: SysFields | Unset
@@ -60,8 +57,8 @@ class NamedRef:
             sys = SysFields.from_dict(_sys)
 
         named_ref = cls(
-            name=name,
-            sys=sys,
+            name,
+            sys,
         )
 
         named_ref.additional_properties = d

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -39,18 +39,19 @@ class Paging:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_next_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_ = _parse_next_(d.pop("next", UNSET))
+        _next_ = d.pop("next", UNSET)
+        next_: None | str | Unset
+        if _next_ is None:
+            next_ = None
+        elif _next_ is UNSET:
+            next_ = UNSET
+        elif isinstance(_next_, str):
+            next_ = _next_
+        else:
+            raise TypeError("next: expected str | None, got " + type(_next_).__name__)
 
         paging = cls(
-            next_=next_,
+            next_,
         )
 
         paging.additional_properties = d

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.sys_fields import SysFields
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.sys_fields import SysFields
-
 
 T = TypeVar("T", bound="Ref")
 
@@ -41,8 +38,6 @@ class Ref:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sys_fields import SysFields  # noqa: PLC0415
-
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
         sys: SysFields | Unset
@@ -52,7 +47,7 @@ class Ref:
             sys = SysFields.from_dict(_sys)
 
         ref = cls(
-            sys=sys,
+            sys,
         )
 
         ref.additional_properties = d

@@ -78,9 +78,9 @@ class Resource:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
         resource = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
+            id,
+            created_at,
+            updated_at,
         )
 
         resource.additional_properties = d

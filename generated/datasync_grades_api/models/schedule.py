@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -108,36 +108,41 @@ class Schedule:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
         name = d.pop("name", UNSET)
+        if not isinstance(name, (str, Unset)):
+            raise TypeError("name: expected str, got " + type(name).__name__)
 
         enabled = d.pop("enabled", UNSET)
+        if not isinstance(enabled, (bool, Unset)):
+            raise TypeError("enabled: expected bool, got " + type(enabled).__name__)
 
         cron = d.pop("cron", UNSET)
+        if not isinstance(cron, (str, Unset)):
+            raise TypeError("cron: expected str, got " + type(cron).__name__)
 
-        def _parse_last_run_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_run_at_type_0 = datetime.datetime.fromisoformat(data)
+        _last_run_at = d.pop("last_run_at", UNSET)
+        last_run_at: datetime.datetime | None | Unset
+        if _last_run_at is None:
+            last_run_at = None
+        elif _last_run_at is UNSET:
+            last_run_at = UNSET
+        elif isinstance(_last_run_at, str):
+            last_run_at_type_0 = datetime.datetime.fromisoformat(_last_run_at)
 
-                return last_run_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        last_run_at = _parse_last_run_at(d.pop("last_run_at", UNSET))
+            last_run_at = last_run_at_type_0
+        else:
+            raise TypeError(
+                "last_run_at: expected datetime.datetime | None, got "
+                + type(_last_run_at).__name__
+            )
 
         schedule = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            name=name,
-            enabled=enabled,
-            cron=cron,
-            last_run_at=last_run_at,
+            id,
+            created_at,
+            updated_at,
+            name,
+            enabled,
+            cron,
+            last_run_at,
         )
 
         schedule.additional_properties = d

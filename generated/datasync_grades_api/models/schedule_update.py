@@ -35,9 +35,11 @@ class ScheduleUpdate:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         enabled = d.pop("enabled")
+        if not isinstance(enabled, (bool)):
+            raise TypeError("enabled: expected bool, got " + type(enabled).__name__)
 
         schedule_update = cls(
-            enabled=enabled,
+            enabled,
         )
 
         return schedule_update

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.paging import Paging
+from ..models.schedule import Schedule
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.paging import Paging
-    from ..models.schedule import Schedule
-
 
 T = TypeVar("T", bound="SchedulesResponse")
 
@@ -52,9 +49,6 @@ class SchedulesResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.paging import Paging  # noqa: PLC0415
-        from ..models.schedule import Schedule  # noqa: PLC0415
-
         d = dict(src_dict)
         _paging = d.pop("paging", UNSET)
         paging: Paging | Unset
@@ -66,6 +60,8 @@ class SchedulesResponse:
         _data = d.pop("data", UNSET)
         data: list[Schedule] | Unset = UNSET
         if _data is not UNSET:
+            if not isinstance(_data, list):
+                raise TypeError("data: expected list, got " + type(_data).__name__)
             data = []
             for data_item_data in _data:
                 data_item = Schedule.from_dict(data_item_data)
@@ -73,8 +69,8 @@ class SchedulesResponse:
                 data.append(data_item)
 
         schedules_response = cls(
-            paging=paging,
-            data=data,
+            paging,
+            data,
         )
 
         schedules_response.additional_properties = d

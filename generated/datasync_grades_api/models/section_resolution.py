@@ -53,10 +53,14 @@ class SectionResolution:
             id = UUID(_id)
 
         consumer_id = d.pop("consumer_id", UNSET)
+        if not isinstance(consumer_id, (str, Unset)):
+            raise TypeError(
+                "consumer_id: expected str, got " + type(consumer_id).__name__
+            )
 
         section_resolution = cls(
-            id=id,
-            consumer_id=consumer_id,
+            id,
+            consumer_id,
         )
 
         section_resolution.additional_properties = d

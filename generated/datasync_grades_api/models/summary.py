@@ -2,19 +2,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.extensions import Extensions
+from ..models.ref import Ref
 from ..models.score_type import ScoreType
 from ..models.summary_type import SummaryType
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.extensions import Extensions
-    from ..models.ref import Ref
-
 
 T = TypeVar("T", bound="Summary")
 
@@ -120,9 +117,6 @@ class Summary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.extensions import Extensions  # noqa: PLC0415
-        from ..models.ref import Ref  # noqa: PLC0415
-
         d = dict(src_dict)
         _section = d.pop("$section", UNSET)
         section: Ref | Unset
@@ -145,39 +139,43 @@ class Summary:
         else:
             grader = Ref.from_dict(_grader)
 
-        def _parse_summary_type(data: object) -> str | SummaryType | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_summary_type_value_type_0 = SummaryType(data)
+        _summary_type = d.pop("summary_type", UNSET)
+        summary_type: str | SummaryType | Unset
+        if _summary_type is UNSET:
+            summary_type = UNSET
+        elif isinstance(_summary_type, str):
+            summary_type = cast(
+                "str | SummaryType | Unset",
+                SummaryType._value2member_map_.get(_summary_type, _summary_type),
+            )
+        else:
+            raise TypeError(
+                "summary_type: expected SummaryType | str, got "
+                + type(_summary_type).__name__
+            )
 
-                return componentsschemas_summary_type_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(str | SummaryType | Unset, data)
-
-        summary_type = _parse_summary_type(d.pop("summary_type", UNSET))
-
-        def _parse_score_type(data: object) -> ScoreType | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_score_type_value_type_0 = ScoreType(data)
-
-                return componentsschemas_score_type_value_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ScoreType | str | Unset, data)
-
-        score_type = _parse_score_type(d.pop("score_type", UNSET))
+        _score_type = d.pop("score_type", UNSET)
+        score_type: ScoreType | str | Unset
+        if _score_type is UNSET:
+            score_type = UNSET
+        elif isinstance(_score_type, str):
+            score_type = cast(
+                "ScoreType | str | Unset",
+                ScoreType._value2member_map_.get(_score_type, _score_type),
+            )
+        else:
+            raise TypeError(
+                "score_type: expected ScoreType | str, got "
+                + type(_score_type).__name__
+            )
 
         score = d.pop("score", UNSET)
+        if not isinstance(score, (float, int, Unset)):
+            raise TypeError("score: expected float, got " + type(score).__name__)
 
         grade = d.pop("grade", UNSET)
+        if not isinstance(grade, (str, Unset)):
+            raise TypeError("grade: expected str, got " + type(grade).__name__)
 
         _last_activity = d.pop("last_activity", UNSET)
         last_activity: datetime.datetime | Unset
@@ -187,6 +185,8 @@ class Summary:
             last_activity = datetime.datetime.fromisoformat(_last_activity)
 
         comments = cast(list[str], d.pop("comments", UNSET))
+        if not isinstance(comments, (list, Unset)):
+            raise TypeError("comments: expected list, got " + type(comments).__name__)
 
         _ext = d.pop("$ext", UNSET)
         ext: Extensions | Unset
@@ -196,16 +196,16 @@ class Summary:
             ext = Extensions.from_dict(_ext)
 
         summary = cls(
-            section=section,
-            person=person,
-            grader=grader,
-            summary_type=summary_type,
-            score_type=score_type,
-            score=score,
-            grade=grade,
-            last_activity=last_activity,
-            comments=comments,
-            ext=ext,
+            section,
+            person,
+            grader,
+            summary_type,
+            score_type,
+            score,
+            grade,
+            last_activity,
+            comments,
+            ext,
         )
 
         summary.additional_properties = d

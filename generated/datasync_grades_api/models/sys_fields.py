@@ -2,18 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.sys_fields_app_id import SysFieldsAppId
+from ..models.sys_fields_source_id import SysFieldsSourceId
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.sys_fields_app_id import SysFieldsAppId
-    from ..models.sys_fields_source_id import SysFieldsSourceId
-
 
 T = TypeVar("T", bound="SysFields")
 
@@ -76,9 +73,6 @@ class SysFields:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sys_fields_app_id import SysFieldsAppId  # noqa: PLC0415
-        from ..models.sys_fields_source_id import SysFieldsSourceId  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
@@ -116,11 +110,11 @@ class SysFields:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
         sys_fields = cls(
-            id=id,
-            source_id=source_id,
-            app_id=app_id,
-            created_at=created_at,
-            updated_at=updated_at,
+            id,
+            source_id,
+            app_id,
+            created_at,
+            updated_at,
         )
 
         sys_fields.additional_properties = d
