@@ -211,9 +211,9 @@ async def test_call_sends_no_query_without_params(mode: str) -> None:
         "course_app_id": "c"
     }
     if mode == "sync":
-        parsed = call(find_exchange, client, {"id": EXCHANGE_ID})
+        parsed = call(find_exchange, client.sync._sender, {"id": EXCHANGE_ID})
     else:
-        parsed = await acall(find_exchange, client, {"id": EXCHANGE_ID})
+        parsed = await acall(find_exchange, client.aio._sender, {"id": EXCHANGE_ID})
     assert isinstance(parsed, ExchangeResponse)
     [request] = seen
     assert request.url == f"{URL}/exchanges/{EXCHANGE_ID}"
