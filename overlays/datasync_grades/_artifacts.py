@@ -40,6 +40,7 @@ from ._gzip_stream import (
 )
 from ._http import httpx
 from ._parsing import operation_name
+from ._redact import escape_controls
 
 if TYPE_CHECKING:
     from ._client import AsyncSender, SyncSender
@@ -96,9 +97,10 @@ class _Request:
         """The decoder of the raw body: gzip (by its magic bytes) peeled with a bound; any
         Content-Encoding but gzip refused (httpx would decode it without one)."""
         codings = wire_codings(response)
-        received = response.headers.get("content-type") or "no content type"
+        received = response.headers.get("content-type", "")[:100] or "no content type"
         if codings:
             received += f" (content-encoding {', '.join(codings)[:100]})"
+        received = escape_controls(received)  # the server's words reach str(exc) and logs
         if (problem := unsupported(codings)) is not None:
             raise ArtifactError(f"{self.source}: {received}: {problem}")
         return BodyDecoder(

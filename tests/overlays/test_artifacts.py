@@ -476,6 +476,20 @@ async def test_html_is_rejected_naming_what_came(
     assert listing(tmp_path) == []
 
 
+async def test_a_content_type_with_control_characters_is_quoted_escaped(
+    mode: Mode, server: ArtifactServer
+) -> None:
+    # A C1 CSI (0x9b) passes HTTP's header rules (obs-text) and would drive a terminal.
+    page = b"<html><body>Please log in</body></html>"
+    server.serve("details", EXCHANGE, Reply(body=page, content_type="text/html\x9b2J\x85"))
+
+    with pytest.raises(ArtifactError) as caught:
+        await mode.call("details", EXCHANGE, "json")
+    message = str(caught.value)
+    assert "\x9b" not in message and "\x85" not in message
+    assert "text/html\\x9b2J" in message
+
+
 async def test_inside_gzip_only_json_or_gzip_is_accepted(
     mode: Mode, server: ArtifactServer
 ) -> None:
