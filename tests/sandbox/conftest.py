@@ -1,5 +1,6 @@
 """Fixtures of the sandbox tests: a sandbox whose responses must all conform to the spec, and
-plain httpx clients (never the datasync_grades client: these tests check the server alone)."""
+plain httpx clients: these tests check the server alone, with the datasync_grades client only
+where they test the plugin's client fixtures (test_sandbox_plugin.py) or seed for a consumer."""
 
 from __future__ import annotations
 
