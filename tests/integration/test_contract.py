@@ -172,6 +172,10 @@ def _method_arguments(method: Any, module: ModuleType) -> dict[str, Any]:
             arguments[name] = uuid.uuid4()
         elif name in QUERY_VALUES:
             arguments[name] = QUERY_VALUES[name]
+        elif name == "max_items":
+            # Prism answers every page with the spec's one example, whatever the page number:
+            # a walk past the first page would see it repeat (a PaginationError, rightly).
+            arguments[name] = 1
         elif body is not None and name == "body":
             arguments[name] = body
         elif body is not None and not isinstance(getattr(body, name, None), Unset | None):
