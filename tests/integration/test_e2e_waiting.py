@@ -7,7 +7,7 @@ import httpx
 from _integration import ConnectTo, hooks, settle
 
 from datasync_grades_api.api import TERMINAL_EXCHANGE_STATES
-from datasync_grades_api.models import ExchangeState
+from datasync_grades_api.models import Exchange, ExchangeState
 from datasync_grades_sandbox import Sandbox
 
 
@@ -68,6 +68,17 @@ async def test_finished_lists_completed_and_failed_once(
     assert all(exchange.state in TERMINAL_EXCHANGE_STATES for exchange in finished)
     assert not any(exchange.state in TERMINAL_EXCHANGE_STATES for exchange in waiting)
     assert len(waiting) == 5
+    # Each Exchange answers it too (the model reads the same x-terminal-states).
+    assert all(exchange.is_final for exchange in finished)
+    assert not any(exchange.is_final for exchange in waiting)
+
+
+def test_is_final_is_false_for_an_absent_or_unknown_state() -> None:
+    assert Exchange.from_dict({"state": "completed"}).is_final
+    assert Exchange.from_dict({"state": "failed"}).is_final
+    assert not Exchange.from_dict({"state": "processing"}).is_final
+    assert not Exchange.from_dict({"state": "archived"}).is_final  # a value the spec lacks
+    assert not Exchange.from_dict({}).is_final
 
 
 async def test_a_snapshot_stops_at_max_items(

@@ -244,6 +244,11 @@ class Exchange:
         return exchange
 
     @property
+    def is_final(self) -> bool:
+        """Whether `state` is final (completed, failed: `x-terminal-states`); False when it is absent or a value the spec does not list."""
+        return self.state in {"completed", "failed"}
+
+    @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
