@@ -18,7 +18,7 @@ Example::
 
     server.serve("details", exchange_id, Reply(body=gzip.compress(b"{}")))
     client.artifacts.get_exchange_details(exchange_id).json()
-    assert server.requests[-1].complete
+    assert server.last_answer_complete()
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,6 +86,14 @@ class ArtifactServer(LoopbackServer):
     @staticmethod
     def path(route: str, id: object) -> str:
         return PREFIX + ROUTES[route].format(id=id)
+
+    def last_answer_complete(self, within: float = 5.0) -> bool:
+        """Whether the last answer was written whole. The client can read the last byte before
+        the server's thread records it (``sent``, ``complete``): wait for that, boundedly."""
+        deadline = time.monotonic() + within
+        while not self.requests[-1].complete and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.requests[-1].complete
 
     def serve(self, route: str, id: object, reply: Reply) -> None:
         with self._lock:

@@ -356,7 +356,7 @@ async def test_a_64_mib_artifact_streams_in_bounded_chunks(
     assert sum(fed) == wire.received > 4 * MiB  # the compressed body, read in pieces
     # Neither the compressed (~6 MiB) nor the decompressed (65 MiB) body was held.
     assert peak < 3 * MiB
-    assert server.requests[-1].complete
+    assert server.last_answer_complete()
 
 
 async def test_saving_a_large_artifact(mode: Mode, server: ArtifactServer, tmp_path: Path) -> None:

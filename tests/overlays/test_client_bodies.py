@@ -197,7 +197,7 @@ async def test_a_body_within_the_cap_is_read_and_parsed(mode: Mode, server: Arti
     exchange = await mode.find()
     assert exchange.id == EXCHANGE and str(exchange.state) == "created"
     assert server.requests[-1].headers["accept-encoding"] == "gzip"
-    assert server.requests[-1].complete
+    assert server.last_answer_complete()
 
 
 async def test_a_gzip_gzip_bomb_stops_at_max_response_bytes(
