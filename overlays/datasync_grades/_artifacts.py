@@ -16,7 +16,6 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import csv
 import glob
@@ -29,7 +28,7 @@ from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Itera
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any
 
-from ._client import json_values_within, wire_codings
+from ._client import iterate_sync, json_values_within, wire_codings
 from ._exceptions import ArtifactError, NotFoundError, connection_error
 from ._gzip_stream import (
     JSON_START,
@@ -164,7 +163,7 @@ class _Artifact:
         """The decoded body, written once for both clients: every I/O is a step of the
         client's send path (a sync client's never suspend)."""
         request, client = self._request, self._request.client
-        response = await client._send(request.kwargs, True)  # non-2xx raised
+        response = await client.request(request.kwargs, True)  # non-2xx raised
         error: Exception | None = None
         try:
             decoder = request.decoder(response, max_bytes, chunk_size)
@@ -233,19 +232,7 @@ class Artifact(_Artifact):
             return _write_atomically(path, first, pieces)
 
     def _stream(self, max_bytes: int, chunk_size: int) -> Generator[bytes, None, None]:
-        # The async _pieces, driven without a loop: a sync client's steps never suspend.
-        pieces = self._pieces(max_bytes, chunk_size)
-        try:
-            while True:
-                try:
-                    pieces.__anext__().send(None)
-                except StopIteration as piece:
-                    yield piece.value
-                except StopAsyncIteration:
-                    return
-        finally:
-            with contextlib.suppress(StopIteration):
-                pieces.aclose().send(None)
+        return iterate_sync(self._pieces(max_bytes, chunk_size))
 
 
 class AsyncArtifact(_Artifact):
@@ -290,7 +277,7 @@ class AsyncArtifact(_Artifact):
                 async for piece in pieces:
                     file.write(piece)
                 written = file.tell()
-                await _to_thread_to_the_end(_commit, file, path)
+                await self._request.client.offload(_commit, file, path)
             return written
 
 
@@ -364,20 +351,3 @@ def _write_atomically(path: PathLike, first: bytes, rest: Iterable[bytes]) -> in
         written = file.tell()
         _commit(file, path)
     return written
-
-
-async def _to_thread_to_the_end(fn: Callable[..., None], *args: Any) -> None:
-    """Run ``fn`` in a worker thread; a cancellation waits until it returns, then raises.
-
-    A thread cannot be stopped: the file must not be closed and removed under its feet.
-    """
-    task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        while not task.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait([task])
-        if not task.cancelled():
-            task.exception()  # retrieved: the cancellation is what the caller sees
-        raise

@@ -25,13 +25,14 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import logging
 import ssl
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, Final, Self, TypedDict, cast
+from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Mapping
+from typing import Any, Final, Self, TypedDict, TypeVar, cast
 
 from ._exceptions import (
     APIConnectionError,
@@ -62,9 +63,13 @@ __all__ = [
     "Sender",
     "SyncSender",
     "is_loopback",
+    "iterate_sync",
     "json_values_within",
+    "run_sync",
     "wire_codings",
 ]
+
+T = TypeVar("T")
 
 DEFAULT_BASE_URL: Final = "https://api.us2.kimonocloud.com/v2/grades"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
@@ -261,7 +266,14 @@ class Sender:
         """Run one step of I/O of the flow."""
         raise NotImplementedError
 
-    async def _send(self, kwargs: Mapping[str, Any], stream: bool) -> httpx.Response:
+    async def offload(self, fn: Callable[..., object], *args: Any) -> None:
+        """Run blocking ``fn`` (an fsync): at once for a sync sender, in a worker thread for an
+        async one."""
+        raise NotImplementedError
+
+    async def request(self, kwargs: Mapping[str, Any], stream: bool = False) -> httpx.Response:
+        """The send path as a coroutine, for code written once for both clients: awaited under
+        an async sender; under a sync one it never suspends (drive it with :func:`run_sync`)."""
         deadline = self.deadline()
         reset = _DEADLINE.set(deadline)  # for the network backend, and a token request
         try:
@@ -410,13 +422,10 @@ class SyncSender(Sender):
     def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
         """Send a generated ``_get_kwargs`` answer; the response, its body read unless a 2xx
         is streamed (then read it with ``iter_raw`` and close it)."""
-        # The flow is written once, async: with sync steps it never suspends, so one send()
-        # runs it to the end.
-        try:
-            self._send(kwargs, stream).send(None)
-        except StopIteration as done:
-            return cast(httpx.Response, done.value)
-        raise AssertionError("unreachable: a sync step suspended")  # pragma: no cover
+        return run_sync(self.request(kwargs, stream))
+
+    async def offload(self, fn: Callable[..., object], *args: Any) -> None:
+        fn(*args)
 
     async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
         if what == "send":
@@ -440,7 +449,10 @@ class AsyncSender(Sender):
 
     async def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
         """The async :meth:`SyncSender.send`; read a streamed 2xx with ``aiter_raw``."""
-        return await self._send(kwargs, stream)
+        return await self.request(kwargs, stream)
+
+    async def offload(self, fn: Callable[..., object], *args: Any) -> None:
+        await _to_thread_to_the_end(fn, *args)
 
     async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
         left = None if deadline is None or what == "close" else deadline - time.monotonic()
@@ -459,6 +471,50 @@ class AsyncSender(Sender):
 
     async def aclose(self) -> None:
         await self.http.aclose()
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine written once for both clients, under a sync sender: its steps never
+    suspend, so one ``send(None)`` runs it to its end, without an event loop."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return cast(T, done.value)
+    coro.close()
+    raise AssertionError("unreachable: a sync step suspended")  # pragma: no cover
+
+
+def iterate_sync(items: AsyncIterator[T]) -> Generator[T, None, None]:
+    """Iterate an async generator written once for both clients, under a sync sender (see
+    :func:`run_sync`); leaving early closes it."""
+    try:
+        while True:
+            try:
+                yield run_sync(cast(Coroutine[Any, Any, T], items.__anext__()))
+            except StopAsyncIteration:
+                return
+    finally:
+        close = getattr(items, "aclose", None)
+        if close is not None:
+            with contextlib.suppress(StopIteration, RuntimeError):
+                close().send(None)
+
+
+async def _to_thread_to_the_end(fn: Callable[..., object], *args: Any) -> None:
+    """Run ``fn`` in a worker thread; a cancellation waits until it returns, then raises.
+
+    A thread cannot be stopped: the file must not be closed and removed under its feet.
+    """
+    task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait([task])
+        if not task.cancelled():
+            task.exception()  # retrieved: the cancellation is what the caller sees
+        raise
 
 
 def wire_codings(response: httpx.Response) -> list[str]:

@@ -40,7 +40,8 @@ import datasync_grades_api.models
 from datasync_grades_api.api import JSON_NAMES, Checkpoint, ChunkStored, PushResult
 from datasync_grades_api.types import Unset
 
-from ._artifacts import _commit, _to_thread_to_the_end
+from ._artifacts import _commit
+from ._client import _to_thread_to_the_end
 from ._exceptions import (
     DataSyncError,
     ResponseValidationError,
