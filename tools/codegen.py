@@ -24,11 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import template_diff  # tools/ is this script's directory: on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "datasync_grades_api"
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yml"
-# Custom templates (the typed resources in api/__init__.py); the rest are the generator's own.
+# Our templates (the typed resources, the command line's table); templates/upstream.patch changes
+# some of the generator's own (see tools/template_diff.py).
 TEMPLATES = ROOT / "templates"
 TARGET = ROOT / "generated" / PACKAGE
 # The operation table, written into the generated package for the command line (see operations()).
@@ -353,7 +356,7 @@ def generate(spec: Path, out: Path, config: Path = CONFIG) -> Path:
                 "--config",
                 str(config),
                 "--custom-template-path",
-                str(TEMPLATES),
+                str(template_diff.materialize(Path(tmp) / "templates")),
                 "--meta",
                 "none",
                 "--output-path",

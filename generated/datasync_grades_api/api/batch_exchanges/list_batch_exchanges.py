@@ -27,9 +27,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/batch_exchanges",
+        "params": params,
     }
-    if params:
-        _kwargs["params"] = params
 
     return _kwargs
 

@@ -48,9 +48,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/exchanges/count",
+        "params": params,
     }
-    if params:
-        _kwargs["params"] = params
 
     return _kwargs
 

@@ -29,9 +29,8 @@ def _get_kwargs(
         "url": "/exchanges/{id}".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
-    if params:
-        _kwargs["params"] = params
 
     return _kwargs
 

@@ -35,9 +35,8 @@ def _get_kwargs(
         "url": "/exchanges/{id}/errors".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
-    if params:
-        _kwargs["params"] = params
 
     return _kwargs
 

@@ -55,9 +55,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/exchanges",
+        "params": params,
     }
-    if params:
-        _kwargs["params"] = params
 
     return _kwargs
 
