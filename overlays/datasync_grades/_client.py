@@ -27,12 +27,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import copy
 import functools
 import logging
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Mapping
 from typing import Any, Final, Self, TypedDict, TypeVar, cast
+
+import attrs
 
 from ._exceptions import (
     APIConnectionError,
@@ -128,8 +131,29 @@ class ClientOptions(TypedDict, total=False):
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 # Options of the send path, not of the httpx client.
-_OWN: Final = ("total_timeout", "max_response_bytes", "follow_redirects")
+_OWN: Final = (
+    "total_timeout",
+    "max_response_bytes",
+    "follow_redirects",
+    "retry_policy",
+    "max_retries",
+    "max_retry_after",
+)
 _INSECURE: Final = "allow_insecure_http"
+
+
+def _own_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """Take the send path's options out of ``settings`` (the rest are the httpx client's)."""
+    return {k: settings.pop(k) for k in _OWN if k in settings}
+
+
+def _policy(own: dict[str, Any], base: RetryPolicy) -> RetryPolicy:
+    """The retry policy ``own`` options make of ``base`` (taking them out of ``own``)."""
+    policy = own.pop("retry_policy", None)
+    retries = {k: own.pop(k) for k in ("max_retries", "max_retry_after") if k in own}
+    if policy is not None and retries:
+        raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
+    return cast(RetryPolicy, policy or attrs.evolve(base, **retries))
 
 
 def is_loopback(host: str) -> bool:
@@ -166,12 +190,15 @@ class Sender:
         follow_redirects: bool = False,
         raise_for_status: bool = True,
         redactor: Redactor | None = None,
+        defaults: Mapping[str, Any] | None = None,
     ) -> None:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.total_timeout = total_timeout
         self.policy = policy or RetryPolicy()
+        # Per-request options every request gets (timeout, extra_headers), a call's own on top.
+        self.defaults: Mapping[str, Any] = defaults or {}
         self.max_response_bytes = max_response_bytes
         self.follow_redirects = follow_redirects
         self.raise_for_status = raise_for_status
@@ -194,11 +221,8 @@ class Sender:
         if not isinstance(auth, httpx.Auth):
             raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         settings: dict[str, Any] = dict(options)
-        policy = settings.pop("retry_policy", None)
-        retries = {k: settings.pop(k) for k in ("max_retries", "max_retry_after") if k in settings}
-        if policy is not None and retries:
-            raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
-        own = {k: settings.pop(k) for k in _OWN if k in settings}
+        own = _own_options(settings)
+        policy = _policy(own, RetryPolicy())
         url = httpx.URL(base_url)
         if url.scheme == "http" and not (settings.pop(_INSECURE, False) or is_loopback(url.host)):
             raise ValueError(
@@ -227,13 +251,52 @@ class Sender:
         )
         if transport is None:
             with_deadline(http)
-        return cls(http, base_url, auth=auth, policy=policy or RetryPolicy(**retries), **own)
+        return cls(http, base_url, auth=auth, policy=policy, **own)
+
+    def derive(self, options: ClientOptions) -> Self:
+        """This sender with some options changed, on the same httpx client (its pool) and auth
+        (its token cache): what ``with_options`` builds on. ``timeout`` and ``headers`` become
+        per-request defaults; options of the connection (``verify``, ``proxy``, ...) are refused."""
+        settings: dict[str, Any] = dict(options)
+        defaults = {**self.defaults}
+        if "timeout" in settings:
+            defaults["timeout"] = settings.pop("timeout")
+        if "headers" in settings:
+            extra = {**defaults.get("extra_headers", {}), **settings.pop("headers")}
+            defaults["extra_headers"] = extra
+        own = _own_options(settings)
+        policy = _policy(own, self.policy)
+        if settings:
+            names = ", ".join(sorted(settings))
+            raise TypeError(f"with_options cannot change {names}: the connection pool's options")
+        derived = copy.copy(self)
+        derived.__dict__.update(own, defaults=defaults, policy=policy)
+        return derived
 
     # -- building -----------------------------------------------------------------------------
 
-    def build(self, kwargs: Mapping[str, Any]) -> httpx.Request:
+    def build(
+        self, kwargs: Mapping[str, Any], options: Mapping[str, Any] | None = None
+    ) -> httpx.Request:
         """The request for a generated ``_get_kwargs`` answer: the base URL, path and query
-        parsed once into one ``httpx.URL`` (httpx's own merge would parse them again)."""
+        parsed once into one ``httpx.URL`` (httpx's own merge would parse them again), with the
+        per-request ``options`` (``timeout``, ``extra_headers``, ``extra_query``, ``extra_body``)
+        over the client's."""
+        options = {**self.defaults, **(options or {})}
+        if "extra_headers" in options:
+            headers = {**self.defaults.get("extra_headers", {}), **options["extra_headers"]}
+            if any(name.lower() == "authorization" for name in headers):
+                raise InvalidRequestError("extra_headers may not set Authorization: auth= does")
+            kwargs = {**kwargs, "headers": {**kwargs.get("headers", {}), **headers}}
+        if options.get("extra_query"):
+            kwargs = {
+                **kwargs,
+                "params": {**(kwargs.get("params") or {}), **options["extra_query"]},
+            }
+        if options.get("extra_body"):
+            if not isinstance(kwargs.get("json"), dict):
+                raise InvalidRequestError("extra_body: this operation sends no JSON object")
+            kwargs = {**kwargs, "json": {**kwargs["json"], **options["extra_body"]}}
         path: str = kwargs.get("url", "")
         if self.http.is_closed:
             method, shown = (
@@ -252,6 +315,8 @@ class Sender:
         params = kwargs.get("params") or None  # httpx would validate an empty one again
         url = httpx.URL(self.base_url + path, params=params)
         rest = {k: v for k, v in kwargs.items() if k not in ("method", "url", "params")}
+        if "timeout" in options:
+            rest["timeout"] = options["timeout"]
         return self.http.build_request(kwargs.get("method", "get"), url, **rest)
 
     def deadline(self) -> float | None:
@@ -271,21 +336,25 @@ class Sender:
         async one."""
         raise NotImplementedError
 
-    async def request(self, kwargs: Mapping[str, Any], stream: bool = False) -> httpx.Response:
+    async def request(
+        self,
+        kwargs: Mapping[str, Any],
+        stream: bool = False,
+        options: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
         """The send path as a coroutine, for code written once for both clients: awaited under
         an async sender; under a sync one it never suspends (drive it with :func:`run_sync`)."""
         deadline = self.deadline()
         reset = _DEADLINE.set(deadline)  # for the network backend, and a token request
         try:
-            return await self._flow(kwargs, stream, deadline)
+            return await self._flow(self.build(kwargs, options), stream, deadline)
         finally:
             _DEADLINE.reset(reset)
 
     async def _flow(
-        self, kwargs: Mapping[str, Any], stream: bool, deadline: float | None
+        self, request: httpx.Request, stream: bool, deadline: float | None
     ) -> httpx.Response:
         """The send path, written once: ``_step`` does the I/O (sync steps never suspend)."""
-        request = self.build(kwargs)
         started = time.monotonic()
         attempt = redirects = 0
         while True:
@@ -419,10 +488,16 @@ class SyncSender(Sender):
 
     http: httpx.Client
 
-    def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
+    def send(
+        self,
+        kwargs: Mapping[str, Any],
+        *,
+        stream: bool = False,
+        options: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
         """Send a generated ``_get_kwargs`` answer; the response, its body read unless a 2xx
         is streamed (then read it with ``iter_raw`` and close it)."""
-        return run_sync(self.request(kwargs, stream))
+        return run_sync(self.request(kwargs, stream, options))
 
     async def offload(self, fn: Callable[..., object], *args: Any) -> None:
         fn(*args)
@@ -447,9 +522,15 @@ class AsyncSender(Sender):
 
     http: httpx.AsyncClient
 
-    async def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
+    async def send(
+        self,
+        kwargs: Mapping[str, Any],
+        *,
+        stream: bool = False,
+        options: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
         """The async :meth:`SyncSender.send`; read a streamed 2xx with ``aiter_raw``."""
-        return await self.request(kwargs, stream)
+        return await self.request(kwargs, stream, options)
 
     async def offload(self, fn: Callable[..., object], *args: Any) -> None:
         await _to_thread_to_the_end(fn, *args)
