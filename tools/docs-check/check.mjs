@@ -58,7 +58,8 @@ try {
   // 2. Search: typing a method's name lists the page that documents it.
   await page.click("label[for='__search']");
   await page.type("input.md-search__input", "push_data");
-  await page.waitForSelector(".md-search-result__item", { timeout: TIMEOUT });
+  const found = await page.waitForSelector(".md-search-result__item").catch(() => null);
+  check(found !== null, "search lists results for push_data");
   const hits = await page.$$eval(".md-search-result__link", (links) => links.map((a) => a.href));
   check(
     hits.some((href) => href.includes("/docs/reference/resources/")),
