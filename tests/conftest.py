@@ -19,12 +19,12 @@ if "datasync_grades_sandbox.pytest_plugin" not in sys.modules:
 
 @pytest.fixture
 def readme_python_blocks() -> Callable[[Path, str], list[str]]:
-    """The ```python blocks of one ``## Section`` of README.md, so its examples are run as tests."""
+    """The ```python blocks of one ``## Section`` of README.md or a docs/ page, run as tests."""
 
     def blocks(readme: Path, section: str) -> list[str]:
         text = readme.read_text(encoding="utf-8")
         match = re.search(rf"^## {re.escape(section)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
-        assert match, f"README.md has no section '## {section}'"
+        assert match, f"{readme.name} has no section '## {section}'"
         return re.findall(r"```python\n(.*?)```", match.group(1), flags=re.DOTALL)
 
     return blocks

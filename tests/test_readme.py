@@ -1,7 +1,10 @@
-"""The README's Python examples type-check under mypy --strict and run against a sandbox.
+"""The README's Python examples, and those of the guides in docs/, type-check under mypy --strict
+and run against a sandbox.
 
 Each section's blocks follow the Usage section's (they build on it), as a reader would paste
-them into one file.
+them into one file; so do the blocks of a guide that builds on the README (GUIDES). The guides
+whose examples are complete programs (STANDALONE) are type-checked alone here and run by their
+own tests.
 """
 
 from __future__ import annotations
@@ -25,16 +28,26 @@ from datasync_grades_sandbox import Sandbox
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"
 USAGE = "Usage"
+GUIDES = ["docs/pagination.md", "docs/pushing.md"]  # their examples build on the Usage section
+STANDALONE = ["docs/producer.md", "docs/sandbox.md"]  # run by test_e2e_producer, the sandbox's
+
+
+def python_blocks(text: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
 
 
 def sections() -> dict[str, list[str]]:
-    """``## Section`` -> its ```python blocks (subsections included), in README order."""
+    """``## Section`` -> its ```python blocks (subsections included), in README order; then each
+    guide of GUIDES -> its blocks."""
     text = README.read_text(encoding="utf-8")
     found: dict[str, list[str]] = {}
     for match in re.finditer(r"^## (.+?)\n(.*?)(?=^## |\Z)", text, re.M | re.S):
-        blocks = re.findall(r"```python\n(.*?)```", match.group(2), flags=re.S)
+        blocks = python_blocks(match.group(2))
         if blocks:
             found[match.group(1)] = blocks
+    for guide in GUIDES:
+        found[guide] = python_blocks((ROOT / guide).read_text(encoding="utf-8"))
+        assert found[guide], f"{guide} has no example"
     return found
 
 
@@ -48,8 +61,8 @@ def program(section: str) -> str:
 def test_the_readme_has_examples_in_the_sections_a_user_reads() -> None:
     names = set(sections())
     for expected in (
-        "Usage", "Async", "Authentication", "Pagination", "Errors", "Retries",
-        "Timeouts and limits", "Artifacts", "Pushing grade data",
+        "Usage", "Async", "Pagination", "Errors", "Retries and timeouts", "Artifacts",
+        "Pushing grade data", "Sandbox for your tests",
     ):  # fmt: skip
         assert any(name.startswith(expected) for name in names), expected
 
@@ -61,6 +74,12 @@ def test_every_example_type_checks_under_mypy_strict(tmp_path: Path) -> None:
         assert "type: ignore" not in source and "cast(" not in source, section
         path = tmp_path / f"readme_{number}.py"
         path.write_text(f"# {section}\n{source}", encoding="utf-8")
+        files.append(str(path))
+    for number, guide in enumerate(STANDALONE):
+        source = "\n\n".join(python_blocks((ROOT / guide).read_text(encoding="utf-8")))
+        assert source and "type: ignore" not in source and "cast(" not in source, guide
+        path = tmp_path / f"guide_{number}.py"
+        path.write_text(f"# {guide}\n{source}", encoding="utf-8")
         files.append(str(path))
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *files],

@@ -8,7 +8,7 @@ Used by the nox sessions ``regenerate`` and ``release`` and by the release workf
     python tools/release.py version          # the current version
     python tools/release.py notes 1.2.0      # a released section's text (the GitHub release's)
 
-Which heading means which bump: README.md, "Releases and versioning", and CHANGELOG.md's header.
+Which heading means which bump: docs/releasing.md, and CHANGELOG.md's header.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The README's producer, run as a process against a sandbox, killed with SIGKILL at random
-moments and started again until it is done: every score stored, every chunk once, except at
-most the one in flight at each kill (or lost with its answer), each of which it reported; its
+"""The producer of docs/producer.md, run as a process against a sandbox, killed with SIGKILL at
+random moments and started again until it is done: every score stored, every chunk once, except
+at most the one in flight at each kill (or lost with its answer), each of which it reported; its
 FileCheckpoint files private (0600) while they exist and gone once it is done."""
 
 from __future__ import annotations
@@ -24,18 +24,14 @@ import pytest
 from datasync_grades import plan_chunks
 from datasync_grades_sandbox import Faults, Sandbox
 
-README = Path(__file__).parents[2] / "README.md"
+PRODUCER = Path(__file__).parents[2] / "docs" / "producer.md"
 COURSES = ("MATH-101", "BIO-201", "HIST-120")
 MAX_BYTES = 4096
 ROUNDS = 14
 
 
 def producer_source() -> str:
-    section = re.search(
-        r"^## A producer, start to finish\n(.*?)(?=^## )", README.read_text(), re.M | re.S
-    )
-    assert section, "README.md has no producer section"
-    [block] = re.findall(r"```python\n(.*?)```", section.group(1), flags=re.S)
+    [block] = re.findall(r"```python\n(.*?)```", PRODUCER.read_text(), flags=re.S)
     return block
 
 
@@ -64,7 +60,7 @@ def test_the_readme_producer_answers_everything_through_kills(
 ) -> None:
     source = producer_source()
     namespace: dict[str, Any] = {"__name__": "producer_under_test"}
-    exec(compile(source, "README.md (producer)", "exec"), namespace)
+    exec(compile(source, "docs/producer.md", "exec"), namespace)
     script = tmp_path / "producer.py"
     script.write_text(source, encoding="utf-8")
 

@@ -3,8 +3,8 @@ this test starts: every default check, all four phases, a fixed seed and few exa
 operation. Any failure, error or warning fails the test. Once authenticated with a
 client-credentials access token, once with an LTI JWT.
 
-Longer runs (more examples, other seeds) go outside the suite, by hand: see the README's
-Sandbox section.
+Longer runs (more examples, other seeds) go outside the suite, by hand: see docs/sandbox.md
+(its last section).
 """
 
 from __future__ import annotations
