@@ -8,7 +8,8 @@ Items (generated models or plain dicts) are first checked against the generated 
 filled in order (assignments, then summaries); an assignment too large for a chunk of its own
 is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
 anything is sent. A failed chunk raises :class:`UploadError`; the same call with the same
-``checkpoint`` sends the rest.
+``checkpoint`` sends the rest. The push is written once, as :func:`apush`; :func:`push` drives
+the same coroutine under a sync sender.
 
 Example::
 
@@ -41,15 +42,10 @@ from datasync_grades_api.api import JSON_NAMES, Checkpoint, ChunkStored, PushRes
 from datasync_grades_api.types import Unset
 
 from ._artifacts import _commit
-from ._client import _to_thread_to_the_end
-from ._exceptions import (
-    DataSyncError,
-    ResponseValidationError,
-    UploadError,
-)
-from ._http import httpx
+from ._client import Sender, run_sync
+from ._exceptions import DataSyncError, ResponseValidationError, UploadError
 from ._logging import logger
-from ._parsing import acall, call, parse
+from ._parsing import parse
 
 __all__ = [
     "CheckpointError",
@@ -73,7 +69,6 @@ _BETWEEN: Final = b'],"summaries":['
 _CLOSE_MORE: Final = b'],"final":false}'
 _CLOSE_FINAL: Final = b'],"final":true}'
 _ENVELOPE: Final = len(_OPEN) + len(_BETWEEN) + len(_CLOSE_MORE)
-
 
 # Same settings as httpx's ``json=`` encoding: the compact form a server expects. One
 # encoder for every item: ``json.dumps`` with options builds a new one per call.
@@ -109,7 +104,7 @@ class ConcurrentPushError(UploadError):
     same :class:`FileCheckpoint`: chunks of two pushes must never interleave."""
 
 
-@attrs.define(auto_exc=True, kw_only=True)
+@attrs.define(auto_exc=True)
 class OversizedItemError(DataSyncError, ValueError):
     """An item that cannot be sent within ``max_bytes``, even in a chunk of its own.
 
@@ -128,12 +123,10 @@ class OversizedItemError(DataSyncError, ValueError):
     score_index: int | None = None
 
     def __str__(self) -> str:
-        what = _named(self.kind, self.index, self.item_id)
-        if self.score_index is not None:
-            what += f" with only its score {self.score_index}"
+        only = "" if self.score_index is None else f" with only its score {self.score_index}"
         return (
-            f"{what} does not fit in a chunk: a chunk holding only it is {self.size} bytes, "
-            f"max_bytes is {self.max_bytes}"
+            f"{_named(self.kind, self.index, self.item_id)}{only} does not fit in a chunk: a "
+            f"chunk holding only it is {self.size} bytes, max_bytes is {self.max_bytes}"
         )
 
 
@@ -151,14 +144,11 @@ class Chunk:
     assignments_completed: int
     summaries: int
     scores: int
-    # The JSON of the assignment entries and of the summary entries, each comma-separated.
-    _assignments_json: bytes = attrs.field(repr=False)
-    _summaries_json: bytes = attrs.field(repr=False)
+    _body: bytes = attrs.field(repr=False)
 
     def body(self) -> bytes:
         """The request body: UTF-8 JSON, ``{"assignments":[...],"summaries":[...],"final":...}``."""
-        close = _CLOSE_FINAL if self.final else _CLOSE_MORE
-        return b"".join((_OPEN, self._assignments_json, _BETWEEN, self._summaries_json, close))
+        return self._body
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -232,91 +222,69 @@ class _Planner:
 
     def _open(self) -> None:
         self.entries: dict[ItemKind, list[bytes]] = {"assignment": [], "summary": []}
-        self.size = _ENVELOPE
-        self.scores = 0
+        self.size, self.scores = _ENVELOPE, 0
 
     def room(self, kind: ItemKind) -> int:
         """Bytes left for one more entry of ``kind`` in the open chunk (after its comma)."""
-        return self.max_bytes - self.size - (1 if self.entries[kind] else 0)
+        return self.max_bytes - self.size - bool(self.entries[kind])
 
     def add(self, kind: ItemKind, entry: bytes, scores: int) -> None:
         if len(entry) > self.room(kind):
             self.close()
-        self.size += len(entry) + (1 if self.entries[kind] else 0)
+        self.size += len(entry) + bool(self.entries[kind])
         self.entries[kind].append(entry)
         self.scores += scores
 
     def close(self, *, final: bool = False, cut: bool = False) -> None:
         """End the open chunk; ``cut``: its last assignment goes on in the next chunk."""
         assignments, summaries = self.entries["assignment"], self.entries["summary"]
-        self.chunks.append(
-            Chunk(
-                final=final,
-                size=self.size - final,  # "true" is one byte shorter than "false"
-                assignments=len(assignments),
-                assignments_completed=len(assignments) - cut,
-                summaries=len(summaries),
-                scores=self.scores,
-                assignments_json=b",".join(assignments),
-                summaries_json=b",".join(summaries),
-            )
-        )
+        parts = (b",".join(assignments), _BETWEEN, b",".join(summaries))
+        body = b"".join((_OPEN, *parts, _CLOSE_FINAL if final else _CLOSE_MORE))
+        counts = len(assignments), len(assignments) - cut, len(summaries), self.scores
+        self.chunks.append(Chunk(final, len(body), *counts, body))
         self._open()
 
     def add_item(self, kind: ItemKind, index: int, item: Any) -> None:
         data = _as_dict(kind, index, item)
         item_id = _item_id(kind, data)
         scores = data.get("scores") if kind == "assignment" else None
-        if not isinstance(scores, list):
-            scores = []
-        opening = b""  # with scores: the assignment's JSON up to its scores, which go last
-        try:
-            if not scores:
-                entry = _dumps(data)
-            else:
-                head = _dumps({key: value for key, value in data.items() if key != "scores"})
-                opening = head[:-1] + (b"," if len(head) > 2 else b"") + b'"scores":'
-                entry = b"".join((opening, _dumps(scores), b"}"))
+        scores = scores if isinstance(scores, list) else []
+        head = {key: value for key, value in data.items() if key != "scores"}
+        try:  # with scores, they go last: a part of the item is its JSON up to them, and some
+            entry = _dumps({**head, "scores": scores} if scores else data)
+            if len(entry) <= self.max_bytes - _ENVELOPE:
+                self.add(kind, entry, len(scores))
+                return
+            # Scores one by one only now: the whole list, one call to the C encoder, is faster.
+            split = [_dumps(score) for score in scores]
         except (TypeError, ValueError) as exc:
             # A value json cannot encode (a datetime in a dict, NaN, a lone surrogate): name it.
             what = f"{_named(kind, index, item_id)} cannot be serialized as JSON"
             raise InvalidPushError(f"{what}: {type(exc).__name__}", (what,), 1) from exc
-        if len(entry) <= self.max_bytes - _ENVELOPE:
-            self.add(kind, entry, len(scores))
-        elif not scores:
-            raise OversizedItemError(
-                kind=kind,
-                index=index,
-                item_id=item_id,
-                size=_ENVELOPE + len(entry),
-                max_bytes=self.max_bytes,
-            )
-        else:
-            # Scores one by one only now: the whole list, one call to the C encoder, is faster.
-            self._split(index, item_id, opening, [_dumps(score) for score in scores])
+        if not split:
+            size = _ENVELOPE + len(entry)
+            raise OversizedItemError(kind, index, item_id, size, self.max_bytes)
+        opening = _dumps(head)[:-1] + (b"," if head else b"") + b'"scores":'
+        self._split(index, item_id, opening, split)
 
     def _split(self, index: int, item_id: str | None, opening: bytes, scores: list[bytes]) -> None:
         """Spread an assignment too large for a chunk of its own over chunks, by its scores."""
-        empty_part = len(opening) + len(b"[]}")
-        start, size = 0, empty_part
+        part: list[bytes] = []
+        size = empty = len(opening) + len(b"[]}")
         for position, score in enumerate(scores):
-            if empty_part + len(score) > self.max_bytes - _ENVELOPE:
+            if _ENVELOPE + empty + len(score) > self.max_bytes:
+                alone = _ENVELOPE + empty + len(score)
                 raise OversizedItemError(
-                    kind="assignment",
-                    index=index,
-                    item_id=item_id,
-                    size=_ENVELOPE + empty_part + len(score),
-                    max_bytes=self.max_bytes,
-                    score_index=position,
+                    "assignment", index, item_id, alone, self.max_bytes, position
                 )
-            grown = size + len(score) + (1 if position > start else 0)
-            if grown > self.room("assignment"):
-                if position > start:
-                    self.add("assignment", _part(opening, scores[start:position]), position - start)
-                self.close(cut=position > start)
-                start, grown = position, empty_part + len(score)
-            size = grown
-        self.add("assignment", _part(opening, scores[start:]), len(scores) - start)
+            size += len(score) + bool(part)
+            if size > self.room("assignment"):  # this chunk is full: the part so far goes in it
+                if part:
+                    self.add("assignment", _part(opening, part), len(part))
+                self.close(cut=bool(part))
+                part, size = [], empty + len(score)
+            part.append(score)
+        self.add("assignment", _part(opening, part), len(part))
 
 
 def _part(opening: bytes, scores: list[bytes]) -> bytes:
@@ -349,83 +317,61 @@ _SCALARS: Final[dict[Any, Callable[[Any], bool]]] = {
 }
 
 
-_Check = Callable[[Any], tuple[str, str] | None]
-
-
 @functools.cache
-def _checker(hint: Any) -> _Check:
-    """The check of a JSON value against an annotation of the generated models: where the
-    value breaks it (``".$sys.id"``, ``"[3]"``, ``""``: the value itself) and how, never
-    showing the value; None when it fits. Built once per annotation: it runs per score."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, UnionType):
-        options = [_checker(arg) for arg in args if arg is not Unset]  # Unset: the key is absent
-        # The spec's open enumerations (an enum, or a value it does not list) are never "".
-        open_enum = str in args and any(isinstance(arg, enum.EnumMeta) for arg in args)
-        if len(options) == 1 and not open_enum:
-            return options[0]
-
-        def union(value: Any) -> tuple[str, str] | None:
-            if open_enum and value == "":
-                return "", "an empty string"
-            problems = [option(value) for option in options]
-            return None if None in problems else problems[0]
-
-        return union
-    expected = f"expected {getattr(origin or hint, '__name__', hint)}"
-
-    def mismatch(value: Any) -> tuple[str, str]:
-        return "", f"{expected}, got {type(value).__name__}"
-
-    if origin is list:
-        each = _checker(args[0])
-
-        def array(value: Any) -> tuple[str, str] | None:
-            if not isinstance(value, list | tuple):
-                return mismatch(value)
-            for index, item in enumerate(value):
-                if problem := each(item):
-                    return f"[{index}]{problem[0]}", problem[1]
-            return None
-
-        return array
-    if hint in JSON_NAMES or origin is dict:  # a model, or a free-form object
-        model = hint if hint in JSON_NAMES else None
-        return lambda v: _object_problem(model, v) if isinstance(v, Mapping) else mismatch(v)
-    if isinstance(hint, enum.EnumMeta):
-        values = {member.value for member in typing.cast(Any, hint)}
-        fits: Callable[[Any], bool] = lambda v: isinstance(v, str) and v in values  # noqa: E731
-    else:
-        fits = _SCALARS.get(hint, lambda v: True)  # Any: any JSON
-    return lambda value: None if fits(value) else mismatch(value)
-
-
-@functools.cache
-def _fields(model: type | None) -> tuple[dict[str, _Check], _Check | None, list[str]]:
-    """Per JSON name its check, the check of others (None: none allowed), the required names."""
-    if model is None:  # a free-form object
-        return {}, _checker(Any), []
+def _fields(model: type) -> tuple[dict[str, Any], Any, list[str]]:
+    """Per JSON name its annotation, that of other names (None: none allowed), the required
+    names."""
     hints = typing.get_type_hints(model, localns=vars(datasync_grades_api.models))
     names, fields = JSON_NAMES[model], attrs.fields_dict(model)
     other = typing.get_args(hints.get("additional_properties"))
     return (
-        {name: _checker(hints[attribute]) for name, attribute in names.items()},
-        _checker(other[1]) if other else None,
+        {name: hints[attribute] for name, attribute in names.items()},
+        other[1] if other else None,
         [name for name, attribute in names.items() if fields[attribute].default is attrs.NOTHING],
     )
 
 
-def _object_problem(model: type | None, value: Mapping[Any, Any]) -> tuple[str, str] | None:
-    checks, other, required = _fields(model)
-    for name in required:
-        if name not in value:
-            return f".{name}", "missing (required)"
-    for name, item in value.items():
-        if (check := checks.get(name, other)) is None or not isinstance(name, str):
-            return "", "a property the spec does not define"
-        if problem := check(item):
-            return f".{name}{problem[0]}", problem[1]
-    return None
+def _problem(hint: Any, value: Any) -> tuple[str, str] | None:
+    """Where a JSON value breaks an annotation of the generated models (``".$sys.id"``,
+    ``"[3]"``, ``""``: the value itself) and how, never showing the value; None when it fits.
+
+    Example::
+
+        assert _problem(ScheduleUpdate, {}) == (".enabled", "missing (required)")
+    """
+    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
+    if origin in (typing.Union, UnionType):  # (Unset: the key is absent)
+        # The spec's open enumerations (an enum, or a value it does not list) are never "".
+        if value == "" and str in args and any(isinstance(arg, enum.EnumMeta) for arg in args):
+            return "", "an empty string"
+        problems = [_problem(arg, value) for arg in args if arg is not Unset]
+        return None if None in problems else problems[0]
+    if origin is list and isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            if problem := _problem(args[0], item):
+                return f"[{index}]{problem[0]}", problem[1]
+        return None
+    if (origin in JSON_NAMES or origin is dict) and isinstance(value, Mapping):
+        # A model's fields, or a free-form object's values.
+        named, other, required = _fields(origin) if origin in JSON_NAMES else ({}, args[1], [])
+        for name in required:
+            if name not in value:
+                return f".{name}", "missing (required)"
+        for name, item in value.items():
+            if (field := named.get(name, other)) is None or not isinstance(name, str):
+                return "", "a property the spec does not define"
+            if problem := _problem(field, item):
+                return f".{name}{problem[0]}", problem[1]
+        return None
+    if isinstance(origin, enum.EnumMeta):
+        fits = isinstance(value, str) and value in {
+            member.value for member in typing.cast(Any, origin)
+        }
+    else:  # a list or an object of the wrong kind; an annotation not listed (Any): any JSON
+        containers = origin in (list, dict) or origin in JSON_NAMES
+        fits = _SCALARS.get(origin, lambda v: not containers)(value)
+    name = getattr(origin, "__name__", origin)
+    return None if fits else ("", f"expected {name}, got {type(value).__name__}")
 
 
 _LISTS: Final[dict[str, ItemKind]] = {"assignments": "assignment", "summaries": "summary"}
@@ -434,18 +380,17 @@ _LISTS: Final[dict[str, ItemKind]] = {"assignments": "assignment", "summaries": 
 def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemKind, list[Any]]:
     """The items as JSON objects, once each is known to fit its generated model; else
     :class:`InvalidPushError` naming the first 20 bad ones, before anything is sent."""
-    hints = typing.get_type_hints(body, localns=vars(datasync_grades_api.models))
-    if set(JSON_NAMES[body]) != {*_LISTS, "final"} or not set(items) <= set(_LISTS):
+    named = _fields(body)[0]
+    if set(named) != {*_LISTS, "final"} or not set(items) <= set(_LISTS):
         raise DataSyncError(f"{body.__name__} changed: update datasync_grades to this spec")
     found: dict[ItemKind, list[Any]] = {}
     problems: list[str] = []
     for name, kind in _LISTS.items():
-        [listed] = [arg for arg in typing.get_args(hints[name]) if typing.get_origin(arg) is list]
-        check = _checker(typing.get_args(listed)[0])
+        [listed] = [arg for arg in typing.get_args(named[name]) if typing.get_origin(arg) is list]
         found[kind] = [_as_dict(kind, n, item) for n, item in enumerate(items.get(name, ()))]
         for index, item in enumerate(found[kind]):
             try:
-                problem = check(item)
+                problem = _problem(typing.get_args(listed)[0], item)
             except RecursionError:
                 problem = "", "nested too deep"
             if problem is not None:
@@ -459,14 +404,6 @@ def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemK
 
 
 # -- checkpoints and locks -----------------------------------------------------------------
-
-
-def _limit_of(field: str, parsed: object) -> int:
-    value = getattr(getattr(parsed, "data", None), field, None)
-    if type(value) is not int or value < _ENVELOPE:
-        message = f"no usable {field} ({value!r:.40}; an empty chunk is {_ENVELOPE} bytes)"
-        raise ResponseValidationError(f"{message}: pass max_bytes=")
-    return value
 
 
 def _fspath(path: str | os.PathLike[str]) -> str:
@@ -581,11 +518,55 @@ def _only_push_of(exchange: str, checkpoint: Checkpoint | None) -> Iterator[None
         del _PUSHING[exchange]
 
 
+def _resume(
+    checkpoint: Checkpoint, state: Callable[[int, bool], dict[str, Any]], total: int
+) -> tuple[int, int | None]:
+    """The chunks a checkpoint says are stored, and the one in flight when it was saved (sent
+    again: it may be stored twice); :class:`CheckpointError` for anything but a
+    state this plan's pushes save (the final chunk sent early, ``"stored": -2``, or a chunk of
+    another plan, never resumed by index). Nothing, or another exchange's push: start afresh."""
+    saved = checkpoint.load()
+    saved = saved if isinstance(saved, dict) or saved is None else {}  # {}: refused below
+    mine = state(0, False)["exchange"]
+    if saved is None or (isinstance(saved.get("exchange"), str) and saved["exchange"] != mine):
+        return 0, None
+    stored, in_flight = saved.get("stored"), saved.get("in_flight")
+    if not (
+        type(stored) is int
+        and 0 <= stored <= total
+        and type(in_flight) in (int, type(None))  # (True == 1: a bool is no chunk)
+        and saved in (state(stored, False), state(stored, stored < total))
+    ):
+        raise CheckpointError(
+            f"{checkpoint!r} holds no state of this plan for exchange {mine}: the items or "
+            "max_bytes changed since (its chunks would not line up), or it is not a push's "
+            "checkpoint"
+        )
+    if in_flight is not None:
+        logger.warning(
+            "chunk %d of exchange %s was in flight when the last push stopped: sending it "
+            "again may store it twice (the API has no idempotency key)",
+            in_flight + 1,
+            mine,
+        )
+    return stored, in_flight
+
+
 # -- sending -------------------------------------------------------------------------------
 
 
-class _Push:
-    """One push: the plan, the requests, and the bookkeeping shared by sync and async.
+def push(client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any) -> PushResult:
+    """:func:`apush` under a sync sender (whose steps never suspend)."""
+    return run_sync(apush(client, endpoint, params, **options))
+
+
+async def apush(
+    client: Sender, endpoint: ModuleType, params: dict[str, Any], **options: Any
+) -> PushResult:
+    """Check the items, plan every chunk, then send them in order; see the module docstring.
+    ``options``: the engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``body``
+    (the generated model of a chunk), ``limit`` (the endpoint and field giving ``max_bytes``
+    when it is None), ``max_bytes``, ``on_progress``, ``checkpoint``.
 
     With a checkpoint, ``{"stored": n, "in_flight": n}`` is saved before chunk n is sent and
     ``{"stored": n + 1, "in_flight": null}`` once it is stored, before ``on_progress`` hears
@@ -594,180 +575,89 @@ class _Push:
     at most, and says so (``possibly_duplicated``). The state is keyed to the plan (a SHA-256
     of every chunk body): other items or another ``max_bytes`` are refused, never resumed.
     """
-
-    def __init__(
-        self,
-        client: Any,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        options: Any,
-    ) -> None:
-        self.items = _checked_items(options["body"], options["items"])  # before any request
-        self.checkpoint: Checkpoint | None = options.get("checkpoint")
-        self.on_progress: Callable[[ChunkStored], object] | None = options.get("on_progress")
-        self.client, self.endpoint, self.params = client, endpoint, params
-        self.exchange, self._plan, self.start = str(params.get("id")), "", 0
-        self.chunks: tuple[Chunk, ...] = ()
-        self.ids: list[UUID | None] = []
-        self.possibly_duplicated: int | None = None
-
-    def requests(self, max_bytes: int) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Plan the chunks, then each chunk's number and request, as they are to be sent."""
-        items = self.items
-        self.chunks = plan_chunks(items["assignment"], items["summary"], max_bytes=max_bytes)
-        self.start = self._resume()
-        # The generated request (method, path, headers), with the planned bytes as content.
-        request = self.endpoint._get_kwargs(**self.params, body=SimpleNamespace(to_dict=dict))
-        del request["json"]
-        for number in range(self.start, len(self.chunks)):
-            yield number, {**request, "content": self.chunks[number].body()}
-
-    def _resume(self) -> int:
-        if self.checkpoint is None:
-            return 0
-        digest = hashlib.sha256()
-        for chunk in self.chunks:  # one body at a time: no second copy of all the data
-            digest.update(chunk.body())
-        self._plan = digest.hexdigest()
-        saved = self.checkpoint.load()
-        saved = saved if isinstance(saved, dict) or saved is None else {}  # {}: refused below
-        other = (
-            saved and isinstance(saved.get("exchange"), str) and saved["exchange"] != self.exchange
-        )
-        if saved is None or other:
-            return 0  # nothing, or another exchange's push: this one starts afresh
-        stored, in_flight, total = saved.get("stored"), saved.get("in_flight"), len(self.chunks)
-        # Only what this plan's pushes save, with a stored chunk count in range; the final
-        # chunk sent early ("stored": -2) or a chunk of another plan are refused.
-        if not (
-            type(stored) is int
-            and 0 <= stored <= total
-            and type(in_flight) in (int, type(None))
-            and saved in (self._state(stored, False), self._state(stored, stored < total))
-        ):
-            raise CheckpointError(
-                f"{self.checkpoint!r} holds no state of this plan for exchange {self.exchange}: "
-                "the items or max_bytes changed since (its chunks would not line up), or it "
-                "is not a push's checkpoint"
-            )
-        if in_flight is not None:
-            self.possibly_duplicated = in_flight
-            logger.warning(
-                "chunk %d of exchange %s was in flight when the last push stopped: sending it "
-                "again may store it twice (the API has no idempotency key)",
-                in_flight + 1,
-                self.exchange,
-            )
-        return stored
-
-    def _state(self, stored: int, in_flight: bool) -> dict[str, Any]:
-        in_flight_at = stored if in_flight else None
-        return {
-            "exchange": self.exchange,
-            "plan": self._plan,
-            "stored": stored,
-            "in_flight": in_flight_at,
-        }
-
-    def save(self, stored: int, in_flight: bool = False) -> None:
-        """Record how far the push got; a failed write (a full disk) is a CheckpointError."""
-        try:
-            if self.checkpoint is not None:
-                self.checkpoint.save(self._state(stored, in_flight))
-        except OSError as exc:
-            raise CheckpointError(
-                f"{self.checkpoint!r} could not be written ({stored} chunks accepted): {exc}",
-                chunks_accepted=stored,
-                chunks_total=len(self.chunks),
-            ) from exc
-
-    def stored(self, number: int, response: httpx.Response) -> None:
-        """Parse a stored chunk's answer for its id."""
-        parsed = parse(self.endpoint, response, self.client.redactor)
-        chunk_id = getattr(getattr(parsed, "data", None), "id", None)
-        self.ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
-
-    def progress(self, number: int) -> None:
-        size, chunk_id = self.chunks[number].size, self.ids[-1]
-        logger.debug(
-            "chunk %d/%d stored (%d bytes, id %s)", number + 1, len(self.chunks), size, chunk_id
-        )
-        if self.on_progress is not None:
-            self.on_progress(ChunkStored(number, len(self.chunks), size, chunk_id))
-
-    def failed(self, exc: DataSyncError, number: int) -> UploadError:
-        # A 2xx whose body could not be read still stored the chunk: do not send it again.
-        status = getattr(exc, "status_code", None)
-        stored = isinstance(status, int) and 200 <= status < 300
-        accepted = number + 1 if stored else number
-        total = len(self.chunks)
-        message = f"chunk {number + 1} of {total} failed ({accepted} accepted): {exc}"
-        return UploadError(message, chunks_accepted=accepted, chunks_total=total)
-
-    def result(self) -> PushResult:
-        if self.checkpoint is not None:
-            with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
-                self.checkpoint.clear()
-        sent = self.chunks[self.start :]
-        return PushResult(
-            chunks_sent=len(sent),
-            chunks_total=len(self.chunks),
-            assignments_sent=sum(chunk.assignments_completed for chunk in sent),
-            summaries_sent=sum(chunk.summaries for chunk in sent),
-            scores_sent=sum(chunk.scores for chunk in sent),
-            chunk_ids=tuple(self.ids),
-            possibly_duplicated=self.possibly_duplicated,
-        )
-
-
-def push(client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any) -> PushResult:
-    """Check the items, plan every chunk, then send them in order; see the module docstring.
-    ``options``: the engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``body``
-    (the generated model of a chunk), ``limit`` (the endpoint and field giving ``max_bytes``
-    when it is None), ``max_bytes``, ``on_progress``, ``checkpoint``."""
-    job = _Push(client, endpoint, params, options)
-    with _only_push_of(job.exchange, job.checkpoint):
-        max_bytes = options["max_bytes"]
+    items = _checked_items(options["body"], options["items"])  # before any request
+    checkpoint: Checkpoint | None = options["checkpoint"]
+    on_progress: Callable[[ChunkStored], object] | None = options["on_progress"]
+    exchange, max_bytes = str(params.get("id")), options["max_bytes"]
+    with _only_push_of(exchange, checkpoint):
         if max_bytes is None:
-            max_bytes = _limit_of(options["limit"][1], call(options["limit"][0], client, params))
-        for number, kwargs in job.requests(max_bytes):
-            job.save(number, in_flight=True)
+            limit, field = options["limit"]
+            found = parse(limit, await client.request(limit._get_kwargs(**params)), client.redactor)
+            max_bytes = getattr(getattr(found, "data", None), field, None)
+            if type(max_bytes) is not int or max_bytes < _ENVELOPE:
+                message = (
+                    f"no usable {field} ({max_bytes!r:.40}; an empty chunk is {_ENVELOPE} bytes)"
+                )
+                raise ResponseValidationError(f"{message}: pass max_bytes=")
+        chunks = plan_chunks(items["assignment"], items["summary"], max_bytes=max_bytes)
+        plan = hashlib.sha256()
+        for chunk in chunks:
+            plan.update(chunk.body())
+
+        def state(stored: int, in_flight: bool) -> dict[str, Any]:
+            at = stored if in_flight else None
+            return {
+                "exchange": exchange,
+                "plan": plan.hexdigest(),
+                "stored": stored,
+                "in_flight": at,
+            }
+
+        async def save(stored: int, in_flight: bool = False) -> None:
+            """Record how far the push got; a failed write (a full disk) is a CheckpointError."""
             try:
-                job.stored(number, client.send(kwargs))
-            except DataSyncError as exc:
-                error = job.failed(exc, number)
-                job.save(error.chunks_accepted, in_flight=error.chunks_accepted == number)
-                raise error from exc
-            job.save(number + 1)
-            job.progress(number)
-        return job.result()
+                if isinstance(checkpoint, FileCheckpoint):  # fsync: off the event loop
+                    await client.offload(checkpoint.save, state(stored, in_flight))
+                elif checkpoint is not None:  # may be bound to this thread (a sqlite connection)
+                    checkpoint.save(state(stored, in_flight))
+            except OSError as exc:
+                raise CheckpointError(
+                    f"{checkpoint!r} could not be written ({stored} chunks accepted): {exc}",
+                    chunks_accepted=stored,
+                    chunks_total=len(chunks),
+                ) from exc
 
-
-async def apush(
-    client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any
-) -> PushResult:
-    """The async :func:`push`; a :class:`FileCheckpoint` is saved in a worker thread (fsync)."""
-    job = _Push(client, endpoint, params, options)
-
-    async def save(stored: int, in_flight: bool = False) -> None:
-        if isinstance(job.checkpoint, FileCheckpoint):
-            await _to_thread_to_the_end(job.save, stored, in_flight)
-        else:  # another checkpoint may be bound to this thread (a sqlite connection)
-            job.save(stored, in_flight)
-
-    with _only_push_of(job.exchange, job.checkpoint):
-        max_bytes = options["max_bytes"]
-        if max_bytes is None:
-            limit = await acall(options["limit"][0], client, params)
-            max_bytes = _limit_of(options["limit"][1], limit)
-        for number, kwargs in job.requests(max_bytes):
+        start, duplicated = (
+            (0, None) if checkpoint is None else _resume(checkpoint, state, len(chunks))
+        )
+        # The generated request (method, path, headers), with the planned bytes as content.
+        request = endpoint._get_kwargs(**params, body=SimpleNamespace(to_dict=dict))
+        del request["json"]
+        ids: list[UUID | None] = []
+        for number in range(start, len(chunks)):
             await save(number, in_flight=True)
             try:
-                job.stored(number, await client.send(kwargs))
+                response = await client.request({**request, "content": chunks[number].body()})
+                parsed = parse(endpoint, response, client.redactor)
             except DataSyncError as exc:
-                error = job.failed(exc, number)
-                await save(error.chunks_accepted, in_flight=error.chunks_accepted == number)
-                raise error from exc
+                # A 2xx whose body could not be read still stored the chunk: do not send it again.
+                status = getattr(exc, "status_code", None)
+                accepted = number + (isinstance(status, int) and 200 <= status < 300)
+                await save(accepted, in_flight=accepted == number)
+                raise UploadError(
+                    f"chunk {number + 1} of {len(chunks)} failed ({accepted} accepted): {exc}",
+                    chunks_accepted=accepted,
+                    chunks_total=len(chunks),
+                ) from exc
+            chunk_id = getattr(getattr(parsed, "data", None), "id", None)
+            ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
             await save(number + 1)
-            job.progress(number)
-        return job.result()
+            size = chunks[number].size
+            logger.debug(
+                "chunk %d/%d stored (%d bytes, id %s)", number + 1, len(chunks), size, ids[-1]
+            )
+            if on_progress is not None:
+                on_progress(ChunkStored(number, len(chunks), size, ids[-1]))
+        if checkpoint is not None:
+            with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
+                checkpoint.clear()
+    sent = chunks[start:]
+    return PushResult(
+        chunks_sent=len(sent),
+        chunks_total=len(chunks),
+        assignments_sent=sum(chunk.assignments_completed for chunk in sent),
+        summaries_sent=sum(chunk.summaries for chunk in sent),
+        scores_sent=sum(chunk.scores for chunk in sent),
+        chunk_ids=tuple(ids),
+        possibly_duplicated=duplicated,
+    )
