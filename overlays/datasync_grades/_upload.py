@@ -31,7 +31,7 @@ import os
 import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from types import ModuleType, SimpleNamespace, UnionType
+from types import ModuleType, UnionType
 from typing import Any, Final, Literal
 from uuid import UUID
 
@@ -507,27 +507,33 @@ _PUSHING: dict[str, object] = {}  # the exchanges being pushed in this process, 
 
 
 @contextlib.contextmanager
-def _only_push_of(exchange: str, checkpoint: Checkpoint | None) -> Iterator[None]:
+def _only_push_of(exchange: str, checkpoint: Checkpoint) -> Iterator[None]:
     if _PUSHING.setdefault(exchange, me := object()) is not me:  # atomic: one thread wins
         raise ConcurrentPushError(f"exchange {exchange} is being pushed in this process")
     try:  # a FileCheckpoint is locked across processes too
-        lock = checkpoint.lock() if isinstance(checkpoint, FileCheckpoint) else None
-        with lock or contextlib.nullcontext():
+        with (
+            checkpoint.lock()
+            if isinstance(checkpoint, FileCheckpoint)
+            else contextlib.nullcontext()
+        ):
             yield
     finally:
         del _PUSHING[exchange]
 
 
-def _resume(
-    checkpoint: Checkpoint, state: Callable[[int, bool], dict[str, Any]], total: int
-) -> tuple[int, int | None]:
+def _state(key: dict[str, str], stored: int, in_flight: bool) -> dict[str, Any]:
+    """What a push saves: ``key`` (its exchange and plan), the chunks stored, the one in flight."""
+    return {**key, "stored": stored, "in_flight": stored if in_flight else None}
+
+
+def _resume(checkpoint: Checkpoint, key: dict[str, str], total: int) -> tuple[int, int | None]:
     """The chunks a checkpoint says are stored, and the one in flight when it was saved (sent
-    again: it may be stored twice); :class:`CheckpointError` for anything but a
-    state this plan's pushes save (the final chunk sent early, ``"stored": -2``, or a chunk of
-    another plan, never resumed by index). Nothing, or another exchange's push: start afresh."""
+    again: it may be stored twice); :class:`CheckpointError` for anything but a state this
+    plan's pushes save (the final chunk sent early, ``"stored": -2``, or a chunk of another
+    plan, never resumed by index). Nothing, or another exchange's push: start afresh."""
     saved = checkpoint.load()
     saved = saved if isinstance(saved, dict) or saved is None else {}  # {}: refused below
-    mine = state(0, False)["exchange"]
+    mine = key["exchange"]
     if saved is None or (isinstance(saved.get("exchange"), str) and saved["exchange"] != mine):
         return 0, None
     stored, in_flight = saved.get("stored"), saved.get("in_flight")
@@ -535,17 +541,16 @@ def _resume(
         type(stored) is int
         and 0 <= stored <= total
         and type(in_flight) in (int, type(None))  # (True == 1: a bool is no chunk)
-        and saved in (state(stored, False), state(stored, stored < total))
+        and saved in (_state(key, stored, False), _state(key, stored, stored < total))
     ):
         raise CheckpointError(
-            f"{checkpoint!r} holds no state of this plan for exchange {mine}: the items or "
-            "max_bytes changed since (its chunks would not line up), or it is not a push's "
-            "checkpoint"
+            f"{checkpoint!r} holds no state of this plan for exchange {mine}: the "
+            "items or max_bytes changed since, or it is not a push's checkpoint"
         )
     if in_flight is not None:
         logger.warning(
-            "chunk %d of exchange %s was in flight when the last push stopped: sending it "
-            "again may store it twice (the API has no idempotency key)",
+            "chunk %d of exchange %s, in flight when the last push stopped, is sent again: "
+            "this may store it twice (the API has no idempotency key)",
             in_flight + 1,
             mine,
         )
@@ -568,15 +573,16 @@ async def apush(
     (the generated model of a chunk), ``limit`` (the endpoint and field giving ``max_bytes``
     when it is None), ``max_bytes``, ``on_progress``, ``checkpoint``.
 
-    With a checkpoint, ``{"stored": n, "in_flight": n}`` is saved before chunk n is sent and
-    ``{"stored": n + 1, "in_flight": null}`` once it is stored, before ``on_progress`` hears
-    of it; the checkpoint is cleared after the last. A push started again with it (after an
-    error, or in a new process after a kill) sends only the chunks not stored, chunk n again
-    at most, and says so (``possibly_duplicated``). The state is keyed to the plan (a SHA-256
-    of every chunk body): other items or another ``max_bytes`` are refused, never resumed.
+    ``{"stored": n, "in_flight": n}`` is saved in the checkpoint (a new
+    :class:`MemoryCheckpoint` if none is given) before chunk n is sent, and ``{"stored": n +
+    1, "in_flight": null}`` once it is stored, before ``on_progress`` hears of it; the
+    checkpoint is cleared after the last. A push started again with it (after an error, or
+    in a new process after a kill) sends only the chunks not stored, chunk n again at most,
+    and says so (``possibly_duplicated``). The state is keyed to the plan (a SHA-256 of
+    every chunk body): other items or another ``max_bytes`` are refused, never resumed.
     """
     items = _checked_items(options["body"], options["items"])  # before any request
-    checkpoint: Checkpoint | None = options["checkpoint"]
+    checkpoint = MemoryCheckpoint() if options["checkpoint"] is None else options["checkpoint"]
     on_progress: Callable[[ChunkStored], object] | None = options["on_progress"]
     exchange, max_bytes = str(params.get("id")), options["max_bytes"]
     with _only_push_of(exchange, checkpoint):
@@ -585,46 +591,32 @@ async def apush(
             found = parse(limit, await client.request(limit._get_kwargs(**params)), client.redactor)
             max_bytes = getattr(getattr(found, "data", None), field, None)
             if type(max_bytes) is not int or max_bytes < _ENVELOPE:
-                message = (
-                    f"no usable {field} ({max_bytes!r:.40}; an empty chunk is {_ENVELOPE} bytes)"
+                raise ResponseValidationError(
+                    f"no usable {field} ({max_bytes!r:.40}; an empty chunk is {_ENVELOPE} "
+                    "bytes): pass max_bytes="
                 )
-                raise ResponseValidationError(f"{message}: pass max_bytes=")
         chunks = plan_chunks(items["assignment"], items["summary"], max_bytes=max_bytes)
-        plan = hashlib.sha256()
-        for chunk in chunks:
-            plan.update(chunk.body())
-
-        def state(stored: int, in_flight: bool) -> dict[str, Any]:
-            at = stored if in_flight else None
-            return {
-                "exchange": exchange,
-                "plan": plan.hexdigest(),
-                "stored": stored,
-                "in_flight": at,
-            }
+        digest, total = hashlib.sha256(), len(chunks)
+        for chunk in chunks:  # one body at a time: no second copy of all the data
+            digest.update(chunk.body())
+        key = {"exchange": exchange, "plan": digest.hexdigest()}
 
         async def save(stored: int, in_flight: bool = False) -> None:
             """Record how far the push got; a failed write (a full disk) is a CheckpointError."""
             try:
                 if isinstance(checkpoint, FileCheckpoint):  # fsync: off the event loop
-                    await client.offload(checkpoint.save, state(stored, in_flight))
-                elif checkpoint is not None:  # may be bound to this thread (a sqlite connection)
-                    checkpoint.save(state(stored, in_flight))
+                    await client.offload(checkpoint.save, _state(key, stored, in_flight))
+                else:  # it may be bound to this thread (a sqlite connection)
+                    checkpoint.save(_state(key, stored, in_flight))
             except OSError as exc:
-                raise CheckpointError(
-                    f"{checkpoint!r} could not be written ({stored} chunks accepted): {exc}",
-                    chunks_accepted=stored,
-                    chunks_total=len(chunks),
-                ) from exc
+                message = f"{checkpoint!r} could not be written ({stored} chunks accepted): {exc}"
+                raise CheckpointError(message, chunks_accepted=stored, chunks_total=total) from exc
 
-        start, duplicated = (
-            (0, None) if checkpoint is None else _resume(checkpoint, state, len(chunks))
-        )
+        start, duplicated = _resume(checkpoint, key, total)
         # The generated request (method, path, headers), with the planned bytes as content.
-        request = endpoint._get_kwargs(**params, body=SimpleNamespace(to_dict=dict))
-        del request["json"]
+        request = {**endpoint._get_kwargs(**params, body=options["body"]()), "json": None}
         ids: list[UUID | None] = []
-        for number in range(start, len(chunks)):
+        for number in range(start, total):
             await save(number, in_flight=True)
             try:
                 response = await client.request({**request, "content": chunks[number].body()})
@@ -634,30 +626,18 @@ async def apush(
                 status = getattr(exc, "status_code", None)
                 accepted = number + (isinstance(status, int) and 200 <= status < 300)
                 await save(accepted, in_flight=accepted == number)
-                raise UploadError(
-                    f"chunk {number + 1} of {len(chunks)} failed ({accepted} accepted): {exc}",
-                    chunks_accepted=accepted,
-                    chunks_total=len(chunks),
-                ) from exc
+                message = f"chunk {number + 1} of {total} failed ({accepted} accepted): {exc}"
+                raise UploadError(message, chunks_accepted=accepted, chunks_total=total) from exc
             chunk_id = getattr(getattr(parsed, "data", None), "id", None)
             ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
             await save(number + 1)
             size = chunks[number].size
-            logger.debug(
-                "chunk %d/%d stored (%d bytes, id %s)", number + 1, len(chunks), size, ids[-1]
-            )
+            logger.debug("chunk %d/%d stored, %d bytes, id %s", number + 1, total, size, ids[-1])
             if on_progress is not None:
-                on_progress(ChunkStored(number, len(chunks), size, ids[-1]))
-        if checkpoint is not None:
-            with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
-                checkpoint.clear()
+                on_progress(ChunkStored(number, total, size, ids[-1]))
+        with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
+            checkpoint.clear()
     sent = chunks[start:]
-    return PushResult(
-        chunks_sent=len(sent),
-        chunks_total=len(chunks),
-        assignments_sent=sum(chunk.assignments_completed for chunk in sent),
-        summaries_sent=sum(chunk.summaries for chunk in sent),
-        scores_sent=sum(chunk.scores for chunk in sent),
-        chunk_ids=tuple(ids),
-        possibly_duplicated=duplicated,
-    )
+    done = sum(chunk.assignments_completed for chunk in sent)
+    summaries, scores = sum(c.summaries for c in sent), sum(c.scores for c in sent)
+    return PushResult(len(sent), total, done, summaries, scores, tuple(ids), duplicated)
