@@ -212,24 +212,19 @@ class _Planner:
     Every entry is bytes: an item serialized whole, or, for an assignment too large for a
     chunk of its own, a part of it (its fields, some of its scores) serialized once its
     scores are chosen. An assignment's ``"scores"`` go last, so a part is its opening
-    (everything up to ``"scores":``) and a list of scores.
+    (everything up to ``"scores":[``) and some of its scores.
     """
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.chunks: list[Chunk] = []
+        self.max_bytes, self.chunks = max_bytes, list[Chunk]()
         self._open()
 
     def _open(self) -> None:
         self.entries: dict[ItemKind, list[bytes]] = {"assignment": [], "summary": []}
         self.size, self.scores = _ENVELOPE, 0
 
-    def room(self, kind: ItemKind) -> int:
-        """Bytes left for one more entry of ``kind`` in the open chunk (after its comma)."""
-        return self.max_bytes - self.size - bool(self.entries[kind])
-
     def add(self, kind: ItemKind, entry: bytes, scores: int) -> None:
-        if len(entry) > self.room(kind):
+        if len(entry) > self.max_bytes - self.size - bool(self.entries[kind]):  # (its comma)
             self.close()
         self.size += len(entry) + bool(self.entries[kind])
         self.entries[kind].append(entry)
@@ -237,11 +232,10 @@ class _Planner:
 
     def close(self, *, final: bool = False, cut: bool = False) -> None:
         """End the open chunk; ``cut``: its last assignment goes on in the next chunk."""
-        assignments, summaries = self.entries["assignment"], self.entries["summary"]
-        parts = (b",".join(assignments), _BETWEEN, b",".join(summaries))
-        body = b"".join((_OPEN, *parts, _CLOSE_FINAL if final else _CLOSE_MORE))
-        counts = len(assignments), len(assignments) - cut, len(summaries), self.scores
-        self.chunks.append(Chunk(final, len(body), *counts, body))
+        a, s = self.entries["assignment"], self.entries["summary"]
+        ending = _CLOSE_FINAL if final else _CLOSE_MORE
+        body = b"".join((_OPEN, b",".join(a), _BETWEEN, b",".join(s), ending))
+        self.chunks.append(Chunk(final, len(body), len(a), len(a) - cut, len(s), self.scores, body))
         self._open()
 
     def add_item(self, kind: ItemKind, index: int, item: Any) -> None:
@@ -252,43 +246,30 @@ class _Planner:
         head = {key: value for key, value in data.items() if key != "scores"}
         try:  # with scores, they go last: a part of the item is its JSON up to them, and some
             entry = _dumps({**head, "scores": scores} if scores else data)
-            if len(entry) <= self.max_bytes - _ENVELOPE:
-                self.add(kind, entry, len(scores))
-                return
-            # Scores one by one only now: the whole list, one call to the C encoder, is faster.
-            split = [_dumps(score) for score in scores]
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, RecursionError) as exc:
             # A value json cannot encode (a datetime in a dict, NaN, a lone surrogate): name it.
             what = f"{_named(kind, index, item_id)} cannot be serialized as JSON"
             raise InvalidPushError(f"{what}: {type(exc).__name__}", (what,), 1) from exc
-        if not split:
-            size = _ENVELOPE + len(entry)
-            raise OversizedItemError(kind, index, item_id, size, self.max_bytes)
-        opening = _dumps(head)[:-1] + (b"," if head else b"") + b'"scores":'
-        self._split(index, item_id, opening, split)
-
-    def _split(self, index: int, item_id: str | None, opening: bytes, scores: list[bytes]) -> None:
-        """Spread an assignment too large for a chunk of its own over chunks, by its scores."""
-        part: list[bytes] = []
-        size = empty = len(opening) + len(b"[]}")
-        for position, score in enumerate(scores):
-            if _ENVELOPE + empty + len(score) > self.max_bytes:
-                alone = _ENVELOPE + empty + len(score)
-                raise OversizedItemError(
-                    "assignment", index, item_id, alone, self.max_bytes, position
-                )
-            size += len(score) + bool(part)
-            if size > self.room("assignment"):  # this chunk is full: the part so far goes in it
-                if part:
-                    self.add("assignment", _part(opening, part), len(part))
-                self.close(cut=bool(part))
-                part, size = [], empty + len(score)
-            part.append(score)
-        self.add("assignment", _part(opening, part), len(part))
-
-
-def _part(opening: bytes, scores: list[bytes]) -> bytes:
-    return b"".join((opening, b"[", b",".join(scores), b"]}"))
+        if len(entry) <= self.max_bytes - _ENVELOPE:
+            self.add(kind, entry, len(scores))
+        elif not scores:
+            raise OversizedItemError(kind, index, item_id, _ENVELOPE + len(entry), self.max_bytes)
+        else:  # too large for a chunk of its own: spread by its scores, from the room left
+            opening = _dumps(head)[:-1] + (b"," if head else b"") + b'"scores":['
+            part: list[bytes] = []
+            size = empty = len(opening) + len(b"]}")
+            # Scores one by one only now: the whole list, one call to the C encoder, is faster.
+            for position, score in enumerate(map(_dumps, scores)):
+                if (alone := _ENVELOPE + empty + len(score)) > self.max_bytes:
+                    raise OversizedItemError(kind, index, item_id, alone, self.max_bytes, position)
+                size += len(score) + bool(part)
+                if size > self.max_bytes - self.size - bool(self.entries[kind]):  # chunk full
+                    if part:
+                        self.add(kind, opening + b",".join(part) + b"]}", len(part))
+                    self.close(cut=bool(part))
+                    part, size = [], empty + len(score)
+                part.append(score)
+            self.add(kind, opening + b",".join(part) + b"]}", len(part))
 
 
 # -- checking items against the generated models ------------------------------------------
@@ -319,59 +300,71 @@ _SCALARS: Final[dict[Any, Callable[[Any], bool]]] = {
 
 @functools.cache
 def _fields(model: type) -> tuple[dict[str, Any], Any, list[str]]:
-    """Per JSON name its annotation, that of other names (None: none allowed), the required
-    names."""
+    """Per JSON name the :func:`_shape` of its annotation, that of other names (None: none
+    allowed), the required names."""
     hints = typing.get_type_hints(model, localns=vars(datasync_grades_api.models))
     names, fields = JSON_NAMES[model], attrs.fields_dict(model)
     other = typing.get_args(hints.get("additional_properties"))
     return (
-        {name: hints[attribute] for name, attribute in names.items()},
-        other[1] if other else None,
+        {name: _shape(hints[attribute]) for name, attribute in names.items()},
+        _shape(other[1]) if other else None,
         [name for name, attribute in names.items() if fields[attribute].default is attrs.NOTHING],
     )
 
 
-def _problem(hint: Any, value: Any) -> tuple[str, str] | None:
-    """Where a JSON value breaks an annotation of the generated models (``".$sys.id"``,
-    ``"[3]"``, ``""``: the value itself) and how, never showing the value; None when it fits.
+@functools.cache
+def _shape(hint: Any) -> tuple[Any, tuple[Any, ...], bool]:
+    """An annotation worked out once: its origin, the shapes of its arguments but ``Unset``
+    (the key is absent), and whether it is an open enumeration (an enum, or a value it does
+    not list: never ``""``)."""
+    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
+    open_enum = str in args and any(isinstance(arg, enum.EnumMeta) for arg in args)
+    shapes = tuple(_shape(arg) for arg in args if arg is not Unset)
+    if origin in (typing.Union, UnionType) and len(shapes) == 1 and not open_enum:
+        return shapes[0]  # X | Unset: X
+    return origin, shapes, open_enum
+
+
+def _problem(shape: tuple[Any, ...], value: Any) -> tuple[str, str] | None:
+    """Where a JSON value breaks the :func:`_shape` of an annotation of the generated models
+    (``".$sys.id"``, ``"[3]"``, ``""``: the value itself) and how, never showing the value;
+    None when it fits.
 
     Example::
 
-        assert _problem(ScheduleUpdate, {}) == (".enabled", "missing (required)")
+        assert _problem(_shape(ScheduleUpdate), {}) == (".enabled", "missing (required)")
     """
-    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
-    if origin in (typing.Union, UnionType):  # (Unset: the key is absent)
-        # The spec's open enumerations (an enum, or a value it does not list) are never "".
-        if value == "" and str in args and any(isinstance(arg, enum.EnumMeta) for arg in args):
+    origin, args, open_enum = shape
+    if origin in (typing.Union, UnionType):
+        if open_enum and value == "":
             return "", "an empty string"
-        problems = [_problem(arg, value) for arg in args if arg is not Unset]
+        problems = [_problem(arg, value) for arg in args]
         return None if None in problems else problems[0]
     if origin is list and isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            if problem := _problem(args[0], item):
-                return f"[{index}]{problem[0]}", problem[1]
-        return None
-    if (origin in JSON_NAMES or origin is dict) and isinstance(value, Mapping):
-        # A model's fields, or a free-form object's values.
+        items = [(index, args[0], item) for index, item in enumerate(value)]
+    elif (origin in JSON_NAMES or origin is dict) and isinstance(value, Mapping):
+        # A model's fields, or a free-form object's values; a None annotation: not allowed.
         named, other, required = _fields(origin) if origin in JSON_NAMES else ({}, args[1], [])
-        for name in required:
-            if name not in value:
-                return f".{name}", "missing (required)"
-        for name, item in value.items():
-            if (field := named.get(name, other)) is None or not isinstance(name, str):
-                return "", "a property the spec does not define"
-            if problem := _problem(field, item):
-                return f".{name}{problem[0]}", problem[1]
-        return None
-    if isinstance(origin, enum.EnumMeta):
-        fits = isinstance(value, str) and value in {
-            member.value for member in typing.cast(Any, origin)
-        }
+        if missing := [name for name in required if name not in value]:
+            return f".{missing[0]}", "missing (required)"
+        items = [
+            (k, named.get(k, other) if isinstance(k, str) else None, v) for k, v in value.items()
+        ]
+    elif isinstance(origin, enum.EnumMeta):  # (a StrEnum member equals its value)
+        return _mismatch(origin, value, isinstance(value, str) and value in list(origin))
     else:  # a list or an object of the wrong kind; an annotation not listed (Any): any JSON
-        containers = origin in (list, dict) or origin in JSON_NAMES
-        fits = _SCALARS.get(origin, lambda v: not containers)(value)
-    name = getattr(origin, "__name__", origin)
-    return None if fits else ("", f"expected {name}, got {type(value).__name__}")
+        fits = _SCALARS.get(origin, lambda v: origin not in (list, dict, *JSON_NAMES))(value)
+        return _mismatch(origin, value, fits)
+    for key, field, item in items:
+        if field is None:
+            return "", "a property the spec does not define"
+        if problem := _problem(field, item):
+            return (f"[{key}]" if isinstance(key, int) else f".{key}") + problem[0], problem[1]
+    return None
+
+
+def _mismatch(origin: Any, value: Any, fits: bool) -> tuple[str, str] | None:
+    return None if fits else ("", f"expected {origin.__name__}, got {type(value).__name__}")
 
 
 _LISTS: Final[dict[str, ItemKind]] = {"assignments": "assignment", "summaries": "summary"}
@@ -386,16 +379,13 @@ def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemK
     found: dict[ItemKind, list[Any]] = {}
     problems: list[str] = []
     for name, kind in _LISTS.items():
-        [listed] = [arg for arg in typing.get_args(named[name]) if typing.get_origin(arg) is list]
         found[kind] = [_as_dict(kind, n, item) for n, item in enumerate(items.get(name, ()))]
         for index, item in enumerate(found[kind]):
-            try:
-                problem = _problem(typing.get_args(listed)[0], item)
-            except RecursionError:
-                problem = "", "nested too deep"
-            if problem is not None:
+            # A list of this one item against the list's annotation: its path starts "[0]".
+            if problem := _problem(named[name], [item]):
+                where = problem[0][3:].lstrip(".") or "the item"
                 what = _named(kind, index, (_item_id(kind, item) or "")[:80])
-                problems.append(f"{what}: {problem[0].lstrip('.') or 'the item'}: {problem[1]}")
+                problems.append(f"{what}: {where}: {problem[1]}")
     if problems:
         shown = "; ".join(problems[:20]) + ("; ..." if len(problems) > 20 else "")
         message = f"{len(problems)} item(s) do not match the spec, nothing was sent: {shown}"
@@ -404,11 +394,6 @@ def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemK
 
 
 # -- checkpoints and locks -----------------------------------------------------------------
-
-
-def _fspath(path: str | os.PathLike[str]) -> str:
-    # os.fspath's own signature is generic over str and bytes, which mypy cannot pick from.
-    return os.fspath(path)
 
 
 @attrs.define(eq=False)
@@ -436,11 +421,8 @@ class MemoryCheckpoint:
         self.state = None
 
 
-_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
-
-
 def _private(path: str, flags: int) -> int:
-    return os.open(path, flags | _NOFOLLOW, 0o600)
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
 
 
 @attrs.define(eq=False)
@@ -455,7 +437,7 @@ class FileCheckpoint:
         client.exchanges.push_data(exchange, assignments=rows, checkpoint=FileCheckpoint(path))
     """
 
-    path: str = attrs.field(converter=_fspath)
+    path: str = attrs.field(converter=os.fspath)
 
     def load(self) -> dict[str, Any] | None:
         try:
@@ -511,11 +493,8 @@ def _only_push_of(exchange: str, checkpoint: Checkpoint) -> Iterator[None]:
     if _PUSHING.setdefault(exchange, me := object()) is not me:  # atomic: one thread wins
         raise ConcurrentPushError(f"exchange {exchange} is being pushed in this process")
     try:  # a FileCheckpoint is locked across processes too
-        with (
-            checkpoint.lock()
-            if isinstance(checkpoint, FileCheckpoint)
-            else contextlib.nullcontext()
-        ):
+        lock = checkpoint.lock() if isinstance(checkpoint, FileCheckpoint) else None
+        with lock or contextlib.nullcontext():
             yield
     finally:
         del _PUSHING[exchange]
@@ -591,10 +570,8 @@ async def apush(
             found = parse(limit, await client.request(limit._get_kwargs(**params)), client.redactor)
             max_bytes = getattr(getattr(found, "data", None), field, None)
             if type(max_bytes) is not int or max_bytes < _ENVELOPE:
-                raise ResponseValidationError(
-                    f"no usable {field} ({max_bytes!r:.40}; an empty chunk is {_ENVELOPE} "
-                    "bytes): pass max_bytes="
-                )
+                why = f"{field} ({max_bytes!r:.40}; an empty chunk is {_ENVELOPE} bytes)"
+                raise ResponseValidationError(f"no usable {why}: pass max_bytes=")
         chunks = plan_chunks(items["assignment"], items["summary"], max_bytes=max_bytes)
         digest, total = hashlib.sha256(), len(chunks)
         for chunk in chunks:  # one body at a time: no second copy of all the data
@@ -631,10 +608,10 @@ async def apush(
             chunk_id = getattr(getattr(parsed, "data", None), "id", None)
             ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
             await save(number + 1)
-            size = chunks[number].size
-            logger.debug("chunk %d/%d stored, %d bytes, id %s", number + 1, total, size, ids[-1])
+            event = ChunkStored(number, total, chunks[number].size, ids[-1])
+            logger.debug("stored: %s", event)
             if on_progress is not None:
-                on_progress(ChunkStored(number, total, size, ids[-1]))
+                on_progress(event)
         with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
             checkpoint.clear()
     sent = chunks[start:]

@@ -719,7 +719,7 @@ def test_the_check_follows_required_fields_and_closed_objects_of_any_model(
     value: Any, problem: tuple[str, str] | None
 ) -> None:
     # ScheduleUpdate: required [enabled], additionalProperties: false.
-    assert _upload._problem(ScheduleUpdate, value) == problem
+    assert _upload._problem(_upload._shape(ScheduleUpdate), value) == problem
 
 
 def test_lists_the_client_does_not_know_are_refused_not_sent_empty() -> None:
