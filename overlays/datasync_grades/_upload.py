@@ -62,13 +62,11 @@ __all__ = [
 
 ItemKind = Literal["assignment", "summary"]
 
-# The envelope of every chunk. "false" is one byte longer than "true": chunks are planned
-# with it, so the last chunk may end up one byte under what the plan allowed.
-_OPEN: Final = b'{"assignments":['
-_BETWEEN: Final = b'],"summaries":['
-_CLOSE_MORE: Final = b'],"final":false}'
-_CLOSE_FINAL: Final = b'],"final":true}'
-_ENVELOPE: Final = len(_OPEN) + len(_BETWEEN) + len(_CLOSE_MORE)
+# Every chunk: its assignments, its summaries, and whether it is the last. "false" is one
+# byte longer than "true": chunks are planned with it, so the last chunk may end up one byte
+# under what the plan allowed.
+_BODY: Final = b'{"assignments":[%s],"summaries":[%s],"final":%s}'
+_ENVELOPE: Final = len(_BODY % (b"", b"", b"false"))
 
 # Same settings as httpx's ``json=`` encoding: the compact form a server expects. One
 # encoder for every item: ``json.dumps`` with options builds a new one per call.
@@ -124,10 +122,8 @@ class OversizedItemError(DataSyncError, ValueError):
 
     def __str__(self) -> str:
         only = "" if self.score_index is None else f" with only its score {self.score_index}"
-        return (
-            f"{_named(self.kind, self.index, self.item_id)}{only} does not fit in a chunk: a "
-            f"chunk holding only it is {self.size} bytes, max_bytes is {self.max_bytes}"
-        )
+        what = f"{_named(self.kind, self.index, self.item_id)}{only}"
+        return f"{what} makes a chunk of {self.size} bytes alone, over max_bytes {self.max_bytes}"
 
 
 @attrs.frozen
@@ -169,10 +165,8 @@ def plan_chunks(
         assert all(len(chunk.body()) <= 1_000_000 for chunk in chunks)
     """
     if type(max_bytes) is not int or max_bytes < _ENVELOPE:
-        raise InvalidPushError(
-            f"max_bytes must be an int of at least {_ENVELOPE} (an empty chunk), "
-            f"got {max_bytes!r:.40}"
-        )
+        why = f"an int of at least {_ENVELOPE} (an empty chunk), got {max_bytes!r:.40}"
+        raise InvalidPushError(f"max_bytes must be {why}")
     planner = _Planner(max_bytes)
     for index, item in enumerate(assignments):
         planner.add_item("assignment", index, item)
@@ -233,8 +227,7 @@ class _Planner:
     def close(self, *, final: bool = False, cut: bool = False) -> None:
         """End the open chunk; ``cut``: its last assignment goes on in the next chunk."""
         a, s = self.entries["assignment"], self.entries["summary"]
-        ending = _CLOSE_FINAL if final else _CLOSE_MORE
-        body = b"".join((_OPEN, b",".join(a), _BETWEEN, b",".join(s), ending))
+        body = _BODY % (b",".join(a), b",".join(s), b"true" if final else b"false")
         self.chunks.append(Chunk(final, len(body), len(a), len(a) - cut, len(s), self.scores, body))
         self._open()
 
@@ -469,20 +462,17 @@ class FileCheckpoint:
         except ImportError:  # not POSIX: a push with it is alone in its process, no more
             yield
             return
-        fd = _private(self.path + ".lock", os.O_RDWR | os.O_CREAT)
-        try:
+        with open(self.path + ".lock", "ab", opener=_private) as file:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 # A push that just finished removed the file it locked: then ours is another.
-                held = os.path.samestat(os.fstat(fd), os.stat(self.path + ".lock"))
+                held = os.path.samestat(os.fstat(file.fileno()), os.stat(file.name))
             except (BlockingIOError, FileNotFoundError):
                 held = False
             if not held:
                 raise ConcurrentPushError(f"another process pushes with {self!r}")
             yield
-            os.unlink(self.path + ".lock")  # while still locked: the next push makes a new one
-        finally:
-            os.close(fd)
+            os.unlink(file.name)  # while still locked: the next push makes a new one
 
 
 _PUSHING: dict[str, object] = {}  # the exchanges being pushed in this process, by push
@@ -515,23 +505,16 @@ def _resume(checkpoint: Checkpoint, key: dict[str, str], total: int) -> tuple[in
     mine = key["exchange"]
     if saved is None or (isinstance(saved.get("exchange"), str) and saved["exchange"] != mine):
         return 0, None
-    stored, in_flight = saved.get("stored"), saved.get("in_flight")
-    if not (
-        type(stored) is int
-        and 0 <= stored <= total
-        and type(in_flight) in (int, type(None))  # (True == 1: a bool is no chunk)
-        and saved in (_state(key, stored, False), _state(key, stored, stored < total))
-    ):
-        raise CheckpointError(
-            f"{checkpoint!r} holds no state of this plan for exchange {mine}: the "
-            "items or max_bytes changed since, or it is not a push's checkpoint"
+    valid = [_state(key, n, f) for n in range(total + 1) for f in (False, n < total)]
+    if saved not in valid or any(type(v) not in (str, int, type(None)) for v in saved.values()):
+        raise CheckpointError(  # (True == 1 and 1.0 == 1: a bool or a float is no count)
+            f"{checkpoint!r} holds no state of this plan for exchange {mine}: the items or "
+            "max_bytes changed since, or it is not a push's checkpoint"
         )
+    stored, in_flight = saved["stored"], saved["in_flight"]
     if in_flight is not None:
         logger.warning(
-            "chunk %d of exchange %s, in flight when the last push stopped, is sent again: "
-            "this may store it twice (the API has no idempotency key)",
-            in_flight + 1,
-            mine,
+            "chunk %d of exchange %s, in flight, is resent: may store it twice", in_flight + 1, mine
         )
     return stored, in_flight
 
