@@ -343,21 +343,18 @@ def _problem(shape: tuple[Any, ...], value: Any) -> tuple[str, str] | None:
         items = [
             (k, named.get(k, other) if isinstance(k, str) else None, v) for k, v in value.items()
         ]
-    elif isinstance(origin, enum.EnumMeta):  # (a StrEnum member equals its value)
-        return _mismatch(origin, value, isinstance(value, str) and value in list(origin))
-    else:  # a list or an object of the wrong kind; an annotation not listed (Any): any JSON
+    else:  # a scalar; an enum (a StrEnum member equals its value); a list or an object of
+        # the wrong kind; an annotation not listed (Any): any JSON
         fits = _SCALARS.get(origin, lambda v: origin not in (list, dict, *JSON_NAMES))(value)
-        return _mismatch(origin, value, fits)
+        if not fits or (isinstance(origin, enum.EnumMeta) and value not in list(origin)):
+            return "", f"expected {origin.__name__}, got {type(value).__name__}"
+        return None
     for key, field, item in items:
         if field is None:
             return "", "a property the spec does not define"
         if problem := _problem(field, item):
             return (f"[{key}]" if isinstance(key, int) else f".{key}") + problem[0], problem[1]
     return None
-
-
-def _mismatch(origin: Any, value: Any, fits: bool) -> tuple[str, str] | None:
-    return None if fits else ("", f"expected {origin.__name__}, got {type(value).__name__}")
 
 
 _LISTS: Final[dict[str, ItemKind]] = {"assignments": "assignment", "summaries": "summary"}
@@ -545,7 +542,6 @@ async def apush(
     """
     items = _checked_items(options["body"], options["items"])  # before any request
     checkpoint = MemoryCheckpoint() if options["checkpoint"] is None else options["checkpoint"]
-    on_progress: Callable[[ChunkStored], object] | None = options["on_progress"]
     exchange, max_bytes = str(params.get("id")), options["max_bytes"]
     with _only_push_of(exchange, checkpoint):
         if max_bytes is None:
@@ -583,8 +579,7 @@ async def apush(
                 parsed = parse(endpoint, response, client.redactor)
             except DataSyncError as exc:
                 # A 2xx whose body could not be read still stored the chunk: do not send it again.
-                status = getattr(exc, "status_code", None)
-                accepted = number + (isinstance(status, int) and 200 <= status < 300)
+                accepted = number + (200 <= (getattr(exc, "status_code", None) or 0) < 300)
                 await save(accepted, in_flight=accepted == number)
                 message = f"chunk {number + 1} of {total} failed ({accepted} accepted): {exc}"
                 raise UploadError(message, chunks_accepted=accepted, chunks_total=total) from exc
@@ -593,8 +588,8 @@ async def apush(
             await save(number + 1)
             event = ChunkStored(number, total, chunks[number].size, ids[-1])
             logger.debug("stored: %s", event)
-            if on_progress is not None:
-                on_progress(event)
+            if options["on_progress"] is not None:
+                options["on_progress"](event)
         with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
             checkpoint.clear()
     sent = chunks[start:]
