@@ -460,12 +460,11 @@ class FileCheckpoint:
             yield
             return
         with open(self.path + ".lock", "ab", opener=_private) as file:
-            try:
+            held = False
+            with contextlib.suppress(BlockingIOError, FileNotFoundError):
                 fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 # A push that just finished removed the file it locked: then ours is another.
                 held = os.path.samestat(os.fstat(file.fileno()), os.stat(file.name))
-            except (BlockingIOError, FileNotFoundError):
-                held = False
             if not held:
                 raise ConcurrentPushError(f"another process pushes with {self!r}")
             yield
@@ -504,10 +503,9 @@ def _resume(checkpoint: Checkpoint, key: dict[str, str], total: int) -> tuple[in
         return 0, None
     valid = [_state(key, n, f) for n in range(total + 1) for f in (False, n < total)]
     if saved not in valid or any(type(v) not in (str, int, type(None)) for v in saved.values()):
-        raise CheckpointError(  # (True == 1 and 1.0 == 1: a bool or a float is no count)
-            f"{checkpoint!r} holds no state of this plan for exchange {mine}: the items or "
-            "max_bytes changed since, or it is not a push's checkpoint"
-        )
+        # (True == 1 and 1.0 == 1: a bool or a float is no count.)
+        what = f"{checkpoint!r} holds no state of this plan for exchange {mine}"
+        raise CheckpointError(f"{what}: its items or max_bytes changed, or it is no push's")
     stored, in_flight = saved["stored"], saved["in_flight"]
     if in_flight is not None:
         logger.warning(
