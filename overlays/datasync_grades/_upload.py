@@ -496,10 +496,9 @@ def _resume(checkpoint: Checkpoint, key: dict[str, str], total: int) -> tuple[in
     again: it may be stored twice); :class:`CheckpointError` for anything but a state this
     plan's pushes save (the final chunk sent early, ``"stored": -2``, or a chunk of another
     plan, never resumed by index). Nothing, or another exchange's push: start afresh."""
-    saved = checkpoint.load()
-    saved = saved if isinstance(saved, dict) or saved is None else {}  # {}: refused below
-    mine = key["exchange"]
-    if saved is None or (isinstance(saved.get("exchange"), str) and saved["exchange"] != mine):
+    saved, mine = checkpoint.load(), key["exchange"]
+    other = saved.get("exchange") if isinstance(saved, dict) else None  # (not a dict: refused)
+    if saved is None or (isinstance(other, str) and other != mine):
         return 0, None
     valid = [_state(key, n, f) for n in range(total + 1) for f in (False, n < total)]
     if saved not in valid or any(type(v) not in (str, int, type(None)) for v in saved.values()):
