@@ -180,7 +180,7 @@ def _named(kind: ItemKind, index: int, item_id: str | None) -> str:
     return f"{kind} {index}" + (f" ({item_id})" if item_id else "")
 
 
-def _as_dict(kind: ItemKind, index: int, item: Any) -> Mapping[str, Any]:
+def _as_dict(kind: ItemKind, index: int, item: Any) -> dict[str, Any]:
     what = f"{kind} {index} must be a generated model or a mapping, got {type(item).__name__}"
     try:  # a model built with values of the wrong types may fail to_dict()
         item = item.to_dict() if callable(getattr(item, "to_dict", None)) else item
@@ -188,7 +188,7 @@ def _as_dict(kind: ItemKind, index: int, item: Any) -> Mapping[str, Any]:
         raise InvalidPushError(f"{what} whose to_dict() fails", (what,), 1) from exc
     if not isinstance(item, Mapping):
         raise InvalidPushError(what, (what,), 1)
-    return item
+    return dict(item)  # (json encodes only a dict as an object)
 
 
 def _item_id(kind: ItemKind, item: Mapping[str, Any]) -> str | None:
@@ -328,6 +328,8 @@ def _problem(shape: tuple[Any, ...], value: Any) -> tuple[str, str] | None:
         assert _problem(_shape(ScheduleUpdate), {}) == (".enabled", "missing (required)")
     """
     origin, args, open_enum = shape
+    if origin in _SCALARS and _SCALARS[origin](value):
+        return None  # the most frequent case, first
     if origin in (typing.Union, UnionType):
         if open_enum and value == "":
             return "", "an empty string"
@@ -335,7 +337,7 @@ def _problem(shape: tuple[Any, ...], value: Any) -> tuple[str, str] | None:
         return None if None in problems else problems[0]
     if origin is list and isinstance(value, list | tuple):
         items = [(index, args[0], item) for index, item in enumerate(value)]
-    elif (origin in JSON_NAMES or origin is dict) and isinstance(value, Mapping):
+    elif (origin in JSON_NAMES or origin is dict) and isinstance(value, dict):
         # A model's fields, or a free-form object's values; a None annotation: not allowed.
         named, other, required = _fields(origin) if origin in JSON_NAMES else ({}, args[1], [])
         if missing := [name for name in required if name not in value]:
