@@ -388,6 +388,11 @@ def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemK
 # -- checkpoints and locks -----------------------------------------------------------------
 
 
+def _fspath(path: str | os.PathLike[str]) -> str:
+    # os.fspath's own signature is generic over str and bytes, which mypy cannot pick from.
+    return os.fspath(path)
+
+
 @attrs.define(eq=False)
 class MemoryCheckpoint:
     """A :class:`Checkpoint` in memory: pass the same one again to resume in this process.
@@ -429,7 +434,7 @@ class FileCheckpoint:
         client.exchanges.push_data(exchange, assignments=rows, checkpoint=FileCheckpoint(path))
     """
 
-    path: str = attrs.field(converter=os.fspath)
+    path: str = attrs.field(converter=_fspath)
 
     def load(self) -> dict[str, Any] | None:
         try:
