@@ -287,11 +287,19 @@ def test_generated_models_and_dicts_are_both_accepted() -> None:
     assert body["summaries"] == [summary.to_dict(), {"score": 1}]
 
 
+def nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     ("item", "error"),
     [
         ({"name": "x", "due_at": datetime.datetime(2025, 1, 1)}, "cannot be serialized"),
         ({"name": "x", "scores": [{"score": math.nan}]}, "cannot be serialized"),
+        ({"name": "x", "nested": nested(100_000)}, "cannot be serialized"),  # RecursionError
         ("not a mapping", "must be a generated model or a mapping"),
     ],
 )
