@@ -8,7 +8,8 @@ Items (generated models or plain dicts) are first checked against the generated 
 filled in order (assignments, then summaries); an assignment too large for a chunk of its own
 is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
 anything is sent. A failed chunk raises :class:`UploadError`; the same call with the same
-``checkpoint`` sends the rest.
+``checkpoint`` sends the rest. The push is written once, as :func:`apush`; :func:`push` drives
+the same coroutine under a sync sender.
 
 Example::
 
@@ -30,7 +31,7 @@ import os
 import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from types import ModuleType, SimpleNamespace, UnionType
+from types import ModuleType, UnionType
 from typing import Any, Final, Literal
 from uuid import UUID
 
@@ -41,15 +42,10 @@ from datasync_grades_api.api import JSON_NAMES, Checkpoint, ChunkStored, PushRes
 from datasync_grades_api.types import Unset
 
 from ._artifacts import _commit
-from ._client import _to_thread_to_the_end
-from ._exceptions import (
-    DataSyncError,
-    ResponseValidationError,
-    UploadError,
-)
-from ._http import httpx
+from ._client import Sender, run_sync
+from ._exceptions import DataSyncError, ResponseValidationError, UploadError
 from ._logging import logger
-from ._parsing import acall, call, parse
+from ._parsing import parse
 
 __all__ = [
     "CheckpointError",
@@ -66,14 +62,11 @@ __all__ = [
 
 ItemKind = Literal["assignment", "summary"]
 
-# The envelope of every chunk. "false" is one byte longer than "true": chunks are planned
-# with it, so the last chunk may end up one byte under what the plan allowed.
-_OPEN: Final = b'{"assignments":['
-_BETWEEN: Final = b'],"summaries":['
-_CLOSE_MORE: Final = b'],"final":false}'
-_CLOSE_FINAL: Final = b'],"final":true}'
-_ENVELOPE: Final = len(_OPEN) + len(_BETWEEN) + len(_CLOSE_MORE)
-
+# Every chunk: its assignments, its summaries, and whether it is the last. "false" is one
+# byte longer than "true": chunks are planned with it, so the last chunk may end up one byte
+# under what the plan allowed.
+_BODY: Final = b'{"assignments":[%s],"summaries":[%s],"final":%s}'
+_ENVELOPE: Final = len(_BODY % (b"", b"", b"false"))
 
 # Same settings as httpx's ``json=`` encoding: the compact form a server expects. One
 # encoder for every item: ``json.dumps`` with options builds a new one per call.
@@ -109,7 +102,7 @@ class ConcurrentPushError(UploadError):
     same :class:`FileCheckpoint`: chunks of two pushes must never interleave."""
 
 
-@attrs.define(auto_exc=True, kw_only=True)
+@attrs.define(auto_exc=True)
 class OversizedItemError(DataSyncError, ValueError):
     """An item that cannot be sent within ``max_bytes``, even in a chunk of its own.
 
@@ -128,13 +121,9 @@ class OversizedItemError(DataSyncError, ValueError):
     score_index: int | None = None
 
     def __str__(self) -> str:
-        what = _named(self.kind, self.index, self.item_id)
-        if self.score_index is not None:
-            what += f" with only its score {self.score_index}"
-        return (
-            f"{what} does not fit in a chunk: a chunk holding only it is {self.size} bytes, "
-            f"max_bytes is {self.max_bytes}"
-        )
+        only = "" if self.score_index is None else f" with only its score {self.score_index}"
+        what = f"{_named(self.kind, self.index, self.item_id)}{only}"
+        return f"{what} makes a chunk of {self.size} bytes alone, over max_bytes {self.max_bytes}"
 
 
 @attrs.frozen
@@ -151,14 +140,11 @@ class Chunk:
     assignments_completed: int
     summaries: int
     scores: int
-    # The JSON of the assignment entries and of the summary entries, each comma-separated.
-    _assignments_json: bytes = attrs.field(repr=False)
-    _summaries_json: bytes = attrs.field(repr=False)
+    _body: bytes = attrs.field(repr=False)
 
     def body(self) -> bytes:
         """The request body: UTF-8 JSON, ``{"assignments":[...],"summaries":[...],"final":...}``."""
-        close = _CLOSE_FINAL if self.final else _CLOSE_MORE
-        return b"".join((_OPEN, self._assignments_json, _BETWEEN, self._summaries_json, close))
+        return self._body
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -179,10 +165,8 @@ def plan_chunks(
         assert all(len(chunk.body()) <= 1_000_000 for chunk in chunks)
     """
     if type(max_bytes) is not int or max_bytes < _ENVELOPE:
-        raise InvalidPushError(
-            f"max_bytes must be an int of at least {_ENVELOPE} (an empty chunk), "
-            f"got {max_bytes!r:.40}"
-        )
+        why = f"an int of at least {_ENVELOPE} (an empty chunk), got {max_bytes!r:.40}"
+        raise InvalidPushError(f"max_bytes must be {why}")
     planner = _Planner(max_bytes)
     for index, item in enumerate(assignments):
         planner.add_item("assignment", index, item)
@@ -196,7 +180,7 @@ def _named(kind: ItemKind, index: int, item_id: str | None) -> str:
     return f"{kind} {index}" + (f" ({item_id})" if item_id else "")
 
 
-def _as_dict(kind: ItemKind, index: int, item: Any) -> Mapping[str, Any]:
+def _as_dict(kind: ItemKind, index: int, item: Any) -> dict[str, Any]:
     what = f"{kind} {index} must be a generated model or a mapping, got {type(item).__name__}"
     try:  # a model built with values of the wrong types may fail to_dict()
         item = item.to_dict() if callable(getattr(item, "to_dict", None)) else item
@@ -204,7 +188,7 @@ def _as_dict(kind: ItemKind, index: int, item: Any) -> Mapping[str, Any]:
         raise InvalidPushError(f"{what} whose to_dict() fails", (what,), 1) from exc
     if not isinstance(item, Mapping):
         raise InvalidPushError(what, (what,), 1)
-    return item
+    return dict(item)  # (json encodes only a dict as an object)
 
 
 def _item_id(kind: ItemKind, item: Mapping[str, Any]) -> str | None:
@@ -222,105 +206,63 @@ class _Planner:
     Every entry is bytes: an item serialized whole, or, for an assignment too large for a
     chunk of its own, a part of it (its fields, some of its scores) serialized once its
     scores are chosen. An assignment's ``"scores"`` go last, so a part is its opening
-    (everything up to ``"scores":``) and a list of scores.
+    (everything up to ``"scores":[``) and some of its scores.
     """
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.chunks: list[Chunk] = []
+        self.max_bytes, self.chunks = max_bytes, list[Chunk]()
         self._open()
 
     def _open(self) -> None:
         self.entries: dict[ItemKind, list[bytes]] = {"assignment": [], "summary": []}
-        self.size = _ENVELOPE
-        self.scores = 0
-
-    def room(self, kind: ItemKind) -> int:
-        """Bytes left for one more entry of ``kind`` in the open chunk (after its comma)."""
-        return self.max_bytes - self.size - (1 if self.entries[kind] else 0)
+        self.size, self.scores = _ENVELOPE, 0
 
     def add(self, kind: ItemKind, entry: bytes, scores: int) -> None:
-        if len(entry) > self.room(kind):
+        if len(entry) > self.max_bytes - self.size - bool(self.entries[kind]):  # (its comma)
             self.close()
-        self.size += len(entry) + (1 if self.entries[kind] else 0)
+        self.size += len(entry) + bool(self.entries[kind])
         self.entries[kind].append(entry)
         self.scores += scores
 
     def close(self, *, final: bool = False, cut: bool = False) -> None:
         """End the open chunk; ``cut``: its last assignment goes on in the next chunk."""
-        assignments, summaries = self.entries["assignment"], self.entries["summary"]
-        self.chunks.append(
-            Chunk(
-                final=final,
-                size=self.size - final,  # "true" is one byte shorter than "false"
-                assignments=len(assignments),
-                assignments_completed=len(assignments) - cut,
-                summaries=len(summaries),
-                scores=self.scores,
-                assignments_json=b",".join(assignments),
-                summaries_json=b",".join(summaries),
-            )
-        )
+        a, s = self.entries["assignment"], self.entries["summary"]
+        body = _BODY % (b",".join(a), b",".join(s), b"true" if final else b"false")
+        self.chunks.append(Chunk(final, len(body), len(a), len(a) - cut, len(s), self.scores, body))
         self._open()
 
     def add_item(self, kind: ItemKind, index: int, item: Any) -> None:
         data = _as_dict(kind, index, item)
         item_id = _item_id(kind, data)
         scores = data.get("scores") if kind == "assignment" else None
-        if not isinstance(scores, list):
-            scores = []
-        opening = b""  # with scores: the assignment's JSON up to its scores, which go last
-        try:
-            if not scores:
-                entry = _dumps(data)
-            else:
-                head = _dumps({key: value for key, value in data.items() if key != "scores"})
-                opening = head[:-1] + (b"," if len(head) > 2 else b"") + b'"scores":'
-                entry = b"".join((opening, _dumps(scores), b"}"))
-        except (TypeError, ValueError) as exc:
+        scores = scores if isinstance(scores, list) else []
+        head = {key: value for key, value in data.items() if key != "scores"}
+        try:  # with scores, they go last: a part of the item is its JSON up to them, and some
+            entry = _dumps({**head, "scores": scores} if scores else data)
+        except (TypeError, ValueError, RecursionError) as exc:
             # A value json cannot encode (a datetime in a dict, NaN, a lone surrogate): name it.
             what = f"{_named(kind, index, item_id)} cannot be serialized as JSON"
             raise InvalidPushError(f"{what}: {type(exc).__name__}", (what,), 1) from exc
         if len(entry) <= self.max_bytes - _ENVELOPE:
             self.add(kind, entry, len(scores))
         elif not scores:
-            raise OversizedItemError(
-                kind=kind,
-                index=index,
-                item_id=item_id,
-                size=_ENVELOPE + len(entry),
-                max_bytes=self.max_bytes,
-            )
-        else:
+            raise OversizedItemError(kind, index, item_id, _ENVELOPE + len(entry), self.max_bytes)
+        else:  # too large for a chunk of its own: spread by its scores, from the room left
+            opening = _dumps(head)[:-1] + (b"," if head else b"") + b'"scores":['
+            part: list[bytes] = []
+            size = empty = len(opening) + len(b"]}")
             # Scores one by one only now: the whole list, one call to the C encoder, is faster.
-            self._split(index, item_id, opening, [_dumps(score) for score in scores])
-
-    def _split(self, index: int, item_id: str | None, opening: bytes, scores: list[bytes]) -> None:
-        """Spread an assignment too large for a chunk of its own over chunks, by its scores."""
-        empty_part = len(opening) + len(b"[]}")
-        start, size = 0, empty_part
-        for position, score in enumerate(scores):
-            if empty_part + len(score) > self.max_bytes - _ENVELOPE:
-                raise OversizedItemError(
-                    kind="assignment",
-                    index=index,
-                    item_id=item_id,
-                    size=_ENVELOPE + empty_part + len(score),
-                    max_bytes=self.max_bytes,
-                    score_index=position,
-                )
-            grown = size + len(score) + (1 if position > start else 0)
-            if grown > self.room("assignment"):
-                if position > start:
-                    self.add("assignment", _part(opening, scores[start:position]), position - start)
-                self.close(cut=position > start)
-                start, grown = position, empty_part + len(score)
-            size = grown
-        self.add("assignment", _part(opening, scores[start:]), len(scores) - start)
-
-
-def _part(opening: bytes, scores: list[bytes]) -> bytes:
-    return b"".join((opening, b"[", b",".join(scores), b"]}"))
+            for position, score in enumerate(map(_dumps, scores)):
+                if (alone := _ENVELOPE + empty + len(score)) > self.max_bytes:
+                    raise OversizedItemError(kind, index, item_id, alone, self.max_bytes, position)
+                size += len(score) + bool(part)
+                if size > self.max_bytes - self.size - bool(self.entries[kind]):  # chunk full
+                    if part:
+                        self.add(kind, opening + b",".join(part) + b"]}", len(part))
+                    self.close(cut=bool(part))
+                    part, size = [], empty + len(score)
+                part.append(score)
+            self.add(kind, opening + b",".join(part) + b"]}", len(part))
 
 
 # -- checking items against the generated models ------------------------------------------
@@ -349,82 +291,71 @@ _SCALARS: Final[dict[Any, Callable[[Any], bool]]] = {
 }
 
 
-_Check = Callable[[Any], tuple[str, str] | None]
-
-
 @functools.cache
-def _checker(hint: Any) -> _Check:
-    """The check of a JSON value against an annotation of the generated models: where the
-    value breaks it (``".$sys.id"``, ``"[3]"``, ``""``: the value itself) and how, never
-    showing the value; None when it fits. Built once per annotation: it runs per score."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, UnionType):
-        options = [_checker(arg) for arg in args if arg is not Unset]  # Unset: the key is absent
-        # The spec's open enumerations (an enum, or a value it does not list) are never "".
-        open_enum = str in args and any(isinstance(arg, enum.EnumMeta) for arg in args)
-        if len(options) == 1 and not open_enum:
-            return options[0]
-
-        def union(value: Any) -> tuple[str, str] | None:
-            if open_enum and value == "":
-                return "", "an empty string"
-            problems = [option(value) for option in options]
-            return None if None in problems else problems[0]
-
-        return union
-    expected = f"expected {getattr(origin or hint, '__name__', hint)}"
-
-    def mismatch(value: Any) -> tuple[str, str]:
-        return "", f"{expected}, got {type(value).__name__}"
-
-    if origin is list:
-        each = _checker(args[0])
-
-        def array(value: Any) -> tuple[str, str] | None:
-            if not isinstance(value, list | tuple):
-                return mismatch(value)
-            for index, item in enumerate(value):
-                if problem := each(item):
-                    return f"[{index}]{problem[0]}", problem[1]
-            return None
-
-        return array
-    if hint in JSON_NAMES or origin is dict:  # a model, or a free-form object
-        model = hint if hint in JSON_NAMES else None
-        return lambda v: _object_problem(model, v) if isinstance(v, Mapping) else mismatch(v)
-    if isinstance(hint, enum.EnumMeta):
-        values = {member.value for member in typing.cast(Any, hint)}
-        fits: Callable[[Any], bool] = lambda v: isinstance(v, str) and v in values  # noqa: E731
-    else:
-        fits = _SCALARS.get(hint, lambda v: True)  # Any: any JSON
-    return lambda value: None if fits(value) else mismatch(value)
-
-
-@functools.cache
-def _fields(model: type | None) -> tuple[dict[str, _Check], _Check | None, list[str]]:
-    """Per JSON name its check, the check of others (None: none allowed), the required names."""
-    if model is None:  # a free-form object
-        return {}, _checker(Any), []
+def _fields(model: type) -> tuple[dict[str, Any], Any, list[str]]:
+    """Per JSON name the :func:`_shape` of its annotation, that of other names (None: none
+    allowed), the required names."""
     hints = typing.get_type_hints(model, localns=vars(datasync_grades_api.models))
     names, fields = JSON_NAMES[model], attrs.fields_dict(model)
     other = typing.get_args(hints.get("additional_properties"))
     return (
-        {name: _checker(hints[attribute]) for name, attribute in names.items()},
-        _checker(other[1]) if other else None,
+        {name: _shape(hints[attribute]) for name, attribute in names.items()},
+        _shape(other[1]) if other else None,
         [name for name, attribute in names.items() if fields[attribute].default is attrs.NOTHING],
     )
 
 
-def _object_problem(model: type | None, value: Mapping[Any, Any]) -> tuple[str, str] | None:
-    checks, other, required = _fields(model)
-    for name in required:
-        if name not in value:
-            return f".{name}", "missing (required)"
-    for name, item in value.items():
-        if (check := checks.get(name, other)) is None or not isinstance(name, str):
+@functools.cache
+def _shape(hint: Any) -> tuple[Any, tuple[Any, ...], bool]:
+    """An annotation worked out once: its origin, the shapes of its arguments but ``Unset``
+    (the key is absent), and whether it is an open enumeration (an enum, or a value it does
+    not list: never ``""``)."""
+    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
+    open_enum = str in args and any(isinstance(arg, enum.EnumMeta) for arg in args)
+    shapes = tuple(_shape(arg) for arg in args if arg is not Unset)
+    if origin in (typing.Union, UnionType) and len(shapes) == 1 and not open_enum:
+        return shapes[0]  # X | Unset: X
+    return origin, shapes, open_enum
+
+
+def _problem(shape: tuple[Any, ...], value: Any) -> tuple[str, str] | None:
+    """Where a JSON value breaks the :func:`_shape` of an annotation of the generated models
+    (``".$sys.id"``, ``"[3]"``, ``""``: the value itself) and how, never showing the value;
+    None when it fits.
+
+    Example::
+
+        assert _problem(_shape(ScheduleUpdate), {}) == (".enabled", "missing (required)")
+    """
+    origin, args, open_enum = shape
+    if origin in _SCALARS and _SCALARS[origin](value):
+        return None  # the most frequent case, first
+    if origin in (typing.Union, UnionType):
+        if open_enum and value == "":
+            return "", "an empty string"
+        problems = [_problem(arg, value) for arg in args]
+        return None if None in problems else problems[0]
+    if origin is list and isinstance(value, list | tuple):
+        items = [(index, args[0], item) for index, item in enumerate(value)]
+    elif (origin in JSON_NAMES or origin is dict) and isinstance(value, dict):
+        # A model's fields, or a free-form object's values; a None annotation: not allowed.
+        named, other, required = _fields(origin) if origin in JSON_NAMES else ({}, args[1], [])
+        if missing := [name for name in required if name not in value]:
+            return f".{missing[0]}", "missing (required)"
+        items = [
+            (k, named.get(k, other) if isinstance(k, str) else None, v) for k, v in value.items()
+        ]
+    else:  # a scalar; an enum (a StrEnum member equals its value); a list or an object of
+        # the wrong kind; an annotation not listed (Any): any JSON
+        fits = _SCALARS.get(origin, lambda v: origin not in (list, dict, *JSON_NAMES))(value)
+        if not fits or (isinstance(origin, enum.EnumMeta) and value not in list(origin)):
+            return "", f"expected {origin.__name__}, got {type(value).__name__}"
+        return None
+    for key, field, item in items:
+        if field is None:
             return "", "a property the spec does not define"
-        if problem := check(item):
-            return f".{name}{problem[0]}", problem[1]
+        if problem := _problem(field, item):
+            return (f"[{key}]" if isinstance(key, int) else f".{key}") + problem[0], problem[1]
     return None
 
 
@@ -434,23 +365,19 @@ _LISTS: Final[dict[str, ItemKind]] = {"assignments": "assignment", "summaries": 
 def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemKind, list[Any]]:
     """The items as JSON objects, once each is known to fit its generated model; else
     :class:`InvalidPushError` naming the first 20 bad ones, before anything is sent."""
-    hints = typing.get_type_hints(body, localns=vars(datasync_grades_api.models))
-    if set(JSON_NAMES[body]) != {*_LISTS, "final"} or not set(items) <= set(_LISTS):
+    named = _fields(body)[0]
+    if set(named) != {*_LISTS, "final"} or not set(items) <= set(_LISTS):
         raise DataSyncError(f"{body.__name__} changed: update datasync_grades to this spec")
     found: dict[ItemKind, list[Any]] = {}
     problems: list[str] = []
     for name, kind in _LISTS.items():
-        [listed] = [arg for arg in typing.get_args(hints[name]) if typing.get_origin(arg) is list]
-        check = _checker(typing.get_args(listed)[0])
         found[kind] = [_as_dict(kind, n, item) for n, item in enumerate(items.get(name, ()))]
         for index, item in enumerate(found[kind]):
-            try:
-                problem = check(item)
-            except RecursionError:
-                problem = "", "nested too deep"
-            if problem is not None:
+            # A list of this one item against the list's annotation: its path starts "[0]".
+            if problem := _problem(named[name], [item]):
+                where = problem[0][3:].lstrip(".") or "the item"
                 what = _named(kind, index, (_item_id(kind, item) or "")[:80])
-                problems.append(f"{what}: {problem[0].lstrip('.') or 'the item'}: {problem[1]}")
+                problems.append(f"{what}: {where}: {problem[1]}")
     if problems:
         shown = "; ".join(problems[:20]) + ("; ..." if len(problems) > 20 else "")
         message = f"{len(problems)} item(s) do not match the spec, nothing was sent: {shown}"
@@ -459,14 +386,6 @@ def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemK
 
 
 # -- checkpoints and locks -----------------------------------------------------------------
-
-
-def _limit_of(field: str, parsed: object) -> int:
-    value = getattr(getattr(parsed, "data", None), field, None)
-    if type(value) is not int or value < _ENVELOPE:
-        message = f"no usable {field} ({value!r:.40}; an empty chunk is {_ENVELOPE} bytes)"
-        raise ResponseValidationError(f"{message}: pass max_bytes=")
-    return value
 
 
 def _fspath(path: str | os.PathLike[str]) -> str:
@@ -499,11 +418,8 @@ class MemoryCheckpoint:
         self.state = None
 
 
-_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
-
-
 def _private(path: str, flags: int) -> int:
-    return os.open(path, flags | _NOFOLLOW, 0o600)
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
 
 
 @attrs.define(eq=False)
@@ -550,27 +466,23 @@ class FileCheckpoint:
         except ImportError:  # not POSIX: a push with it is alone in its process, no more
             yield
             return
-        fd = _private(self.path + ".lock", os.O_RDWR | os.O_CREAT)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with open(self.path + ".lock", "ab", opener=_private) as file:
+            held = False
+            with contextlib.suppress(BlockingIOError, FileNotFoundError):
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 # A push that just finished removed the file it locked: then ours is another.
-                held = os.path.samestat(os.fstat(fd), os.stat(self.path + ".lock"))
-            except (BlockingIOError, FileNotFoundError):
-                held = False
+                held = os.path.samestat(os.fstat(file.fileno()), os.stat(file.name))
             if not held:
                 raise ConcurrentPushError(f"another process pushes with {self!r}")
             yield
-            os.unlink(self.path + ".lock")  # while still locked: the next push makes a new one
-        finally:
-            os.close(fd)
+            os.unlink(file.name)  # while still locked: the next push makes a new one
 
 
 _PUSHING: dict[str, object] = {}  # the exchanges being pushed in this process, by push
 
 
 @contextlib.contextmanager
-def _only_push_of(exchange: str, checkpoint: Checkpoint | None) -> Iterator[None]:
+def _only_push_of(exchange: str, checkpoint: Checkpoint) -> Iterator[None]:
     if _PUSHING.setdefault(exchange, me := object()) is not me:  # atomic: one thread wins
         raise ConcurrentPushError(f"exchange {exchange} is being pushed in this process")
     try:  # a FileCheckpoint is locked across processes too
@@ -581,193 +493,110 @@ def _only_push_of(exchange: str, checkpoint: Checkpoint | None) -> Iterator[None
         del _PUSHING[exchange]
 
 
+def _state(key: dict[str, str], stored: int, in_flight: bool) -> dict[str, Any]:
+    """What a push saves: ``key`` (its exchange and plan), the chunks stored, the one in flight."""
+    return {**key, "stored": stored, "in_flight": stored if in_flight else None}
+
+
+def _resume(checkpoint: Checkpoint, key: dict[str, str], total: int) -> tuple[int, int | None]:
+    """The chunks a checkpoint says are stored, and the one in flight when it was saved (sent
+    again: it may be stored twice); :class:`CheckpointError` for anything but a state this
+    plan's pushes save (the final chunk sent early, ``"stored": -2``, or a chunk of another
+    plan, never resumed by index). Nothing, or another exchange's push: start afresh."""
+    saved, mine = checkpoint.load(), key["exchange"]
+    other = saved.get("exchange") if isinstance(saved, dict) else None  # (not a dict: refused)
+    if saved is None or (isinstance(other, str) and other != mine):
+        return 0, None
+    valid = [_state(key, n, f) for n in range(total + 1) for f in (False, n < total)]
+    if saved not in valid or any(type(v) not in (str, int, type(None)) for v in saved.values()):
+        # (True == 1 and 1.0 == 1: a bool or a float is no count.)
+        what = f"{checkpoint!r} holds no state of this plan for exchange {mine}"
+        raise CheckpointError(f"{what}: its items or max_bytes changed, or it is no push's")
+    stored, in_flight = saved["stored"], saved["in_flight"]
+    if in_flight is not None:
+        logger.warning(
+            "chunk %d of exchange %s, in flight, is resent: may store it twice", in_flight + 1, mine
+        )
+    return stored, in_flight
+
+
 # -- sending -------------------------------------------------------------------------------
 
 
-class _Push:
-    """One push: the plan, the requests, and the bookkeeping shared by sync and async.
-
-    With a checkpoint, ``{"stored": n, "in_flight": n}`` is saved before chunk n is sent and
-    ``{"stored": n + 1, "in_flight": null}`` once it is stored, before ``on_progress`` hears
-    of it; the checkpoint is cleared after the last. A push started again with it (after an
-    error, or in a new process after a kill) sends only the chunks not stored, chunk n again
-    at most, and says so (``possibly_duplicated``). The state is keyed to the plan (a SHA-256
-    of every chunk body): other items or another ``max_bytes`` are refused, never resumed.
-    """
-
-    def __init__(
-        self,
-        client: Any,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        options: Any,
-    ) -> None:
-        self.items = _checked_items(options["body"], options["items"])  # before any request
-        self.checkpoint: Checkpoint | None = options.get("checkpoint")
-        self.on_progress: Callable[[ChunkStored], object] | None = options.get("on_progress")
-        self.client, self.endpoint, self.params = client, endpoint, params
-        self.exchange, self._plan, self.start = str(params.get("id")), "", 0
-        self.chunks: tuple[Chunk, ...] = ()
-        self.ids: list[UUID | None] = []
-        self.possibly_duplicated: int | None = None
-
-    def requests(self, max_bytes: int) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Plan the chunks, then each chunk's number and request, as they are to be sent."""
-        items = self.items
-        self.chunks = plan_chunks(items["assignment"], items["summary"], max_bytes=max_bytes)
-        self.start = self._resume()
-        # The generated request (method, path, headers), with the planned bytes as content.
-        request = self.endpoint._get_kwargs(**self.params, body=SimpleNamespace(to_dict=dict))
-        del request["json"]
-        for number in range(self.start, len(self.chunks)):
-            yield number, {**request, "content": self.chunks[number].body()}
-
-    def _resume(self) -> int:
-        if self.checkpoint is None:
-            return 0
-        digest = hashlib.sha256()
-        for chunk in self.chunks:  # one body at a time: no second copy of all the data
-            digest.update(chunk.body())
-        self._plan = digest.hexdigest()
-        saved = self.checkpoint.load()
-        saved = saved if isinstance(saved, dict) or saved is None else {}  # {}: refused below
-        other = (
-            saved and isinstance(saved.get("exchange"), str) and saved["exchange"] != self.exchange
-        )
-        if saved is None or other:
-            return 0  # nothing, or another exchange's push: this one starts afresh
-        stored, in_flight, total = saved.get("stored"), saved.get("in_flight"), len(self.chunks)
-        # Only what this plan's pushes save, with a stored chunk count in range; the final
-        # chunk sent early ("stored": -2) or a chunk of another plan are refused.
-        if not (
-            type(stored) is int
-            and 0 <= stored <= total
-            and type(in_flight) in (int, type(None))
-            and saved in (self._state(stored, False), self._state(stored, stored < total))
-        ):
-            raise CheckpointError(
-                f"{self.checkpoint!r} holds no state of this plan for exchange {self.exchange}: "
-                "the items or max_bytes changed since (its chunks would not line up), or it "
-                "is not a push's checkpoint"
-            )
-        if in_flight is not None:
-            self.possibly_duplicated = in_flight
-            logger.warning(
-                "chunk %d of exchange %s was in flight when the last push stopped: sending it "
-                "again may store it twice (the API has no idempotency key)",
-                in_flight + 1,
-                self.exchange,
-            )
-        return stored
-
-    def _state(self, stored: int, in_flight: bool) -> dict[str, Any]:
-        in_flight_at = stored if in_flight else None
-        return {
-            "exchange": self.exchange,
-            "plan": self._plan,
-            "stored": stored,
-            "in_flight": in_flight_at,
-        }
-
-    def save(self, stored: int, in_flight: bool = False) -> None:
-        """Record how far the push got; a failed write (a full disk) is a CheckpointError."""
-        try:
-            if self.checkpoint is not None:
-                self.checkpoint.save(self._state(stored, in_flight))
-        except OSError as exc:
-            raise CheckpointError(
-                f"{self.checkpoint!r} could not be written ({stored} chunks accepted): {exc}",
-                chunks_accepted=stored,
-                chunks_total=len(self.chunks),
-            ) from exc
-
-    def stored(self, number: int, response: httpx.Response) -> None:
-        """Parse a stored chunk's answer for its id."""
-        parsed = parse(self.endpoint, response, self.client.redactor)
-        chunk_id = getattr(getattr(parsed, "data", None), "id", None)
-        self.ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
-
-    def progress(self, number: int) -> None:
-        size, chunk_id = self.chunks[number].size, self.ids[-1]
-        logger.debug(
-            "chunk %d/%d stored (%d bytes, id %s)", number + 1, len(self.chunks), size, chunk_id
-        )
-        if self.on_progress is not None:
-            self.on_progress(ChunkStored(number, len(self.chunks), size, chunk_id))
-
-    def failed(self, exc: DataSyncError, number: int) -> UploadError:
-        # A 2xx whose body could not be read still stored the chunk: do not send it again.
-        status = getattr(exc, "status_code", None)
-        stored = isinstance(status, int) and 200 <= status < 300
-        accepted = number + 1 if stored else number
-        total = len(self.chunks)
-        message = f"chunk {number + 1} of {total} failed ({accepted} accepted): {exc}"
-        return UploadError(message, chunks_accepted=accepted, chunks_total=total)
-
-    def result(self) -> PushResult:
-        if self.checkpoint is not None:
-            with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
-                self.checkpoint.clear()
-        sent = self.chunks[self.start :]
-        return PushResult(
-            chunks_sent=len(sent),
-            chunks_total=len(self.chunks),
-            assignments_sent=sum(chunk.assignments_completed for chunk in sent),
-            summaries_sent=sum(chunk.summaries for chunk in sent),
-            scores_sent=sum(chunk.scores for chunk in sent),
-            chunk_ids=tuple(self.ids),
-            possibly_duplicated=self.possibly_duplicated,
-        )
-
-
 def push(client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any) -> PushResult:
-    """Check the items, plan every chunk, then send them in order; see the module docstring.
-    ``options``: the engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``body``
-    (the generated model of a chunk), ``limit`` (the endpoint and field giving ``max_bytes``
-    when it is None), ``max_bytes``, ``on_progress``, ``checkpoint``."""
-    job = _Push(client, endpoint, params, options)
-    with _only_push_of(job.exchange, job.checkpoint):
-        max_bytes = options["max_bytes"]
-        if max_bytes is None:
-            max_bytes = _limit_of(options["limit"][1], call(options["limit"][0], client, params))
-        for number, kwargs in job.requests(max_bytes):
-            job.save(number, in_flight=True)
-            try:
-                job.stored(number, client.send(kwargs))
-            except DataSyncError as exc:
-                error = job.failed(exc, number)
-                job.save(error.chunks_accepted, in_flight=error.chunks_accepted == number)
-                raise error from exc
-            job.save(number + 1)
-            job.progress(number)
-        return job.result()
+    """:func:`apush` under a sync sender (whose steps never suspend)."""
+    return run_sync(apush(client, endpoint, params, **options))
 
 
 async def apush(
-    client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any
+    client: Sender, endpoint: ModuleType, params: dict[str, Any], **options: Any
 ) -> PushResult:
-    """The async :func:`push`; a :class:`FileCheckpoint` is saved in a worker thread (fsync)."""
-    job = _Push(client, endpoint, params, options)
+    """Check the items, plan every chunk, then send them in order; see the module docstring.
+    ``options``: the engine's ``items`` (``{"assignments": ..., "summaries": ...}``), ``body``
+    (the generated model of a chunk), ``limit`` (the endpoint and field giving ``max_bytes``
+    when it is None), ``max_bytes``, ``on_progress``, ``checkpoint``.
 
-    async def save(stored: int, in_flight: bool = False) -> None:
-        if isinstance(job.checkpoint, FileCheckpoint):
-            await _to_thread_to_the_end(job.save, stored, in_flight)
-        else:  # another checkpoint may be bound to this thread (a sqlite connection)
-            job.save(stored, in_flight)
-
-    with _only_push_of(job.exchange, job.checkpoint):
-        max_bytes = options["max_bytes"]
+    ``{"stored": n, "in_flight": n}`` is saved in the checkpoint (a new
+    :class:`MemoryCheckpoint` if none is given) before chunk n is sent, and ``{"stored": n +
+    1, "in_flight": null}`` once it is stored, before ``on_progress`` hears of it; the
+    checkpoint is cleared after the last. A push started again with it (after an error, or
+    in a new process after a kill) sends only the chunks not stored, chunk n again at most,
+    and says so (``possibly_duplicated``). The state is keyed to the plan (a SHA-256 of
+    every chunk body): other items or another ``max_bytes`` are refused, never resumed.
+    """
+    items = _checked_items(options["body"], options["items"])  # before any request
+    checkpoint = MemoryCheckpoint() if options["checkpoint"] is None else options["checkpoint"]
+    exchange, max_bytes = str(params.get("id")), options["max_bytes"]
+    with _only_push_of(exchange, checkpoint):
         if max_bytes is None:
-            limit = await acall(options["limit"][0], client, params)
-            max_bytes = _limit_of(options["limit"][1], limit)
-        for number, kwargs in job.requests(max_bytes):
+            limit, field = options["limit"]
+            found = parse(limit, await client.request(limit._get_kwargs(**params)), client.redactor)
+            max_bytes = getattr(getattr(found, "data", None), field, None)
+            if type(max_bytes) is not int or max_bytes < _ENVELOPE:
+                why = f"{field} ({max_bytes!r:.40}; an empty chunk is {_ENVELOPE} bytes)"
+                raise ResponseValidationError(f"no usable {why}: pass max_bytes=")
+        chunks = plan_chunks(items["assignment"], items["summary"], max_bytes=max_bytes)
+        digest, total = hashlib.sha256(), len(chunks)
+        for chunk in chunks:  # one body at a time: no second copy of all the data
+            digest.update(chunk.body())
+        key = {"exchange": exchange, "plan": digest.hexdigest()}
+
+        async def save(stored: int, in_flight: bool = False) -> None:
+            """Record how far the push got; a failed write (a full disk) is a CheckpointError."""
+            try:
+                if isinstance(checkpoint, FileCheckpoint):  # fsync: off the event loop
+                    await client.offload(checkpoint.save, _state(key, stored, in_flight))
+                else:  # it may be bound to this thread (a sqlite connection)
+                    checkpoint.save(_state(key, stored, in_flight))
+            except OSError as exc:
+                message = f"{checkpoint!r} could not be written ({stored} chunks accepted): {exc}"
+                raise CheckpointError(message, chunks_accepted=stored, chunks_total=total) from exc
+
+        start, duplicated = _resume(checkpoint, key, total)
+        # The generated request (method, path, headers), with the planned bytes as content.
+        request = {**endpoint._get_kwargs(**params, body=options["body"]()), "json": None}
+        ids: list[UUID | None] = []
+        for number in range(start, total):
             await save(number, in_flight=True)
             try:
-                job.stored(number, await client.send(kwargs))
+                response = await client.request({**request, "content": chunks[number].body()})
+                parsed = parse(endpoint, response, client.redactor)
             except DataSyncError as exc:
-                error = job.failed(exc, number)
-                await save(error.chunks_accepted, in_flight=error.chunks_accepted == number)
-                raise error from exc
+                # A 2xx whose body could not be read still stored the chunk: do not send it again.
+                accepted = number + (200 <= (getattr(exc, "status_code", None) or 0) < 300)
+                await save(accepted, in_flight=accepted == number)
+                message = f"chunk {number + 1} of {total} failed ({accepted} accepted): {exc}"
+                raise UploadError(message, chunks_accepted=accepted, chunks_total=total) from exc
+            chunk_id = getattr(getattr(parsed, "data", None), "id", None)
+            ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
             await save(number + 1)
-            job.progress(number)
-        return job.result()
+            event = ChunkStored(number, total, chunks[number].size, ids[-1])
+            logger.debug("stored: %s", event)
+            if options["on_progress"] is not None:
+                options["on_progress"](event)
+        with contextlib.suppress(OSError):  # every chunk is stored: nothing to lose now
+            checkpoint.clear()
+    sent = chunks[start:]
+    done = sum(chunk.assignments_completed for chunk in sent)
+    summaries, scores = sum(c.summaries for c in sent), sum(c.scores for c in sent)
+    return PushResult(len(sent), total, done, summaries, scores, tuple(ids), duplicated)

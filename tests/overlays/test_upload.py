@@ -287,11 +287,19 @@ def test_generated_models_and_dicts_are_both_accepted() -> None:
     assert body["summaries"] == [summary.to_dict(), {"score": 1}]
 
 
+def nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     ("item", "error"),
     [
         ({"name": "x", "due_at": datetime.datetime(2025, 1, 1)}, "cannot be serialized"),
         ({"name": "x", "scores": [{"score": math.nan}]}, "cannot be serialized"),
+        ({"name": "x", "nested": nested(100_000)}, "cannot be serialized"),  # RecursionError
         ("not a mapping", "must be a generated model or a mapping"),
     ],
 )
@@ -719,7 +727,7 @@ def test_the_check_follows_required_fields_and_closed_objects_of_any_model(
     value: Any, problem: tuple[str, str] | None
 ) -> None:
     # ScheduleUpdate: required [enabled], additionalProperties: false.
-    assert _upload._checker(ScheduleUpdate)(value) == problem
+    assert _upload._problem(_upload._shape(ScheduleUpdate), value) == problem
 
 
 def test_lists_the_client_does_not_know_are_refused_not_sent_empty() -> None:
