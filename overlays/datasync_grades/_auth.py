@@ -33,13 +33,13 @@ import base64
 import concurrent.futures
 import contextlib
 import contextvars
+import dataclasses
 import inspect
 import math
 import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 from urllib.parse import quote_plus
 
@@ -64,12 +64,12 @@ _MAX_TOKEN_LENGTH: Final = 8 * 1024
 # What a token may hold once surrounding whitespace is stripped: printable ASCII, no space.
 # (HTTP forbids controls in a header; httpx would refuse non-ASCII with the value in the error.)
 _HEADER_SAFE: Final = re.compile(r"[\x21-\x7e]+")
-_UNSAFE: Final = "a control character, a space or a non-ASCII character (the token is not shown)"
+_UNSAFE: Final = "a control character, a space or non-ASCII (the token is not shown)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Token:
-    value: str = field(repr=False)
+    value: str = dataclasses.field(repr=False)
     refresh_at: float  # clock reading from which the token counts as stale; inf: until a 401
 
 
@@ -303,16 +303,12 @@ class ClientCredentials(_BearerFlow):
             response = self._sender.send({"method": "post", "data": data, "headers": headers})
         except (APIConnectionError, ResponseValidationError) as exc:
             # "POST <url> ...": which request it was (the caller made another one).
-            failure: Exception = exc
             message = f"the token request to {str(exc).partition(' ')[2]}"
-            if isinstance(exc, ResponseValidationError):  # an answer no token can come from
-                failure = TokenError(  # (too large, an unsupported coding): a TokenError
-                    message,
-                    status_code=exc.status_code or 0,
-                    method=exc.method,
-                    url=exc.url,
-                    headers=exc.headers,
-                )
+            failure: Exception = exc
+            if isinstance(exc, ResponseValidationError):  # an answer, yet no token can come
+                # from it (too large, an unsupported coding): a TokenError, with its fields.
+                fields = {**dataclasses.asdict(exc), "status_code": exc.status_code or 0}
+                failure = TokenError(message, **fields)
             failure.args = (message,)
         else:
             return self._parse(response, issued_at)
@@ -415,8 +411,9 @@ class BearerToken(_BearerFlow):
             )
         token = _header_safe(result)
         if token is None:
-            what = f"a token that holds {_UNSAFE}" if result.strip() else "an empty token"
-            raise TokenError(f"BearerToken's token provider returned {what}")
+            raise TokenError(
+                f"BearerToken's token provider returned an empty token, or one with {_UNSAFE}"
+            )
         return token
 
 

@@ -106,10 +106,8 @@ _GRADE_FIELDS = frozenset({"score", "grade", "comments"})
 class DataSyncError(Exception):
     """Base class of every error this package raises on purpose."""
 
-    message: InitVar[str]  # the exception's one argument (``args``, ``str(exc)``), not a field
-
-    def __post_init__(self, message: str) -> None:
-        super().__init__(message)
+    # The exception's one argument (``args``, ``str(exc)``: BaseException.__new__ keeps it).
+    message: InitVar[str]
 
 
 @dataclass(eq=False, repr=False, kw_only=True)
@@ -140,7 +138,6 @@ class _AnswerError(_RequestError):
     headers: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self, message: str) -> None:
-        super().__post_init__(message)
         self.headers = {name.lower(): value for name, value in self.headers.items()}
 
 
@@ -344,17 +341,15 @@ def connection_error(exc: httpx.RequestError, redactor: Redactor) -> APIConnecti
     Raise it outside the ``except`` block that caught ``exc``: then nothing chains the httpx
     error (``__context__``), whose request holds the credentials and the body sent.
     """
-    try:
-        method, url = exc.request.method, redactor.url(exc.request.url)
-    except RuntimeError:  # raised without a request attached
-        method, url = "", ""
+    # (httpx attaches the request to every error it raises, a transport's included)
+    method, url = exc.request.method, redactor.url(exc.request.url)
     # Redacted, escaped, and without the value h11 quotes after "Illegal header value".
     cause_message = _ILLEGAL_HEADER.sub(r"\1 (not shown)", str(exc)) or "no detail"
     cause_message = escape_controls(redactor.text(cause_message))
     timeout = isinstance(exc, httpx.TimeoutException)
     return (APITimeoutError if timeout else APIConnectionError)(
-        f"{method or 'request'} {url}".rstrip()
-        + f" {'timed out' if timeout else 'failed'}: {type(exc).__name__}: {cause_message}",
+        f"{method} {url} {'timed out' if timeout else 'failed'}: {type(exc).__name__}: "
+        f"{cause_message}",
         method=method,
         url=url,
         cause_type=type(exc).__name__,
