@@ -44,7 +44,7 @@ from typing import Any, Final, Literal, get_args
 from urllib.parse import quote_plus
 
 from ._client import SyncSender, is_loopback, run_sync, with_deadline
-from ._exceptions import APIConnectionError, ResponseValidationError, TokenError, response_fields
+from ._exceptions import APIConnectionError, ResponseValidationError, TokenError, status_error
 from ._http import httpx
 from ._logging import logger, redact_url
 from ._redact import Redactor, escape_controls
@@ -346,12 +346,12 @@ class ClientCredentials(_BearerFlow):
             logger.debug("the token expires in %.0f s (inf: until the API answers 401)", expires_in)
             return _Token(value, issued_at + expires_in - min(self.refresh_skew, expires_in / 2))
         where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
-        body: Any = None  # a 2xx body could hold a token; an error's is worth a look
-        if not response.is_success or isinstance(error, str):
-            text = response.text if payload is _NOT_JSON else None
-            body = self._redactor.value(payload) if text is None else self._redactor.excerpt(text)
-        fields = response_fields(response, self._redactor)
-        raise TokenError(escape_controls(where + problem), body=body, **fields)
+        # Its fields as for any answer: the body decoded (JSON, or the start of the text) and
+        # redacted; a 2xx body could hold a token, an error's is worth a look.
+        fields = dataclasses.asdict(status_error(response, self._redactor))
+        if response.is_success and not isinstance(error, str):
+            fields["body"] = None
+        raise TokenError(escape_controls(where + problem), **fields)
 
 
 class BearerToken(_BearerFlow):

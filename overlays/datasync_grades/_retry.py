@@ -166,6 +166,4 @@ def _retryable(method: str, status: int | None, exc: BaseException | None) -> bo
     idempotent = method.upper() in IDEMPOTENT_METHODS
     if exc is not None:
         return isinstance(exc, _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS)
-    if status is not None:
-        return status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)
-    return False
+    return status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)
