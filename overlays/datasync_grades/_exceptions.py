@@ -56,6 +56,8 @@ from collections.abc import Mapping
 from dataclasses import InitVar, dataclass, field
 from typing import Any, TypeAlias
 
+from datasync_grades_api.models import ErrorCode
+
 from ._http import httpx
 from ._redact import REDACTED, Redactor, escape_controls
 from ._retry import parse_retry_after
@@ -90,6 +92,8 @@ __all__ = [
 # ``isinstance(body, dict)``), no cast needed.
 JSONValue: TypeAlias = dict[str, "JSONValue"] | list["JSONValue"] | str | int | float | bool | None
 
+# The codes the spec knows, as members (``ErrorCode.RUN_IN_PROGRESS == "run_in_progress"``).
+_CODES: dict[str, ErrorCode] = {code.value: code for code in ErrorCode}
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 # h11 (through httpcore and httpx) quotes the refused header: "Illegal header value b'Bearer ...'".
@@ -148,10 +152,10 @@ class APIStatusError(_AnswerError):
     ``status_code`` is any integer the server sent, including codes Python's ``HTTPStatus`` does
     not know (e.g. 520). ``headers`` is a plain dict (names in lower case). ``body`` is the decoded
     JSON body, or the start of the text when it is not JSON, or None when empty. ``code`` is the
-    server's error code: the body's ``error.code`` (the API's, e.g. ``"not_found"``; the known ones
-    are the spec's ``ErrorCode``) or its ``error`` string (an OAuth2 error such as
-    ``"invalid_client"``), else None. ``request_id`` and ``retry_after`` (seconds) are read from
-    ``headers``.
+    server's error code: the body's ``error.code`` (the API's: an ``ErrorCode`` member, a str
+    enum, when the spec knows it, e.g. ``ErrorCode.NOT_FOUND == "not_found"``; else the str) or
+    its ``error`` string (an OAuth2 error such as ``"invalid_client"``), else None.
+    ``request_id`` and ``retry_after`` (seconds) are read from ``headers``.
     """
 
     status_code: int
@@ -163,7 +167,9 @@ class APIStatusError(_AnswerError):
         self.retry_after = parse_retry_after(self.headers.get("retry-after"))
         error = self.body.get("error") if isinstance(self.body, dict) else None
         code = error.get("code") if isinstance(error, dict) else error
-        self.code = code if isinstance(code, str) else None
+        self.code: ErrorCode | str | None = (
+            _CODES.get(code, code) if isinstance(code, str) else None
+        )
 
 
 class BadRequestError(APIStatusError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from datasync_grades import (
 from datasync_grades._exceptions import connection_error, status_error
 from datasync_grades._redact import REDACTED, Redactor
 from datasync_grades_api.api.artifacts import get_exchange_details
+from datasync_grades_api.models import ErrorCode
 from datasync_grades_api.api.exchanges import find_exchange
 
 if TYPE_CHECKING:
@@ -146,6 +148,28 @@ def test_rate_limit_error_carries_retry_after(value: str, expected: float | None
     error = status_error(response, Redactor())
     assert isinstance(error, RateLimitError)
     assert error.retry_after == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"error": {"code": "run_in_progress", "message": "busy"}}, ErrorCode.RUN_IN_PROGRESS),
+        ({"error": {"code": "a_code_the_spec_lacks"}}, "a_code_the_spec_lacks"),  # still a str
+        ({"error": "invalid_token", "error_description": "expired"}, ErrorCode.INVALID_TOKEN),
+        ({"error": "invalid_client"}, "invalid_client"),  # an OAuth2 error the spec lacks
+        ({"error": {"code": 7}}, None),
+        ({"error": {"message": "no code"}}, None),
+        ({"message": "no error member"}, None),
+        (["a", "list"], None),
+        ("a text body", None),
+    ],
+)
+def test_the_code_is_the_bodys_error_code_or_its_oauth_error(body: Any, code: Any) -> None:
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    error = status_error(httpx.Response(409, content=content, request=request), Redactor())
+    assert error.code == code and type(error.code) is type(code)
+    assert isinstance(error, ConflictError) and error.body == body
 
 
 def test_the_url_in_an_error_has_no_userinfo() -> None:
