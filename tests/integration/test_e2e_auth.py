@@ -14,8 +14,7 @@ import pytest
 from _integration import AnyClient, ConnectTo, collect, credentials, hooks
 
 from datasync_grades import AuthenticationError, BearerToken, ClientCredentials, TokenError
-from datasync_grades_api.models import ErrorCode
-from datasync_grades_api.models import Consumer, Schedule
+from datasync_grades_api.models import Consumer, ErrorCode, Schedule
 from datasync_grades_sandbox import Sandbox
 
 # One page holds the sandbox's three schedules, and max_items says no page follows (page 0

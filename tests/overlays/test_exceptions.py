@@ -31,8 +31,8 @@ from datasync_grades import (
 from datasync_grades._exceptions import connection_error, status_error
 from datasync_grades._redact import REDACTED, Redactor
 from datasync_grades_api.api.artifacts import get_exchange_details
-from datasync_grades_api.models import ErrorCode
 from datasync_grades_api.api.exchanges import find_exchange
+from datasync_grades_api.models import ErrorCode
 
 if TYPE_CHECKING:
     from collections.abc import Callable
