@@ -347,15 +347,17 @@ def connection_error(exc: httpx.RequestError, redactor: Redactor) -> APIConnecti
     Raise it outside the ``except`` block that caught ``exc``: then nothing chains the httpx
     error (``__context__``), whose request holds the credentials and the body sent.
     """
-    # (httpx attaches the request to every error it raises, a transport's included)
-    method, url = exc.request.method, redactor.url(exc.request.url)
+    try:
+        method, url = exc.request.method, redactor.url(exc.request.url)
+    except RuntimeError:  # raised without a request attached (e.g. by an event hook)
+        method, url = "", ""
     # Redacted, escaped, and without the value h11 quotes after "Illegal header value".
     cause_message = _ILLEGAL_HEADER.sub(r"\1 (not shown)", str(exc)) or "no detail"
     cause_message = escape_controls(redactor.text(cause_message))
     timeout = isinstance(exc, httpx.TimeoutException)
     return (APITimeoutError if timeout else APIConnectionError)(
-        f"{method} {url} {'timed out' if timeout else 'failed'}: {type(exc).__name__}: "
-        f"{cause_message}",
+        f"{method or 'request'} {url}".rstrip()
+        + f" {'timed out' if timeout else 'failed'}: {type(exc).__name__}: {cause_message}",
         method=method,
         url=url,
         cause_type=type(exc).__name__,

@@ -219,6 +219,13 @@ def test_transport_errors_map_to_their_class(
         assert (error.cause_type, error.cause_message) == (exc.__name__, "it broke")
 
 
+def test_a_transport_error_without_a_request_is_still_typed() -> None:
+    # e.g. raised by an event hook: httpx attaches no request to it.
+    error = connection_error(httpx.ReadTimeout("slow"), Redactor())
+    assert type(error) is APITimeoutError and (error.method, error.url) == ("", "")
+    assert str(error) == "request timed out: ReadTimeout: slow"
+
+
 # -- 2xx bodies -------------------------------------------------------------------------
 
 
