@@ -110,8 +110,10 @@ _GRADE_FIELDS = frozenset({"score", "grade", "comments"})
 class DataSyncError(Exception):
     """Base class of every error this package raises on purpose."""
 
-    # The exception's one argument (``args``, ``str(exc)``: BaseException.__new__ keeps it).
-    message: InitVar[str]
+    message: InitVar[str]  # the exception's one argument (``args``, ``str(exc)``), not a field
+
+    def __post_init__(self, message: str) -> None:
+        super().__init__(message)  # (a subclass's own __init__ may take more arguments)
 
 
 @dataclass(eq=False, repr=False, kw_only=True)
@@ -142,6 +144,7 @@ class _AnswerError(_RequestError):
     headers: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self, message: str) -> None:
+        super().__post_init__(message)
         self.headers = {name.lower(): value for name, value in self.headers.items()}
 
 
