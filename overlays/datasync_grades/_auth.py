@@ -235,12 +235,12 @@ class ClientCredentials(_BearerFlow):
     async def _token(self, sync: bool) -> str:
         token = self._cached()
         if token is None:
-            with self._state_lock:  # the last request while under way or its token fresh
+            with self._state_lock:  # join the last request: under way, or its token fresh
                 flight = self._flight
                 if flight is None or (flight.done() and self._cached() is None):
                     flight = self._flight = concurrent.futures.Future()
-                    flight.set_running_or_notify_cancel()  # a waiter's cancellation cannot
-                    # A thread of its own: neither the caller (which may stop waiting) nor the
+                    flight.set_running_or_notify_cancel()  # no waiter's cancellation cancels it
+                    # A thread of its own: not the caller's (which may stop waiting) nor the
                     # loop's executor (whose workers may all wait for this very token). Daemon:
                     # a token request cannot hold up the exit. The context: the deadline.
                     run = contextvars.copy_context().run
