@@ -422,6 +422,7 @@ def test_every_enum_a_response_uses_is_wrapped_with_a_plain_string() -> None:
         "ScopeBy",
         "SummaryType",
         "ExchangeErrorCode",
+        "ErrorCode",  # error bodies' error.code
     }
 
 

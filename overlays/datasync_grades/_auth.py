@@ -28,32 +28,25 @@ POST. The grant itself is small; the concurrency is what needs care, and it is a
 
 from __future__ import annotations
 
-import abc
 import asyncio
 import base64
 import concurrent.futures
 import contextlib
 import contextvars
+import dataclasses
 import inspect
 import math
 import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 from urllib.parse import quote_plus
 
-from ._client import SyncSender, is_loopback, with_deadline
-from ._exceptions import (
-    APIConnectionError,
-    DataSyncError,
-    ResponseValidationError,
-    TokenError,
-    response_fields,
-)
+from ._client import SyncSender, is_loopback, run_sync, with_deadline
+from ._exceptions import APIConnectionError, ResponseValidationError, TokenError, status_error
 from ._http import httpx
-from ._logging import logger
+from ._logging import logger, redact_url
 from ._redact import Redactor, escape_controls
 from ._retry import RetryPolicy
 
@@ -64,82 +57,73 @@ DEFAULT_TOKEN_URL: Final = "https://api.us2.kimonocloud.com/oauth/token"
 AuthMethod = Literal["client_secret_post", "client_secret_basic"]
 TokenProvider = Callable[[], str | Awaitable[str]]
 
-
-_TOKEN_TIMEOUT: Final = httpx.Timeout(10.0)
-_NO_RETRIES: Final = RetryPolicy(max_retries=0)
 _NOT_JSON: Final = object()
-# A token is fetched every few minutes at most, long after the server dropped an idle
-# connection; keeping none alive also means a private client that is never closed holds no socket.
-_TOKEN_LIMITS: Final = httpx.Limits(max_keepalive_connections=0)
-# What a client's options may give the private token client (see _bind).
-_TRANSPORT_KEYS: Final = ("verify", "cert", "trust_env", "proxy")
 # A token answer is a few hundred bytes; a token (a JWT) a few KiB.
 _MAX_TOKEN_ANSWER: Final = 64 * 1024
 _MAX_TOKEN_LENGTH: Final = 8 * 1024
 # What a token may hold once surrounding whitespace is stripped: printable ASCII, no space.
 # (HTTP forbids controls in a header; httpx would refuse non-ASCII with the value in the error.)
 _HEADER_SAFE: Final = re.compile(r"[\x21-\x7e]+")
-_UNSAFE: Final = "a control character, a space or a non-ASCII character (the token is not shown)"
+_UNSAFE: Final = "a control character, a space or non-ASCII (the token is not shown)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Token:
-    value: str = field(repr=False)
+    value: str = dataclasses.field(repr=False)
     refresh_at: float  # clock reading from which the token counts as stale; inf: until a 401
 
 
 # A token request; every caller needing a token while one is under way waits for it. A
 # ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop await it
-# (``asyncio.wrap_future``) without blocking their loop; the request itself needs no loop.
+# (``asyncio.wrap_future``) without blocking their loop; the request runs in a thread of its own.
 _Flight = concurrent.futures.Future[_Token]
 
 
 class _BearerFlow(httpx.Auth):
-    """The flow both auths share, for sync and async clients alike (only where the token comes
-    from differs): ``Authorization: Bearer <token>``, and after a 401 the request once more if
-    a new token comes. Every token sent is remembered by the auth's redactor."""
+    """The flow both auths share, written once for sync and async clients (only where the token
+    comes from differs): ``Authorization: Bearer <token>``, and after a 401 the request once more
+    if a new token comes. Every token sent is remembered by the auth's redactor."""
 
     _redactor: Redactor
+
+    async def _token(self, sync: bool) -> str:
+        """The token to send; ``sync``: for a sync client, so without suspending."""
+        raise NotImplementedError
+
+    def _rejected(self, token: str) -> None:
+        """The API answered 401 to ``token``, which is asked for once more next."""
 
     def _bearer(self, request: httpx.Request, token: str) -> httpx.Request:
         self._redactor.remember(token)  # from its last use (its expiry, if known, was given)
         request.headers["Authorization"] = f"Bearer {token}"
         return request
 
-    @abc.abstractmethod
-    def _sync_token(self) -> str:
-        """The token to send, for a sync client."""
-
-    @abc.abstractmethod
-    async def _async_token(self) -> str:
-        """The token to send, for an async client."""
-
-    def _rejected(self, token: str) -> None:
-        """The API answered 401 to ``token``, which is asked for once more next."""
+    async def _flow(
+        self, request: httpx.Request, sync: bool
+    ) -> AsyncGenerator[httpx.Request, httpx.Response | None]:
+        if self.requires_request_body:  # a retry sends it again
+            if sync:
+                request.read()
+            else:
+                await request.aread()
+        token = await self._token(sync)
+        response = yield self._bearer(request, token)
+        if response is not None and response.status_code == 401:
+            self._rejected(token)
+            renewed = await self._token(sync)
+            if renewed != token:
+                yield self._bearer(request, renewed)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        if self.requires_request_body:  # a retry sends it again
-            request.read()
-        token = self._sync_token()
-        response = yield self._bearer(request, token)
-        if response.status_code == 401:
-            self._rejected(token)
-            renewed = self._sync_token()
-            if renewed != token:
-                yield self._bearer(request, renewed)
+        flow, response = self._flow(request, sync=True), None
+        with contextlib.suppress(StopAsyncIteration):
+            while True:  # each step runs to its yield without suspending (see run_sync)
+                response = yield run_sync(flow.asend(response))
 
-    async def async_auth_flow(
+    def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self.requires_request_body:  # a retry sends it again
-            await request.aread()
-        token = await self._async_token()
-        response = yield self._bearer(request, token)
-        if response.status_code == 401:
-            self._rejected(token)
-            renewed = await self._async_token()
-            if renewed != token:
-                yield self._bearer(request, renewed)
+        return self._flow(request, sync=False)
 
 
 class ClientCredentials(_BearerFlow):
@@ -154,14 +138,14 @@ class ClientCredentials(_BearerFlow):
     timeout and the ``verify``/``cert``/``trust_env``/``proxy`` of the first client that used
     this object (a client with other ones is refused), unless ``token_client`` is given (used
     as it is, its own timeouts only); they never follow redirects. The token request is a sync
-    one for sync and async clients alike: an async client makes it in a worker thread, so
-    ``token_client`` serves both. ``clock`` must be monotonic and return seconds.
+    one, made in a thread of its own for sync and async clients alike, so ``token_client``
+    serves both. ``clock`` must be monotonic and return seconds.
 
     One token request at a time in all: callers in any thread, task or event loop that need a
     token while one is being fetched wait for that one (and share its ``TokenError`` if it
-    fails). Cancelling a task that waits (the one whose request started the fetch included)
-    does not stop the fetch, and a sync caller interrupted while it fetches (``KeyboardInterrupt``)
-    leaves the request to a thread: the token still lands in the cache for the others.
+    fails). A caller that stops waiting (a cancelled task, a thread interrupted by
+    ``KeyboardInterrupt``), the one that started the request included, does not stop it: the
+    token still lands in the cache for the others.
 
     Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
     redirect, an answer over 64 KiB, no ``access_token``, one over 8 KiB, or one with characters
@@ -203,13 +187,9 @@ class ClientCredentials(_BearerFlow):
         self._redactor = Redactor(client_secret, self._basic, clock=clock)
         self._token_client = token_client
         self._clock = clock
-        # The transport settings of the first client that used this object (see _bind).
-        self._settings: dict[str, Any] | None = None
-        # Built by the fetch that needs it first; only one fetch runs at a time, so no lock.
-        self._sender: SyncSender | None = None
-
-        # Replaced whole, never mutated, so reading them needs no lock.
-        self._token: _Token | None = None
+        self._settings: dict[str, Any] | None = None  # the first client's (see _bind)
+        self._sender: SyncSender | None = None  # made by the first token request
+        self._current: _Token | None = None  # replaced whole, never mutated: read without a lock
         # Held only for a few bytecodes (never across I/O), so the async flow may take it too.
         self._state_lock = threading.Lock()
         self._flight: _Flight | None = None  # the last one, under way or landed
@@ -226,7 +206,8 @@ class ClientCredentials(_BearerFlow):
         the private token client: the first client's, once. A later client with other settings
         is refused (its token requests would go another way than its API requests); give it
         its own ``ClientCredentials``. An injected ``token_client`` is used as given."""
-        settings = {key: options[key] for key in _TRANSPORT_KEYS if key in options}
+        keys = ("verify", "cert", "trust_env", "proxy")
+        settings = {key: options[key] for key in keys if key in options}
         with self._state_lock:
             if self._settings is None:
                 self._settings = settings
@@ -240,7 +221,7 @@ class ClientCredentials(_BearerFlow):
     # -- the cache and the single flight ------------------------------------------------------
 
     def _cached(self) -> _Token | None:
-        token = self._token
+        token = self._current
         return token if token is not None and self._clock() < token.refresh_at else None
 
     def _rejected(self, token: str) -> None:
@@ -248,75 +229,62 @@ class ClientCredentials(_BearerFlow):
         # fetches a new token and the others find it, instead of each throwing the last away.
         logger.debug("the API answered 401; fetching a new token and retrying once")
         with self._state_lock:
-            if self._token is not None and self._token.value == token:
-                self._token = None
+            if self._current is not None and self._current.value == token:
+                self._current = None
 
-    def _sync_token(self) -> str:
-        # Waiting needs no event loop (no fetch runs on one): safe inside a running loop too.
-        token = self._cached() or self._join(self._fetch).result()
-        return token.value
-
-    async def _async_token(self) -> str:
+    async def _token(self, sync: bool) -> str:
         token = self._cached()
         if token is None:
-            flight = self._join(self._fetch_in_thread)
-            token = await asyncio.wrap_future(flight, loop=asyncio.get_running_loop())
+            with self._state_lock:  # join the last request: under way, or its token fresh
+                flight = self._flight
+                if flight is None or (flight.done() and self._cached() is None):
+                    flight = self._flight = concurrent.futures.Future()
+                    flight.set_running_or_notify_cancel()  # no waiter's cancellation cancels it
+                    # A thread of its own: not the caller's (which may stop waiting) nor the
+                    # loop's executor (whose workers may all wait for this very token). Daemon:
+                    # a token request cannot hold up the exit. The context: the deadline.
+                    run = contextvars.copy_context().run
+                    threading.Thread(target=run, args=(self._fetch, flight), daemon=True).start()
+            # Waiting needs no event loop (no fetch runs on one): safe inside a running loop too.
+            token = flight.result() if sync else await asyncio.wrap_future(flight)
         return token.value
 
-    def _join(self, fetch: Callable[[_Flight], None]) -> _Flight:
-        """The flight to wait for: the last one while it is under way or its token is fresh,
-        else a new one, which ``fetch`` starts (outside the lock)."""
-        with self._state_lock:
-            flight = self._flight
-            if flight is not None and (not flight.done() or self._cached() is not None):
-                return flight
-            flight = self._flight = concurrent.futures.Future()
-            flight.set_running_or_notify_cancel()  # a waiter's cancellation cannot cancel it
-        fetch(flight)
-        return flight
-
-    def _fetch_in_thread(self, flight: _Flight) -> None:
-        # A thread of its own, not the loop's executor, whose workers may all be sync callers
-        # waiting for this very token. Daemon: a token request cannot hold up the exit.
-        run = contextvars.copy_context().run
-        threading.Thread(target=run, args=(self._fetch, flight, True), daemon=True).start()
-
-    def _fetch(self, flight: _Flight, in_thread: bool = False) -> None:
+    def _fetch(self, flight: _Flight) -> None:
         """Make the token request and land ``flight`` with the token or the error, for every
-        caller waiting for it; run by the caller that started it, or by a thread for a task."""
+        caller waiting for it."""
         try:
             token = self._request_token()
-        except BaseException as exc:
-            if not (in_thread or isinstance(exc, Exception)):
-                # The caller was interrupted (KeyboardInterrupt): the interruption goes on up,
-                # and a thread makes the request again for whoever waits.
-                self._fetch_in_thread(flight)
-                raise
+        except BaseException as exc:  # the thread's end: the waiters raise it
             flight.set_exception(exc)
-        else:
-            with self._state_lock:  # cached before it lands: whoever finds it done finds it
-                self._token = token
-            # Kept while it may be valid: until its expiry (refresh_at is at most skew before).
-            expires = token.refresh_at + self.refresh_skew
-            self._redactor.remember(token.value, expires_at=expires if expires < math.inf else None)
-            flight.set_result(token)
+            return
+        with self._state_lock:  # cached before it lands: whoever finds it done finds it
+            self._current = token
+        # Kept while it may be valid: until its expiry (refresh_at is at most skew before).
+        expires = token.refresh_at + self.refresh_skew
+        self._redactor.remember(token.value, expires_at=expires if expires < math.inf else None)
+        flight.set_result(token)
 
     # -- the token request --------------------------------------------------------------------
 
     def _request_token(self) -> _Token:
-        sender = self._sender
-        if sender is None:
+        if self._sender is None:
+            # A token every few minutes at most, long after the server dropped an idle
+            # connection: none kept alive (a private client never closed holds no socket).
             http = self._token_client or with_deadline(
-                httpx.Client(timeout=_TOKEN_TIMEOUT, limits=_TOKEN_LIMITS, **(self._settings or {}))
+                httpx.Client(
+                    timeout=10.0,
+                    limits=httpx.Limits(max_keepalive_connections=0),
+                    **(self._settings or {}),
+                )
             )
             # The client's own send path, without auth: same deadline, decoding and bounds;
             # its answer (any status) comes back to be read here.
-            sender = self._sender = SyncSender(
+            self._sender = SyncSender(
                 http,
                 self.token_url,
                 auth=None,
                 total_timeout=30.0,  # or less: the deadline of the API call that needs it
-                policy=_NO_RETRIES,
+                policy=RetryPolicy(max_retries=0),
                 max_response_bytes=_MAX_TOKEN_ANSWER,
                 raise_for_status=False,
                 redactor=self._redactor,
@@ -327,82 +295,63 @@ class ClientCredentials(_BearerFlow):
             data["scope"] = self.scope
         headers = {"Accept": "application/json"}
         if self.auth_method == "client_secret_post":
-            data["client_id"] = self.client_id
-            data["client_secret"] = self._client_secret
+            data |= {"client_id": self.client_id, "client_secret": self._client_secret}
         else:
             headers["Authorization"] = f"Basic {self._basic}"
         issued_at = self._clock()
         try:
-            response = sender.send({"method": "post", "data": data, "headers": headers})
+            response = self._sender.send({"method": "post", "data": data, "headers": headers})
         except (APIConnectionError, ResponseValidationError) as exc:
-            # "POST <url> ...": which request (the caller made another one).
+            # "POST <url> ...": which request it was (the caller made another one).
             message = f"the token request to {str(exc).partition(' ')[2]}"
-            if isinstance(exc, APIConnectionError):  # not a TokenError: no answer
-                failure: DataSyncError = exc
-                failure.args = (message,)
-            else:  # an answer no token can come from (too large, an unsupported coding)
-                failure = TokenError(
-                    message,
-                    status_code=exc.status_code or 0,
-                    method=exc.method,
-                    url=exc.url,
-                    headers=exc.headers,
-                )
+            failure: Exception = exc
+            if isinstance(exc, ResponseValidationError):  # an answer, yet no token can come
+                # from it (too large, an unsupported coding): a TokenError, with its fields.
+                fields = {**dataclasses.asdict(exc), "status_code": exc.status_code or 0}
+                failure = TokenError(message, **fields)
+            failure.args = (message,)
         else:
             return self._parse(response, issued_at)
         raise failure  # outside the except block: nothing in its context
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
-        redactor = self._redactor
-        where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
-
-        def refused(what: str, **details: Any) -> TokenError:
-            details = {name: redactor.value(value) for name, value in details.items()}
-            message = escape_controls(where + what)  # what may quote the Content-Type
-            return TokenError(message, **response_fields(response, redactor), **details)
-
-        if response.is_redirect:
-            # Following it could hand the client secret to whoever the Location names.
-            raise refused(", a redirect, not followed: the client secret goes to token_url only")
         payload: Any = _NOT_JSON
         # Suppressed, not caught: a JSONDecodeError chained to the TokenError holds the body.
         with contextlib.suppress(ValueError, RecursionError):  # also not UTF-8, or too deep
             payload = response.json()
-        if payload is _NOT_JSON:
+        answer = payload if isinstance(payload, dict) else {}
+        error, description = answer.get("error"), answer.get("error_description")
+        token = answer.get("access_token")
+        if response.is_redirect:
+            # Following it could hand the client secret to whoever the Location names.
+            problem = ", a redirect, not followed: the client secret goes to token_url only"
+        elif payload is _NOT_JSON:
             content_type = response.headers.get("content-type", "no content type")
-            raise refused(
-                f" with a body that is not JSON ({content_type}); "
-                "expected an OAuth2 token response",
-                # A 2xx body could hold a token; an error page is worth a look.
-                body=None if response.is_success else redactor.excerpt(response.text),
+            problem = f" with a body that is not JSON ({content_type}); expected an OAuth2 token"
+        elif isinstance(error, str):
+            shown = (
+                f"{error}: {description}" if description and isinstance(description, str) else error
             )
-        error = payload.get("error") if isinstance(payload, dict) else None
-        if isinstance(error, str):
-            description = payload.get("error_description")
-            description = description if isinstance(description, str) else None
-            shown = f": {redactor.excerpt(description)}" if description else ""
-            raise refused(
-                f": {redactor.excerpt(error)}{shown}",
-                body=payload,
-                error=error,
-                error_description=description,
-            )
-        if not response.is_success:
-            raise refused(" without an OAuth2 error", body=payload)
-        access_token = payload.get("access_token") if isinstance(payload, dict) else None
-        if not isinstance(access_token, str) or not access_token:
-            raise refused(" without an access_token")
-        if len(access_token) > _MAX_TOKEN_LENGTH:
-            raise refused(f" with an access_token longer than {_MAX_TOKEN_LENGTH} characters")
-        value = _header_safe(access_token)
-        if value is None:
-            raise refused(f" with an access_token that holds {_UNSAFE}")
-
-        expires_in = _seconds(payload.get("expires_in"))
-        logger.debug(
-            "the token expires in %.0f s (inf: kept until the API answers 401)", expires_in
-        )
-        return _Token(value, issued_at + expires_in - min(self.refresh_skew, expires_in / 2))
+            problem = f": {self._redactor.excerpt(shown)}"
+        elif not response.is_success:
+            problem = " without an OAuth2 error"
+        elif not isinstance(token, str) or not token:
+            problem = " without an access_token"
+        elif len(token) > _MAX_TOKEN_LENGTH:
+            problem = f" with an access_token longer than {_MAX_TOKEN_LENGTH} characters"
+        elif (value := _header_safe(token)) is None:
+            problem = f" with an access_token that holds {_UNSAFE}"
+        else:
+            expires_in = _seconds(answer.get("expires_in"))
+            logger.debug("the token expires in %.0f s (inf: until the API answers 401)", expires_in)
+            return _Token(value, issued_at + expires_in - min(self.refresh_skew, expires_in / 2))
+        where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
+        # Its fields as for any answer: the body decoded (JSON, or the start of the text) and
+        # redacted; a 2xx body could hold a token, an error's is worth a look.
+        fields = dataclasses.asdict(status_error(response, self._redactor))
+        if response.is_success and not isinstance(error, str):
+            fields["body"] = None
+        raise TokenError(escape_controls(where + problem), **fields)
 
 
 class BearerToken(_BearerFlow):
@@ -419,20 +368,16 @@ class BearerToken(_BearerFlow):
     """
 
     def __init__(self, token_or_provider: str | TokenProvider) -> None:
-        self._redactor = Redactor()  # the fixed token, or every token the provider gave
         if isinstance(token_or_provider, str):
             token = _header_safe(token_or_provider)
             if token is None:
-                raise ValueError(
-                    f"BearerToken needs a non-empty token without {_UNSAFE}"
-                    if token_or_provider.strip()
-                    else "BearerToken needs a non-empty token"
-                )
+                raise ValueError(f"BearerToken needs a non-empty token without {_UNSAFE}")
             # Asked again after a 401 like any provider, it has nothing new: no retry.
             self._provider: TokenProvider = lambda: token
             self._redactor = Redactor(token)  # shown nowhere from the start
         elif callable(token_or_provider):
             self._provider = token_or_provider
+            self._redactor = Redactor()  # every token the provider gave
         else:
             raise TypeError(
                 "BearerToken takes a token (str) or a callable that returns one, "
@@ -448,33 +393,27 @@ class BearerToken(_BearerFlow):
         name = getattr(self._provider, "__qualname__", type(self._provider).__qualname__)
         return f"{type(self).__name__}(provider={name})"
 
-    def _sync_token(self) -> str:
+    async def _token(self, sync: bool) -> str:
         result = self._provider()
         if inspect.isawaitable(result):
-            if inspect.iscoroutine(result):
-                result.close()  # never awaited on purpose: no "never awaited" warning
-            raise TypeError(
-                "BearerToken's token provider is async, which only an httpx.AsyncClient can "
-                "await: use an async client, or give a sync provider"
-            )
-        return self._checked(result)
-
-    async def _async_token(self) -> str:
-        result = self._provider()
-        if inspect.isawaitable(result):
+            if sync:
+                if inspect.iscoroutine(result):
+                    result.close()  # never awaited on purpose: no "never awaited" warning
+                raise TypeError(
+                    "BearerToken's token provider is async, which only an httpx.AsyncClient "
+                    "can await: use an async client, or give a sync provider"
+                )
             result = await result
-        return self._checked(result)
-
-    def _checked(self, provided: object) -> str:
-        if not isinstance(provided, str):
+        if not isinstance(result, str):
             raise TypeError(
                 "BearerToken's token provider must return a non-empty str, "
-                f"got {type(provided).__name__}"
+                f"got {type(result).__name__}"
             )
-        token = _header_safe(provided)
+        token = _header_safe(result)
         if token is None:
-            what = f"a token that holds {_UNSAFE}" if provided.strip() else "an empty token"
-            raise TokenError(f"BearerToken's token provider returned {what}")
+            raise TokenError(
+                f"BearerToken's token provider returned an empty token, or one with {_UNSAFE}"
+            )
         return token
 
 
@@ -499,13 +438,11 @@ def _check_token_url(url: str) -> str:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
         raise ValueError(f"token_url is not a valid URL: {exc}") from None
-    if parsed.userinfo:
-        raise ValueError("token_url must not carry credentials: pass client_id and client_secret")
-    if not parsed.host:
-        raise ValueError(f"token_url must be an absolute URL, got {url!r}")
-    if parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host)):
+    secure = parsed.scheme == "https" or (parsed.scheme == "http" and is_loopback(parsed.host))
+    if secure and parsed.host and not parsed.userinfo:
         return url
     raise ValueError(
-        f"token_url must use https, got {url!r}: the client secret is sent to it "
-        "(plain http is allowed only for loopback hosts: 127.0.0.0/8, ::1, localhost)"
+        f"token_url must be an absolute https URL without credentials, got {redact_url(url)!r}:"
+        " the client secret is sent to it (plain http is allowed only for loopback hosts:"
+        " 127.0.0.0/8, ::1, localhost; pass client_id and client_secret as arguments)"
     )

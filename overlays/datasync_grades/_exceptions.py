@@ -22,15 +22,17 @@ everything the package raises on purpose::
     ├── UploadError                     a push stopped part-way (``__cause__``, ``retry_after``)
     └── OversizedItemError              (also a ValueError; in _upload) an item too big for a chunk
 
-Errors are plain data: status, method, URL (without userinfo), headers (a plain dict, names in
-lower case), the decoded ``body``, request id and ``retry_after``, never a live httpx object.
-Nothing chained to them (``__cause__``, ``__context__``) is an httpx exception: a transport
-failure keeps its type name and message as ``cause_type`` and ``cause_message``. Errors made here
-from an answer (:func:`status_error`, :func:`connection_error`, :func:`validation_error`) are
-redacted by the client's :class:`~datasync_grades._redact.Redactor` (its secrets in every form,
-credential headers by name), and their messages have control and bidi characters escaped and
-quote at most 200 characters of a body, never a ``score``, ``grade`` or ``comments`` value. An
-error made by hand is shown as given.
+Errors are plain data (dataclasses, constructed with the message first and the fields by
+keyword): status, method, URL (without userinfo), headers (a plain dict, names in lower case),
+the decoded ``body`` (a :data:`JSONValue`), its error ``code``, request id and ``retry_after``,
+never a live httpx object. Nothing chained to them (``__cause__``, ``__context__``) is an httpx
+exception: a transport failure keeps its type name and message as ``cause_type`` and
+``cause_message``. Errors made here from an answer (:func:`status_error`,
+:func:`connection_error`, :func:`validation_error`) are redacted by the client's
+:class:`~datasync_grades._redact.Redactor` (its secrets in every form, credential headers by
+name), and their messages have control and bidi characters escaped and quote at most 200
+characters of a body, never a ``score``, ``grade`` or ``comments`` value. An error made by hand
+is shown as given.
 
 Status codes map to classes by :func:`status_error`: 400, 401, 403, 404, 409,
 422 and 429 to their classes, 500-599 (including non-IANA codes such as 520) to
@@ -40,17 +42,21 @@ Status codes map to classes by :func:`status_error`: 400, 401, 403, 404, 409,
 Example::
 
     try:
-        find_exchange.sync(id, client=client)
+        client.artifacts.get_exchange_details(exchange_id).iter_bytes()
     except datasync_grades.NotFoundError as exc:
-        print(exc.status_code, exc.url, exc.request_id, exc.body)
+        print(exc.status_code, exc.code, exc.url, exc.request_id)  # 404 artifact_not_available
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import InitVar, dataclass, field
+from typing import Any, TypeAlias
+
+from datasync_grades_api.models import ErrorCode
 
 from ._http import httpx
 from ._redact import REDACTED, Redactor, escape_controls
@@ -66,6 +72,7 @@ __all__ = [
     "ConflictError",
     "DataSyncError",
     "InternalServerError",
+    "JSONValue",
     "NotFoundError",
     "PaginationError",
     "PermissionDeniedError",
@@ -81,6 +88,12 @@ __all__ = [
     "validation_error",
 ]
 
+# What ``json.loads`` returns: narrow it with ``isinstance`` (``body["error"]`` after
+# ``isinstance(body, dict)``), no cast needed.
+JSONValue: TypeAlias = dict[str, "JSONValue"] | list["JSONValue"] | str | int | float | bool | None
+
+# The codes the spec knows, as members (``ErrorCode.RUN_IN_PROGRESS == "run_in_progress"``).
+_CODES: dict[str, ErrorCode] = {code.value: code for code in ErrorCode}
 # Headers the API (or a proxy in front of it) may use to identify a request.
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 # h11 (through httpcore and httpx) quotes the refused header: "Illegal header value b'Bearer ...'".
@@ -91,63 +104,75 @@ _BODY_TEXT_LIMIT = 8192
 _GRADE_FIELDS = frozenset({"score", "grade", "comments"})
 
 
+# Errors are dataclasses: fields by keyword after the message, compared and hashed by identity
+# and shown (repr) by their message, as any exception.
+@dataclass(eq=False, repr=False)
 class DataSyncError(Exception):
     """Base class of every error this package raises on purpose."""
 
+    message: InitVar[str]  # the exception's one argument (``args``, ``str(exc)``), not a field
 
-class APIConnectionError(DataSyncError):
+    def __post_init__(self, message: str) -> None:
+        super().__init__(message)  # (a subclass's own __init__ may take more arguments)
+
+
+@dataclass(eq=False, repr=False, kw_only=True)
+class _RequestError(DataSyncError):
+    method: str = ""
+    url: str = ""
+
+
+@dataclass(eq=False, repr=False, kw_only=True)
+class APIConnectionError(_RequestError):
     """The request got no answer: DNS, connect, TLS, a dropped connection, a proxy.
 
     ``cause_type`` and ``cause_message`` are the transport error's type name (``"ConnectError"``)
     and its redacted message; no live httpx exception is kept.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        method: str = "",
-        url: str = "",
-        cause_type: str = "",
-        cause_message: str = "",
-    ) -> None:
-        super().__init__(message)
-        self.method, self.url = method, url
-        self.cause_type, self.cause_message = cause_type, cause_message
+    cause_type: str = ""
+    cause_message: str = ""
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write, pool, or ``total_timeout``)."""
 
 
-class APIStatusError(DataSyncError):
+@dataclass(eq=False, repr=False, kw_only=True)
+class _AnswerError(_RequestError):
+    status_code: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self, message: str) -> None:
+        super().__post_init__(message)
+        self.headers = {name.lower(): value for name, value in self.headers.items()}
+
+
+@dataclass(eq=False, repr=False, kw_only=True)
+class APIStatusError(_AnswerError):
     """The server answered with a status outside 2xx.
 
     ``status_code`` is any integer the server sent, including codes Python's ``HTTPStatus`` does
     not know (e.g. 520). ``headers`` is a plain dict (names in lower case). ``body`` is the decoded
-    JSON body, or the start of the text when it is not JSON, or None when empty; ``code`` its
-    ``error.code`` (the API's error type, e.g. ``"NOT_FOUND"``), if any. ``request_id`` and
-    ``retry_after`` (seconds) are read from ``headers``.
+    JSON body, or the start of the text when it is not JSON, or None when empty. ``code`` is the
+    server's error code: the body's ``error.code`` (the API's: an ``ErrorCode`` member, a str
+    enum, when the spec knows it, e.g. ``ErrorCode.NOT_FOUND == "not_found"``; else the str) or
+    its ``error`` string (an OAuth2 error such as ``"invalid_client"``), else None.
+    ``request_id`` and ``retry_after`` (seconds) are read from ``headers``.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        method: str = "",
-        url: str = "",
-        headers: Mapping[str, str] | None = None,
-        body: Any = None,
-    ) -> None:
-        super().__init__(message)
-        self.status_code, self.method, self.url, self.body = status_code, method, url, body
-        self.headers = {name.lower(): value for name, value in (headers or {}).items()}
+    status_code: int
+    body: JSONValue = None
+
+    def __post_init__(self, message: str) -> None:
+        super().__post_init__(message)
         self.request_id = request_id_of(self.headers)
-        self.retry_after: float | None = parse_retry_after(self.headers.get("retry-after"))
-        detail = body.get("error") if isinstance(body, dict) else None
-        code = detail.get("code") if isinstance(detail, dict) else None
-        self.code: str | None = code if isinstance(code, str) else None
+        self.retry_after = parse_retry_after(self.headers.get("retry-after"))
+        error = self.body.get("error") if isinstance(self.body, dict) else None
+        code = error.get("code") if isinstance(error, dict) else error
+        self.code: ErrorCode | str | None = (
+            _CODES.get(code, code) if isinstance(code, str) else None
+        )
 
 
 class BadRequestError(APIStatusError):
@@ -158,25 +183,26 @@ class AuthenticationError(APIStatusError):
     """401: missing, invalid or expired credentials."""
 
 
+@dataclass(eq=False, repr=False, kw_only=True)
 class TokenError(AuthenticationError):
     """No usable token: the OAuth2 token endpoint answered without one, or a token (issued, or
     from a ``BearerToken`` provider) holds characters HTTP does not allow in a header. An
     endpoint that could not be reached is an ``APIConnectionError``.
 
-    ``error`` and ``error_description`` are the RFC 6749 fields when the endpoint sent them.
-    ``status_code`` is the endpoint's, 0 for a provider's token.
+    ``error`` (also ``code``) and ``error_description`` are the RFC 6749 fields when the endpoint
+    sent them. ``status_code`` is the endpoint's, 0 for a provider's token.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        error: str | None = None,
-        error_description: str | None = None,
-        **fields: Any,  # APIStatusError's; status_code 0 unless given
-    ) -> None:
-        super().__init__(message, **{"status_code": 0, **fields})
-        self.error, self.error_description = error, error_description
+    status_code: int = 0
+
+    @property
+    def error(self) -> str | None:
+        return self.code
+
+    @property
+    def error_description(self) -> str | None:
+        value = self.body.get("error_description") if isinstance(self.body, dict) else None
+        return value if isinstance(value, str) else None
 
 
 class PermissionDeniedError(APIStatusError):
@@ -184,11 +210,12 @@ class PermissionDeniedError(APIStatusError):
 
 
 class NotFoundError(APIStatusError):
-    """404."""
+    """404: no such resource; for an artifact, ``code`` tells ``"artifact_not_available"`` (the
+    exchange exists, its artifact does not) from ``"not_found"`` when the server says which."""
 
 
 class ConflictError(APIStatusError):
-    """409: e.g. running a schedule that is already running."""
+    """409: e.g. running a schedule that is already running (``code`` ``"run_in_progress"``)."""
 
 
 class UnprocessableEntityError(APIStatusError):
@@ -207,23 +234,10 @@ class InternalServerError(APIStatusError):
     """5xx."""
 
 
-class ResponseValidationError(DataSyncError):
+class ResponseValidationError(_AnswerError):
     """A 2xx answer whose body is not what the spec describes (malformed JSON, wrong shape, too
     large). ``status_code`` (None: no answer to speak of), ``method``, ``url`` and ``headers``
     as in ``APIStatusError``; the body is not kept."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int | None = None,
-        method: str = "",
-        url: str = "",
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status_code, self.method, self.url = status_code, method, url
-        self.headers = {name.lower(): value for name, value in (headers or {}).items()}
 
 
 class ArtifactError(DataSyncError):
@@ -236,6 +250,7 @@ class PaginationError(DataSyncError):
     ``paging.next`` that does not move forward."""
 
 
+@dataclass(eq=False, repr=False, kw_only=True)
 class UploadError(DataSyncError):
     """Pushing exchange data stopped part-way.
 
@@ -244,10 +259,8 @@ class UploadError(DataSyncError):
     stopped it; for a ``RateLimitError``, ``retry_after`` is its wait (else None).
     """
 
-    def __init__(self, message: str, *, chunks_accepted: int = 0, chunks_total: int = 0) -> None:
-        super().__init__(message)
-        self.chunks_accepted = chunks_accepted
-        self.chunks_total = chunks_total
+    chunks_accepted: int = 0
+    chunks_total: int = 0
 
     @property
     def retry_after(self) -> float | None:
@@ -305,11 +318,12 @@ def status_error(
         text = redactor.text(response.text, cut=cut)
     except httpx.ResponseNotRead:
         text = ""
-    try:
-        body = redactor.value(json.loads(text)) if text else None  # also \u-escaped secrets
-        shown = json.dumps(_without_grades(body), ensure_ascii=False) if text else ""
-    except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's limit
-        body = shown = text[:_BODY_TEXT_LIMIT]
+    body: JSONValue = text[:_BODY_TEXT_LIMIT] or None
+    shown = text[:_BODY_TEXT_LIMIT]
+    # RecursionError: nested past the interpreter's limit (then kept as text).
+    with contextlib.suppress(ValueError, RecursionError):
+        body = redactor.value(json.loads(text))  # also \u-escaped secrets
+        shown = json.dumps(_without_grades(body), ensure_ascii=False)
     fields = response_fields(response, redactor)
     reason = redactor.excerpt(response.reason_phrase)
     message = f"{fields['method']} {fields['url']} -> {response.status_code} {reason}".rstrip()
@@ -329,36 +343,27 @@ def validation_error(
     )
 
 
-def connection_error(
-    exc: httpx.HTTPError, redactor: Redactor, *, where: str | None = None
-) -> DataSyncError:
-    """The typed exception for an httpx failure to get an answer: ``APITimeoutError``,
-    ``ResponseValidationError`` for a body httpx could not decode, else ``APIConnectionError``.
+def connection_error(exc: httpx.RequestError, redactor: Redactor) -> APIConnectionError:
+    """The typed exception for an httpx failure to get an answer: ``APITimeoutError`` or
+    ``APIConnectionError`` (the client decodes bodies itself: httpx never fails to).
 
     Raise it outside the ``except`` block that caught ``exc``: then nothing chains the httpx
     error (``__context__``), whose request holds the credentials and the body sent.
     """
     try:
-        request: httpx.Request | None = exc.request
-    except RuntimeError:  # raised without a request attached
-        request = None
-    method, url = ("", "") if request is None else (request.method, redactor.url(request.url))
-    where = where or (f"{method} {url}" if request else "request")
+        method, url = exc.request.method, redactor.url(exc.request.url)
+    except RuntimeError:  # raised without a request attached (e.g. by an event hook)
+        method, url = "", ""
     # Redacted, escaped, and without the value h11 quotes after "Illegal header value".
     cause_message = _ILLEGAL_HEADER.sub(r"\1 (not shown)", str(exc)) or "no detail"
-    cause_type, cause_message = type(exc).__name__, escape_controls(redactor.text(cause_message))
-    detail = f"{cause_type}: {cause_message}"
-    if isinstance(exc, httpx.DecodingError):
-        return ResponseValidationError(
-            f"{where}: the body could not be decoded: {detail}", method=method, url=url
-        )
-    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    what = "timed out" if cls is APITimeoutError else "failed"
-    return cls(
-        f"{where} {what}: {detail}",
+    cause_message = escape_controls(redactor.text(cause_message))
+    timeout = isinstance(exc, httpx.TimeoutException)
+    return (APITimeoutError if timeout else APIConnectionError)(
+        f"{method or 'request'} {url}".rstrip()
+        + f" {'timed out' if timeout else 'failed'}: {type(exc).__name__}: {cause_message}",
         method=method,
         url=url,
-        cause_type=cause_type,
+        cause_type=type(exc).__name__,
         cause_message=cause_message,
     )
 

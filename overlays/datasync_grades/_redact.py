@@ -96,13 +96,11 @@ class Redactor:
             return  # used lately, or valid for a while yet: the common case, without the lock
         if expires_at is None:
             expires_at = max(now, _jwt_exp(token) - time.time() + now)
-        if known >= expires_at + RETENTION:
-            return
-        with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped
-            now = self._clock()
-            tokens = {t: at for t, at in self._tokens.items() if at > now}
-            tokens[token] = max(expires_at + RETENTION, tokens.get(token, -math.inf))
-            self._tokens = tokens
+        if known < expires_at + RETENTION:
+            with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped
+                tokens = {t: at for t, at in self._tokens.items() if at > now}
+                tokens[token] = max(expires_at + RETENTION, tokens.get(token, -math.inf))
+                self._tokens = tokens
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret redacted now."""
@@ -192,8 +190,7 @@ def _sorted_forms(secrets: tuple[str, ...], in_json: bool = False) -> tuple[str,
 
 def _replace(text: str, forms: tuple[str, ...]) -> str:
     for form in forms:  # longest first: a form inside another goes with it
-        if len(form) <= len(text):
-            text = text.replace(form, REDACTED)
+        text = text.replace(form, REDACTED)
     return text
 
 

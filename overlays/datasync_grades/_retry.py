@@ -40,22 +40,11 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRAC
 _IDEMPOTENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # The server did not process the request and says when to come back (Retry-After).
 _NOT_PROCESSED_STATUSES = frozenset({429, 503})
-_IDEMPOTENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.ReadTimeout,
-    httpx.ReadError,
-    httpx.WriteTimeout,
-    httpx.WriteError,
-    httpx.RemoteProtocolError,
-)
+# Failures after which a server may or may not have the request: timeouts, network errors, a
+# dropped connection (not a request refused here, a proxy's error or a protocol not spoken).
+_IDEMPOTENT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 # Raised before a single byte of the request left this machine.
-_NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-)
+_NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -71,22 +60,16 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     True
     """
     text = (value or "").strip()
-    if not text:  # no header, or an empty one
-        return None
     try:
         seconds = float(text)
     except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    reference = datetime.now(UTC) if now is None else now
-    return max(0.0, (when - reference).total_seconds())
+        try:
+            when = parsedate_to_datetime(text)  # also an empty value: no header, or an empty one
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        seconds = (when - (datetime.now(UTC) if now is None else now)).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 _NON_NEGATIVE = attrs.validators.ge(0.0)  # the int max_retries takes ge(0): mypy types the bound
@@ -149,11 +132,9 @@ class RetryPolicy:
         This is the whole decision the client's sync and async send loops apply.
         """
         status = response.status_code if response is not None else None
-        if status is not None and status < 400:
-            return None  # the common case first, and cheaply
         if not self.max_retries or not _retryable(request.method, status, exc):
-            return None  # not retryable, or retries are off: nothing to log
-        outcome = str(status) if status is not None else type(exc).__name__
+            return None  # a success, not retryable, or retries are off: nothing to log
+        outcome = status or type(exc).__name__
         where = f"{request.method} {redact_url(request.url)} after {outcome}"
         retry_after = None
         if response is not None and status in _NOT_PROCESSED_STATUSES:
@@ -185,6 +166,4 @@ def _retryable(method: str, status: int | None, exc: BaseException | None) -> bo
     idempotent = method.upper() in IDEMPOTENT_METHODS
     if exc is not None:
         return isinstance(exc, _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS)
-    if status is not None:
-        return status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)
-    return False
+    return status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)

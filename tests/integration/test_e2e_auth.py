@@ -14,7 +14,7 @@ import pytest
 from _integration import AnyClient, ConnectTo, collect, credentials, hooks
 
 from datasync_grades import AuthenticationError, BearerToken, ClientCredentials, TokenError
-from datasync_grades_api.models import Consumer, Schedule
+from datasync_grades_api.models import Consumer, ErrorCode, Schedule
 from datasync_grades_sandbox import Sandbox
 
 # One page holds the sandbox's three schedules, and max_items says no page follows (page 0
@@ -86,6 +86,7 @@ async def test_expired_lti_jwt_raises_401_without_leaking_it(
         await _list(client)
     assert caught.value.status_code == 401
     assert "invalid_token" in caught.value.headers["www-authenticate"]
+    assert caught.value.code is ErrorCode.INVALID_TOKEN  # the body's error.code, typed
     assert jwt not in str(caught.value) and jwt not in repr(caught.value)
 
 
@@ -171,7 +172,7 @@ async def test_wrong_client_secret_raises_token_error_without_the_secret(
     with pytest.raises(TokenError) as caught:
         await _list(client)
     assert caught.value.status_code == 401
-    assert caught.value.error == "invalid_client"
+    assert caught.value.error == caught.value.code == "invalid_client"  # the OAuth2 error
     assert wrong not in str(caught.value) and wrong not in repr(auth)
     assert wrong not in repr(client)
     assert sandbox.tokens_issued == 0

@@ -19,7 +19,7 @@ from datasync_grades import (
     RateLimitError,
     RetryPolicy,
 )
-from datasync_grades_api.models import RunScheduleBody
+from datasync_grades_api.models import ErrorCode, RunScheduleBody
 from datasync_grades_sandbox import Faults, Sandbox
 
 
@@ -37,6 +37,20 @@ async def test_unknown_exchange_raises_not_found(client: AnyClient) -> None:
     assert caught.value.status_code == 404
     assert caught.value.method == "GET" and caught.value.url.endswith(f"/exchanges/{missing}")
     assert _body(caught.value)["code"] == "not_found"
+    assert caught.value.code == "not_found" and caught.value.code in set(ErrorCode)
+
+
+@pytest.mark.parametrize("exchange", ["without artifacts", "missing"])
+async def test_an_artifact_404_tells_no_artifact_from_no_exchange_by_its_code(
+    exchange: str, sandbox: Sandbox, client: AnyClient
+) -> None:
+    # The API documents one 404 for both; the body's error code says which it is.
+    exists = exchange == "without artifacts"
+    exchange_id = sandbox.seed_exchanges(1)[0] if exists else str(uuid.uuid4())
+    with pytest.raises(NotFoundError) as caught:
+        await collect(client.artifacts.get_exchange_details(exchange_id).iter_bytes())
+    expected = ErrorCode.ARTIFACT_NOT_AVAILABLE if exists else ErrorCode.NOT_FOUND
+    assert caught.value.code is expected
 
 
 # A request the sandbox's validator rejects, in each place a request can break the spec.
@@ -58,6 +72,7 @@ async def test_request_the_validator_rejects_raises_bad_request(
         await settle(INVALID[where](client, sandbox))
     assert caught.value.status_code == 400
     assert _body(caught.value)["code"] == "invalid_request"
+    assert caught.value.code == "invalid_request" and caught.value.code in set(ErrorCode)
 
 
 @pytest.mark.parametrize("arguments", [{"page_size": 0}, {"max_items": -1}])
@@ -93,6 +108,7 @@ async def test_run_schedule_conflict_then_rate_limit_then_success(
         await _run(client, sandbox, schedule_id)
     assert conflict.value.status_code == 409
     assert _body(conflict.value)["code"] == "run_in_progress"
+    assert conflict.value.code == "run_in_progress" and conflict.value.code in set(ErrorCode)
 
     sandbox.advance_clock(30)
     with pytest.raises(RateLimitError) as limited:
@@ -115,6 +131,7 @@ async def test_running_a_disabled_schedule_raises_conflict(
     with pytest.raises(ConflictError) as caught:
         await _run(client, sandbox, schedule_id)
     assert _body(caught.value)["code"] == "schedule_disabled"
+    assert caught.value.code == "schedule_disabled" and caught.value.code in set(ErrorCode)
     assert sandbox.state.schedules[str(schedule_id)].runs == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from datasync_grades._exceptions import connection_error, status_error
 from datasync_grades._redact import REDACTED, Redactor
 from datasync_grades_api.api.artifacts import get_exchange_details
 from datasync_grades_api.api.exchanges import find_exchange
+from datasync_grades_api.models import ErrorCode
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -148,6 +150,28 @@ def test_rate_limit_error_carries_retry_after(value: str, expected: float | None
     assert error.retry_after == expected
 
 
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"error": {"code": "run_in_progress", "message": "busy"}}, ErrorCode.RUN_IN_PROGRESS),
+        ({"error": {"code": "a_code_the_spec_lacks"}}, "a_code_the_spec_lacks"),  # still a str
+        ({"error": "invalid_token", "error_description": "expired"}, ErrorCode.INVALID_TOKEN),
+        ({"error": "invalid_client"}, "invalid_client"),  # an OAuth2 error the spec lacks
+        ({"error": {"code": 7}}, None),
+        ({"error": {"message": "no code"}}, None),
+        ({"message": "no error member"}, None),
+        (["a", "list"], None),
+        ("a text body", None),
+    ],
+)
+def test_the_code_is_the_bodys_error_code_or_its_oauth_error(body: Any, code: Any) -> None:
+    request = httpx.Request("GET", "https://api.example/exchanges")
+    content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    error = status_error(httpx.Response(409, content=content, request=request), Redactor())
+    assert error.code == code and type(error.code) is type(code)
+    assert isinstance(error, ConflictError) and error.body == body
+
+
 def test_the_url_in_an_error_has_no_userinfo() -> None:
     request = httpx.Request("GET", "https://user:pa55word@api.example/exchanges?page=2")
     error = status_error(httpx.Response(404, request=request), Redactor())
@@ -175,7 +199,8 @@ def test_an_unread_body_counts_as_empty() -> None:
         (httpx.ProxyError, APIConnectionError),
         (httpx.UnsupportedProtocol, APIConnectionError),
         (httpx.TooManyRedirects, APIConnectionError),
-        (httpx.DecodingError, ResponseValidationError),
+        # The client decodes bodies itself (httpx never does): any other httpx error, alike.
+        (httpx.DecodingError, APIConnectionError),
     ],
 )
 def test_transport_errors_map_to_their_class(
@@ -192,6 +217,13 @@ def test_transport_errors_map_to_their_class(
     assert (error.method, error.url) == ("POST", "https://api.example/exchanges")  # type: ignore[attr-defined]
     if isinstance(error, APIConnectionError):
         assert (error.cause_type, error.cause_message) == (exc.__name__, "it broke")
+
+
+def test_a_transport_error_without_a_request_is_still_typed() -> None:
+    # e.g. raised by an event hook: httpx attaches no request to it.
+    error = connection_error(httpx.ReadTimeout("slow"), Redactor())
+    assert type(error) is APITimeoutError and (error.method, error.url) == ("", "")
+    assert str(error) == "request timed out: ReadTimeout: slow"
 
 
 # -- 2xx bodies -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ A second test does the same where leaks are likelier: a refused client secret, a
 an accepted LTI JWT, revoked tokens refreshed after a 401, and dropped connections.
 
 Access tokens are known because the sandbox's ``TokenIssuer.issue`` is wrapped to note each
-one; package errors because ``DataSyncError.__init__`` is wrapped to note every message.
+one; package errors because ``DataSyncError.__new__`` is wrapped to note every message.
 """
 
 from __future__ import annotations
@@ -107,13 +107,14 @@ def error_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     messages: list[str] = []
     CREATED.clear()
 
-    def init(self: DataSyncError, *args: Any) -> None:
+    def new(cls: type[DataSyncError], *args: Any, **fields: Any) -> DataSyncError:
         messages.extend(str(arg) for arg in args)
-        CREATED.append(self)
-        Exception.__init__(self, *args)
+        error = Exception.__new__(cls, *args, **fields)
+        CREATED.append(error)
+        return error
 
-    # DataSyncError has no __init__ of its own; every subclass's reaches this one.
-    monkeypatch.setattr(DataSyncError, "__init__", init)
+    # Every package error is made here, whatever its __init__ (the dataclasses' own included).
+    monkeypatch.setattr(DataSyncError, "__new__", new)
     return messages
 
 

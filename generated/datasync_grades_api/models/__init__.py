@@ -12,6 +12,7 @@ from .batch_exchange_error_response import BatchExchangeErrorResponse
 from .batch_exchanges_response import BatchExchangesResponse
 from .consumer import Consumer
 from .consumer_response import ConsumerResponse
+from .error_code import ErrorCode
 from .error_detail import ErrorDetail
 from .error_response import ErrorResponse
 from .exchange import Exchange
@@ -66,6 +67,7 @@ __all__ = (
     "BatchExchangesResponse",
     "Consumer",
     "ConsumerResponse",
+    "ErrorCode",
     "ErrorDetail",
     "ErrorResponse",
     "Exchange",

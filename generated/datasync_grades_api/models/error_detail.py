@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.error_code import ErrorCode
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ErrorDetail")
@@ -17,14 +18,14 @@ class ErrorDetail:
 
     Attributes:
         status (int | Unset):
-        code (str | Unset):
+        code (ErrorCode | str | Unset): An ErrorCode, or a code this document does not know yet.
         message (str | Unset):
         ext_message (str | Unset):
         details (str | Unset):
     """
 
     status: int | Unset = UNSET
-    code: str | Unset = UNSET
+    code: ErrorCode | str | Unset = UNSET
     message: str | Unset = UNSET
     ext_message: str | Unset = UNSET
     details: str | Unset = UNSET
@@ -33,7 +34,13 @@ class ErrorDetail:
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        code = self.code
+        code: str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        elif isinstance(self.code, ErrorCode):
+            code = self.code.value
+        else:
+            code = self.code
 
         message = self.message
 
@@ -64,9 +71,19 @@ class ErrorDetail:
         if not isinstance(status, (int, Unset)):
             raise TypeError("status: expected int, got " + type(status).__name__)
 
-        code = d.pop("code", UNSET)
-        if not isinstance(code, (str, Unset)):
-            raise TypeError("code: expected str, got " + type(code).__name__)
+        _code = d.pop("code", UNSET)
+        code: ErrorCode | str | Unset
+        if _code is UNSET:
+            code = UNSET
+        elif isinstance(_code, str):
+            code = cast(
+                "ErrorCode | str | Unset",
+                ErrorCode._value2member_map_.get(_code, _code),
+            )
+        else:
+            raise TypeError(
+                "code: expected ErrorCode | str, got " + type(_code).__name__
+            )
 
         message = d.pop("message", UNSET)
         if not isinstance(message, (str, Unset)):
