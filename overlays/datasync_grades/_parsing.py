@@ -10,16 +10,14 @@ field, an int where a number is declared) pass. Non-2xx answers have raised in `
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from datasync_grades_api.client import Client
 
+from ._client import Sender, run_sync
 from ._exceptions import ResponseValidationError, validation_error
 from ._http import httpx
 from ._redact import Redactor
-
-if TYPE_CHECKING:
-    from ._client import AsyncSender, SyncSender
 
 __all__ = ["acall", "call", "checked_count", "operation_name", "parse"]
 
@@ -67,11 +65,12 @@ def parse(endpoint: ModuleType, response: httpx.Response, redactor: Redactor) ->
     return parsed
 
 
-def call(endpoint: ModuleType, sender: SyncSender, params: dict[str, Any]) -> Any:
-    """Send the endpoint's request with ``params`` and return its parsed body."""
-    return parse(endpoint, sender.send(endpoint._get_kwargs(**params)), sender.redactor)
+async def acall(endpoint: ModuleType, sender: Sender, params: dict[str, Any]) -> Any:
+    """Send the endpoint's request with ``params`` and return its parsed body: one coroutine for
+    both clients (awaited under an async sender, run by :func:`call` under a sync one)."""
+    return parse(endpoint, await sender.request(endpoint._get_kwargs(**params)), sender.redactor)
 
 
-async def acall(endpoint: ModuleType, sender: AsyncSender, params: dict[str, Any]) -> Any:
-    """The async :func:`call`."""
-    return parse(endpoint, await sender.send(endpoint._get_kwargs(**params)), sender.redactor)
+def call(endpoint: ModuleType, sender: Sender, params: dict[str, Any]) -> Any:
+    """:func:`acall` under a sync sender."""
+    return run_sync(acall(endpoint, sender, params))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pydoc
 import re
 import uuid
 from pathlib import Path
@@ -20,7 +21,7 @@ import yaml
 import datasync_grades
 from datasync_grades import AsyncDataSync, AsyncResources, DataSync, Resources
 from datasync_grades_api.api.exchanges import find_exchange
-from datasync_grades_api.models import ExchangeDataRequest
+from datasync_grades_api.models import ExchangeDataRequest, ExchangeState
 
 ROOT_API = {
     "APIConnectionError",
@@ -161,10 +162,9 @@ def test_version_is_a_release_number_and_is_sent_in_the_user_agent() -> None:
 
 
 def _resources(client: object) -> dict[str, object]:
+    found = {name: getattr(client, name) for name in dir(client) if not name.startswith("_")}
     return {
-        name: value
-        for name, value in vars(client).items()
-        if type(value).__name__.endswith("Resource")
+        name: value for name, value in found.items() if type(value).__name__.endswith("Resource")
     }
 
 
@@ -184,6 +184,18 @@ def test_the_resources_and_their_methods_are_pinned(cls: type) -> None:
     for name, resource in resources.items():
         assert _methods(resource) == RESOURCES[name], name
     assert isinstance(client, Resources if cls is DataSync else AsyncResources)
+
+
+@pytest.mark.parametrize("cls", [DataSync, AsyncDataSync])
+def test_help_shows_the_resources_and_their_operations(cls: type) -> None:
+    shown = pydoc.render_doc(cls, renderer=pydoc.plaintext)
+    for name in RESOURCES:
+        resource = f"{'Async' if cls is AsyncDataSync else ''}{name.title().replace('_', '')}"
+        assert f"{name} = " in shown, name
+        assert f"The `{name}` operations ({resource}Resource): " in shown, name
+    assert "list, create, count, find, list_errors" in shown
+    client = cls("https://api.test/v2/grades", auth=NoAuth())
+    assert client.exchanges is client.exchanges  # built once, on first use
 
 
 def _twin_return(annotation: str) -> str:
@@ -248,6 +260,12 @@ class Recorder:
         assert kw["limit"] == (find_exchange, "max_data_content_length")
         self._record("push", endpoint, {**params, "body": ExchangeDataRequest()})
 
+    def snapshot(self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any) -> Any:
+        _item, field, values = args  # waiting()/finished(): the list at each of some states
+        assert values and {type(value) for value in values} == {ExchangeState}
+        self._record("snapshot", endpoint, {**params, field: values[0]})
+        return []
+
 
 class AsyncRecorder(Recorder):
     async def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type) -> Any:
@@ -263,6 +281,11 @@ class AsyncRecorder(Recorder):
         self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any
     ) -> Any:
         super().push(endpoint, params, items, **kw)
+
+    async def snapshot(
+        self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any
+    ) -> Any:
+        return super().snapshot(endpoint, params, *args, **kw)
 
 
 def _spec_operations() -> dict[str, tuple[str, str]]:
