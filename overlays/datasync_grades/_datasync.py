@@ -16,7 +16,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import Any, TypeVar, Unpack, cast
 
 from datasync_grades_api.api import AsyncResources, Resources
@@ -59,9 +59,9 @@ class _Engine:
     def __init__(self, sender: SyncSender | AsyncSender) -> None:
         self.sender = sender
         self.is_async = isinstance(sender, AsyncSender)
-        self._drive: Callable[[Coroutine[Any, Any, Any]], Any] = (
-            (lambda coroutine: coroutine) if self.is_async else run_sync
-        )
+
+    def _drive(self, coroutine: Coroutine[Any, Any, T]) -> Any:
+        return coroutine if self.is_async else run_sync(coroutine)
 
     def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> Any:
         return self._drive(self._payload(endpoint, params, expect, required=True))
@@ -93,9 +93,10 @@ class _Engine:
         upload: Callable[..., Any] = apush if self.is_async else push
         return upload(self.sender, endpoint, params, items=items, **options)
 
-    def snapshot(self, *args: Any, **options: Any) -> Any:
-        """``waiting()`` and ``finished()``: see :meth:`_snapshot`."""
-        return self._drive(self._snapshot(*args, **options))
+    def snapshot(self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any) -> Any:
+        """``waiting()`` and ``finished()``: the items listed at each of some values of a field,
+        every page read first, deduplicated by id, at most ``max_items``."""
+        return self._drive(self._snapshot(endpoint, params, *args, **kw))
 
     async def _payload(
         self, endpoint: ModuleType, params: dict[str, Any], expect: type[T], required: bool
@@ -122,20 +123,12 @@ class _Engine:
         page_size: int | None,
         max_items: int | None,
     ) -> list[Any]:
-        """The items listed with ``field`` at each of ``values``, every page read first and
-        deduplicated by id, at most ``max_items``."""
         found: dict[object, Any] = {}
         for value in values:
             left = None if max_items is None else max_items - len(found)
-            pager = AsyncListPager[Any](
-                endpoint,
-                self.sender,
-                {**params, field: value},
-                count=None,
-                page_size=page_size,
-                max_items=left,
-            )
-            async for listed in pager:
+            filters = {**params, field: value}
+            options: dict[str, Any] = {"count": None, "page_size": page_size, "max_items": left}
+            async for listed in AsyncListPager[Any](endpoint, self.sender, filters, **options):
                 found.setdefault(_key(listed), listed)
         return list(found.values())
 
@@ -198,12 +191,7 @@ class DataSync(_Client, Resources):
     def __enter__(self) -> DataSync:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -228,10 +216,5 @@ class AsyncDataSync(_Client, AsyncResources):
     async def __aenter__(self) -> AsyncDataSync:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()

@@ -47,22 +47,19 @@ _PARSING = Client(base_url="", raise_on_unexpected_status=False)
 def parse(endpoint: ModuleType, response: httpx.Response, redactor: Redactor) -> Any:
     """The endpoint's parsed 2xx body; ``ResponseValidationError`` (its message redacted by
     ``redactor``) when it is not the spec's."""
-    problem: str | None = None
     try:
         parsed = endpoint._parse_response(client=_PARSING, response=response)
     except _PARSE_ERRORS as exc:  # kept as text, not chained: its message may quote the body
-        parsed, problem = False, f"{type(exc).__name__}: {exc}"
-    if parsed is None:
+        problem = f"the response body does not match the spec: {type(exc).__name__}: {exc}"
+    else:
+        if parsed is not None:
+            return parsed
         problem = (
             f"status {response.status_code} has no parsed body (a status or content "
             "type the spec does not document for this operation)"
         )
-    elif problem is not None:
-        problem = f"the response body does not match the spec: {problem}"
-    if problem is not None:
-        # The message may quote the body (a token it echoes): redacted like any error.
-        raise validation_error(f"{operation_name(endpoint)}: {problem}", response, redactor)
-    return parsed
+    # The message may quote the body (a token it echoes): redacted like any error.
+    raise validation_error(f"{operation_name(endpoint)}: {problem}", response, redactor)
 
 
 async def acall(endpoint: ModuleType, sender: Sender, params: dict[str, Any]) -> Any:

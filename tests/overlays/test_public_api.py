@@ -9,6 +9,8 @@ import importlib
 import inspect
 import pydoc
 import re
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from types import ModuleType
@@ -352,3 +354,38 @@ async def test_every_operation_of_the_spec_is_reachable(mode: str) -> None:
             if parameter in ENGINE_PARAMETERS or kind == "push":
                 continue
             assert parameter in params or hasattr(body, parameter), (where, parameter)
+
+
+FILTERS = """
+from datasync_grades import AsyncDataSync, BearerToken, DataSync
+from datasync_grades_api.models import ExchangeState, PostedBy
+from datasync_grades_api.types import Unset
+
+
+async def main(client: DataSync, aclient: AsyncDataSync) -> None:
+    client.exchanges.list(state="completed", posted_by="user")
+    client.exchanges.count(state=ExchangeState.FAILED, posted_by=PostedBy.SCHEDULE)
+    client.exchanges.waiting(posted_by="schedule")
+    await aclient.exchanges.count(state="created")
+    state: ExchangeState | str | Unset = client.exchanges.find("e1").state  # forgiving answers
+    client.exchanges.list(state={misspelt!r})
+    await aclient.exchanges.count(state={misspelt!r})
+"""
+
+
+def test_a_misspelt_filter_is_a_type_error(tmp_path: Path) -> None:
+    """Request filters take the enumeration's members or values only (issue 24, item 3)."""
+    snippet = tmp_path / "filters.py"
+    snippet.write_text(FILTERS.format(misspelt="complete"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        capture_output=True,
+        text=True,
+        cwd=SPEC.parent,
+        check=False,
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    source = snippet.read_text(encoding="utf-8").splitlines()
+    misspelt = [str(n) for n, line in enumerate(source, 1) if "'complete'" in line]
+    assert [line.split(":")[1] for line in errors] == misspelt, result.stdout
+    assert all('"state"' in line and "Literal" in line for line in errors), result.stdout
