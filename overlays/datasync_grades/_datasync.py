@@ -35,7 +35,7 @@ from ._client import (
 from ._exceptions import ResponseValidationError
 from ._http import httpx
 from ._logging import redact_url
-from ._pagination import AsyncListPager, ListPager
+from ._pagination import ListPager
 from ._parsing import acall, checked_count, operation_name
 from ._upload import apush, push
 
@@ -75,9 +75,7 @@ class _Engine:
     def pager(
         self, endpoint: ModuleType, params: dict[str, Any], item: type, **options: Any
     ) -> Any:
-        return (AsyncListPager if self.is_async else ListPager)(
-            endpoint, self.sender, params, **options
-        )
+        return ListPager[Any](endpoint, self.sender, params, **options)
 
     def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Any:
         request = _Request(self.sender, endpoint, params, media_type)
@@ -128,8 +126,11 @@ class _Engine:
             left = None if max_items is None else max_items - len(found)
             filters = {**params, field: value}
             options: dict[str, Any] = {"count": None, "page_size": page_size, "max_items": left}
-            async for listed in AsyncListPager[Any](endpoint, self.sender, filters, **options):
-                found.setdefault(_key(listed), listed)
+            async for page in ListPager[Any](
+                endpoint, self.sender, filters, **options
+            )._one_by_one():
+                for listed in page.items:
+                    found.setdefault(_key(listed), listed)
         return list(found.values())
 
 
