@@ -15,7 +15,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from types import ModuleType
 from typing import Any, TypeVar, Unpack, cast
 
@@ -81,20 +81,34 @@ class _Engine:
         request = _Request(self.sender, endpoint, params, media_type)
         return AsyncArtifact(request) if self.is_async else Artifact(request)
 
-    def push(
+    def push(self, *args: Any, **options: Any) -> Any:
+        upload: Callable[..., Any] = apush if self.is_async else push
+        return upload(self.sender, *args, **options)
+
+    def snapshot(
         self,
         endpoint: ModuleType,
         params: dict[str, Any],
-        items: dict[str, Iterable[Any]],
+        field: str,
+        values: list[Any],
         **options: Any,
     ) -> Any:
-        upload: Callable[..., Any] = apush if self.is_async else push
-        return upload(self.sender, endpoint, params, items=items, **options)
-
-    def snapshot(self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any) -> Any:
-        """``waiting()`` and ``finished()``: the items listed at each of some values of a field,
+        """``waiting()`` and ``finished()``: the items listed at each of ``values`` of ``field``,
         every page read first, deduplicated by id, at most ``max_items``."""
-        return self._drive(self._snapshot(endpoint, params, *args, **kw))
+        most = options.pop("max_items")
+
+        async def collect() -> list[Any]:
+            found: dict[object, Any] = {}
+            for value in values:
+                left = None if most is None else most - len(found)
+                filters = {**params, field: value}
+                pager = ListPager[Any](endpoint, self.sender, filters, max_items=left, **options)
+                async for page in pager._one_by_one():
+                    for listed in page.items:
+                        found.setdefault(_key(listed), listed)
+            return list(found.values())
+
+        return self._drive(collect())
 
     async def _payload(
         self, endpoint: ModuleType, params: dict[str, Any], expect: type[T], required: bool
@@ -109,29 +123,6 @@ class _Engine:
             return data
         name = operation_name(endpoint)
         raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
-
-    async def _snapshot(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type,
-        field: str,
-        values: list[Any],
-        *,
-        page_size: int | None,
-        max_items: int | None,
-    ) -> list[Any]:
-        found: dict[object, Any] = {}
-        for value in values:
-            left = None if max_items is None else max_items - len(found)
-            filters = {**params, field: value}
-            options: dict[str, Any] = {"count": None, "page_size": page_size, "max_items": left}
-            async for page in ListPager[Any](
-                endpoint, self.sender, filters, **options
-            )._one_by_one():
-                for listed in page.items:
-                    found.setdefault(_key(listed), listed)
-        return list(found.values())
 
 
 class _Client:

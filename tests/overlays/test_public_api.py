@@ -263,7 +263,7 @@ class Recorder:
         self._record("push", endpoint, {**params, "body": ExchangeDataRequest()})
 
     def snapshot(self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any) -> Any:
-        _item, field, values = args  # waiting()/finished(): the list at each of some states
+        field, values = args  # waiting()/finished(): the list at each of some states
         assert values and {type(value) for value in values} == {ExchangeState}
         self._record("snapshot", endpoint, {**params, field: values[0]})
         return []

@@ -593,9 +593,9 @@ class ExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
-            Exchange,
             "state",
             [ExchangeState.CREATED, ExchangeState.PROCESSING],
+            count=None,
             page_size=page_size,
             max_items=max_items,
         )
@@ -621,9 +621,9 @@ class ExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
-            Exchange,
             "state",
             [ExchangeState.COMPLETED, ExchangeState.FAILED],
+            count=None,
             page_size=page_size,
             max_items=max_items,
         )
@@ -1161,9 +1161,9 @@ class AsyncExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
-            Exchange,
             "state",
             [ExchangeState.CREATED, ExchangeState.PROCESSING],
+            count=None,
             page_size=page_size,
             max_items=max_items,
         )
@@ -1189,9 +1189,9 @@ class AsyncExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
-            Exchange,
             "state",
             [ExchangeState.COMPLETED, ExchangeState.FAILED],
+            count=None,
             page_size=page_size,
             max_items=max_items,
         )
