@@ -35,7 +35,7 @@ from ._client import (
 from ._exceptions import ResponseValidationError
 from ._http import httpx
 from ._logging import redact_url
-from ._pagination import ListPager
+from ._pagination import AsyncListPager, ListPager
 from ._parsing import acall, checked_count, operation_name
 from ._upload import apush, push
 
@@ -75,7 +75,9 @@ class _Engine:
     def pager(
         self, endpoint: ModuleType, params: dict[str, Any], item: type, **options: Any
     ) -> Any:
-        return ListPager[Any](endpoint, self.sender, params, **options)
+        return (AsyncListPager if self.is_async else ListPager)(
+            endpoint, self.sender, params, **options
+        )
 
     def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Any:
         request = _Request(self.sender, endpoint, params, media_type)
