@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import keyword
 import os
 import shutil
 import subprocess
@@ -295,6 +296,13 @@ def _lifecycle(model: Any) -> dict[str, Any] | None:
     return found
 
 
+def _identifier(value: Any, what: str) -> str:
+    """A spec string that becomes a Python name (a method, a keyword): refused unless it is one."""
+    if not (isinstance(value, str) and value.isidentifier()) or keyword.iskeyword(value):
+        raise SystemExit(f"{what} must be a Python identifier, got {value!r}")
+    return value
+
+
 def _snapshots(endpoint: Any, kind: str) -> tuple[Snapshot, ...]:
     if kind != "list":
         return ()
@@ -306,8 +314,8 @@ def _snapshots(endpoint: Any, kind: str) -> tuple[Snapshot, ...]:
     members = _enum_members(item, str(field))
     return tuple(
         Snapshot(
-            method=str(lifecycle[name]),
-            field=str(field),
+            method=_identifier(lifecycle[name], f"x-terminal-states {name}"),
+            field=_identifier(field, "x-terminal-states field"),
             final=final,
             members=tuple(m for m, v in members.items() if (v in lifecycle["values"]) == final),
             values=tuple(v for v in members.values() if (v in lifecycle["values"]) == final),
@@ -334,7 +342,7 @@ def _upload(endpoint: Any) -> Upload | None:
 
     arrays = (p for p in _fields_of(body) if _kind_of(p) == "ListProperty")
     return Upload(
-        method=str(extension["method"]),
+        method=_identifier(extension["method"], "x-chunked-upload method"),
         summary=str(extension.get("summary", "")).strip(),
         items=tuple(_field(prop) for prop in arrays),
         limit_from=snake_case(str(extension["limit_from"])),

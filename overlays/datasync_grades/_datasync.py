@@ -83,9 +83,9 @@ class _Engine:
         request = _Request(self.sender, endpoint, params, media_type)
         return AsyncArtifact(request) if self.is_async else Artifact(request)
 
-    def push(self, *args: Any, **options: Any) -> Any:
+    def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **options: Any) -> Any:
         upload: Callable[..., Any] = apush if self.is_async else push
-        return upload(self.sender, *args, **options)
+        return upload(self.sender, endpoint, params, items=items, **options)
 
     def snapshot(
         self,
