@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import keyword
 import os
 import shutil
 import subprocess
@@ -37,6 +38,9 @@ TARGET = ROOT / "generated" / PACKAGE
 # The operation table, written into the generated package for the command line (see operations()).
 OPERATIONS_TEMPLATE = "cli_operations.py.jinja"
 OPERATIONS_MODULE = "operations.py"
+# The typed resources, rendered from the same table (see render_resources()).
+RESOURCES_TEMPLATE = "api_init.py.jinja"
+RESOURCES_MODULE = Path("api") / "__init__.py"
 
 
 def _tool(name: str) -> str:
@@ -70,6 +74,10 @@ class Field:
     module: str | None = None  # its module in datasync_grades_api.models
     choices: tuple[str, ...] = ()  # an enum's values
     description: str = ""
+    # The typed client's annotation (`| Unset` when optional). A path UUID also takes a str or
+    # a model with an id; a query parameter whose schema is an enumeration takes its members
+    # or their values, and nothing else (a misspelt filter is a type error).
+    annotation: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,19 @@ class Upload:
     items: tuple[Field, ...]  # the body's arrays, given as iterables
     limit_from: str  # the operation (endpoint name) whose answer holds the size limit
     limit: str  # the field of that answer
+    final: str = "final"  # the body's field that marks the last chunk
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A list's every item in some values of its lifecycle field (`x-terminal-states` on the
+    item's schema): `waiting()` for the values that are not final, `finished()` for the others."""
+
+    method: str
+    field: str  # the query parameter and item field, e.g. state
+    final: bool
+    members: tuple[str, ...]  # e.g. ExchangeState.CREATED
+    values: tuple[str, ...]  # e.g. created
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,7 @@ class Operation:
     query_parameters: tuple[Field, ...]
     body: tuple[Field, ...]  # the flattened fields, or one field "body" (the body whole)
     upload: Upload | None = None
+    snapshots: tuple[Snapshot, ...] = ()
 
 
 def _text(value: Any) -> str:
@@ -216,7 +238,9 @@ _SHAPES = {
 }
 
 
-def _field(prop: Any, *, name: str | None = None, required: bool | None = None) -> Field:
+def _field(
+    prop: Any, *, name: str | None = None, required: bool | None = None, where: str = "body"
+) -> Field:
     many = nullable = False
     inner = prop
     if _kind_of(inner) == "UnionProperty":
@@ -234,17 +258,72 @@ def _field(prop: Any, *, name: str | None = None, required: bool | None = None) 
     shape = _SHAPES.get(_kind_of(inner), "json")
     class_info = getattr(inner, "class_info", None) if shape in ("enum", "model") else None
     values = getattr(inner, "values", {}) if shape == "enum" else {}
+    choices = tuple(str(v) for v in (values.values() if isinstance(values, dict) else values))
+    required = prop.required if required is None else required
+    annotation = str(prop.get_type_string().as_unembedded_code()).replace("list[", "builtins.list[")
+    if where == "path" and shape == "uuid":
+        annotation = "UUID | str | Identified"
+    elif where == "query" and shape == "enum" and class_info is not None and not many:
+        # Requests are strict where answers are forgiving: the members or their values only.
+        literal = ", ".join(repr(choice) for choice in choices)
+        optional = (" | None" if nullable else "") + ("" if required else " | Unset")
+        annotation = f"{class_info.name} | Literal[{literal}]{optional}"
     return Field(
         name=name or _text(prop.name),
         python_name=str(prop.python_name) if name is None else name,
         shape=shape,
-        required=prop.required if required is None else required,
+        required=required,
         many=many,
         nullable=nullable,
         cls=None if class_info is None else str(class_info.name),
         module=None if class_info is None else str(class_info.module_name),
-        choices=tuple(str(v) for v in (values.values() if isinstance(values, dict) else values)),
+        choices=choices,
         description=_text(prop.description or "").strip(),
+        annotation=annotation,
+    )
+
+
+def _enum_members(model: Any, field: str) -> dict[str, str]:
+    """The members of the enumeration of ``model``'s ``field`` (also inside a union), by name."""
+    prop = next(p for p in _fields_of(model) if _text(p.name) == field)
+    enum = next(p for p in [prop, *getattr(prop, "inner_properties", [])] if hasattr(p, "values"))
+    return {f"{enum.class_info.name}.{key}": str(value) for key, value in enum.values.items()}
+
+
+def _lifecycle(model: Any) -> dict[str, Any] | None:
+    """A model's `x-terminal-states`: its lifecycle field and which of its values are final."""
+    schema = getattr(model, "data", None)
+    found: dict[str, Any] | None = (getattr(schema, "model_extra", None) or {}).get(
+        "x-terminal-states"
+    )
+    return found
+
+
+def _identifier(value: Any, what: str) -> str:
+    """A spec string that becomes a Python name (a method, a keyword): refused unless it is one."""
+    if not (isinstance(value, str) and value.isidentifier()) or keyword.iskeyword(value):
+        raise SystemExit(f"{what} must be a Python identifier, got {value!r}")
+    return value
+
+
+def _snapshots(endpoint: Any, kind: str) -> tuple[Snapshot, ...]:
+    if kind != "list":
+        return ()
+    item = _data_field(endpoint.responses.patterns[_success(endpoint) or 0].prop).inner_property
+    lifecycle = _lifecycle(item)
+    field = None if lifecycle is None else str(lifecycle["field"])
+    if lifecycle is None or field not in {str(p.python_name) for p in endpoint.query_parameters}:
+        return ()
+    members = _enum_members(item, str(field))
+    return tuple(
+        Snapshot(
+            method=_identifier(lifecycle[name], f"x-terminal-states {name}"),
+            field=_identifier(field, "x-terminal-states field"),
+            final=final,
+            members=tuple(m for m, v in members.items() if (v in lifecycle["values"]) == final),
+            values=tuple(v for v in members.values() if (v in lifecycle["values"]) == final),
+        )
+        for name, final in (("waiting", False), ("finished", True))
     )
 
 
@@ -266,11 +345,12 @@ def _upload(endpoint: Any) -> Upload | None:
 
     arrays = (p for p in _fields_of(body) if _kind_of(p) == "ListProperty")
     return Upload(
-        method=str(extension["method"]),
+        method=_identifier(extension["method"], "x-chunked-upload method"),
         summary=str(extension.get("summary", "")).strip(),
         items=tuple(_field(prop) for prop in arrays),
         limit_from=snake_case(str(extension["limit_from"])),
         limit=str(extension["limit"]),
+        final=str(extension.get("final", "final")),
     )
 
 
@@ -295,10 +375,34 @@ def _operation(endpoint: Any, collection: Any) -> Operation:
         flat_body=flat,
         body_class=str(endpoint.bodies[0].prop.class_info.name) if flat else None,
         media_type=None if media is None else _text(media),
-        path_parameters=tuple(_field(p) for p in endpoint.path_parameters),
-        query_parameters=tuple(_field(p) for p in endpoint.query_parameters),
+        path_parameters=tuple(_field(p, where="path") for p in endpoint.path_parameters),
+        query_parameters=tuple(_field(p, where="query") for p in endpoint.query_parameters),
         body=_body(endpoint, flat),
         upload=_upload(endpoint),
+        snapshots=_snapshots(endpoint, kind),
+    )
+
+
+def _parse(spec: Path, config: Path) -> Any:
+    """The generator's own parsed data for ``spec`` (what it renders its templates from)."""
+    from openapi_python_client.config import Config, ConfigFile, MetaType
+    from openapi_python_client.parser import GeneratorData
+    from ruamel.yaml import YAML
+
+    settings = Config.from_sources(
+        ConfigFile.load_from_path(config), MetaType.NONE, spec, "utf-8", False, None
+    )
+    data = GeneratorData.from_dict(YAML(typ="safe").load(spec.read_bytes()), config=settings)
+    if not isinstance(data, GeneratorData):
+        raise SystemExit(f"openapi-python-client could not parse {spec}: {data.header}")
+    return data
+
+
+def _table(data: Any) -> tuple[Operation, ...]:
+    return tuple(
+        _operation(endpoint, collection)
+        for _, collection in sorted(data.endpoint_collections_by_tag.items())
+        for endpoint in collection.endpoints
     )
 
 
@@ -311,34 +415,67 @@ def operations(spec: Path = SPEC, config: Path = CONFIG) -> tuple[Operation, ...
         >>> [op.method for op in operations() if op.tag == "schedules"]
         ['list', 'update', 'run']
     """
-    from openapi_python_client.config import Config, ConfigFile, MetaType
-    from openapi_python_client.parser import GeneratorData
-    from ruamel.yaml import YAML
+    return _table(_parse(spec, config))
 
-    settings = Config.from_sources(
-        ConfigFile.load_from_path(config), MetaType.NONE, spec, "utf-8", False, None
-    )
-    data = GeneratorData.from_dict(YAML(typ="safe").load(spec.read_bytes()), config=settings)
-    if not isinstance(data, GeneratorData):
-        raise SystemExit(f"openapi-python-client could not parse {spec}: {data.header}")
-    return tuple(
-        _operation(endpoint, collection)
-        for _, collection in sorted(data.endpoint_collections_by_tag.items())
-        for endpoint in collection.endpoints
+
+def _environment(trim: bool = False) -> Any:
+    """Jinja over templates/; ``trim``: as the generator renders its templates."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=trim,
+        lstrip_blocks=trim,
     )
 
 
 def render_operations(table: tuple[Operation, ...]) -> str:
     """The generated module holding ``table`` (templates/cli_operations.py.jinja): plain
     dataclasses written with repr(), so a spec string can never become code."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
+    return (
+        _environment()
+        .get_template(OPERATIONS_TEMPLATE)
+        .render(operations=[repr(op) for op in table])
     )
-    return env.get_template(OPERATIONS_TEMPLATE).render(operations=[repr(op) for op in table])
+
+
+def render_resources(spec: Path = SPEC, config: Path = CONFIG) -> str:
+    """The typed resources (templates/api_init.py.jinja, which the generator also renders:
+    its output is replaced by this one), from the operation table and the models' JSON names
+    and final states. Spec strings reach the code only through repr() (``py``) or escaped
+    for a docstring (``doc``)."""
+    from openapi_python_client.strings import snake_case
+
+    data = _parse(spec, config)
+    models = [(str(m.class_info.name), m) for m in data.models]
+    terminal = []
+    for name, model in models:
+        if (lifecycle := _lifecycle(model)) is not None:
+            field, final = str(lifecycle["field"]), lifecycle["values"]
+            members = _enum_members(model, field)
+            terminal.append(
+                {
+                    "name": f"TERMINAL_{snake_case(name).upper()}_{field.upper()}S",
+                    "model": name,
+                    "instance": snake_case(name),
+                    "field": field,
+                    "members": [m for m, value in members.items() if value in final],
+                }
+            )
+    env = _environment(trim=True)
+    # Globals, not filters: the generator renders this template too, and would not know them.
+    env.globals["py"] = lambda value: repr(str(value))
+    env.globals["doc"] = lambda value: str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return env.get_template(RESOURCES_TEMPLATE).render(
+        operations=_table(data),
+        json_names=[
+            (name, [(_text(p.name), str(p.python_name)) for p in _fields_of(model)])
+            for name, model in models
+        ],
+        terminal=terminal,
+    )
 
 
 def generate(spec: Path, out: Path, config: Path = CONFIG) -> Path:
@@ -374,12 +511,13 @@ def generate(spec: Path, out: Path, config: Path = CONFIG) -> Path:
                 f"openapi-python-client failed or warned:\n{result.stdout}\n{result.stderr}"
             )
         (staged / "py.typed").write_text("")
-        module = staged / OPERATIONS_MODULE
+        module, resources = staged / OPERATIONS_MODULE, staged / RESOURCES_MODULE
         module.write_text(render_operations(operations(spec, config)), encoding="utf-8")
-        subprocess.run(
-            [_tool("ruff"), "format", "--isolated", "--no-cache", "--quiet", str(module)],
-            check=True,
-        )
+        resources.write_text(render_resources(spec, config), encoding="utf-8")
+        ruff = [_tool("ruff"), "--isolated", "--no-cache", "--quiet"]
+        fix = ["check", "--fix-only", "--select", "F401,I"]
+        subprocess.run([ruff[0], *fix, *ruff[1:], str(resources)], check=True)
+        subprocess.run([ruff[0], "format", *ruff[1:], str(module), str(resources)], check=True)
         if out.exists():
             shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ class Field:
     module: str | None = None
     choices: tuple[str, ...] = ()
     description: str = ""
+    annotation: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,18 @@ class Upload:
     items: tuple[Field, ...]
     limit_from: str
     limit: str
+    final: str = "final"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A list's items in some values of its lifecycle field: waiting() or finished()."""
+
+    method: str
+    field: str
+    final: bool
+    members: tuple[str, ...]
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,7 @@ class Operation:
     query_parameters: tuple[Field, ...]
     body: tuple[Field, ...]
     upload: Upload | None = None
+    snapshots: tuple[Snapshot, ...] = ()
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -85,6 +99,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(
@@ -99,10 +114,12 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
         ),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="artifacts",
@@ -129,6 +146,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(
@@ -143,10 +161,12 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
         ),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="batch_exchanges",
@@ -174,6 +194,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="int | Unset",
             ),
             Field(
                 name="page_size",
@@ -186,10 +207,12 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="int | Unset",
             ),
         ),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="batch_exchanges",
@@ -208,6 +231,7 @@ OPERATIONS: tuple[Operation, ...] = (
         query_parameters=(),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="batch_exchanges",
@@ -234,11 +258,13 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="batch_exchanges",
@@ -265,6 +291,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(),
@@ -285,6 +312,7 @@ OPERATIONS: tuple[Operation, ...] = (
                     "producer_failure",
                 ),
                 description="An ExchangeErrorCode, or a code this document does not know yet.",
+                annotation="ExchangeErrorCode | str | Unset",
             ),
             Field(
                 name="details",
@@ -297,9 +325,11 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
         ),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="batch_exchanges",
@@ -326,6 +356,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(),
@@ -341,9 +372,11 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="builtins.list[str]",
             ),
         ),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="consumer",
@@ -362,6 +395,7 @@ OPERATIONS: tuple[Operation, ...] = (
         query_parameters=(),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="exchanges",
@@ -389,6 +423,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="int | Unset",
             ),
             Field(
                 name="page_size",
@@ -401,6 +436,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="int | Unset",
             ),
             Field(
                 name="course_app_id",
@@ -413,6 +449,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
             Field(
                 name="state",
@@ -425,6 +462,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="exchange_state",
                 choices=("created", "processing", "completed", "failed"),
                 description="An ExchangeState, or a state this document does not know yet.",
+                annotation="ExchangeState | Literal['created', 'processing', 'completed', 'failed'] | Unset",
             ),
             Field(
                 name="posted_by",
@@ -437,6 +475,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="posted_by",
                 choices=("user", "schedule"),
                 description="A PostedBy, or a value this document does not know yet.",
+                annotation="PostedBy | Literal['user', 'schedule'] | Unset",
             ),
             Field(
                 name="search",
@@ -449,10 +488,27 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
         ),
         body=(),
         upload=None,
+        snapshots=(
+            Snapshot(
+                method="waiting",
+                field="state",
+                final=False,
+                members=("ExchangeState.CREATED", "ExchangeState.PROCESSING"),
+                values=("created", "processing"),
+            ),
+            Snapshot(
+                method="finished",
+                field="state",
+                final=True,
+                members=("ExchangeState.COMPLETED", "ExchangeState.FAILED"),
+                values=("completed", "failed"),
+            ),
+        ),
     ),
     Operation(
         tag="exchanges",
@@ -481,6 +537,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="exchange_query",
                 choices=(),
                 description="",
+                annotation="ExchangeQuery | Unset",
             ),
             Field(
                 name="metadata",
@@ -493,9 +550,11 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="metadata",
                 choices=(),
                 description="Free-form metadata the creator of an exchange attaches to it.",
+                annotation="Metadata | None | Unset",
             ),
         ),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="exchanges",
@@ -523,6 +582,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
             Field(
                 name="state",
@@ -535,6 +595,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="exchange_state",
                 choices=("created", "processing", "completed", "failed"),
                 description="An ExchangeState, or a state this document does not know yet.",
+                annotation="ExchangeState | Literal['created', 'processing', 'completed', 'failed'] | Unset",
             ),
             Field(
                 name="posted_by",
@@ -547,6 +608,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="posted_by",
                 choices=("user", "schedule"),
                 description="A PostedBy, or a value this document does not know yet.",
+                annotation="PostedBy | Literal['user', 'schedule'] | Unset",
             ),
             Field(
                 name="search",
@@ -559,10 +621,12 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
         ),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="exchanges",
@@ -589,6 +653,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(
@@ -603,10 +668,12 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
         ),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="exchanges",
@@ -633,6 +700,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(
@@ -647,6 +715,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="int | Unset",
             ),
             Field(
                 name="page_size",
@@ -659,6 +728,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="int | Unset",
             ),
             Field(
                 name="course_app_id",
@@ -671,10 +741,12 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
         ),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="exchanges",
@@ -701,6 +773,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(),
@@ -721,6 +794,7 @@ OPERATIONS: tuple[Operation, ...] = (
                     "producer_failure",
                 ),
                 description="An ExchangeErrorCode, or a code this document does not know yet.",
+                annotation="ExchangeErrorCode | str | Unset",
             ),
             Field(
                 name="details",
@@ -733,9 +807,11 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="str | Unset",
             ),
         ),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="exchanges",
@@ -762,6 +838,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(),
@@ -777,6 +854,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="assignment",
                 choices=(),
                 description="",
+                annotation="builtins.list[Assignment] | Unset",
             ),
             Field(
                 name="summaries",
@@ -789,6 +867,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="summary",
                 choices=(),
                 description="",
+                annotation="builtins.list[Summary] | Unset",
             ),
             Field(
                 name="final",
@@ -801,6 +880,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="True on the last chunk of the exchange's data, false on every other.",
+                annotation="bool | Unset",
             ),
         ),
         upload=Upload(
@@ -818,6 +898,7 @@ OPERATIONS: tuple[Operation, ...] = (
                     module="assignment",
                     choices=(),
                     description="",
+                    annotation="builtins.list[Assignment] | Unset",
                 ),
                 Field(
                     name="summaries",
@@ -830,11 +911,14 @@ OPERATIONS: tuple[Operation, ...] = (
                     module="summary",
                     choices=(),
                     description="",
+                    annotation="builtins.list[Summary] | Unset",
                 ),
             ),
             limit_from="find_exchange",
             limit="max_data_content_length",
+            final="final",
         ),
+        snapshots=(),
     ),
     Operation(
         tag="schedules",
@@ -862,6 +946,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="int | Unset",
             ),
             Field(
                 name="page_size",
@@ -874,10 +959,12 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="int | Unset",
             ),
         ),
         body=(),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="schedules",
@@ -904,6 +991,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(),
@@ -919,9 +1007,11 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="bool",
             ),
         ),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="schedules",
@@ -948,6 +1038,7 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(),
@@ -963,9 +1054,11 @@ OPERATIONS: tuple[Operation, ...] = (
                 module="run_schedule_body",
                 choices=(),
                 description="Documented as an optional, nullable object. Modelled as an optional object (send none, or `{}`): openapi-python-client 0.29 serializes an omitted nullable body as UNSET and fails.",
+                annotation="RunScheduleBody | Unset",
             ),
         ),
         upload=None,
+        snapshots=(),
     ),
     Operation(
         tag="sections",
@@ -992,10 +1085,12 @@ OPERATIONS: tuple[Operation, ...] = (
                 module=None,
                 choices=(),
                 description="",
+                annotation="UUID | str | Identified",
             ),
         ),
         query_parameters=(),
         body=(),
         upload=None,
+        snapshots=(),
     ),
 )

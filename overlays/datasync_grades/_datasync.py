@@ -15,11 +15,12 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack, cast
+from collections.abc import Callable, Coroutine
+from types import ModuleType
+from typing import Any, TypeVar, Unpack, cast
 
-from datasync_grades_api.api import AsyncEngine, AsyncResources, Engine, PushResult, Resources
+from datasync_grades_api.api import AsyncResources, Resources
+from datasync_grades_api.types import Unset
 
 from ._artifacts import Artifact, AsyncArtifact, _Request
 from ._auth import ClientCredentials
@@ -29,103 +30,101 @@ from ._client import (
     ClientOptions,
     EventHooks,
     SyncSender,
+    run_sync,
 )
 from ._exceptions import ResponseValidationError
 from ._http import httpx
 from ._logging import redact_url
-from ._pagination import AsyncListPager, ListPager, _List
-from ._parsing import acall, call, checked_count, operation_name
+from ._pagination import AsyncListPager, ListPager
+from ._parsing import acall, checked_count, operation_name
 from ._upload import apush, push
 
 __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
 
 T = TypeVar("T")
-_Items = dict[str, Iterable[Any]]
 
 
-def _data(endpoint: ModuleType, parsed: object, expect: type[T]) -> T | None:
-    """The operation's payload: the parsed body itself, or the ``data`` it carries (None:
-    it carries none)."""
-    if isinstance(parsed, expect) and type(parsed) is not bool:
-        if isinstance(parsed, int):
-            checked_count(endpoint, parsed)
-        return parsed
-    data = getattr(parsed, "data", None)
-    if data is None or isinstance(data, expect):
-        return data
-    raise _carries_no(endpoint, expect)
+def _key(item: object) -> object:
+    """What tells an item from the others: its id; an item without one is like no other."""
+    found = getattr(item, "id", None)
+    return object() if found is None or isinstance(found, Unset) else found
 
 
-def _carries_no(endpoint: ModuleType, expect: type) -> ResponseValidationError:
-    return ResponseValidationError(
-        f"{operation_name(endpoint)}: the response carries no {expect.__name__}"
-    )
-
-
-def _required(endpoint: ModuleType, value: T | None, expect: type[T]) -> T:
-    if value is None:
-        raise _carries_no(endpoint, expect)
-    return value
-
-
-# ``options`` are the keywords the generated resources pass: the generated Engine protocols
-# type them, and mypy checks these classes against those where DataSync hands its engine over.
 class _Engine:
-    def __init__(self, client: SyncSender) -> None:
-        self.client = client
+    """What the generated resources call (``self._engine.one(...)``), one engine for both
+    clients: each operation is written once as a coroutine, run to its end for a sync client
+    (its steps never suspend) and handed to the async resource to await. The resources' own
+    signatures type what users see; the keywords here are theirs."""
 
-    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T:
-        return _required(endpoint, self.optional(endpoint, params, expect), expect)
+    def __init__(self, sender: SyncSender | AsyncSender) -> None:
+        self.sender = sender
+        self.is_async = isinstance(sender, AsyncSender)
 
-    def optional(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T | None:
-        return _data(endpoint, call(endpoint, self.client, params), expect)
+    def _drive(self, coroutine: Coroutine[Any, Any, T]) -> Any:
+        return coroutine if self.is_async else run_sync(coroutine)
 
-    def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
-        self.client.send(endpoint._get_kwargs(**params))  # non-2xx raised
+    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> Any:
+        return self._drive(self._payload(endpoint, params, expect, required=True))
+
+    def optional(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> Any:
+        return self._drive(self._payload(endpoint, params, expect, required=False))
+
+    def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> Any:
+        return self._drive(self.sender.request(endpoint._get_kwargs(**params)))  # non-2xx raised
 
     def pager(
-        self, endpoint: ModuleType, params: dict[str, Any], item: type[T], **options: Any
-    ) -> ListPager[T]:
-        return ListPager(_List(endpoint, self.client, params, **options))
+        self, endpoint: ModuleType, params: dict[str, Any], item: type, **options: Any
+    ) -> Any:
+        return (AsyncListPager if self.is_async else ListPager)(
+            endpoint, self.sender, params, **options
+        )
 
-    def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Artifact:
-        return Artifact(_Request(self.client, endpoint, params, media_type))
+    def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Any:
+        request = _Request(self.sender, endpoint, params, media_type)
+        return AsyncArtifact(request) if self.is_async else Artifact(request)
 
-    def push(
-        self, endpoint: ModuleType, params: dict[str, Any], items: _Items, **options: Any
-    ) -> PushResult:
-        return push(self.client, endpoint, params, items=items, **options)
+    def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **options: Any) -> Any:
+        upload: Callable[..., Any] = apush if self.is_async else push
+        return upload(self.sender, endpoint, params, items=items, **options)
 
+    def snapshot(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        field: str,
+        values: list[Any],
+        **options: Any,
+    ) -> Any:
+        """``waiting()`` and ``finished()``: the items listed at each of ``values`` of ``field``,
+        every page read first, deduplicated by id, at most ``max_items``."""
+        most = options.pop("max_items")
 
-class _AsyncEngine:
-    def __init__(self, client: AsyncSender) -> None:
-        self.client = client
+        async def collect() -> list[Any]:
+            found: dict[object, Any] = {}
+            for value in values:
+                left = None if most is None else most - len(found)
+                filters = {**params, field: value}
+                pager = ListPager[Any](endpoint, self.sender, filters, max_items=left, **options)
+                async for page in pager._one_by_one():
+                    for listed in page.items:
+                        found.setdefault(_key(listed), listed)
+            return list(found.values())
 
-    async def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> T:
-        return _required(endpoint, await self.optional(endpoint, params, expect), expect)
+        return self._drive(collect())
 
-    async def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
+    async def _payload(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T], required: bool
     ) -> T | None:
-        return _data(endpoint, await acall(endpoint, self.client, params), expect)
-
-    async def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
-        await self.client.send(endpoint._get_kwargs(**params))
-
-    def pager(
-        self, endpoint: ModuleType, params: dict[str, Any], item: type[T], **options: Any
-    ) -> AsyncListPager[T]:
-        return AsyncListPager(_List(endpoint, self.client, params, **options))
-
-    def artifact(
-        self, endpoint: ModuleType, params: dict[str, Any], media_type: str
-    ) -> AsyncArtifact:
-        return AsyncArtifact(_Request(self.client, endpoint, params, media_type))
-
-    async def push(
-        self, endpoint: ModuleType, params: dict[str, Any], items: _Items, **options: Any
-    ) -> PushResult:
-        return await apush(self.client, endpoint, params, items=items, **options)
+        """The operation's payload: the parsed body itself, or the ``data`` it carries (None:
+        it carries none, which a required payload may not)."""
+        parsed = await acall(endpoint, self.sender, params)
+        if isinstance(parsed, expect) and type(parsed) is not bool:
+            return cast(T, checked_count(endpoint, parsed)) if isinstance(parsed, int) else parsed
+        data = getattr(parsed, "data", None)
+        if isinstance(data, expect) or (data is None and not required):
+            return data
+        name = operation_name(endpoint)
+        raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
 
 
 class _Client:
@@ -135,7 +134,6 @@ class _Client:
 
     _sender_class: type[SyncSender] | type[AsyncSender]
     _http_class: type[httpx.Client] | type[httpx.AsyncClient]
-    _engine_class: type[_Engine] | type[_AsyncEngine]
 
     def __init__(
         self,
@@ -158,8 +156,7 @@ class _Client:
             auth._bind(options)
         self.base_url = base_url
         self.auth = auth
-        # The generated Resources (typed against Engine/AsyncEngine: see the end of the module).
-        cast(Any, super()).__init__(self._engine_class(cast(Any, self._sender)))
+        cast(Any, super()).__init__(_Engine(self._sender))  # the generated Resources
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
@@ -180,7 +177,6 @@ class DataSync(_Client, Resources):
 
     _sender_class = SyncSender
     _http_class = httpx.Client
-    _engine_class = _Engine
     _sender: SyncSender
 
     def close(self) -> None:
@@ -189,12 +185,7 @@ class DataSync(_Client, Resources):
     def __enter__(self) -> DataSync:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -211,7 +202,6 @@ class AsyncDataSync(_Client, AsyncResources):
 
     _sender_class = AsyncSender
     _http_class = httpx.AsyncClient
-    _engine_class = _AsyncEngine
     _sender: AsyncSender
 
     async def aclose(self) -> None:
@@ -220,14 +210,5 @@ class AsyncDataSync(_Client, AsyncResources):
     async def __aenter__(self) -> AsyncDataSync:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-
-if TYPE_CHECKING:  # mypy checks the engines against what the generated resources expect
-    _ENGINES: tuple[type[Engine], type[AsyncEngine]] = (_Engine, _AsyncEngine)

@@ -1,4 +1,4 @@
-"""Pagination: the pagers behind every list method, sync and async.
+"""Pagination: the pagers behind every list method, written once for sync and async.
 
 Pages are numbered from 0 and the filters are sent with every page. A usable ``paging.next``
 (a page number, or a URL with ``page``) is followed. Otherwise the first page that says the list
@@ -8,6 +8,9 @@ earlier one (a page that was followed was full: the size in effect, which a serv
 after ``total()`` uses its answer), the page that brings the items to it. A page that repeats
 an earlier one is skipped (the list shifted); more of them in a row than distinct pages seen
 raise :class:`PaginationError`: the server cycles.
+
+The walk is written once, as async generators: :class:`AsyncListPager` awaits them, and
+:class:`ListPager` drives them with ``iterate_sync`` (its steps never suspend under a sync sender).
 
 Example::
 
@@ -24,19 +27,18 @@ import contextlib
 import math
 import re
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-import attrs
-
 from datasync_grades_api.api import Page
 from datasync_grades_api.types import UNSET, Unset
 
+from ._client import Sender, iterate_sync, run_sync
 from ._exceptions import PaginationError, ResponseValidationError
 from ._logging import logger
-from ._parsing import acall, call, checked_count, operation_name
+from ._parsing import acall, checked_count, operation_name
 
 __all__ = ["AsyncListPager", "ListPager", "page_count"]
 
@@ -53,45 +55,10 @@ def page_count(total: int, page_size: int) -> int:
     return -(-total // page_size)
 
 
-@attrs.frozen
-class _List:
-    """One list operation with its arguments: what every page request shares."""
-
-    endpoint: ModuleType
-    client: Any  # the client's SyncSender or AsyncSender
-    params: Mapping[str, Any]
-    count: ModuleType | None
-    page_size: int | None
-    max_items: int | None
-
-    def __attrs_post_init__(self) -> None:
-        page_size, max_items = self.page_size, self.max_items
-        if page_size is not None and (type(page_size) is not int or page_size < 1):
-            raise ValueError(f"page_size must be a positive integer or None, got {page_size!r}")
-        if max_items is not None and (type(max_items) is not int or max_items < 0):
-            raise ValueError(f"max_items must be a non-negative integer or None, got {max_items!r}")
-
-    @property
-    def name(self) -> str:
-        return operation_name(self.endpoint)
-
-    def kwargs(self, number: int) -> dict[str, Any]:
-        # Every list operation takes page_size (that is what makes it a list): UNSET leaves it
-        # to the server.
-        page_size = UNSET if self.page_size is None else self.page_size
-        return {**self.params, "page": number, "page_size": page_size}
-
-    def items_of(self, number: int, parsed: Any) -> list[Any]:
-        data = getattr(parsed, "data", None)
-        # The spec makes no property required: a 200 body without ``data`` is an empty page.
-        if isinstance(data, Unset):
-            return []
-        if not isinstance(data, list):
-            raise ResponseValidationError(f"{self.name}: page {number} has no data list")
-        return data
-
-
-# -- the walk, without I/O: shared by the sync and async drivers ---------------------------
+def _at_least(name: str, value: int | None, least: int) -> int | None:
+    if value is not None and (type(value) is not int or value < least):
+        raise ValueError(f"{name} must be an integer >= {least} or None, got {value!r}")
+    return value
 
 
 def _next_hint(paging: Any) -> int | None:
@@ -101,7 +68,7 @@ def _next_hint(paging: Any) -> int | None:
         return value if value >= 0 else None
     text = value.strip() if isinstance(value, str) else ""
     # A page number, or a URL whose last ``page`` parameter is one.
-    page = (parse_qs(urlsplit(text).query).get("page") or [""])[-1] if "?" in text else text
+    page = (parse_qs(urlsplit(text).query).get("page") or [text])[-1]
     if _DIGITS.fullmatch(page):
         return int(page)
     if text:
@@ -109,30 +76,24 @@ def _next_hint(paging: Any) -> int | None:
     return None
 
 
-@attrs.define
 class _Walk:
     """Decides, page after page in order, what to hand out and which page comes next."""
 
-    spec: _List
-    total: int | None = None  # the count, when it was taken before the first page
-    # The page to fetch next; None: the end (at once when max_items or the count is 0).
-    next: int | None = attrs.field(
-        default=attrs.Factory(
-            lambda self: None if 0 in (self.spec.max_items, self.total) else 0, takes_self=True
-        )
-    )
-    handed_out: int = 0
-    # The longest page so far. A page followed by another was full: this is the page size in
-    # effect, which may be less than the page_size asked (a server may cap it).
-    longest: int = 0
-    # Fingerprints of the latest distinct pages, oldest first, and how many pages in a row
-    # repeated one.
-    seen: dict[int, None] = attrs.Factory(dict)
-    repeats: int = 0
+    def __init__(self, pager: _Pager[Any], total: int | None) -> None:
+        self.pager, self.total, self.handed_out = pager, total, 0
+        # The page to fetch next; None: the end (at once when max_items or the count is 0).
+        self.next: int | None = None if 0 in (pager.max_items, total) else 0
+        # The longest page so far. A page followed by another was full: this is the page size
+        # in effect, which may be less than the page_size asked (a server may cap it).
+        self.longest = 0
+        # Fingerprints of the latest distinct pages, oldest first, and how many pages in a row
+        # repeated one.
+        self.seen: dict[int, None] = {}
+        self.repeats = 0
 
     def step(self, number: int, parsed: Any) -> Page[Any] | None:
         """The page to hand out (None: nothing); ``next`` becomes the page after it."""
-        items = self.spec.items_of(number, parsed)
+        items, name = self.pager.items_of(number, parsed), self.pager.name
         if not items:
             self.next = None
             return None
@@ -144,8 +105,8 @@ class _Walk:
             self.repeats += 1
             if self.repeats > len(self.seen):
                 raise PaginationError(
-                    f"{self.spec.name}: pages {number - self.repeats + 1} to {number} repeat "
-                    "earlier pages; the server does not seem to honour the page number"
+                    f"{name}: pages {number - self.repeats + 1} to {number} repeat earlier "
+                    "pages; the server does not seem to honour the page number"
                 )
             self.next = self._following(number, parsed, length)
             return None
@@ -153,8 +114,8 @@ class _Walk:
         if len(self.seen) == _REMEMBERED:
             del self.seen[next(iter(self.seen))]
         self.seen[mark] = None
-        if self.spec.max_items is not None:
-            items = items[: self.spec.max_items - self.handed_out]
+        if self.pager.max_items is not None:
+            items = items[: self.pager.max_items - self.handed_out]
         self.handed_out += len(items)
         self.next = self._following(number, parsed, length)
         return Page(number, items, parsed)
@@ -164,12 +125,12 @@ class _Walk:
         hinted = _next_hint(paging)
         short = length < self.longest
         self.longest = max(self.longest, length)
-        if self.handed_out == self.spec.max_items:
+        if self.handed_out == self.pager.max_items:
             return None
         if hinted is not None:
             if hinted <= number:
                 raise PaginationError(
-                    f"{self.spec.name}: page {number}'s paging.next points to page {hinted}, "
+                    f"{self.pager.name}: page {number}'s paging.next points to page {hinted}, "
                     "which would not move forward"
                 )
             return hinted
@@ -180,14 +141,57 @@ class _Walk:
 
 
 class _Pager(Generic[T]):
-    def __init__(self, spec: _List) -> None:
-        self._spec = spec
+    """One list call: its operation, filters and bounds, and the walk, written once as async
+    generators (a sync client's pager drives them to their end: its steps never suspend)."""
+
+    def __init__(
+        self,
+        endpoint: ModuleType,
+        sender: Sender,
+        params: dict[str, Any],
+        *,
+        count: ModuleType | None,
+        page_size: int | None,
+        max_items: int | None,
+    ) -> None:
+        self.endpoint, self.sender, self.params, self.count = endpoint, sender, params, count
+        self.page_size = _at_least("page_size", page_size, 1)
+        self.max_items = _at_least("max_items", max_items, 0)
+        self.name = operation_name(endpoint)
         self._total: int | None = None  # total()'s answer, for the iteration that follows it
+
+    def items_of(self, number: int, parsed: Any) -> list[Any]:
+        data = getattr(parsed, "data", None)
+        # The spec makes no property required: a 200 body without ``data`` is an empty page.
+        if isinstance(data, Unset):
+            return []
+        if not isinstance(data, list):
+            raise ResponseValidationError(f"{self.name}: page {number} has no data list")
+        return data
+
+    async def _fetch(self, number: int) -> Any:
+        # UNSET page_size leaves it to the server.
+        size = UNSET if self.page_size is None else self.page_size
+        params = {**self.params, "page": number, "page_size": size}
+        return await acall(self.endpoint, self.sender, params)
 
     def _walk(self) -> _Walk:
         # A count is a hint for the next iteration only: a later one would trust a stale count.
         total, self._total = self._total, None
-        return _Walk(self._spec, total)
+        return _Walk(self, total)
+
+    async def _count(self) -> int | None:
+        if self.count is None:
+            return None
+        counted = await acall(self.count, self.sender, dict(self.params))
+        self._total = checked_count(self.count, counted)
+        return self._total
+
+    async def _one_by_one(self) -> AsyncGenerator[Page[T], None]:
+        walk = self._walk()
+        while walk.next is not None:
+            if (page := walk.step(walk.next, await self._fetch(walk.next))) is not None:
+                yield page
 
 
 class ListPager(_Pager[T]):
@@ -203,22 +207,13 @@ class ListPager(_Pager[T]):
 
     def pages(self) -> Iterator[Page[T]]:
         """The pages, one request each, in order; empty pages are skipped."""
-        spec = self._spec
-        walk = self._walk()
-        while walk.next is not None:
-            page = walk.step(walk.next, call(spec.endpoint, spec.client, spec.kwargs(walk.next)))
-            if page is not None:
-                yield page
+        return iterate_sync(self._one_by_one())
 
     def total(self) -> int | None:
         """The count operation's answer for the same filters; None when the list has none.
 
         The iteration that follows uses it to end without asking for a page past the end."""
-        spec = self._spec
-        if spec.count is None:
-            return None
-        self._total = checked_count(spec.count, call(spec.count, spec.client, dict(spec.params)))
-        return self._total
+        return run_sync(self._count())
 
 
 class AsyncListPager(_Pager[T]):
@@ -242,58 +237,40 @@ class AsyncListPager(_Pager[T]):
         """
         if type(concurrency) is not int or concurrency < 1:
             raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
-        if concurrency == 1:
-            return self._one_by_one()
-        return self._window(concurrency)
+        return self._one_by_one() if concurrency == 1 else self._window(concurrency)
 
     async def total(self) -> int | None:
         """The count operation's answer for the same filters; None when the list has none.
 
         The iteration that follows uses it to end without asking for a page past the end."""
-        spec = self._spec
-        if spec.count is None:
-            return None
-        counted = await acall(spec.count, spec.client, dict(spec.params))
-        self._total = checked_count(spec.count, counted)
-        return self._total
-
-    async def _one_by_one(self) -> AsyncGenerator[Page[T], None]:
-        spec = self._spec
-        walk = self._walk()
-        while walk.next is not None:
-            parsed = await acall(spec.endpoint, spec.client, spec.kwargs(walk.next))
-            if (page := walk.step(walk.next, parsed)) is not None:
-                yield page
+        return await self._count()
 
     async def _window(self, concurrency: int) -> AsyncGenerator[Page[T], None]:
         """Up to ``concurrency`` page requests in flight, handed out in page order."""
-        spec = self._spec
         # The requests in flight, for the pages from ``walk.next`` on, in order.
         tasks: deque[asyncio.Task[Any]] = deque()
         try:
-            if self._total is None and spec.max_items != 0:
-                await self.total()  # (still None for a list without a count operation)
+            if self._total is None and self.max_items != 0:
+                await self._count()  # (still None for a list without a count operation)
             walk = self._walk()
-            size = spec.page_size
+            size = self.page_size
             if size is None and walk.next is not None:
                 # The server's default size is not documented: learn it from page 0.
-                first = await acall(spec.endpoint, spec.client, spec.kwargs(0))
-                size = len(spec.items_of(0, first))
+                first = await self._fetch(0)
+                size = len(self.items_of(0, first))
                 if (page := walk.step(0, first)) is not None:
                     yield page
             if walk.next is None or size is None:  # (size is known once page 0 had items)
                 return
             # Pages below ``limit`` are fetched together; from it on, one at a time.
             limit = math.inf if walk.total is None else page_count(walk.total, size)
-            if spec.max_items is not None:
-                limit = min(limit, page_count(spec.max_items, size))
-            scheduled = walk.next
-            page = None
+            if self.max_items is not None:
+                limit = min(limit, page_count(self.max_items, size))
+            scheduled, page = walk.next, None
             while walk.next is not None:
                 # Refilled before handing the page out: requests go on while it is consumed.
                 while len(tasks) < concurrency and (not tasks or scheduled < limit):
-                    fetch = acall(spec.endpoint, spec.client, spec.kwargs(scheduled))
-                    tasks.append(asyncio.create_task(fetch))
+                    tasks.append(asyncio.create_task(self._fetch(scheduled)))
                     scheduled += 1
                 if page is not None:
                     yield page

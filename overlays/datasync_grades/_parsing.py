@@ -10,16 +10,14 @@ field, an int where a number is declared) pass. Non-2xx answers have raised in `
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from datasync_grades_api.client import Client
 
+from ._client import Sender, run_sync
 from ._exceptions import ResponseValidationError, validation_error
 from ._http import httpx
 from ._redact import Redactor
-
-if TYPE_CHECKING:
-    from ._client import AsyncSender, SyncSender
 
 __all__ = ["acall", "call", "checked_count", "operation_name", "parse"]
 
@@ -49,29 +47,27 @@ _PARSING = Client(base_url="", raise_on_unexpected_status=False)
 def parse(endpoint: ModuleType, response: httpx.Response, redactor: Redactor) -> Any:
     """The endpoint's parsed 2xx body; ``ResponseValidationError`` (its message redacted by
     ``redactor``) when it is not the spec's."""
-    problem: str | None = None
     try:
         parsed = endpoint._parse_response(client=_PARSING, response=response)
     except _PARSE_ERRORS as exc:  # kept as text, not chained: its message may quote the body
-        parsed, problem = False, f"{type(exc).__name__}: {exc}"
-    if parsed is None:
+        problem = f"the response body does not match the spec: {type(exc).__name__}: {exc}"
+    else:
+        if parsed is not None:
+            return parsed
         problem = (
             f"status {response.status_code} has no parsed body (a status or content "
             "type the spec does not document for this operation)"
         )
-    elif problem is not None:
-        problem = f"the response body does not match the spec: {problem}"
-    if problem is not None:
-        # The message may quote the body (a token it echoes): redacted like any error.
-        raise validation_error(f"{operation_name(endpoint)}: {problem}", response, redactor)
-    return parsed
+    # The message may quote the body (a token it echoes): redacted like any error.
+    raise validation_error(f"{operation_name(endpoint)}: {problem}", response, redactor)
 
 
-def call(endpoint: ModuleType, sender: SyncSender, params: dict[str, Any]) -> Any:
-    """Send the endpoint's request with ``params`` and return its parsed body."""
-    return parse(endpoint, sender.send(endpoint._get_kwargs(**params)), sender.redactor)
+async def acall(endpoint: ModuleType, sender: Sender, params: dict[str, Any]) -> Any:
+    """Send the endpoint's request with ``params`` and return its parsed body: one coroutine for
+    both clients (awaited under an async sender, run by :func:`call` under a sync one)."""
+    return parse(endpoint, await sender.request(endpoint._get_kwargs(**params)), sender.redactor)
 
 
-async def acall(endpoint: ModuleType, sender: AsyncSender, params: dict[str, Any]) -> Any:
-    """The async :func:`call`."""
-    return parse(endpoint, await sender.send(endpoint._get_kwargs(**params)), sender.redactor)
+def call(endpoint: ModuleType, sender: Sender, params: dict[str, Any]) -> Any:
+    """:func:`acall` under a sync sender."""
+    return run_sync(acall(endpoint, sender, params))

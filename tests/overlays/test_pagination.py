@@ -330,7 +330,9 @@ def test_the_table_holds_every_list_method(client: DataSync, aclient: AsyncDataS
     for surface in (client, aclient):
         found = {
             (name, method)
-            for name, resource in vars(surface).items()
+            for name in dir(surface)
+            if not name.startswith("_")
+            for resource in [getattr(surface, name)]
             if type(resource).__name__.endswith("Resource")
             for method in dir(resource)
             if not method.startswith("_")

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pydoc
 import re
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from types import ModuleType
@@ -20,7 +23,7 @@ import yaml
 import datasync_grades
 from datasync_grades import AsyncDataSync, AsyncResources, DataSync, Resources
 from datasync_grades_api.api.exchanges import find_exchange
-from datasync_grades_api.models import ExchangeDataRequest
+from datasync_grades_api.models import ExchangeDataRequest, ExchangeState
 
 ROOT_API = {
     "APIConnectionError",
@@ -161,10 +164,9 @@ def test_version_is_a_release_number_and_is_sent_in_the_user_agent() -> None:
 
 
 def _resources(client: object) -> dict[str, object]:
+    found = {name: getattr(client, name) for name in dir(client) if not name.startswith("_")}
     return {
-        name: value
-        for name, value in vars(client).items()
-        if type(value).__name__.endswith("Resource")
+        name: value for name, value in found.items() if type(value).__name__.endswith("Resource")
     }
 
 
@@ -184,6 +186,18 @@ def test_the_resources_and_their_methods_are_pinned(cls: type) -> None:
     for name, resource in resources.items():
         assert _methods(resource) == RESOURCES[name], name
     assert isinstance(client, Resources if cls is DataSync else AsyncResources)
+
+
+@pytest.mark.parametrize("cls", [DataSync, AsyncDataSync])
+def test_help_shows_the_resources_and_their_operations(cls: type) -> None:
+    shown = pydoc.render_doc(cls, renderer=pydoc.plaintext)
+    for name in RESOURCES:
+        resource = f"{'Async' if cls is AsyncDataSync else ''}{name.title().replace('_', '')}"
+        assert f"{name} = " in shown, name
+        assert f"The `{name}` operations ({resource}Resource): " in shown, name
+    assert "list, create, count, find, list_errors" in shown
+    client = cls("https://api.test/v2/grades", auth=NoAuth())
+    assert client.exchanges is client.exchanges  # built once, on first use
 
 
 def _twin_return(annotation: str) -> str:
@@ -248,6 +262,12 @@ class Recorder:
         assert kw["limit"] == (find_exchange, "max_data_content_length")
         self._record("push", endpoint, {**params, "body": ExchangeDataRequest()})
 
+    def snapshot(self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any) -> Any:
+        field, values = args  # waiting()/finished(): the list at each of some states
+        assert values and {type(value) for value in values} == {ExchangeState}
+        self._record("snapshot", endpoint, {**params, field: values[0]})
+        return []
+
 
 class AsyncRecorder(Recorder):
     async def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type) -> Any:
@@ -263,6 +283,11 @@ class AsyncRecorder(Recorder):
         self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any
     ) -> Any:
         super().push(endpoint, params, items, **kw)
+
+    async def snapshot(
+        self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any
+    ) -> Any:
+        return super().snapshot(endpoint, params, *args, **kw)
 
 
 def _spec_operations() -> dict[str, tuple[str, str]]:
@@ -329,3 +354,38 @@ async def test_every_operation_of_the_spec_is_reachable(mode: str) -> None:
             if parameter in ENGINE_PARAMETERS or kind == "push":
                 continue
             assert parameter in params or hasattr(body, parameter), (where, parameter)
+
+
+FILTERS = """
+from datasync_grades import AsyncDataSync, BearerToken, DataSync
+from datasync_grades_api.models import ExchangeState, PostedBy
+from datasync_grades_api.types import Unset
+
+
+async def main(client: DataSync, aclient: AsyncDataSync) -> None:
+    client.exchanges.list(state="completed", posted_by="user")
+    client.exchanges.count(state=ExchangeState.FAILED, posted_by=PostedBy.SCHEDULE)
+    client.exchanges.waiting(posted_by="schedule")
+    await aclient.exchanges.count(state="created")
+    state: ExchangeState | str | Unset = client.exchanges.find("e1").state  # forgiving answers
+    client.exchanges.list(state={misspelt!r})
+    await aclient.exchanges.count(state={misspelt!r})
+"""
+
+
+def test_a_misspelt_filter_is_a_type_error(tmp_path: Path) -> None:
+    """Request filters take the enumeration's members or values only (issue 24, item 3)."""
+    snippet = tmp_path / "filters.py"
+    snippet.write_text(FILTERS.format(misspelt="complete"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        capture_output=True,
+        text=True,
+        cwd=SPEC.parent,
+        check=False,
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    source = snippet.read_text(encoding="utf-8").splitlines()
+    misspelt = [str(n) for n, line in enumerate(source, 1) if "'complete'" in line]
+    assert [line.split(":")[1] for line in errors] == misspelt, result.stdout
+    assert all('"state"' in line and "Literal" in line for line in errors), result.stdout

@@ -7,6 +7,7 @@ with are made per test.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -247,8 +248,27 @@ def test_the_table_knows_the_kinds_the_api_has(table: Any) -> None:
     assert by_name["get_exchange_details"].media_type == "application/gzip"
     state = next(f for f in by_name["list_exchanges"].query_parameters if f.name == "state")
     assert (state.shape, state.cls, "completed" in state.choices) == ("enum", "ExchangeState", True)
+    # A filter takes the enumeration's members or values only; an answer's field stays open.
+    assert state.annotation == (
+        "ExchangeState | Literal['created', 'processing', 'completed', 'failed'] | Unset"
+    )
+    find = by_name["find_exchange"]
+    assert [f.annotation for f in find.path_parameters] == ["UUID | str | Identified"]
+    assert [f.annotation for f in find.query_parameters] == ["str | Unset"]
+    waiting, finished = by_name["list_exchanges"].snapshots
+    assert (waiting.method, waiting.field, waiting.final) == ("waiting", "state", False)
+    assert waiting.members == ("ExchangeState.CREATED", "ExchangeState.PROCESSING")
+    assert (finished.method, finished.values) == ("finished", ("completed", "failed"))
+    assert all(not op.snapshots for op in table if op.name != "list_exchanges")
     upload = by_name["create_exchange_data"].upload
     assert upload is not None and [f.name for f in upload.items] == ["assignments", "summaries"]
+    assert (upload.limit_from, upload.limit, upload.final) == (
+        "find_exchange",
+        "max_data_content_length",
+        "final",
+    )
+    body = {f.python_name: f.annotation for f in by_name["create_exchange_data"].body}
+    assert body["assignments"] == "builtins.list[Assignment] | Unset"
     run = by_name["run_schedule"]
     assert (run.flat_body, [(f.name, f.shape, f.required) for f in run.body]) == (
         False,
@@ -270,6 +290,39 @@ def test_a_spec_change_changes_the_table(write_spec: WriteSpec, tmp_path: Path) 
     by_name = {op.name: op for op in codegen.operations(spec)}
     assert by_name["count_exchange_errors"].kind == "whole"
     assert by_name["list_exchange_errors"].counter == "count_exchange_errors"
+
+
+def test_the_resources_are_rendered_from_the_table_alone(table: Any) -> None:
+    """The template decides nothing: a table changed in memory changes the resources."""
+    import ast
+
+    original = codegen._table
+    renamed = tuple(
+        dataclasses.replace(op, method="lookup") if op.name == "find_exchange" else op
+        for op in table
+    )
+    try:
+        codegen._table = lambda data: renamed
+        source = codegen.render_resources()
+    finally:
+        codegen._table = original
+    tree = ast.parse(source)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    for cls in ("ExchangesResource", "AsyncExchangesResource"):
+        names = {
+            f.name
+            for f in classes[cls].body
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        assert "lookup" in names and "find" not in names
+    assigned = {
+        ast.unparse(node.targets[0]): node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+    }
+    assert ast.unparse(assigned["TERMINAL_EXCHANGE_STATES"]) == (
+        "frozenset({ExchangeState.COMPLETED, ExchangeState.FAILED})"
+    )
 
 
 def test_the_generated_module_holds_the_table(table: Any) -> None:

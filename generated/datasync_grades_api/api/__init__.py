@@ -11,7 +11,6 @@ import builtins
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
-    Awaitable,
     Callable,
     Iterable,
     Iterator,
@@ -19,9 +18,9 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
+from functools import cached_property
 from os import PathLike
-from types import ModuleType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 from uuid import UUID
 
 from ..models import *
@@ -47,7 +46,6 @@ from .exchanges import (
 from .schedules import list_schedules, run_schedule, update_schedule
 from .sections import resolve_section
 
-T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
 
@@ -65,12 +63,6 @@ def _id(value: UUID | str | Identified) -> UUID | str:
     if isinstance(found, Unset):
         raise ValueError(f"this {type(value).__name__} has no id: pass the id itself")
     return found
-
-
-def _key(item: object) -> object:
-    """What tells an item from the others: its id; an item without one is like no other."""
-    found = getattr(item, "id", None)
-    return object() if found is None or isinstance(found, Unset) else found
 
 
 @dataclass(frozen=True)
@@ -352,9 +344,15 @@ JSON_NAMES: dict[type, dict[str, str]] = {
     RunScheduleBody: {},
 }
 
-
 TERMINAL_EXCHANGE_STATES = frozenset({ExchangeState.COMPLETED, ExchangeState.FAILED})
 """The final values of `Exchange.state`: `exchange.state in TERMINAL_EXCHANGE_STATES`."""
+
+
+class _Resource:
+    # The engine (the hand-written client) is untyped here: the methods' own signatures are
+    # what users see and what mypy checks their calls against.
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
 
 
 class Pager(Protocol[T_co]):
@@ -382,48 +380,6 @@ class Artifact(Protocol):
     def save(
         self, path: str | PathLike[str], *, max_bytes: int | None = None
     ) -> int | None: ...
-
-
-class Engine(Protocol):
-    """What the sync resources need from the client that sends their requests."""
-
-    def one(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
-    ) -> T: ...
-    def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
-    ) -> T | None: ...
-    def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None: ...
-    def pager(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        count: ModuleType | None,
-        page_size: int | None,
-        max_items: int | None,
-    ) -> Pager[T]: ...
-    def artifact(
-        self, endpoint: ModuleType, params: dict[str, Any], media_type: str
-    ) -> Artifact: ...
-    def push(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        items: dict[str, Iterable[Any]],
-        *,
-        body: type,
-        limit: tuple[ModuleType, str],
-        max_bytes: int | None,
-        on_progress: Callable[[ChunkStored], object] | None,
-        checkpoint: Checkpoint | None,
-    ) -> PushResult: ...
-
-
-class _Resource:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
 
 
 class ArtifactsResource(_Resource):
@@ -588,8 +544,10 @@ class ExchangesResource(_Resource):
         self,
         *,
         course_app_id: str | Unset = UNSET,
-        state: ExchangeState | str | Unset = UNSET,
-        posted_by: PostedBy | str | Unset = UNSET,
+        state: ExchangeState
+        | Literal["created", "processing", "completed", "failed"]
+        | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
@@ -618,7 +576,7 @@ class ExchangesResource(_Resource):
         self,
         *,
         course_app_id: str | Unset = UNSET,
-        posted_by: PostedBy | str | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = 10_000,
@@ -628,30 +586,25 @@ class ExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        found: dict[object, Exchange] = {}
-        for value in [ExchangeState.CREATED, ExchangeState.PROCESSING]:
-            pager = self._engine.pager(
-                list_exchanges,
-                {
-                    "course_app_id": course_app_id,
-                    "posted_by": posted_by,
-                    "search": search,
-                    "state": value,
-                },
-                Exchange,
-                count=None,
-                page_size=page_size,
-                max_items=None if max_items is None else max_items - len(found),
-            )
-            for listed in pager:
-                found.setdefault(_key(listed), listed)
-        return builtins.list(found.values())
+        return self._engine.snapshot(
+            list_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "posted_by": posted_by,
+                "search": search,
+            },
+            "state",
+            [ExchangeState.CREATED, ExchangeState.PROCESSING],
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
 
     def finished(
         self,
         *,
         course_app_id: str | Unset = UNSET,
-        posted_by: PostedBy | str | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = 10_000,
@@ -661,24 +614,19 @@ class ExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        found: dict[object, Exchange] = {}
-        for value in [ExchangeState.COMPLETED, ExchangeState.FAILED]:
-            pager = self._engine.pager(
-                list_exchanges,
-                {
-                    "course_app_id": course_app_id,
-                    "posted_by": posted_by,
-                    "search": search,
-                    "state": value,
-                },
-                Exchange,
-                count=None,
-                page_size=page_size,
-                max_items=None if max_items is None else max_items - len(found),
-            )
-            for listed in pager:
-                found.setdefault(_key(listed), listed)
-        return builtins.list(found.values())
+        return self._engine.snapshot(
+            list_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "posted_by": posted_by,
+                "search": search,
+            },
+            "state",
+            [ExchangeState.COMPLETED, ExchangeState.FAILED],
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
 
     def create(
         self,
@@ -705,8 +653,10 @@ class ExchangesResource(_Resource):
         self,
         *,
         course_app_id: str | Unset = UNSET,
-        state: ExchangeState | str | Unset = UNSET,
-        posted_by: PostedBy | str | Unset = UNSET,
+        state: ExchangeState
+        | Literal["created", "processing", "completed", "failed"]
+        | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
     ) -> int:
         """Get count of Grades Exchanges
@@ -829,11 +779,11 @@ class ExchangesResource(_Resource):
     ) -> PushResult:
         """Push grade data to the exchange in chunks of at most max_data_content_length bytes.
 
-        Each request body is at most `max_bytes` bytes (default: the resource's
-        `max_data_content_length`); every chunk but the last says `final: false`.
-        Every item is checked against the spec before anything is sent. `on_progress` is called
-        after each stored chunk; a push started again with the same `checkpoint` (after an
-        error, or after the process died) sends only the chunks not stored yet.
+        Each request body is at most `max_bytes` bytes (default: the resource's `max_data_content_length`);
+        every chunk but the last says `final: false`. Every item is checked against the
+        spec before anything is sent. `on_progress` is called after each stored chunk; a push started
+        again with the same `checkpoint` (after an error, or after the process died) sends only the
+        chunks not stored yet.
         """
         return self._engine.push(
             create_exchange_data,
@@ -937,15 +887,40 @@ class SectionsResource(_Resource):
 
 
 class Resources:
-    """Every operation of the API, grouped by tag."""
+    """Every operation of the API, grouped by tag: `client.<tag>.<operation>(...)`."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.artifacts = ArtifactsResource(engine)
-        self.batch_exchanges = BatchExchangesResource(engine)
-        self.consumer = ConsumerResource(engine)
-        self.exchanges = ExchangesResource(engine)
-        self.schedules = SchedulesResource(engine)
-        self.sections = SectionsResource(engine)
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    @cached_property
+    def artifacts(self) -> ArtifactsResource:
+        """The `artifacts` operations (ArtifactsResource): get_exchange_details, get_exchange_consumer_logs."""
+        return ArtifactsResource(self._engine)
+
+    @cached_property
+    def batch_exchanges(self) -> BatchExchangesResource:
+        """The `batch_exchanges` operations (BatchExchangesResource): list, count, get_course_ids_report, create_error, create_context_data."""
+        return BatchExchangesResource(self._engine)
+
+    @cached_property
+    def consumer(self) -> ConsumerResource:
+        """The `consumer` operations (ConsumerResource): get."""
+        return ConsumerResource(self._engine)
+
+    @cached_property
+    def exchanges(self) -> ExchangesResource:
+        """The `exchanges` operations (ExchangesResource): list, create, count, find, list_errors, create_error, create_data, waiting, finished, push_data."""
+        return ExchangesResource(self._engine)
+
+    @cached_property
+    def schedules(self) -> SchedulesResource:
+        """The `schedules` operations (SchedulesResource): list, update, run."""
+        return SchedulesResource(self._engine)
+
+    @cached_property
+    def sections(self) -> SectionsResource:
+        """The `sections` operations (SectionsResource): resolve."""
+        return SectionsResource(self._engine)
 
 
 class AsyncPager(Protocol[T_co]):
@@ -975,51 +950,7 @@ class AsyncArtifact(Protocol):
     ) -> int | None: ...
 
 
-class AsyncEngine(Protocol):
-    """What the async resources need from the client that sends their requests."""
-
-    def one(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
-    ) -> Awaitable[T]: ...
-    def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]
-    ) -> Awaitable[T | None]: ...
-    def empty(
-        self, endpoint: ModuleType, params: dict[str, Any]
-    ) -> Awaitable[None]: ...
-    def pager(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        item: type[T],
-        *,
-        count: ModuleType | None,
-        page_size: int | None,
-        max_items: int | None,
-    ) -> AsyncPager[T]: ...
-    def artifact(
-        self, endpoint: ModuleType, params: dict[str, Any], media_type: str
-    ) -> AsyncArtifact: ...
-    def push(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        items: dict[str, Iterable[Any]],
-        *,
-        body: type,
-        limit: tuple[ModuleType, str],
-        max_bytes: int | None,
-        on_progress: Callable[[ChunkStored], object] | None,
-        checkpoint: Checkpoint | None,
-    ) -> Awaitable[PushResult]: ...
-
-
-class _AsyncResource:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-
-class AsyncArtifactsResource(_AsyncResource):
+class AsyncArtifactsResource(_Resource):
     """The `artifacts` operations."""
 
     def get_exchange_details(
@@ -1065,7 +996,7 @@ class AsyncArtifactsResource(_AsyncResource):
         )
 
 
-class AsyncBatchExchangesResource(_AsyncResource):
+class AsyncBatchExchangesResource(_Resource):
     """The `batch_exchanges` operations."""
 
     def list(
@@ -1161,7 +1092,7 @@ class AsyncBatchExchangesResource(_AsyncResource):
         )
 
 
-class AsyncConsumerResource(_AsyncResource):
+class AsyncConsumerResource(_Resource):
     """The `consumer` operations."""
 
     async def get(
@@ -1174,15 +1105,17 @@ class AsyncConsumerResource(_AsyncResource):
         return await self._engine.one(get_consumer, {}, Consumer)
 
 
-class AsyncExchangesResource(_AsyncResource):
+class AsyncExchangesResource(_Resource):
     """The `exchanges` operations."""
 
     def list(
         self,
         *,
         course_app_id: str | Unset = UNSET,
-        state: ExchangeState | str | Unset = UNSET,
-        posted_by: PostedBy | str | Unset = UNSET,
+        state: ExchangeState
+        | Literal["created", "processing", "completed", "failed"]
+        | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
@@ -1211,7 +1144,7 @@ class AsyncExchangesResource(_AsyncResource):
         self,
         *,
         course_app_id: str | Unset = UNSET,
-        posted_by: PostedBy | str | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = 10_000,
@@ -1221,30 +1154,25 @@ class AsyncExchangesResource(_AsyncResource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        found: dict[object, Exchange] = {}
-        for value in [ExchangeState.CREATED, ExchangeState.PROCESSING]:
-            pager = self._engine.pager(
-                list_exchanges,
-                {
-                    "course_app_id": course_app_id,
-                    "posted_by": posted_by,
-                    "search": search,
-                    "state": value,
-                },
-                Exchange,
-                count=None,
-                page_size=page_size,
-                max_items=None if max_items is None else max_items - len(found),
-            )
-            async for listed in pager:
-                found.setdefault(_key(listed), listed)
-        return builtins.list(found.values())
+        return await self._engine.snapshot(
+            list_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "posted_by": posted_by,
+                "search": search,
+            },
+            "state",
+            [ExchangeState.CREATED, ExchangeState.PROCESSING],
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
 
     async def finished(
         self,
         *,
         course_app_id: str | Unset = UNSET,
-        posted_by: PostedBy | str | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = 10_000,
@@ -1254,24 +1182,19 @@ class AsyncExchangesResource(_AsyncResource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        found: dict[object, Exchange] = {}
-        for value in [ExchangeState.COMPLETED, ExchangeState.FAILED]:
-            pager = self._engine.pager(
-                list_exchanges,
-                {
-                    "course_app_id": course_app_id,
-                    "posted_by": posted_by,
-                    "search": search,
-                    "state": value,
-                },
-                Exchange,
-                count=None,
-                page_size=page_size,
-                max_items=None if max_items is None else max_items - len(found),
-            )
-            async for listed in pager:
-                found.setdefault(_key(listed), listed)
-        return builtins.list(found.values())
+        return await self._engine.snapshot(
+            list_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "posted_by": posted_by,
+                "search": search,
+            },
+            "state",
+            [ExchangeState.COMPLETED, ExchangeState.FAILED],
+            count=None,
+            page_size=page_size,
+            max_items=max_items,
+        )
 
     async def create(
         self,
@@ -1298,8 +1221,10 @@ class AsyncExchangesResource(_AsyncResource):
         self,
         *,
         course_app_id: str | Unset = UNSET,
-        state: ExchangeState | str | Unset = UNSET,
-        posted_by: PostedBy | str | Unset = UNSET,
+        state: ExchangeState
+        | Literal["created", "processing", "completed", "failed"]
+        | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
     ) -> int:
         """Get count of Grades Exchanges
@@ -1422,11 +1347,11 @@ class AsyncExchangesResource(_AsyncResource):
     ) -> PushResult:
         """Push grade data to the exchange in chunks of at most max_data_content_length bytes.
 
-        Each request body is at most `max_bytes` bytes (default: the resource's
-        `max_data_content_length`); every chunk but the last says `final: false`.
-        Every item is checked against the spec before anything is sent. `on_progress` is called
-        after each stored chunk; a push started again with the same `checkpoint` (after an
-        error, or after the process died) sends only the chunks not stored yet.
+        Each request body is at most `max_bytes` bytes (default: the resource's `max_data_content_length`);
+        every chunk but the last says `final: false`. Every item is checked against the
+        spec before anything is sent. `on_progress` is called after each stored chunk; a push started
+        again with the same `checkpoint` (after an error, or after the process died) sends only the
+        chunks not stored yet.
         """
         return await self._engine.push(
             create_exchange_data,
@@ -1445,7 +1370,7 @@ class AsyncExchangesResource(_AsyncResource):
         )
 
 
-class AsyncSchedulesResource(_AsyncResource):
+class AsyncSchedulesResource(_Resource):
     """The `schedules` operations."""
 
     def list(
@@ -1509,7 +1434,7 @@ class AsyncSchedulesResource(_AsyncResource):
         )
 
 
-class AsyncSectionsResource(_AsyncResource):
+class AsyncSectionsResource(_Resource):
     """The `sections` operations."""
 
     async def resolve(
@@ -1530,12 +1455,37 @@ class AsyncSectionsResource(_AsyncResource):
 
 
 class AsyncResources:
-    """Every operation of the API, grouped by tag, async."""
+    """Every operation of the API, grouped by tag, async: `client.<tag>.<operation>(...)`."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.artifacts = AsyncArtifactsResource(engine)
-        self.batch_exchanges = AsyncBatchExchangesResource(engine)
-        self.consumer = AsyncConsumerResource(engine)
-        self.exchanges = AsyncExchangesResource(engine)
-        self.schedules = AsyncSchedulesResource(engine)
-        self.sections = AsyncSectionsResource(engine)
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    @cached_property
+    def artifacts(self) -> AsyncArtifactsResource:
+        """The `artifacts` operations (AsyncArtifactsResource): get_exchange_details, get_exchange_consumer_logs."""
+        return AsyncArtifactsResource(self._engine)
+
+    @cached_property
+    def batch_exchanges(self) -> AsyncBatchExchangesResource:
+        """The `batch_exchanges` operations (AsyncBatchExchangesResource): list, count, get_course_ids_report, create_error, create_context_data."""
+        return AsyncBatchExchangesResource(self._engine)
+
+    @cached_property
+    def consumer(self) -> AsyncConsumerResource:
+        """The `consumer` operations (AsyncConsumerResource): get."""
+        return AsyncConsumerResource(self._engine)
+
+    @cached_property
+    def exchanges(self) -> AsyncExchangesResource:
+        """The `exchanges` operations (AsyncExchangesResource): list, create, count, find, list_errors, create_error, create_data, waiting, finished, push_data."""
+        return AsyncExchangesResource(self._engine)
+
+    @cached_property
+    def schedules(self) -> AsyncSchedulesResource:
+        """The `schedules` operations (AsyncSchedulesResource): list, update, run."""
+        return AsyncSchedulesResource(self._engine)
+
+    @cached_property
+    def sections(self) -> AsyncSectionsResource:
+        """The `sections` operations (AsyncSectionsResource): resolve."""
+        return AsyncSectionsResource(self._engine)
