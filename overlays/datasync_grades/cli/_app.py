@@ -12,22 +12,23 @@ from __future__ import annotations
 import contextlib
 import enum
 import importlib
+import importlib.util
 import inspect
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from datasync_grades_api.operations import OPERATIONS, Field, Operation, Upload
-
-from .. import DataSyncError
 from ._connect import ENV, PROFILES, Settings, UsageError, bearer_token, settings
 from ._exit import ExitCode, exit_code_for
 from ._output import FORMATS, clean, default_format, write_items, write_one
+
+if TYPE_CHECKING:
+    from datasync_grades_api.operations import Field, Operation, Upload
 
 __all__ = ["build"]
 
@@ -39,6 +40,21 @@ _PANEL = {
 }
 _FORMAT_HELP = "Default: table on a terminal, jsonl when piped."
 _YES_HELP = "Do not ask (this command changes data on the server); needed off a terminal."
+
+
+def _operations() -> tuple[Operation, ...]:
+    """The generated operation table, loaded from its own file: datasync_grades_api's
+    `__init__` imports httpx (and httpx rich's progress bars), which `--help` does not need."""
+    name = "datasync_grades_api.operations"
+    if name not in sys.modules:
+        package = importlib.util.find_spec("datasync_grades_api")
+        where = Path(str(package and package.origin)).with_name("operations.py")
+        spec = importlib.util.spec_from_file_location(name, where)
+        assert spec is not None and spec.loader is not None, where
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    table: tuple[Operation, ...] = sys.modules[name].OPERATIONS
+    return table
 
 
 def _escape(text: str) -> str:
@@ -177,6 +193,8 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
 @contextlib.contextmanager
 def _reported() -> Iterator[None]:
     """Errors as exit codes, with a one-line message on stderr (no traceback)."""
+    from .. import DataSyncError
+
     try:
         yield
     except DataSyncError as exc:
@@ -361,7 +379,7 @@ def _push(op: Operation, upload: Upload, values: dict[str, Any]) -> None:
         limit = values["o_max_bytes"]
         if values["o_dry_run"]:
             if limit is None:
-                find = next(o for o in OPERATIONS if o.name == upload.limit_from)
+                find = next(o for o in _operations() if o.name == upload.limit_from)
                 limit = getattr(getattr(resource, find.method)(*args), upload.limit)
             chunks = plan_chunks(**items, max_bytes=limit)
             write_items([{"chunk": n} | _public(chunk) for n, chunk in enumerate(chunks)], fmt)
@@ -408,7 +426,7 @@ def build() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     groups: dict[str, typer.Typer] = {}
-    for op in OPERATIONS:
+    for op in _operations():
         if op.tag not in groups:
             name = op.tag.replace("_", "-")
             groups[op.tag] = typer.Typer(no_args_is_help=True, help=f"The {name} operations.")
