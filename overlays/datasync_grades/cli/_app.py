@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from ._connect import ENV, PROFILES, Settings, UsageError, bearer_token, settings
+from ._csv import COLUMNS
 from ._exit import ExitCode, exit_code_for
 from ._output import FORMATS, clean, default_format, write_items, write_one
 
@@ -338,7 +339,11 @@ def _push_command(op: Operation, upload: Upload) -> Callable[..., None]:
         params.append(_param(ident, annotation, typer.Option(default, *decls, **more)))
 
     params = [_field(f, argument=True) for f in op.path_parameters]
-    data_help = f"A JSON object of {keys} arrays; - for stdin."
+    data_help = (
+        f"A JSON object of {keys} arrays, or scores as CSV (not starting with {{), one row per "
+        f"score with its assignment's columns: {', '.join(COLUMNS)} (assignment or "
+        "assignment_id required; rows of one assignment become one); - for stdin."
+    )
     option("o_data", str, ..., "--data", "-d", metavar="FILE", help=data_help)
     limit_help = f"Bytes per request (default: the {upload.limit})."
     option("o_max_bytes", int | None, None, "--max-bytes", min=1, help=limit_help)
@@ -356,15 +361,18 @@ def _push_command(op: Operation, upload: Upload) -> Callable[..., None]:
 
 
 def _push(op: Operation, upload: Upload, values: dict[str, Any]) -> None:
+    from csv import Error
+
     from .. import FileCheckpoint, plan_chunks
+    from ._csv import assignments as csv
 
     settings = _settings(values)
     args = [values.pop(f"p_{f.python_name}") for f in op.path_parameters]
     source = values["o_data"]
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError) as exc:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
+        data = json.loads(text) if text.lstrip().startswith("{") else {"assignments": csv(text)}
+    except (OSError, ValueError, Error) as exc:
         _fail(ExitCode.USAGE, f"--data {source}: {exc}")
     names = {f.name: f.python_name for f in upload.items}
     if not isinstance(data, dict) or set(data) - set(names):
