@@ -16,6 +16,7 @@ import importlib.util
 import inspect
 import json
 import os
+import runpy
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,17 +45,11 @@ _YES_HELP = "Do not ask (this command changes data on the server); needed off a 
 
 
 def _operations() -> tuple[Operation, ...]:
-    """The generated operation table, loaded from its own file: datasync_grades_api's
+    """The generated operation table, run from its own file: datasync_grades_api's
     `__init__` imports httpx (and httpx rich's progress bars), which `--help` does not need."""
-    name = "datasync_grades_api.operations"
-    if name not in sys.modules:
-        package = importlib.util.find_spec("datasync_grades_api")
-        where = Path(str(package and package.origin)).with_name("operations.py")
-        spec = importlib.util.spec_from_file_location(name, where)
-        assert spec is not None and spec.loader is not None, where
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    table: tuple[Operation, ...] = sys.modules[name].OPERATIONS
+    package = importlib.util.find_spec("datasync_grades_api")
+    where = Path(str(package and package.origin)).with_name("operations.py")
+    table: tuple[Operation, ...] = runpy.run_path(str(where))["OPERATIONS"]
     return table
 
 
