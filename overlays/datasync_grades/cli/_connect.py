@@ -14,7 +14,6 @@ Example profiles.toml::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,6 +84,8 @@ def settings(given: dict[str, str | None], profile: str | None, wait: float | No
 
 
 def _profile(path: Path, name: str | None) -> dict[str, Any]:
+    import tomllib  # only with a profile file: --help does without
+
     try:
         mode = path.stat().st_mode
         if mode & 0o077:
