@@ -32,15 +32,18 @@ SCORE = {
     "submitted_at": ("submitted_at",),
 }
 COLUMNS = (*ASSIGNMENT, *SCORE)
-_BOOLEANS = {"true": True, "false": False}
 
 
-def _typed(column: str, text: str) -> Any:
-    if column in ("points_possible", "score"):
-        return float(text)
-    if column in ("late", "excused"):
-        return _BOOLEANS[text.lower()]
-    return text
+def _boolean(text: str) -> bool:
+    return {"true": True, "false": False}[text.lower()]
+
+
+_TYPES: dict[str, Any] = {
+    "points_possible": float,
+    "score": float,
+    "late": _boolean,
+    "excused": _boolean,
+}
 
 
 def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> Any:
@@ -71,16 +74,13 @@ def assignments(text: str) -> list[dict[str, Any]]:
             if not text:
                 continue
             try:
-                value = _typed(column, text.strip())
+                value = _TYPES.get(column, str)(text.strip())
             except (ValueError, KeyError):
-                raise ValueError(f"{where}, column {column}: not a {_kind(column)}") from None
+                kind = "number" if _TYPES[column] is float else "true or false"
+                raise ValueError(f"{where}, column {column}: not a {kind}") from None
             if column in SCORE:
                 _put(score, SCORE[column], value)
             elif _put(assignment, ASSIGNMENT[column], value) != value:
                 raise ValueError(f"{where}, column {column}: not the assignment's first value")
         assignment["scores"].append(score)
     return list(found.values())
-
-
-def _kind(column: str) -> str:
-    return "number" if column in ("points_possible", "score") else "true or false"
