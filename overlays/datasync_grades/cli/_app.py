@@ -359,14 +359,15 @@ def _push(op: Operation, upload: Upload, values: dict[str, Any]) -> None:
     from csv import Error
 
     from .. import FileCheckpoint, plan_chunks
-    from ._csv import assignments as csv
+    from ._csv import assignments
 
     settings = _settings(values)
     args = [values.pop(f"p_{f.python_name}") for f in op.path_parameters]
     source = values["o_data"]
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
-        data = json.loads(text) if text.lstrip().startswith("{") else {"assignments": csv(text)}
+        is_json = text.lstrip().startswith("{")
+        data = json.loads(text) if is_json else {"assignments": assignments(text)}
     except (OSError, ValueError, Error) as exc:
         _fail(ExitCode.USAGE, f"--data {source}: {exc}")
     names = {f.name: f.python_name for f in upload.items}
