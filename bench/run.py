@@ -20,7 +20,8 @@ The benchmarks and their targets (issue 10):
    64 MiB of peak RSS growth.
 4. ``chunking``: ``client.exchanges.push_data`` of 200,000 scores (no-op transport) takes at
    most 12x the time of 20,000 and at most 2x one ``json.dumps`` of the whole payload.
-5. ``import``: cold ``import datasync_grades`` beside ``import httpx`` (reported only).
+5. ``import``: cold ``from datasync_grades import DataSync`` beside ``import httpx``
+   (reported only).
 6. ``single-flight``: 200 concurrent async calls on a cold token cache make exactly one
    token request (also a test: ``tests/bench/test_single_flight.py``).
 7. ``instructions`` (issue 23, where valgrind is installed): callgrind instructions per
@@ -32,6 +33,10 @@ The benchmarks and their targets (issue 10):
 8. ``typed-artifact`` (issue 23): a details artifact of 600,000 scores turned into typed
    models (``json.loads`` + ``ExchangeDataRequest.from_dict``) at most 3x its ``json.loads``,
    in interleaved CPU time (callgrind would take an hour on it).
+9. ``cli-startup`` (issue 26): wall time of ``datasync-grades --help`` beside
+   ``import datasync_grades`` and ``from datasync_grades import DataSync``; the target is
+   what help does not import (the client, httpx, the generated models, the sandbox, rich's
+   progress bars).
 
 The scenarios live in :mod:`bench.scenarios`; this module picks sizes, runs them, and
 formats the report: machine, medians, each ratio measured within one run, PASS or MISS,
@@ -540,12 +545,25 @@ def chunking(report: Report, sizes: Sizes) -> None:
 # -- 5 ---------------------------------------------------------------------------------------------
 
 
+LIBRARY = "from datasync_grades import DataSync"
+# What `--help` leaves to the commands (issue 26): the client and httpx (which imports rich's
+# progress bars when rich is installed), the generated models, the sandbox.
+NOT_FOR_HELP = (
+    "httpx",
+    "datasync_grades._datasync",
+    "datasync_grades_api.models",
+    "datasync_grades_sandbox",
+    "rich.progress",
+)
+
+
 def imports(report: Report, sizes: Sizes) -> None:
-    result = scenarios.import_time(sizes.import_runs)
-    httpx_ms, ours_ms = result.import_ms("httpx"), result.import_ms("datasync_grades")
+    variants = {"httpx": ["-c", "import httpx"], LIBRARY: ["-c", LIBRARY]}
+    result = scenarios.import_time(sizes.import_runs, variants)
+    httpx_ms, ours_ms = result.import_ms("httpx"), result.import_ms(LIBRARY)
     report.row(
         "5",
-        "Cold `import datasync_grades`",
+        f"Cold `{LIBRARY}`",
         "report beside `import httpx`",
         f"{ours_ms:.0f} ms (httpx alone {httpx_ms:.0f} ms)",
         None,
@@ -554,24 +572,26 @@ def imports(report: Report, sizes: Sizes) -> None:
     lines = [
         "## 5. Import time",
         "",
-        f'Wall time of `python -c "import X"` minus `python -c pass` ({bare_ms:.0f} ms), '
+        f'Wall time of `python -c "..."` minus `python -c pass` ({bare_ms:.0f} ms), '
         f"paired run by run, median of {result.runs} runs, interleaved. Bytecode is compiled "
         "by an uncounted first run into a private `PYTHONPYCACHEPREFIX` (an installed "
-        "package has its `.pyc` files; `PYTHONDONTWRITEBYTECODE` is ignored for this).",
+        "package has its `.pyc` files; `PYTHONDONTWRITEBYTECODE` is ignored for this). "
+        "`import datasync_grades` alone imports its names on first use (section 9); the "
+        "first name loads the client.",
         "",
         "| import | ms (median) |",
         "|---|---:|",
-        f"| `httpx` | {httpx_ms:.0f} |",
-        f"| `datasync_grades` (includes httpx, attrs and the generated package) | {ours_ms:.0f} |",
+        f"| `import httpx` | {httpx_ms:.0f} |",
+        f"| `{LIBRARY}` (includes httpx, attrs and the generated package) | {ours_ms:.0f} |",
         "",
         f"`datasync_grades`' own share: {ours_ms - httpx_ms:.0f} ms. Where the time of "
-        "`import datasync_grades` goes, by top-level package (self times from "
+        f"`{LIBRARY}` goes, by top-level package (self times from "
         "`python -X importtime`, median of "
         f"{result.runs} runs, without the modules every interpreter imports at start):",
         "",
         "| package | ms |",
         "|---|---:|",
-        *[f"| `{package}` | {ms:.1f} |" for package, ms in result.by_package("datasync_grades")],
+        *[f"| `{package}` | {ms:.1f} |" for package, ms in result.by_package(LIBRARY)],
         "",
     ]
     report.sections.append("\n".join(lines))
@@ -754,6 +774,65 @@ def typed_artifact(report: Report, sizes: Sizes) -> None:
     report.sections.append("\n".join(lines))
 
 
+# -- 9 ---------------------------------------------------------------------------------------------
+
+
+def cli_startup(report: Report, sizes: Sizes) -> None:
+    help_args = scenarios.cli_help_args()
+    shown = "datasync-grades --help"
+    variants = {
+        "import datasync_grades": ["-c", "import datasync_grades"],
+        LIBRARY: ["-c", LIBRARY],
+        shown: help_args,
+    }
+    result = scenarios.import_time(sizes.import_runs, variants)
+    ms = {name: result.import_ms(name) for name in variants}
+    loaded = sorted(m for m in result.modules[shown] if m.startswith(NOT_FOR_HELP))
+    report.row(
+        "9",
+        f"Start-up of `{shown}`",
+        "imports none of " + ", ".join(f"`{m}`" for m in NOT_FOR_HELP),
+        f"{ms[shown]:.0f} ms, {_x(ms[shown] / ms[LIBRARY])} `{LIBRARY}` ({ms[LIBRARY]:.0f} ms; "
+        f"`import datasync_grades` {ms['import datasync_grades']:.0f} ms); "
+        + (f"imported {len(loaded)}: {', '.join(loaded[:5])}" if loaded else "imports none"),
+        not loaded,
+    )
+    if loaded:
+        report.misses.append(f"**9. Command line start-up** imports {', '.join(loaded[:10])}.")
+    bare_ms = median(result.seconds[""]) * 1000
+    lines = [
+        "## 9. Command line start-up",
+        "",
+        f"`python {' '.join(help_args)}` (the console script when installed, else "
+        "`python -m datasync_grades --help`) beside the library's imports: wall time of the "
+        f"whole process and minus `python -c pass` ({bare_ms:.0f} ms), paired run by run, median "
+        f"of {result.runs} runs, interleaved, bytecode compiled beforehand (as in section 5). "
+        "`import datasync_grades` imports its names on first use (PEP 562), so the command "
+        "line imports the package without the client; `--help` builds every command from "
+        "the generated operation table alone.",
+        "",
+        "| command | whole process, ms (median) | minus bare python, ms |",
+        "|---|---:|---:|",
+        *[
+            f"| `{name}` | {median(result.seconds[name]) * 1000:.0f} | {ms[name]:.0f} |"
+            for name in variants
+        ],
+        "",
+        f"Where the time of `{shown}` goes, by top-level package (self times from "
+        "`python -X importtime`, median):",
+        "",
+        "| package | ms |",
+        "|---|---:|",
+        *[f"| `{package}` | {value:.1f} |" for package, value in result.by_package(shown)],
+        "",
+        "Most of it is Typer's rich help (`typer.rich_utils` imports `rich.markdown` and "
+        "`markdown_it` to render any help) and Typer itself; a command imports the client "
+        "when it runs.",
+        "",
+    ]
+    report.sections.append("\n".join(lines))
+
+
 # -- the report ------------------------------------------------------------------------------------
 
 
@@ -869,6 +948,7 @@ BENCHMARKS = (
     "single-flight",
     "instructions",
     "typed-artifact",
+    "cli-startup",
 )
 # Minutes under valgrind and with 600,000 scores: a quick run does them only with --only.
 SLOW = ("instructions", "typed-artifact")
@@ -911,6 +991,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "single-flight": lambda: single_flight(report, sizes),
             "instructions": lambda: instruction_counts(report, sizes),
             "typed-artifact": lambda: typed_artifact(report, sizes),
+            "cli-startup": lambda: cli_startup(report, sizes),
         }
         for name in BENCHMARKS:
             if name in selected:

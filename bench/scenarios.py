@@ -72,6 +72,7 @@ __all__ = [
     "artifact_streaming",
     "child_env",
     "chunking",
+    "cli_help_args",
     "import_time",
     "instruction_counts",
     "pagination_speedup",
@@ -756,19 +757,20 @@ def chunking(
 @dataclass(frozen=True)
 class ImportResult:
     runs: int
-    seconds: dict[str, list[float]]  # module ("" for none) -> wall seconds of a whole python
-    # module -> runs of ``-X importtime``, each: top-level package -> self microseconds
+    seconds: dict[str, list[float]]  # variant ("" for a bare python) -> wall seconds of a run
+    # variant -> runs of ``-X importtime``, each: top-level package -> self microseconds
     self_us: dict[str, list[dict[str, int]]]
+    modules: dict[str, set[str]]  # variant -> the modules its process imported
 
-    def import_ms(self, module: str) -> float:
-        """Median cost of importing ``module``: its interpreter minus a bare one, paired by run."""
-        pairs = zip(self.seconds[module], self.seconds[""], strict=True)
+    def import_ms(self, variant: str) -> float:
+        """Median cost of ``variant``: its interpreter minus a bare one, paired by run."""
+        pairs = zip(self.seconds[variant], self.seconds[""], strict=True)
         return _median([(a - b) * 1000 for a, b in pairs])
 
-    def by_package(self, module: str, top: int = 10) -> list[tuple[str, float]]:
-        """Median self time (ms) per top-level package while importing ``module``; the
+    def by_package(self, variant: str, top: int = 10) -> list[tuple[str, float]]:
+        """Median self time (ms) per top-level package while running ``variant``; the
         ``top`` largest, then the rest as ``(other)``."""
-        runs = self.self_us[module]
+        runs = self.self_us[variant]
         packages = {package for run in runs for package in run}
         ms = {p: _median([run.get(p, 0) for run in runs]) / 1000 for p in packages}
         ranked = sorted(ms.items(), key=lambda item: item[1], reverse=True)
@@ -776,10 +778,10 @@ class ImportResult:
         return ranked[:top] + ([("(other)", rest)] if rest else [])
 
 
-def _importtime_lines(code: str, env: dict[str, str]) -> list[tuple[str, int]]:
-    """(module, self microseconds) of every import ``python -X importtime -c code`` made."""
+def _importtime_lines(args: Sequence[str], env: dict[str, str]) -> list[tuple[str, int]]:
+    """(module, self microseconds) of every import ``python -X importtime ARGS`` made."""
     completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code],
+        [sys.executable, "-X", "importtime", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -793,19 +795,25 @@ def _importtime_lines(code: str, env: dict[str, str]) -> list[tuple[str, int]]:
     return lines
 
 
-def _self_by_package(module: str, env: dict[str, str], startup: set[str]) -> dict[str, int]:
+def _self_by_package(args: Sequence[str], env: dict[str, str], startup: set[str]) -> dict[str, int]:
     totals: dict[str, int] = {}
-    for name, own in _importtime_lines(f"import {module}", env):
+    for name, own in _importtime_lines(args, env):
         if name not in startup:  # imported by every interpreter before ``-c`` runs
             package = name.partition(".")[0]
             totals[package] = totals.get(package, 0) + own
     return totals
 
 
-def import_time(
-    runs: int = 9, modules: Sequence[str] = ("httpx", "datasync_grades")
-) -> ImportResult:
-    """Wall time of ``python -c "import x"`` minus ``python -c pass``, interleaved.
+def cli_help_args() -> list[str]:
+    """``datasync-grades --help`` as arguments of ``python``: the console script installed
+    beside this interpreter (``nox -s bench``), else ``-m datasync_grades``."""
+    script = Path(sys.executable).with_name("datasync-grades")
+    return [str(script), "--help"] if script.is_file() else ["-m", "datasync_grades", "--help"]
+
+
+def import_time(runs: int, variants: dict[str, Sequence[str]]) -> ImportResult:
+    """Wall time of ``python ARGS`` per variant (``{"httpx": ["-c", "import httpx"]}``)
+    minus ``python -c pass``, interleaved.
 
     Bytecode is compiled once (an uncounted first run) into a private cache
     (``PYTHONPYCACHEPREFIX``), whatever ``PYTHONDONTWRITEBYTECODE`` says: an installed
@@ -814,22 +822,25 @@ def import_time(
     """
     env = child_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    names = ["", *modules]
-    seconds: dict[str, list[float]] = {name: [] for name in names}
+    commands = {"": ["-c", "pass"], **variants}
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory(prefix="dsg-bench-pycache-") as pycache:
         env["PYTHONPYCACHEPREFIX"] = pycache
         for number in range(runs + 1):
-            for name in names:
-                code = f"import {name}" if name else "pass"
+            for name, args in commands.items():
                 started = time.perf_counter()
-                subprocess.run([sys.executable, "-c", code], env=env, check=True)
+                subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True)
                 if number:
                     seconds[name].append(time.perf_counter() - started)
-        startup = {name for name, _ in _importtime_lines("pass", env)}
+        startup = {name for name, _ in _importtime_lines(["-c", "pass"], env)}
         profiles = {
-            name: [_self_by_package(name, env, startup) for _ in range(runs)] for name in modules
+            name: [_self_by_package(args, env, startup) for _ in range(runs)]
+            for name, args in variants.items()
         }
-    return ImportResult(runs, seconds, profiles)
+        modules = {
+            name: {m for m, _ in _importtime_lines(args, env)} for name, args in variants.items()
+        }
+    return ImportResult(runs, seconds, profiles, modules)
 
 
 # -- 6. token single flight ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from bench.scenarios import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGETS = ("1a", "1b", "2", "3a", "3b", "4a", "4b", "5", "6")
+TARGETS = ("1a", "1b", "2", "3a", "3b", "4a", "4b", "5", "6", "9")
 
 
 @pytest.mark.slow

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -207,42 +205,6 @@ def test_an_artifact_to_a_file_is_written_whole_with_mode_0600(
     )
     assert refused.code == ExitCode.ERROR and "a-directory" in refused.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory", "details.json"]
-
-
-HELP_IMPORTS = """
-import runpy, sys
-baseline = set(sys.modules)
-sys.argv = ["datasync-grades", *sys.argv[1:]]
-try:
-    runpy.run_module("datasync_grades", run_name="__main__")
-except SystemExit:
-    pass
-print("\\n".join(sorted(sys.modules)))
-"""
-
-LIBRARY_IMPORTS = "import sys, datasync_grades; print('\\n'.join(sorted(sys.modules)))"
-
-
-def test_help_imports_neither_the_sandbox_nor_progress_machinery() -> None:
-    env = environment(None)
-
-    def modules(*command: str) -> set[str]:
-        done = subprocess.run(
-            [sys.executable, *command], env=env, capture_output=True, text=True, check=True
-        )
-        return set(done.stdout.split("\n"))
-
-    library = modules("-c", LIBRARY_IMPORTS)
-    for args in (["--help"], ["exchanges", "list", "--help"]):
-        shown = modules("-c", HELP_IMPORTS, *args)
-        assert "datasync_grades.cli._app" in shown  # the help was built
-        added = shown - library
-        assert not {m for m in shown if m.startswith("datasync_grades_sandbox")}
-        assert "datasync_grades.cli._progress" not in shown
-        # rich.progress only if the library itself brought it (httpx imports its own command
-        # line, rich.progress included, whenever click is installed)
-        assert not {m for m in added if m.startswith(("rich.progress", "rich.live"))}
-        assert not {m for m in added if m.startswith("datasync_grades_api.models")}
 
 
 def test_shell_completion_offers_commands_and_choices() -> None:

@@ -4,15 +4,19 @@ with a dry run, and a checkpoint that resumes a push that stopped part-way."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 from _cli import environment, run_cli
 
 from datasync_grades.cli import ExitCode
+from datasync_grades.cli._csv import ASSIGNMENT, SCORE
 from datasync_grades_sandbox import Faults, Sandbox
 
 STUDENTS = 20
+SPEC = Path(__file__).parents[2] / "openapi.yaml"
 
 
 @pytest.fixture
@@ -80,3 +84,63 @@ def test_data_that_is_not_the_bodys_arrays_is_a_usage_error(
     assert code == ExitCode.USAGE and "assignments" in err
     code, _, err = _push(datasync_sandbox, exchange, tmp_path / "missing.json", "--yes")
     assert code == ExitCode.USAGE and "missing.json" in err
+
+
+def _csv(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "scores.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_scores_as_csv_are_pushed_as_assignments(datasync_sandbox: Sandbox, tmp_path: Path) -> None:
+    [exchange] = datasync_sandbox.seed_exchanges(1)
+    a, b = str(uuid.uuid4()), str(uuid.uuid4())
+    data = _csv(
+        tmp_path,
+        "assignment,points_possible,due_at,person_id,score,grade,late",
+        f"Essay 1,10,2026-12-01T00:00:00Z,{a},9.5,A,false",
+        f"Quiz 2,,,{a},3,,TRUE",
+        f"Essay 1,10,2026-12-01T00:00:00Z,{b},7,,",
+    )
+    code, out, _ = _push(datasync_sandbox, exchange, data, "--yes")
+    assert code == 0 and json.loads(out)["scores_sent"] == 3
+    [chunk] = datasync_sandbox.state.exchanges[exchange].chunks
+    essay = {"name": "Essay 1", "points_possible": 10, "due_at": "2026-12-01T00:00:00Z"}
+    assert chunk.body["assignments"] == [
+        essay | {"scores": [
+            {"$person": {"$sys": {"id": a}}, "score": 9.5, "grade": "A", "late": False},
+            {"$person": {"$sys": {"id": b}}, "score": 7},
+        ]},
+        {"name": "Quiz 2", "scores": [{"$person": {"$sys": {"id": a}}, "score": 3, "late": True}]},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (["assignment,person_id,scroe", "Essay 1,p1,9"], "unknown CSV columns ['scroe']"),
+        (["assignment,score", "Essay 1,9", "Essay 1,nine"], "line 3, column score: not a number"),
+        (["assignment,late", "Essay 1,maybe"], "line 2, column late: not a true or false"),
+        (["assignment,points_possible", "Essay 1,10", "Essay 1,20"], "line 3, column points"),
+        (["score", "9"], "line 2: no assignment or assignment_id"),
+        (["assignment,score", "Essay 1,9,8"], "line 2: more cells than columns"),
+    ],
+)
+def test_a_bad_csv_is_a_usage_error_that_sends_nothing(
+    datasync_sandbox: Sandbox, tmp_path: Path, rows: list[str], message: str
+) -> None:
+    [exchange] = datasync_sandbox.seed_exchanges(1)
+    code, _, err = _push(datasync_sandbox, exchange, _csv(tmp_path, *rows), "--yes")
+    assert code == ExitCode.USAGE and message in err
+    assert "nine" not in err and "maybe" not in err  # a cell's value is never quoted
+    assert datasync_sandbox.state.exchanges[exchange].chunks == []
+
+
+def test_every_csv_column_is_a_field_of_the_spec() -> None:
+    schemas = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+    for columns, schema in ((ASSIGNMENT, "Assignment"), (SCORE, "AssignmentScore")):
+        for path in columns.values():
+            node = schemas[schema]
+            for key in path:
+                node = node["properties"][key]
+                node = schemas[node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node

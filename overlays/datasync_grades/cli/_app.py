@@ -12,22 +12,25 @@ from __future__ import annotations
 import contextlib
 import enum
 import importlib
+import importlib.util
 import inspect
 import json
 import os
+import runpy
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from datasync_grades_api.operations import OPERATIONS, Field, Operation, Upload
-
-from .. import DataSyncError
 from ._connect import ENV, PROFILES, Settings, UsageError, bearer_token, settings
+from ._csv import COLUMNS
 from ._exit import ExitCode, exit_code_for
 from ._output import FORMATS, clean, default_format, write_items, write_one
+
+if TYPE_CHECKING:
+    from datasync_grades_api.operations import Field, Operation, Upload
 
 __all__ = ["build"]
 
@@ -39,6 +42,15 @@ _PANEL = {
 }
 _FORMAT_HELP = "Default: table on a terminal, jsonl when piped."
 _YES_HELP = "Do not ask (this command changes data on the server); needed off a terminal."
+
+
+def _operations() -> tuple[Operation, ...]:
+    """The generated operation table, run from its own file: datasync_grades_api's
+    `__init__` imports httpx (and httpx rich's progress bars), which `--help` does not need."""
+    package = importlib.util.find_spec("datasync_grades_api")
+    where = Path(str(package and package.origin)).with_name("operations.py")
+    table: tuple[Operation, ...] = runpy.run_path(str(where))["OPERATIONS"]
+    return table
 
 
 def _escape(text: str) -> str:
@@ -177,6 +189,8 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
 @contextlib.contextmanager
 def _reported() -> Iterator[None]:
     """Errors as exit codes, with a one-line message on stderr (no traceback)."""
+    from .. import DataSyncError
+
     try:
         yield
     except DataSyncError as exc:
@@ -320,7 +334,11 @@ def _push_command(op: Operation, upload: Upload) -> Callable[..., None]:
         params.append(_param(ident, annotation, typer.Option(default, *decls, **more)))
 
     params = [_field(f, argument=True) for f in op.path_parameters]
-    data_help = f"A JSON object of {keys} arrays; - for stdin."
+    data_help = (
+        f"A JSON object of {keys} arrays, or scores as CSV (not starting with {{), one row per "
+        f"score with its assignment's columns: {', '.join(COLUMNS)} (assignment or "
+        "assignment_id required; rows of one assignment become one); - for stdin."
+    )
     option("o_data", str, ..., "--data", "-d", metavar="FILE", help=data_help)
     limit_help = f"Bytes per request (default: the {upload.limit})."
     option("o_max_bytes", int | None, None, "--max-bytes", min=1, help=limit_help)
@@ -338,15 +356,19 @@ def _push_command(op: Operation, upload: Upload) -> Callable[..., None]:
 
 
 def _push(op: Operation, upload: Upload, values: dict[str, Any]) -> None:
+    from csv import Error
+
     from .. import FileCheckpoint, plan_chunks
+    from ._csv import assignments
 
     settings = _settings(values)
     args = [values.pop(f"p_{f.python_name}") for f in op.path_parameters]
     source = values["o_data"]
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError) as exc:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
+        is_json = text.lstrip().startswith("{")
+        data = json.loads(text) if is_json else {"assignments": assignments(text)}
+    except (OSError, ValueError, Error) as exc:
         _fail(ExitCode.USAGE, f"--data {source}: {exc}")
     names = {f.name: f.python_name for f in upload.items}
     if not isinstance(data, dict) or set(data) - set(names):
@@ -361,7 +383,7 @@ def _push(op: Operation, upload: Upload, values: dict[str, Any]) -> None:
         limit = values["o_max_bytes"]
         if values["o_dry_run"]:
             if limit is None:
-                find = next(o for o in OPERATIONS if o.name == upload.limit_from)
+                find = next(o for o in _operations() if o.name == upload.limit_from)
                 limit = getattr(getattr(resource, find.method)(*args), upload.limit)
             chunks = plan_chunks(**items, max_bytes=limit)
             write_items([{"chunk": n} | _public(chunk) for n, chunk in enumerate(chunks)], fmt)
@@ -408,7 +430,7 @@ def build() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     groups: dict[str, typer.Typer] = {}
-    for op in OPERATIONS:
+    for op in _operations():
         if op.tag not in groups:
             name = op.tag.replace("_", "-")
             groups[op.tag] = typer.Typer(no_args_is_help=True, help=f"The {name} operations.")

@@ -14,15 +14,14 @@ Example profiles.toml::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .. import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, BearerToken, ClientCredentials, DataSync
-from .._http import httpx
+if TYPE_CHECKING:  # imported when a command runs: `--help` needs none of them
+    from .. import BearerToken, ClientCredentials, DataSync
 
 __all__ = ["ENV", "PROFILES", "Settings", "UsageError", "bearer_token", "settings"]
 
@@ -53,6 +52,8 @@ class Settings:
 
     def auth(self) -> ClientCredentials | BearerToken:
         """An LTI JWT when one is given, else the client-credentials pair."""
+        from .. import DEFAULT_TOKEN_URL, BearerToken, ClientCredentials
+
         if self.lti_jwt:
             return BearerToken(self.lti_jwt)
         if self.client_id and self.client_secret:
@@ -64,6 +65,8 @@ class Settings:
         )
 
     def client(self) -> DataSync:
+        from .. import DEFAULT_BASE_URL, DataSync
+
         url, auth = self.base_url or DEFAULT_BASE_URL, self.auth()
         if self.max_retry_after is None:
             return DataSync(url, auth=auth)
@@ -81,6 +84,8 @@ def settings(given: dict[str, str | None], profile: str | None, wait: float | No
 
 
 def _profile(path: Path, name: str | None) -> dict[str, Any]:
+    import tomllib  # only with a profile file: --help does without
+
     try:
         mode = path.stat().st_mode
         if mode & 0o077:
@@ -104,6 +109,9 @@ def bearer_token(settings: Settings) -> str:
 
     Goes through the auth's own ``httpx.Auth`` flow, as a request would, and sends nothing else.
     """
+    from .. import DEFAULT_BASE_URL
+    from .._http import httpx
+
     auth = settings.auth()
     flow = auth.sync_auth_flow(httpx.Request("GET", settings.base_url or DEFAULT_BASE_URL))
     try:

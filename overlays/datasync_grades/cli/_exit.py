@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-from .. import (
-    APIConnectionError,
-    APIStatusError,
-    AuthenticationError,
-    ConflictError,
-    DataSyncError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseValidationError,
-)
+if TYPE_CHECKING:
+    from .. import DataSyncError
 
 __all__ = ["ExitCode", "exit_code_for"]
 
@@ -35,6 +27,17 @@ class ExitCode(IntEnum):
 
 def exit_code_for(error: DataSyncError) -> ExitCode:
     """The exit code of a library error (subclasses first: a TokenError is an auth error)."""
+    from .. import (
+        APIConnectionError,
+        APIStatusError,
+        AuthenticationError,
+        ConflictError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ResponseValidationError,
+    )
+
     for cls, code in (
         (AuthenticationError, ExitCode.AUTH),
         (PermissionDeniedError, ExitCode.AUTH),
