@@ -37,6 +37,9 @@ TARGET = ROOT / "generated" / PACKAGE
 # The operation table, written into the generated package for the command line (see operations()).
 OPERATIONS_TEMPLATE = "cli_operations.py.jinja"
 OPERATIONS_MODULE = "operations.py"
+# The HTTP library switch (DATASYNC_GRADES_HTTP), the one module the others import httpx from.
+HTTP_TEMPLATE = "http.py.jinja"
+HTTP_MODULE = "_http.py"
 
 
 def _tool(name: str) -> str:
@@ -328,9 +331,7 @@ def operations(spec: Path = SPEC, config: Path = CONFIG) -> tuple[Operation, ...
     )
 
 
-def render_operations(table: tuple[Operation, ...]) -> str:
-    """The generated module holding ``table`` (templates/cli_operations.py.jinja): plain
-    dataclasses written with repr(), so a spec string can never become code."""
+def _render(template: str, **values: Any) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -338,7 +339,13 @@ def render_operations(table: tuple[Operation, ...]) -> str:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    return env.get_template(OPERATIONS_TEMPLATE).render(operations=[repr(op) for op in table])
+    return env.get_template(template).render(**values)
+
+
+def render_operations(table: tuple[Operation, ...]) -> str:
+    """The generated module holding ``table`` (templates/cli_operations.py.jinja): plain
+    dataclasses written with repr(), so a spec string can never become code."""
+    return _render(OPERATIONS_TEMPLATE, operations=[repr(op) for op in table])
 
 
 def generate(spec: Path, out: Path, config: Path = CONFIG) -> Path:
@@ -376,8 +383,18 @@ def generate(spec: Path, out: Path, config: Path = CONFIG) -> Path:
         (staged / "py.typed").write_text("")
         module = staged / OPERATIONS_MODULE
         module.write_text(render_operations(operations(spec, config)), encoding="utf-8")
+        http = staged / HTTP_MODULE
+        http.write_text(_render(HTTP_TEMPLATE), encoding="utf-8")
         subprocess.run(
-            [_tool("ruff"), "format", "--isolated", "--no-cache", "--quiet", str(module)],
+            [
+                _tool("ruff"),
+                "format",
+                "--isolated",
+                "--no-cache",
+                "--quiet",
+                str(module),
+                str(http),
+            ],
             check=True,
         )
         if out.exists():
