@@ -804,9 +804,8 @@ def _load() -> str:
 def render(
     report: Report, *, quick: bool, command: str, started: str, load_before: str, elapsed: float
 ) -> str:
-    import httpx
-
     import datasync_grades
+    from datasync_grades._http import httpx
 
     cores = os.cpu_count()
     try:
