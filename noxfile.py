@@ -7,7 +7,8 @@ nox -s api_diff -- NEW  public-surface diff of generated/ against NEW's (spec pa
 nox -s lint             openapi-spec-validator, Spectral, ruff, actionlint
 nox -s typecheck        mypy --strict on overlays/ and sandbox/
 nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism)
-nox -s httpx_bounds     overlay and integration tests on the lowest and highest httpx allowed
+nox -s httpx_bounds     overlay and integration tests on the lowest and highest httpx allowed,
+                        and on httpx2 (DATASYNC_GRADES_HTTP=httpx2, docs/httpx2.md)
 nox -s build            sdist + wheel, twine check, installed and imported in a fresh venv
 nox -s test_wheel       the test suite against the built wheel instead of the checkout
 nox -s release -- [--dry-run]  the next version from CHANGELOG.md's Unreleased entries; build it
@@ -142,7 +143,8 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole pytest suite (unit, integration against the sandbox, Prism contract)."""
-    _install(session, "-e", ".[sandbox,cli]")
+    # httpx2 too: tests/overlays/test_http_switch.py runs children on both libraries.
+    _install(session, "-e", ".[sandbox,cli,httpx2]")
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("pytest", *session.posargs)
@@ -158,22 +160,25 @@ def _httpx_requirement() -> Requirement:
 
 
 @nox.session(python=PYTHON)
-@nox.parametrize("bound", ["lowest", "highest"])
+@nox.parametrize("bound", ["lowest", "highest", "httpx2"])
 def httpx_bounds(session: nox.Session, bound: str) -> None:
     """The overlay and integration tests on the lowest httpx pyproject.toml allows, and on the
     highest (the newest release in the range, resolved when the session runs: a new httpx
-    release fails CI before it reaches users). constraints.txt pins the one `tests` runs."""
-    _install(session, "-e", ".[sandbox]")
+    release fails CI before it reaches users). constraints.txt pins the one `tests` runs.
+    ``httpx2``: the same tests on the [httpx2] extra's pinned httpx2 (DATASYNC_GRADES_HTTP)."""
+    _install(session, "-e", ".[sandbox,httpx2]" if bound == "httpx2" else ".[sandbox]")
     _groups(session, "test")
     httpx = _httpx_requirement()
-    if bound == "lowest":
+    if bound == "httpx2":
+        session.env["DATASYNC_GRADES_HTTP"] = "httpx2"
+    elif bound == "lowest":
         [floor] = [spec.version for spec in httpx.specifier if spec.operator == ">="]
-        wanted = f"httpx=={floor}"
+        # After the constrained install, which pinned httpx: this replaces it, no constraints.
+        session.install("--upgrade", f"httpx=={floor}")
     else:
-        wanted = str(httpx)
-    # After the constrained install, which pinned httpx: this one replaces it, no constraints.
-    session.install("--upgrade", wanted)
-    session.run("python", "-c", "import httpx; print('httpx', httpx.__version__)")
+        session.install("--upgrade", str(httpx))
+    show = "from datasync_grades._http import httpx; print(httpx.__name__, httpx.__version__)"
+    session.run("python", "-c", show)
     # The contract tests need Prism and test the spec, not httpx; the slow ones run in `tests`.
     session.run(
         "pytest", "tests/overlays", "tests/integration", "-m", "not slow",
@@ -296,6 +301,6 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmarks against the sandbox; writes bench/RESULTS.md."""
-    _install(session, "-q", "-e", ".[sandbox]")
+    """Benchmarks against the sandbox; writes bench/RESULTS.md (per-call on httpx2 too)."""
+    _install(session, "-q", "-e", ".[sandbox,httpx2]")
     session.run("python", "bench/run.py", *session.posargs)
