@@ -6,7 +6,7 @@ Example::
     from ._http import httpx
 """
 
-from datasync_grades_api._http import ENV_VAR, LIBRARY, httpcore, httpx
+from datasync_grades_api._http import LIBRARY, httpcore, httpx
 
 __all__ = ["LIBRARY", "httpcore", "httpx", "refuse_foreign"]
 
@@ -27,6 +27,6 @@ def refuse_foreign(**values: object) -> None:
         found = _FOREIGN & {cls.__module__.partition(".")[0] for cls in type(value).__mro__}
         if found:
             raise TypeError(
-                f"{name} is a {type(value).__name__} of {min(found)}, but {ENV_VAR} selects "
-                f"{LIBRARY}: make it with {LIBRARY}'s classes"
+                f"{name} is a {type(value).__name__} of {min(found)}, but "
+                f"DATASYNC_GRADES_HTTP selects {LIBRARY}: make it with {LIBRARY}'s classes"
             )
