@@ -231,7 +231,7 @@ def test_wheel(session: nox.Session) -> None:
     wheels = sorted((ROOT / "dist").glob("*.whl"))
     if len(wheels) != 1:
         session.error(f"expected one wheel in dist/, found {len(wheels)}: run `nox -s build`")
-    _install(session, f"{wheels[0]}[sandbox,cli]")
+    _install(session, f"{wheels[0]}[sandbox,cli,httpx2]")
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("python", "-c", WHEEL_CHECK, env={"PYTHONPATH": ""})
