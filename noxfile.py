@@ -7,7 +7,8 @@ nox -s api_diff -- NEW  public-surface diff of generated/ against NEW's (spec pa
 nox -s lint             openapi-spec-validator, Spectral, ruff, actionlint
 nox -s typecheck        mypy --strict on overlays/ and sandbox/
 nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism)
-nox -s httpx_bounds     overlay and integration tests on the lowest and highest httpx allowed
+nox -s httpx_bounds     overlay and integration tests on the lowest and highest httpx allowed,
+                        and on httpx2 (DATASYNC_GRADES_HTTP=httpx2, docs/httpx2.md)
 nox -s docs             the docs site (site/), strict, checked in a headless browser
 nox -s build            sdist + wheel, twine check, installed and imported in a fresh venv
 nox -s test_wheel       the test suite against the built wheel instead of the checkout
@@ -148,7 +149,8 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole pytest suite (unit, integration against the sandbox, Prism contract)."""
-    _install(session, "-e", ".[sandbox,cli]")
+    # httpx2 too: tests/overlays/test_http_switch.py runs children on both libraries.
+    _install(session, "-e", ".[sandbox,cli,httpx2]")
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("pytest", *session.posargs)
@@ -164,22 +166,25 @@ def _httpx_requirement() -> Requirement:
 
 
 @nox.session(python=PYTHON)
-@nox.parametrize("bound", ["lowest", "highest"])
+@nox.parametrize("bound", ["lowest", "highest", "httpx2"])
 def httpx_bounds(session: nox.Session, bound: str) -> None:
     """The overlay and integration tests on the lowest httpx pyproject.toml allows, and on the
     highest (the newest release in the range, resolved when the session runs: a new httpx
-    release fails CI before it reaches users). constraints.txt pins the one `tests` runs."""
-    _install(session, "-e", ".[sandbox]")
+    release fails CI before it reaches users). constraints.txt pins the one `tests` runs.
+    ``httpx2``: the same tests on the [httpx2] extra's pinned httpx2 (DATASYNC_GRADES_HTTP)."""
+    _install(session, "-e", ".[sandbox,httpx2]" if bound == "httpx2" else ".[sandbox]")
     _groups(session, "test")
     httpx = _httpx_requirement()
-    if bound == "lowest":
+    if bound == "httpx2":
+        session.env["DATASYNC_GRADES_HTTP"] = "httpx2"
+    elif bound == "lowest":
         [floor] = [spec.version for spec in httpx.specifier if spec.operator == ">="]
-        wanted = f"httpx=={floor}"
+        # After the constrained install, which pinned httpx: this replaces it, no constraints.
+        session.install("--upgrade", f"httpx=={floor}")
     else:
-        wanted = str(httpx)
-    # After the constrained install, which pinned httpx: this one replaces it, no constraints.
-    session.install("--upgrade", wanted)
-    session.run("python", "-c", "import httpx; print('httpx', httpx.__version__)")
+        session.install("--upgrade", str(httpx))
+    show = "from datasync_grades._http import httpx; print(httpx.__name__, httpx.__version__)"
+    session.run("python", "-c", show)
     # The contract tests need Prism and test the spec, not httpx; the slow ones run in `tests`.
     session.run(
         "pytest", "tests/overlays", "tests/integration", "-m", "not slow",
@@ -248,7 +253,7 @@ def test_wheel(session: nox.Session) -> None:
     wheels = sorted((ROOT / "dist").glob("*.whl"))
     if len(wheels) != 1:
         session.error(f"expected one wheel in dist/, found {len(wheels)}: run `nox -s build`")
-    _install(session, f"{wheels[0]}[sandbox,cli]")
+    _install(session, f"{wheels[0]}[sandbox,cli,httpx2]")
     _groups(session, "test", "codegen")
     _node_tools(session)
     session.run("python", "-c", WHEEL_CHECK, env={"PYTHONPATH": ""})
@@ -318,6 +323,7 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Benchmarks against the sandbox (the cli extra for 9); writes bench/RESULTS.md."""
-    _install(session, "-q", "-e", ".[sandbox,cli]")
+    """Benchmarks against the sandbox (the cli extra for 9, per-call on httpx2 too); writes
+    bench/RESULTS.md."""
+    _install(session, "-q", "-e", ".[sandbox,cli,httpx2]")
     session.run("python", "bench/run.py", *session.posargs)

@@ -48,6 +48,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib.metadata
+import importlib.util
+import json
 import os
 import platform
 import shutil
@@ -231,10 +233,42 @@ def _per_call_miss(result: scenarios.PerCallResult, variant: str) -> str:
     return "; ".join(parts) + ". See section 1."
 
 
+_OTHER_PER_CALL = """
+import json
+from bench import scenarios
+result = scenarios.per_call_overhead({calls}, {rounds})
+print(json.dumps({{v: [result.median_us(v), result.median_ratio(v)] for v in result.per_call_us}}))
+"""
+
+
+def _other_library_per_call(sizes: Sizes) -> tuple[str, dict[str, list[float]] | None]:
+    """The library this process does not use (``DATASYNC_GRADES_HTTP`` chooses one per
+    process) and its per-call figures, measured in a child: variant -> [median us, ratio];
+    None when it is not installed."""
+    from datasync_grades._http import LIBRARY
+
+    other = "httpx2" if LIBRARY == "httpx" else "httpx"
+    if importlib.util.find_spec(other) is None:
+        return other, None
+    code = _OTHER_PER_CALL.format(calls=sizes.per_call_calls, rounds=sizes.per_call_rounds)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DATASYNC_GRADES_HTTP": other},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return other, json.loads(done.stdout.splitlines()[-1])
+
+
 def per_call(report: Report, sizes: Sizes, force_profile: bool) -> None:
+    from datasync_grades._http import LIBRARY
+
     result = scenarios.per_call_overhead(
         sizes.per_call_calls, sizes.per_call_rounds, profile=force_profile
     )
+    other, other_figures = _other_library_per_call(sizes)
     passed = {
         variant: result.median_ratio(variant) <= PER_CALL_TARGET for _, variant, _ in PER_CALL_ROWS
     }
@@ -275,16 +309,22 @@ def per_call(report: Report, sizes: Sizes, force_profile: bool) -> None:
         "default policy) and `trust_env=False` (as the bare client); each `ClientCredentials` "
         "fetched its token once, from the same server, before the timed rounds. "
         "`client.exchanges.find` returns the `Exchange` (parsed and checked by the engine); "
-        "`find_exchange.sync` the generated `ExchangeResponse`.",
+        "`find_exchange.sync` the generated `ExchangeResponse`. The targets are measured on "
+        f"{LIBRARY} (this process's `DATASYNC_GRADES_HTTP`); the {other} columns come from "
+        f"the same benchmark run in a child process with `DATASYNC_GRADES_HTTP={other}`, "
+        f"its ratios to bare {other}.",
         "",
         "| variant | wall per call (median) | ratio to bare (median) | ratio range "
-        "| client CPU per call |",
-        "|---|---:|---:|---:|---:|",
+        f"| client CPU per call | {other}: wall per call | {other}: ratio to bare |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name in result.per_call_us:
+        theirs = (other_figures or {}).get(name)
         lines.append(
-            f"| {name} | {_us(result.median_us(name))} | {_x(result.median_ratio(name))} "
-            f"| {_spread(result.ratios[name], _x)} | {_us(median(result.cpu_us[name]))} |"
+            f"| {name.replace('httpx', LIBRARY)} | {_us(result.median_us(name))} "
+            f"| {_x(result.median_ratio(name))} | {_spread(result.ratios[name], _x)} "
+            f"| {_us(median(result.cpu_us[name]))} "
+            + (f"| {_us(theirs[0])} | {_x(theirs[1])} |" if theirs else "| not installed | - |")
         )
     lines += [
         "",
@@ -883,9 +923,8 @@ def _load() -> str:
 def render(
     report: Report, *, quick: bool, command: str, started: str, load_before: str, elapsed: float
 ) -> str:
-    import httpx
-
     import datasync_grades
+    from datasync_grades._http import httpx
 
     cores = os.cpu_count()
     try:
@@ -896,7 +935,9 @@ def render(
         ("CPU", f"{_cpu_model()}, {cores} cores ({usable} usable by this process)"),
         ("OS", platform.platform()),
         ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("httpx", f"{httpx.__version__} (httpcore {_version('httpcore')}, h11 {_version('h11')})"),
+        ("httpx", f"{_version('httpx')} (httpcore {_version('httpcore')}, h11 {_version('h11')})"),
+        ("httpx2", f"{_version('httpx2')} (httpcore2 {_version('httpcore2')})"),
+        ("HTTP library (`DATASYNC_GRADES_HTTP`)", httpx.__name__),
         ("attrs", _version("attrs")),
         ("datasync_grades", f"{datasync_grades.__version__}, git {_git_revision()}"),
         ("Date", f"{started} (UTC); took {elapsed / 60:.1f} min"),

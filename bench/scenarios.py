@@ -40,8 +40,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import httpx
-
 import datasync_grades
 import datasync_grades_api
 from datasync_grades import (
@@ -51,6 +49,7 @@ from datasync_grades import (
     DataSync,
     plan_chunks,
 )
+from datasync_grades._http import httpx
 from datasync_grades_api.api.exchanges import find_exchange
 from datasync_grades_api.client import AuthenticatedClient
 from datasync_grades_api.models import Exchange

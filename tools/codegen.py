@@ -41,6 +41,9 @@ OPERATIONS_MODULE = "operations.py"
 # The typed resources, rendered from the same table (see render_resources()).
 RESOURCES_TEMPLATE = "api_init.py.jinja"
 RESOURCES_MODULE = Path("api") / "__init__.py"
+# The HTTP library switch (DATASYNC_GRADES_HTTP), the one module the others import httpx from.
+HTTP_TEMPLATE = "http.py.jinja"
+HTTP_MODULE = "_http.py"
 
 
 def _tool(name: str) -> str:
@@ -514,10 +517,14 @@ def generate(spec: Path, out: Path, config: Path = CONFIG) -> Path:
         module, resources = staged / OPERATIONS_MODULE, staged / RESOURCES_MODULE
         module.write_text(render_operations(operations(spec, config)), encoding="utf-8")
         resources.write_text(render_resources(spec, config), encoding="utf-8")
+        http = staged / HTTP_MODULE
+        http.write_text(_environment().get_template(HTTP_TEMPLATE).render(), encoding="utf-8")
         ruff = [_tool("ruff"), "--isolated", "--no-cache", "--quiet"]
         fix = ["check", "--fix-only", "--select", "F401,I"]
         subprocess.run([ruff[0], *fix, *ruff[1:], str(resources)], check=True)
-        subprocess.run([ruff[0], "format", *ruff[1:], str(module), str(resources)], check=True)
+        subprocess.run(
+            [ruff[0], "format", *ruff[1:], str(module), str(resources), str(http)], check=True
+        )
         if out.exists():
             shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,9 @@
 import ssl
 from typing import Any, Self
 
-import httpx
 from attrs import define, evolve, field
+
+from ._http import httpx
 
 
 @define

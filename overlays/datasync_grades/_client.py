@@ -49,7 +49,7 @@ from ._exceptions import (
     validation_error,
 )
 from ._gzip_stream import BodyDecoder, content_codings, unsupported
-from ._http import httpcore, httpx
+from ._http import LIBRARY, httpcore, httpx, refuse_foreign
 from ._logging import configure_from_env, logger, redact_url
 from ._redact import Redactor
 from ._retry import RetryPolicy
@@ -85,7 +85,7 @@ DEFAULT_MAX_ERROR_BYTES: Final = 64 * 1024
 MAX_JSON_VALUES: Final = 1_000_000
 MAX_REDIRECTS: Final = 5
 _PIECE: Final = 64 * 1024  # the most the decoder inflates per zlib call
-USER_AGENT: Final = f"datasync-grades/{__version__} httpx/{httpx.__version__}"
+USER_AGENT: Final = f"datasync-grades/{__version__} {LIBRARY}/{httpx.__version__}"
 
 # The deadline (time.monotonic()) of the send under way in this context, for the network
 # backend below; a token request made inside a send inherits it (threads copy the context).
@@ -218,6 +218,8 @@ class Sender:
     ) -> Self:
         """A sender on a new plain ``http_class`` client configured from ``options``."""
         configure_from_env()
+        # (the HTTP library switch, #28: an object of the library not selected is refused)
+        refuse_foreign(auth=auth, transport=transport, **options)
         if not isinstance(auth, httpx.Auth):
             raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         settings: dict[str, Any] = dict(options)
@@ -257,6 +259,7 @@ class Sender:
         """This sender with some options changed, on the same httpx client (its pool) and auth
         (its token cache): what ``with_options`` builds on. ``timeout`` and ``headers`` become
         per-request defaults; options of the connection (``verify``, ``proxy``, ...) are refused."""
+        refuse_foreign(**options)  # (the HTTP library switch, #28)
         settings: dict[str, Any] = dict(options)
         defaults = {**self.defaults}
         if "timeout" in settings:

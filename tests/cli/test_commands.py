@@ -9,10 +9,10 @@ import json
 import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 from _cli import Run, environment, run_cli
 
+from datasync_grades._http import httpx
 from datasync_grades.cli import ExitCode
 from datasync_grades_api.operations import OPERATIONS, Field, Operation
 from datasync_grades_sandbox import Faults, Sandbox

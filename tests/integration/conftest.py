@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from _integration import AnyClient, ConnectTo, RecordedWaits, credentials
 
 from datasync_grades import AsyncDataSync, DataSync
+from datasync_grades._http import httpx
 from datasync_grades_sandbox import Sandbox
 
 

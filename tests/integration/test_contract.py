@@ -29,7 +29,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
@@ -42,6 +41,7 @@ from datasync_grades import (
     DataSync,
     Resources,
 )
+from datasync_grades._http import httpx
 from datasync_grades_api.types import Unset
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
 import pytest
 from _integration import AnyClient, ConnectTo, collect, credentials, hooks
 
 from datasync_grades import AuthenticationError, BearerToken, ClientCredentials, TokenError
+from datasync_grades._http import httpx
 from datasync_grades_api.models import Consumer, ErrorCode, Schedule
 from datasync_grades_sandbox import Sandbox
 

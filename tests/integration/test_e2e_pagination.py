@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 from _integration import AnyClient, ConnectTo, collect, settle
 
 from datasync_grades import AsyncDataSync, BearerToken, DataSync, page_count
+from datasync_grades._http import httpx
 from datasync_grades_sandbox import Faults, Sandbox
 
 

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from _integration import AnyClient, ConnectTo, RecordedWaits, gradebook, hooks, settle, summaries
 
@@ -23,6 +22,7 @@ from datasync_grades import (
     OversizedItemError,
     UploadError,
 )
+from datasync_grades._http import httpx
 from datasync_grades_api.models import Exchange, ExchangeErrorCode, ExchangeQuery, QueryType
 from datasync_grades_sandbox import Faults, Sandbox
 

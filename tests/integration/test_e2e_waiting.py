@@ -3,9 +3,9 @@ those in a final state, each as one snapshot."""
 
 from __future__ import annotations
 
-import httpx
 from _integration import ConnectTo, hooks, settle
 
+from datasync_grades._http import httpx
 from datasync_grades_api.api import TERMINAL_EXCHANGE_STATES
 from datasync_grades_api.models import Exchange, ExchangeState
 from datasync_grades_sandbox import Sandbox

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-import httpx
 import pytest
 from _loopback import LoopbackServer
+
+from datasync_grades._http import httpx
 
 
 @dataclass

@@ -7,7 +7,7 @@ import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
-import httpx
+from datasync_grades._http import httpx
 
 # Loading the CA bundle costs ~50 ms per transport; the tests speak plain HTTP anyway.
 SSL_CONTEXT = ssl.create_default_context()

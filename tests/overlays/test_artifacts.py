@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import httpx
 import pytest
 from _artifact_server import ArtifactServer, Reply, running
 from _wire import SSL_CONTEXT, AsyncCountingTransport, CountingTransport, Wire
@@ -48,6 +47,7 @@ from datasync_grades import (
     _artifacts,
 )
 from datasync_grades._gzip_stream import JSON_START, BodyDecoder
+from datasync_grades._http import httpx
 from datasync_grades_api.models.batch_exchange import BatchExchange
 from datasync_grades_api.models.exchange import Exchange
 

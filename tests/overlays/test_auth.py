@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-import httpx
 import pytest
 import trustme
 from _overlay_support import ClientPair
@@ -34,6 +33,7 @@ from datasync_grades import (
     TokenError,
 )
 from datasync_grades._auth import DEFAULT_TOKEN_URL
+from datasync_grades._http import httpcore, httpx
 from datasync_grades._redact import REDACTED
 
 # Characters that a Basic header without form-encoding would get wrong (":" above all).
@@ -729,7 +729,7 @@ def test_bearer_token_refuses_an_empty_token() -> None:
 def test_no_secret_or_token_in_logs_reprs_or_errors(
     flow: Flow, server: OAuthServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for name in (None, "httpx", "httpcore", "datasync_grades"):
+    for name in (None, httpx.__name__, httpcore.__name__, "datasync_grades"):
         caplog.set_level(logging.DEBUG, logger=name)
     auth = credentials(server, auth_method="client_secret_basic")
     bearer = BearerToken("jwt-secret-value")
@@ -753,7 +753,7 @@ def test_no_secret_or_token_in_logs_reprs_or_errors(
     assert len(server.issued) == 2
     messages = [record.getMessage() for record in caplog.records]
     assert any("fetching an OAuth2 token" in m for m in messages)
-    assert any(record.name.startswith("httpcore") for record in caplog.records)
+    assert any(record.name.startswith(httpcore.__name__) for record in caplog.records)
     texts = [*messages, repr(auth), str(auth), repr(bearer), str(caught.value)]
     leaks = [(secret, text) for secret in secrets for text in texts if secret in text]
     assert leaks == []

@@ -8,7 +8,6 @@ import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
 import datasync_grades
@@ -26,6 +25,7 @@ from datasync_grades import (
     RetryPolicy,
 )
 from datasync_grades._client import _warn_unverified
+from datasync_grades._http import httpx
 from datasync_grades_api.models import Exchange
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ async def test_user_agent_and_the_auth_header_reach_the_server(
     assert request.path == f"/exchanges/{EXCHANGE_ID}"
     assert re.fullmatch(
         rf"datasync-grades/{re.escape(datasync_grades.__version__)} "
-        rf"httpx/{re.escape(httpx.__version__)}",
+        rf"{httpx.__name__}/{re.escape(httpx.__version__)}",
         request.headers["user-agent"],
     )
     assert request.headers["accept-encoding"] == "gzip"

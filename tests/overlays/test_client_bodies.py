@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from uuid import UUID
 
-import httpx
 import pytest
 from _artifact_server import ArtifactServer, Reply, running
 from _wire import SSL_CONTEXT, AsyncCountingTransport, CountingTransport, Wire
@@ -34,6 +33,7 @@ from datasync_grades import (
     ResponseValidationError,
 )
 from datasync_grades._client import DEFAULT_MAX_ERROR_BYTES
+from datasync_grades._http import httpx
 
 EXCHANGE = UUID("0c1d2e3f-4a5b-4c6d-8e8f-9a0b1c2d3e4f")
 KiB = 1024

@@ -9,7 +9,6 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus
 
-import httpx
 import pytest
 
 from datasync_grades import (
@@ -29,6 +28,7 @@ from datasync_grades import (
     UnprocessableEntityError,
 )
 from datasync_grades._exceptions import connection_error, status_error
+from datasync_grades._http import httpx
 from datasync_grades._redact import REDACTED, Redactor
 from datasync_grades_api.api.artifacts import get_exchange_details
 from datasync_grades_api.api.exchanges import find_exchange
@@ -353,7 +353,7 @@ def _leaks(error: BaseException, *secrets: str) -> list[str]:
 
 def _no_httpx_in(error: BaseException) -> None:
     modules = [type(e).__module__.partition(".")[0] for e in _chain(error)]
-    assert not {"httpx", "httpcore", "h11", "h2"} & set(modules), modules
+    assert not {"httpx", "httpcore", "httpx2", "httpcore2", "h11", "h2"} & set(modules), modules
 
 
 async def test_an_error_body_echoing_the_token_is_redacted_in_all_the_error_holds(

@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
 from datasync_grades import AsyncDataSync, BearerToken, DataSync, NotFoundError
+from datasync_grades._http import httpx
 from datasync_grades._logging import (
     ENV_VAR,
     LOGGER_NAME,

@@ -15,7 +15,6 @@ import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from _paged_server import PagedServer, item_id, number_of, running
 
@@ -30,6 +29,7 @@ from datasync_grades import (
     ResponseValidationError,
     page_count,
 )
+from datasync_grades._http import httpx
 from datasync_grades_api.models import (
     BatchExchange,
     BatchExchangesResponse,

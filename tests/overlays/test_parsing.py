@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from _overlay_support import ClientPair
 
@@ -21,6 +20,7 @@ from datasync_grades import (
     NotFoundError,
     ResponseValidationError,
 )
+from datasync_grades._http import httpx
 from datasync_grades._parsing import acall, call, parse
 from datasync_grades._redact import Redactor
 from datasync_grades_api.api.exchanges import (

@@ -16,12 +16,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
 import datasync_grades
 from datasync_grades import AsyncDataSync, AsyncResources, DataSync, Resources
+from datasync_grades._http import httpx
 from datasync_grades_api.api.exchanges import find_exchange
 from datasync_grades_api.models import ExchangeDataRequest, ExchangeState
 

@@ -9,7 +9,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 from _overlay_support import ClientPair
 
@@ -21,6 +20,7 @@ from datasync_grades import (
     InternalServerError,
     RateLimitError,
 )
+from datasync_grades._http import httpx
 from datasync_grades._retry import RetryPolicy, parse_retry_after
 from datasync_grades_api.models import Exchange, Schedule
 

@@ -16,7 +16,6 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from _loopback import LoopbackServer
 
@@ -34,6 +33,7 @@ from datasync_grades import (
     ResponseValidationError,
     TokenError,
 )
+from datasync_grades._http import httpx
 
 EXCHANGE_ID = uuid.UUID("123e4567-e89b-12d3-a456-426614174000")
 EXCHANGE = b'{"data": {"id": "123e4567-e89b-12d3-a456-426614174000", "state": "created"}}'
@@ -221,7 +221,7 @@ async def test_an_artifact_stops_early_on_padding_or_empty_members(mode: str, fi
 
 _CHILD = """
 import gzip, resource, sys
-import httpx
+from datasync_grades._http import httpx
 from datasync_grades import DataSync, BearerToken, DataSyncError
 resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024**2, 1536 * 1024**2))
 body = gzip.compress(b"[" + b"[]," * (60 * 1024**2 // 3) + b"[]]", 9)

@@ -57,7 +57,6 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-import httpx
 import pytest
 
 from datasync_grades import (
@@ -69,6 +68,7 @@ from datasync_grades import (
     UploadError,
     plan_chunks,
 )
+from datasync_grades._http import httpx
 from datasync_grades_api.types import Unset
 from datasync_grades_sandbox import Faults, Sandbox
 

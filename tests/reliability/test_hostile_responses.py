@@ -21,7 +21,6 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from typing import Any, NamedTuple, TypeVar
 
 import attrs
-import httpx
 import pytest
 from _raw_server import RawRequest, RawServer, http_response, json_response
 
@@ -46,6 +45,7 @@ from datasync_grades import (
     UploadError,
     plan_chunks,
 )
+from datasync_grades._http import httpx
 from datasync_grades_api.models import Exchange, ExchangeError, ExchangeErrorCode
 from datasync_grades_api.types import Unset
 

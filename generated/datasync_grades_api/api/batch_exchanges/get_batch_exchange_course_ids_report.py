@@ -4,9 +4,8 @@ from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-import httpx
-
 from ... import errors
+from ..._http import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...types import File, Response

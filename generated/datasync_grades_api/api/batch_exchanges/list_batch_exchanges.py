@@ -1,9 +1,8 @@
 from http import HTTPStatus
 from typing import Any
 
-import httpx
-
 from ... import errors
+from ..._http import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.batch_exchanges_response import BatchExchangesResponse
 from ...models.error_response import ErrorResponse

@@ -1,9 +1,8 @@
 from http import HTTPStatus
 from typing import Any
 
-import httpx
-
 from ... import errors
+from ..._http import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.consumer_response import ConsumerResponse
 from ...models.error_response import ErrorResponse

@@ -3,9 +3,8 @@ from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-import httpx
-
 from ... import errors
+from ..._http import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.exchange_error_create import ExchangeErrorCreate

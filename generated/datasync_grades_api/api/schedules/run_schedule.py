@@ -3,9 +3,8 @@ from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
-import httpx
-
 from ... import errors
+from ..._http import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.run_schedule_body import RunScheduleBody
