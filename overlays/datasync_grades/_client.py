@@ -140,6 +140,7 @@ _OWN: Final = (
     "max_retry_after",
 )
 _INSECURE: Final = "allow_insecure_http"
+_CALL_OPTIONS: Final = {"timeout", "extra_headers", "extra_query", "extra_body"}
 
 
 def _own_options(settings: dict[str, Any]) -> dict[str, Any]:
@@ -259,44 +260,56 @@ class Sender:
         """This sender with some options changed, on the same httpx client (its pool) and auth
         (its token cache): what ``with_options`` builds on. ``timeout`` and ``headers`` become
         per-request defaults; options of the connection (``verify``, ``proxy``, ...) are refused."""
-        refuse_foreign(**options)  # (the HTTP library switch, #28)
         settings: dict[str, Any] = dict(options)
-        defaults = {**self.defaults}
-        if "timeout" in settings:
-            defaults["timeout"] = settings.pop("timeout")
+        refuse_foreign(**settings)  # (the HTTP library switch, #28)
+        call = {"timeout": settings.pop("timeout")} if "timeout" in settings else {}
         if "headers" in settings:
-            extra = {**defaults.get("extra_headers", {}), **settings.pop("headers")}
-            defaults["extra_headers"] = extra
+            call["extra_headers"] = settings.pop("headers")
         own = _own_options(settings)
         policy = _policy(own, self.policy)
         if settings:
             names = ", ".join(sorted(settings))
             raise TypeError(f"with_options cannot change {names}: the connection pool's options")
+        derived = self.for_call(call) if call else copy.copy(self)
+        derived.__dict__.update(own, policy=policy)
+        return derived
+
+    def for_call(self, options: Mapping[str, Any]) -> Self:
+        """This sender with per-request ``options`` (``timeout``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) over its own: every request of one call gets them."""
+        if not options:
+            return self
+        if unknown := options.keys() - _CALL_OPTIONS:  # what **options took from a typo
+            raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+        refuse_foreign(**options)  # (the HTTP library switch, #28)
+        merged = {**self.defaults, **options}
+        for name in ("extra_headers", "extra_query", "extra_body"):
+            if name in options:
+                merged[name] = {**self.defaults.get(name, {}), **options[name]}
+        if any(name.lower() == "authorization" for name in merged.get("extra_headers", {})):
+            raise InvalidRequestError("extra_headers may not set Authorization: auth= does")
         derived = copy.copy(self)
-        derived.__dict__.update(own, defaults=defaults, policy=policy)
+        derived.defaults = merged
         return derived
 
     # -- building -----------------------------------------------------------------------------
 
-    def build(
-        self, kwargs: Mapping[str, Any], options: Mapping[str, Any] | None = None
-    ) -> httpx.Request:
+    def build(self, kwargs: Mapping[str, Any]) -> httpx.Request:
         """The request for a generated ``_get_kwargs`` answer: the base URL, path and query
-        parsed once into one ``httpx.URL`` (httpx's own merge would parse them again), with the
-        per-request ``options`` (``timeout``, ``extra_headers``, ``extra_query``, ``extra_body``)
-        over the client's."""
-        options = {**self.defaults, **(options or {})}
+        parsed once into one ``httpx.URL`` (httpx's own merge would parse them again), with
+        this sender's per-request options (see :meth:`for_call`)."""
+        options = self.defaults
         if "extra_headers" in options:
-            headers = {**self.defaults.get("extra_headers", {}), **options["extra_headers"]}
-            if any(name.lower() == "authorization" for name in headers):
-                raise InvalidRequestError("extra_headers may not set Authorization: auth= does")
-            kwargs = {**kwargs, "headers": {**kwargs.get("headers", {}), **headers}}
-        if options.get("extra_query"):
+            kwargs = {
+                **kwargs,
+                "headers": {**kwargs.get("headers", {}), **options["extra_headers"]},
+            }
+        if "extra_query" in options:
             kwargs = {
                 **kwargs,
                 "params": {**(kwargs.get("params") or {}), **options["extra_query"]},
             }
-        if options.get("extra_body"):
+        if "extra_body" in options:
             if not isinstance(kwargs.get("json"), dict):
                 raise InvalidRequestError("extra_body: this operation sends no JSON object")
             kwargs = {**kwargs, "json": {**kwargs["json"], **options["extra_body"]}}
@@ -339,18 +352,13 @@ class Sender:
         async one."""
         raise NotImplementedError
 
-    async def request(
-        self,
-        kwargs: Mapping[str, Any],
-        stream: bool = False,
-        options: Mapping[str, Any] | None = None,
-    ) -> httpx.Response:
+    async def request(self, kwargs: Mapping[str, Any], stream: bool = False) -> httpx.Response:
         """The send path as a coroutine, for code written once for both clients: awaited under
         an async sender; under a sync one it never suspends (drive it with :func:`run_sync`)."""
         deadline = self.deadline()
         reset = _DEADLINE.set(deadline)  # for the network backend, and a token request
         try:
-            return await self._flow(self.build(kwargs, options), stream, deadline)
+            return await self._flow(self.build(kwargs), stream, deadline)
         finally:
             _DEADLINE.reset(reset)
 
@@ -491,16 +499,10 @@ class SyncSender(Sender):
 
     http: httpx.Client
 
-    def send(
-        self,
-        kwargs: Mapping[str, Any],
-        *,
-        stream: bool = False,
-        options: Mapping[str, Any] | None = None,
-    ) -> httpx.Response:
+    def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
         """Send a generated ``_get_kwargs`` answer; the response, its body read unless a 2xx
         is streamed (then read it with ``iter_raw`` and close it)."""
-        return run_sync(self.request(kwargs, stream, options))
+        return run_sync(self.request(kwargs, stream))
 
     async def offload(self, fn: Callable[..., object], *args: Any) -> None:
         fn(*args)
@@ -525,15 +527,9 @@ class AsyncSender(Sender):
 
     http: httpx.AsyncClient
 
-    async def send(
-        self,
-        kwargs: Mapping[str, Any],
-        *,
-        stream: bool = False,
-        options: Mapping[str, Any] | None = None,
-    ) -> httpx.Response:
+    async def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
         """The async :meth:`SyncSender.send`; read a streamed 2xx with ``aiter_raw``."""
-        return await self.request(kwargs, stream, options)
+        return await self.request(kwargs, stream)
 
     async def offload(self, fn: Callable[..., object], *args: Any) -> None:
         await _to_thread_to_the_end(fn, *args)

@@ -15,11 +15,13 @@ Example::
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Callable, Coroutine
 from types import ModuleType
-from typing import Any, TypeVar, Unpack, cast
+from typing import Any, Self, TypeVar, Unpack, cast
 
-from datasync_grades_api.api import AsyncResources, Resources
+from datasync_grades_api.api import AsyncResources, Page, RawResponse, Resources
 from datasync_grades_api.types import Unset
 
 from ._artifacts import Artifact, AsyncArtifact, _Request
@@ -32,11 +34,11 @@ from ._client import (
     SyncSender,
     run_sync,
 )
-from ._exceptions import ResponseValidationError
+from ._exceptions import ResponseValidationError, request_id_of
 from ._http import httpx
 from ._logging import redact_url
 from ._pagination import AsyncListPager, ListPager
-from ._parsing import acall, checked_count, operation_name
+from ._parsing import acall, checked_count, operation_name, parse
 from ._upload import apush, push
 
 __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
@@ -63,29 +65,62 @@ class _Engine:
     def _drive(self, coroutine: Coroutine[Any, Any, T]) -> Any:
         return coroutine if self.is_async else run_sync(coroutine)
 
-    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> Any:
-        return self._drive(self._payload(endpoint, params, expect, required=True))
+    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T], **kw: Any) -> Any:
+        return self._drive(self._payload(endpoint, params, expect, True, **kw))
 
-    def optional(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T]) -> Any:
-        return self._drive(self._payload(endpoint, params, expect, required=False))
+    def optional(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    ) -> Any:
+        return self._drive(self._payload(endpoint, params, expect, False, **kw))
 
-    def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> Any:
-        return self._drive(self.sender.request(endpoint._get_kwargs(**params)))  # non-2xx raised
+    def empty(self, endpoint: ModuleType, params: dict[str, Any], options: Any) -> Any:
+        sender = self.sender.for_call(options)
+        return self._drive(sender.request(endpoint._get_kwargs(**params)))  # non-2xx raised
 
     def pager(
-        self, endpoint: ModuleType, params: dict[str, Any], item: type, **options: Any
+        self, endpoint: ModuleType, params: dict[str, Any], item: type, options: Any, **more: Any
     ) -> Any:
-        return (AsyncListPager if self.is_async else ListPager)(
-            endpoint, self.sender, params, **options
-        )
+        sender = self.sender.for_call(options)
+        return (AsyncListPager if self.is_async else ListPager)(endpoint, sender, params, **more)
 
-    def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Any:
-        request = _Request(self.sender, endpoint, params, media_type)
+    def artifact(
+        self, endpoint: ModuleType, params: dict[str, Any], media_type: str, options: Any
+    ) -> Any:
+        request = _Request(self.sender.for_call(options), endpoint, params, media_type)
         return AsyncArtifact(request) if self.is_async else Artifact(request)
 
     def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **options: Any) -> Any:
         upload: Callable[..., Any] = apush if self.is_async else push
-        return upload(self.sender, endpoint, params, items=items, **options)
+        sender = self.sender.for_call(options.pop("options", {}))
+        return upload(sender, endpoint, params, items=items, **options)
+
+    def raw(
+        self, endpoint: ModuleType, params: dict[str, Any], kind: str, expect: Any, options: Any
+    ) -> Any:
+        """``with_raw_response``: the answer of one request, its payload parsed on ``parse()``
+        as the plain call's is (a list's: the page ``params["page"]``)."""
+        sender = self.sender.for_call(options)
+
+        async def answer() -> RawResponse[Any]:
+            started = time.monotonic()
+            response = await sender.request(endpoint._get_kwargs(**params))
+            elapsed = time.monotonic() - started
+
+            def parsed() -> Any:
+                if kind == "empty":
+                    return None
+                body = parse(endpoint, response, sender.redactor)
+                if kind == "list":
+                    found = getattr(body, "data", None) or []
+                    return Page(
+                        params.get("page") or 0, found, body, request_id_of(response.headers)
+                    )
+                return _payload_of(endpoint, body, expect, kind != "optional")
+
+            request_id = request_id_of(response.headers)
+            return RawResponse(response.status_code, response.headers, request_id, elapsed, parsed)
+
+        return self._drive(answer())
 
     def snapshot(
         self,
@@ -98,13 +133,14 @@ class _Engine:
         """``waiting()`` and ``finished()``: the items listed at each of ``values`` of ``field``,
         every page read first, deduplicated by id, at most ``max_items``."""
         most = options.pop("max_items")
+        sender = self.sender.for_call(options.pop("options", {}))
 
         async def collect() -> list[Any]:
             found: dict[object, Any] = {}
             for value in values:
                 left = None if most is None else most - len(found)
                 filters = {**params, field: value}
-                pager = ListPager[Any](endpoint, self.sender, filters, max_items=left, **options)
+                pager = ListPager[Any](endpoint, sender, filters, max_items=left, **options)
                 async for page in pager._one_by_one():
                     for listed in page.items:
                         found.setdefault(_key(listed), listed)
@@ -113,18 +149,28 @@ class _Engine:
         return self._drive(collect())
 
     async def _payload(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type[T], required: bool
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        expect: type[T],
+        required: bool,
+        options: Any,
     ) -> T | None:
-        """The operation's payload: the parsed body itself, or the ``data`` it carries (None:
-        it carries none, which a required payload may not)."""
-        parsed = await acall(endpoint, self.sender, params)
-        if isinstance(parsed, expect) and type(parsed) is not bool:
-            return cast(T, checked_count(endpoint, parsed)) if isinstance(parsed, int) else parsed
-        data = getattr(parsed, "data", None)
-        if isinstance(data, expect) or (data is None and not required):
-            return data
-        name = operation_name(endpoint)
-        raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
+        """The operation's payload (see :func:`_payload_of`)."""
+        sender = self.sender.for_call(options)
+        return _payload_of(endpoint, await acall(endpoint, sender, params), expect, required)
+
+
+def _payload_of(endpoint: ModuleType, parsed: Any, expect: type[T], required: bool) -> T | None:
+    """The operation's payload: the parsed body itself, or the ``data`` it carries (None: it
+    carries none, which a required payload may not)."""
+    if isinstance(parsed, expect) and type(parsed) is not bool:
+        return cast(T, checked_count(endpoint, parsed)) if isinstance(parsed, int) else parsed
+    data = getattr(parsed, "data", None)
+    if isinstance(data, expect) or (data is None and not required):
+        return data
+    name = operation_name(endpoint)
+    raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
 
 
 class _Client:
@@ -157,6 +203,20 @@ class _Client:
         self.base_url = base_url
         self.auth = auth
         cast(Any, super()).__init__(_Engine(self._sender))  # the generated Resources
+
+    def with_options(self, **options: Unpack[ClientOptions]) -> Self:
+        """A client with some settings changed (``timeout``, ``total_timeout``, ``max_retries``,
+        ``max_retry_after``, ``retry_policy``, ``headers``, ``max_response_bytes``, ...) on this
+        one's connection pool and token cache: closing either closes both.
+
+        Example::
+
+            patient = client.with_options(max_retry_after=120.0, total_timeout=600.0)
+        """
+        derived = copy.copy(self)
+        derived._sender = self._sender.derive(options)
+        cast(Any, super(_Client, derived)).__init__(_Engine(derived._sender))
+        return derived
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"

@@ -36,9 +36,9 @@ from datasync_grades_api.api import Page
 from datasync_grades_api.types import UNSET, Unset
 
 from ._client import Sender, iterate_sync, run_sync
-from ._exceptions import PaginationError, ResponseValidationError
+from ._exceptions import PaginationError, ResponseValidationError, request_id_of
 from ._logging import logger
-from ._parsing import acall, checked_count, operation_name
+from ._parsing import acall, checked_count, operation_name, parse
 
 __all__ = ["AsyncListPager", "ListPager", "page_count"]
 
@@ -91,8 +91,9 @@ class _Walk:
         self.seen: dict[int, None] = {}
         self.repeats = 0
 
-    def step(self, number: int, parsed: Any) -> Page[Any] | None:
+    def step(self, number: int, fetched: tuple[Any, str | None]) -> Page[Any] | None:
         """The page to hand out (None: nothing); ``next`` becomes the page after it."""
+        parsed, request_id = fetched
         items, name = self.pager.items_of(number, parsed), self.pager.name
         if not items:
             self.next = None
@@ -118,7 +119,7 @@ class _Walk:
             items = items[: self.pager.max_items - self.handed_out]
         self.handed_out += len(items)
         self.next = self._following(number, parsed, length)
-        return Page(number, items, parsed)
+        return Page(number, items, parsed, request_id)
 
     def _following(self, number: int, parsed: Any, length: int) -> int | None:
         paging = getattr(parsed, "paging", None)
@@ -169,11 +170,13 @@ class _Pager(Generic[T]):
             raise ResponseValidationError(f"{self.name}: page {number} has no data list")
         return data
 
-    async def _fetch(self, number: int) -> Any:
+    async def _fetch(self, number: int) -> tuple[Any, str | None]:
+        """The parsed page ``number`` and the id of the request that brought it."""
         # UNSET page_size leaves it to the server.
         size = UNSET if self.page_size is None else self.page_size
-        params = {**self.params, "page": number, "page_size": size}
-        return await acall(self.endpoint, self.sender, params)
+        kwargs = self.endpoint._get_kwargs(**self.params, page=number, page_size=size)
+        response = await self.sender.request(kwargs)
+        return parse(self.endpoint, response, self.sender.redactor), request_id_of(response.headers)
 
     def _walk(self) -> _Walk:
         # A count is a hint for the next iteration only: a later one would trust a stale count.
@@ -257,7 +260,7 @@ class AsyncListPager(_Pager[T]):
             if size is None and walk.next is not None:
                 # The server's default size is not documented: learn it from page 0.
                 first = await self._fetch(0)
-                size = len(self.items_of(0, first))
+                size = len(self.items_of(0, first[0]))
                 if (page := walk.step(0, first)) is not None:
                     yield page
             if walk.next is None or size is None:  # (size is known once page 0 had items)

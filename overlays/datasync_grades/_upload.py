@@ -43,7 +43,7 @@ from datasync_grades_api.types import Unset
 
 from ._artifacts import _commit
 from ._client import Sender, run_sync
-from ._exceptions import DataSyncError, ResponseValidationError, UploadError
+from ._exceptions import DataSyncError, ResponseValidationError, UploadError, request_id_of
 from ._logging import logger
 from ._parsing import parse
 
@@ -576,6 +576,7 @@ async def apush(
         # The generated request (method, path, headers), with the planned bytes as content.
         request = {**endpoint._get_kwargs(**params, body=options["body"]()), "json": None}
         ids: list[UUID | None] = []
+        request_ids: list[str | None] = []
         for number in range(start, total):
             await save(number, in_flight=True)
             try:
@@ -589,6 +590,7 @@ async def apush(
                 raise UploadError(message, chunks_accepted=accepted, chunks_total=total) from exc
             chunk_id = getattr(getattr(parsed, "data", None), "id", None)
             ids.append(chunk_id if isinstance(chunk_id, UUID) else None)
+            request_ids.append(request_id_of(response.headers))
             await save(number + 1)
             event = ChunkStored(number, total, chunks[number].size, ids[-1])
             logger.debug("stored: %s", event)
@@ -599,4 +601,5 @@ async def apush(
     sent = chunks[start:]
     done = sum(chunk.assignments_completed for chunk in sent)
     summaries, scores = sum(c.summaries for c in sent), sum(c.scores for c in sent)
-    return PushResult(len(sent), total, done, summaries, scores, tuple(ids), duplicated)
+    counts = len(sent), total, done, summaries, scores, tuple(ids), duplicated
+    return PushResult(*counts, tuple(request_ids))

@@ -38,6 +38,7 @@ ROOT_API = {
     "AuthenticationError",
     "BadRequestError",
     "BearerToken",
+    "BodyRequestOptions",
     "Checkpoint",
     "CheckpointError",
     "Chunk",
@@ -68,6 +69,8 @@ ROOT_API = {
     "PermissionDeniedError",
     "PushResult",
     "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
     "Resources",
     "ResponseValidationError",
     "RetryPolicy",
@@ -108,7 +111,7 @@ RESOURCES = {
 
 # Per resource method, the parameters the engine handles itself rather than the operation.
 ENGINE_PARAMETERS = {
-    "page_size", "max_items", "max_bytes", "on_progress", "checkpoint",
+    "page_size", "max_items", "max_bytes", "on_progress", "checkpoint", "options",
 }  # fmt: skip
 # Values for the required parameters other than the path id.
 REQUIRED = {"course_ids": ["c1"], "enabled": True}
@@ -241,20 +244,24 @@ class Recorder:
     def _record(self, kind: str, endpoint: ModuleType, params: dict[str, Any]) -> None:
         self.calls.append((kind, endpoint, params))
 
-    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type) -> Any:
+    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any) -> Any:
         self._record("one", endpoint, params)
 
-    def optional(self, endpoint: ModuleType, params: dict[str, Any], expect: type) -> Any:
+    def optional(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    ) -> Any:
         self._record("optional", endpoint, params)
 
-    def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
+    def empty(self, endpoint: ModuleType, params: dict[str, Any], **kw: Any) -> None:
         self._record("empty", endpoint, params)
 
     def pager(self, endpoint: ModuleType, params: dict[str, Any], item: type, **kw: Any) -> Any:
         self._record("pager", endpoint, params)
         return _NoItems()
 
-    def artifact(self, endpoint: ModuleType, params: dict[str, Any], media_type: str) -> Any:
+    def artifact(
+        self, endpoint: ModuleType, params: dict[str, Any], media_type: str, **kw: Any
+    ) -> Any:
         self._record("artifact", endpoint, params)
 
     def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any) -> Any:
@@ -270,13 +277,17 @@ class Recorder:
 
 
 class AsyncRecorder(Recorder):
-    async def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type) -> Any:
+    async def one(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    ) -> Any:
         self._record("one", endpoint, params)
 
-    async def optional(self, endpoint: ModuleType, params: dict[str, Any], expect: type) -> Any:
+    async def optional(
+        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    ) -> Any:
         self._record("optional", endpoint, params)
 
-    async def empty(self, endpoint: ModuleType, params: dict[str, Any]) -> None:
+    async def empty(self, endpoint: ModuleType, params: dict[str, Any], **kw: Any) -> None:
         self._record("empty", endpoint, params)
 
     async def push(
@@ -311,7 +322,9 @@ async def _call_every_method(resources: Any, recorder: Recorder) -> list[str]:
             function = getattr(getattr(resources, name), method)
             args, kwargs = [], {}
             for parameter in inspect.signature(function).parameters.values():
-                if parameter.default is not inspect.Parameter.empty:
+                if parameter.default is not inspect.Parameter.empty or parameter.kind is (
+                    inspect.Parameter.VAR_KEYWORD
+                ):
                     continue
                 if parameter.name == "id":
                     args.append(ID)

@@ -41,7 +41,7 @@ def test_every_generated_resource_has_a_reference_entry() -> None:
         and name.endswith(("Resource", "Resources"))
         and not name.startswith("_")
     ]
-    assert len(resources) == 14  # six tags and the holder, sync and async
+    assert len(resources) == 28  # six tags and the holder, sync and async, plain and raw
     assert {f"datasync_grades_api.api.{name}" for name in resources} <= _documented()
 
 

@@ -17,12 +17,13 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from os import PathLike
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypedDict, TypeVar, Unpack
 from uuid import UUID
 
+from .._http import httpx
 from ..models import *
 from ..types import UNSET, Unset
 from .artifacts import get_exchange_consumer_logs, get_exchange_details
@@ -65,9 +66,43 @@ def _id(value: UUID | str | Identified) -> UUID | str:
     return found
 
 
+class RequestOptions(TypedDict, total=False):
+    """Per-call options of every method, over the client's own (`with_options` changes those):
+    a `timeout` (seconds or `httpx.Timeout`), `extra_headers` (never `Authorization`: auth sets
+    it) and `extra_query`. They go through the same send path, retries, bounds and redaction."""
+
+    timeout: float | httpx.Timeout | None
+    extra_headers: Mapping[str, str]
+    extra_query: Mapping[str, str | int | float | bool]
+
+
+class BodyRequestOptions(RequestOptions, total=False):
+    """`RequestOptions` of a method that sends a JSON body, and `extra_body`: fields added to it."""
+
+    extra_body: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RawResponse(Generic[T_co]):
+    """One answer (`client.with_raw_response.<tag>.<operation>(...)`): its status, headers,
+    request id and the seconds it took (retries included); `parse()` gives what the plain call
+    returns (a page for a list). A status that is no success raised an `APIStatusError`."""
+
+    status_code: int
+    headers: Mapping[str, str] = field(repr=False)
+    request_id: str | None
+    elapsed: float
+    _parse: Callable[[], T_co] = field(repr=False)
+
+    def parse(self) -> T_co:
+        """The payload, parsed and checked as the plain call does it."""
+        return self._parse()
+
+
 @dataclass(frozen=True)
 class Page(Generic[T_co]):
-    """One page of a list: its number (from 0), its items, and the parsed response.
+    """One page of a list: its number (from 0), its items, the parsed response and the id of
+    the request that brought it (None: the server sent none).
 
     `items` is cut short on the last page when `max_items` ends the iteration there;
     `response.data` always holds the whole page. Empty pages are never handed out.
@@ -76,6 +111,7 @@ class Page(Generic[T_co]):
     number: int
     items: Sequence[T_co]
     response: Any
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +119,8 @@ class PushResult:
     """What one chunked push sent (chunks a checkpoint said were stored not counted).
 
     `assignments_sent` counts the input assignments whose last part was sent (a split one
-    counts once); `chunk_ids` are the ids the server gave the stored chunks, in order (None
-    where it gave none); `possibly_duplicated` is the chunk that was in flight when the push
+    counts once); `chunk_ids` and `request_ids` are the ids the server gave the stored chunks
+    and their requests, in order (None where it gave none); `possibly_duplicated` is the chunk that was in flight when the push
     this one resumes stopped, sent again: the server may now hold it twice.
     """
 
@@ -95,6 +131,7 @@ class PushResult:
     scores_sent: int
     chunk_ids: tuple[UUID | None, ...]
     possibly_duplicated: int | None = None
+    request_ids: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -390,6 +427,7 @@ class ArtifactsResource(_Resource):
         id: UUID | str | Identified,
         *,
         course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> Artifact:
         """Get Grades Exchange Details
 
@@ -404,6 +442,7 @@ class ArtifactsResource(_Resource):
                 "course_app_id": course_app_id,
             },
             "application/gzip",
+            options=options,
         )
 
     def get_exchange_consumer_logs(
@@ -411,6 +450,7 @@ class ArtifactsResource(_Resource):
         id: UUID | str | Identified,
         *,
         course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> Artifact:
         """Get Grades Exchange Consumer Logs
 
@@ -425,6 +465,7 @@ class ArtifactsResource(_Resource):
                 "course_app_id": course_app_id,
             },
             "application/gzip",
+            options=options,
         )
 
 
@@ -436,6 +477,7 @@ class BatchExchangesResource(_Resource):
         *,
         page_size: int | None = None,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Pager[BatchExchange]:
         """List Batch Grades Exchanges
 
@@ -450,20 +492,23 @@ class BatchExchangesResource(_Resource):
             count=count_batch_exchanges,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     def count(
         self,
+        **options: Unpack[RequestOptions],
     ) -> int:
         """Get count of Batch Grades Exchanges
 
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return self._engine.one(count_batch_exchanges, {}, int)
+        return self._engine.one(count_batch_exchanges, {}, int, options=options)
 
     def get_course_ids_report(
         self,
         id: UUID | str | Identified,
+        **options: Unpack[RequestOptions],
     ) -> Artifact:
         """Get Batch Exchange Course IDs Report
 
@@ -477,6 +522,7 @@ class BatchExchangesResource(_Resource):
                 "id": _id(id),
             },
             "text/csv",
+            options=options,
         )
 
     def create_error(
@@ -485,6 +531,7 @@ class BatchExchangesResource(_Resource):
         *,
         code: ExchangeErrorCode | str | Unset = UNSET,
         details: str | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> BatchExchangeError:
         """Create Batch Grades Exchange Error
 
@@ -500,6 +547,7 @@ class BatchExchangesResource(_Resource):
                 ),
             },
             BatchExchangeError,
+            options=options,
         )
 
     def create_context_data(
@@ -507,6 +555,7 @@ class BatchExchangesResource(_Resource):
         id: UUID | str | Identified,
         *,
         course_ids: builtins.list[str],
+        **options: Unpack[BodyRequestOptions],
     ) -> BatchExchangeContextData:
         """Create Grades Exchange Batch Context Data
 
@@ -521,6 +570,7 @@ class BatchExchangesResource(_Resource):
                 ),
             },
             BatchExchangeContextData,
+            options=options,
         )
 
 
@@ -529,12 +579,13 @@ class ConsumerResource(_Resource):
 
     def get(
         self,
+        **options: Unpack[RequestOptions],
     ) -> Consumer:
         """Get consumer details
 
         `GET /consumer` (get_consumer).
         """
-        return self._engine.one(get_consumer, {}, Consumer)
+        return self._engine.one(get_consumer, {}, Consumer, options=options)
 
 
 class ExchangesResource(_Resource):
@@ -551,6 +602,7 @@ class ExchangesResource(_Resource):
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Pager[Exchange]:
         """List Grades Exchanges
 
@@ -570,6 +622,7 @@ class ExchangesResource(_Resource):
             count=count_exchanges,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     def waiting(
@@ -580,6 +633,7 @@ class ExchangesResource(_Resource):
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = 10_000,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[Exchange]:
         """The Exchanges whose `state` is created or processing, at most `max_items` (None: all).
 
@@ -598,6 +652,7 @@ class ExchangesResource(_Resource):
             count=None,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     def finished(
@@ -608,6 +663,7 @@ class ExchangesResource(_Resource):
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = 10_000,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[Exchange]:
         """The Exchanges whose `state` is completed or failed (final), at most `max_items` (None: all).
 
@@ -626,6 +682,7 @@ class ExchangesResource(_Resource):
             count=None,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     def create(
@@ -633,6 +690,7 @@ class ExchangesResource(_Resource):
         *,
         query: ExchangeQuery | Unset = UNSET,
         metadata: Metadata | None | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> Exchange | None:
         """Create a Grades Exchange
 
@@ -647,6 +705,7 @@ class ExchangesResource(_Resource):
                 ),
             },
             Exchange,
+            options=options,
         )
 
     def count(
@@ -658,6 +717,7 @@ class ExchangesResource(_Resource):
         | Unset = UNSET,
         posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> int:
         """Get count of Grades Exchanges
 
@@ -672,6 +732,7 @@ class ExchangesResource(_Resource):
                 "search": search,
             },
             int,
+            options=options,
         )
 
     def find(
@@ -679,6 +740,7 @@ class ExchangesResource(_Resource):
         id: UUID | str | Identified,
         *,
         course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> Exchange:
         """Find a Grades Exchange by id
 
@@ -691,6 +753,7 @@ class ExchangesResource(_Resource):
                 "course_app_id": course_app_id,
             },
             Exchange,
+            options=options,
         )
 
     def list_errors(
@@ -700,6 +763,7 @@ class ExchangesResource(_Resource):
         course_app_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Pager[ExchangeError]:
         """List Grades Exchange Errors
 
@@ -717,6 +781,7 @@ class ExchangesResource(_Resource):
             count=None,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     def create_error(
@@ -725,6 +790,7 @@ class ExchangesResource(_Resource):
         *,
         code: ExchangeErrorCode | str | Unset = UNSET,
         details: str | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> ExchangeError:
         """Create Grades Exchange Errors
 
@@ -740,6 +806,7 @@ class ExchangesResource(_Resource):
                 ),
             },
             ExchangeError,
+            options=options,
         )
 
     def create_data(
@@ -749,6 +816,7 @@ class ExchangesResource(_Resource):
         assignments: builtins.list[Assignment] | Unset = UNSET,
         summaries: builtins.list[Summary] | Unset = UNSET,
         final: bool | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> Resource:
         """Create Grades Exchange Data
 
@@ -765,6 +833,7 @@ class ExchangesResource(_Resource):
                 ),
             },
             Resource,
+            options=options,
         )
 
     def push_data(
@@ -776,6 +845,7 @@ class ExchangesResource(_Resource):
         max_bytes: int | None = None,
         on_progress: Callable[[ChunkStored], object] | None = None,
         checkpoint: Checkpoint | None = None,
+        **options: Unpack[RequestOptions],
     ) -> PushResult:
         """Push grade data to the exchange in chunks of at most max_data_content_length bytes.
 
@@ -799,6 +869,7 @@ class ExchangesResource(_Resource):
             max_bytes=max_bytes,
             on_progress=on_progress,
             checkpoint=checkpoint,
+            options=options,
         )
 
 
@@ -810,6 +881,7 @@ class SchedulesResource(_Resource):
         *,
         page_size: int | None = None,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Pager[Schedule]:
         """List grades schedules
 
@@ -824,6 +896,7 @@ class SchedulesResource(_Resource):
             count=None,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     def update(
@@ -831,6 +904,7 @@ class SchedulesResource(_Resource):
         id: UUID | str | Identified,
         *,
         enabled: bool,
+        **options: Unpack[BodyRequestOptions],
     ) -> Schedule:
         """Update a grades schedule
 
@@ -845,6 +919,7 @@ class SchedulesResource(_Resource):
                 ),
             },
             Schedule,
+            options=options,
         )
 
     def run(
@@ -852,6 +927,7 @@ class SchedulesResource(_Resource):
         id: UUID | str | Identified,
         *,
         body: RunScheduleBody | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> None:
         """Run a grades schedule
 
@@ -863,6 +939,7 @@ class SchedulesResource(_Resource):
                 "id": _id(id),
                 "body": body,
             },
+            options=options,
         )
 
 
@@ -872,6 +949,7 @@ class SectionsResource(_Resource):
     def resolve(
         self,
         id: UUID | str | Identified,
+        **options: Unpack[RequestOptions],
     ) -> SectionResolution:
         """Resolve the section by ID
 
@@ -883,6 +961,7 @@ class SectionsResource(_Resource):
                 "id": _id(id),
             },
             SectionResolution,
+            options=options,
         )
 
 
@@ -891,6 +970,11 @@ class Resources:
 
     def __init__(self, engine: Any) -> None:
         self._engine = engine
+
+    @cached_property
+    def with_raw_response(self) -> RawResources:
+        """The same operations, each returning a `RawResponse` (status, headers, request id, `parse()`)."""
+        return RawResources(self._engine)
 
     @cached_property
     def artifacts(self) -> ArtifactsResource:
@@ -921,6 +1005,464 @@ class Resources:
     def sections(self) -> SectionsResource:
         """The `sections` operations (SectionsResource): resolve."""
         return SectionsResource(self._engine)
+
+
+class RawArtifactsResource(_Resource):
+    """The `artifacts` operations, each returning its answer as a RawResponse."""
+
+
+class RawBatchExchangesResource(_Resource):
+    """The `batch_exchanges` operations, each returning its answer as a RawResponse."""
+
+    def list(
+        self,
+        *,
+        page: int | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[BatchExchange]]:
+        """List Batch Grades Exchanges
+
+        The answer itself: `parse()` gives the page `page` (from 0).
+
+        `GET /batch_exchanges` (list_batch_exchanges).
+        """
+        return self._engine.raw(
+            list_batch_exchanges,
+            {
+                "page": page,
+                "page_size": page_size,
+            },
+            "list",
+            BatchExchange,
+            options,
+        )
+
+    def count(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[int]:
+        """Get count of Batch Grades Exchanges
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /batch_exchanges/count` (count_batch_exchanges).
+        """
+        return self._engine.raw(count_batch_exchanges, {}, "whole", int, options)
+
+    def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[BatchExchangeError]:
+        """Create Batch Grades Exchange Error
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
+        """
+        return self._engine.raw(
+            create_batch_exchange_error,
+            {
+                "id": _id(id),
+                "body": BatchExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            "data",
+            BatchExchangeError,
+            options,
+        )
+
+    def create_context_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_ids: builtins.list[str],
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[BatchExchangeContextData]:
+        """Create Grades Exchange Batch Context Data
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
+        """
+        return self._engine.raw(
+            create_batch_exchange_context_data,
+            {
+                "id": _id(id),
+                "body": BatchExchangeContextDataRequest(
+                    course_ids=course_ids,
+                ),
+            },
+            "data",
+            BatchExchangeContextData,
+            options,
+        )
+
+
+class RawConsumerResource(_Resource):
+    """The `consumer` operations, each returning its answer as a RawResponse."""
+
+    def get(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Consumer]:
+        """Get consumer details
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /consumer` (get_consumer).
+        """
+        return self._engine.raw(get_consumer, {}, "data", Consumer, options)
+
+
+class RawExchangesResource(_Resource):
+    """The `exchanges` operations, each returning its answer as a RawResponse."""
+
+    def list(
+        self,
+        *,
+        page: int | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        course_app_id: str | Unset = UNSET,
+        state: ExchangeState
+        | Literal["created", "processing", "completed", "failed"]
+        | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
+        search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[Exchange]]:
+        """List Grades Exchanges
+
+        The answer itself: `parse()` gives the page `page` (from 0).
+
+        `GET /exchanges` (list_exchanges).
+        """
+        return self._engine.raw(
+            list_exchanges,
+            {
+                "page": page,
+                "page_size": page_size,
+                "course_app_id": course_app_id,
+                "state": state,
+                "posted_by": posted_by,
+                "search": search,
+            },
+            "list",
+            Exchange,
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        query: ExchangeQuery | Unset = UNSET,
+        metadata: Metadata | None | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[Exchange | None]:
+        """Create a Grades Exchange
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /exchanges` (create_exchange).
+        """
+        return self._engine.raw(
+            create_exchange,
+            {
+                "body": ExchangesRequest(
+                    query=query,
+                    metadata=metadata,
+                ),
+            },
+            "optional",
+            Exchange,
+            options,
+        )
+
+    def count(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        state: ExchangeState
+        | Literal["created", "processing", "completed", "failed"]
+        | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
+        search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[int]:
+        """Get count of Grades Exchanges
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /exchanges/count` (count_exchanges).
+        """
+        return self._engine.raw(
+            count_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "state": state,
+                "posted_by": posted_by,
+                "search": search,
+            },
+            "whole",
+            int,
+            options,
+        )
+
+    def find(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Exchange]:
+        """Find a Grades Exchange by id
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /exchanges/{id}` (find_exchange).
+        """
+        return self._engine.raw(
+            find_exchange,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            "data",
+            Exchange,
+            options,
+        )
+
+    def list_errors(
+        self,
+        id: UUID | str | Identified,
+        *,
+        page: int | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[ExchangeError]]:
+        """List Grades Exchange Errors
+
+        The answer itself: `parse()` gives the page `page` (from 0).
+
+        `GET /exchanges/{id}/errors` (list_exchange_errors).
+        """
+        return self._engine.raw(
+            list_exchange_errors,
+            {
+                "id": _id(id),
+                "page": page,
+                "page_size": page_size,
+                "course_app_id": course_app_id,
+            },
+            "list",
+            ExchangeError,
+            options,
+        )
+
+    def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[ExchangeError]:
+        """Create Grades Exchange Errors
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /exchanges/{id}/errors` (create_exchange_error).
+        """
+        return self._engine.raw(
+            create_exchange_error,
+            {
+                "id": _id(id),
+                "body": ExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            "data",
+            ExchangeError,
+            options,
+        )
+
+    def create_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        assignments: builtins.list[Assignment] | Unset = UNSET,
+        summaries: builtins.list[Summary] | Unset = UNSET,
+        final: bool | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[Resource]:
+        """Create Grades Exchange Data
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /exchanges/{id}/data` (create_exchange_data).
+        """
+        return self._engine.raw(
+            create_exchange_data,
+            {
+                "id": _id(id),
+                "body": ExchangeDataRequest(
+                    assignments=assignments,
+                    summaries=summaries,
+                    final=final,
+                ),
+            },
+            "data",
+            Resource,
+            options,
+        )
+
+
+class RawSchedulesResource(_Resource):
+    """The `schedules` operations, each returning its answer as a RawResponse."""
+
+    def list(
+        self,
+        *,
+        page: int | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[Schedule]]:
+        """List grades schedules
+
+        The answer itself: `parse()` gives the page `page` (from 0).
+
+        `GET /schedules` (list_schedules).
+        """
+        return self._engine.raw(
+            list_schedules,
+            {
+                "page": page,
+                "page_size": page_size,
+            },
+            "list",
+            Schedule,
+            options,
+        )
+
+    def update(
+        self,
+        id: UUID | str | Identified,
+        *,
+        enabled: bool,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[Schedule]:
+        """Update a grades schedule
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `PATCH /schedules/{id}` (update_schedule).
+        """
+        return self._engine.raw(
+            update_schedule,
+            {
+                "id": _id(id),
+                "body": ScheduleUpdate(
+                    enabled=enabled,
+                ),
+            },
+            "data",
+            Schedule,
+            options,
+        )
+
+    def run(
+        self,
+        id: UUID | str | Identified,
+        *,
+        body: RunScheduleBody | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[None]:
+        """Run a grades schedule
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /schedules/{id}/run` (run_schedule).
+        """
+        return self._engine.raw(
+            run_schedule,
+            {
+                "id": _id(id),
+                "body": body,
+            },
+            "empty",
+            None,
+            options,
+        )
+
+
+class RawSectionsResource(_Resource):
+    """The `sections` operations, each returning its answer as a RawResponse."""
+
+    def resolve(
+        self,
+        id: UUID | str | Identified,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[SectionResolution]:
+        """Resolve the section by ID
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /sections/{id}/resolve` (resolve_section).
+        """
+        return self._engine.raw(
+            resolve_section,
+            {
+                "id": _id(id),
+            },
+            "data",
+            SectionResolution,
+            options,
+        )
+
+
+class RawResources:
+    """Every operation of the API, grouped by tag, as raw answers: `client.with_raw_response.<tag>.<operation>(...)`."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    @cached_property
+    def artifacts(self) -> RawArtifactsResource:
+        """The `artifacts` operations (RawArtifactsResource): get_exchange_details, get_exchange_consumer_logs."""
+        return RawArtifactsResource(self._engine)
+
+    @cached_property
+    def batch_exchanges(self) -> RawBatchExchangesResource:
+        """The `batch_exchanges` operations (RawBatchExchangesResource): list, count, get_course_ids_report, create_error, create_context_data."""
+        return RawBatchExchangesResource(self._engine)
+
+    @cached_property
+    def consumer(self) -> RawConsumerResource:
+        """The `consumer` operations (RawConsumerResource): get."""
+        return RawConsumerResource(self._engine)
+
+    @cached_property
+    def exchanges(self) -> RawExchangesResource:
+        """The `exchanges` operations (RawExchangesResource): list, create, count, find, list_errors, create_error, create_data, waiting, finished, push_data."""
+        return RawExchangesResource(self._engine)
+
+    @cached_property
+    def schedules(self) -> RawSchedulesResource:
+        """The `schedules` operations (RawSchedulesResource): list, update, run."""
+        return RawSchedulesResource(self._engine)
+
+    @cached_property
+    def sections(self) -> RawSectionsResource:
+        """The `sections` operations (RawSectionsResource): resolve."""
+        return RawSectionsResource(self._engine)
 
 
 class AsyncPager(Protocol[T_co]):
@@ -958,6 +1500,7 @@ class AsyncArtifactsResource(_Resource):
         id: UUID | str | Identified,
         *,
         course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> AsyncArtifact:
         """Get Grades Exchange Details
 
@@ -972,6 +1515,7 @@ class AsyncArtifactsResource(_Resource):
                 "course_app_id": course_app_id,
             },
             "application/gzip",
+            options=options,
         )
 
     def get_exchange_consumer_logs(
@@ -979,6 +1523,7 @@ class AsyncArtifactsResource(_Resource):
         id: UUID | str | Identified,
         *,
         course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> AsyncArtifact:
         """Get Grades Exchange Consumer Logs
 
@@ -993,6 +1538,7 @@ class AsyncArtifactsResource(_Resource):
                 "course_app_id": course_app_id,
             },
             "application/gzip",
+            options=options,
         )
 
 
@@ -1004,6 +1550,7 @@ class AsyncBatchExchangesResource(_Resource):
         *,
         page_size: int | None = None,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[BatchExchange]:
         """List Batch Grades Exchanges
 
@@ -1018,20 +1565,23 @@ class AsyncBatchExchangesResource(_Resource):
             count=count_batch_exchanges,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     async def count(
         self,
+        **options: Unpack[RequestOptions],
     ) -> int:
         """Get count of Batch Grades Exchanges
 
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return await self._engine.one(count_batch_exchanges, {}, int)
+        return await self._engine.one(count_batch_exchanges, {}, int, options=options)
 
     def get_course_ids_report(
         self,
         id: UUID | str | Identified,
+        **options: Unpack[RequestOptions],
     ) -> AsyncArtifact:
         """Get Batch Exchange Course IDs Report
 
@@ -1045,6 +1595,7 @@ class AsyncBatchExchangesResource(_Resource):
                 "id": _id(id),
             },
             "text/csv",
+            options=options,
         )
 
     async def create_error(
@@ -1053,6 +1604,7 @@ class AsyncBatchExchangesResource(_Resource):
         *,
         code: ExchangeErrorCode | str | Unset = UNSET,
         details: str | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> BatchExchangeError:
         """Create Batch Grades Exchange Error
 
@@ -1068,6 +1620,7 @@ class AsyncBatchExchangesResource(_Resource):
                 ),
             },
             BatchExchangeError,
+            options=options,
         )
 
     async def create_context_data(
@@ -1075,6 +1628,7 @@ class AsyncBatchExchangesResource(_Resource):
         id: UUID | str | Identified,
         *,
         course_ids: builtins.list[str],
+        **options: Unpack[BodyRequestOptions],
     ) -> BatchExchangeContextData:
         """Create Grades Exchange Batch Context Data
 
@@ -1089,6 +1643,7 @@ class AsyncBatchExchangesResource(_Resource):
                 ),
             },
             BatchExchangeContextData,
+            options=options,
         )
 
 
@@ -1097,12 +1652,13 @@ class AsyncConsumerResource(_Resource):
 
     async def get(
         self,
+        **options: Unpack[RequestOptions],
     ) -> Consumer:
         """Get consumer details
 
         `GET /consumer` (get_consumer).
         """
-        return await self._engine.one(get_consumer, {}, Consumer)
+        return await self._engine.one(get_consumer, {}, Consumer, options=options)
 
 
 class AsyncExchangesResource(_Resource):
@@ -1119,6 +1675,7 @@ class AsyncExchangesResource(_Resource):
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Exchange]:
         """List Grades Exchanges
 
@@ -1138,6 +1695,7 @@ class AsyncExchangesResource(_Resource):
             count=count_exchanges,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     async def waiting(
@@ -1148,6 +1706,7 @@ class AsyncExchangesResource(_Resource):
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = 10_000,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[Exchange]:
         """The Exchanges whose `state` is created or processing, at most `max_items` (None: all).
 
@@ -1166,6 +1725,7 @@ class AsyncExchangesResource(_Resource):
             count=None,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     async def finished(
@@ -1176,6 +1736,7 @@ class AsyncExchangesResource(_Resource):
         search: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = 10_000,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[Exchange]:
         """The Exchanges whose `state` is completed or failed (final), at most `max_items` (None: all).
 
@@ -1194,6 +1755,7 @@ class AsyncExchangesResource(_Resource):
             count=None,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     async def create(
@@ -1201,6 +1763,7 @@ class AsyncExchangesResource(_Resource):
         *,
         query: ExchangeQuery | Unset = UNSET,
         metadata: Metadata | None | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> Exchange | None:
         """Create a Grades Exchange
 
@@ -1215,6 +1778,7 @@ class AsyncExchangesResource(_Resource):
                 ),
             },
             Exchange,
+            options=options,
         )
 
     async def count(
@@ -1226,6 +1790,7 @@ class AsyncExchangesResource(_Resource):
         | Unset = UNSET,
         posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
         search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> int:
         """Get count of Grades Exchanges
 
@@ -1240,6 +1805,7 @@ class AsyncExchangesResource(_Resource):
                 "search": search,
             },
             int,
+            options=options,
         )
 
     async def find(
@@ -1247,6 +1813,7 @@ class AsyncExchangesResource(_Resource):
         id: UUID | str | Identified,
         *,
         course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> Exchange:
         """Find a Grades Exchange by id
 
@@ -1259,6 +1826,7 @@ class AsyncExchangesResource(_Resource):
                 "course_app_id": course_app_id,
             },
             Exchange,
+            options=options,
         )
 
     def list_errors(
@@ -1268,6 +1836,7 @@ class AsyncExchangesResource(_Resource):
         course_app_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[ExchangeError]:
         """List Grades Exchange Errors
 
@@ -1285,6 +1854,7 @@ class AsyncExchangesResource(_Resource):
             count=None,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     async def create_error(
@@ -1293,6 +1863,7 @@ class AsyncExchangesResource(_Resource):
         *,
         code: ExchangeErrorCode | str | Unset = UNSET,
         details: str | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> ExchangeError:
         """Create Grades Exchange Errors
 
@@ -1308,6 +1879,7 @@ class AsyncExchangesResource(_Resource):
                 ),
             },
             ExchangeError,
+            options=options,
         )
 
     async def create_data(
@@ -1317,6 +1889,7 @@ class AsyncExchangesResource(_Resource):
         assignments: builtins.list[Assignment] | Unset = UNSET,
         summaries: builtins.list[Summary] | Unset = UNSET,
         final: bool | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> Resource:
         """Create Grades Exchange Data
 
@@ -1333,6 +1906,7 @@ class AsyncExchangesResource(_Resource):
                 ),
             },
             Resource,
+            options=options,
         )
 
     async def push_data(
@@ -1344,6 +1918,7 @@ class AsyncExchangesResource(_Resource):
         max_bytes: int | None = None,
         on_progress: Callable[[ChunkStored], object] | None = None,
         checkpoint: Checkpoint | None = None,
+        **options: Unpack[RequestOptions],
     ) -> PushResult:
         """Push grade data to the exchange in chunks of at most max_data_content_length bytes.
 
@@ -1367,6 +1942,7 @@ class AsyncExchangesResource(_Resource):
             max_bytes=max_bytes,
             on_progress=on_progress,
             checkpoint=checkpoint,
+            options=options,
         )
 
 
@@ -1378,6 +1954,7 @@ class AsyncSchedulesResource(_Resource):
         *,
         page_size: int | None = None,
         max_items: int | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Schedule]:
         """List grades schedules
 
@@ -1392,6 +1969,7 @@ class AsyncSchedulesResource(_Resource):
             count=None,
             page_size=page_size,
             max_items=max_items,
+            options=options,
         )
 
     async def update(
@@ -1399,6 +1977,7 @@ class AsyncSchedulesResource(_Resource):
         id: UUID | str | Identified,
         *,
         enabled: bool,
+        **options: Unpack[BodyRequestOptions],
     ) -> Schedule:
         """Update a grades schedule
 
@@ -1413,6 +1992,7 @@ class AsyncSchedulesResource(_Resource):
                 ),
             },
             Schedule,
+            options=options,
         )
 
     async def run(
@@ -1420,6 +2000,7 @@ class AsyncSchedulesResource(_Resource):
         id: UUID | str | Identified,
         *,
         body: RunScheduleBody | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
     ) -> None:
         """Run a grades schedule
 
@@ -1431,6 +2012,7 @@ class AsyncSchedulesResource(_Resource):
                 "id": _id(id),
                 "body": body,
             },
+            options=options,
         )
 
 
@@ -1440,6 +2022,7 @@ class AsyncSectionsResource(_Resource):
     async def resolve(
         self,
         id: UUID | str | Identified,
+        **options: Unpack[RequestOptions],
     ) -> SectionResolution:
         """Resolve the section by ID
 
@@ -1451,6 +2034,7 @@ class AsyncSectionsResource(_Resource):
                 "id": _id(id),
             },
             SectionResolution,
+            options=options,
         )
 
 
@@ -1459,6 +2043,11 @@ class AsyncResources:
 
     def __init__(self, engine: Any) -> None:
         self._engine = engine
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRawResources:
+        """The same operations, each returning a `RawResponse` (status, headers, request id, `parse()`)."""
+        return AsyncRawResources(self._engine)
 
     @cached_property
     def artifacts(self) -> AsyncArtifactsResource:
@@ -1489,3 +2078,461 @@ class AsyncResources:
     def sections(self) -> AsyncSectionsResource:
         """The `sections` operations (AsyncSectionsResource): resolve."""
         return AsyncSectionsResource(self._engine)
+
+
+class AsyncRawArtifactsResource(_Resource):
+    """The `artifacts` operations, each returning its answer as a RawResponse."""
+
+
+class AsyncRawBatchExchangesResource(_Resource):
+    """The `batch_exchanges` operations, each returning its answer as a RawResponse."""
+
+    async def list(
+        self,
+        *,
+        page: int | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[BatchExchange]]:
+        """List Batch Grades Exchanges
+
+        The answer itself: `parse()` gives the page `page` (from 0).
+
+        `GET /batch_exchanges` (list_batch_exchanges).
+        """
+        return await self._engine.raw(
+            list_batch_exchanges,
+            {
+                "page": page,
+                "page_size": page_size,
+            },
+            "list",
+            BatchExchange,
+            options,
+        )
+
+    async def count(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[int]:
+        """Get count of Batch Grades Exchanges
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /batch_exchanges/count` (count_batch_exchanges).
+        """
+        return await self._engine.raw(count_batch_exchanges, {}, "whole", int, options)
+
+    async def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[BatchExchangeError]:
+        """Create Batch Grades Exchange Error
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
+        """
+        return await self._engine.raw(
+            create_batch_exchange_error,
+            {
+                "id": _id(id),
+                "body": BatchExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            "data",
+            BatchExchangeError,
+            options,
+        )
+
+    async def create_context_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_ids: builtins.list[str],
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[BatchExchangeContextData]:
+        """Create Grades Exchange Batch Context Data
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
+        """
+        return await self._engine.raw(
+            create_batch_exchange_context_data,
+            {
+                "id": _id(id),
+                "body": BatchExchangeContextDataRequest(
+                    course_ids=course_ids,
+                ),
+            },
+            "data",
+            BatchExchangeContextData,
+            options,
+        )
+
+
+class AsyncRawConsumerResource(_Resource):
+    """The `consumer` operations, each returning its answer as a RawResponse."""
+
+    async def get(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Consumer]:
+        """Get consumer details
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /consumer` (get_consumer).
+        """
+        return await self._engine.raw(get_consumer, {}, "data", Consumer, options)
+
+
+class AsyncRawExchangesResource(_Resource):
+    """The `exchanges` operations, each returning its answer as a RawResponse."""
+
+    async def list(
+        self,
+        *,
+        page: int | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        course_app_id: str | Unset = UNSET,
+        state: ExchangeState
+        | Literal["created", "processing", "completed", "failed"]
+        | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
+        search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[Exchange]]:
+        """List Grades Exchanges
+
+        The answer itself: `parse()` gives the page `page` (from 0).
+
+        `GET /exchanges` (list_exchanges).
+        """
+        return await self._engine.raw(
+            list_exchanges,
+            {
+                "page": page,
+                "page_size": page_size,
+                "course_app_id": course_app_id,
+                "state": state,
+                "posted_by": posted_by,
+                "search": search,
+            },
+            "list",
+            Exchange,
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        query: ExchangeQuery | Unset = UNSET,
+        metadata: Metadata | None | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[Exchange | None]:
+        """Create a Grades Exchange
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /exchanges` (create_exchange).
+        """
+        return await self._engine.raw(
+            create_exchange,
+            {
+                "body": ExchangesRequest(
+                    query=query,
+                    metadata=metadata,
+                ),
+            },
+            "optional",
+            Exchange,
+            options,
+        )
+
+    async def count(
+        self,
+        *,
+        course_app_id: str | Unset = UNSET,
+        state: ExchangeState
+        | Literal["created", "processing", "completed", "failed"]
+        | Unset = UNSET,
+        posted_by: PostedBy | Literal["user", "schedule"] | Unset = UNSET,
+        search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[int]:
+        """Get count of Grades Exchanges
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /exchanges/count` (count_exchanges).
+        """
+        return await self._engine.raw(
+            count_exchanges,
+            {
+                "course_app_id": course_app_id,
+                "state": state,
+                "posted_by": posted_by,
+                "search": search,
+            },
+            "whole",
+            int,
+            options,
+        )
+
+    async def find(
+        self,
+        id: UUID | str | Identified,
+        *,
+        course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Exchange]:
+        """Find a Grades Exchange by id
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /exchanges/{id}` (find_exchange).
+        """
+        return await self._engine.raw(
+            find_exchange,
+            {
+                "id": _id(id),
+                "course_app_id": course_app_id,
+            },
+            "data",
+            Exchange,
+            options,
+        )
+
+    async def list_errors(
+        self,
+        id: UUID | str | Identified,
+        *,
+        page: int | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        course_app_id: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[ExchangeError]]:
+        """List Grades Exchange Errors
+
+        The answer itself: `parse()` gives the page `page` (from 0).
+
+        `GET /exchanges/{id}/errors` (list_exchange_errors).
+        """
+        return await self._engine.raw(
+            list_exchange_errors,
+            {
+                "id": _id(id),
+                "page": page,
+                "page_size": page_size,
+                "course_app_id": course_app_id,
+            },
+            "list",
+            ExchangeError,
+            options,
+        )
+
+    async def create_error(
+        self,
+        id: UUID | str | Identified,
+        *,
+        code: ExchangeErrorCode | str | Unset = UNSET,
+        details: str | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[ExchangeError]:
+        """Create Grades Exchange Errors
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /exchanges/{id}/errors` (create_exchange_error).
+        """
+        return await self._engine.raw(
+            create_exchange_error,
+            {
+                "id": _id(id),
+                "body": ExchangeErrorCreate(
+                    code=code,
+                    details=details,
+                ),
+            },
+            "data",
+            ExchangeError,
+            options,
+        )
+
+    async def create_data(
+        self,
+        id: UUID | str | Identified,
+        *,
+        assignments: builtins.list[Assignment] | Unset = UNSET,
+        summaries: builtins.list[Summary] | Unset = UNSET,
+        final: bool | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[Resource]:
+        """Create Grades Exchange Data
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /exchanges/{id}/data` (create_exchange_data).
+        """
+        return await self._engine.raw(
+            create_exchange_data,
+            {
+                "id": _id(id),
+                "body": ExchangeDataRequest(
+                    assignments=assignments,
+                    summaries=summaries,
+                    final=final,
+                ),
+            },
+            "data",
+            Resource,
+            options,
+        )
+
+
+class AsyncRawSchedulesResource(_Resource):
+    """The `schedules` operations, each returning its answer as a RawResponse."""
+
+    async def list(
+        self,
+        *,
+        page: int | Unset = UNSET,
+        page_size: int | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[Page[Schedule]]:
+        """List grades schedules
+
+        The answer itself: `parse()` gives the page `page` (from 0).
+
+        `GET /schedules` (list_schedules).
+        """
+        return await self._engine.raw(
+            list_schedules,
+            {
+                "page": page,
+                "page_size": page_size,
+            },
+            "list",
+            Schedule,
+            options,
+        )
+
+    async def update(
+        self,
+        id: UUID | str | Identified,
+        *,
+        enabled: bool,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[Schedule]:
+        """Update a grades schedule
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `PATCH /schedules/{id}` (update_schedule).
+        """
+        return await self._engine.raw(
+            update_schedule,
+            {
+                "id": _id(id),
+                "body": ScheduleUpdate(
+                    enabled=enabled,
+                ),
+            },
+            "data",
+            Schedule,
+            options,
+        )
+
+    async def run(
+        self,
+        id: UUID | str | Identified,
+        *,
+        body: RunScheduleBody | Unset = UNSET,
+        **options: Unpack[BodyRequestOptions],
+    ) -> RawResponse[None]:
+        """Run a grades schedule
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `POST /schedules/{id}/run` (run_schedule).
+        """
+        return await self._engine.raw(
+            run_schedule,
+            {
+                "id": _id(id),
+                "body": body,
+            },
+            "empty",
+            None,
+            options,
+        )
+
+
+class AsyncRawSectionsResource(_Resource):
+    """The `sections` operations, each returning its answer as a RawResponse."""
+
+    async def resolve(
+        self,
+        id: UUID | str | Identified,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[SectionResolution]:
+        """Resolve the section by ID
+
+        The answer itself: `parse()` gives what the plain call returns.
+
+        `GET /sections/{id}/resolve` (resolve_section).
+        """
+        return await self._engine.raw(
+            resolve_section,
+            {
+                "id": _id(id),
+            },
+            "data",
+            SectionResolution,
+            options,
+        )
+
+
+class AsyncRawResources:
+    """Every operation of the API, grouped by tag, async, as raw answers: `client.with_raw_response.<tag>.<operation>(...)`."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    @cached_property
+    def artifacts(self) -> AsyncRawArtifactsResource:
+        """The `artifacts` operations (AsyncRawArtifactsResource): get_exchange_details, get_exchange_consumer_logs."""
+        return AsyncRawArtifactsResource(self._engine)
+
+    @cached_property
+    def batch_exchanges(self) -> AsyncRawBatchExchangesResource:
+        """The `batch_exchanges` operations (AsyncRawBatchExchangesResource): list, count, get_course_ids_report, create_error, create_context_data."""
+        return AsyncRawBatchExchangesResource(self._engine)
+
+    @cached_property
+    def consumer(self) -> AsyncRawConsumerResource:
+        """The `consumer` operations (AsyncRawConsumerResource): get."""
+        return AsyncRawConsumerResource(self._engine)
+
+    @cached_property
+    def exchanges(self) -> AsyncRawExchangesResource:
+        """The `exchanges` operations (AsyncRawExchangesResource): list, create, count, find, list_errors, create_error, create_data, waiting, finished, push_data."""
+        return AsyncRawExchangesResource(self._engine)
+
+    @cached_property
+    def schedules(self) -> AsyncRawSchedulesResource:
+        """The `schedules` operations (AsyncRawSchedulesResource): list, update, run."""
+        return AsyncRawSchedulesResource(self._engine)
+
+    @cached_property
+    def sections(self) -> AsyncRawSectionsResource:
+        """The `sections` operations (AsyncRawSectionsResource): resolve."""
+        return AsyncRawSectionsResource(self._engine)
