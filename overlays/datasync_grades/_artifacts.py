@@ -56,6 +56,7 @@ DEFAULT_CHUNK_SIZE = 64 * 1024
 # The values ``json()`` (or one item) may parse into: at most ~72 bytes each (``[[],[],...]``).
 MAX_JSON_VALUES = 8_000_000
 _JSON = json.JSONDecoder()
+_NUMBER = "0123456789.eE+-"  # what may follow a number's text and still be part of it
 _NOT_SPACE = re.compile(r"[^ \t\n\r]")
 
 PathLike = str | os.PathLike[str]
@@ -252,8 +253,8 @@ class AsyncArtifact:
 
 class _Text:
     """An artifact's text, read only as far ahead as the value being parsed needs. A value is
-    taken once a character after it has come, or at the end: a number cut at the end of a
-    chunk is never taken short. A value not whole yet is tried again when the text past it
+    taken once a character after it has come that cannot continue it, or at the end: a number
+    cut in a chunk's end (``-1.`` of ``-1.5``) is never taken short. A value not whole yet is tried again when the text past it
     has doubled, so a large item costs linear time."""
 
     def __init__(self, pieces: AsyncIterator[bytes], source: str) -> None:
@@ -301,7 +302,7 @@ class _Text:
             span = len(self.text) - self.pos
             try:
                 value, end = _JSON.raw_decode(self.text, self.pos)
-                if end < len(self.text) or self.end:
+                if self.end or self.text[end : end + 1] not in _NUMBER:  # "" (not yet) is in
                     self.pos = end
                     return value
             except json.JSONDecodeError as exc:  # not whole yet, or invalid
