@@ -40,7 +40,6 @@ from ._exceptions import ArtifactError, NotFoundError, connection_error
 from ._gzip_stream import JSON_START, MAX_GZIP_LAYERS, BodyDecoder, unsupported
 from ._http import httpx
 from ._parsing import operation_name
-from ._redact import escape_controls
 
 try:
     import fcntl
@@ -104,12 +103,10 @@ def _sizes(max_bytes: int | None, default: int, chunk_size: int | None = None) -
 
 def _column(rows: list[list[str]], names: Iterable[str]) -> list[str]:
     wanted = {name.lower() for name in names}
-    first = rows[0] if rows else []
-    header = [cell.strip().lower().replace("-", "_").replace(" ", "_") for cell in first]
-    index = next((i for i, cell in enumerate(header) if cell in wanted), None)
-    body = rows[1:] if index is not None else rows
-    index = index or 0
-    return [row[index].strip() for row in body if index < len(row) and row[index].strip()]
+    header = [c.strip().lower().replace("-", "_").replace(" ", "_") for c in next(iter(rows), [])]
+    at = next((i for i, cell in enumerate(header) if cell in wanted), None)
+    cells = (row[at or 0].strip() for row in rows[at is not None :] if len(row) > (at or 0))
+    return [cell for cell in cells if cell]
 
 
 class AsyncArtifact:
@@ -136,8 +133,6 @@ class AsyncArtifact:
         member; the members before it are held) or, with no such member, itself; any other
         value, itself. ``for a in artifact.iter_items(member="summaries"): ...``
         """
-        if self._request.csv:
-            raise ArtifactError(f"{self._request.source}: iter_items reads JSON; use rows()")
         return self._items(member, self._pieces(*_sizes(max_bytes, DEFAULT_MAX_BYTES)))
 
     async def read(self, *, max_bytes: int | None = None) -> bytes | None:
@@ -198,9 +193,6 @@ class AsyncArtifact:
                 chunk_size=chunk_size,
                 max_gzip_layers=MAX_GZIP_LAYERS + len(codings),
                 source=request.source,
-                # (escaped: the server's words reach str(exc) and logs)
-                received=escape_controls(response.headers.get("content-type", "")[:100])
-                or "no content type",
             )
             if response.is_stream_consumed:
                 for piece in decoder.feed(response.content):
@@ -254,8 +246,8 @@ class AsyncArtifact:
 class _Text:
     """An artifact's text, read only as far ahead as the value being parsed needs. A value is
     taken once a character after it has come that cannot continue it, or at the end: a number
-    cut in a chunk's end (``-1.`` of ``-1.5``) is never taken short. A value not whole yet is tried again when the text past it
-    has doubled, so a large item costs linear time."""
+    cut in a chunk's end (``-1.`` of ``-1.5``) is never taken short. A value not whole yet is
+    tried again when the text past it has doubled, so a large item costs linear time."""
 
     def __init__(self, pieces: AsyncIterator[bytes], source: str) -> None:
         self.pieces, self.source = pieces, source
@@ -305,11 +297,9 @@ class _Text:
                 if self.end or self.text[end : end + 1] not in _NUMBER:  # "" (not yet) is in
                     self.pos = end
                     return value
-            except json.JSONDecodeError as exc:  # not whole yet, or invalid
-                if self.end:
-                    raise self.invalid(exc.msg) from None
-            except (ValueError, RecursionError, MemoryError) as exc:  # 5,000 digits, nesting
-                raise self.invalid(f"{type(exc).__name__}: {exc}") from None
+            except (ValueError, RecursionError, MemoryError) as exc:  # 5,000 digits, nesting...
+                if self.end or not isinstance(exc, json.JSONDecodeError):  # (not yet whole)
+                    raise self.invalid(f"{type(exc).__name__}: {exc}") from None
             await self.fill(2 * span)
 
     async def each(self, pair: str) -> AsyncGenerator[None, None]:

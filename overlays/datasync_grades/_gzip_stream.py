@@ -51,8 +51,8 @@ class BodyDecoder:
     ``kind`` names the plain format and ``accept`` says whether a plain body may start with a
     byte (its first after an optional UTF-8 BOM and whitespace); ``max_bytes`` caps what any
     layer produces, ``chunk_size`` each piece fed to zlib and yielded; ``max_gzip_layers``
-    how many gzip layers may nest; ``source`` and ``received`` (the content type) are for
-    messages. ``feed()`` and ``finish()`` are generators: exhaust each before the next call.
+    how many gzip layers may nest; ``source`` names the body in messages. ``feed()`` and
+    ``finish()`` are generators: exhaust each before the next call.
 
     The layers are a stack, outermost first: one inflater per gzip layer found (None between
     two members), and below the last one the plain body, undecided while its first bytes
@@ -65,7 +65,6 @@ class BodyDecoder:
     chunk_size: int
     max_gzip_layers: int = MAX_GZIP_LAYERS
     source: str = "artifact"
-    received: str = "no content type"
     _wire: int = attrs.field(default=0, init=False)
     _inflaters: list[zlib._Decompress | None] = attrs.field(factory=list, init=False)
     # What each layer produced: one count per gzip layer, the last for the plain body.
@@ -112,11 +111,10 @@ class BodyDecoder:
                 self._head = data
                 return
         if not self._accepted and (text := data.lstrip(_BLANK)):
-            if not self.accept(text[0]):
-                received = self.received if not self._inflaters else "gzip content"
+            if not self.accept(text[0]):  # (what the server sent, in hex: no control characters)
                 raise ArtifactError(
-                    f"{self.source}: expected gzip (1f 8b) or {self.kind}, got {received} "
-                    f"starting {text[:8].hex(' ')}"
+                    f"{self.source}: expected gzip (1f 8b) or {self.kind}, got bytes starting "
+                    f"{text[:8].hex(' ')}{' inside gzip' if self._inflaters else ''}"
                 )
             self._accepted = True
         for start in range(0, len(data), self.chunk_size):

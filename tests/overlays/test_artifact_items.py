@@ -346,9 +346,17 @@ async def test_leaving_early_closes_the_response(
     assert served.closed == served.requests == 1
 
 
-async def test_a_csv_report_has_rows_not_items(client: DataSync | AsyncDataSync) -> None:
-    with pytest.raises(ArtifactError, match="use rows"):
-        client.batch_exchanges.get_course_ids_report(BATCH).iter_items()
+async def test_a_csv_report_has_rows_not_items(
+    client: DataSync | AsyncDataSync, served: Served
+) -> None:
+    serve(served, b"course_id\n1001\n", cuts=[], **{"Content-Type": "text/csv"})
+    report = client.batch_exchanges.get_course_ids_report(BATCH)
+    items = report.iter_items()
+    with pytest.raises(ArtifactError, match="not valid JSON"):
+        if isinstance(items, Generator):
+            next(items)
+        else:
+            await anext(items)
 
 
 # -- memory, in a child process ---------------------------------------------------------------

@@ -466,36 +466,32 @@ async def test_html_is_rejected_naming_what_came(
     with pytest.raises(ArtifactError) as caught:
         await mode.call("details", EXCHANGE, "json")
     message = str(caught.value)
-    assert (
-        "expected gzip (1f 8b) or JSON, got text/html; charset=utf-8 starting 3c 68 74 6d"
-        in message
-    )
+    assert "expected gzip (1f 8b) or JSON, got bytes starting 3c 68 74 6d" in message
     assert "get_exchange_details" in message
     assert "t0ken" not in message
-    with pytest.raises(ArtifactError, match="text/html"):
+    with pytest.raises(ArtifactError, match="expected gzip"):
         await mode.call("details", EXCHANGE, "save", tmp_path / "d.json")
     assert listing(tmp_path) == []
 
 
-async def test_a_content_type_with_control_characters_is_quoted_escaped(
-    mode: Mode, server: ArtifactServer
-) -> None:
-    # A C1 CSI (0x9b) passes HTTP's header rules (obs-text) and would drive a terminal.
-    page = b"<html><body>Please log in</body></html>"
+async def test_the_servers_content_type_is_not_quoted(mode: Mode, server: ArtifactServer) -> None:
+    # A C1 CSI (0x9b) passes HTTP's header rules (obs-text) and would drive a terminal: the
+    # message shows what came in hex, never the server's words.
+    page = b"<\x9b2J\x85html><body>Please log in</body></html>"
     server.serve("details", EXCHANGE, Reply(body=page, content_type="text/html\x9b2J\x85"))
 
     with pytest.raises(ArtifactError) as caught:
         await mode.call("details", EXCHANGE, "json")
     message = str(caught.value)
-    assert "\x9b" not in message and "\x85" not in message
-    assert "text/html\\x9b2J" in message
+    assert "\x9b" not in message and "\x85" not in message and "text/html" not in message
+    assert "starting 3c 9b 32 4a 85" in message
 
 
 async def test_inside_gzip_only_json_or_gzip_is_accepted(
     mode: Mode, server: ArtifactServer
 ) -> None:
     server.serve("details", EXCHANGE, Reply(body=gz(b"PK\x03\x04 a zip file")))
-    with pytest.raises(ArtifactError, match="got gzip content starting 50 4b 03 04"):
+    with pytest.raises(ArtifactError, match=r"starting 50 4b 03 04 .* inside gzip"):
         await mode.call("details", EXCHANGE, "json")
 
     server.serve("details", EXCHANGE, Reply(body=gz(gz(gz(DOC_BYTES)))))
@@ -961,7 +957,7 @@ async def test_a_large_chunked_gzip_report(mode: Mode, server: ArtifactServer) -
     ("body", "content_type", "match"),
     [
         (b"\xff\xfe1\x00\n\x00", "text/csv", "not UTF-8"),
-        (b"<!DOCTYPE html><p>login</p>", "text/html", "or CSV, got text/html starting 3c 21"),
+        (b"<!DOCTYPE html><p>login</p>", "text/html", "or CSV, got bytes starting 3c 21"),
         (gz(b"course_id\n1\n")[:-3], "text/csv", "truncated gzip"),
         (b'"' + b"x" * (1024 * 1024 + 10), "text/csv", "not valid CSV"),
     ],
