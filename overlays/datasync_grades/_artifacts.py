@@ -95,9 +95,7 @@ def _sizes(max_bytes: int | None, default: int, chunk_size: int | None = None) -
     """The sizes a read uses, checked now: a bad one fails before anything is sent."""
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     if size < 1 or (max_bytes is not None and max_bytes < 0):
-        raise ValueError(
-            f"chunk_size must be at least 1 and max_bytes not negative, got {size} and {max_bytes}"
-        )
+        raise ValueError(f"chunk_size must be >= 1 and max_bytes >= 0, got {size}, {max_bytes}")
     return default if max_bytes is None else max_bytes, size
 
 

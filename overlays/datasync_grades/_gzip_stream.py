@@ -76,10 +76,7 @@ class BodyDecoder:
         # gzip adds at most ~0.1% to what it wraps, plus its headers.
         self._wire += len(data)
         if self._wire > self.max_bytes + self.max_bytes // 64 + _WIRE_SLACK:
-            raise ArtifactError(
-                f"{self.source}: more than {self._wire - len(data)} bytes on the wire for at "
-                f"most {self.max_bytes} decoded (max_bytes); stopped"
-            )
+            raise ArtifactError(f"{self.source}: too many bytes on the wire for max_bytes")
         for start in range(0, len(data), self.chunk_size):  # each zlib call's input bounded
             yield from self._into(0, data[start : start + self.chunk_size], final=False)
 
