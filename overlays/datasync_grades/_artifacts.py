@@ -218,8 +218,8 @@ class AsyncArtifact:
             text = _Text(pieces, self._request.source)
             while start := await text.peek():
                 if start == "[":
-                    async for item in text.array():
-                        yield item
+                    async for _ in text.each("[]"):
+                        yield await text.value()
                     continue
                 if start != "{":
                     yield await text.value()
@@ -230,8 +230,8 @@ class AsyncArtifact:
                         raise text.invalid("an object's key is not a string")
                     await text.peek(":")
                     if held is not None and member in (None, key) and await text.peek() == "[":
-                        async for item in text.array():
-                            yield item
+                        async for _ in text.each("[]"):
+                            yield await text.value()
                         held = None
                     elif held is None:
                         await text.value()  # a member after the one streamed
@@ -310,10 +310,6 @@ class _Text:
             yield
             if await self.peek("," + pair[1]) == pair[1]:
                 return
-
-    async def array(self) -> AsyncGenerator[Any, None]:
-        async for _ in self.each("[]"):
-            yield await self.value()
 
 
 class Artifact:
