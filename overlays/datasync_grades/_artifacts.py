@@ -142,14 +142,12 @@ class AsyncArtifact:
             return None
 
     async def json(self, *, max_bytes: int | None = None) -> Any:
-        """The file parsed as JSON, or None on a 404."""
+        """The file parsed as JSON, or as CSV rows (blank ones skipped) for a report (its media
+        type says which); None on a 404."""
         data = await self.read(max_bytes=max_bytes)
         return None if data is None else self._request.parse(data)
 
-    async def rows(self, *, max_bytes: int | None = None) -> list[list[str]] | None:
-        """The file parsed as CSV (blank rows skipped), or None on a 404."""
-        data = await self.read(max_bytes=max_bytes)
-        return None if data is None else self._request.parse(data)
+    rows = json  # the same parse: a report's rows
 
     async def column(self, *names: str, max_bytes: int | None = None) -> list[str] | None:
         """A CSV column's values: the one headed by one of ``names`` (any case), else the
@@ -334,8 +332,7 @@ class Artifact:
     def json(self, *, max_bytes: int | None = None) -> Any:
         return run_sync(self._async.json(max_bytes=max_bytes))
 
-    def rows(self, *, max_bytes: int | None = None) -> list[list[str]] | None:
-        return run_sync(self._async.rows(max_bytes=max_bytes))
+    rows = json
 
     def column(self, *names: str, max_bytes: int | None = None) -> list[str] | None:
         return run_sync(self._async.column(*names, max_bytes=max_bytes))
@@ -361,7 +358,7 @@ def _temporary_beside(path: PathLike) -> Iterator[IO[bytes]]:
             with contextlib.suppress(OSError), open(name, "rb") as old:
                 fcntl.flock(old.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while written
                 os.unlink(name)
-        file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by the with below)
+        file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by _commit, or below)
             "wb", prefix=prefix, suffix=".partial", dir=directory, delete=False
         )
         if fcntl is not None:
