@@ -37,7 +37,7 @@ from typing import IO, Any
 
 from ._client import Sender, iterate_sync, json_values_within, run_sync, wire_codings
 from ._exceptions import ArtifactError, NotFoundError, connection_error
-from ._gzip_stream import JSON_START, MAX_GZIP_LAYERS, BodyDecoder, unsupported
+from ._gzip_stream import JSON_START, BodyDecoder, unsupported
 from ._http import httpx
 from ._parsing import operation_name
 
@@ -187,7 +187,6 @@ class AsyncArtifact:
                 accept=(lambda byte: byte != ord("<")) if request.csv else JSON_START.__contains__,
                 max_bytes=max_bytes,
                 chunk_size=chunk_size,
-                max_gzip_layers=MAX_GZIP_LAYERS + len(codings),
                 source=request.source,
             )
             if response.is_stream_consumed:
@@ -301,13 +300,10 @@ class _Text:
     async def each(self, pair: str) -> AsyncGenerator[None, None]:
         """Stop at each element of the array or object opening here (``pair``: "[]", "{}")."""
         await self.peek(pair[0])
-        if await self.peek() == pair[1]:
-            self.pos += 1
-            return
-        while True:
+        sep = "," if await self.peek() != pair[1] else await self.peek(pair[1])
+        while sep == ",":  # an element follows
             yield
-            if await self.peek("," + pair[1]) == pair[1]:
-                return
+            sep = await self.peek("," + pair[1])
 
 
 class Artifact:

@@ -37,7 +37,7 @@ from ._http import httpx
 __all__ = ["JSON_START", "MAX_GZIP_LAYERS", "BodyDecoder", "content_codings", "unsupported"]
 
 GZIP_MAGIC = b"\x1f\x8b"
-# The artifact's own gzip plus one Content-Encoding: gzip on top.
+# The artifact's own gzip plus one Content-Encoding: gzip on top (or gzip declared twice).
 MAX_GZIP_LAYERS = 2
 JSON_START = b"{["
 _BLANK = b" \t\r\n\xef\xbb\xbf"  # whitespace, and a UTF-8 BOM's bytes
@@ -155,10 +155,7 @@ def unsupported(codings: list[str]) -> str | None:
     to 2 GiB in one call), and a thousand layers would recurse a thousand deep."""
     if all(c in ("gzip", "x-gzip") for c in codings) and len(codings) <= MAX_GZIP_LAYERS:
         return None
-    return (
-        f"Content-Encoding {', '.join(codings)[:100]!r} is not supported "
-        f"(only gzip, at most {MAX_GZIP_LAYERS} layers, or none)"
-    )
+    return f"Content-Encoding {', '.join(codings)[:100]!r} is not supported (only gzip, 2 at most)"
 
 
 def content_codings(headers: httpx.Headers) -> list[str]:
