@@ -76,12 +76,8 @@ class _Request:
             try:
                 rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
                 return [row for row in rows if any(cell.strip() for cell in row)]
-            except UnicodeDecodeError as exc:
-                raise ArtifactError(f"{self.source}: the report is not UTF-8: {exc}") from exc
-            except csv.Error as exc:
-                raise ArtifactError(f"{self.source}: the report is not valid CSV: {exc}") from exc
-        if not data or data.isspace():  # (not strip(): that would copy up to max_bytes)
-            raise ArtifactError(f"{self.source}: the artifact is empty, not JSON")
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise ArtifactError(f"{self.source}: not a UTF-8 CSV report: {exc}") from exc
         if not json_values_within(data, MAX_JSON_VALUES):
             raise ArtifactError(f"{self.source}: more than {MAX_JSON_VALUES} JSON values")
         try:
@@ -201,8 +197,8 @@ class AsyncArtifact:
                 yield piece
         except httpx.RequestError as exc:
             error = connection_error(exc, client.redactor)
-        except (MemoryError, RecursionError) as exc:
-            error = ArtifactError(f"{request.source}: could not be read: {type(exc).__name__}")
+        except MemoryError:  # (zlib's)
+            error = ArtifactError(f"{request.source}: could not be read: MemoryError")
         finally:
             await client._step("close", response, None)
         if error is not None:
@@ -378,12 +374,11 @@ def _commit(file: IO[bytes], path: PathLike) -> None:
     os.fsync(file.fileno())
     file.close()
     os.replace(file.name, path)
-    # Make the rename itself durable, where the platform allows it; some filesystems
-    # refuse to fsync a directory, and the file's data is synced already.
-    if os.name == "posix":
-        with contextlib.suppress(OSError):
-            fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+    # Make the rename itself durable, where the platform allows it: Windows and some
+    # filesystems refuse to open or fsync a directory, and the file's data is synced already.
+    with contextlib.suppress(OSError):
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -280,7 +280,7 @@ async def test_an_empty_artifact_streams_as_nothing_and_does_not_parse(
     target = tmp_path / "details.json"
     assert await mode.call("details", EXCHANGE, "save", target) == 0
     assert target.read_bytes() == b""
-    with pytest.raises(ArtifactError, match="empty, not JSON"):
+    with pytest.raises(ArtifactError, match="not valid JSON"):
         await mode.call("details", EXCHANGE, "json")
 
 
@@ -956,10 +956,10 @@ async def test_a_large_chunked_gzip_report(mode: Mode, server: ArtifactServer) -
 @pytest.mark.parametrize(
     ("body", "content_type", "match"),
     [
-        (b"\xff\xfe1\x00\n\x00", "text/csv", "not UTF-8"),
+        (b"\xff\xfe1\x00\n\x00", "text/csv", "not a UTF-8 CSV report: 'utf-8' codec"),
         (b"<!DOCTYPE html><p>login</p>", "text/html", "or CSV, got bytes starting 3c 21"),
         (gz(b"course_id\n1\n")[:-3], "text/csv", "truncated gzip"),
-        (b'"' + b"x" * (1024 * 1024 + 10), "text/csv", "not valid CSV"),
+        (b'"' + b"x" * (1024 * 1024 + 10), "text/csv", "not a UTF-8 CSV report: field larger"),
     ],
     ids=["not-utf8", "html", "truncated", "endless-quoted-field"],
 )
