@@ -282,7 +282,6 @@ class _Text:
     async def value(self) -> Any:
         await self.peek()
         while True:
-            span = len(self.text) - self.pos
             try:
                 value, end = _JSON.raw_decode(self.text, self.pos)
                 if self.end or self.text[end : end + 1] not in _NUMBER:  # "" (not yet) is in
@@ -291,7 +290,7 @@ class _Text:
             except (ValueError, RecursionError, MemoryError) as exc:  # 5,000 digits, nesting...
                 if self.end or not isinstance(exc, json.JSONDecodeError):  # (not yet whole)
                     raise self.invalid(f"{type(exc).__name__}: {exc}") from None
-            await self.fill(2 * span)
+            await self.fill(2 * (len(self.text) - self.pos))  # twice what was tried
 
     async def each(self, pair: str) -> AsyncGenerator[None, None]:
         """Stop at each element of the array or object opening here (``pair``: "[]", "{}")."""
