@@ -92,6 +92,28 @@ async def test_iter_bytes_streams_bounded_chunks(
     assert b"".join(pieces) == getattr(answered, which)
 
 
+async def test_iter_items_streams_the_details_and_logs_items(
+    answered: Answered, client: AnyClient
+) -> None:
+    details = json.loads(answered.details)
+    artifact = client.artifacts.get_exchange_details(answered.exchange_id)
+    assert await collect(artifact.iter_items()) == details["assignments"]
+    assert await collect(artifact.iter_items(member="summaries")) == details["summaries"]
+    logs = client.artifacts.get_exchange_consumer_logs(answered.exchange_id)
+    entries = await collect(logs.iter_items(member="entries"))
+    assert entries == json.loads(answered.consumer_logs)["entries"]
+    assert len(entries) == answered.chunks + 1
+
+
+async def test_iter_items_of_a_missing_artifact_is_not_found(
+    sandbox: Sandbox, client: AnyClient
+) -> None:
+    [exchange_id] = sandbox.seed_exchanges(1, state="created")
+    with pytest.raises(NotFoundError) as caught:
+        await collect(client.artifacts.get_exchange_details(exchange_id).iter_items())
+    assert caught.value.status_code == 404
+
+
 @pytest.mark.parametrize("which", ARTIFACTS)
 async def test_save_writes_the_decompressed_artifact(
     which: str, answered: Answered, client: AnyClient, tmp_path: Path

@@ -414,6 +414,9 @@ class Artifact(Protocol):
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
     ) -> Iterator[bytes]: ...
+    def iter_items(
+        self, *, member: str | None = None, max_bytes: int | None = None
+    ) -> Iterator[Any]: ...
     def save(
         self, path: str | PathLike[str], *, max_bytes: int | None = None
     ) -> int | None: ...
@@ -1487,6 +1490,9 @@ class AsyncArtifact(Protocol):
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
     ) -> AsyncGenerator[bytes, None]: ...
+    def iter_items(
+        self, *, member: str | None = None, max_bytes: int | None = None
+    ) -> AsyncGenerator[Any, None]: ...
     async def save(
         self, path: str | PathLike[str], *, max_bytes: int | None = None
     ) -> int | None: ...
