@@ -5,8 +5,9 @@ is sent until it is read. Gzip is found by its magic bytes, layer after layer; a
 must look like the expected format (JSON: ``{`` or ``[``; CSV: anything but ``<``). Every
 layer's output, and the bytes on the wire, count against ``max_bytes``: in-memory reads
 default to 256 MiB, streams (``iter_bytes``, ``iter_items``) and saves to 4 GiB. A 404 ("not
-produced") gives ``None`` from ``read``/``json``/``rows``/``column``/``save`` (no file is
-created) and ``NotFoundError`` from the streams, when they are first iterated.
+produced": ``artifact_not_available``, or no code at all) gives ``None`` from ``read``/``json``/
+``rows``/``column``/``save`` (no file is created); one whose code is ``not_found`` (no such
+exchange or batch) raises ``NotFoundError``, as the streams do for any 404 when first iterated.
 
 Each method is written once, as the async one; the sync class drives the same coroutine
 (``run_sync``/``iterate_sync``), whose steps never suspend under a sync client.
@@ -87,6 +88,13 @@ class _Request:
         raise error  # outside the except block: the parser's frames are freed
 
 
+def _no_artifact(exc: NotFoundError) -> None:
+    """Raise ``exc`` again when its 404 says that what the artifact belongs to does not exist
+    (``not_found``); the caller answers None for any other (the artifact is not there)."""
+    if exc.code == "not_found":
+        raise exc
+
+
 def _sizes(max_bytes: int | None, default: int, chunk_size: int | None = None) -> tuple[int, int]:
     """The sizes a read uses, checked now: a bad one fails before anything is sent."""
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
@@ -134,7 +142,8 @@ class AsyncArtifact:
         pieces = self._pieces(*_sizes(max_bytes, DEFAULT_MAX_MEMORY_BYTES))
         try:  # (the comprehension drives the stream to its end, which closes it)
             return b"".join([piece async for piece in pieces])
-        except NotFoundError:
+        except NotFoundError as exc:
+            _no_artifact(exc)
             return None
 
     async def json(self, *, max_bytes: int | None = None) -> Any:
@@ -159,7 +168,8 @@ class AsyncArtifact:
         async with contextlib.aclosing(self._pieces(limit, size)) as pieces:
             try:
                 first = await anext(pieces, b"")  # settles status and format before any file
-            except NotFoundError:
+            except NotFoundError as exc:
+                _no_artifact(exc)
                 return None
             with _temporary_beside(path) as file:
                 file.write(first)

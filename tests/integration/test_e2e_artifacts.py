@@ -163,7 +163,8 @@ async def test_details_pass_course_app_id_to_the_server(
     mine = artifacts.get_exchange_details(answered.exchange_id, course_app_id="MATH-101")
     other = artifacts.get_exchange_details(answered.exchange_id, course_app_id="BIO-201")
     assert await settle(mine.json()) == json.loads(answered.details)
-    assert await settle(other.json()) is None  # the sandbox answers 404 for another course's
+    with pytest.raises(NotFoundError):  # no such exchange in that course: "not_found"
+        await settle(other.json())
 
 
 async def test_an_exchange_model_stands_for_its_id(answered: Answered, client: AnyClient) -> None:
@@ -195,12 +196,24 @@ async def test_course_ids_report_lists_the_batchs_courses(
     assert streamed == rows
 
 
-async def test_course_ids_report_of_an_unknown_batch_is_none_or_not_found(
-    client: AnyClient,
+async def test_an_unknown_batch_or_exchange_is_not_found_not_none(
+    client: AnyClient, tmp_path: Path
 ) -> None:
+    # The 404 says "not_found" (no such batch or exchange), not "artifact_not_available":
+    # unlike a missing artifact, that is an error, never None.
     report = client.batch_exchanges.get_course_ids_report(uuid.uuid4())
-    assert await settle(report.column("course_id")) is None
-    assert await settle(report.rows()) is None
-    with pytest.raises(NotFoundError) as caught:
+    details = client.artifacts.get_exchange_details(uuid.uuid4())
+    calls = [
+        lambda: report.column("course_id"),
+        report.rows,
+        details.json,
+        details.read,
+        lambda: details.save(tmp_path / "details.json"),
+    ]
+    for call in calls:
+        with pytest.raises(NotFoundError) as caught:
+            await settle(call())
+        assert caught.value.status_code == 404 and caught.value.code == "not_found"
+    with pytest.raises(NotFoundError):
         await collect(report.iter_bytes())
-    assert caught.value.status_code == 404
+    assert list(tmp_path.iterdir()) == []
