@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from datasync_grades import DataSync
 from datasync_grades_sandbox import Sandbox
 
 ROOT = Path(__file__).parents[1]
@@ -127,6 +128,7 @@ def test_every_example_runs_against_the_sandbox(
     section: str,
     reader_environment: Sandbox,
     datasync_sandbox_factory: Callable[..., Sandbox],
+    datasync_client: DataSync,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     namespace: dict[str, Any] = {"__name__": "readme"}
@@ -134,6 +136,7 @@ def test_every_example_runs_against_the_sandbox(
     fixtures = {
         "datasync_sandbox": reader_environment,
         "datasync_sandbox_factory": datasync_sandbox_factory,
+        "datasync_client": datasync_client,
     }
     for name, test in list(namespace.items()):  # the Sandbox section's examples are tests
         if name.startswith("test_") and callable(test):
