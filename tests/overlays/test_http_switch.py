@@ -129,7 +129,7 @@ def test_an_unknown_library_fails_at_import() -> None:
     environ = {**os.environ, "DATASYNC_GRADES_HTTP": "requests"}
     environ["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
     done = subprocess.run(
-        [sys.executable, "-c", "import datasync_grades"],
+        [sys.executable, "-c", "from datasync_grades import DataSync"],
         env=environ,
         capture_output=True,
         text=True,
