@@ -115,7 +115,7 @@ async def test_extra_body_merges_into_the_json_body(
     assert created.metadata.additional_properties == {"source": "extra"}
     sandbox.reset_counters()
     with pytest.raises(InvalidRequestError, match="extra_body"):  # a GET sends no body
-        await settle(client.exchanges.find(created.id, extra_body={"x": 1}))  # type: ignore[call-arg]
+        await settle(client.exchanges.find(created.id, extra_body={"x": 1}))
     assert sandbox.counters().requests == 0
 
 

@@ -7,6 +7,7 @@ and mypy --strict on a snippet. Timeouts on the wire: tests/integration/test_e2e
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import subprocess
@@ -14,7 +15,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -163,6 +164,24 @@ async def test_extra_body_merges_into_the_json_body(
     assert body == {"code": "producer_error", "details": "e", "more": 1}
 
 
+async def test_options_go_with_every_request_of_the_call(
+    scripted_server: ScriptedServer, make: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    """A retry and an artifact's (lazy) request carry the call's options too."""
+    client = make()
+    scripted_server.reply(503)
+    scripted_server.reply(json=EXCHANGE)
+    await sync_or_async.call(client.exchanges.find(EXCHANGE_ID, extra_headers={"X-Trace": "r"}))
+    artifact = client.artifacts.get_exchange_details(
+        EXCHANGE_ID, extra_headers={"X-Trace": "a"}, extra_query={"q": "1"}
+    )
+    scripted_server.reply(body=gzip.compress(b"[]"), headers={"Content-Type": "application/gzip"})
+    assert await sync_or_async.call(artifact.read()) == b"[]"
+    requests = scripted_server.requests
+    assert [r.headers.get("x-trace") for r in requests] == ["r", "r", "a"]
+    assert _query(requests[2].path) == {"q": ["1"]}
+
+
 Refusal = tuple[Callable[[Any], Any], type[Exception], str]
 REFUSED: dict[str, Refusal] = {
     "Authorization": (
@@ -225,11 +244,13 @@ class IdServer:
         self.send_ids = send_ids
         self.served = 0
         self.chunks: list[bytes] = []
+        self.traces: list[str | None] = []  # the X-Trace header of every request
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.served += 1
+        self.traces.append(request.headers.get("x-trace"))
         path = request.url.path.removeprefix("/v2/grades")
-        status, body, name = 200, None, f"req-{self.served}"
+        status, body, name = 200, cast(Any, None), f"req-{self.served}"
         if path == "/exchanges":
             page, size = (
                 int(request.url.params.get(k, d)) for k, d in (("page", 0), ("page_size", 2))
@@ -326,12 +347,15 @@ async def test_a_push_result_has_one_request_id_per_chunk(
         {"$sys": {"id": str(uuid.UUID(int=n))}, "name": f"Quiz {n}", "scores": []} for n in range(6)
     ]
     result = await sync_or_async.call(
-        id_client(server).exchanges.push_data(server.ids[0], assignments=assignments)
+        id_client(server).exchanges.push_data(
+            server.ids[0], assignments=assignments, extra_headers={"X-Trace": "push-1"}
+        )
     )
     assert result.chunks_sent == result.chunks_total == len(server.chunks) > 1
     expected = [f"chunk-{n}" if send_ids else None for n in range(result.chunks_sent)]
     assert list(result.request_ids) == expected
     assert len(result.chunk_ids) == result.chunks_sent
+    assert server.traces == ["push-1"] * server.served  # the exchange's GET and every chunk
 
 
 # -- types: mypy --strict ---------------------------------------------------------------
