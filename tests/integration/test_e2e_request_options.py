@@ -85,6 +85,9 @@ async def test_with_options_timeout_is_the_one_in_effect(
     assert await settle(client.exchanges.find(exchange)) is not None  # the original's: 30 s
     assert await settle(hasty.exchanges.find(exchange, timeout=10.0)) is not None
     assert await settle(hasty.with_options(timeout=10.0).exchanges.count()) >= 1
+    bounded = client.with_options(total_timeout=SHORT)  # the whole call's bound, too
+    with pytest.raises(APITimeoutError, match="total_timeout"):
+        await settle(bounded.exchanges.find(exchange))
 
 
 async def test_raw_elapsed_covers_the_wait(mode: str, slow: Sandbox, connect_to: ConnectTo) -> None:

@@ -25,6 +25,7 @@ from datasync_grades import (
     AsyncDataSync,
     BearerToken,
     DataSync,
+    InternalServerError,
     InvalidRequestError,
     NotFoundError,
 )
@@ -102,6 +103,20 @@ async def test_with_options_headers_are_the_derived_clients_only(
         {"x-client": "c", "x-tenant": "t1", "x-call": "k"},
         {"x-client": "c", "x-tenant": None, "x-call": None},
     ]
+
+
+async def test_with_options_retries_are_the_derived_clients_only(
+    scripted_server: ScriptedServer, make: Callable[..., Any], sync_or_async: SyncOrAsync
+) -> None:
+    client = make()  # retries 503s (waits recorded, not slept)
+    scripted_server.reply(503)
+    with pytest.raises(InternalServerError):
+        await sync_or_async.call(client.with_options(max_retries=0).exchanges.find(EXCHANGE_ID))
+    assert len(scripted_server.requests) == 1
+    scripted_server.reply(503)
+    scripted_server.reply(json=EXCHANGE)
+    assert await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
+    assert len(scripted_server.requests) == 3
 
 
 @pytest.mark.parametrize(
