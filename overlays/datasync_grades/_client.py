@@ -691,7 +691,7 @@ def _log_response(response: httpx.Response, started: float, redactor: Redactor) 
     logger.info(
         "%s %s -> %d %s in %.1f ms%s",
         request.method,
-        redact_url(request.url),
+        redactor.url(request.url),
         response.status_code,
         redactor.excerpt(response.reason_phrase),
         (time.monotonic() - started) * 1000,

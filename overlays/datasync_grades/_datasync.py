@@ -15,7 +15,6 @@ Example::
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable, Coroutine
 from types import ModuleType
@@ -213,7 +212,10 @@ class _Client:
 
             patient = client.with_options(max_retry_after=120.0, total_timeout=600.0)
         """
-        derived = copy.copy(self)
+        # A new object, not a copy: a copy would keep this one's resources (cached properties)
+        # and with them its engine and options.
+        derived = object.__new__(type(self))
+        derived.base_url, derived.auth = self.base_url, self.auth
         derived._sender = self._sender.derive(options)
         cast(Any, super(_Client, derived)).__init__(_Engine(derived._sender))
         return derived
