@@ -310,9 +310,12 @@ class Sender:
                 "params": {**(kwargs.get("params") or {}), **options["extra_query"]},
             }
         if "extra_body" in options:
-            if not isinstance(kwargs.get("json"), dict):
+            # An optional body left out is an empty object: extra_body fills it.
+            sends = str(kwargs.get("method", "get")).lower() in ("post", "put", "patch")
+            body = kwargs.get("json", {} if sends else None)
+            if not isinstance(body, dict):
                 raise InvalidRequestError("extra_body: this operation sends no JSON object")
-            kwargs = {**kwargs, "json": {**kwargs["json"], **options["extra_body"]}}
+            kwargs = {**kwargs, "json": {**body, **options["extra_body"]}}
         path: str = kwargs.get("url", "")
         if self.http.is_closed:
             method, shown = (
@@ -439,8 +442,8 @@ class Sender:
             logger.warning(
                 "not following the redirect of %s %s to %s: another origin, or too many",
                 request.method,
-                redact_url(request.url),
-                redact_url(following.url),
+                self.redactor.url(request.url),
+                self.redactor.url(following.url),
             )
             return None
         return following
@@ -461,7 +464,7 @@ class Sender:
             logger.info(
                 "not retrying %s %s: total_timeout would pass",
                 request.method,
-                redact_url(request.url),
+                self.redactor.url(request.url),
             )
             return None
         return wait
@@ -630,7 +633,7 @@ class _BodyReader:
                 max_bytes=self.max_bytes + _PIECE,
                 chunk_size=_PIECE,
                 max_gzip_layers=len(codings),
-                source=f"{response.request.method} {redact_url(response.request.url)}",
+                source=f"{response.request.method} {self.redactor.url(response.request.url)}",
             )
             if codings
             else None
