@@ -280,3 +280,5 @@ def test_a_profile_file_after_options_and_variables(sandbox: Sandbox, tmp_path: 
     shared = run_cli(env, "exchanges", "count")
     assert shared.code == ExitCode.USAGE and "chmod 600" in shared.err
     assert sandbox.client_secret not in shared.err + other.err + missing.err
+    shown = run_cli(env | {"COLUMNS": "300"}, "exchanges", "count", "--help").out
+    assert "(default: [default])" in shown  # as text: not taken as rich markup

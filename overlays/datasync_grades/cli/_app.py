@@ -102,7 +102,7 @@ def _connection(wait: bool = True) -> list[inspect.Parameter]:
         None,
         "--profile",
         envvar="DATASYNC_PROFILE",
-        help=f"A profile of {PROFILES} in the config directory (default: [default]).",
+        help=_escape(f"A profile of {PROFILES} in the config directory (default: [default])."),
         rich_help_panel=_PANEL["connection"],
     )
     params.append(_param("o_profile", str | None, profile))
