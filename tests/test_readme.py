@@ -29,7 +29,8 @@ from datasync_grades_sandbox import Sandbox
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"
 USAGE = "Usage"
-GUIDES = ["docs/pagination.md", "docs/pushing.md"]  # their examples build on the Usage section
+# Their examples build on the Usage section.
+GUIDES = ["docs/pagination.md", "docs/pushing.md", "docs/consuming.md"]
 STANDALONE = ["docs/producer.md", "docs/sandbox.md"]  # run by test_e2e_producer, the sandbox's
 
 
@@ -100,6 +101,11 @@ def reader_environment(
     """The environment the README's examples read, pointed at a seeded sandbox."""
     [exchange_id] = datasync_sandbox.seed_exchanges(1)
     datasync_sandbox.seed_exchanges(5)  # more waiting for a producer: the examples answer them
+    # Finished ones for a consumer: one with grade data, one failed (no artifacts, an error).
+    scores = [{"$person": {"id": {"name": f"s{n}"}}, "score": 7.5} for n in range(3)]
+    data = {"assignments": [{"name": "Essay 1", "points_possible": 10, "scores": scores}]}
+    datasync_sandbox.seed_exchanges(1, state="completed", data=data)
+    datasync_sandbox.seed_exchanges(1, state="failed")
     document = json.dumps({"exchange": exchange_id, "assignments": []}).encode()
     datasync_sandbox.set_artifacts(
         exchange_id, details=gzip.compress(document), consumer_logs=gzip.compress(b"[]")
@@ -145,3 +151,6 @@ def test_every_example_runs_against_the_sandbox(
     assert reader_environment.client_secret not in out
     exchange_id = os.environ["DATASYNC_EXCHANGE_ID"]
     assert f"exchange {exchange_id} created" in out  # the Usage section ran first
+    if section == "docs/consuming.md":  # the finished exchanges, read
+        assert "completed scores: 3" in out and "failed scores: 0" in out
+        assert "the producer failed:" in out and "no such exchange: True" in out

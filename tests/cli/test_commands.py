@@ -4,6 +4,7 @@ formats; exit codes by error class; credentials; questions; what `--help` import
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import uuid
@@ -207,6 +208,42 @@ def test_an_artifact_to_a_file_is_written_whole_with_mode_0600(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory", "details.json"]
 
 
+def test_an_artifacts_items_as_json_lines(datasync_sandbox: Sandbox, tmp_path: Path) -> None:
+    scores = [{"$person": {"id": {"name": "s1"}}, "score": 1.5}]
+    assignments = [{"name": f"Ünit {n}", "points_possible": 10, "scores": scores} for n in range(3)]
+    summaries = [{"summary_type": "final", "score_type": "percentage", "score": 91.5}]
+    data = {"assignments": assignments, "summaries": summaries}
+    [exchange] = datasync_sandbox.seed_exchanges(1, state="completed", data=data)
+    env = environment(datasync_sandbox)
+    details = ("artifacts", "get-exchange-details", exchange)
+
+    def items(*args: str) -> list[object]:
+        done = run_cli(env, *args)
+        assert (done.code, done.err) == (0, "")  # piped: no progress
+        return [json.loads(line) for line in done.out.splitlines()]
+
+    # Named by --member, or by default the object's first array member (assignments).
+    assert [a["name"] for a in items(*details, "--items")] == ["Ünit 0", "Ünit 1", "Ünit 2"]
+    assert items(*details, "--items", "--member", "summaries") == summaries
+    assert items(*details, "--member", "summaries") == summaries  # --member implies --items
+    logs = items("artifacts", "get-exchange-consumer-logs", exchange, "--items")
+    assert logs and all(entry["level"] == "info" for entry in logs)  # type: ignore[index]
+    out = tmp_path / "assignments.jsonl"
+    saved = run_cli(env, *details, "--items", "--out", str(out))
+    assert (saved.code, saved.out) == (0, "") and out.stat().st_mode & 0o777 == 0o600
+    assert [json.loads(line) for line in out.read_text().splitlines()] == items(*details, "--items")
+    missing = run_cli(env, "artifacts", "get-exchange-details", str(uuid.uuid4()), "--items")
+    assert (missing.code, missing.out) == (ExitCode.NOT_FOUND, "")
+    report = run_cli(env, "batch-exchanges", "get-course-ids-report", "--help")
+    assert "--out" in report.out and "--items" not in report.out  # CSV rows are not items
+    # A lone surrogate (valid JSON, not UTF-8) comes out as the escape it came in as.
+    datasync_sandbox.set_artifacts(exchange, details=gzip.compress(b'[{"name": "\\ud800"}, 2]'))
+    odd = run_cli(env, *details, "--items")
+    assert (
+        odd.out == '{"name":"\\ud800"}\n2\n' and json.loads(odd.out.split()[0])["name"] == "\ud800"
+    )
+
+
 def test_shell_completion_offers_commands_and_choices() -> None:
     env = environment(None, _DATASYNC_GRADES_COMPLETE="complete_bash")
     words = run_cli(env | {"COMP_WORDS": "datasync-grades exchanges li", "COMP_CWORD": "2"})
@@ -243,3 +280,5 @@ def test_a_profile_file_after_options_and_variables(sandbox: Sandbox, tmp_path: 
     shared = run_cli(env, "exchanges", "count")
     assert shared.code == ExitCode.USAGE and "chmod 600" in shared.err
     assert sandbox.client_secret not in shared.err + other.err + missing.err
+    shown = run_cli(env | {"COLUMNS": "300"}, "exchanges", "count", "--help").out
+    assert "(default: [default])" in shown  # as text: not taken as rich markup

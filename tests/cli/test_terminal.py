@@ -69,16 +69,19 @@ def test_the_byte_counter_shows_on_a_terminal(
     assert (code, quiet.strip()) == (0, "")
 
 
+def test_an_item_counter_shows_on_a_terminal(datasync_sandbox: Sandbox, big_artifact: str) -> None:
+    env = environment(datasync_sandbox)
+    command = ["artifacts", "get-exchange-details", big_artifact, "--items"]
+    code, shown = _on_a_terminal(env, *command)  # the items go to /dev/null, the count here
+    assert code == 0 and "items" in shown and "60000/?" in shown, shown
+    code, quiet = _on_a_terminal(env, *command, "--quiet")
+    assert (code, quiet.strip()) == (0, "")
+
+
 def test_piped_output_has_no_progress(datasync_sandbox: Sandbox, big_artifact: str) -> None:
+    command = ["artifacts", "get-exchange-details", big_artifact]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "datasync_grades",
-            "artifacts",
-            "get-exchange-details",
-            big_artifact,
-        ],
+        [sys.executable, "-m", "datasync_grades", *command],
         env=environment(datasync_sandbox),
         capture_output=True,
         timeout=120,
@@ -86,6 +89,16 @@ def test_piped_output_has_no_progress(datasync_sandbox: Sandbox, big_artifact: s
     )
     assert done.returncode == 0 and done.stderr == b""
     assert len(json.loads(done.stdout)["assignments"]) == 60_000
+    done = subprocess.run(
+        [sys.executable, "-m", "datasync_grades", *command, "--items"],
+        env=environment(datasync_sandbox),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == b""
+    lines = done.stdout.splitlines()
+    assert len(lines) == 60_000 and json.loads(lines[-1])["student"] == "s059999"
 
 
 @pytest.mark.parametrize(("answer", "sent"), [(b"n\n", False), (b"y\n", True)])

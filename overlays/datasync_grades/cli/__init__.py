@@ -7,6 +7,7 @@ Example::
     $ datasync-grades exchanges list --state completed --format jsonl
     $ datasync-grades exchanges count --state failed
     $ datasync-grades artifacts get-exchange-details 3f6c1f4e-... | jq .
+    $ datasync-grades artifacts get-exchange-details 3f6c1f4e-... --items | jq .name
 
 Exit codes (`ExitCode`): 0 ok, 1 other error, 2 usage, 3 auth, 4 not found, 5 conflict,
 6 rate limited, 7 validation (the request was refused), 8 server or connection.

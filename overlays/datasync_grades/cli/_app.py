@@ -27,10 +27,12 @@ import typer
 from ._connect import ENV, PROFILES, Settings, UsageError, bearer_token, settings
 from ._csv import COLUMNS
 from ._exit import ExitCode, exit_code_for
-from ._output import FORMATS, clean, default_format, write_items, write_one
+from ._output import FORMATS, clean, default_format, line, write_items, write_one
 
 if TYPE_CHECKING:
     from datasync_grades_api.operations import Field, Operation, Upload
+
+    from .._artifacts import Artifact
 
 __all__ = ["build"]
 
@@ -42,6 +44,11 @@ _PANEL = {
 }
 _FORMAT_HELP = "Default: table on a terminal, jsonl when piped."
 _YES_HELP = "Do not ask (this command changes data on the server); needed off a terminal."
+_ITEMS_HELP = (
+    "The items as JSON lines, read one at a time: a top-level array's, or those of an "
+    "object's first array member."
+)
+_MEMBER_HELP = "With --items (implied): the items of the object's member NAME."
 
 
 def _operations() -> tuple[Operation, ...]:
@@ -95,7 +102,7 @@ def _connection(wait: bool = True) -> list[inspect.Parameter]:
         None,
         "--profile",
         envvar="DATASYNC_PROFILE",
-        help=f"A profile of {PROFILES} in the config directory (default: [default]).",
+        help=_escape(f"A profile of {PROFILES} in the config directory (default: [default])."),
         rich_help_panel=_PANEL["connection"],
     )
     params.append(_param("o_profile", str | None, profile))
@@ -143,8 +150,11 @@ def _output(op: Operation) -> list[inspect.Parameter]:
         params.append(_param(ident, annotation, typer.Option(default, *decls, **more)))
 
     params: list[inspect.Parameter] = []
-    if op.kind == "file":  # the file as it is: no format
+    if op.kind == "file":  # the file as it is (or a JSON file's items): no format
         option("o_out", Path | None, None, "--out", "-o", help="Write to FILE (atomic, 0600).")
+        if "csv" not in (op.media_type or ""):
+            option("o_items", bool, False, "--items", help=_ITEMS_HELP)
+            option("o_member", str | None, None, "--member", metavar="NAME", help=_MEMBER_HELP)
     else:
         formats = _choices("Format", FORMATS)
         option("o_format", formats | None, None, "--format", "-f", help=_FORMAT_HELP)
@@ -280,7 +290,7 @@ def _run(op: Operation, options: list[Field], values: dict[str, Any]) -> None:
         with settings.client() as client:
             result = getattr(getattr(client, op.tag), op.method)(*args, **kwargs)
             if op.kind == "file":
-                _save(result.iter_bytes(), values["o_out"], not values["o_quiet"])
+                _save(_streamed(result, values), values["o_out"])
             elif op.kind == "list":
                 write_items(_listed(op, result, values, fmt), fmt)
             elif result is not None:
@@ -302,13 +312,29 @@ def _listed(op: Operation, pager: Any, values: dict[str, Any], fmt: str) -> Any:
     return listed(pager, total)
 
 
-def _save(chunks: Iterator[bytes], path: Path | None, progress: bool) -> None:
-    """Stream an artifact to stdout, or to ``path`` through a temporary file (0600) renamed
-    into place once complete; a byte counter on stderr when it is a terminal."""
-    if progress and sys.stderr.isatty():
+def _streamed(artifact: Artifact, values: dict[str, Any]) -> Iterator[bytes]:
+    """An artifact's bytes, or (``--items``, ``--member``) its items as JSON lines, read one
+    at a time; counted on stderr (bytes, or items) when it is a terminal."""
+    progress = not values["o_quiet"] and sys.stderr.isatty()
+    member = values.get("o_member")
+    if not values.get("o_items") and member is None:
+        if not progress:
+            return artifact.iter_bytes()
         from ._progress import counted
 
-        chunks = counted(chunks)
+        return counted(artifact.iter_bytes())
+    items = artifact.iter_items(member=member)
+    if progress:
+        from ._progress import listed
+
+        items = listed(items, None)
+    # A lone surrogate (a JSON "\ud800") cannot be UTF-8: written back as that same escape.
+    return (f"{line(item)}\n".encode("utf-8", "backslashreplace") for item in items)
+
+
+def _save(chunks: Iterator[bytes], path: Path | None) -> None:
+    """Stream ``chunks`` to stdout, or to ``path`` through a temporary file (0600) renamed
+    into place once complete."""
     if path is None:
         for chunk in chunks:
             sys.stdout.buffer.write(chunk)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-__all__ = ["FORMATS", "clean", "default_format", "write_items", "write_one"]
+__all__ = ["FORMATS", "clean", "default_format", "line", "write_items", "write_one"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
 # C0 and C1 controls and the bidirectional overrides: an answer must not move the cursor,
@@ -46,6 +46,11 @@ def plain(value: Any) -> Any:
     return value
 
 
+def line(value: Any) -> str:
+    """``value`` as one line of JSON (JSON lines)."""
+    return _json(plain(value))
+
+
 def _json(value: Any, indent: int | None = None) -> str:
     separators = None if indent else (",", ":")
     return json.dumps(value, indent=indent, separators=separators, ensure_ascii=False, default=str)
@@ -62,7 +67,7 @@ def write_items(items: Iterable[Any], fmt: str, out: TextIO = sys.stdout) -> int
     count = 0
     if fmt in ("json", "jsonl"):
         for count, item in enumerate(items, 1):
-            text = _json(plain(item), 2 if fmt == "json" else None)
+            text = _json(plain(item), 2) if fmt == "json" else line(item)
             if fmt == "json":
                 text = ("[\n" if count == 1 else ",\n") + "\n".join(
                     f"  {line}" for line in text.splitlines()
