@@ -69,7 +69,8 @@ def test_the_readme_has_examples_in_the_sections_a_user_reads() -> None:
         assert any(name.startswith(expected) for name in names), expected
 
 
-def test_every_example_type_checks_under_mypy_strict(tmp_path: Path) -> None:
+def _examples(tmp_path: Path) -> list[str]:
+    """Every README section's program and every standalone guide's, as files to type-check."""
     files = []
     for number, section in enumerate(sections()):
         source = program(section)
@@ -83,8 +84,12 @@ def test_every_example_type_checks_under_mypy_strict(tmp_path: Path) -> None:
         path = tmp_path / f"guide_{number}.py"
         path.write_text(f"# {guide}\n{source}", encoding="utf-8")
         files.append(str(path))
+    return files
+
+
+def test_every_example_type_checks_under_mypy_strict(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *files],
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *_examples(tmp_path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -92,6 +97,21 @@ def test_every_example_type_checks_under_mypy_strict(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+def test_every_example_type_checks_under_pyright_strict(tmp_path: Path) -> None:
+    pyright = ROOT / "node_modules" / ".bin" / "pyright"
+    if not pyright.exists():
+        pytest.fail("pyright is not installed: run `npm ci` at the repository root (nox does)")
+    files = _examples(tmp_path)
+    paths = [str(ROOT / name) for name in ("generated", "overlays", "sandbox")]
+    config = {"typeCheckingMode": "strict", "extraPaths": paths, "include": files}
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    command = [str(pyright), "-p", str(tmp_path), "--pythonpath", sys.executable, "--outputjson"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+    report = json.loads(result.stdout)
+    assert report["summary"]["filesAnalyzed"] == len(files), report["summary"]
+    assert report["generalDiagnostics"] == [] and result.returncode == 0, result.stdout
 
 
 @pytest.fixture
