@@ -16,7 +16,7 @@ Example::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from types import ModuleType
 from typing import Any, Self, TypeVar, Unpack, cast
 
@@ -38,7 +38,7 @@ from ._http import httpx
 from ._logging import redact_url
 from ._pagination import AsyncListPager, ListPager
 from ._parsing import acall, checked_count, operation_name, parse
-from ._upload import apush, push
+from ._upload import apush
 
 __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
 
@@ -89,9 +89,8 @@ class _Engine:
         return AsyncArtifact(request) if self.is_async else Artifact(request)
 
     def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **options: Any) -> Any:
-        upload: Callable[..., Any] = apush if self.is_async else push
         sender = self.sender.for_call(options.pop("options", {}))
-        return upload(sender, endpoint, params, items=items, **options)
+        return self._drive(apush(sender, endpoint, params, items=items, **options))
 
     def raw(
         self, endpoint: ModuleType, params: dict[str, Any], kind: str, expect: Any, options: Any

@@ -8,7 +8,7 @@ Items (generated models or plain dicts) are first checked against the generated 
 filled in order (assignments, then summaries); an assignment too large for a chunk of its own
 is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
 anything is sent. A failed chunk raises :class:`UploadError`; the same call with the same
-``checkpoint`` sends the rest. The push is written once, as :func:`apush`; :func:`push` drives
+``checkpoint`` sends the rest. The push is written once, as :func:`apush`; a sync client drives
 the same coroutine under a sync sender.
 
 Example::
@@ -42,7 +42,7 @@ from datasync_grades_api.api import JSON_NAMES, Checkpoint, ChunkStored, PushRes
 from datasync_grades_api.types import Unset
 
 from ._artifacts import _commit
-from ._client import Sender, run_sync
+from ._client import Sender
 from ._exceptions import DataSyncError, ResponseValidationError, UploadError, request_id_of
 from ._logging import logger
 from ._parsing import parse
@@ -57,7 +57,6 @@ __all__ = [
     "OversizedItemError",
     "apush",
     "plan_chunks",
-    "push",
 ]
 
 ItemKind = Literal["assignment", "summary"]
@@ -521,11 +520,6 @@ def _resume(checkpoint: Checkpoint, key: dict[str, str], total: int) -> tuple[in
 
 
 # -- sending -------------------------------------------------------------------------------
-
-
-def push(client: Any, endpoint: ModuleType, params: dict[str, Any], **options: Any) -> PushResult:
-    """:func:`apush` under a sync sender (whose steps never suspend)."""
-    return run_sync(apush(client, endpoint, params, **options))
 
 
 async def apush(
