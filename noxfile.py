@@ -6,7 +6,8 @@ nox -s check_generated  fail, naming files, if generated/ differs from a fresh g
 nox -s api_diff -- NEW  public-surface diff of generated/ against NEW's (spec path or git rev)
 nox -s lint             openapi-spec-validator, Spectral, ruff, actionlint
 nox -s typecheck        mypy --strict on overlays/ and sandbox/
-nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism)
+nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism); not slow
+nox -s slow             pytest -m slow: fault soak, kill -9 producer, schemathesis, tool runs
 nox -s httpx_bounds     overlay and integration tests on the lowest and highest httpx allowed
 nox -s build            sdist + wheel, twine check, installed and imported in a fresh venv
 nox -s test_wheel       the test suite against the built wheel instead of the checkout
@@ -139,13 +140,34 @@ def typecheck(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHON)
-def tests(session: nox.Session) -> None:
-    """The whole pytest suite (unit, integration against the sandbox, Prism contract)."""
+# Every core (xdist): on 2 cores the default suite takes about half as long. Whole files to a
+# worker (loadfile): module fixtures (Prism, generated trees, the CLI's sandbox) start once and
+# a file's tests run in their order. The slowest tests are listed, so a regression shows, and
+# pytest's last line gives the suite's duration.
+PARALLEL = ("-n", "auto", "--dist", "loadfile", "--durations=15")
+
+
+def _test_environment(session: nox.Session) -> None:
     _install(session, "-e", ".[sandbox,cli]")
     _groups(session, "test", "codegen")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The pytest suite but its slow tests (unit, integration against the sandbox, Prism
+    contract): about 3 minutes of a 2-core machine. `nox -s tests -- ARGS` adds pytest ARGS."""
+    _test_environment(session)
     _node_tools(session)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *PARALLEL, "-m", "not slow", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def slow(session: nox.Session) -> None:
+    """The tests marked slow (over ~10 s each): the fault soak, the producer killed with
+    SIGKILL, schemathesis on the sandbox, the release and codegen tools run on copies of the
+    repository. Not a default session: `.ci/run` runs it after them."""
+    _test_environment(session)
+    session.run("pytest", *PARALLEL, "-m", "slow", *session.posargs)
 
 
 def _httpx_requirement() -> Requirement:
@@ -174,9 +196,9 @@ def httpx_bounds(session: nox.Session, bound: str) -> None:
     # After the constrained install, which pinned httpx: this one replaces it, no constraints.
     session.install("--upgrade", wanted)
     session.run("python", "-c", "import httpx; print('httpx', httpx.__version__)")
-    # The contract tests need Prism and test the spec, not httpx; the slow ones run in `tests`.
+    # The contract tests need Prism and test the spec, not httpx; the slow ones run in `slow`.
     session.run(
-        "pytest", "tests/overlays", "tests/integration", "-m", "not slow",
+        "pytest", *PARALLEL, "tests/overlays", "tests/integration", "-m", "not slow",
         "--ignore=tests/integration/test_contract.py", *session.posargs,
     )  # fmt: skip
 
@@ -231,7 +253,9 @@ def test_wheel(session: nox.Session) -> None:
     _node_tools(session)
     session.run("python", "-c", WHEEL_CHECK, env={"PYTHONPATH": ""})
     # An empty pythonpath drops the checkout's generated/, overlays/ and sandbox/ from sys.path.
-    session.run("pytest", "-o", "pythonpath=", *session.posargs, env={"PYTHONPATH": ""})
+    session.run(
+        "pytest", *PARALLEL, "-o", "pythonpath=", *session.posargs, env={"PYTHONPATH": ""}
+    )  # fmt: skip
 
 
 @nox.session(python=PYTHON)
