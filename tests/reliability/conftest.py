@@ -4,7 +4,7 @@ Figures (requests made, faults injected, retries, items checked) are what a soak
 they must reach the reader whether or not pytest captures output, and under pytest-xdist,
 whose workers' output is not shown: :func:`figures` records each one as a JUnit property
 (``record_property``, which xdist sends back with the test's report) and prints it (seen with
-``-s``); the terminal summary lists every test's recorded properties at the end of the run.
+``-s``); the root conftest's terminal summary lists them at the end of the run.
 
 Example::
 
@@ -36,21 +36,3 @@ def figures(record_property: Callable[[str, object], None]) -> Callable[[str, ob
         print(f"{name}: {value}")
 
     return report
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    # Read from the reports, not from this process's memory: under xdist the tests ran in
-    # workers, and only their reports (user_properties included) reach the controller.
-    reports = [
-        report
-        for category in ("passed", "failed")
-        for report in terminalreporter.stats.get(category, [])
-        if getattr(report, "when", None) == "call" and getattr(report, "user_properties", None)
-    ]
-    if not reports:
-        return
-    terminalreporter.section("reliability figures")
-    for report in reports:
-        terminalreporter.write_line(report.nodeid)
-        for name, value in report.user_properties:
-            terminalreporter.write_line(f"    {name}: {value}")
