@@ -155,7 +155,8 @@ def _test_environment(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The pytest suite but its slow tests (unit, integration against the sandbox, Prism
-    contract): about 3 minutes of a 2-core machine. `nox -s tests -- ARGS` adds pytest ARGS."""
+    contract): about 6 CPU-minutes, 3 on an idle 2-core machine (docs/test-suite.md).
+    `nox -s tests -- ARGS` adds pytest ARGS."""
     _test_environment(session)
     _node_tools(session)
     session.run("pytest", *PARALLEL, "-m", "not slow", *session.posargs)
