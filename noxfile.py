@@ -6,9 +6,10 @@ nox -s check_generated  fail, naming files, if generated/ differs from a fresh g
 nox -s api_diff -- NEW  public-surface diff of generated/ against NEW's (spec path or git rev)
 nox -s lint             openapi-spec-validator, Spectral, ruff, actionlint
 nox -s typecheck        mypy --strict on overlays/ and sandbox/
-nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism)
-nox -s httpx_bounds     overlay and integration tests on the lowest and highest httpx allowed,
-                        and on httpx2 (DATASYNC_GRADES_HTTP=httpx2, docs/httpx2.md)
+nox -s tests            pytest: unit, integration (sandbox over HTTP), contract (Prism); not slow
+nox -s slow             pytest -m slow: fault soak, kill -9 producer, schemathesis, tool runs
+nox -s httpx_bounds     overlay and integration tests on the lowest and highest httpx allowed;
+                        the whole suite but its slow tests on httpx2 (docs/httpx2.md)
 nox -s docs             the docs site (site/), strict, checked in a headless browser
 nox -s build            sdist + wheel, twine check, installed and imported in a fresh venv
 nox -s test_wheel       the test suite against the built wheel instead of the checkout
@@ -146,14 +147,39 @@ def typecheck(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHON)
-def tests(session: nox.Session) -> None:
-    """The whole pytest suite (unit, integration against the sandbox, Prism contract)."""
+# Every core (xdist): on 2 cores the default suite takes about half as long. Whole files to a
+# worker (loadfile): module fixtures (Prism, generated trees, the CLI's sandbox) start once and
+# a file's tests run in their order. The slowest tests are listed, so a regression shows, and
+# pytest's last line gives the suite's duration.
+PARALLEL = ("-n", "auto", "--dist", "loadfile", "--durations=15")
+
+
+def _test_environment(session: nox.Session) -> None:
     # httpx2 too: tests/overlays/test_http_switch.py runs children on both libraries.
     _install(session, "-e", ".[sandbox,cli,httpx2]")
     _groups(session, "test", "codegen")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The pytest suite but its slow tests (unit, integration against the sandbox, Prism
+    contract): about 6 CPU-minutes, 3 on an idle 2-core machine (docs/test-suite.md).
+    `nox -s tests -- ARGS` adds pytest ARGS."""
+    _test_environment(session)
     _node_tools(session)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *PARALLEL, "-m", "not slow", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def slow(session: nox.Session) -> None:
+    """The tests marked slow (over ~10 s each): the fault soak, the producer killed with
+    SIGKILL, schemathesis on the sandbox, the release and codegen tools run on copies of the
+    repository. Not a default session: `.ci/run` runs it after them."""
+    _test_environment(session)
+    session.run("pytest", *PARALLEL, "-m", "slow", *session.posargs)
+
+
+_SHOW = "from datasync_grades._http import httpx; print(httpx.__name__, httpx.__version__)"
 
 
 def _httpx_requirement() -> Requirement:
@@ -171,23 +197,28 @@ def httpx_bounds(session: nox.Session, bound: str) -> None:
     """The overlay and integration tests on the lowest httpx pyproject.toml allows, and on the
     highest (the newest release in the range, resolved when the session runs: a new httpx
     release fails CI before it reaches users). constraints.txt pins the one `tests` runs.
-    ``httpx2``: the same tests on the [httpx2] extra's pinned httpx2 (DATASYNC_GRADES_HTTP)."""
-    _install(session, "-e", ".[sandbox,httpx2]" if bound == "httpx2" else ".[sandbox]")
+    ``httpx2``: the whole suite but its slow tests (as `tests`) on the [httpx2] extra's pinned
+    httpx2, selected by DATASYNC_GRADES_HTTP."""
+    if bound == "httpx2":
+        _test_environment(session)
+        _node_tools(session)
+        session.env["DATASYNC_GRADES_HTTP"] = "httpx2"
+        session.run("python", "-c", _SHOW)
+        session.run("pytest", *PARALLEL, "-m", "not slow", *session.posargs)
+        return
+    _install(session, "-e", ".[sandbox]")
     _groups(session, "test")
     httpx = _httpx_requirement()
-    if bound == "httpx2":
-        session.env["DATASYNC_GRADES_HTTP"] = "httpx2"
-    elif bound == "lowest":
+    if bound == "lowest":
         [floor] = [spec.version for spec in httpx.specifier if spec.operator == ">="]
         # After the constrained install, which pinned httpx: this replaces it, no constraints.
         session.install("--upgrade", f"httpx=={floor}")
     else:
         session.install("--upgrade", str(httpx))
-    show = "from datasync_grades._http import httpx; print(httpx.__name__, httpx.__version__)"
-    session.run("python", "-c", show)
-    # The contract tests need Prism and test the spec, not httpx; the slow ones run in `tests`.
+    session.run("python", "-c", _SHOW)
+    # The contract tests need Prism and test the spec, not httpx; the slow ones run in `slow`.
     session.run(
-        "pytest", "tests/overlays", "tests/integration", "-m", "not slow",
+        "pytest", *PARALLEL, "tests/overlays", "tests/integration", "-m", "not slow",
         "--ignore=tests/integration/test_contract.py", *session.posargs,
     )  # fmt: skip
 
@@ -258,7 +289,9 @@ def test_wheel(session: nox.Session) -> None:
     _node_tools(session)
     session.run("python", "-c", WHEEL_CHECK, env={"PYTHONPATH": ""})
     # An empty pythonpath drops the checkout's generated/, overlays/ and sandbox/ from sys.path.
-    session.run("pytest", "-o", "pythonpath=", *session.posargs, env={"PYTHONPATH": ""})
+    session.run(
+        "pytest", *PARALLEL, "-o", "pythonpath=", *session.posargs, env={"PYTHONPATH": ""}
+    )  # fmt: skip
 
 
 @nox.session(python=PYTHON)

@@ -28,3 +28,23 @@ def readme_python_blocks() -> Callable[[Path, str], list[str]]:
         return re.findall(r"```python\n(.*?)```", match.group(1), flags=re.DOTALL)
 
     return blocks
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The figures tests recorded (``record_property``, e.g. the soak's through ``figures`` in
+    tests/reliability), at the end of the run. Here, not in that folder's conftest: under xdist
+    the controller, which prints the summary, loads no conftest below this one; and read from
+    the reports, which the workers send back with their properties."""
+    reports = [
+        report
+        for category in ("passed", "failed")
+        for report in terminalreporter.stats.get(category, [])
+        if getattr(report, "when", None) == "call" and getattr(report, "user_properties", None)
+    ]
+    if not reports:
+        return
+    terminalreporter.section("reliability figures")
+    for report in reports:
+        terminalreporter.write_line(report.nodeid)
+        for name, value in report.user_properties:
+            terminalreporter.write_line(f"    {name}: {value}")

@@ -12,12 +12,20 @@ from datasync_grades_sandbox import Sandbox
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    """One sandbox per module: the seed data, 3 completed exchanges and 2 created ones."""
+def module_sandbox() -> Iterator[Sandbox]:
     with Sandbox() as started:
-        started.seed_exchanges(3, state="completed")
-        started.seed_exchanges(2, state="created")
         yield started
+
+
+@pytest.fixture
+def sandbox(module_sandbox: Sandbox) -> Sandbox:
+    """One sandbox per module, reset for each test (so that no test depends on the ones run
+    before it, in whatever order pytest-xdist runs them): the seed data, 3 completed exchanges
+    and 2 created ones."""
+    module_sandbox.reset()
+    module_sandbox.seed_exchanges(3, state="completed")
+    module_sandbox.seed_exchanges(2, state="created")
+    return module_sandbox
 
 
 @pytest.fixture

@@ -132,12 +132,14 @@ def story(generator: None, tmp_path_factory: pytest.TempPathFactory) -> Story:
 # ---------------------------------------------------------------- the story, in a copy
 
 
+@pytest.mark.slow  # the story regenerates a copy of the repository 3 times
 def test_regenerate_writes_the_new_operation_module(story: Story) -> None:
     assert story.archive_module
     assert story.added.check.returncode == 0, story.added.check.stdout
     assert "generated/ matches openapi.yaml" in story.added.check.stdout
 
 
+@pytest.mark.slow
 def test_regenerate_prints_the_api_diff(story: Story) -> None:
     out = story.added.regenerate.stdout
     assert "added operation exchanges.archive_exchange: POST /exchanges/{id}/archive" in out
@@ -145,12 +147,14 @@ def test_regenerate_prints_the_api_diff(story: Story) -> None:
     assert "CHANGELOG.md: 2 new entries under Unreleased" in out
 
 
+@pytest.mark.slow
 def test_unreleased_names_the_operation_and_field_as_additions(story: Story) -> None:
     unreleased = _unreleased(story.added.changelog)
     assert f"### Added\n\n{ARCHIVE_ENTRY}\n{PRIORITY_ADDED}\n" in unreleased
     assert "### Breaking" not in unreleased
 
 
+@pytest.mark.slow
 def test_dry_run_prints_the_additive_bump_and_changes_nothing(story: Story) -> None:
     result = story.added.dry_run
     assert result.returncode == 0, result.stderr
@@ -160,12 +164,14 @@ def test_dry_run_prints_the_additive_bump_and_changes_nothing(story: Story) -> N
     assert not story.added.dry_run_changed
 
 
+@pytest.mark.slow
 def test_regenerating_again_adds_nothing(story: Story) -> None:
     assert "no public API changes" in story.again.regenerate.stdout
     assert "CHANGELOG.md: nothing new to record" in story.again.regenerate.stdout
     assert story.again.changelog == story.added.changelog
 
 
+@pytest.mark.slow
 def test_removed_field_is_recorded_as_breaking(story: Story) -> None:
     unreleased = _unreleased(story.removed.changelog)
     assert f"### Breaking\n\n{PRIORITY_REMOVED}\n" in unreleased
@@ -175,6 +181,7 @@ def test_removed_field_is_recorded_as_breaking(story: Story) -> None:
     assert "BREAKING  removed field Exchange.priority" in story.removed.regenerate.stdout
 
 
+@pytest.mark.slow
 def test_dry_run_prints_the_breaking_bump(story: Story) -> None:
     result = story.removed.dry_run
     assert result.returncode == 0, result.stderr

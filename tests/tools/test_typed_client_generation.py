@@ -18,6 +18,9 @@ import yaml
 ROOT = Path(__file__).parents[2]
 OVERLAYS = ROOT / "overlays"
 
+# A regeneration of the whole package and a mypy --strict run: `nox -s slow`.
+pytestmark = pytest.mark.slow
+
 
 def _with_two_operations(spec: dict[str, Any]) -> dict[str, Any]:
     spec["paths"]["/exchanges/{id}/notes"] = {

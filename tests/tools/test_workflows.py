@@ -41,6 +41,17 @@ def test_ci_run_runs_the_readme_test_line_verbatim() -> None:
     assert tests in lines
 
 
+def test_ci_runs_the_slow_tests_after_the_default_sessions() -> None:
+    # `nox -s tests` leaves the slow tests out (to stay within minutes); CI runs them next.
+    _, tests = _quick_start_commands()
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert lines.index(".venv/bin/nox -s slow") > lines.index(tests)
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())["jobs"]
+    runs = [step.get("run") for step in jobs["test"]["steps"]]
+    assert runs.index(".venv/bin/nox -s slow") > runs.index(tests)
+    assert "slow" not in _default_sessions()
+
+
 def test_ci_workflow_runs_the_readme_test_line_and_the_audit() -> None:
     _, tests = _quick_start_commands()
     jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())["jobs"]
@@ -215,10 +226,15 @@ def test_ci_runs_both_ends_of_the_httpx_range_that_users_get() -> None:
     assert {spec.operator for spec in httpx.specifier} == {">=", "<"}
     pinned = re.search(r"^httpx==(\S+)$", (ROOT / "constraints.txt").read_text(), re.MULTILINE)
     assert pinned is not None and httpx.specifier.contains(pinned[1])
+    assert "httpx_bounds" in _default_sessions()
+
+
+def _default_sessions() -> list[str]:
     noxfile = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
     [defaults] = [
         node.value
         for node in ast.walk(noxfile)
         if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "nox.options.sessions"
     ]
-    assert "httpx_bounds" in ast.literal_eval(defaults)
+    sessions: list[str] = ast.literal_eval(defaults)
+    return sessions
