@@ -128,7 +128,9 @@ def reader_environment(
     datasync_sandbox.seed_exchanges(1, state="failed")
     document = json.dumps({"exchange": exchange_id, "assignments": []}).encode()
     datasync_sandbox.set_artifacts(
-        exchange_id, details=gzip.compress(document), consumer_logs=gzip.compress(b"[]")
+        exchange_id,
+        details=gzip.compress(document, mtime=0),
+        consumer_logs=gzip.compress(b"[]", mtime=0),
     )
     for name, value in {
         "DATASYNC_BASE_URL": datasync_sandbox.base_url,

@@ -237,7 +237,9 @@ def test_an_artifacts_items_as_json_lines(datasync_sandbox: Sandbox, tmp_path: P
     report = run_cli(env, "batch-exchanges", "get-course-ids-report", "--help")
     assert "--out" in report.out and "--items" not in report.out  # CSV rows are not items
     # A lone surrogate (valid JSON, not UTF-8) comes out as the escape it came in as.
-    datasync_sandbox.set_artifacts(exchange, details=gzip.compress(b'[{"name": "\\ud800"}, 2]'))
+    datasync_sandbox.set_artifacts(
+        exchange, details=gzip.compress(b'[{"name": "\\ud800"}, 2]', mtime=0)
+    )
     odd = run_cli(env, *details, "--items")
     assert (
         odd.out == '{"name":"\\ud800"}\n2\n' and json.loads(odd.out.split()[0])["name"] == "\ud800"

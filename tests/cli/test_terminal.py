@@ -49,7 +49,9 @@ def _on_a_terminal(env: dict[str, str], *args: str, answer: bytes = b"") -> tupl
 def big_artifact(datasync_sandbox: Sandbox) -> str:
     exchange = datasync_sandbox.seed_exchanges(1, state="completed")[0]
     items = [{"assignment": n, "score": n % 10, "student": f"s{n:06}"} for n in range(60_000)]
-    details = gzip.compress(json.dumps({"exchange_id": exchange, "assignments": items}).encode())
+    details = gzip.compress(
+        json.dumps({"exchange_id": exchange, "assignments": items}).encode(), mtime=0
+    )
     datasync_sandbox.set_artifacts(exchange, details=details)
     return exchange
 

@@ -13,6 +13,7 @@ the spec is checked without editing this file.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import json
@@ -88,13 +89,21 @@ class _Recorder:
         self.endpoint = endpoint
         return ()  # an empty pager, for the methods that list
 
-    one = optional = empty = pager = artifact = push = _keep
+    one = optional = empty = pager = artifact = push = snapshot = _keep
 
 
 def _methods(resources: Resources | AsyncResources) -> dict[tuple[str, str], Any]:
     """(tag attribute, method name) -> the bound public method, for every resource."""
     found = {}
-    for tag, resource in vars(resources).items():
+    kind = type(resources)  # (a client inherits its resources: look them up statically)
+    tags = [
+        name
+        for name in dir(kind)
+        if isinstance(inspect.getattr_static(kind, name), functools.cached_property)
+        and name != "with_raw_response"
+    ]
+    for tag in tags:
+        resource = getattr(resources, tag)
         for name, _ in inspect.getmembers(type(resource), inspect.isfunction):
             if not name.startswith("_"):
                 found[(tag, name)] = getattr(resource, name)
@@ -107,7 +116,9 @@ def _placeholders(method: Any) -> dict[str, Any]:
     for name, parameter in inspect.signature(method).parameters.items():
         if name == "id":
             arguments[name] = uuid.uuid4()
-        elif parameter.default is inspect.Parameter.empty:
+        elif parameter.default is inspect.Parameter.empty and parameter.kind is not (
+            inspect.Parameter.VAR_KEYWORD
+        ):
             arguments[name] = None
     return arguments
 

@@ -16,7 +16,7 @@ bytes the server managed to write and whether it finished.
 
 Example::
 
-    server.serve("details", exchange_id, Reply(body=gzip.compress(b"{}")))
+    server.serve("details", exchange_id, Reply(body=gzip.compress(b"{}", mtime=0)))
     client.artifacts.get_exchange_details(exchange_id).json()
     assert server.last_answer_complete()
 """

@@ -151,7 +151,7 @@ DETAILS = {
 async def test_an_objects_first_array_member_or_the_one_named(
     client: DataSync | AsyncDataSync, served: Served
 ) -> None:
-    serve(served, gzip.compress(json.dumps(DETAILS).encode()), cuts=[])
+    serve(served, gzip.compress(json.dumps(DETAILS).encode(), mtime=0), cuts=[])
     assert await items_of(client) == DETAILS["assignments"]
     assert await items_of(client, member="summaries") == DETAILS["summaries"]
     assert await items_of(client, member="absent") == [DETAILS]  # no such member: itself
@@ -172,7 +172,9 @@ async def test_a_top_level_array_and_json_lines(
     assert await items_of(client) == [{"line": 1}, "x", {"line": 3}]
 
 
-@pytest.mark.parametrize("body", [b"", b"  \n", gzip.compress(b"")], ids=["empty", "blank", "gz"])
+@pytest.mark.parametrize(
+    "body", [b"", b"  \n", gzip.compress(b"", mtime=0)], ids=["empty", "blank", "gz"]
+)
 async def test_an_empty_artifact_has_no_items(
     client: DataSync | AsyncDataSync, served: Served, body: bytes
 ) -> None:
@@ -232,7 +234,7 @@ def test_items_are_the_rule_for_any_values_cut_anywhere(
     )
     body = text.encode()
     served = Served()
-    serve(served, gzip.compress(body) if compressed else body, cuts=cuts)
+    serve(served, gzip.compress(body, mtime=0) if compressed else body, cuts=cuts)
     with make_client("sync", served) as client:
         assert list(
             client.artifacts.get_exchange_details(EXCHANGE).iter_items(member=member)
@@ -296,7 +298,7 @@ async def test_the_bounds_of_read_apply(
     client: DataSync | AsyncDataSync, served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = json.dumps([{"i": i, "pad": "x" * 100} for i in range(100)]).encode()
-    serve(served, gzip.compress(body), cuts=[100, 200])
+    serve(served, gzip.compress(body, mtime=0), cuts=[100, 200])
     with pytest.raises(ArtifactError, match="max_bytes"):
         await items_of(client, max_bytes=len(body) - 1)
     assert len(await items_of(client, max_bytes=len(body))) == 100

@@ -230,7 +230,7 @@ async def test_a_gzip_body_over_the_cap_is_refused_and_one_at_it_is_read(
     make_mode: Callable[..., Mode], server: ArtifactServer
 ) -> None:
     document = b'{"data": {"id": "%s", "note": "%s"}}' % (str(EXCHANGE).encode(), b"x" * 5000)
-    body = gzip.compress(document)
+    body = gzip.compress(document, mtime=0)
     server.serve(
         "exchange",
         EXCHANGE,
@@ -314,7 +314,7 @@ async def test_a_small_error_body_is_kept_whole_and_parsed(
         EXCHANGE,
         Reply(
             status=404,
-            body=gzip.compress(error),
+            body=gzip.compress(error, mtime=0),
             content_type="application/json",
             headers={"Content-Encoding": "gzip"},
         ),

@@ -205,8 +205,8 @@ class _Counted(httpx.SyncByteStream, httpx.AsyncByteStream):
 @pytest.mark.parametrize("filler", ["zero-padding", "empty-members"])
 async def test_an_artifact_stops_early_on_padding_or_empty_members(mode: str, filler: str) -> None:
     # Both decode to nothing: only the wire bytes show them (794 MB went through before).
-    tail = b"\0" * 8_000_000 if filler == "zero-padding" else gzip.compress(b"") * 400_000
-    stream = _Counted(gzip.compress(b"[1]") + tail)
+    tail = b"\0" * 8_000_000 if filler == "zero-padding" else gzip.compress(b"", mtime=0) * 400_000
+    stream = _Counted(gzip.compress(b"[1]", mtime=0) + tail)
     transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=stream))
 
     def read(client: Any) -> Any:
@@ -224,7 +224,7 @@ import gzip, resource, sys
 from datasync_grades._http import httpx
 from datasync_grades import DataSync, BearerToken, DataSyncError
 resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024**2, 1536 * 1024**2))
-body = gzip.compress(b"[" + b"[]," * (60 * 1024**2 // 3) + b"[]]", 9)
+body = gzip.compress(b"[" + b"[]," * (60 * 1024**2 // 3) + b"[]]", 9, mtime=0)
 headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
 kind = sys.argv[1]
 def answer(request):
@@ -370,7 +370,7 @@ async def test_a_closed_client_raises_a_typed_error(mode: str) -> None:
 
 def _artifact_client() -> DataSync:
     def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=gzip.compress(b'{"a": 1}'))
+        return httpx.Response(200, content=gzip.compress(b'{"a": 1}', mtime=0))
 
     return DataSync(
         "https://api.test/v2", auth=BearerToken("t"), transport=httpx.MockTransport(answer)

@@ -278,7 +278,9 @@ async def test_a_wrong_200_body_is_a_response_validation_error_or_a_tolerant_par
         (json_response('{"data": ['), ArtifactError),
         (http_response(200, b"[" * 200_000, {"Content-Type": "application/gzip"}), ArtifactError),
         (
-            http_response(200, gzip.compress(b"[" * 200_000), {"Content-Type": "application/gzip"}),
+            http_response(
+                200, gzip.compress(b"[" * 200_000, mtime=0), {"Content-Type": "application/gzip"}
+            ),
             ArtifactError,
         ),
     ],
@@ -642,12 +644,12 @@ async def test_a_body_that_drips_forever_is_cut_off(
 @functools.cache
 def _gzip_bomb(size: int) -> bytes:
     """A JSON array of ``size`` spaces, gzipped: about a thousandth of that on the wire."""
-    return gzip.compress(b"[" + b" " * size + b"]", 9)
+    return gzip.compress(b"[" + b" " * size + b"]", 9, mtime=0)
 
 
 @functools.cache
 def _truncated_gzip() -> bytes:
-    whole = gzip.compress(json.dumps({"entries": list(range(5000))}).encode())
+    whole = gzip.compress(json.dumps({"entries": list(range(5000))}).encode(), mtime=0)
     return whole[: len(whole) // 2]
 
 
@@ -683,7 +685,7 @@ async def test_a_gzip_bomb_artifact_stops_at_max_bytes(
     bomb = _gzip_bomb(64 * 1024 * 1024)
     headers = {"Content-Type": "application/gzip"}
     if encoding:
-        bomb = gzip.compress(bomb)
+        bomb = gzip.compress(bomb, mtime=0)
         headers["Content-Encoding"] = encoding
     raw_server.answer(answer_always(http_response(200, bomb, headers)))
 
@@ -704,7 +706,7 @@ async def test_a_gzip_encoded_json_answer_that_is_not_json_is_typed(
 ) -> None:
     # 16 MiB once decoded: under the default cap (64 MiB) it is read whole and is no JSON;
     # under a 1 MiB cap reading stops there.
-    body = gzip.compress(b"\0" * (16 * 1024 * 1024), 9)
+    body = gzip.compress(b"\0" * (16 * 1024 * 1024), 9, mtime=0)
     headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
     raw_server.answer(answer_always(http_response(200, body, headers)))
     options = {} if max_response_bytes is None else {"max_response_bytes": max_response_bytes}
@@ -717,7 +719,7 @@ async def test_a_gzip_encoded_json_answer_that_is_not_json_is_typed(
 
 @pytest.mark.parametrize(
     "body",
-    [gzip.compress(bytes(range(256)) * 1024), _truncated_gzip()],
+    [gzip.compress(bytes(range(256)) * 1024, mtime=0), _truncated_gzip()],
     ids=["256 KiB decoded (error bodies keep 64 KiB)", "truncated gzip"],
 )
 async def test_a_gzip_encoded_error_body_too_large_or_corrupt_is_still_the_status_error(

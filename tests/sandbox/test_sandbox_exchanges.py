@@ -222,7 +222,7 @@ def test_errors_after_completion_count_but_keep_the_state(
 
 def test_set_artifacts_serves_the_given_bytes(sandbox: Sandbox, api: httpx.Client) -> None:
     [exchange_id] = sandbox.seed_exchanges(1)
-    raw = gzip.compress(b'{"custom": true}')
+    raw = gzip.compress(b'{"custom": true}', mtime=0)
     sandbox.set_artifacts(exchange_id, details=raw)
     assert api.get(f"/exchanges/{exchange_id}/artifacts/details").content == raw
     assert api.get(f"/exchanges/{exchange_id}/artifacts/consumerlogs").status_code == 404

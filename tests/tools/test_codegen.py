@@ -127,7 +127,7 @@ def _generated_methods() -> dict[str, dict[str, Any]]:
     for cls in tree.body:
         if not (isinstance(cls, ast.ClassDef) and cls.name.endswith("Resource")):
             continue
-        if cls.name.startswith(("Async", "_")):
+        if cls.name.startswith(("Async", "_", "Raw")):  # (the raw resources: #25)
             continue
         for function in cls.body:
             # waiting() and finished() are more methods on a list operation (x-terminal-states)
