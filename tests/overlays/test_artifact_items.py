@@ -22,7 +22,6 @@ import uuid
 from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,6 +34,7 @@ from datasync_grades import (
     NotFoundError,
     _artifacts,
 )
+from datasync_grades._http import httpx
 
 EXCHANGE = uuid.UUID("0c1d2e3f-4a5b-4c6d-8e8f-9a0b1c2d3e4f")
 BATCH = uuid.UUID("11111111-2222-4333-8444-555555555555")
@@ -366,7 +366,7 @@ async def test_a_csv_report_has_rows_not_items(
 CHILD = textwrap.dedent(
     """
     import asyncio, random, sys, zlib
-    import httpx
+    from datasync_grades._http import httpx
     from datasync_grades import AsyncDataSync, BearerToken, DataSync
 
     SIZE = 50 * 1024 * 1024

@@ -33,12 +33,15 @@ from datasync_grades import (
     RetryPolicy,
     TokenError,
 )
+from datasync_grades._http import httpcore, httpx
 from datasync_grades_sandbox import DEFAULT_CLIENT_SECRET, DEFAULT_LTI_SECRET, Faults, Sandbox
 from datasync_grades_sandbox import _auth as sandbox_auth
 
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 WINDOW = 12  # characters of a secret that make a leak
-LOGGERS = ("", "httpx", "httpcore", "datasync_grades", "datasync_grades_sandbox", "werkzeug")
+# The HTTP library's loggers are named after it: httpx/httpcore, or httpx2/httpcore2 (#28).
+HTTP_LOGGERS = (httpx.__name__, httpcore.__name__)
+LOGGERS = ("", *HTTP_LOGGERS, "datasync_grades", "datasync_grades_sandbox", "werkzeug")
 
 
 class Recorder(logging.Handler):
@@ -156,7 +159,7 @@ def test_the_demo_leaks_no_secret(
     assert status == 0, err
     assert issued_tokens, "the demo fetched no token: nothing was at stake"
     sources = {record.name.partition(".")[0] for record in debug_logs.records}
-    assert {"httpx", "httpcore", "datasync_grades"} <= sources
+    assert {*HTTP_LOGGERS, "datasync_grades"} <= sources
     assert error_messages, "the demo's 409 and 429 steps raise package errors"
     if verbose:
         assert "GET http://127.0.0.1" in err
@@ -237,7 +240,7 @@ def _attributes(error: BaseException) -> list[str]:
             continue
         seen.add(id(current))
         module = type(current).__module__.partition(".")[0]
-        assert module not in {"httpx", "httpcore", "h11"}, f"{current!r} is chained to {error!r}"
+        assert module not in {"httpx", "httpcore", *HTTP_LOGGERS, "h11"}, f"{current!r} chained"
         texts += [str(current), repr(current), repr(current.args), repr(vars(current))]
         pending += [current.__cause__, current.__context__]
     return texts
