@@ -185,32 +185,26 @@ class AsyncArtifact:
         response = await client.request(request.kwargs, True)  # non-2xx raised
         error: Exception | None = None
         try:
-            codings = wire_codings(response)  # none if read already (httpx.MockTransport)
-            if (problem := unsupported(codings)) is not None:
-                raise ArtifactError(f"{request.source}: {problem}")
-            decoder = BodyDecoder(
-                kind="CSV" if request.csv else "JSON",
-                accept=(lambda byte: byte != ord("<")) if request.csv else JSON_START.__contains__,
-                max_bytes=max_bytes,
-                chunk_size=chunk_size,
-                source=request.source,
-            )
-            if response.is_stream_consumed:
-                for piece in decoder.feed(response.content):
-                    yield piece
-            else:
-                chunks = await client._step("chunks", response, None)
-                while (data := await client._step("next", chunks, None)) is not None:
+            async with client.raw(response) as chunks:
+                codings = wire_codings(response)  # none if read already (httpx.MockTransport)
+                if (problem := unsupported(codings)) is not None:
+                    raise ArtifactError(f"{request.source}: {problem}")
+                decoder = BodyDecoder(
+                    kind="CSV" if request.csv else "JSON",
+                    accept=(lambda b: b != ord("<")) if request.csv else JSON_START.__contains__,
+                    max_bytes=max_bytes,
+                    chunk_size=chunk_size,
+                    source=request.source,
+                )
+                async for data in chunks:
                     for piece in decoder.feed(data):
                         yield piece
-            for piece in decoder.finish():
-                yield piece
+                for piece in decoder.finish():
+                    yield piece
         except httpx.RequestError as exc:
             error = connection_error(exc, client.redactor)
         except MemoryError:  # (zlib's)
             error = ArtifactError(f"{request.source}: could not be read: MemoryError")
-        finally:
-            await client._step("close", response, None)
         if error is not None:
             raise error  # outside the except block: no httpx exception as its context
 

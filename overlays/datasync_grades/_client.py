@@ -32,7 +32,7 @@ import functools
 import logging
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Generator, Mapping
 from typing import Any, Final, Self, TypedDict, TypeVar, cast
 
 import attrs
@@ -402,23 +402,16 @@ class Sender:
             return response
         reader = _BodyReader(self, response)
         try:
-            if response.is_stream_consumed:  # see wire_codings
-                reader.feed(response.content)
-                reader.finish()
-            elif reader.refused is None:
-                chunks = await self._step("chunks", response, deadline)
-                while (chunk := await self._step("next", chunks, deadline)) is not None:
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise TimeoutError  # (a transport of the caller's may trickle)
-                    if not reader.feed(chunk):
-                        break
-                reader.finish()
+            async with self.raw(response, deadline) as chunks:
+                if reader.refused is None:
+                    async for chunk in chunks:
+                        if not reader.feed(chunk):
+                            break
+                    reader.finish()
         except (httpx.RequestError, TimeoutError) as exc:
             error = self._failure(request, exc, started, deadline)
         except (MemoryError, RecursionError) as exc:
             error = reader.invalid(f"the body could not be read: {type(exc).__name__}")
-        finally:
-            await self._step("close", response, deadline)
         if error is not None:
             raise error
         if reader.refused is not None and response.is_success:
@@ -429,6 +422,36 @@ class Sender:
         if reader.truncated:
             error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
         raise error
+
+    @contextlib.asynccontextmanager
+    async def raw(
+        self, response: httpx.Response, deadline: float | None = None
+    ) -> AsyncIterator[AsyncIterator[bytes]]:
+        """The raw (undecoded) chunks of a response the send path returned, as they come,
+        within ``deadline``; the response is closed on leaving, read or not. The one reader of
+        bodies: answers (``request``) and streamed artifacts alike.
+
+        Example::
+
+            async with sender.raw(response) as chunks:
+                async for chunk in chunks: ...
+        """
+        try:
+            yield self._chunks(response, deadline)
+        finally:
+            await self._step("close", response, deadline)
+
+    async def _chunks(
+        self, response: httpx.Response, deadline: float | None
+    ) -> AsyncGenerator[bytes, None]:
+        if response.is_stream_consumed:  # read already (built in memory: see wire_codings)
+            yield response.content
+            return
+        chunks = await self._step("chunks", response, deadline)
+        while (chunk := await self._step("next", chunks, deadline)) is not None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError  # (a transport of the caller's may trickle)
+            yield chunk
 
     def _redirect(
         self, request: httpx.Request, response: httpx.Response, redirects: int
