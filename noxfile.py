@@ -206,7 +206,8 @@ def httpx_bounds(session: nox.Session, bound: str) -> None:
         session.run("python", "-c", _SHOW)
         session.run("pytest", *PARALLEL, "-m", "not slow", *session.posargs)
         return
-    _install(session, "-e", ".[sandbox]")
+    # httpx2 too: tests/overlays/test_http_switch.py checks the switch on this httpx as well.
+    _install(session, "-e", ".[sandbox,httpx2]")
     _groups(session, "test")
     httpx = _httpx_requirement()
     if bound == "lowest":

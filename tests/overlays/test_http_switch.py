@@ -11,9 +11,8 @@ import sys
 import textwrap
 from typing import Any
 
+import httpx2  # noqa: F401  (every session that runs this installs the [httpx2] extra)
 import pytest
-
-pytest.importorskip("httpx2", reason="the [httpx2] extra is not installed")
 
 LIBRARIES = ["httpx", "httpx2"]
 OTHER = {"httpx": "httpx2", "httpx2": "httpx"}
