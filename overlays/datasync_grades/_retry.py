@@ -98,21 +98,6 @@ class RetryPolicy:
     )
     random: Callable[[], float] = attrs.field(default=random.random, eq=False, repr=False)
 
-    def should_retry(
-        self,
-        method: str,
-        *,
-        status: int | None = None,
-        exc: BaseException | None = None,
-        attempt: int,
-    ) -> bool:
-        """Whether a failed try may be retried, by method and outcome only (no waiting rules).
-
-        ``attempt`` is the number of retries already made for this request (0 after the
-        first try). Pass the final ``status`` or the transport ``exc``, not both.
-        """
-        return attempt < self.max_retries and _retryable(method, status, exc)
-
     def backoff(self, attempt: int) -> float:
         """Full-jitter exponential backoff before retry number ``attempt + 1``."""
         ceiling = min(self.max_backoff, self.backoff_base * self.backoff_factor**attempt)
@@ -132,7 +117,12 @@ class RetryPolicy:
         This is the whole decision the client's sync and async send loops apply.
         """
         status = response.status_code if response is not None else None
-        if not self.max_retries or not _retryable(request.method, status, exc):
+        idempotent = request.method.upper() in IDEMPOTENT_METHODS
+        if exc is not None:
+            retryable = isinstance(exc, _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS)
+        else:
+            retryable = status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)
+        if not self.max_retries or not retryable:
             return None  # a success, not retryable, or retries are off: nothing to log
         outcome = status or type(exc).__name__
         where = f"{request.method} {redact_url(request.url)} after {outcome}"
@@ -161,9 +151,3 @@ class RetryPolicy:
         logger.info("not retrying %s: %s", where, why)
         return None
 
-
-def _retryable(method: str, status: int | None, exc: BaseException | None) -> bool:
-    idempotent = method.upper() in IDEMPOTENT_METHODS
-    if exc is not None:
-        return isinstance(exc, _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS)
-    return status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)

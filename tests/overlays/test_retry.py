@@ -75,40 +75,39 @@ EXCEPTION_TABLE = [
 ]
 
 
+def _retried(method: str, *, attempt: int = 0, max_retries: int = 2, **outcome: Any) -> bool:
+    """Whether the policy would retry: ``next_wait`` gives a wait."""
+    request = httpx.Request(method, "https://x", content=b"")
+    policy = RetryPolicy(max_retries=max_retries)
+    return policy.next_wait(request, attempt=attempt, **outcome) is not None
+
+
 @pytest.mark.parametrize(("status", "idempotent", "not_idempotent"), STATUS_TABLE)
-def test_should_retry_status(status: int, idempotent: bool, not_idempotent: bool) -> None:
-    policy = RetryPolicy()
+def test_retried_statuses(status: int, idempotent: bool, not_idempotent: bool) -> None:
     for method in IDEMPOTENT:
-        assert policy.should_retry(method, status=status, attempt=0) is idempotent, method
-        assert policy.should_retry(method.lower(), status=status, attempt=0) is idempotent
+        assert _retried(method, response=_response(status)) is idempotent, method
+        assert _retried(method.lower(), response=_response(status)) is idempotent
     for method in NOT_IDEMPOTENT:
-        assert policy.should_retry(method, status=status, attempt=0) is not_idempotent, method
+        assert _retried(method, response=_response(status)) is not_idempotent, method
 
 
 @pytest.mark.parametrize(("cls", "idempotent", "not_idempotent"), EXCEPTION_TABLE)
-def test_should_retry_exception(
+def test_retried_exceptions(
     cls: type[httpx.TransportError], idempotent: bool, not_idempotent: bool
 ) -> None:
-    policy = RetryPolicy()
     for method in IDEMPOTENT:
-        assert policy.should_retry(method, exc=_exc(cls), attempt=0) is idempotent, method
+        assert _retried(method, exc=_exc(cls)) is idempotent, method
     for method in NOT_IDEMPOTENT:
-        assert policy.should_retry(method, exc=_exc(cls), attempt=0) is not_idempotent, method
+        assert _retried(method, exc=_exc(cls)) is not_idempotent, method
 
 
 @pytest.mark.parametrize(
     ("max_retries", "attempt", "expected"),
     [(2, 0, True), (2, 1, True), (2, 2, False), (0, 0, False), (5, 4, True), (5, 5, False)],
 )
-def test_should_retry_stops_after_max_retries(
-    max_retries: int, attempt: int, expected: bool
-) -> None:
-    policy = RetryPolicy(max_retries=max_retries)
-    assert policy.should_retry("GET", status=503, attempt=attempt) is expected
-
-
-def test_should_retry_needs_an_outcome() -> None:
-    assert RetryPolicy().should_retry("GET", attempt=0) is False
+def test_no_retry_after_max_retries(max_retries: int, attempt: int, expected: bool) -> None:
+    retried = _retried("GET", response=_response(503), attempt=attempt, max_retries=max_retries)
+    assert retried is expected
 
 
 # -- Retry-After ---------------------------------------------------------------------------
