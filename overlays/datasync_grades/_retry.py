@@ -150,4 +150,3 @@ class RetryPolicy:
             return wait
         logger.info("not retrying %s: %s", where, why)
         return None
-
