@@ -411,7 +411,6 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
                 sandbox.client_id,
                 sandbox.client_secret,
                 token_url=sandbox.token_url,
-                auth_method="client_secret_post",
             )
             with (
                 DataSync(sandbox.base_url, auth=auth) as client,

@@ -29,19 +29,16 @@ POST. The grant itself is small; the concurrency is what needs care, and it is a
 from __future__ import annotations
 
 import asyncio
-import base64
 import concurrent.futures
 import contextlib
 import contextvars
 import dataclasses
-import inspect
 import math
 import re
 import threading
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
-from typing import Any, Final, Literal, get_args
-from urllib.parse import quote_plus
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
+from typing import Any, Final
 
 from ._client import SyncSender, is_loopback, run_sync, with_deadline
 from ._exceptions import APIConnectionError, ResponseValidationError, TokenError, status_error
@@ -54,8 +51,7 @@ __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 
 DEFAULT_TOKEN_URL: Final = "https://api.us2.kimonocloud.com/oauth/token"
 
-AuthMethod = Literal["client_secret_post", "client_secret_basic"]
-TokenProvider = Callable[[], str | Awaitable[str]]
+TokenProvider = Callable[[], str]
 
 _NOT_JSON: Final = object()
 # A token answer is a few hundred bytes; a token (a JWT) a few KiB.
@@ -129,17 +125,17 @@ class _BearerFlow(httpx.Auth):
 class ClientCredentials(_BearerFlow):
     """OAuth2 client-credentials auth, cached and refreshed, safe for threads, tasks and loops.
 
-    ``auth_method`` is how the client authenticates to the token endpoint: in the form body
-    (``client_secret_post``, what DataSync expects) or with HTTP Basic (``client_secret_basic``).
-    A token is refreshed ``refresh_skew`` seconds before ``expires_in`` runs out (at most half its
-    lifetime early); one without ``expires_in`` is kept until the API answers 401. Token requests
-    go through the client's send path (bounded answer, gzip only, within the ``total_timeout`` of
-    the call that needs the token, 30 s at most) on a private ``httpx.Client`` with a 10 s
-    timeout and the ``verify``/``cert``/``trust_env``/``proxy`` of the first client that used
-    this object (a client with other ones is refused), unless ``token_client`` is given (used
-    as it is, its own timeouts only); they never follow redirects. The token request is a sync
-    one, made in a thread of its own for sync and async clients alike, so ``token_client``
-    serves both. ``clock`` must be monotonic and return seconds.
+    The client id and secret go in the form body (``client_secret_post``, what DataSync
+    expects). A token is refreshed ``refresh_skew`` seconds before ``expires_in`` runs out (at
+    most half its lifetime early); one without ``expires_in`` is kept until the API answers 401.
+    Token requests go through the client's send path (bounded answer, gzip only, within the
+    ``total_timeout`` of the call that needs the token, 30 s at most) on a private
+    ``httpx.Client`` with a 10 s timeout and the ``verify``/``cert``/``trust_env``/``proxy`` of
+    the first client that used this object (a client with other ones is refused), unless
+    ``token_client`` is given (used as it is, its own timeouts only); they never follow
+    redirects. The token request is a sync one, made in a thread of its own for sync and async
+    clients alike, so ``token_client`` serves both. ``clock`` must be monotonic and return
+    seconds.
 
     One token request at a time in all: callers in any thread, task or event loop that need a
     token while one is being fetched wait for that one (and share its ``TokenError`` if it
@@ -162,29 +158,20 @@ class ClientCredentials(_BearerFlow):
         *,
         token_url: str = DEFAULT_TOKEN_URL,
         scope: str | Sequence[str] | None = None,
-        auth_method: AuthMethod = "client_secret_post",
         refresh_skew: float = 30.0,
         token_client: httpx.Client | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not client_id or not client_secret:
             raise ValueError("ClientCredentials needs a non-empty client_id and client_secret")
-        if auth_method not in get_args(AuthMethod):
-            raise ValueError(
-                f"auth_method must be one of {get_args(AuthMethod)}, got {auth_method!r}"
-            )
         if not (refresh_skew >= 0 and math.isfinite(refresh_skew)):
             raise ValueError(f"refresh_skew must be a finite number >= 0, got {refresh_skew!r}")
         self.client_id = client_id
         self.token_url = _check_token_url(token_url)
         self.scope = scope if scope is None or isinstance(scope, str) else " ".join(scope)
-        self.auth_method: AuthMethod = auth_method
         self.refresh_skew = float(refresh_skew)
         self._client_secret = client_secret
-        # RFC 6749 2.3.1: form-urlencode both before joining them for Basic.
-        pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
-        self._basic = base64.b64encode(pair.encode()).decode("ascii")
-        self._redactor = Redactor(client_secret, self._basic, clock=clock)
+        self._redactor = Redactor(client_secret, clock=clock)
         self._token_client = token_client
         self._clock = clock
         self._settings: dict[str, Any] | None = None  # the first client's (see _bind)
@@ -198,7 +185,7 @@ class ClientCredentials(_BearerFlow):
         scope = "" if self.scope is None else f", scope={self.scope!r}"
         return (
             f"{type(self).__name__}(client_id={self.client_id!r}, token_url={self.token_url!r}"
-            f"{scope}, auth_method={self.auth_method!r})"
+            f"{scope})"
         )
 
     def _bind(self, options: Mapping[str, Any]) -> None:
@@ -290,17 +277,18 @@ class ClientCredentials(_BearerFlow):
                 redactor=self._redactor,
             )
         logger.debug("fetching an OAuth2 token from %s", self.token_url)
-        data = {"grant_type": "client_credentials"}
+        data = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+        }
         if self.scope is not None:
             data["scope"] = self.scope
-        headers = {"Accept": "application/json"}
-        if self.auth_method == "client_secret_post":
-            data |= {"client_id": self.client_id, "client_secret": self._client_secret}
-        else:
-            headers["Authorization"] = f"Basic {self._basic}"
         issued_at = self._clock()
         try:
-            response = self._sender.send({"method": "post", "data": data, "headers": headers})
+            response = self._sender.send(
+                {"method": "post", "data": data, "headers": {"Accept": "application/json"}}
+            )
         except (APIConnectionError, ResponseValidationError) as exc:
             # "POST <url> ...": which request it was (the caller made another one).
             message = f"the token request to {str(exc).partition(' ')[2]}"
@@ -357,10 +345,10 @@ class ClientCredentials(_BearerFlow):
 class BearerToken(_BearerFlow):
     """A bearer token the caller has, e.g. the LTI JWT: ``Authorization: Bearer <token>``.
 
-    Give the token itself, or a provider: a callable, sync or async, asked for the current token
-    on every request (cache inside it if making one is costly). With a provider a 401 asks it
-    once more and, if it returns a different token, retries the request once with it. A fixed
-    token's 401 is returned as is. An async provider works with ``httpx.AsyncClient`` only.
+    Give the token itself, or a provider: a callable asked for the current token on every
+    request (cache inside it if making one is costly; an async client calls it on its event
+    loop). With a provider a 401 asks it once more and, if it returns a different token, retries
+    the request once with it. A fixed token's 401 is returned as is.
 
     Surrounding whitespace is stripped (a JWT read from a file ends in a newline); a token that
     then holds a control character, a space or non-ASCII is refused without being shown: a
@@ -395,15 +383,6 @@ class BearerToken(_BearerFlow):
 
     async def _token(self, sync: bool) -> str:
         result = self._provider()
-        if inspect.isawaitable(result):
-            if sync:
-                if inspect.iscoroutine(result):
-                    result.close()  # never awaited on purpose: no "never awaited" warning
-                raise TypeError(
-                    "BearerToken's token provider is async, which only an httpx.AsyncClient "
-                    "can await: use an async client, or give a sync provider"
-                )
-            result = await result
         if not isinstance(result, str):
             raise TypeError(
                 "BearerToken's token provider must return a non-empty str, "

@@ -3,8 +3,8 @@ exception detail the package shows goes through it.
 
 It replaces the client's own credentials in any form a server could echo them: raw,
 percent-encoded (either hex case), form-encoded, JSON-escaped (``\\u`` escapes in either hex
-case, ``\\/``), HTML-escaped, and base64 (standard or URL-safe, at any offset, so also inside an
-HTTP Basic pair). Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not searched for:
+case, ``\\/``), HTML-escaped, and base64 (standard or URL-safe, at any offset, so also inside
+a longer encoded text). Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not searched for:
 they would match ordinary words and numbers. A secret longer than :data:`LONG_SECRET` characters
 (far past any token the client sends) is searched for raw and JSON-escaped only, so that
 redaction stays linear in its length.
@@ -67,7 +67,7 @@ _CONTROLS: Final = re.compile(
 class Redactor:
     """What the client shows, with its credentials replaced by ``"[redacted]"``.
 
-    ``secrets`` (a client secret, its Basic pair, a fixed token) are redacted for the redactor's
+    ``secrets`` (a client secret, a fixed token) are redacted for the redactor's
     lifetime; a token given to :meth:`remember` until :data:`RETENTION` seconds after it expires,
     or, with no known expiry, after its last use. A token still valid is never forgotten, and
     however many tokens come and go, redacting costs time linear in the text.
@@ -213,11 +213,10 @@ def _every_form(secret: str) -> Iterator[str]:
     for unsafe, digits in _JSON_ESCAPERS:  # serializers that \u-escape more than json.dumps
         yield "".join("\\u" + format(ord(c), digits) if re.match(unsafe, c) else c for c in secret)
     yield html.escape(secret)
-    for data in (secret.encode(), quote_plus(secret).encode()):
-        for core in _base64_cores(data):
-            if len(core) >= MIN_SECRET_LENGTH:
-                yield core
-                yield core.translate(_URLSAFE)
+    for core in _base64_cores(secret.encode()):
+        if len(core) >= MIN_SECRET_LENGTH:
+            yield core
+            yield core.translate(_URLSAFE)
 
 
 _URLSAFE: Final = str.maketrans("+/", "-_")
