@@ -40,13 +40,6 @@ ENV_VAR = "DATASYNC_GRADES_LOG"
 
 logger = logging.getLogger(LOGGER_NAME)
 
-_ENV_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
-
-
-class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The stderr handler installed by ``DATASYNC_GRADES_LOG``: a type of its own, so that it can
-    be told from the application's handlers."""
-
 
 def configure_from_env(environ: Mapping[str, str] | None = None) -> None:
     """Apply ``DATASYNC_GRADES_LOG`` (``info`` or ``debug``) to the package logger.
@@ -56,12 +49,11 @@ def configure_from_env(environ: Mapping[str, str] | None = None) -> None:
     the application's own logging configuration a line is printed once, not twice. Unset,
     empty or unknown values change nothing.
     """
-    value = (os.environ if environ is None else environ).get(ENV_VAR, "").strip().lower()
-    level = _ENV_LEVELS.get(value)
-    if level is None:
+    level = (os.environ if environ is None else environ).get(ENV_VAR, "").strip().upper()
+    if level not in ("DEBUG", "INFO"):
         return
     logger.setLevel(level)
     if not logger.hasHandlers():
-        handler = _EnvHandler()  # sys.stderr
+        handler = logging.StreamHandler()  # sys.stderr
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)

@@ -4,10 +4,10 @@ exception detail the package shows goes through it.
 It replaces the client's own credentials in any form a server could echo them: raw,
 percent-encoded (either hex case), form-encoded, JSON-escaped (``\\u`` escapes in either hex
 case, ``\\/``), HTML-escaped, and base64 (standard or URL-safe, at any offset, so also inside
-a longer encoded text). Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not searched for:
-they would match ordinary words and numbers. A secret longer than :data:`LONG_SECRET` characters
-(far past any token the client sends) is searched for raw and JSON-escaped only, so that
-redaction stays linear in its length.
+a longer encoded text). Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not
+searched for: they would match ordinary words and numbers. A secret longer than
+:data:`LONG_SECRET` characters (far past any token the client sends) is searched for raw and
+JSON-escaped only, so that redaction stays linear in its length.
 
 Example::
 
