@@ -59,8 +59,8 @@ _MAX_TOKEN_ANSWER: Final = 64 * 1024
 _MAX_TOKEN_LENGTH: Final = 8 * 1024
 # What a token may hold once surrounding whitespace is stripped: printable ASCII, no space.
 # (HTTP forbids controls in a header; httpx would refuse non-ASCII with the value in the error.)
-_HEADER_SAFE: Final = re.compile(r"[\x21-\x7e]+")
-_UNSAFE: Final = "a control character, a space or non-ASCII (the token is not shown)"
+_HEADER_SAFE: Final = re.compile(rf"[\x21-\x7e]{{1,{_MAX_TOKEN_LENGTH}}}")
+_UNSAFE: Final = "over 8 KiB, or with a control character, a space or non-ASCII (not shown)"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -144,7 +144,7 @@ class ClientCredentials(_BearerFlow):
     token still lands in the cache for the others.
 
     Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
-    redirect, an answer over 64 KiB, no ``access_token``, one over 8 KiB, or one with characters
+    redirect, an answer over 64 KiB, no ``access_token``, or one over 8 KiB or with characters
     HTTP forbids in a header; surrounding whitespace is stripped), and ``ValueError`` at
     construction for a ``token_url`` that is not https (plain http is allowed on loopback only).
     """
@@ -325,10 +325,8 @@ class ClientCredentials(_BearerFlow):
             problem = " without an OAuth2 error"
         elif not isinstance(token, str) or not token:
             problem = " without an access_token"
-        elif len(token) > _MAX_TOKEN_LENGTH:
-            problem = f" with an access_token longer than {_MAX_TOKEN_LENGTH} characters"
         elif (value := _header_safe(token)) is None:
-            problem = f" with an access_token that holds {_UNSAFE}"
+            problem = f" with an access_token {_UNSAFE}"
         else:
             expires_in = _seconds(answer.get("expires_in"))
             logger.debug("the token expires in %.0f s (inf: until the API answers 401)", expires_in)
@@ -351,15 +349,15 @@ class BearerToken(_BearerFlow):
     the request once with it. A fixed token's 401 is returned as is.
 
     Surrounding whitespace is stripped (a JWT read from a file ends in a newline); a token that
-    then holds a control character, a space or non-ASCII is refused without being shown: a
-    fixed one with ``ValueError``, one from the provider with ``TokenError``.
+    is then over 8 KiB or holds a control character, a space or non-ASCII is refused without
+    being shown: a fixed one with ``ValueError``, one from the provider with ``TokenError``.
     """
 
     def __init__(self, token_or_provider: str | TokenProvider) -> None:
         if isinstance(token_or_provider, str):
             token = _header_safe(token_or_provider)
             if token is None:
-                raise ValueError(f"BearerToken needs a non-empty token without {_UNSAFE}")
+                raise ValueError(f"BearerToken needs a non-empty token, not one {_UNSAFE}")
             # Asked again after a 401 like any provider, it has nothing new: no retry.
             self._provider: TokenProvider = lambda: token
             self._redactor = Redactor(token)  # shown nowhere from the start
@@ -391,7 +389,7 @@ class BearerToken(_BearerFlow):
         token = _header_safe(result)
         if token is None:
             raise TokenError(
-                f"BearerToken's token provider returned an empty token, or one with {_UNSAFE}"
+                f"BearerToken's token provider returned an empty token, or one {_UNSAFE}"
             )
         return token
 

@@ -288,7 +288,7 @@ async def test_total_timeout_holds_while_a_token_trickles(mode: str, raw: RawSer
 @pytest.mark.parametrize(
     ("answer", "problem"),
     [
-        (b'{"access_token": "' + b"a" * 9000 + b'"}', "longer than 8192"),
+        (b'{"access_token": "' + b"a" * 9000 + b'"}', "access_token over 8 KiB"),
         (b'{"access_token": "t", "pad": "' + b" " * 100_000 + b'"}', "max_response_bytes"),
     ],
 )
