@@ -162,8 +162,8 @@ class ClientCredentials(_BearerFlow):
         token_client: httpx.Client | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if not client_id or not client_secret:
-            raise ValueError("ClientCredentials needs a non-empty client_id and client_secret")
+        if not client_id or not 0 < len(client_secret) <= _MAX_TOKEN_LENGTH:
+            raise ValueError("ClientCredentials needs a client_id and a client_secret (<= 8 KiB)")
         if not (refresh_skew >= 0 and math.isfinite(refresh_skew)):
             raise ValueError(f"refresh_skew must be a finite number >= 0, got {refresh_skew!r}")
         self.client_id = client_id

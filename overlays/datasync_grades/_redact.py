@@ -5,9 +5,8 @@ It replaces the client's own credentials in any form a server could echo them: r
 percent-encoded (either hex case), form-encoded, JSON-escaped (``\\u`` escapes in either hex
 case, ``\\/``), HTML-escaped, and base64 (standard or URL-safe, at any offset, so also inside
 a longer encoded text). Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not
-searched for: they would match ordinary words and numbers. A secret longer than
-:data:`LONG_SECRET` characters (far past any token the client sends) is searched for raw and
-JSON-escaped only, so that redaction stays linear in its length.
+searched for: they would match ordinary words and numbers. The auths refuse secrets and tokens
+over 8 KiB, so the forms of each are few and short.
 
 Example::
 
@@ -33,7 +32,6 @@ from ._http import httpx
 
 __all__ = [
     "EXCERPT_LENGTH",
-    "LONG_SECRET",
     "MIN_SECRET_LENGTH",
     "REDACTED",
     "RETENTION",
@@ -44,7 +42,6 @@ __all__ = [
 
 REDACTED: Final = "[redacted]"
 MIN_SECRET_LENGTH: Final = 8
-LONG_SECRET: Final = 16 * 1024
 # The most of a body (or of a server's error text) a message quotes.
 EXCERPT_LENGTH: Final = 200
 # Seconds a token is remembered past its expiry (or, expiry unknown, past its last use): an
@@ -196,8 +193,6 @@ def _replace(text: str, forms: tuple[str, ...]) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _forms(secret: str) -> frozenset[str]:
-    if len(secret) > LONG_SECRET:
-        return frozenset({secret, json.dumps(secret)[1:-1]})
     return frozenset(form for form in _every_form(secret) if len(form) >= 4)
 
 
