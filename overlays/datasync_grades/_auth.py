@@ -37,7 +37,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import Any, Final
 
 from ._client import SyncSender, is_loopback, run_sync, with_deadline
@@ -125,9 +125,9 @@ class _BearerFlow(httpx.Auth):
 class ClientCredentials(_BearerFlow):
     """OAuth2 client-credentials auth, cached and refreshed, safe for threads, tasks and loops.
 
-    The client id and secret go in the form body (``client_secret_post``, what DataSync
-    expects). A token is refreshed ``refresh_skew`` seconds before ``expires_in`` runs out (at
-    most half its lifetime early); one without ``expires_in`` is kept until the API answers 401.
+    The client id and secret go in the form body (``client_secret_post``; DataSync's endpoint
+    takes no scope). A token is refreshed ``refresh_skew`` seconds before ``expires_in`` runs out
+    (at most half its lifetime early); one without ``expires_in`` is kept until the API answers 401.
     Token requests go through the client's send path (bounded answer, gzip only, within the
     ``total_timeout`` of the call that needs the token, 30 s at most) on a private
     ``httpx.Client`` with a 10 s timeout and the ``verify``/``cert``/``trust_env``/``proxy`` of
@@ -157,7 +157,6 @@ class ClientCredentials(_BearerFlow):
         client_secret: str,
         *,
         token_url: str = DEFAULT_TOKEN_URL,
-        scope: str | Sequence[str] | None = None,
         refresh_skew: float = 30.0,
         token_client: httpx.Client | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -168,7 +167,6 @@ class ClientCredentials(_BearerFlow):
             raise ValueError(f"refresh_skew must be a finite number >= 0, got {refresh_skew!r}")
         self.client_id = client_id
         self.token_url = _check_token_url(token_url)
-        self.scope = scope if scope is None or isinstance(scope, str) else " ".join(scope)
         self.refresh_skew = float(refresh_skew)
         self._client_secret = client_secret
         self._redactor = Redactor(client_secret, clock=clock)
@@ -182,11 +180,7 @@ class ClientCredentials(_BearerFlow):
         self._flight: _Flight | None = None  # the last one, under way or landed
 
     def __repr__(self) -> str:
-        scope = "" if self.scope is None else f", scope={self.scope!r}"
-        return (
-            f"{type(self).__name__}(client_id={self.client_id!r}, token_url={self.token_url!r}"
-            f"{scope})"
-        )
+        return f"{type(self).__name__}(client_id={self.client_id!r}, token_url={self.token_url!r})"
 
     def _bind(self, options: Mapping[str, Any]) -> None:
         """Take ``verify``, ``cert``, ``trust_env`` and ``proxy`` from a client's ``options`` for
@@ -282,8 +276,6 @@ class ClientCredentials(_BearerFlow):
             "client_id": self.client_id,
             "client_secret": self._client_secret,
         }
-        if self.scope is not None:
-            data["scope"] = self.scope
         issued_at = self._clock()
         try:
             response = self._sender.send(

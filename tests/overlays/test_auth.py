@@ -133,7 +133,7 @@ def closed_port() -> int:
 def test_client_secret_post_sends_the_credentials_in_the_body(
     flow: Flow, server: OAuthServer
 ) -> None:
-    auth = credentials(server, scope=["grades.read", "grades.write"])
+    auth = credentials(server)
 
     assert flow.get(auth, api(server)).status_code == 200
 
@@ -142,7 +142,6 @@ def test_client_secret_post_sends_the_credentials_in_the_body(
         "grant_type": "client_credentials",
         "client_id": CLIENT_ID,
         "client_secret": SECRET,
-        "scope": "grades.read grades.write",
     }
     assert "authorization" not in seen.headers
     assert seen.headers["content-type"] == "application/x-www-form-urlencoded"
@@ -576,11 +575,10 @@ def test_bad_arguments_are_refused(kwargs: dict[str, Any]) -> None:
 
 
 def test_repr_shows_no_secret() -> None:
-    auth = ClientCredentials(CLIENT_ID, SECRET, scope="grades")
+    auth = ClientCredentials(CLIENT_ID, SECRET)
 
     assert repr(auth) == (
-        f"ClientCredentials(client_id={CLIENT_ID!r}, token_url={DEFAULT_TOKEN_URL!r}, "
-        "scope='grades')"
+        f"ClientCredentials(client_id={CLIENT_ID!r}, token_url={DEFAULT_TOKEN_URL!r})"
     )
     assert repr(BearerToken("jwt-value")) == "BearerToken(token='***')"
 
