@@ -41,7 +41,7 @@ from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import Any, Final
 
 from ._client import SyncSender, is_loopback, run_sync, with_deadline
-from ._exceptions import APIConnectionError, ResponseValidationError, TokenError, status_error
+from ._exceptions import ResponseValidationError, TokenError, status_error
 from ._http import httpx
 from ._logging import logger, redact_url
 from ._redact import Redactor, escape_controls
@@ -281,15 +281,11 @@ class ClientCredentials(_BearerFlow):
             response = self._sender.send(
                 {"method": "post", "data": data, "headers": {"Accept": "application/json"}}
             )
-        except (APIConnectionError, ResponseValidationError) as exc:
-            # "POST <url> ...": which request it was (the caller made another one).
-            message = f"the token request to {str(exc).partition(' ')[2]}"
-            failure: Exception = exc
-            if isinstance(exc, ResponseValidationError):  # an answer, yet no token can come
-                # from it (too large, an unsupported coding): a TokenError, with its fields.
-                fields = {**dataclasses.asdict(exc), "status_code": exc.status_code or 0}
-                failure = TokenError(message, **fields)
-            failure.args = (message,)
+        except ResponseValidationError as exc:  # an answer, yet no token can come from it (too
+            # large, an unsupported coding): a TokenError, with its fields. (An APIConnectionError
+            # goes as it is: its message names the token URL.)
+            fields = {**dataclasses.asdict(exc), "status_code": exc.status_code or 0}
+            failure = TokenError(str(exc), **fields)
         else:
             return self._parse(response, issued_at)
         raise failure  # outside the except block: nothing in its context

@@ -302,7 +302,7 @@ def test_an_unreachable_token_endpoint_raises_a_connection_error_with_no_httpx_c
     assert (error.method, error.url) == ("POST", token_url)
     assert error.cause_type == "ConnectError"
     assert (error.__cause__, error.__context__) == (None, None)
-    assert f"the token request to {token_url} failed: ConnectError" in str(error)
+    assert f"POST {token_url} failed: ConnectError" in str(error)
 
 
 # -- clients: injected, private, shared --------------------------------------------------------
