@@ -305,9 +305,7 @@ class ClientCredentials(_BearerFlow):
             content_type = response.headers.get("content-type", "no content type")
             problem = f" with a body that is not JSON ({content_type}); expected an OAuth2 token"
         elif isinstance(error, str):
-            shown = (
-                f"{error}: {description}" if description and isinstance(description, str) else error
-            )
+            shown = f"{error}: {description}" if isinstance(description, str) else error
             problem = f": {self._redactor.excerpt(shown)}"
         elif not response.is_success:
             problem = " without an OAuth2 error"
@@ -354,8 +352,7 @@ class BearerToken(_BearerFlow):
             self._redactor = Redactor()  # every token the provider gave
         else:
             raise TypeError(
-                "BearerToken takes a token (str) or a callable that returns one, "
-                f"got {type(token_or_provider).__name__}"
+                f"BearerToken takes a str or a callable, got {type(token_or_provider).__name__}"
             )
         self._fixed = isinstance(token_or_provider, str)
         # Only a provider can lead to a retry, which needs the body again.
@@ -369,15 +366,10 @@ class BearerToken(_BearerFlow):
 
     async def _token(self, sync: bool) -> str:
         result = self._provider()
-        if not isinstance(result, str):
-            raise TypeError(
-                "BearerToken's token provider must return a non-empty str, "
-                f"got {type(result).__name__}"
-            )
-        token = _header_safe(result)
+        token = _header_safe(result) if isinstance(result, str) else None
         if token is None:
             raise TokenError(
-                f"BearerToken's token provider returned an empty token, or one {_UNSAFE}"
+                f"BearerToken's token provider returned no str, an empty one, or one {_UNSAFE}"
             )
         return token
 
@@ -388,14 +380,13 @@ def _header_safe(token: str) -> str | None:
     return token if _HEADER_SAFE.fullmatch(token) else None
 
 
-def _seconds(value: object) -> float:
+def _seconds(value: Any) -> float:
     """``expires_in`` as seconds; infinite when absent or unusable: kept until a 401 (and
     refreshed at infinity minus the skew, which is infinity too)."""
-    seconds = math.inf
-    if isinstance(value, int | float | str) and not isinstance(value, bool):
-        with contextlib.suppress(ValueError):  # not a number
-            seconds = float(value)
-    return max(seconds, 0.0) if math.isfinite(seconds) else math.inf
+    with contextlib.suppress(TypeError, ValueError, OverflowError):  # not a number, or 10**400
+        if not isinstance(value, bool) and math.isfinite(seconds := float(value)):
+            return max(seconds, 0.0)
+    return math.inf
 
 
 def _check_token_url(url: str) -> str:

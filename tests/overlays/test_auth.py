@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import signal
 import socket
 import ssl
@@ -31,7 +32,7 @@ from datasync_grades import (
     DataSyncError,
     TokenError,
 )
-from datasync_grades._auth import DEFAULT_TOKEN_URL
+from datasync_grades._auth import DEFAULT_TOKEN_URL, _seconds
 from datasync_grades._http import httpcore, httpx
 from datasync_grades._redact import REDACTED
 
@@ -185,6 +186,24 @@ def test_a_token_is_refreshed_refresh_skew_before_it_expires(
     assert flow.get(auth, api(server)).status_code == 200
     assert len(server.token_requests) == 2
     assert server.api_requests[-1].headers["authorization"] == f"Bearer {server.issued[1]}"
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "seconds"),
+    [
+        (60, 60.0),
+        ("60", 60.0),
+        (-5, 0.0),
+        (None, math.inf),
+        (True, math.inf),
+        ("soon", math.inf),
+        ({"s": 1}, math.inf),
+        (float("nan"), math.inf),
+        (10**400, math.inf),  # float() of it overflows
+    ],
+)
+def test_expires_in_is_read_as_seconds_or_kept_until_a_401(expires_in: Any, seconds: float) -> None:
+    assert _seconds(expires_in) == seconds
 
 
 def test_a_token_without_expires_in_is_kept_until_the_api_answers_401(
@@ -666,7 +685,7 @@ def test_bearer_token_does_not_retry_when_the_provider_has_nothing_new(flow: Flo
 def test_bearer_token_refuses_a_provider_that_returns_no_token(flow: Flow) -> None:
     transport, _ = _api_accepting()
 
-    with pytest.raises(TypeError, match="non-empty str, got NoneType"):
+    with pytest.raises(TokenError, match="returned no str"):
         flow.get(BearerToken(lambda: None), "https://api.example/x", transport=transport)  # type: ignore[arg-type, return-value]
 
 
