@@ -83,7 +83,6 @@ __all__ = [
     "UploadError",
     "connection_error",
     "request_id_of",
-    "response_fields",
     "status_error",
     "validation_error",
 ]
@@ -287,7 +286,7 @@ def request_id_of(headers: Mapping[str, str]) -> str | None:
     return next((headers[name] for name in _REQUEST_ID_HEADERS if name in headers), None)
 
 
-def response_fields(response: httpx.Response, redactor: Redactor) -> dict[str, Any]:
+def _response_fields(response: httpx.Response, redactor: Redactor) -> dict[str, Any]:
     """``status_code``, ``method``, ``url`` and ``headers`` of an answer, redacted: keywords
     for any error above."""
     request = response.request
@@ -324,7 +323,7 @@ def status_error(
     with contextlib.suppress(ValueError, RecursionError):
         body = redactor.value(json.loads(text))  # also \u-escaped secrets
         shown = json.dumps(_without_grades(body), ensure_ascii=False)
-    fields = response_fields(response, redactor)
+    fields = _response_fields(response, redactor)
     reason = redactor.excerpt(response.reason_phrase)
     message = f"{fields['method']} {fields['url']} -> {response.status_code} {reason}".rstrip()
     if request_id := request_id_of(fields["headers"]):
@@ -339,7 +338,7 @@ def validation_error(
 ) -> ResponseValidationError:
     """``ResponseValidationError`` for a 2xx answer: ``message`` redacted and escaped."""
     return ResponseValidationError(
-        escape_controls(redactor.text(message)), **response_fields(response, redactor)
+        escape_controls(redactor.text(message)), **_response_fields(response, redactor)
     )
 
 

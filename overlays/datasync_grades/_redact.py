@@ -93,11 +93,10 @@ class Redactor:
             return  # used lately, or valid for a while yet: the common case, without the lock
         if expires_at is None:
             expires_at = max(now, _jwt_exp(token) - time.time() + now)
-        if known < expires_at + RETENTION:
-            with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped
-                tokens = {t: at for t, at in self._tokens.items() if at > now}
-                tokens[token] = max(expires_at + RETENTION, tokens.get(token, -math.inf))
-                self._tokens = tokens
+        with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped
+            tokens = {t: at for t, at in self._tokens.items() if at > now}
+            tokens[token] = max(expires_at + RETENTION, tokens.get(token, -math.inf))
+            self._tokens = tokens
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret redacted now."""
