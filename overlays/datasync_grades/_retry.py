@@ -98,11 +98,6 @@ class RetryPolicy:
     )
     random: Callable[[], float] = attrs.field(default=random.random, eq=False, repr=False)
 
-    def backoff(self, attempt: int) -> float:
-        """Full-jitter exponential backoff before retry number ``attempt + 1``."""
-        ceiling = min(self.max_backoff, self.backoff_base * self.backoff_factor**attempt)
-        return self.random() * ceiling
-
     def next_wait(
         self,
         request: httpx.Request,
@@ -138,8 +133,9 @@ class RetryPolicy:
                 f"Retry-After {retry_after:.0f} s exceeds max_retry_after "
                 f"{self.max_retry_after:.0f} s"
             )
-        else:
-            wait = retry_after if retry_after is not None else self.backoff(attempt)
+        else:  # Retry-After, or full-jitter exponential backoff
+            ceiling = min(self.max_backoff, self.backoff_base * self.backoff_factor**attempt)
+            wait = retry_after if retry_after is not None else self.random() * ceiling
             logger.info(
                 "retrying %s in %.2f s (attempt %d of %d)",
                 where,

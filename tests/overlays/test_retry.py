@@ -160,9 +160,11 @@ def test_parse_retry_after_defaults_to_now() -> None:
     ("attempt", "ceiling"), [(0, 0.5), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 8.0), (20, 8.0)]
 )
 def test_backoff_is_full_jitter_under_a_capped_exponential(attempt: int, ceiling: float) -> None:
-    assert RetryPolicy(random=lambda: 1.0).backoff(attempt) == ceiling
-    assert RetryPolicy(random=lambda: 0.0).backoff(attempt) == 0.0
-    assert RetryPolicy(random=lambda: 0.5).backoff(attempt) == ceiling / 2
+    def wait(random: float) -> float | None:
+        policy = RetryPolicy(max_retries=30, random=lambda: random)
+        return policy.next_wait(REQ, response=_response(503), attempt=attempt)
+
+    assert (wait(1.0), wait(0.0), wait(0.5)) == (ceiling, 0.0, ceiling / 2)
 
 
 def _response(status: int, headers: dict[str, str] | None = None) -> httpx.Response:
