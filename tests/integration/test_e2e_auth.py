@@ -96,11 +96,8 @@ async def test_bearer_token_provider_renews_a_rejected_jwt(
         handed_out.append(stale if not handed_out else sandbox.mint_lti_jwt(ttl=60))
         return handed_out[-1]
 
-    async def aprovide() -> str:
-        return provide()
-
     statuses: list[int] = []
-    auth = BearerToken(provide if mode == "sync" else aprovide)
+    auth = BearerToken(provide)
     client = connect_to(mode, sandbox, auth=auth, **_status_hooks(mode, statuses))
     assert len(await _list(client)) == 3
     assert statuses == [401, 200]
