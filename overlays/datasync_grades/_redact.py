@@ -3,8 +3,8 @@ exception detail the package shows goes through it.
 
 It replaces the client's own credentials in any form a server could echo them: raw,
 percent-encoded (either hex case), form-encoded, JSON-escaped (``\\u`` escapes in either hex
-case, ``\\/``), HTML-escaped, and base64 (standard or URL-safe, at any offset, so also inside
-a longer encoded text). Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not
+case, ``\\/``) and HTML-escaped. Not base64: the client encodes no secret so (no HTTP Basic),
+and a server has no reason to. Secrets shorter than :data:`MIN_SECRET_LENGTH` characters are not
 searched for: they would match ordinary words and numbers. The auths refuse secrets and tokens
 over 8 KiB, so the forms of each are few and short.
 
@@ -192,7 +192,7 @@ def _replace(text: str, forms: tuple[str, ...]) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _forms(secret: str) -> frozenset[str]:
-    return frozenset(form for form in _every_form(secret) if len(form) >= 4)
+    return frozenset(_every_form(secret))  # each as long as the secret at least
 
 
 def _every_form(secret: str) -> Iterator[str]:
@@ -207,23 +207,8 @@ def _every_form(secret: str) -> Iterator[str]:
     for unsafe, digits in _JSON_ESCAPERS:  # serializers that \u-escape more than json.dumps
         yield "".join("\\u" + format(ord(c), digits) if re.match(unsafe, c) else c for c in secret)
     yield html.escape(secret)
-    for core in _base64_cores(secret.encode()):
-        if len(core) >= MIN_SECRET_LENGTH:
-            yield core
-            yield core.translate(_URLSAFE)
 
 
-_URLSAFE: Final = str.maketrans("+/", "-_")
 # What a serializer \u-escapes beyond json.dumps, and in which hex case: .NET's System.Text.Json
 # (upper case: "\u002B" for "+") and Gson (lower case: "\u003d" for "=").
 _JSON_ESCAPERS: Final = (("[^ -~]|[+<>&'\"`]", "04X"), ("[<>&='\u2028\u2029]", "04x"))
-
-
-def _base64_cores(data: bytes) -> Iterator[str]:
-    """The base64 characters that encode only ``data``'s bits, for each of the three offsets
-    ``data`` can have inside a longer encoded string (the neighbours decide the others)."""
-    for offset in range(3):
-        encoded = base64.b64encode(bytes(offset) + data + bytes(2)).decode("ascii")
-        first = -(-8 * offset // 6)  # the first character with no bit of the bytes before
-        last = 8 * (offset + len(data)) // 6  # past the last with no bit of the bytes after
-        yield encoded[first:last]

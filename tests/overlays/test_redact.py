@@ -38,10 +38,6 @@ def redact_value(value: object, secrets: list[str]) -> object:
 SECRET = 's3cr3t/+:% "é-value'
 
 
-def _b64(prefix: str, secret: str) -> str:
-    return base64.b64encode(f"{prefix}{secret}".encode()).decode()
-
-
 FORMS: dict[str, Callable[[str], str]] = {
     "raw": lambda s: s,
     "percent-encoded": lambda s: quote(s, safe=""),
@@ -59,10 +55,6 @@ FORMS: dict[str, Callable[[str], str]] = {
         r"\\u[0-9a-f]{4}", lambda m: m.group().upper().replace("\\U", "\\u"), json.dumps(s)[1:-1]
     ),
     "HTML": html.escape,
-    "base64 after a prefix": lambda s: _b64("client-1:", s),
-    "base64 after a prefix, one character more": lambda s: _b64("client-12:", s),
-    "base64 after a prefix, two more": lambda s: _b64("client-123:", s),
-    "base64 URL-safe of the raw secret": lambda s: base64.urlsafe_b64encode(s.encode()).decode(),
 }
 
 
@@ -218,12 +210,10 @@ def test_a_jwt_is_kept_until_its_exp_however_long_unused() -> None:
 
 def test_a_secret_cut_at_the_end_of_a_text_leaves_no_piece_with_the_cut_flag() -> None:
     # A body cut at the error cap through a secret kept all but its last characters.
-    encoded = _b64("client-1:", SECRET)
-    for text in ["e" * 300 + SECRET[:k] for k in (4, 12, len(SECRET) - 1)] + [encoded[:-3]]:
+    for text in ["e" * 300 + SECRET[:k] for k in (4, 12, len(SECRET) - 1)]:
         shown = Redactor(SECRET).text(text, cut=True)
         assert text.startswith(shown) and len(shown) >= len(text) - 150
         assert [k for k in range(4, len(SECRET)) if SECRET[:k] in shown] == []
-        assert encoded[12:16] not in shown
     assert Redactor(SECRET).text("e" * 300 + SECRET[:12]).endswith(SECRET[:12])  # not cut
 
 
@@ -279,20 +269,3 @@ def test_any_secret_in_any_text_is_redacted_in_every_form(
     for name, form in FORMS.items():
         shown = form(secret)
         assert shown not in redact(before + shown + after, [secret]), name
-
-
-@given(
-    secret=st.text(_ALPHABET, min_size=MIN_SECRET_LENGTH, max_size=40),
-    before=st.binary(max_size=5),
-    after=st.binary(max_size=5),
-)
-def test_base64_of_a_secret_at_any_offset_is_redacted(
-    secret: str, before: bytes, after: bytes
-) -> None:
-    encoded = base64.b64encode(before + secret.encode() + after).decode()
-    redacted = redact(encoded, [secret])
-    assert redacted.count(REDACTED) == 1
-    # What is left is about what encodes the bytes around the secret, not the secret itself
-    # (a secret of 8 bytes or more takes 10 characters or more).
-    left = len(redacted) - len(REDACTED)
-    assert left <= (len(before) + len(after)) * 4 / 3 + 6
