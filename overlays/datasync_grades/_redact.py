@@ -24,7 +24,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import quote, quote_plus
 
@@ -192,21 +192,18 @@ def _replace(text: str, forms: tuple[str, ...]) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _forms(secret: str) -> frozenset[str]:
-    return frozenset(_every_form(secret))  # each as long as the secret at least
-
-
-def _every_form(secret: str) -> Iterator[str]:
-    quoted = {quote(secret, safe=""), quote(secret), quote_plus(secret)}
-    quoted |= {re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), q) for q in quoted}
-    for text in {secret, *quoted}:
-        yield text
-        for escaped in (json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]):
-            yield escaped
-            yield escaped.replace("/", "\\/")
-            yield re.sub(r"\\u[0-9a-f]{4}", lambda m: "\\u" + m.group()[2:].upper(), escaped)
+    """Every form of ``secret`` to search for (each as long as the secret at least)."""
+    texts = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    texts |= {re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), t) for t in texts}
+    escaped = {json.dumps(t, ensure_ascii=a)[1:-1] for t in texts for a in (True, False)}
+    escaped |= {e.replace("/", "\\/") for e in escaped} | {_upper_hex(e) for e in escaped}
     for unsafe, digits in _JSON_ESCAPERS:  # serializers that \u-escape more than json.dumps
-        yield "".join("\\u" + format(ord(c), digits) if re.match(unsafe, c) else c for c in secret)
-    yield html.escape(secret)
+        escaped.add("".join(f"\\u{ord(c):{digits}}" if re.match(unsafe, c) else c for c in secret))
+    return frozenset(texts | escaped | {html.escape(secret)})
+
+
+def _upper_hex(escaped: str) -> str:
+    return re.sub(r"\\u[0-9a-f]{4}", lambda m: "\\u" + m.group()[2:].upper(), escaped)
 
 
 # What a serializer \u-escapes beyond json.dumps, and in which hex case: .NET's System.Text.Json
