@@ -312,19 +312,21 @@ _LISTS: Final[dict[str, ItemKind]] = {"assignments": "assignment", "summaries": 
 
 
 def _checked_items(body: Any, items: Mapping[str, Iterable[Any]]) -> dict[ItemKind, list[Any]]:
-    """The items, once each mapping is known to parse as its generated model (a model is taken
-    as it is); else :class:`InvalidPushError` naming the first 20 bad ones, before anything is
-    sent."""
+    """The items as JSON objects, once each mapping is known to parse as its generated model
+    (a model is taken as it is); else :class:`InvalidPushError` naming the first 20 bad ones,
+    before anything is sent."""
     if not set(items) <= set(_LISTS) or not {*_LISTS, "final"} <= set(attrs.fields_dict(body)):
         raise DataSyncError(f"{body.__name__} changed: update datasync_grades to this spec")
-    found = {kind: list(items.get(name, ())) for name, kind in _LISTS.items()}
+    found: dict[ItemKind, list[Any]] = {}
     problems: list[str] = []
     for name, kind in _LISTS.items():
         parse = _inside(_inside(body.from_dict, dict, name), list, 0)
-        for index, item in enumerate(found[kind]):
-            if isinstance(item, Mapping) and (problem := _problem(parse, dict(item))):
+        found[kind] = []
+        for index, item in enumerate(items.get(name, ())):
+            found[kind].append(data := _as_dict(kind, index, item))
+            if isinstance(item, Mapping) and (problem := _problem(parse, data)):
                 problems.append(
-                    f"{_named(kind, index, (_item_id(kind, item) or '')[:80])}: {problem}"
+                    f"{_named(kind, index, (_item_id(kind, data) or '')[:80])}: {problem}"
                 )
     if problems:
         shown = "; ".join(problems[:20]) + ("; ..." if len(problems) > 20 else "")
