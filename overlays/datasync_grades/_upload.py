@@ -3,10 +3,10 @@ sending them in order, recorded in a checkpoint.
 
 A producer answers an exchange by POSTing ``ExchangeDataRequest`` chunks, each body at most the
 exchange's ``max_data_content_length`` bytes, every chunk ``"final": false`` but the last.
-Items (generated models or plain dicts) are first checked against the generated models
-(:class:`InvalidPushError` names the bad ones; nothing is sent), then serialized once; chunks are
-filled in order (assignments, then summaries); an assignment too large for a chunk of its own
-is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
+Items are generated models (taken as they are) or plain dicts, first parsed with the generated
+models' ``from_dict`` (:class:`InvalidPushError` names the bad ones; nothing is sent); each is
+serialized once; chunks are filled in order (assignments, then summaries); an assignment too
+large for a chunk of its own is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
 anything is sent. A failed chunk raises :class:`UploadError`; the same call with the same
 ``checkpoint`` sends the rest. The push is written once, as :func:`apush`; a sync client drives
 the same coroutine under a sync sender.
@@ -325,9 +325,8 @@ def _checked_items(body: Any, items: Mapping[str, Iterable[Any]]) -> dict[ItemKi
         for index, item in enumerate(items.get(name, ())):
             found[kind].append(data := _as_dict(kind, index, item))
             if isinstance(item, Mapping) and (problem := _problem(parse, data)):
-                problems.append(
-                    f"{_named(kind, index, (_item_id(kind, data) or '')[:80])}: {problem}"
-                )
+                what = _named(kind, index, (_item_id(kind, data) or "")[:80])
+                problems.append(f"{what}: {problem}")
     if problems:
         shown = "; ".join(problems[:20]) + ("; ..." if len(problems) > 20 else "")
         message = f"{len(problems)} item(s) do not match the spec, nothing was sent: {shown}"
