@@ -3,10 +3,10 @@ sending them in order, recorded in a checkpoint.
 
 A producer answers an exchange by POSTing ``ExchangeDataRequest`` chunks, each body at most the
 exchange's ``max_data_content_length`` bytes, every chunk ``"final": false`` but the last.
-Items (generated models or plain dicts) are first checked against the generated models
-(:class:`InvalidPushError` names the bad ones; nothing is sent), then serialized once; chunks are
-filled in order (assignments, then summaries); an assignment too large for a chunk of its own
-is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
+Items are generated models (taken as they are) or plain dicts, first parsed with the generated
+models' ``from_dict`` (:class:`InvalidPushError` names the bad ones; nothing is sent); each is
+serialized once; chunks are filled in order (assignments, then summaries); an assignment too
+large for a chunk of its own is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
 anything is sent. A failed chunk raises :class:`UploadError`; the same call with the same
 ``checkpoint`` sends the rest. The push is written once, as :func:`apush`; a sync client drives
 the same coroutine under a sync sender.
@@ -21,25 +21,18 @@ Example::
 from __future__ import annotations
 
 import contextlib
-import datetime
-import enum
-import functools
 import hashlib
 import json
-import math
 import os
 import re
-import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from types import ModuleType, UnionType
+from types import ModuleType
 from typing import Any, Final, Literal
 from uuid import UUID
 
 import attrs
 
-import datasync_grades_api.models
-from datasync_grades_api.api import JSON_NAMES, Checkpoint, ChunkStored, PushResult
-from datasync_grades_api.types import Unset
+from datasync_grades_api.api import Checkpoint, ChunkStored, PushResult
 
 from ._artifacts import _commit
 from ._client import Sender
@@ -266,128 +259,74 @@ class _Planner:
 
 # -- checking items against the generated models ------------------------------------------
 
-_UUID: Final = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-_DATE_TIME: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
+# What a generated ``from_dict`` raises for a value that does not fit its model. Its own
+# messages name the field and the types, never the value: ``"score: expected float, got str"``.
+_REFUSALS: Final = (TypeError, ValueError, KeyError, AttributeError, RecursionError)
+_GENERATED: Final = re.compile(r"[$\w]+: (expected [\w |]+, got \w+)")
+_MISSING: Final = re.compile(r"KeyError: '([$\w]+)'")  # a required field (d.pop(name))
 
 
-def _is_date_time(value: object) -> bool:
-    try:  # the pattern is RFC 3339's shape; parsing refuses a 13th month or a 25th hour
-        iso = value.upper() if isinstance(value, str) else ""
-        return bool(_DATE_TIME.fullmatch(iso) and datetime.datetime.fromisoformat(iso))
-    except ValueError:
-        return False
+def _refusal(parse: Callable[[Any], object], value: Any) -> str | None:
+    try:
+        parse(value)
+    except _REFUSALS as exc:
+        return f"{type(exc).__name__}: {exc}"  # compared, never shown: it may hold the value
+    return None
 
 
-# What a JSON value must be for each scalar annotation of the generated models.
-_SCALARS: Final[dict[Any, Callable[[Any], bool]]] = {
-    str: lambda v: isinstance(v, str),
-    bool: lambda v: type(v) is bool,
-    int: lambda v: type(v) is int,
-    float: lambda v: type(v) is int or (type(v) is float and math.isfinite(v)),
-    UUID: lambda v: isinstance(v, str) and _UUID.fullmatch(v) is not None,
-    datetime.datetime: _is_date_time,
-    type(None): lambda v: v is None,
-}
+def _inside(parse: Callable[[Any], object], container: type, key: Any) -> Callable[[Any], object]:
+    """``parse`` of a value put in a container: ``{key: value}`` (a dict) or ``[value]``."""
+    return lambda value: parse({key: value} if container is dict else [value])
 
 
-@functools.cache
-def _fields(model: type) -> tuple[dict[str, Any], Any, list[str]]:
-    """Per JSON name the :func:`_shape` of its annotation, that of other names (None: none
-    allowed), the required names."""
-    hints = typing.get_type_hints(model, localns=vars(datasync_grades_api.models))
-    names, fields = JSON_NAMES[model], attrs.fields_dict(model)
-    other = typing.get_args(hints.get("additional_properties"))
-    return (
-        {name: _shape(hints[attribute]) for name, attribute in names.items()},
-        _shape(other[1]) if other else None,
-        [name for name, attribute in names.items() if fields[attribute].default is attrs.NOTHING],
-    )
-
-
-@functools.cache
-def _shape(hint: Any) -> tuple[Any, tuple[Any, ...], bool]:
-    """An annotation worked out once: its origin, the shapes of its arguments but ``Unset``
-    (the key is absent), and whether it is an open enumeration (an enum, or a value it does
-    not list: never ``""``)."""
-    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
-    open_enum = str in args and any(isinstance(arg, enum.EnumMeta) for arg in args)
-    shapes = tuple(_shape(arg) for arg in args if arg is not Unset)
-    if origin in (typing.Union, UnionType) and len(shapes) == 1 and not open_enum:
-        return shapes[0]  # X | Unset: X
-    return origin, shapes, open_enum
-
-
-def _problem(shape: tuple[Any, ...], value: Any) -> tuple[str, str] | None:
-    """Where a JSON value breaks the :func:`_shape` of an annotation of the generated models
-    (``".$sys.id"``, ``"[3]"``, ``""``: the value itself) and how, never showing the value;
-    None when it fits.
+def _problem(parse: Callable[[Any], object], value: Any) -> str | None:
+    """Where and how ``parse`` (a generated ``from_dict``) refuses ``value``, never showing the
+    value; None when it parses. The path is found by parsing parts alone: a bad item only.
 
     Example::
 
-        assert _problem(_shape(ScheduleUpdate), {}) == (".enabled", "missing (required)")
+        assert _problem(ScheduleUpdate.from_dict, {}) == "enabled: missing (required)"
     """
-    origin, args, open_enum = shape
-    scalar = _SCALARS.get(origin)
-    if scalar is not None and scalar(value):
-        return None  # the most frequent case, first
-    if origin in (typing.Union, UnionType):
-        if open_enum and value == "":
-            return "", "an empty string"
-        first = None
-        for arg in args:  # the first that fits ends it; the first problem is the one shown
-            if (problem := _problem(arg, value)) is None:
-                return None
-            first = first or problem
-        return first
-    if origin is list and isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            if problem := _problem(args[0], item):
-                return f"[{index}]{problem[0]}", problem[1]
+    if (error := _refusal(parse, value)) is None:
         return None
-    if (origin in JSON_NAMES or origin is dict) and isinstance(value, dict):
-        # A model's fields, or a free-form object's values; a None annotation: not allowed.
-        named, other, required = _fields(origin) if origin in JSON_NAMES else ({}, args[1], [])
-        for name in required:
-            if name not in value:
-                return f".{name}", "missing (required)"
-        for key, item in value.items():
-            field = named.get(key, other) if isinstance(key, str) else None
-            if field is None:
-                return "", "a property the spec does not define"
-            scalar = _SCALARS.get(field[0])  # (inline: a call per value is what costs here)
-            if scalar is not None and scalar(item):
-                continue
-            if problem := _problem(field, item):
-                return f".{key}{problem[0]}", problem[1]
-        return None
-    # A scalar; an enum (its values); a list or an object of the wrong kind; an annotation
-    # not listed (Any): any JSON.
-    if isinstance(origin, enum.EnumMeta):
-        fits = isinstance(value, str) and value in origin._value2member_map_
-    else:
-        fits = scalar is None and origin not in (list, dict, *JSON_NAMES)
-    return None if fits else ("", f"expected {origin.__name__}, got {type(value).__name__}")
+    path = ""
+    # Down to the part that fails alone as the whole did, unless the container itself is
+    # what fails (empty, it fails the same: a required field is missing).
+    while isinstance(value, dict | list) and _refusal(parse, type(value)()) != error:
+        for key, part in value.items() if isinstance(value, dict) else enumerate(value):
+            if _refusal(inner := _inside(parse, type(value), key), part) == error:
+                path += f"[{key}]" if isinstance(value, list) else f".{key}"
+                parse, value = inner, part
+                break
+        else:
+            break
+    if missing := _MISSING.fullmatch(error):
+        return f"{path}.{missing[1]}".lstrip(".") + ": missing (required)"
+    kind, _, message = error.partition(": ")
+    found = _GENERATED.fullmatch(message)
+    how = found[1] if found else f"not of the form the spec gives ({kind})"
+    return f"{path.lstrip('.') or 'the item'}: {how}"
 
 
 _LISTS: Final[dict[str, ItemKind]] = {"assignments": "assignment", "summaries": "summary"}
 
 
-def _checked_items(body: type, items: Mapping[str, Iterable[Any]]) -> dict[ItemKind, list[Any]]:
-    """The items as JSON objects, once each is known to fit its generated model; else
-    :class:`InvalidPushError` naming the first 20 bad ones, before anything is sent."""
-    named = _fields(body)[0]
-    if set(named) != {*_LISTS, "final"} or not set(items) <= set(_LISTS):
+def _checked_items(body: Any, items: Mapping[str, Iterable[Any]]) -> dict[ItemKind, list[Any]]:
+    """The items as JSON objects, once each mapping is known to parse as its generated model
+    (a model is taken as it is); else :class:`InvalidPushError` naming the first 20 bad ones,
+    before anything is sent."""
+    if not set(items) <= set(_LISTS) or not {*_LISTS, "final"} <= set(attrs.fields_dict(body)):
         raise DataSyncError(f"{body.__name__} changed: update datasync_grades to this spec")
     found: dict[ItemKind, list[Any]] = {}
     problems: list[str] = []
     for name, kind in _LISTS.items():
-        found[kind] = [_as_dict(kind, n, item) for n, item in enumerate(items.get(name, ()))]
-        for index, item in enumerate(found[kind]):
-            # A list of this one item against the list's annotation: its path starts "[0]".
-            if problem := _problem(named[name], [item]):
-                where = problem[0][3:].lstrip(".") or "the item"
-                what = _named(kind, index, (_item_id(kind, item) or "")[:80])
-                problems.append(f"{what}: {where}: {problem[1]}")
+        parse = _inside(_inside(body.from_dict, dict, name), list, 0)
+        found[kind] = []
+        for index, item in enumerate(items.get(name, ())):
+            found[kind].append(data := _as_dict(kind, index, item))
+            if isinstance(item, Mapping) and (problem := _problem(parse, data)):
+                what = _named(kind, index, (_item_id(kind, data) or "")[:80])
+                problems.append(f"{what}: {problem}")
     if problems:
         shown = "; ".join(problems[:20]) + ("; ..." if len(problems) > 20 else "")
         message = f"{len(problems)} item(s) do not match the spec, nothing was sent: {shown}"
