@@ -36,10 +36,9 @@ from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from types import ModuleType
 from typing import IO, Any
 
-from ._client import Sender, iterate_sync, json_values_within, run_sync, wire_codings
-from ._exceptions import ArtifactError, NotFoundError, connection_error
-from ._gzip_stream import JSON_START, BodyDecoder, unsupported
-from ._http import httpx
+from ._client import Sender, iterate_sync, json_values_within, run_sync
+from ._exceptions import ArtifactError, NotFoundError
+from ._gzip_stream import JSON_START
 from ._parsing import operation_name
 
 try:
@@ -180,33 +179,20 @@ class AsyncArtifact:
             return written
 
     async def _pieces(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
-        """The decoded body: every I/O is a step of the client's send path."""
+        """The decoded body: the client's send path, then its one decoder of bodies."""
         request, client = self._request, self._request.client
         response = await client.request(request.kwargs, True)  # non-2xx raised
-        error: Exception | None = None
-        try:
-            async with client.raw(response) as chunks:
-                codings = wire_codings(response)  # none if read already (httpx.MockTransport)
-                if (problem := unsupported(codings)) is not None:
-                    raise ArtifactError(f"{request.source}: {problem}")
-                decoder = BodyDecoder(
-                    kind="CSV" if request.csv else "JSON",
-                    accept=(lambda b: b != ord("<")) if request.csv else JSON_START.__contains__,
-                    max_bytes=max_bytes,
-                    chunk_size=chunk_size,
-                    source=request.source,
-                )
-                async for data in chunks:
-                    for piece in decoder.feed(data):
-                        yield piece
-                for piece in decoder.finish():
-                    yield piece
-        except httpx.RequestError as exc:
-            error = connection_error(exc, client.redactor)
-        except MemoryError:  # (zlib's)
-            error = ArtifactError(f"{request.source}: could not be read: MemoryError")
-        if error is not None:
-            raise error  # outside the except block: no httpx exception as its context
+        body = client.body(
+            response,
+            max_bytes=max_bytes,
+            chunk_size=chunk_size,
+            kind="CSV" if request.csv else "JSON",
+            accept=(lambda b: b != ord("<")) if request.csv else JSON_START.__contains__,
+            source=request.source,
+        )
+        async with contextlib.aclosing(body):  # a stream left early closes the response
+            async for piece in body:
+                yield piece
 
     async def _items(
         self, member: str | None, pieces: AsyncGenerator[bytes, None]

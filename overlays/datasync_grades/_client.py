@@ -42,13 +42,12 @@ from ._exceptions import (
     APITimeoutError,
     ArtifactError,
     DataSyncError,
-    ResponseValidationError,
     connection_error,
     request_id_of,
     status_error,
     validation_error,
 )
-from ._gzip_stream import BodyDecoder, content_codings, unsupported
+from ._gzip_stream import MAX_GZIP_LAYERS, BodyDecoder, content_codings, unsupported
 from ._http import LIBRARY, httpcore, httpx, refuse_foreign
 from ._logging import configure_from_env, logger, redact_url
 from ._redact import Redactor
@@ -69,7 +68,6 @@ __all__ = [
     "iterate_sync",
     "json_values_within",
     "run_sync",
-    "wire_codings",
 ]
 
 T = TypeVar("T")
@@ -400,58 +398,97 @@ class Sender:
         _log_response(response, started, self.redactor)
         if stream and response.is_success:
             return response
-        reader = _BodyReader(self, response)
+        limit = self.max_response_bytes if response.is_success else DEFAULT_MAX_ERROR_BYTES
+        data, problem = bytearray(), None
+        # A piece past the cap (pieces are at most _PIECE): an oversize 2xx body raises, an
+        # error body is cut there (what was read is kept).
+        body = self.body(response, deadline, started, max_bytes=limit + _PIECE)
         try:
-            async with self.raw(response, deadline) as chunks:
-                if reader.refused is None:
-                    async for chunk in chunks:
-                        if not reader.feed(chunk):
-                            break
-                    reader.finish()
-        except (httpx.RequestError, TimeoutError) as exc:
-            error = self._failure(request, exc, started, deadline)
-        except (MemoryError, RecursionError) as exc:
-            error = reader.invalid(f"the body could not be read: {type(exc).__name__}")
-        if error is not None:
-            raise error
-        if reader.refused is not None and response.is_success:
-            raise reader.invalid(reader.refused)
+            async with contextlib.aclosing(body):
+                async for piece in body:
+                    data += piece
+                    if len(data) > limit:
+                        problem = f"the body is larger than max_response_bytes ({limit})"
+                        break
+        except ArtifactError as exc:  # another coding, corrupt or oversize gzip
+            problem = f"the body could not be read: {exc}"
+        json = "json" in response.headers.get("content-type", "")
+        if not problem and json and not json_values_within(data, MAX_JSON_VALUES):
+            problem = f"the body holds more than {MAX_JSON_VALUES} JSON values"
+        if problem and response.is_success:  # (a 2xx: e.g. a data chunk that was stored)
+            url = self.redactor.url(request.url)
+            message = f"{request.method} {url} -> {response.status_code}: {problem}"
+            raise validation_error(message, response, self.redactor)
+        response._content = bytes(data[:limit])
         if response.is_success or not self.raise_for_status:
             return response
-        error = status_error(response, self.redactor, cut=reader.truncated)
-        if reader.truncated:
-            error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
+        error = status_error(response, self.redactor, cut=problem is not None)
+        if len(data) > limit:
+            error.args = (f"{error.args[0]} (body cut at {limit} bytes)",)
         raise error
 
-    @contextlib.asynccontextmanager
-    async def raw(
-        self, response: httpx.Response, deadline: float | None = None
-    ) -> AsyncIterator[AsyncIterator[bytes]]:
-        """The raw (undecoded) chunks of a response the send path returned, as they come,
-        within ``deadline``; the response is closed on leaving, read or not. The one reader of
-        bodies: answers (``request``) and streamed artifacts alike.
+    async def body(
+        self,
+        response: httpx.Response,
+        deadline: float | None = None,
+        started: float | None = None,
+        *,
+        max_bytes: int,
+        chunk_size: int = _PIECE,
+        kind: str = "body",
+        accept: Callable[[int], bool] | None = None,
+        source: str | None = None,
+    ) -> AsyncGenerator[bytes, None]:
+        """The decoded body of a response the send path returned, in pieces of at most
+        ``chunk_size``, as it comes within ``deadline``; the response is closed on leaving.
+        The one decoder of bodies: answers (``request``) and streamed artifacts alike.
+
+        ``Content-Encoding`` says which gzip layers to peel; with ``accept`` (an artifact:
+        whether its plain ``kind`` may start with a byte), gzip is also found by its magic
+        bytes. Any other coding, or a corrupt or oversize body: ``ArtifactError``; the answer
+        lost: ``APIConnectionError``/``APITimeoutError``.
 
         Example::
 
-            async with sender.raw(response) as chunks:
-                async for chunk in chunks: ...
+            async for piece in sender.body(response, max_bytes=2**20): ...
         """
+        request = response.request
+        source = source or f"{request.method} {self.redactor.url(request.url)}"
+        # none if read already (built in memory, e.g. by httpx.MockTransport: httpx decoded it)
+        codings = [] if response.is_stream_consumed else content_codings(response.headers)
+        response.headers.pop("content-encoding", None)  # decoded here: httpx must not again
+        error: Exception | None = None
         try:
-            yield self._chunks(response, deadline)
+            if (problem := unsupported(codings)) is not None:
+                raise ArtifactError(f"{source}: {problem}")
+            decoder = BodyDecoder(
+                kind=kind,
+                accept=accept or (lambda _: True),
+                max_bytes=max_bytes,
+                chunk_size=chunk_size,
+                max_gzip_layers=len(codings) if accept is None else MAX_GZIP_LAYERS,
+                source=source,
+            )
+            if response.is_stream_consumed:  # read already (built in memory)
+                for piece in decoder.feed(response.content):
+                    yield piece
+            else:
+                chunks = await self._step("chunks", response, deadline)
+                while (chunk := await self._step("next", chunks, deadline)) is not None:
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise TimeoutError  # (a transport of the caller's may trickle)
+                    for piece in decoder.feed(chunk):
+                        yield piece
+            for piece in decoder.finish():
+                yield piece
+        except (httpx.RequestError, TimeoutError) as exc:
+            error = self._failure(request, exc, started or time.monotonic(), deadline)
+        except (MemoryError, RecursionError) as exc:  # (zlib's)
+            error = ArtifactError(f"{source}: could not be read: {type(exc).__name__}")
         finally:
             await self._step("close", response, deadline)
-
-    async def _chunks(
-        self, response: httpx.Response, deadline: float | None
-    ) -> AsyncGenerator[bytes, None]:
-        if response.is_stream_consumed:  # read already (built in memory: see wire_codings)
-            yield response.content
-            return
-        chunks = await self._step("chunks", response, deadline)
-        while (chunk := await self._step("next", chunks, deadline)) is not None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError  # (a transport of the caller's may trickle)
-            yield chunk
+        if error is not None:
+            raise error  # outside the except block: no httpx exception as its context
 
     def _redirect(
         self, request: httpx.Request, response: httpx.Response, redirects: int
@@ -623,90 +660,8 @@ async def _to_thread_to_the_end(fn: Callable[..., object], *args: Any) -> None:
         raise
 
 
-def wire_codings(response: httpx.Response) -> list[str]:
-    """The codings of the raw body still to be read; none for a response read already (built
-    in memory, e.g. by httpx.MockTransport: httpx decoded it then)."""
-    return [] if response.is_stream_consumed else content_codings(response.headers)
-
-
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
-
-
-class _BodyReader:
-    """Collects a body from raw chunks: gzip peeled with a bound, wire and decoded size checked,
-    any other coding refused (``refused``: why, and nothing is read)."""
-
-    def __init__(self, sender: Sender, response: httpx.Response) -> None:
-        self.response = response
-        self.redactor = sender.redactor
-        self.error = not response.is_success
-        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if self.error else sender.max_response_bytes
-        self.truncated = False
-        self._data = bytearray()
-        codings = wire_codings(response)
-        self.refused = unsupported(codings)
-        # Content-Encoding says what to peel (an identity body is passed as it is, whatever
-        # its first bytes): no more layers than it lists.
-        self._decoder = (
-            BodyDecoder(
-                kind="body",
-                accept=lambda _: True,
-                # A piece past the cap: _take reports an oversize body, or cuts an error body.
-                max_bytes=self.max_bytes + _PIECE,
-                chunk_size=_PIECE,
-                max_gzip_layers=len(codings),
-                source=f"{response.request.method} {self.redactor.url(response.request.url)}",
-            )
-            if codings
-            else None
-        )
-        # The body is decoded here: httpx must not decode it again.
-        response.headers.pop("content-encoding", None)
-
-    def feed(self, chunk: bytes) -> bool:
-        """Take one chunk; False once enough is read (an error body cut)."""
-        decoder = self._decoder
-        return self._take(lambda: (chunk,) if decoder is None else decoder.feed(chunk))
-
-    def finish(self) -> None:
-        if self._decoder is not None and not self.truncated:
-            self._take(self._decoder.finish)
-        if (
-            not self.error
-            and "json" in self.response.headers.get("content-type", "")
-            and not json_values_within(self._data, MAX_JSON_VALUES)
-        ):
-            raise self.invalid(f"the body holds more than {MAX_JSON_VALUES} JSON values")
-        self.response._content = bytes(self._data)
-
-    def _take(self, pieces: Callable[[], Any]) -> bool:
-        try:
-            for piece in pieces():
-                room = self.max_bytes - len(self._data)
-                self._data += piece[:room]
-                if len(piece) > room:
-                    return self._stop(
-                        f"the body is larger than max_response_bytes ({self.max_bytes}); "
-                        "stopped reading"
-                    )
-        except ArtifactError as exc:  # corrupt, truncated or oversize gzip
-            return self._stop(f"the body could not be decoded: {exc}")
-        return True
-
-    def _stop(self, problem: str) -> bool:
-        """An error body keeps what was read (False: read no more); a 2xx one raises."""
-        if self.error:
-            self.truncated = True
-            return False
-        raise self.invalid(problem)
-
-    def invalid(self, problem: str) -> ResponseValidationError:
-        request, response = self.response.request, self.response
-        # (a 2xx: e.g. a data chunk that was stored)
-        url = self.redactor.url(request.url)
-        message = f"{request.method} {url} -> {response.status_code}: {problem}"
-        return validation_error(message, response, self.redactor)
 
 
 def _log_response(response: httpx.Response, started: float, redactor: Redactor) -> None:

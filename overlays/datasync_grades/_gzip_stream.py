@@ -51,7 +51,8 @@ class BodyDecoder:
     ``kind`` names the plain format and ``accept`` says whether a plain body may start with a
     byte (its first after an optional UTF-8 BOM and whitespace); ``max_bytes`` caps what any
     layer produces, ``chunk_size`` each piece fed to zlib and yielded; ``max_gzip_layers``
-    how many gzip layers may nest; ``source`` names the body in messages. ``feed()`` and
+    how many gzip layers may nest (0: the body is passed as it is, whatever its first bytes);
+    ``source`` names the body in messages. ``feed()`` and
     ``finish()`` are generators: exhaust each before the next call.
 
     The layers are a stack, outermost first: one inflater per gzip layer found (None between
@@ -69,7 +70,10 @@ class BodyDecoder:
     _inflaters: list[zlib._Decompress | None] = attrs.field(factory=list, init=False)
     # What each layer produced: one count per gzip layer, the last for the plain body.
     _produced: list[int] = attrs.field(factory=lambda: [0], init=False)
-    _head: bytes | None = attrs.field(default=b"", init=False)
+    _head: bytes | None = attrs.field(
+        default=attrs.Factory(lambda self: b"" if self.max_gzip_layers else None, takes_self=True),
+        init=False,
+    )
     _accepted: bool = attrs.field(default=False, init=False)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
