@@ -47,7 +47,7 @@ from ._exceptions import (
     status_error,
     validation_error,
 )
-from ._gzip_stream import MAX_GZIP_LAYERS, BodyDecoder, content_codings, unsupported
+from ._gzip_stream import MAX_GZIP_LAYERS, BodyDecoder, gzip_layers
 from ._http import LIBRARY, httpcore, httpx, refuse_foreign
 from ._logging import configure_from_env, logger, redact_url
 from ._redact import Redactor
@@ -423,7 +423,7 @@ class Sender:
         if response.is_success or not self.raise_for_status:
             return response
         error = status_error(response, self.redactor, cut=problem is not None)
-        if len(data) > limit:
+        if problem and data:  # what was read of it is kept (none of a refused coding)
             error.args = (f"{error.args[0]} (body cut at {limit} bytes)",)
         raise error
 
@@ -454,22 +454,20 @@ class Sender:
         """
         request = response.request
         source = source or f"{request.method} {self.redactor.url(request.url)}"
-        # none if read already (built in memory, e.g. by httpx.MockTransport: httpx decoded it)
-        codings = [] if response.is_stream_consumed else content_codings(response.headers)
-        response.headers.pop("content-encoding", None)  # decoded here: httpx must not again
         error: Exception | None = None
         try:
-            if (problem := unsupported(codings)) is not None:
-                raise ArtifactError(f"{source}: {problem}")
+            # None if read already (built in memory, e.g. by httpx.MockTransport: decoded then)
+            layers = 0 if response.is_stream_consumed else gzip_layers(response.headers, source)
+            response.headers.pop("content-encoding", None)  # decoded here: httpx must not again
             decoder = BodyDecoder(
                 kind=kind,
                 accept=accept or (lambda _: True),
                 max_bytes=max_bytes,
                 chunk_size=chunk_size,
-                max_gzip_layers=len(codings) if accept is None else MAX_GZIP_LAYERS,
+                max_gzip_layers=layers if accept is None else MAX_GZIP_LAYERS,
                 source=source,
             )
-            if response.is_stream_consumed:  # read already (built in memory)
+            if response.is_stream_consumed:
                 for piece in decoder.feed(response.content):
                     yield piece
             else:

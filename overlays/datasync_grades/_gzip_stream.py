@@ -34,7 +34,7 @@ import attrs
 from ._exceptions import ArtifactError
 from ._http import httpx
 
-__all__ = ["JSON_START", "MAX_GZIP_LAYERS", "BodyDecoder", "content_codings", "unsupported"]
+__all__ = ["JSON_START", "MAX_GZIP_LAYERS", "BodyDecoder", "gzip_layers"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 # The artifact's own gzip plus one Content-Encoding: gzip on top (or gzip declared twice).
@@ -153,16 +153,14 @@ class BodyDecoder:
         return piece
 
 
-def unsupported(codings: list[str]) -> str | None:
-    """Why a body in ``codings`` is refused (None: gzip, at most ``MAX_GZIP_LAYERS`` deep, or
-    none). httpx would decode the others itself, without a bound (``deflate, deflate``: 3.4 KB
-    to 2 GiB in one call), and a thousand layers would recurse a thousand deep."""
-    if all(c in ("gzip", "x-gzip") for c in codings) and len(codings) <= MAX_GZIP_LAYERS:
-        return None
-    return f"Content-Encoding {', '.join(codings)[:100]!r} is not supported (only gzip, 2 at most)"
-
-
-def content_codings(headers: httpx.Headers) -> list[str]:
-    """The ``Content-Encoding`` codings of a response, lower-cased, ``identity`` left out."""
+def gzip_layers(headers: httpx.Headers, source: str) -> int:
+    """How many gzip layers a body's ``Content-Encoding`` lists (``identity`` left out), or
+    ``ArtifactError`` for any other coding, or more than ``MAX_GZIP_LAYERS``: httpx would decode
+    the others itself, without a bound (``deflate, deflate``: 3.4 KB to 2 GiB in one call), and
+    a thousand layers would recurse a thousand deep."""
     codings = (c.strip().lower() for c in headers.get_list("content-encoding", split_commas=True))
-    return [c for c in codings if c and c != "identity"]
+    listed = [c for c in codings if c and c != "identity"]
+    if any(c not in ("gzip", "x-gzip") for c in listed) or len(listed) > MAX_GZIP_LAYERS:
+        shown = ", ".join(listed)[:100]
+        raise ArtifactError(f"{source}: Content-Encoding {shown!r} is not supported")
+    return len(listed)
