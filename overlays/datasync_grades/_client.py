@@ -96,7 +96,18 @@ class InvalidRequestError(DataSyncError, ValueError):
     """A request refused before anything is sent, e.g. a path id of ``..`` or with a ``/``."""
 
 
-class ClientOptions(TypedDict, total=False):
+class _SendOptions(TypedDict, total=False):
+    """The options of the send path, not of the httpx client (see :class:`ClientOptions`)."""
+
+    total_timeout: float | None
+    max_retries: int
+    max_retry_after: float
+    retry_policy: RetryPolicy | None
+    max_response_bytes: int
+    follow_redirects: bool
+
+
+class ClientOptions(_SendOptions, total=False):
     """The settings of ``DataSync`` and ``AsyncDataSync``.
 
     ``timeout`` is per phase (seconds or ``httpx.Timeout``; default 30 s, 5 s to connect);
@@ -110,11 +121,6 @@ class ClientOptions(TypedDict, total=False):
     """
 
     timeout: httpx.Timeout | float
-    total_timeout: float | None
-    max_retries: int
-    max_retry_after: float
-    retry_policy: RetryPolicy | None
-    max_response_bytes: int
     allow_insecure_http: bool
     headers: Mapping[str, str]
     verify: ssl.SSLContext | str | bool
@@ -124,26 +130,15 @@ class ClientOptions(TypedDict, total=False):
     limits: httpx.Limits
     http1: bool
     http2: bool
-    follow_redirects: bool
 
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
-# Options of the send path, not of the httpx client.
-_OWN: Final = (
-    "total_timeout",
-    "max_response_bytes",
-    "follow_redirects",
-    "retry_policy",
-    "max_retries",
-    "max_retry_after",
-)
-_INSECURE: Final = "allow_insecure_http"
 _CALL_OPTIONS: Final = {"timeout", "extra_headers", "extra_query", "extra_body"}
 
 
 def _own_options(settings: dict[str, Any]) -> dict[str, Any]:
     """Take the send path's options out of ``settings`` (the rest are the httpx client's)."""
-    return {k: settings.pop(k) for k in _OWN if k in settings}
+    return {k: settings.pop(k) for k in _SendOptions.__optional_keys__ & settings.keys()}
 
 
 def _policy(own: dict[str, Any], base: RetryPolicy) -> RetryPolicy:
@@ -224,14 +219,13 @@ class Sender:
         settings: dict[str, Any] = dict(options)
         own = _own_options(settings)
         policy = _policy(own, RetryPolicy())
-        url = httpx.URL(base_url)
-        if url.scheme == "http" and not (settings.pop(_INSECURE, False) or is_loopback(url.host)):
+        url, insecure = httpx.URL(base_url), settings.pop("allow_insecure_http", False)
+        if url.scheme == "http" and not (insecure or is_loopback(url.host)):
             raise ValueError(
                 f"base_url {redact_url(url)} is plain http: the token would travel in clear "
                 "text; use https (http is allowed for loopback hosts, or with "
                 "allow_insecure_http=True)"
             )
-        settings.pop(_INSECURE, None)
         if settings.get("verify", True) is False:
             _warn_unverified()
         if transport is not None:
@@ -259,17 +253,14 @@ class Sender:
         (its token cache): what ``with_options`` builds on. ``timeout`` and ``headers`` become
         per-request defaults; options of the connection (``verify``, ``proxy``, ...) are refused."""
         settings: dict[str, Any] = dict(options)
-        refuse_foreign(**settings)  # (the HTTP library switch, #28)
-        call = {"timeout": settings.pop("timeout")} if "timeout" in settings else {}
-        if "headers" in settings:
-            call["extra_headers"] = settings.pop("headers")
+        renamed = {"timeout": "timeout", "headers": "extra_headers"}
+        call = {renamed[k]: settings.pop(k) for k in renamed.keys() & settings.keys()}
         own = _own_options(settings)
-        policy = _policy(own, self.policy)
         if settings:
             names = ", ".join(sorted(settings))
             raise TypeError(f"with_options cannot change {names}: the connection pool's options")
-        derived = self.for_call(call) if call else copy.copy(self)
-        derived.__dict__.update(own, policy=policy)
+        derived = copy.copy(self.for_call(call))
+        derived.__dict__.update(policy=_policy(own, self.policy), **own)
         return derived
 
     def for_call(self, options: Mapping[str, Any]) -> Self:
@@ -297,16 +288,9 @@ class Sender:
         parsed once into one ``httpx.URL`` (httpx's own merge would parse them again), with
         this sender's per-request options (see :meth:`for_call`)."""
         options = self.defaults
-        if "extra_headers" in options:
-            kwargs = {
-                **kwargs,
-                "headers": {**kwargs.get("headers", {}), **options["extra_headers"]},
-            }
-        if "extra_query" in options:
-            kwargs = {
-                **kwargs,
-                "params": {**(kwargs.get("params") or {}), **options["extra_query"]},
-            }
+        for name, key in (("extra_headers", "headers"), ("extra_query", "params")):
+            if name in options:
+                kwargs = {**kwargs, key: {**(kwargs.get(key) or {}), **options[name]}}
         if "extra_body" in options:
             # An optional body left out is an empty object: extra_body fills it.
             sends = str(kwargs.get("method", "get")).lower() in ("post", "put", "patch")
@@ -541,16 +525,11 @@ class Sender:
             )
         elif isinstance(exc, httpx.RequestError):
             error = connection_error(exc, self.redactor)
-        elif type(exc) is RuntimeError:  # the loop this client's connections belonged to ended
-            error = APIConnectionError(
-                f"{where} failed: this async client was used under an event loop that has "
-                "since closed; make one client per event loop",
-                cause_type="RuntimeError",
-                **fields,
-            )
-        else:  # MemoryError, RecursionError
-            name = type(exc).__name__
-            error = APIConnectionError(f"{where} failed: {name}", cause_type=name, **fields)
+        else:  # MemoryError, RecursionError, or the RuntimeError of a closed event loop
+            name, hint = type(exc).__name__, ""
+            if name == "RuntimeError":  # the loop this client's connections belonged to ended
+                hint = " (its event loop has closed: make one async client per event loop)"
+            error = APIConnectionError(f"{where} failed: {name}{hint}", cause_type=name, **fields)
         logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
         return error
 
