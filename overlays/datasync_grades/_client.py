@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import copy
 import functools
 import logging
 import ssl
@@ -169,35 +168,29 @@ def json_values_within(data: bytes | bytearray, limit: int) -> bool:
     return count <= limit
 
 
+@attrs.define(kw_only=True, eq=False, repr=False)  # (a repr would show a secret header)
 class Sender:
     """One httpx client and the options of the send path; see the module docstring."""
 
-    def __init__(
-        self,
-        http: httpx.Client | httpx.AsyncClient,
-        base_url: str,
-        *,
-        auth: httpx.Auth | None,
-        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
-        policy: RetryPolicy | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        follow_redirects: bool = False,
-        raise_for_status: bool = True,
-        redactor: Redactor | None = None,
-        defaults: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.http = http
-        self.base_url = base_url.rstrip("/")
-        self.auth = auth
-        self.total_timeout = total_timeout
-        self.policy = policy or RetryPolicy()
-        # Per-request options every request gets (timeout, extra_headers), a call's own on top.
-        self.defaults: Mapping[str, Any] = defaults or {}
-        self.max_response_bytes = max_response_bytes
-        self.follow_redirects = follow_redirects
-        self.raise_for_status = raise_for_status
-        # The one redactor of this client: its messages, logs and errors (the auth's own).
-        self.redactor = redactor or Redactor.for_auth(auth)
+    http: httpx.Client | httpx.AsyncClient = attrs.field(kw_only=False)
+    base_url: str = attrs.field(kw_only=False)
+    auth: httpx.Auth | None
+    total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT
+    policy: RetryPolicy = attrs.Factory(RetryPolicy)
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    follow_redirects: bool = False
+    raise_for_status: bool = True
+    # The one redactor of this client: its messages, logs and errors (the auth's own).
+    redactor: Redactor = attrs.field()
+    # Per-request options every request gets (timeout, extra_headers), a call's own on top.
+    defaults: Mapping[str, Any] = attrs.Factory(dict)
+
+    @redactor.default
+    def _auth_redactor(self) -> Redactor:
+        return Redactor.for_auth(self.auth)
+
+    def __attrs_post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
 
     @classmethod
     def open(
@@ -259,9 +252,8 @@ class Sender:
         if settings:
             names = ", ".join(sorted(settings))
             raise TypeError(f"with_options cannot change {names}: the connection pool's options")
-        derived = copy.copy(self.for_call(call))
-        derived.__dict__.update(policy=_policy(own, self.policy), **own)
-        return derived
+        # (_policy takes its options out of own first)
+        return attrs.evolve(self.for_call(call), policy=_policy(own, self.policy), **own)
 
     def for_call(self, options: Mapping[str, Any]) -> Self:
         """This sender with per-request ``options`` (``timeout``, ``extra_headers``,
@@ -277,9 +269,7 @@ class Sender:
                 merged[name] = {**self.defaults.get(name, {}), **options[name]}
         if any(name.lower() == "authorization" for name in merged.get("extra_headers", {})):
             raise InvalidRequestError("extra_headers may not set Authorization: auth= does")
-        derived = copy.copy(self)
-        derived.defaults = merged
-        return derived
+        return attrs.evolve(self, defaults=merged)
 
     # -- building -----------------------------------------------------------------------------
 
