@@ -178,21 +178,17 @@ class AsyncArtifact:
                 await self._request.client.offload(_commit, file, path)
             return written
 
-    async def _pieces(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
+    def _pieces(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
         """The decoded body: the client's send path, then its one decoder of bodies."""
-        request, client = self._request, self._request.client
-        response = await client.request(request.kwargs, True)  # non-2xx raised
-        body = client.body(
-            response,
+        request = self._request
+        return request.client.body(
+            request.kwargs,  # sent when first iterated
             max_bytes=max_bytes,
             chunk_size=chunk_size,
             kind="CSV" if request.csv else "JSON",
             accept=(lambda b: b != ord("<")) if request.csv else JSON_START.__contains__,
             source=request.source,
         )
-        async with contextlib.aclosing(body):  # a stream left early closes the response
-            async for piece in body:
-                yield piece
 
     async def _items(
         self, member: str | None, pieces: AsyncGenerator[bytes, None]

@@ -278,22 +278,18 @@ class Sender:
         parsed once into one ``httpx.URL`` (httpx's own merge would parse them again), with
         this sender's per-request options (see :meth:`for_call`)."""
         options = self.defaults
+        method, path = str(kwargs.get("method", "get")).upper(), str(kwargs.get("url", ""))
         for name, key in (("extra_headers", "headers"), ("extra_query", "params")):
             if name in options:
                 kwargs = {**kwargs, key: {**(kwargs.get(key) or {}), **options[name]}}
         if "extra_body" in options:
             # An optional body left out is an empty object: extra_body fills it.
-            sends = str(kwargs.get("method", "get")).lower() in ("post", "put", "patch")
-            body = kwargs.get("json", {} if sends else None)
+            body = kwargs.get("json", {} if method in ("POST", "PUT", "PATCH") else None)
             if not isinstance(body, dict):
                 raise InvalidRequestError("extra_body: this operation sends no JSON object")
             kwargs = {**kwargs, "json": {**body, **options["extra_body"]}}
-        path: str = kwargs.get("url", "")
         if self.http.is_closed:
-            method, shown = (
-                kwargs.get("method", "get").upper(),
-                self.redactor.url(self.base_url + path),
-            )
+            shown = self.redactor.url(self.base_url + path)
             raise APIConnectionError(
                 f"{method} {shown}: the client is closed", method=method, url=shown
             )
@@ -308,7 +304,7 @@ class Sender:
         rest = {k: v for k, v in kwargs.items() if k not in ("method", "url", "params")}
         if "timeout" in options:
             rest["timeout"] = options["timeout"]
-        return self.http.build_request(kwargs.get("method", "get"), url, **rest)
+        return self.http.build_request(method, url, **rest)
 
     def deadline(self) -> float | None:
         """When this send must end: its own ``total_timeout`` or the enclosing send's."""
@@ -384,8 +380,8 @@ class Sender:
                     if len(data) > limit:
                         problem = f"the body is larger than max_response_bytes ({limit})"
                         break
-        except ArtifactError as exc:  # another coding, corrupt or oversize gzip
-            problem = f"the body could not be read: {exc}"
+        except (ArtifactError, MemoryError) as exc:  # another coding, corrupt or oversize gzip
+            problem = f"the body could not be read: {exc or type(exc).__name__}"
         json = "json" in response.headers.get("content-type", "")
         if not problem and json and not json_values_within(data, MAX_JSON_VALUES):
             problem = f"the body holds more than {MAX_JSON_VALUES} JSON values"
@@ -403,7 +399,7 @@ class Sender:
 
     async def body(
         self,
-        response: httpx.Response,
+        response: httpx.Response | Mapping[str, Any],
         deadline: float | None = None,
         started: float | None = None,
         *,
@@ -413,7 +409,8 @@ class Sender:
         accept: Callable[[int], bool] | None = None,
         source: str | None = None,
     ) -> AsyncGenerator[bytes, None]:
-        """The decoded body of a response the send path returned, in pieces of at most
+        """The decoded body of a response the send path returned (or of the request that
+        generated ``_get_kwargs`` make, sent first: a non-2xx raised) in pieces of at most
         ``chunk_size``, as it comes within ``deadline``; the response is closed on leaving.
         The one decoder of bodies: answers (``request``) and streamed artifacts alike.
 
@@ -426,6 +423,8 @@ class Sender:
 
             async for piece in sender.body(response, max_bytes=2**20): ...
         """
+        if not isinstance(response, httpx.Response):
+            response = await self.request(response, True)
         request = response.request
         source = source or f"{request.method} {self.redactor.url(request.url)}"
         error: Exception | None = None

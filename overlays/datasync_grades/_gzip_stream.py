@@ -162,5 +162,6 @@ def gzip_layers(headers: httpx.Headers, source: str) -> int:
     listed = [c for c in codings if c and c != "identity"]
     if any(c not in ("gzip", "x-gzip") for c in listed) or len(listed) > MAX_GZIP_LAYERS:
         shown = ", ".join(listed)[:100]
-        raise ArtifactError(f"{source}: Content-Encoding {shown!r} is not supported")
+        problem = f"Content-Encoding {shown!r} is not supported (only gzip, 2 at most)"
+        raise ArtifactError(f"{source}: {problem}")
     return len(listed)
