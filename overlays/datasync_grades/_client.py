@@ -28,10 +28,11 @@ import asyncio
 import contextlib
 import contextvars
 import functools
+import ipaddress
 import logging
 import ssl
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
 from typing import Any, Final, Self, TypedDict, TypeVar, cast
 
 import attrs
@@ -151,12 +152,8 @@ def _policy(own: dict[str, Any], base: RetryPolicy) -> RetryPolicy:
 
 def is_loopback(host: str) -> bool:
     """127.0.0.0/8, ::1 or ``localhost``: where plain http is allowed."""
-    if host.lower() == "localhost":
-        return True
-    import ipaddress
-
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -444,7 +441,9 @@ class Sender:
                 for piece in decoder.feed(response.content):
                     yield piece
             else:
-                chunks = await self._step("chunks", response, deadline)
+                # (no chunk size: iter_raw(n) would hold bytes back until n came)
+                asynchronous = isinstance(self.http, httpx.AsyncClient)
+                chunks = response.aiter_raw() if asynchronous else response.iter_raw()
                 while (chunk := await self._step("next", chunks, deadline)) is not None:
                     if deadline is not None and time.monotonic() > deadline:
                         raise TimeoutError  # (a transport of the caller's may trickle)
@@ -541,8 +540,6 @@ class SyncSender(Sender):
             return self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
         if what == "next":
             return next(arg, None)
-        if what == "chunks":  # no chunk size: iter_raw(n) would hold bytes back until n came
-            return arg.iter_raw()
         if what == "close":
             return arg.close()
         return self.policy.sleep(arg)
@@ -572,8 +569,6 @@ class AsyncSender(Sender):
                 )
             if what == "next":
                 return await anext(arg, None)
-            if what == "chunks":
-                return arg.aiter_raw()
             if what == "close":
                 return await arg.aclose()
             return await self.policy.async_sleep(arg)
@@ -593,20 +588,18 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     raise AssertionError("unreachable: a sync step suspended")  # pragma: no cover
 
 
-def iterate_sync(items: AsyncIterator[T]) -> Generator[T, None, None]:
+def iterate_sync(items: AsyncGenerator[T, None]) -> Generator[T, None, None]:
     """Iterate an async generator written once for both clients, under a sync sender (see
     :func:`run_sync`); leaving early closes it."""
     try:
         while True:
             try:
-                yield run_sync(cast(Coroutine[Any, Any, T], items.__anext__()))
+                yield run_sync(items.__anext__())
             except StopAsyncIteration:
                 return
     finally:
-        close = getattr(items, "aclose", None)
-        if close is not None:
-            with contextlib.suppress(StopIteration, RuntimeError):
-                close().send(None)
+        with contextlib.suppress(RuntimeError):  # (already running: it ends by itself)
+            run_sync(items.aclose())
 
 
 async def _to_thread_to_the_end(fn: Callable[..., object], *args: Any) -> None:
