@@ -38,7 +38,6 @@ from typing import IO, Any
 
 from ._client import Sender, iterate_sync, json_values_within, run_sync
 from ._exceptions import ArtifactError, NotFoundError
-from ._gzip_stream import JSON_START
 from ._parsing import operation_name
 
 try:
@@ -186,7 +185,6 @@ class AsyncArtifact:
             max_bytes=max_bytes,
             chunk_size=chunk_size,
             kind="CSV" if request.csv else "JSON",
-            accept=(lambda b: b != ord("<")) if request.csv else JSON_START.__contains__,
             source=request.source,
         )
 

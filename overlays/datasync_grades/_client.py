@@ -136,18 +136,15 @@ EventHooks = Mapping[str, list[Callable[..., Any]]]
 _CALL_OPTIONS: Final = {"timeout", "extra_headers", "extra_query", "extra_body"}
 
 
-def _own_options(settings: dict[str, Any]) -> dict[str, Any]:
-    """Take the send path's options out of ``settings`` (the rest are the httpx client's)."""
-    return {k: settings.pop(k) for k in _SendOptions.__optional_keys__ & settings.keys()}
-
-
-def _policy(own: dict[str, Any], base: RetryPolicy) -> RetryPolicy:
-    """The retry policy ``own`` options make of ``base`` (taking them out of ``own``)."""
+def _own_options(settings: dict[str, Any], base: RetryPolicy) -> dict[str, Any]:
+    """Take the send path's options out of ``settings`` (the rest are the httpx client's), as
+    :class:`Sender` fields: the retry ones make a ``policy`` of ``base``."""
+    own = {k: settings.pop(k) for k in _SendOptions.__optional_keys__ & settings.keys()}
     policy = own.pop("retry_policy", None)
     retries = {k: own.pop(k) for k in ("max_retries", "max_retry_after") if k in own}
     if policy is not None and retries:
         raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
-    return cast(RetryPolicy, policy or attrs.evolve(base, **retries))
+    return {**own, "policy": policy or attrs.evolve(base, **retries)}
 
 
 def is_loopback(host: str) -> bool:
@@ -207,8 +204,7 @@ class Sender:
         if not isinstance(auth, httpx.Auth):
             raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         settings: dict[str, Any] = dict(options)
-        own = _own_options(settings)
-        policy = _policy(own, RetryPolicy())
+        own = _own_options(settings, RetryPolicy())
         url, insecure = httpx.URL(base_url), settings.pop("allow_insecure_http", False)
         if url.scheme == "http" and not (insecure or is_loopback(url.host)):
             raise ValueError(
@@ -236,7 +232,7 @@ class Sender:
         )
         if transport is None:
             with_deadline(http)
-        return cls(http, base_url, auth=auth, policy=policy, **own)
+        return cls(http, base_url, auth=auth, **own)
 
     def derive(self, options: ClientOptions) -> Self:
         """This sender with some options changed, on the same httpx client (its pool) and auth
@@ -245,12 +241,11 @@ class Sender:
         settings: dict[str, Any] = dict(options)
         renamed = {"timeout": "timeout", "headers": "extra_headers"}
         call = {renamed[k]: settings.pop(k) for k in renamed.keys() & settings.keys()}
-        own = _own_options(settings)
+        own = _own_options(settings, self.policy)
         if settings:
             names = ", ".join(sorted(settings))
             raise TypeError(f"with_options cannot change {names}: the connection pool's options")
-        # (_policy takes its options out of own first)
-        return attrs.evolve(self.for_call(call), policy=_policy(own, self.policy), **own)
+        return attrs.evolve(self.for_call(call), **own)
 
     def for_call(self, options: Mapping[str, Any]) -> Self:
         """This sender with per-request ``options`` (``timeout``, ``extra_headers``,
@@ -303,12 +298,6 @@ class Sender:
             rest["timeout"] = options["timeout"]
         return self.http.build_request(method, url, **rest)
 
-    def deadline(self) -> float | None:
-        """When this send must end: its own ``total_timeout`` or the enclosing send's."""
-        outer = _DEADLINE.get()
-        own = None if self.total_timeout is None else time.monotonic() + self.total_timeout
-        return own if outer is None else outer if own is None else min(own, outer)
-
     # -- the flow -----------------------------------------------------------------------------
 
     async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
@@ -323,7 +312,10 @@ class Sender:
     async def request(self, kwargs: Mapping[str, Any], stream: bool = False) -> httpx.Response:
         """The send path as a coroutine, for code written once for both clients: awaited under
         an async sender; under a sync one it never suspends (drive it with :func:`run_sync`)."""
-        deadline = self.deadline()
+        # When this send must end: its own total_timeout or the enclosing send's.
+        own = None if self.total_timeout is None else time.monotonic() + self.total_timeout
+        outer = _DEADLINE.get()
+        deadline = own if outer is None else outer if own is None else min(own, outer)
         reset = _DEADLINE.set(deadline)  # for the network backend, and a token request
         try:
             return await self._flow(self.build(kwargs), stream, deadline)
@@ -402,8 +394,7 @@ class Sender:
         *,
         max_bytes: int,
         chunk_size: int = _PIECE,
-        kind: str = "body",
-        accept: Callable[[int], bool] | None = None,
+        kind: str | None = None,
         source: str | None = None,
     ) -> AsyncGenerator[bytes, None]:
         """The decoded body of a response the send path returned (or of the request that
@@ -411,10 +402,10 @@ class Sender:
         ``chunk_size``, as it comes within ``deadline``; the response is closed on leaving.
         The one decoder of bodies: answers (``request``) and streamed artifacts alike.
 
-        ``Content-Encoding`` says which gzip layers to peel; with ``accept`` (an artifact:
-        whether its plain ``kind`` may start with a byte), gzip is also found by its magic
-        bytes. Any other coding, or a corrupt or oversize body: ``ArtifactError``; the answer
-        lost: ``APIConnectionError``/``APITimeoutError``.
+        ``Content-Encoding`` says which gzip layers to peel; for an artifact (``kind``: its
+        plain format, "JSON" or "CSV"), gzip is also found by its magic bytes. Any other
+        coding, or a corrupt or oversize body: ``ArtifactError``; the answer lost:
+        ``APIConnectionError``/``APITimeoutError``.
 
         Example::
 
@@ -430,11 +421,10 @@ class Sender:
             layers = 0 if response.is_stream_consumed else gzip_layers(response.headers, source)
             response.headers.pop("content-encoding", None)  # decoded here: httpx must not again
             decoder = BodyDecoder(
-                kind=kind,
-                accept=accept or (lambda _: True),
+                kind=kind or "body",
                 max_bytes=max_bytes,
                 chunk_size=chunk_size,
-                max_gzip_layers=layers if accept is None else MAX_GZIP_LAYERS,
+                max_gzip_layers=layers if kind is None else MAX_GZIP_LAYERS,
                 source=source,
             )
             if response.is_stream_consumed:
