@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import contextvars
 import functools
+import inspect
 import ipaddress
 import logging
 import ssl
@@ -649,7 +650,7 @@ def with_deadline(http: Any) -> Any:
     for transport in (http._transport, *http._mounts.values()):
         pool = getattr(transport, "_pool", None)
         if isinstance(transport, httpx.HTTPTransport) and pool is not None:
-            pool._network_backend = _Backend(pool._network_backend)
+            pool._network_backend = _Cut(pool._network_backend)
     return http
 
 
@@ -663,43 +664,32 @@ def _left(timeout: float | None, timed_out: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
+# The calls of an httpcore network backend and its streams that wait (each has a ``timeout``
+# parameter), and the error for each when the deadline has passed.
+_WAITS: Final = {
+    "connect_tcp": httpcore.ConnectTimeout,
+    "start_tls": httpcore.ConnectTimeout,
+    "read": httpcore.ReadTimeout,
+    "write": httpcore.WriteTimeout,
+}
 
 
-class _Backend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
+class _Cut:
+    """An httpcore network backend, or one of its streams, whose every wait is cut at the
+    deadline of the send under way; the streams it opens are cut too."""
 
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_tcp(host, port, left, local_address, socket_options))
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        call = getattr(self._inner, name)
+        if name not in _WAITS:
+            return call
+
+        def cut(*args: Any, **kwargs: Any) -> Any:
+            given = inspect.signature(call).bind(*args, **kwargs).arguments  # (by place or name)
+            given["timeout"] = _left(given.get("timeout"), _WAITS[name])
+            done = call(**given)
+            return done if name in ("read", "write") else _Cut(done)
+
+        return cut
