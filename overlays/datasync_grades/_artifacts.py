@@ -86,13 +86,6 @@ class _Request:
         raise error  # outside the except block: the parser's frames are freed
 
 
-def _no_artifact(exc: NotFoundError) -> None:
-    """Raise ``exc`` again when its 404 says that what the artifact belongs to does not exist
-    (``not_found``); the caller answers None for any other (the artifact is not there)."""
-    if exc.code == "not_found":
-        raise exc
-
-
 def _sizes(max_bytes: int | None, default: int, chunk_size: int | None = None) -> tuple[int, int]:
     """The sizes a read uses, checked now: a bad one fails before anything is sent."""
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
@@ -141,7 +134,8 @@ class AsyncArtifact:
         try:  # (the comprehension drives the stream to its end, which closes it)
             return b"".join([piece async for piece in pieces])
         except NotFoundError as exc:
-            _no_artifact(exc)
+            if exc.code == "not_found":  # no such exchange or batch (else: not produced)
+                raise
             return None
 
     async def json(self, *, max_bytes: int | None = None) -> Any:
@@ -167,7 +161,8 @@ class AsyncArtifact:
             try:
                 first = await anext(pieces, b"")  # settles status and format before any file
             except NotFoundError as exc:
-                _no_artifact(exc)
+                if exc.code == "not_found":  # no such exchange or batch (else: not produced)
+                    raise
                 return None
             with _temporary_beside(path) as file:
                 file.write(first)

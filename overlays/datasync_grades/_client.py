@@ -176,13 +176,9 @@ class Sender:
     follow_redirects: bool = False
     raise_for_status: bool = True
     # The one redactor of this client: its messages, logs and errors (the auth's own).
-    redactor: Redactor = attrs.field()
+    redactor: Redactor = attrs.Factory(lambda s: Redactor.for_auth(s.auth), takes_self=True)
     # Per-request options every request gets (timeout, extra_headers), a call's own on top.
     defaults: Mapping[str, Any] = attrs.Factory(dict)
-
-    @redactor.default
-    def _auth_redactor(self) -> Redactor:
-        return Redactor.for_auth(self.auth)
 
     def __attrs_post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -338,7 +334,7 @@ class Sender:
                 # to has ended (its pool is unusable: not retried). RecursionError is one too.
                 if type(exc) is RuntimeError and "Event loop is closed" not in str(exc):
                     raise
-                wait = self._wait(request, deadline, attempt, exc=exc)
+                wait = self._wait(request, exc, deadline, attempt)
                 if wait is None:
                     error = self._failure(request, exc, started, deadline)
             else:
@@ -347,7 +343,7 @@ class Sender:
                     await self._step("close", response, deadline)
                     request, redirects = following, redirects + 1
                     continue
-                wait = self._wait(request, deadline, attempt, response=response)
+                wait = self._wait(request, response, deadline, attempt)
                 if wait is None:
                     break
                 await self._step("close", response, deadline)
@@ -470,16 +466,13 @@ class Sender:
         return following
 
     def _wait(
-        self,
-        request: httpx.Request,
-        deadline: float | None,
-        attempt: int,
-        response: httpx.Response | None = None,
-        exc: Exception | None = None,
+        self, request: httpx.Request, outcome: Any, deadline: float | None, attempt: int
     ) -> float | None:
-        """The policy's wait before the next try, or None: no retry, or not before the deadline."""
-        if isinstance(exc, TimeoutError):  # the deadline itself
+        """The policy's wait before the next try after ``outcome`` (an answer, or the exception
+        that came instead), or None: no retry, or not before the deadline."""
+        if isinstance(outcome, TimeoutError):  # the deadline itself
             return None
+        response, exc = (outcome, None) if isinstance(outcome, httpx.Response) else (None, outcome)
         wait = self.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
         if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
             logger.info(
