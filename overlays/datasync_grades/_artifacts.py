@@ -60,32 +60,6 @@ _NOT_SPACE = re.compile(r"[^ \t\n\r]")
 PathLike = str | os.PathLike[str]
 
 
-class _Request:
-    """One artifact request: its generated arguments and how to decode its body."""
-
-    def __init__(self, client: Sender, endpoint: ModuleType, params: dict[str, Any], media: str):
-        self.client = client
-        self.kwargs = endpoint._get_kwargs(**params)
-        self.csv = "csv" in media  # the body's plain (not gzip) form
-        method, url = str(self.kwargs.get("method", "get")).upper(), self.kwargs.get("url", "")
-        self.source = f"{operation_name(endpoint)} {method} {url}"
-
-    def parse(self, data: bytes) -> Any:
-        if self.csv:
-            try:
-                rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-                return [row for row in rows if any(cell.strip() for cell in row)]
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise ArtifactError(f"{self.source}: not a UTF-8 CSV report: {exc}") from exc
-        if not json_values_within(data, MAX_JSON_VALUES):
-            raise ArtifactError(f"{self.source}: more than {MAX_JSON_VALUES} JSON values")
-        try:
-            return json.loads(data)
-        except (ValueError, RecursionError, MemoryError) as exc:
-            error = ArtifactError(f"{self.source}: the artifact is not valid JSON: {exc!r:.200}")
-        raise error  # outside the except block: the parser's frames are freed
-
-
 def _sizes(max_bytes: int | None, default: int, chunk_size: int | None = None) -> tuple[int, int]:
     """The sizes a read uses, checked now: a bad one fails before anything is sent."""
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
@@ -106,8 +80,12 @@ class AsyncArtifact:
     """A file an operation serves, read asynchronously; see the module docstring. Reusable:
     each read sends anew. Close a stream left early (``contextlib.aclosing``)."""
 
-    def __init__(self, request: _Request) -> None:
-        self._request = request
+    def __init__(self, client: Sender, endpoint: ModuleType, params: dict[str, Any], media: str):
+        self._client = client
+        self._kwargs = endpoint._get_kwargs(**params)
+        self._csv = "csv" in media  # the body's plain (not gzip) form
+        method, url = str(self._kwargs.get("method", "get")).upper(), self._kwargs.get("url", "")
+        self._source = f"{operation_name(endpoint)} {method} {url}"
 
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
@@ -142,7 +120,7 @@ class AsyncArtifact:
         """The file parsed as JSON, or as CSV rows (blank ones skipped) for a report (its media
         type says which); None on a 404."""
         data = await self.read(max_bytes=max_bytes)
-        return None if data is None else self._request.parse(data)
+        return None if data is None else self._parse(data)
 
     rows = json  # the same parse: a report's rows
 
@@ -169,25 +147,39 @@ class AsyncArtifact:
                 async for piece in pieces:
                     file.write(piece)
                 written = file.tell()
-                await self._request.client.offload(_commit, file, path)
+                await self._client.offload(_commit, file, path)
             return written
 
     def _pieces(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
         """The decoded body: the client's send path, then its one decoder of bodies."""
-        request = self._request
-        return request.client.body(
-            request.kwargs,  # sent when first iterated
+        return self._client.body(
+            self._kwargs,  # sent when first iterated
             max_bytes=max_bytes,
             chunk_size=chunk_size,
-            kind="CSV" if request.csv else "JSON",
-            source=request.source,
+            kind="CSV" if self._csv else "JSON",
+            source=self._source,
         )
+
+    def _parse(self, data: bytes) -> Any:
+        if self._csv:
+            try:
+                rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+                return [row for row in rows if any(cell.strip() for cell in row)]
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise ArtifactError(f"{self._source}: not a UTF-8 CSV report: {exc}") from exc
+        if not json_values_within(data, MAX_JSON_VALUES):
+            raise ArtifactError(f"{self._source}: more than {MAX_JSON_VALUES} JSON values")
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            error = ArtifactError(f"{self._source}: the artifact is not valid JSON: {exc!r:.200}")
+        raise error  # outside the except block: the parser's frames are freed
 
     async def _items(
         self, member: str | None, pieces: AsyncGenerator[bytes, None]
     ) -> AsyncGenerator[Any, None]:
         async with contextlib.aclosing(pieces):
-            text = _Text(pieces, self._request.source)
+            text = _Text(pieces, self._source)
             while start := await text.peek():
                 if start == "[":
                     async for _ in text.each("[]"):
@@ -283,8 +275,8 @@ class _Text:
 class Artifact:
     """A file an operation serves; see :class:`AsyncArtifact`, whose methods these run."""
 
-    def __init__(self, request: _Request) -> None:
-        self._async = AsyncArtifact(request)
+    def __init__(self, artifact: AsyncArtifact) -> None:
+        self._async = artifact
 
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
