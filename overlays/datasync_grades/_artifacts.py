@@ -184,25 +184,24 @@ class AsyncArtifact:
                 if start == "[":
                     async for _ in text.each("[]"):
                         yield await text.value()
-                    continue
-                if start != "{":
+                elif start != "{":
                     yield await text.value()
-                    continue
-                held: dict[str, Any] | None = {}  # None once the member is streamed
-                async for _ in text.each("{}"):
-                    if not isinstance(key := await text.value(), str):
-                        raise text.invalid("an object's key is not a string")
-                    await text.peek(":")
-                    if held is not None and member in (None, key) and await text.peek() == "[":
-                        async for _ in text.each("[]"):
-                            yield await text.value()
-                        held = None
-                    elif held is None:
-                        await text.value()  # a member after the one streamed
-                    else:
-                        held[key] = await text.value()
-                if held is not None:
-                    yield held
+                else:
+                    held: dict[str, Any] | None = {}  # None once the member is streamed
+                    async for _ in text.each("{}"):
+                        if not isinstance(key := await text.value(), str):
+                            raise text.invalid("an object's key is not a string")
+                        await text.peek(":")
+                        if held is not None and member in (None, key) and await text.peek() == "[":
+                            async for _ in text.each("[]"):
+                                yield await text.value()
+                            held = None
+                        elif held is None:
+                            await text.value()  # a member after the one streamed
+                        else:
+                            held[key] = await text.value()
+                    if held is not None:
+                        yield held
 
 
 class _Text:

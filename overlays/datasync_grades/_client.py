@@ -282,12 +282,9 @@ class Sender:
             raise APIConnectionError(
                 f"{method} {shown}: the client is closed", method=method, url=shown
             )
-        for segment in path.split("/"):
-            # httpx would remove dot segments: list_errors("..") would list something else.
-            if segment in (".", "..") or "%2f" in segment.lower():
-                raise InvalidRequestError(
-                    f"{path!r}: a path id may not be '.' or '..' or hold a '/'"
-                )
+        # httpx would remove dot segments: list_errors("..") would list something else.
+        if any(part in (".", "..") or "%2f" in part.lower() for part in path.split("/")):
+            raise InvalidRequestError(f"{path!r}: a path id may not be '.' or '..' or hold a '/'")
         params = kwargs.get("params") or None  # httpx would validate an empty one again
         url = httpx.URL(self.base_url + path, params=params)
         rest = {k: v for k, v in kwargs.items() if k not in ("method", "url", "params")}
@@ -325,8 +322,8 @@ class Sender:
         """The send path, written once: ``_step`` does the I/O (sync steps never suspend)."""
         started = time.monotonic()
         attempt = redirects = 0
+        error: Exception | None = None
         while True:
-            error: Exception | None = None
             try:
                 response: httpx.Response = await self._step("send", request, deadline)
             except (httpx.RequestError, TimeoutError, RuntimeError, MemoryError) as exc:
@@ -335,8 +332,7 @@ class Sender:
                 if type(exc) is RuntimeError and "Event loop is closed" not in str(exc):
                     raise
                 wait = self._wait(request, exc, deadline, attempt)
-                if wait is None:
-                    error = self._failure(request, exc, started, deadline)
+                error = None if wait is not None else self._failure(request, exc, started, deadline)
             else:
                 following = self._redirect(request, response, redirects)
                 if following is not None:
@@ -489,7 +485,7 @@ class Sender:
         """The typed error for ``exc``; raise it outside the ``except`` that caught ``exc``."""
         url = self.redactor.url(request.url)
         where, fields = f"{request.method} {url}", {"method": request.method, "url": url}
-        # A sync read cut at the deadline (see _Stream) is httpx's timeout: say which it was.
+        # A sync read cut at the deadline (see _Cut) is httpx's timeout: say which it was.
         past = deadline is not None and time.monotonic() >= deadline
         if isinstance(exc, TimeoutError) or (past and isinstance(exc, httpx.TimeoutException)):
             error: Exception = APITimeoutError(
@@ -542,7 +538,20 @@ class AsyncSender(Sender):
         return await self.request(kwargs, stream)
 
     async def offload(self, fn: Callable[..., object], *args: Any) -> None:
-        await _to_thread_to_the_end(fn, *args)
+        """Run ``fn`` in a worker thread; a cancellation waits until it returns, then raises.
+
+        A thread cannot be stopped: the file must not be closed and removed under its feet.
+        """
+        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            while not task.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([task])
+            if not task.cancelled():
+                task.exception()  # retrieved: the cancellation is what the caller sees
+            raise
 
     async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
         left = None if deadline is None or what == "close" else deadline - time.monotonic()
@@ -584,23 +593,6 @@ def iterate_sync(items: AsyncGenerator[T, None]) -> Generator[T, None, None]:
     finally:
         with contextlib.suppress(RuntimeError):  # (already running: it ends by itself)
             run_sync(items.aclose())
-
-
-async def _to_thread_to_the_end(fn: Callable[..., object], *args: Any) -> None:
-    """Run ``fn`` in a worker thread; a cancellation waits until it returns, then raises.
-
-    A thread cannot be stopped: the file must not be closed and removed under its feet.
-    """
-    task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        while not task.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait([task])
-        if not task.cancelled():
-            task.exception()  # retrieved: the cancellation is what the caller sees
-        raise
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
