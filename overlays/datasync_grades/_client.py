@@ -363,9 +363,9 @@ class Sender:
                         problem = f"the body is larger than max_response_bytes ({limit})"
                         break
         except (ArtifactError, MemoryError) as exc:  # another coding, corrupt or oversize gzip
-            problem = f"the body could not be read: {exc or type(exc).__name__}"
-        json = "json" in response.headers.get("content-type", "")
-        if not problem and json and not json_values_within(data, MAX_JSON_VALUES):
+            problem = f"the body could not be read: {str(exc) or type(exc).__name__}"
+        is_json = "json" in response.headers.get("content-type", "")
+        if not problem and is_json and not json_values_within(data, MAX_JSON_VALUES):
             problem = f"the body holds more than {MAX_JSON_VALUES} JSON values"
         if problem and response.is_success:  # (a 2xx: e.g. a data chunk that was stored)
             url = self.redactor.url(request.url)
