@@ -36,10 +36,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from types import ModuleType
 from typing import IO, Any
 
-from ._client import Sender, iterate_sync, json_values_within, run_sync, wire_codings
-from ._exceptions import ArtifactError, NotFoundError, connection_error
-from ._gzip_stream import JSON_START, BodyDecoder, unsupported
-from ._http import httpx
+from ._client import Sender, iterate_sync, json_values_within, run_sync
+from ._exceptions import ArtifactError, NotFoundError
 from ._parsing import operation_name
 
 try:
@@ -62,39 +60,6 @@ _NOT_SPACE = re.compile(r"[^ \t\n\r]")
 PathLike = str | os.PathLike[str]
 
 
-class _Request:
-    """One artifact request: its generated arguments and how to decode its body."""
-
-    def __init__(self, client: Sender, endpoint: ModuleType, params: dict[str, Any], media: str):
-        self.client = client
-        self.kwargs = endpoint._get_kwargs(**params)
-        self.csv = "csv" in media  # the body's plain (not gzip) form
-        method, url = str(self.kwargs.get("method", "get")).upper(), self.kwargs.get("url", "")
-        self.source = f"{operation_name(endpoint)} {method} {url}"
-
-    def parse(self, data: bytes) -> Any:
-        if self.csv:
-            try:
-                rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-                return [row for row in rows if any(cell.strip() for cell in row)]
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise ArtifactError(f"{self.source}: not a UTF-8 CSV report: {exc}") from exc
-        if not json_values_within(data, MAX_JSON_VALUES):
-            raise ArtifactError(f"{self.source}: more than {MAX_JSON_VALUES} JSON values")
-        try:
-            return json.loads(data)
-        except (ValueError, RecursionError, MemoryError) as exc:
-            error = ArtifactError(f"{self.source}: the artifact is not valid JSON: {exc!r:.200}")
-        raise error  # outside the except block: the parser's frames are freed
-
-
-def _no_artifact(exc: NotFoundError) -> None:
-    """Raise ``exc`` again when its 404 says that what the artifact belongs to does not exist
-    (``not_found``); the caller answers None for any other (the artifact is not there)."""
-    if exc.code == "not_found":
-        raise exc
-
-
 def _sizes(max_bytes: int | None, default: int, chunk_size: int | None = None) -> tuple[int, int]:
     """The sizes a read uses, checked now: a bad one fails before anything is sent."""
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
@@ -115,8 +80,12 @@ class AsyncArtifact:
     """A file an operation serves, read asynchronously; see the module docstring. Reusable:
     each read sends anew. Close a stream left early (``contextlib.aclosing``)."""
 
-    def __init__(self, request: _Request) -> None:
-        self._request = request
+    def __init__(self, client: Sender, endpoint: ModuleType, params: dict[str, Any], media: str):
+        self._client = client
+        self._kwargs = endpoint._get_kwargs(**params)
+        self._csv = "csv" in media  # the body's plain (not gzip) form
+        method, url = str(self._kwargs.get("method", "get")).upper(), self._kwargs.get("url", "")
+        self._source = f"{operation_name(endpoint)} {method} {url}"
 
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None
@@ -143,14 +112,15 @@ class AsyncArtifact:
         try:  # (the comprehension drives the stream to its end, which closes it)
             return b"".join([piece async for piece in pieces])
         except NotFoundError as exc:
-            _no_artifact(exc)
+            if exc.code == "not_found":  # no such exchange or batch (else: not produced)
+                raise
             return None
 
     async def json(self, *, max_bytes: int | None = None) -> Any:
         """The file parsed as JSON, or as CSV rows (blank ones skipped) for a report (its media
         type says which); None on a 404."""
         data = await self.read(max_bytes=max_bytes)
-        return None if data is None else self._request.parse(data)
+        return None if data is None else self._parse(data)
 
     rows = json  # the same parse: a report's rows
 
@@ -169,73 +139,69 @@ class AsyncArtifact:
             try:
                 first = await anext(pieces, b"")  # settles status and format before any file
             except NotFoundError as exc:
-                _no_artifact(exc)
+                if exc.code == "not_found":  # no such exchange or batch (else: not produced)
+                    raise
                 return None
             with _temporary_beside(path) as file:
                 file.write(first)
                 async for piece in pieces:
                     file.write(piece)
                 written = file.tell()
-                await self._request.client.offload(_commit, file, path)
+                await self._client.offload(_commit, file, path)
             return written
 
-    async def _pieces(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
-        """The decoded body: every I/O is a step of the client's send path."""
-        request, client = self._request, self._request.client
-        response = await client.request(request.kwargs, True)  # non-2xx raised
-        error: Exception | None = None
+    def _pieces(self, max_bytes: int, chunk_size: int) -> AsyncGenerator[bytes, None]:
+        """The decoded body: the client's send path, then its one decoder of bodies."""
+        return self._client.body(
+            self._kwargs,  # sent when first iterated
+            max_bytes=max_bytes,
+            chunk_size=chunk_size,
+            kind="CSV" if self._csv else "JSON",
+            source=self._source,
+        )
+
+    def _parse(self, data: bytes) -> Any:
+        if self._csv:
+            try:
+                rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+                return [row for row in rows if any(cell.strip() for cell in row)]
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise ArtifactError(f"{self._source}: not a UTF-8 CSV report: {exc}") from exc
+        if not json_values_within(data, MAX_JSON_VALUES):
+            raise ArtifactError(f"{self._source}: more than {MAX_JSON_VALUES} JSON values")
         try:
-            async with client.raw(response) as chunks:
-                codings = wire_codings(response)  # none if read already (httpx.MockTransport)
-                if (problem := unsupported(codings)) is not None:
-                    raise ArtifactError(f"{request.source}: {problem}")
-                decoder = BodyDecoder(
-                    kind="CSV" if request.csv else "JSON",
-                    accept=(lambda b: b != ord("<")) if request.csv else JSON_START.__contains__,
-                    max_bytes=max_bytes,
-                    chunk_size=chunk_size,
-                    source=request.source,
-                )
-                async for data in chunks:
-                    for piece in decoder.feed(data):
-                        yield piece
-                for piece in decoder.finish():
-                    yield piece
-        except httpx.RequestError as exc:
-            error = connection_error(exc, client.redactor)
-        except MemoryError:  # (zlib's)
-            error = ArtifactError(f"{request.source}: could not be read: MemoryError")
-        if error is not None:
-            raise error  # outside the except block: no httpx exception as its context
+            return json.loads(data)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            error = ArtifactError(f"{self._source}: the artifact is not valid JSON: {exc!r:.200}")
+        raise error  # outside the except block: the parser's frames are freed
 
     async def _items(
         self, member: str | None, pieces: AsyncGenerator[bytes, None]
     ) -> AsyncGenerator[Any, None]:
         async with contextlib.aclosing(pieces):
-            text = _Text(pieces, self._request.source)
+            text = _Text(pieces, self._source)
             while start := await text.peek():
                 if start == "[":
                     async for _ in text.each("[]"):
                         yield await text.value()
-                    continue
-                if start != "{":
+                elif start != "{":
                     yield await text.value()
-                    continue
-                held: dict[str, Any] | None = {}  # None once the member is streamed
-                async for _ in text.each("{}"):
-                    if not isinstance(key := await text.value(), str):
-                        raise text.invalid("an object's key is not a string")
-                    await text.peek(":")
-                    if held is not None and member in (None, key) and await text.peek() == "[":
-                        async for _ in text.each("[]"):
-                            yield await text.value()
-                        held = None
-                    elif held is None:
-                        await text.value()  # a member after the one streamed
-                    else:
-                        held[key] = await text.value()
-                if held is not None:
-                    yield held
+                else:
+                    held: dict[str, Any] | None = {}  # None once the member is streamed
+                    async for _ in text.each("{}"):
+                        if not isinstance(key := await text.value(), str):
+                            raise text.invalid("an object's key is not a string")
+                        await text.peek(":")
+                        if held is not None and member in (None, key) and await text.peek() == "[":
+                            async for _ in text.each("[]"):
+                                yield await text.value()
+                            held = None
+                        elif held is None:
+                            await text.value()  # a member after the one streamed
+                        else:
+                            held[key] = await text.value()
+                    if held is not None:
+                        yield held
 
 
 class _Text:
@@ -308,8 +274,8 @@ class _Text:
 class Artifact:
     """A file an operation serves; see :class:`AsyncArtifact`, whose methods these run."""
 
-    def __init__(self, request: _Request) -> None:
-        self._async = AsyncArtifact(request)
+    def __init__(self, artifact: AsyncArtifact) -> None:
+        self._async = artifact
 
     def iter_bytes(
         self, *, chunk_size: int | None = None, max_bytes: int | None = None

@@ -27,12 +27,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import copy
 import functools
+import inspect
+import ipaddress
 import logging
 import ssl
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
 from typing import Any, Final, Self, TypedDict, TypeVar, cast
 
 import attrs
@@ -42,13 +43,12 @@ from ._exceptions import (
     APITimeoutError,
     ArtifactError,
     DataSyncError,
-    ResponseValidationError,
     connection_error,
     request_id_of,
     status_error,
     validation_error,
 )
-from ._gzip_stream import BodyDecoder, content_codings, unsupported
+from ._gzip_stream import MAX_GZIP_LAYERS, BodyDecoder, gzip_layers
 from ._http import LIBRARY, httpcore, httpx, refuse_foreign
 from ._logging import configure_from_env, logger, redact_url
 from ._redact import Redactor
@@ -69,7 +69,6 @@ __all__ = [
     "iterate_sync",
     "json_values_within",
     "run_sync",
-    "wire_codings",
 ]
 
 T = TypeVar("T")
@@ -98,7 +97,18 @@ class InvalidRequestError(DataSyncError, ValueError):
     """A request refused before anything is sent, e.g. a path id of ``..`` or with a ``/``."""
 
 
-class ClientOptions(TypedDict, total=False):
+class _SendOptions(TypedDict, total=False):
+    """The options of the send path, not of the httpx client (see :class:`ClientOptions`)."""
+
+    total_timeout: float | None
+    max_retries: int
+    max_retry_after: float
+    retry_policy: RetryPolicy | None
+    max_response_bytes: int
+    follow_redirects: bool
+
+
+class ClientOptions(_SendOptions, total=False):
     """The settings of ``DataSync`` and ``AsyncDataSync``.
 
     ``timeout`` is per phase (seconds or ``httpx.Timeout``; default 30 s, 5 s to connect);
@@ -112,11 +122,6 @@ class ClientOptions(TypedDict, total=False):
     """
 
     timeout: httpx.Timeout | float
-    total_timeout: float | None
-    max_retries: int
-    max_retry_after: float
-    retry_policy: RetryPolicy | None
-    max_response_bytes: int
     allow_insecure_http: bool
     headers: Mapping[str, str]
     verify: ssl.SSLContext | str | bool
@@ -126,45 +131,27 @@ class ClientOptions(TypedDict, total=False):
     limits: httpx.Limits
     http1: bool
     http2: bool
-    follow_redirects: bool
 
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
-# Options of the send path, not of the httpx client.
-_OWN: Final = (
-    "total_timeout",
-    "max_response_bytes",
-    "follow_redirects",
-    "retry_policy",
-    "max_retries",
-    "max_retry_after",
-)
-_INSECURE: Final = "allow_insecure_http"
 _CALL_OPTIONS: Final = {"timeout", "extra_headers", "extra_query", "extra_body"}
 
 
-def _own_options(settings: dict[str, Any]) -> dict[str, Any]:
-    """Take the send path's options out of ``settings`` (the rest are the httpx client's)."""
-    return {k: settings.pop(k) for k in _OWN if k in settings}
-
-
-def _policy(own: dict[str, Any], base: RetryPolicy) -> RetryPolicy:
-    """The retry policy ``own`` options make of ``base`` (taking them out of ``own``)."""
+def _own_options(settings: dict[str, Any], base: RetryPolicy) -> dict[str, Any]:
+    """Take the send path's options out of ``settings`` (the rest are the httpx client's), as
+    :class:`Sender` fields: the retry ones make a ``policy`` of ``base``."""
+    own = {k: settings.pop(k) for k in _SendOptions.__optional_keys__ & settings.keys()}
     policy = own.pop("retry_policy", None)
     retries = {k: own.pop(k) for k in ("max_retries", "max_retry_after") if k in own}
     if policy is not None and retries:
         raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
-    return cast(RetryPolicy, policy or attrs.evolve(base, **retries))
+    return {**own, "policy": policy or attrs.evolve(base, **retries)}
 
 
 def is_loopback(host: str) -> bool:
     """127.0.0.0/8, ::1 or ``localhost``: where plain http is allowed."""
-    if host.lower() == "localhost":
-        return True
-    import ipaddress
-
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -176,35 +163,25 @@ def json_values_within(data: bytes | bytearray, limit: int) -> bool:
     return count <= limit
 
 
+@attrs.define(kw_only=True, eq=False, repr=False)  # (a repr would show a secret header)
 class Sender:
     """One httpx client and the options of the send path; see the module docstring."""
 
-    def __init__(
-        self,
-        http: httpx.Client | httpx.AsyncClient,
-        base_url: str,
-        *,
-        auth: httpx.Auth | None,
-        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
-        policy: RetryPolicy | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        follow_redirects: bool = False,
-        raise_for_status: bool = True,
-        redactor: Redactor | None = None,
-        defaults: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.http = http
-        self.base_url = base_url.rstrip("/")
-        self.auth = auth
-        self.total_timeout = total_timeout
-        self.policy = policy or RetryPolicy()
-        # Per-request options every request gets (timeout, extra_headers), a call's own on top.
-        self.defaults: Mapping[str, Any] = defaults or {}
-        self.max_response_bytes = max_response_bytes
-        self.follow_redirects = follow_redirects
-        self.raise_for_status = raise_for_status
-        # The one redactor of this client: its messages, logs and errors (the auth's own).
-        self.redactor = redactor or Redactor.for_auth(auth)
+    http: httpx.Client | httpx.AsyncClient = attrs.field(kw_only=False)
+    base_url: str = attrs.field(kw_only=False)
+    auth: httpx.Auth | None
+    total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT
+    policy: RetryPolicy = attrs.Factory(RetryPolicy)
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    follow_redirects: bool = False
+    raise_for_status: bool = True
+    # The one redactor of this client: its messages, logs and errors (the auth's own).
+    redactor: Redactor = attrs.Factory(lambda s: Redactor.for_auth(s.auth), takes_self=True)
+    # Per-request options every request gets (timeout, extra_headers), a call's own on top.
+    defaults: Mapping[str, Any] = attrs.Factory(dict)
+
+    def __attrs_post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
 
     @classmethod
     def open(
@@ -224,16 +201,14 @@ class Sender:
         if not isinstance(auth, httpx.Auth):
             raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         settings: dict[str, Any] = dict(options)
-        own = _own_options(settings)
-        policy = _policy(own, RetryPolicy())
-        url = httpx.URL(base_url)
-        if url.scheme == "http" and not (settings.pop(_INSECURE, False) or is_loopback(url.host)):
+        own = _own_options(settings, RetryPolicy())
+        url, insecure = httpx.URL(base_url), settings.pop("allow_insecure_http", False)
+        if url.scheme == "http" and not (insecure or is_loopback(url.host)):
             raise ValueError(
                 f"base_url {redact_url(url)} is plain http: the token would travel in clear "
                 "text; use https (http is allowed for loopback hosts, or with "
                 "allow_insecure_http=True)"
             )
-        settings.pop(_INSECURE, None)
         if settings.get("verify", True) is False:
             _warn_unverified()
         if transport is not None:
@@ -254,25 +229,20 @@ class Sender:
         )
         if transport is None:
             with_deadline(http)
-        return cls(http, base_url, auth=auth, policy=policy, **own)
+        return cls(http, base_url, auth=auth, **own)
 
     def derive(self, options: ClientOptions) -> Self:
         """This sender with some options changed, on the same httpx client (its pool) and auth
         (its token cache): what ``with_options`` builds on. ``timeout`` and ``headers`` become
         per-request defaults; options of the connection (``verify``, ``proxy``, ...) are refused."""
         settings: dict[str, Any] = dict(options)
-        refuse_foreign(**settings)  # (the HTTP library switch, #28)
-        call = {"timeout": settings.pop("timeout")} if "timeout" in settings else {}
-        if "headers" in settings:
-            call["extra_headers"] = settings.pop("headers")
-        own = _own_options(settings)
-        policy = _policy(own, self.policy)
+        renamed = {"timeout": "timeout", "headers": "extra_headers"}
+        call = {renamed[k]: settings.pop(k) for k in renamed.keys() & settings.keys()}
+        own = _own_options(settings, self.policy)
         if settings:
             names = ", ".join(sorted(settings))
             raise TypeError(f"with_options cannot change {names}: the connection pool's options")
-        derived = self.for_call(call) if call else copy.copy(self)
-        derived.__dict__.update(own, policy=policy)
-        return derived
+        return attrs.evolve(self.for_call(call), **own)
 
     def for_call(self, options: Mapping[str, Any]) -> Self:
         """This sender with per-request ``options`` (``timeout``, ``extra_headers``,
@@ -288,9 +258,7 @@ class Sender:
                 merged[name] = {**self.defaults.get(name, {}), **options[name]}
         if any(name.lower() == "authorization" for name in merged.get("extra_headers", {})):
             raise InvalidRequestError("extra_headers may not set Authorization: auth= does")
-        derived = copy.copy(self)
-        derived.defaults = merged
-        return derived
+        return attrs.evolve(self, defaults=merged)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -299,50 +267,30 @@ class Sender:
         parsed once into one ``httpx.URL`` (httpx's own merge would parse them again), with
         this sender's per-request options (see :meth:`for_call`)."""
         options = self.defaults
-        if "extra_headers" in options:
-            kwargs = {
-                **kwargs,
-                "headers": {**kwargs.get("headers", {}), **options["extra_headers"]},
-            }
-        if "extra_query" in options:
-            kwargs = {
-                **kwargs,
-                "params": {**(kwargs.get("params") or {}), **options["extra_query"]},
-            }
+        method, path = str(kwargs.get("method", "get")).upper(), str(kwargs.get("url", ""))
+        for name, key in (("extra_headers", "headers"), ("extra_query", "params")):
+            if name in options:
+                kwargs = {**kwargs, key: {**(kwargs.get(key) or {}), **options[name]}}
         if "extra_body" in options:
             # An optional body left out is an empty object: extra_body fills it.
-            sends = str(kwargs.get("method", "get")).lower() in ("post", "put", "patch")
-            body = kwargs.get("json", {} if sends else None)
+            body = kwargs.get("json", {} if method in ("POST", "PUT", "PATCH") else None)
             if not isinstance(body, dict):
                 raise InvalidRequestError("extra_body: this operation sends no JSON object")
             kwargs = {**kwargs, "json": {**body, **options["extra_body"]}}
-        path: str = kwargs.get("url", "")
         if self.http.is_closed:
-            method, shown = (
-                kwargs.get("method", "get").upper(),
-                self.redactor.url(self.base_url + path),
-            )
+            shown = self.redactor.url(self.base_url + path)
             raise APIConnectionError(
                 f"{method} {shown}: the client is closed", method=method, url=shown
             )
-        for segment in path.split("/"):
-            # httpx would remove dot segments: list_errors("..") would list something else.
-            if segment in (".", "..") or "%2f" in segment.lower():
-                raise InvalidRequestError(
-                    f"{path!r}: a path id may not be '.' or '..' or hold a '/'"
-                )
+        # httpx would remove dot segments: list_errors("..") would list something else.
+        if any(part in (".", "..") or "%2f" in part.lower() for part in path.split("/")):
+            raise InvalidRequestError(f"{path!r}: a path id may not be '.' or '..' or hold a '/'")
         params = kwargs.get("params") or None  # httpx would validate an empty one again
         url = httpx.URL(self.base_url + path, params=params)
         rest = {k: v for k, v in kwargs.items() if k not in ("method", "url", "params")}
         if "timeout" in options:
             rest["timeout"] = options["timeout"]
-        return self.http.build_request(kwargs.get("method", "get"), url, **rest)
-
-    def deadline(self) -> float | None:
-        """When this send must end: its own ``total_timeout`` or the enclosing send's."""
-        outer = _DEADLINE.get()
-        own = None if self.total_timeout is None else time.monotonic() + self.total_timeout
-        return own if outer is None else outer if own is None else min(own, outer)
+        return self.http.build_request(method, url, **rest)
 
     # -- the flow -----------------------------------------------------------------------------
 
@@ -358,7 +306,10 @@ class Sender:
     async def request(self, kwargs: Mapping[str, Any], stream: bool = False) -> httpx.Response:
         """The send path as a coroutine, for code written once for both clients: awaited under
         an async sender; under a sync one it never suspends (drive it with :func:`run_sync`)."""
-        deadline = self.deadline()
+        # When this send must end: its own total_timeout or the enclosing send's.
+        own = None if self.total_timeout is None else time.monotonic() + self.total_timeout
+        outer = _DEADLINE.get()
+        deadline = own if outer is None else outer if own is None else min(own, outer)
         reset = _DEADLINE.set(deadline)  # for the network backend, and a token request
         try:
             return await self._flow(self.build(kwargs), stream, deadline)
@@ -371,8 +322,8 @@ class Sender:
         """The send path, written once: ``_step`` does the I/O (sync steps never suspend)."""
         started = time.monotonic()
         attempt = redirects = 0
+        error: Exception | None = None
         while True:
-            error: Exception | None = None
             try:
                 response: httpx.Response = await self._step("send", request, deadline)
             except (httpx.RequestError, TimeoutError, RuntimeError, MemoryError) as exc:
@@ -380,16 +331,15 @@ class Sender:
                 # to has ended (its pool is unusable: not retried). RecursionError is one too.
                 if type(exc) is RuntimeError and "Event loop is closed" not in str(exc):
                     raise
-                wait = self._wait(request, deadline, attempt, exc=exc)
-                if wait is None:
-                    error = self._failure(request, exc, started, deadline)
+                wait = self._wait(request, exc, deadline, attempt)
+                error = None if wait is not None else self._failure(request, exc, started, deadline)
             else:
                 following = self._redirect(request, response, redirects)
                 if following is not None:
                     await self._step("close", response, deadline)
                     request, redirects = following, redirects + 1
                     continue
-                wait = self._wait(request, deadline, attempt, response=response)
+                wait = self._wait(request, response, deadline, attempt)
                 if wait is None:
                     break
                 await self._step("close", response, deadline)
@@ -400,58 +350,98 @@ class Sender:
         _log_response(response, started, self.redactor)
         if stream and response.is_success:
             return response
-        reader = _BodyReader(self, response)
+        limit = self.max_response_bytes if response.is_success else DEFAULT_MAX_ERROR_BYTES
+        data, problem = bytearray(), None
+        # A piece past the cap (pieces are at most _PIECE): an oversize 2xx body raises, an
+        # error body is cut there (what was read is kept).
+        body = self.body(response, deadline, started, max_bytes=limit + _PIECE)
         try:
-            async with self.raw(response, deadline) as chunks:
-                if reader.refused is None:
-                    async for chunk in chunks:
-                        if not reader.feed(chunk):
-                            break
-                    reader.finish()
-        except (httpx.RequestError, TimeoutError) as exc:
-            error = self._failure(request, exc, started, deadline)
-        except (MemoryError, RecursionError) as exc:
-            error = reader.invalid(f"the body could not be read: {type(exc).__name__}")
-        if error is not None:
-            raise error
-        if reader.refused is not None and response.is_success:
-            raise reader.invalid(reader.refused)
+            async with contextlib.aclosing(body):
+                async for piece in body:
+                    data += piece
+                    if len(data) > limit:
+                        problem = f"the body is larger than max_response_bytes ({limit})"
+                        break
+        except (ArtifactError, MemoryError) as exc:  # another coding, corrupt or oversize gzip
+            problem = f"the body could not be read: {str(exc) or type(exc).__name__}"
+        is_json = "json" in response.headers.get("content-type", "")
+        if not problem and is_json and not json_values_within(data, MAX_JSON_VALUES):
+            problem = f"the body holds more than {MAX_JSON_VALUES} JSON values"
+        if problem and response.is_success:  # (a 2xx: e.g. a data chunk that was stored)
+            url = self.redactor.url(request.url)
+            message = f"{request.method} {url} -> {response.status_code}: {problem}"
+            raise validation_error(message, response, self.redactor)
+        response._content = bytes(data[:limit])
         if response.is_success or not self.raise_for_status:
             return response
-        error = status_error(response, self.redactor, cut=reader.truncated)
-        if reader.truncated:
-            error.args = (f"{error.args[0]} (body cut at {reader.max_bytes} bytes)",)
+        error = status_error(response, self.redactor, cut=problem is not None)
+        if problem and data:  # what was read of it is kept (none of a refused coding)
+            error.args = (f"{error.args[0]} (body cut at {limit} bytes)",)
         raise error
 
-    @contextlib.asynccontextmanager
-    async def raw(
-        self, response: httpx.Response, deadline: float | None = None
-    ) -> AsyncIterator[AsyncIterator[bytes]]:
-        """The raw (undecoded) chunks of a response the send path returned, as they come,
-        within ``deadline``; the response is closed on leaving, read or not. The one reader of
-        bodies: answers (``request``) and streamed artifacts alike.
+    async def body(
+        self,
+        response: httpx.Response | Mapping[str, Any],
+        deadline: float | None = None,
+        started: float | None = None,
+        *,
+        max_bytes: int,
+        chunk_size: int = _PIECE,
+        kind: str | None = None,
+        source: str | None = None,
+    ) -> AsyncGenerator[bytes, None]:
+        """The decoded body of a response the send path returned (or of the request that
+        generated ``_get_kwargs`` make, sent first: a non-2xx raised) in pieces of at most
+        ``chunk_size``, as it comes within ``deadline``; the response is closed on leaving.
+        The one decoder of bodies: answers (``request``) and streamed artifacts alike.
+
+        ``Content-Encoding`` says which gzip layers to peel; for an artifact (``kind``: its
+        plain format, "JSON" or "CSV"), gzip is also found by its magic bytes. Any other
+        coding, or a corrupt or oversize body: ``ArtifactError``; the answer lost:
+        ``APIConnectionError``/``APITimeoutError``.
 
         Example::
 
-            async with sender.raw(response) as chunks:
-                async for chunk in chunks: ...
+            async for piece in sender.body(response, max_bytes=2**20): ...
         """
+        if not isinstance(response, httpx.Response):
+            response = await self.request(response, True)
+        request = response.request
+        source = source or f"{request.method} {self.redactor.url(request.url)}"
+        error: Exception | None = None
         try:
-            yield self._chunks(response, deadline)
+            # None if read already (built in memory, e.g. by httpx.MockTransport: decoded then)
+            layers = 0 if response.is_stream_consumed else gzip_layers(response.headers, source)
+            response.headers.pop("content-encoding", None)  # decoded here: httpx must not again
+            decoder = BodyDecoder(
+                kind=kind or "body",
+                max_bytes=max_bytes,
+                chunk_size=chunk_size,
+                max_gzip_layers=layers if kind is None else MAX_GZIP_LAYERS,
+                source=source,
+            )
+            if response.is_stream_consumed:
+                for piece in decoder.feed(response.content):
+                    yield piece
+            else:
+                # (no chunk size: iter_raw(n) would hold bytes back until n came)
+                asynchronous = isinstance(self.http, httpx.AsyncClient)
+                chunks = response.aiter_raw() if asynchronous else response.iter_raw()
+                while (chunk := await self._step("next", chunks, deadline)) is not None:
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise TimeoutError  # (a transport of the caller's may trickle)
+                    for piece in decoder.feed(chunk):
+                        yield piece
+            for piece in decoder.finish():
+                yield piece
+        except (httpx.RequestError, TimeoutError) as exc:
+            error = self._failure(request, exc, started or time.monotonic(), deadline)
+        except (MemoryError, RecursionError) as exc:  # (zlib's)
+            error = ArtifactError(f"{source}: could not be read: {type(exc).__name__}")
         finally:
             await self._step("close", response, deadline)
-
-    async def _chunks(
-        self, response: httpx.Response, deadline: float | None
-    ) -> AsyncGenerator[bytes, None]:
-        if response.is_stream_consumed:  # read already (built in memory: see wire_codings)
-            yield response.content
-            return
-        chunks = await self._step("chunks", response, deadline)
-        while (chunk := await self._step("next", chunks, deadline)) is not None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError  # (a transport of the caller's may trickle)
-            yield chunk
+        if error is not None:
+            raise error  # outside the except block: no httpx exception as its context
 
     def _redirect(
         self, request: httpx.Request, response: httpx.Response, redirects: int
@@ -472,16 +462,13 @@ class Sender:
         return following
 
     def _wait(
-        self,
-        request: httpx.Request,
-        deadline: float | None,
-        attempt: int,
-        response: httpx.Response | None = None,
-        exc: Exception | None = None,
+        self, request: httpx.Request, outcome: Any, deadline: float | None, attempt: int
     ) -> float | None:
-        """The policy's wait before the next try, or None: no retry, or not before the deadline."""
-        if isinstance(exc, TimeoutError):  # the deadline itself
+        """The policy's wait before the next try after ``outcome`` (an answer, or the exception
+        that came instead), or None: no retry, or not before the deadline."""
+        if isinstance(outcome, TimeoutError):  # the deadline itself
             return None
+        response, exc = (outcome, None) if isinstance(outcome, httpx.Response) else (None, outcome)
         wait = self.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
         if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
             logger.info(
@@ -498,7 +485,7 @@ class Sender:
         """The typed error for ``exc``; raise it outside the ``except`` that caught ``exc``."""
         url = self.redactor.url(request.url)
         where, fields = f"{request.method} {url}", {"method": request.method, "url": url}
-        # A sync read cut at the deadline (see _Stream) is httpx's timeout: say which it was.
+        # A sync read cut at the deadline (see _Cut) is httpx's timeout: say which it was.
         past = deadline is not None and time.monotonic() >= deadline
         if isinstance(exc, TimeoutError) or (past and isinstance(exc, httpx.TimeoutException)):
             error: Exception = APITimeoutError(
@@ -506,16 +493,11 @@ class Sender:
             )
         elif isinstance(exc, httpx.RequestError):
             error = connection_error(exc, self.redactor)
-        elif type(exc) is RuntimeError:  # the loop this client's connections belonged to ended
-            error = APIConnectionError(
-                f"{where} failed: this async client was used under an event loop that has "
-                "since closed; make one client per event loop",
-                cause_type="RuntimeError",
-                **fields,
-            )
-        else:  # MemoryError, RecursionError
-            name = type(exc).__name__
-            error = APIConnectionError(f"{where} failed: {name}", cause_type=name, **fields)
+        else:  # MemoryError, RecursionError, or the RuntimeError of a closed event loop
+            name, hint = type(exc).__name__, ""
+            if name == "RuntimeError":  # the loop this client's connections belonged to ended
+                hint = " (its event loop has closed: make one async client per event loop)"
+            error = APIConnectionError(f"{where} failed: {name}{hint}", cause_type=name, **fields)
         logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
         return error
 
@@ -538,8 +520,6 @@ class SyncSender(Sender):
             return self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
         if what == "next":
             return next(arg, None)
-        if what == "chunks":  # no chunk size: iter_raw(n) would hold bytes back until n came
-            return arg.iter_raw()
         if what == "close":
             return arg.close()
         return self.policy.sleep(arg)
@@ -558,7 +538,20 @@ class AsyncSender(Sender):
         return await self.request(kwargs, stream)
 
     async def offload(self, fn: Callable[..., object], *args: Any) -> None:
-        await _to_thread_to_the_end(fn, *args)
+        """Run ``fn`` in a worker thread; a cancellation waits until it returns, then raises.
+
+        A thread cannot be stopped: the file must not be closed and removed under its feet.
+        """
+        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            while not task.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([task])
+            if not task.cancelled():
+                task.exception()  # retrieved: the cancellation is what the caller sees
+            raise
 
     async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
         left = None if deadline is None or what == "close" else deadline - time.monotonic()
@@ -569,8 +562,6 @@ class AsyncSender(Sender):
                 )
             if what == "next":
                 return await anext(arg, None)
-            if what == "chunks":
-                return arg.aiter_raw()
             if what == "close":
                 return await arg.aclose()
             return await self.policy.async_sleep(arg)
@@ -590,123 +581,22 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     raise AssertionError("unreachable: a sync step suspended")  # pragma: no cover
 
 
-def iterate_sync(items: AsyncIterator[T]) -> Generator[T, None, None]:
+def iterate_sync(items: AsyncGenerator[T, None]) -> Generator[T, None, None]:
     """Iterate an async generator written once for both clients, under a sync sender (see
     :func:`run_sync`); leaving early closes it."""
     try:
         while True:
             try:
-                yield run_sync(cast(Coroutine[Any, Any, T], items.__anext__()))
+                yield run_sync(items.__anext__())
             except StopAsyncIteration:
                 return
     finally:
-        close = getattr(items, "aclose", None)
-        if close is not None:
-            with contextlib.suppress(StopIteration, RuntimeError):
-                close().send(None)
-
-
-async def _to_thread_to_the_end(fn: Callable[..., object], *args: Any) -> None:
-    """Run ``fn`` in a worker thread; a cancellation waits until it returns, then raises.
-
-    A thread cannot be stopped: the file must not be closed and removed under its feet.
-    """
-    task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        while not task.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait([task])
-        if not task.cancelled():
-            task.exception()  # retrieved: the cancellation is what the caller sees
-        raise
-
-
-def wire_codings(response: httpx.Response) -> list[str]:
-    """The codings of the raw body still to be read; none for a response read already (built
-    in memory, e.g. by httpx.MockTransport: httpx decoded it then)."""
-    return [] if response.is_stream_consumed else content_codings(response.headers)
+        with contextlib.suppress(RuntimeError):  # (already running: it ends by itself)
+            run_sync(items.aclose())
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
-
-
-class _BodyReader:
-    """Collects a body from raw chunks: gzip peeled with a bound, wire and decoded size checked,
-    any other coding refused (``refused``: why, and nothing is read)."""
-
-    def __init__(self, sender: Sender, response: httpx.Response) -> None:
-        self.response = response
-        self.redactor = sender.redactor
-        self.error = not response.is_success
-        self.max_bytes = DEFAULT_MAX_ERROR_BYTES if self.error else sender.max_response_bytes
-        self.truncated = False
-        self._data = bytearray()
-        codings = wire_codings(response)
-        self.refused = unsupported(codings)
-        # Content-Encoding says what to peel (an identity body is passed as it is, whatever
-        # its first bytes): no more layers than it lists.
-        self._decoder = (
-            BodyDecoder(
-                kind="body",
-                accept=lambda _: True,
-                # A piece past the cap: _take reports an oversize body, or cuts an error body.
-                max_bytes=self.max_bytes + _PIECE,
-                chunk_size=_PIECE,
-                max_gzip_layers=len(codings),
-                source=f"{response.request.method} {self.redactor.url(response.request.url)}",
-            )
-            if codings
-            else None
-        )
-        # The body is decoded here: httpx must not decode it again.
-        response.headers.pop("content-encoding", None)
-
-    def feed(self, chunk: bytes) -> bool:
-        """Take one chunk; False once enough is read (an error body cut)."""
-        decoder = self._decoder
-        return self._take(lambda: (chunk,) if decoder is None else decoder.feed(chunk))
-
-    def finish(self) -> None:
-        if self._decoder is not None and not self.truncated:
-            self._take(self._decoder.finish)
-        if (
-            not self.error
-            and "json" in self.response.headers.get("content-type", "")
-            and not json_values_within(self._data, MAX_JSON_VALUES)
-        ):
-            raise self.invalid(f"the body holds more than {MAX_JSON_VALUES} JSON values")
-        self.response._content = bytes(self._data)
-
-    def _take(self, pieces: Callable[[], Any]) -> bool:
-        try:
-            for piece in pieces():
-                room = self.max_bytes - len(self._data)
-                self._data += piece[:room]
-                if len(piece) > room:
-                    return self._stop(
-                        f"the body is larger than max_response_bytes ({self.max_bytes}); "
-                        "stopped reading"
-                    )
-        except ArtifactError as exc:  # corrupt, truncated or oversize gzip
-            return self._stop(f"the body could not be decoded: {exc}")
-        return True
-
-    def _stop(self, problem: str) -> bool:
-        """An error body keeps what was read (False: read no more); a 2xx one raises."""
-        if self.error:
-            self.truncated = True
-            return False
-        raise self.invalid(problem)
-
-    def invalid(self, problem: str) -> ResponseValidationError:
-        request, response = self.response.request, self.response
-        # (a 2xx: e.g. a data chunk that was stored)
-        url = self.redactor.url(request.url)
-        message = f"{request.method} {url} -> {response.status_code}: {problem}"
-        return validation_error(message, response, self.redactor)
 
 
 def _log_response(response: httpx.Response, started: float, redactor: Redactor) -> None:
@@ -745,7 +635,7 @@ def with_deadline(http: Any) -> Any:
     for transport in (http._transport, *http._mounts.values()):
         pool = getattr(transport, "_pool", None)
         if isinstance(transport, httpx.HTTPTransport) and pool is not None:
-            pool._network_backend = _Backend(pool._network_backend)
+            pool._network_backend = _Cut(pool._network_backend)
     return http
 
 
@@ -759,43 +649,32 @@ def _left(timeout: float | None, timed_out: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._stream.start_tls(ssl_context, server_hostname, left))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
+# The calls of an httpcore network backend and its streams that wait (each has a ``timeout``
+# parameter), and the error for each when the deadline has passed.
+_WAITS: Final = {
+    "connect_tcp": httpcore.ConnectTimeout,
+    "start_tls": httpcore.ConnectTimeout,
+    "read": httpcore.ReadTimeout,
+    "write": httpcore.WriteTimeout,
+}
 
 
-class _Backend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
+class _Cut:
+    """An httpcore network backend, or one of its streams, whose every wait is cut at the
+    deadline of the send under way; the streams it opens are cut too."""
 
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        left = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_tcp(host, port, left, local_address, socket_options))
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        call = getattr(self._inner, name)
+        if name not in _WAITS:
+            return call
+
+        def cut(*args: Any, **kwargs: Any) -> Any:
+            given = inspect.signature(call).bind(*args, **kwargs).arguments  # (by place or name)
+            given["timeout"] = _left(given.get("timeout"), _WAITS[name])
+            done = call(**given)
+            return done if name in ("read", "write") else _Cut(done)
+
+        return cut

@@ -23,7 +23,7 @@ from typing import Any, Self, TypeVar, Unpack, cast
 from datasync_grades_api.api import AsyncResources, Page, RawResponse, Resources
 from datasync_grades_api.types import Unset
 
-from ._artifacts import Artifact, AsyncArtifact, _Request
+from ._artifacts import Artifact, AsyncArtifact
 from ._auth import ClientCredentials
 from ._client import (
     DEFAULT_BASE_URL,
@@ -85,8 +85,8 @@ class _Engine:
     def artifact(
         self, endpoint: ModuleType, params: dict[str, Any], media_type: str, options: Any
     ) -> Any:
-        request = _Request(self.sender.for_call(options), endpoint, params, media_type)
-        return AsyncArtifact(request) if self.is_async else Artifact(request)
+        artifact = AsyncArtifact(self.sender.for_call(options), endpoint, params, media_type)
+        return artifact if self.is_async else Artifact(artifact)
 
     def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **options: Any) -> Any:
         sender = self.sender.for_call(options.pop("options", {}))

@@ -17,8 +17,7 @@ its first other byte arrives. Why hand-written: see "Bounded gzip" in docs/desig
 
 Example::
 
-    decoder = BodyDecoder(kind="JSON", accept=JSON_START.__contains__, max_bytes=2**20,
-                          chunk_size=65536)
+    decoder = BodyDecoder(kind="JSON", max_bytes=2**20, chunk_size=65536)
     for raw in response.iter_raw():
         out.writelines(decoder.feed(raw))
     out.writelines(decoder.finish())
@@ -27,19 +26,21 @@ Example::
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import attrs
 
 from ._exceptions import ArtifactError
 from ._http import httpx
 
-__all__ = ["JSON_START", "MAX_GZIP_LAYERS", "BodyDecoder", "content_codings", "unsupported"]
+__all__ = ["MAX_GZIP_LAYERS", "BodyDecoder", "gzip_layers"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 # The artifact's own gzip plus one Content-Encoding: gzip on top (or gzip declared twice).
 MAX_GZIP_LAYERS = 2
-JSON_START = b"{["
+# The bytes a plain body of a kind may start with (past a UTF-8 BOM and whitespace); a body
+# of another kind (an API answer: "body") may start with any.
+_STARTS = {"JSON": b"{[", "CSV": bytes(b for b in range(256) if b != ord("<"))}
 _BLANK = b" \t\r\n\xef\xbb\xbf"  # whitespace, and a UTF-8 BOM's bytes
 _WIRE_SLACK = 64 * 1024
 
@@ -48,11 +49,11 @@ _WIRE_SLACK = 64 * 1024
 class BodyDecoder:
     """Decodes one response body, fed chunk by chunk.
 
-    ``kind`` names the plain format and ``accept`` says whether a plain body may start with a
-    byte (its first after an optional UTF-8 BOM and whitespace); ``max_bytes`` caps what any
-    layer produces, ``chunk_size`` each piece fed to zlib and yielded; ``max_gzip_layers``
-    how many gzip layers may nest; ``source`` names the body in messages. ``feed()`` and
-    ``finish()`` are generators: exhaust each before the next call.
+    ``kind`` names the plain format ("JSON" and "CSV" are checked by their first byte: not an
+    HTML error page); ``max_bytes`` caps what any layer produces, ``chunk_size`` each piece
+    fed to zlib and yielded; ``max_gzip_layers`` how many gzip layers may nest (0: the body is
+    passed as it is, whatever its first bytes); ``source`` names the body in messages.
+    ``feed()`` and ``finish()`` are generators: exhaust each before the next call.
 
     The layers are a stack, outermost first: one inflater per gzip layer found (None between
     two members), and below the last one the plain body, undecided while its first bytes
@@ -60,7 +61,6 @@ class BodyDecoder:
     """
 
     kind: str
-    accept: Callable[[int], bool]
     max_bytes: int
     chunk_size: int
     max_gzip_layers: int = MAX_GZIP_LAYERS
@@ -69,7 +69,10 @@ class BodyDecoder:
     _inflaters: list[zlib._Decompress | None] = attrs.field(factory=list, init=False)
     # What each layer produced: one count per gzip layer, the last for the plain body.
     _produced: list[int] = attrs.field(factory=lambda: [0], init=False)
-    _head: bytes | None = attrs.field(default=b"", init=False)
+    _head: bytes | None = attrs.field(
+        default=attrs.Factory(lambda self: b"" if self.max_gzip_layers else None, takes_self=True),
+        init=False,
+    )
     _accepted: bool = attrs.field(default=False, init=False)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
@@ -108,7 +111,7 @@ class BodyDecoder:
                 self._head = data
                 return
         if not self._accepted and (text := data.lstrip(_BLANK)):
-            if not self.accept(text[0]):  # (what the server sent, in hex: no control characters)
+            if text[0] not in _STARTS.get(self.kind, range(256)):  # (shown in hex: no controls)
                 raise ArtifactError(
                     f"{self.source}: expected gzip (1f 8b) or {self.kind}, got bytes starting "
                     f"{text[:8].hex(' ')}{' inside gzip' if self._inflaters else ''}"
@@ -149,16 +152,15 @@ class BodyDecoder:
         return piece
 
 
-def unsupported(codings: list[str]) -> str | None:
-    """Why a body in ``codings`` is refused (None: gzip, at most ``MAX_GZIP_LAYERS`` deep, or
-    none). httpx would decode the others itself, without a bound (``deflate, deflate``: 3.4 KB
-    to 2 GiB in one call), and a thousand layers would recurse a thousand deep."""
-    if all(c in ("gzip", "x-gzip") for c in codings) and len(codings) <= MAX_GZIP_LAYERS:
-        return None
-    return f"Content-Encoding {', '.join(codings)[:100]!r} is not supported (only gzip, 2 at most)"
-
-
-def content_codings(headers: httpx.Headers) -> list[str]:
-    """The ``Content-Encoding`` codings of a response, lower-cased, ``identity`` left out."""
+def gzip_layers(headers: httpx.Headers, source: str) -> int:
+    """How many gzip layers a body's ``Content-Encoding`` lists (``identity`` left out), or
+    ``ArtifactError`` for any other coding, or more than ``MAX_GZIP_LAYERS``: httpx would decode
+    the others itself, without a bound (``deflate, deflate``: 3.4 KB to 2 GiB in one call), and
+    a thousand layers would recurse a thousand deep."""
     codings = (c.strip().lower() for c in headers.get_list("content-encoding", split_commas=True))
-    return [c for c in codings if c and c != "identity"]
+    listed = [c for c in codings if c and c != "identity"]
+    if any(c not in ("gzip", "x-gzip") for c in listed) or len(listed) > MAX_GZIP_LAYERS:
+        shown = ", ".join(listed)[:100]
+        problem = f"Content-Encoding {shown!r} is not supported (only gzip, 2 at most)"
+        raise ArtifactError(f"{source}: {problem}")
+    return len(listed)

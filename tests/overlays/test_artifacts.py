@@ -46,7 +46,7 @@ from datasync_grades import (
     NotFoundError,
     _artifacts,
 )
-from datasync_grades._gzip_stream import JSON_START, BodyDecoder
+from datasync_grades._gzip_stream import BodyDecoder
 from datasync_grades._http import httpx
 from datasync_grades_api.models.batch_exchange import BatchExchange
 from datasync_grades_api.models.exchange import Exchange
@@ -1024,9 +1024,7 @@ def test_course_ids_match_what_csv_reads() -> None:
 
 
 def decode_all(pieces: Iterable[bytes], chunk_size: int, max_bytes: int = 1 << 30) -> list[bytes]:
-    decoder = BodyDecoder(
-        kind="JSON", accept=JSON_START.__contains__, max_bytes=max_bytes, chunk_size=chunk_size
-    )
+    decoder = BodyDecoder(kind="JSON", max_bytes=max_bytes, chunk_size=chunk_size)
     out: list[bytes] = []
     for piece in pieces:
         out += decoder.feed(piece)
@@ -1074,9 +1072,7 @@ def test_decoder_rejects_a_lone_byte_after_a_member_and_a_lone_one_alone() -> No
 
 def test_decoder_passes_leading_whitespace_as_it_comes_and_checks_the_first_byte() -> None:
     # Nothing is held while only whitespace (and a BOM) came: each piece passes at once.
-    decoder = BodyDecoder(
-        kind="JSON", accept=JSON_START.__contains__, max_bytes=1 << 30, chunk_size=1024
-    )
+    decoder = BodyDecoder(kind="JSON", max_bytes=1 << 30, chunk_size=1024)
     assert (
         b"".join(decoder.feed(b"\xef\xbb\xbf" + b" " * 70_000)) == b"\xef\xbb\xbf" + b" " * 70_000
     )

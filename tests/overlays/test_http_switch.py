@@ -341,7 +341,7 @@ def test_total_timeout_cuts_headers_that_trickle_forever(library: str) -> None:
         """,
     )
     assert found == {
-        "backend": "_Backend",
+        "backend": "_Cut",
         "sync": "APITimeoutError",
         "asynchronous": "APITimeoutError",
     }
