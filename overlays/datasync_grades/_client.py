@@ -28,7 +28,6 @@ import asyncio
 import contextlib
 import contextvars
 import functools
-import inspect
 import ipaddress
 import logging
 import ssl
@@ -649,13 +648,14 @@ def _left(timeout: float | None, timed_out: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-# The calls of an httpcore network backend and its streams that wait (each has a ``timeout``
-# parameter), and the error for each when the deadline has passed.
+# The calls of an httpcore network backend and its streams that wait: the place of their
+# ``timeout`` parameter (httpcore passes it by place or by name) and the error for each when
+# the deadline has passed.
 _WAITS: Final = {
-    "connect_tcp": httpcore.ConnectTimeout,
-    "start_tls": httpcore.ConnectTimeout,
-    "read": httpcore.ReadTimeout,
-    "write": httpcore.WriteTimeout,
+    "connect_tcp": (2, httpcore.ConnectTimeout),
+    "start_tls": (2, httpcore.ConnectTimeout),
+    "read": (1, httpcore.ReadTimeout),
+    "write": (1, httpcore.WriteTimeout),
 }
 
 
@@ -670,11 +670,14 @@ class _Cut:
         call = getattr(self._inner, name)
         if name not in _WAITS:
             return call
+        place, timed_out = _WAITS[name]
 
         def cut(*args: Any, **kwargs: Any) -> Any:
-            given = inspect.signature(call).bind(*args, **kwargs).arguments  # (by place or name)
-            given["timeout"] = _left(given.get("timeout"), _WAITS[name])
-            done = call(**given)
+            if len(args) > place:
+                args = (*args[:place], _left(args[place], timed_out), *args[place + 1 :])
+            else:
+                kwargs["timeout"] = _left(kwargs.get("timeout"), timed_out)
+            done = call(*args, **kwargs)
             return done if name in ("read", "write") else _Cut(done)
 
         return cut

@@ -6,10 +6,10 @@ exchange's ``max_data_content_length`` bytes, every chunk ``"final": false`` but
 Items are generated models (taken as they are) or plain dicts, first parsed with the generated
 models' ``from_dict`` (:class:`InvalidPushError` names the bad ones; nothing is sent); each is
 serialized once; chunks are filled in order (assignments, then summaries); an assignment too
-large for a chunk of its own is split by its scores; anything that cannot fit raises :class:`OversizedItemError` before
-anything is sent. A failed chunk raises :class:`UploadError`; the same call with the same
-``checkpoint`` sends the rest. The push is written once, as :func:`apush`; a sync client drives
-the same coroutine under a sync sender.
+large for a chunk of its own is split by its scores; anything that cannot fit raises
+:class:`OversizedItemError` before anything is sent. A failed chunk raises :class:`UploadError`;
+the same call with the same ``checkpoint`` sends the rest. The push is written once, as
+:func:`apush`; a sync client drives the same coroutine under a sync sender.
 
 Example::
 
