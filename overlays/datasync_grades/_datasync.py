@@ -30,14 +30,15 @@ from ._client import (
     AsyncSender,
     ClientOptions,
     EventHooks,
+    Sender,
     SyncSender,
     run_sync,
 )
 from ._exceptions import ResponseValidationError, request_id_of
 from ._http import httpx
 from ._logging import redact_url
-from ._pagination import AsyncListPager, ListPager
-from ._parsing import acall, checked_count, operation_name, parse
+from ._pagination import AsyncListPager, ListPager, items_of
+from ._parsing import checked_count, operation_name, parse
 from ._upload import apush
 
 __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
@@ -52,73 +53,71 @@ def _key(item: object) -> object:
 
 
 class _Engine:
-    """What the generated resources call (``self._engine.one(...)``), one engine for both
+    """What the generated resources call (``self._engine.call(...)``), one engine for both
     clients: each operation is written once as a coroutine, run to its end for a sync client
     (its steps never suspend) and handed to the async resource to await. The resources' own
-    signatures type what users see; the keywords here are theirs."""
+    signatures type what users see; the keywords here are theirs. A ``raw`` engine (the
+    ``with_raw_response`` resources') hands out each answer as a :class:`RawResponse`."""
 
-    def __init__(self, sender: SyncSender | AsyncSender) -> None:
-        self.sender = sender
+    def __init__(self, sender: SyncSender | AsyncSender, raw: bool = False) -> None:
+        self.sender, self.raw_answers = sender, raw
         self.is_async = isinstance(sender, AsyncSender)
+
+    def raw(self) -> _Engine:
+        return _Engine(self.sender, raw=True)
 
     def _drive(self, coroutine: Coroutine[Any, Any, T]) -> Any:
         return coroutine if self.is_async else run_sync(coroutine)
 
-    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T], **kw: Any) -> Any:
-        return self._drive(self._payload(endpoint, params, expect, True, **kw))
-
-    def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    def call(
+        self,
+        endpoint: ModuleType,
+        params: dict[str, Any],
+        kind: str,
+        expect: Any,
+        options: Any,
+        **more: Any,
     ) -> Any:
-        return self._drive(self._payload(endpoint, params, expect, False, **kw))
-
-    def empty(self, endpoint: ModuleType, params: dict[str, Any], options: Any) -> Any:
+        """Operation ``endpoint`` of ``kind`` (see tools/codegen.py): a lazy pager or artifact,
+        or its payload (``expect``: the type it must have; an artifact's media type)."""
         sender = self.sender.for_call(options)
-        return self._drive(sender.request(endpoint._get_kwargs(**params)))  # non-2xx raised
+        if kind == "file":
+            request = _Request(sender, endpoint, params, expect)
+            return AsyncArtifact(request) if self.is_async else Artifact(request)
+        if kind == "list" and not self.raw_answers:
+            pager = AsyncListPager if self.is_async else ListPager
+            return pager(endpoint, sender, params, **more)
+        return self._drive(self._answer(sender, endpoint, params, kind, expect))
 
-    def pager(
-        self, endpoint: ModuleType, params: dict[str, Any], item: type, options: Any, **more: Any
+    async def _answer(
+        self, sender: Sender, endpoint: ModuleType, params: dict[str, Any], kind: str, expect: Any
     ) -> Any:
-        sender = self.sender.for_call(options)
-        return (AsyncListPager if self.is_async else ListPager)(endpoint, sender, params, **more)
+        started = time.monotonic()
+        response = await sender.request(endpoint._get_kwargs(**params))  # non-2xx raised
+        elapsed, request_id = time.monotonic() - started, request_id_of(response.headers)
 
-    def artifact(
-        self, endpoint: ModuleType, params: dict[str, Any], media_type: str, options: Any
-    ) -> Any:
-        request = _Request(self.sender.for_call(options), endpoint, params, media_type)
-        return AsyncArtifact(request) if self.is_async else Artifact(request)
+        def payload() -> Any:
+            if kind == "empty":
+                return None
+            body = parse(endpoint, response, sender.redactor)
+            if kind == "list":  # a raw list's: the page ``params["page"]``
+                number = params.get("page") or 0
+                return Page(number, items_of(endpoint, number, body), body, request_id)
+            found = body if kind == "whole" else getattr(body, "data", None)
+            if expect is int:
+                return checked_count(endpoint, found)
+            if isinstance(found, expect) or (found is None and kind == "optional"):
+                return found
+            name = operation_name(endpoint)
+            raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
+
+        if not self.raw_answers:
+            return payload()
+        return RawResponse(response.status_code, response.headers, request_id, elapsed, payload)
 
     def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **options: Any) -> Any:
         sender = self.sender.for_call(options.pop("options", {}))
         return self._drive(apush(sender, endpoint, params, items=items, **options))
-
-    def raw(
-        self, endpoint: ModuleType, params: dict[str, Any], kind: str, expect: Any, options: Any
-    ) -> Any:
-        """``with_raw_response``: the answer of one request, its payload parsed on ``parse()``
-        as the plain call's is (a list's: the page ``params["page"]``)."""
-        sender = self.sender.for_call(options)
-
-        async def answer() -> RawResponse[Any]:
-            started = time.monotonic()
-            response = await sender.request(endpoint._get_kwargs(**params))
-            elapsed = time.monotonic() - started
-
-            def parsed() -> Any:
-                if kind == "empty":
-                    return None
-                body = parse(endpoint, response, sender.redactor)
-                if kind == "list":
-                    found = getattr(body, "data", None) or []
-                    return Page(
-                        params.get("page") or 0, found, body, request_id_of(response.headers)
-                    )
-                return _payload_of(endpoint, body, expect, kind != "optional")
-
-            request_id = request_id_of(response.headers)
-            return RawResponse(response.status_code, response.headers, request_id, elapsed, parsed)
-
-        return self._drive(answer())
 
     def snapshot(
         self,
@@ -145,30 +144,6 @@ class _Engine:
             return list(found.values())
 
         return self._drive(collect())
-
-    async def _payload(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        expect: type[T],
-        required: bool,
-        options: Any,
-    ) -> T | None:
-        """The operation's payload (see :func:`_payload_of`)."""
-        sender = self.sender.for_call(options)
-        return _payload_of(endpoint, await acall(endpoint, sender, params), expect, required)
-
-
-def _payload_of(endpoint: ModuleType, parsed: Any, expect: type[T], required: bool) -> T | None:
-    """The operation's payload: the parsed body itself, or the ``data`` it carries (None: it
-    carries none, which a required payload may not)."""
-    if isinstance(parsed, expect) and type(parsed) is not bool:
-        return cast(T, checked_count(endpoint, parsed)) if isinstance(parsed, int) else parsed
-    data = getattr(parsed, "data", None)
-    if isinstance(data, expect) or (data is None and not required):
-        return data
-    name = operation_name(endpoint)
-    raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
 
 
 class _Client:

@@ -244,25 +244,11 @@ class Recorder:
     def _record(self, kind: str, endpoint: ModuleType, params: dict[str, Any]) -> None:
         self.calls.append((kind, endpoint, params))
 
-    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any) -> Any:
-        self._record("one", endpoint, params)
-
-    def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    def call(
+        self, endpoint: ModuleType, params: dict[str, Any], kind: str, *args: Any, **kw: Any
     ) -> Any:
-        self._record("optional", endpoint, params)
-
-    def empty(self, endpoint: ModuleType, params: dict[str, Any], **kw: Any) -> None:
-        self._record("empty", endpoint, params)
-
-    def pager(self, endpoint: ModuleType, params: dict[str, Any], item: type, **kw: Any) -> Any:
-        self._record("pager", endpoint, params)
-        return _NoItems()
-
-    def artifact(
-        self, endpoint: ModuleType, params: dict[str, Any], media_type: str, **kw: Any
-    ) -> Any:
-        self._record("artifact", endpoint, params)
+        self._record(kind, endpoint, params)
+        return _NoItems() if kind == "list" else None
 
     def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any) -> Any:
         # The chunk limit is read from the exchange the data goes to.
@@ -277,18 +263,17 @@ class Recorder:
 
 
 class AsyncRecorder(Recorder):
-    async def one(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    def call(
+        self, endpoint: ModuleType, params: dict[str, Any], kind: str, *args: Any, **kw: Any
     ) -> Any:
-        self._record("one", endpoint, params)
+        found = super().call(endpoint, params, kind, *args, **kw)
+        if kind in ("list", "file"):  # lazy: a pager or an artifact, not awaited
+            return found
 
-    async def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
-    ) -> Any:
-        self._record("optional", endpoint, params)
+        async def answer() -> Any:
+            return found
 
-    async def empty(self, endpoint: ModuleType, params: dict[str, Any], **kw: Any) -> None:
-        self._record("empty", endpoint, params)
+        return answer()
 
     async def push(
         self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any

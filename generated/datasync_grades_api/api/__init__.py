@@ -438,14 +438,15 @@ class ArtifactsResource(_Resource):
 
         `GET /exchanges/{id}/artifacts/details` (get_exchange_details).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_exchange_details,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "file",
             "application/gzip",
-            options=options,
+            options,
         )
 
     def get_exchange_consumer_logs(
@@ -461,14 +462,15 @@ class ArtifactsResource(_Resource):
 
         `GET /exchanges/{id}/artifacts/consumerlogs` (get_exchange_consumer_logs).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_exchange_consumer_logs,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "file",
             "application/gzip",
-            options=options,
+            options,
         )
 
 
@@ -488,14 +490,15 @@ class BatchExchangesResource(_Resource):
 
         `GET /batch_exchanges` (list_batch_exchanges).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_batch_exchanges,
             {},
+            "list",
             BatchExchange,
+            options,
             count=count_batch_exchanges,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def count(
@@ -506,7 +509,7 @@ class BatchExchangesResource(_Resource):
 
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return self._engine.one(count_batch_exchanges, {}, int, options=options)
+        return self._engine.call(count_batch_exchanges, {}, "whole", int, options)
 
     def get_course_ids_report(
         self,
@@ -519,13 +522,14 @@ class BatchExchangesResource(_Resource):
 
         `GET /batch_exchanges/{id}/reports/course_ids` (get_batch_exchange_course_ids_report).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_batch_exchange_course_ids_report,
             {
                 "id": _id(id),
             },
+            "file",
             "text/csv",
-            options=options,
+            options,
         )
 
     def create_error(
@@ -540,7 +544,7 @@ class BatchExchangesResource(_Resource):
 
         `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
         """
-        return self._engine.one(
+        return self._engine.call(
             create_batch_exchange_error,
             {
                 "id": _id(id),
@@ -549,8 +553,9 @@ class BatchExchangesResource(_Resource):
                     details=details,
                 ),
             },
+            "data",
             BatchExchangeError,
-            options=options,
+            options,
         )
 
     def create_context_data(
@@ -564,7 +569,7 @@ class BatchExchangesResource(_Resource):
 
         `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
         """
-        return self._engine.one(
+        return self._engine.call(
             create_batch_exchange_context_data,
             {
                 "id": _id(id),
@@ -572,8 +577,9 @@ class BatchExchangesResource(_Resource):
                     course_ids=course_ids,
                 ),
             },
+            "data",
             BatchExchangeContextData,
-            options=options,
+            options,
         )
 
 
@@ -588,7 +594,7 @@ class ConsumerResource(_Resource):
 
         `GET /consumer` (get_consumer).
         """
-        return self._engine.one(get_consumer, {}, Consumer, options=options)
+        return self._engine.call(get_consumer, {}, "data", Consumer, options)
 
 
 class ExchangesResource(_Resource):
@@ -613,7 +619,7 @@ class ExchangesResource(_Resource):
 
         `GET /exchanges` (list_exchanges).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -621,11 +627,12 @@ class ExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
+            "list",
             Exchange,
+            options,
             count=count_exchanges,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def waiting(
@@ -699,7 +706,7 @@ class ExchangesResource(_Resource):
 
         `POST /exchanges` (create_exchange).
         """
-        return self._engine.optional(
+        return self._engine.call(
             create_exchange,
             {
                 "body": ExchangesRequest(
@@ -707,8 +714,9 @@ class ExchangesResource(_Resource):
                     metadata=metadata,
                 ),
             },
+            "optional",
             Exchange,
-            options=options,
+            options,
         )
 
     def count(
@@ -726,7 +734,7 @@ class ExchangesResource(_Resource):
 
         `GET /exchanges/count` (count_exchanges).
         """
-        return self._engine.one(
+        return self._engine.call(
             count_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -734,8 +742,9 @@ class ExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
+            "whole",
             int,
-            options=options,
+            options,
         )
 
     def find(
@@ -749,14 +758,15 @@ class ExchangesResource(_Resource):
 
         `GET /exchanges/{id}` (find_exchange).
         """
-        return self._engine.one(
+        return self._engine.call(
             find_exchange,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "data",
             Exchange,
-            options=options,
+            options,
         )
 
     def list_errors(
@@ -774,17 +784,18 @@ class ExchangesResource(_Resource):
 
         `GET /exchanges/{id}/errors` (list_exchange_errors).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_exchange_errors,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "list",
             ExchangeError,
+            options,
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def create_error(
@@ -799,7 +810,7 @@ class ExchangesResource(_Resource):
 
         `POST /exchanges/{id}/errors` (create_exchange_error).
         """
-        return self._engine.one(
+        return self._engine.call(
             create_exchange_error,
             {
                 "id": _id(id),
@@ -808,8 +819,9 @@ class ExchangesResource(_Resource):
                     details=details,
                 ),
             },
+            "data",
             ExchangeError,
-            options=options,
+            options,
         )
 
     def create_data(
@@ -825,7 +837,7 @@ class ExchangesResource(_Resource):
 
         `POST /exchanges/{id}/data` (create_exchange_data).
         """
-        return self._engine.one(
+        return self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
@@ -835,8 +847,9 @@ class ExchangesResource(_Resource):
                     final=final,
                 ),
             },
+            "data",
             Resource,
-            options=options,
+            options,
         )
 
     def push_data(
@@ -892,14 +905,15 @@ class SchedulesResource(_Resource):
 
         `GET /schedules` (list_schedules).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_schedules,
             {},
+            "list",
             Schedule,
+            options,
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def update(
@@ -913,7 +927,7 @@ class SchedulesResource(_Resource):
 
         `PATCH /schedules/{id}` (update_schedule).
         """
-        return self._engine.one(
+        return self._engine.call(
             update_schedule,
             {
                 "id": _id(id),
@@ -921,8 +935,9 @@ class SchedulesResource(_Resource):
                     enabled=enabled,
                 ),
             },
+            "data",
             Schedule,
-            options=options,
+            options,
         )
 
     def run(
@@ -936,13 +951,15 @@ class SchedulesResource(_Resource):
 
         `POST /schedules/{id}/run` (run_schedule).
         """
-        self._engine.empty(
+        return self._engine.call(
             run_schedule,
             {
                 "id": _id(id),
                 "body": body,
             },
-            options=options,
+            "empty",
+            Any,
+            options,
         )
 
 
@@ -958,13 +975,14 @@ class SectionsResource(_Resource):
 
         `GET /sections/{id}/resolve` (resolve_section).
         """
-        return self._engine.one(
+        return self._engine.call(
             resolve_section,
             {
                 "id": _id(id),
             },
+            "data",
             SectionResolution,
-            options=options,
+            options,
         )
 
 
@@ -977,7 +995,7 @@ class Resources:
     @cached_property
     def with_raw_response(self) -> RawResources:
         """The same operations, each returning a `RawResponse` (status, headers, request id, `parse()`)."""
-        return RawResources(self._engine)
+        return RawResources(self._engine.raw())
 
     @cached_property
     def artifacts(self) -> ArtifactsResource:
@@ -1011,11 +1029,11 @@ class Resources:
 
 
 class RawArtifactsResource(_Resource):
-    """The `artifacts` operations, each returning its answer as a RawResponse."""
+    """The `artifacts` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
 
 class RawBatchExchangesResource(_Resource):
-    """The `batch_exchanges` operations, each returning its answer as a RawResponse."""
+    """The `batch_exchanges` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def list(
         self,
@@ -1026,11 +1044,9 @@ class RawBatchExchangesResource(_Resource):
     ) -> RawResponse[Page[BatchExchange]]:
         """List Batch Grades Exchanges
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /batch_exchanges` (list_batch_exchanges).
         """
-        return self._engine.raw(
+        return self._engine.call(
             list_batch_exchanges,
             {
                 "page": page,
@@ -1047,11 +1063,9 @@ class RawBatchExchangesResource(_Resource):
     ) -> RawResponse[int]:
         """Get count of Batch Grades Exchanges
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return self._engine.raw(count_batch_exchanges, {}, "whole", int, options)
+        return self._engine.call(count_batch_exchanges, {}, "whole", int, options)
 
     def create_error(
         self,
@@ -1063,11 +1077,9 @@ class RawBatchExchangesResource(_Resource):
     ) -> RawResponse[BatchExchangeError]:
         """Create Batch Grades Exchange Error
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_batch_exchange_error,
             {
                 "id": _id(id),
@@ -1090,11 +1102,9 @@ class RawBatchExchangesResource(_Resource):
     ) -> RawResponse[BatchExchangeContextData]:
         """Create Grades Exchange Batch Context Data
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_batch_exchange_context_data,
             {
                 "id": _id(id),
@@ -1109,7 +1119,7 @@ class RawBatchExchangesResource(_Resource):
 
 
 class RawConsumerResource(_Resource):
-    """The `consumer` operations, each returning its answer as a RawResponse."""
+    """The `consumer` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def get(
         self,
@@ -1117,15 +1127,13 @@ class RawConsumerResource(_Resource):
     ) -> RawResponse[Consumer]:
         """Get consumer details
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /consumer` (get_consumer).
         """
-        return self._engine.raw(get_consumer, {}, "data", Consumer, options)
+        return self._engine.call(get_consumer, {}, "data", Consumer, options)
 
 
 class RawExchangesResource(_Resource):
-    """The `exchanges` operations, each returning its answer as a RawResponse."""
+    """The `exchanges` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def list(
         self,
@@ -1142,11 +1150,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Page[Exchange]]:
         """List Grades Exchanges
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /exchanges` (list_exchanges).
         """
-        return self._engine.raw(
+        return self._engine.call(
             list_exchanges,
             {
                 "page": page,
@@ -1170,11 +1176,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Exchange | None]:
         """Create a Grades Exchange
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges` (create_exchange).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_exchange,
             {
                 "body": ExchangesRequest(
@@ -1200,11 +1204,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[int]:
         """Get count of Grades Exchanges
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /exchanges/count` (count_exchanges).
         """
-        return self._engine.raw(
+        return self._engine.call(
             count_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -1226,11 +1228,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Exchange]:
         """Find a Grades Exchange by id
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /exchanges/{id}` (find_exchange).
         """
-        return self._engine.raw(
+        return self._engine.call(
             find_exchange,
             {
                 "id": _id(id),
@@ -1252,11 +1252,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Page[ExchangeError]]:
         """List Grades Exchange Errors
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /exchanges/{id}/errors` (list_exchange_errors).
         """
-        return self._engine.raw(
+        return self._engine.call(
             list_exchange_errors,
             {
                 "id": _id(id),
@@ -1279,11 +1277,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[ExchangeError]:
         """Create Grades Exchange Errors
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges/{id}/errors` (create_exchange_error).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_exchange_error,
             {
                 "id": _id(id),
@@ -1308,11 +1304,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Resource]:
         """Create Grades Exchange Data
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges/{id}/data` (create_exchange_data).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
@@ -1329,7 +1323,7 @@ class RawExchangesResource(_Resource):
 
 
 class RawSchedulesResource(_Resource):
-    """The `schedules` operations, each returning its answer as a RawResponse."""
+    """The `schedules` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def list(
         self,
@@ -1340,11 +1334,9 @@ class RawSchedulesResource(_Resource):
     ) -> RawResponse[Page[Schedule]]:
         """List grades schedules
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /schedules` (list_schedules).
         """
-        return self._engine.raw(
+        return self._engine.call(
             list_schedules,
             {
                 "page": page,
@@ -1364,11 +1356,9 @@ class RawSchedulesResource(_Resource):
     ) -> RawResponse[Schedule]:
         """Update a grades schedule
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `PATCH /schedules/{id}` (update_schedule).
         """
-        return self._engine.raw(
+        return self._engine.call(
             update_schedule,
             {
                 "id": _id(id),
@@ -1390,24 +1380,22 @@ class RawSchedulesResource(_Resource):
     ) -> RawResponse[None]:
         """Run a grades schedule
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /schedules/{id}/run` (run_schedule).
         """
-        return self._engine.raw(
+        return self._engine.call(
             run_schedule,
             {
                 "id": _id(id),
                 "body": body,
             },
             "empty",
-            None,
+            Any,
             options,
         )
 
 
 class RawSectionsResource(_Resource):
-    """The `sections` operations, each returning its answer as a RawResponse."""
+    """The `sections` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def resolve(
         self,
@@ -1416,11 +1404,9 @@ class RawSectionsResource(_Resource):
     ) -> RawResponse[SectionResolution]:
         """Resolve the section by ID
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /sections/{id}/resolve` (resolve_section).
         """
-        return self._engine.raw(
+        return self._engine.call(
             resolve_section,
             {
                 "id": _id(id),
@@ -1514,14 +1500,15 @@ class AsyncArtifactsResource(_Resource):
 
         `GET /exchanges/{id}/artifacts/details` (get_exchange_details).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_exchange_details,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "file",
             "application/gzip",
-            options=options,
+            options,
         )
 
     def get_exchange_consumer_logs(
@@ -1537,14 +1524,15 @@ class AsyncArtifactsResource(_Resource):
 
         `GET /exchanges/{id}/artifacts/consumerlogs` (get_exchange_consumer_logs).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_exchange_consumer_logs,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "file",
             "application/gzip",
-            options=options,
+            options,
         )
 
 
@@ -1564,14 +1552,15 @@ class AsyncBatchExchangesResource(_Resource):
 
         `GET /batch_exchanges` (list_batch_exchanges).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_batch_exchanges,
             {},
+            "list",
             BatchExchange,
+            options,
             count=count_batch_exchanges,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def count(
@@ -1582,7 +1571,7 @@ class AsyncBatchExchangesResource(_Resource):
 
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return await self._engine.one(count_batch_exchanges, {}, int, options=options)
+        return await self._engine.call(count_batch_exchanges, {}, "whole", int, options)
 
     def get_course_ids_report(
         self,
@@ -1595,13 +1584,14 @@ class AsyncBatchExchangesResource(_Resource):
 
         `GET /batch_exchanges/{id}/reports/course_ids` (get_batch_exchange_course_ids_report).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_batch_exchange_course_ids_report,
             {
                 "id": _id(id),
             },
+            "file",
             "text/csv",
-            options=options,
+            options,
         )
 
     async def create_error(
@@ -1616,7 +1606,7 @@ class AsyncBatchExchangesResource(_Resource):
 
         `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             create_batch_exchange_error,
             {
                 "id": _id(id),
@@ -1625,8 +1615,9 @@ class AsyncBatchExchangesResource(_Resource):
                     details=details,
                 ),
             },
+            "data",
             BatchExchangeError,
-            options=options,
+            options,
         )
 
     async def create_context_data(
@@ -1640,7 +1631,7 @@ class AsyncBatchExchangesResource(_Resource):
 
         `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             create_batch_exchange_context_data,
             {
                 "id": _id(id),
@@ -1648,8 +1639,9 @@ class AsyncBatchExchangesResource(_Resource):
                     course_ids=course_ids,
                 ),
             },
+            "data",
             BatchExchangeContextData,
-            options=options,
+            options,
         )
 
 
@@ -1664,7 +1656,7 @@ class AsyncConsumerResource(_Resource):
 
         `GET /consumer` (get_consumer).
         """
-        return await self._engine.one(get_consumer, {}, Consumer, options=options)
+        return await self._engine.call(get_consumer, {}, "data", Consumer, options)
 
 
 class AsyncExchangesResource(_Resource):
@@ -1689,7 +1681,7 @@ class AsyncExchangesResource(_Resource):
 
         `GET /exchanges` (list_exchanges).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -1697,11 +1689,12 @@ class AsyncExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
+            "list",
             Exchange,
+            options,
             count=count_exchanges,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def waiting(
@@ -1775,7 +1768,7 @@ class AsyncExchangesResource(_Resource):
 
         `POST /exchanges` (create_exchange).
         """
-        return await self._engine.optional(
+        return await self._engine.call(
             create_exchange,
             {
                 "body": ExchangesRequest(
@@ -1783,8 +1776,9 @@ class AsyncExchangesResource(_Resource):
                     metadata=metadata,
                 ),
             },
+            "optional",
             Exchange,
-            options=options,
+            options,
         )
 
     async def count(
@@ -1802,7 +1796,7 @@ class AsyncExchangesResource(_Resource):
 
         `GET /exchanges/count` (count_exchanges).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             count_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -1810,8 +1804,9 @@ class AsyncExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
+            "whole",
             int,
-            options=options,
+            options,
         )
 
     async def find(
@@ -1825,14 +1820,15 @@ class AsyncExchangesResource(_Resource):
 
         `GET /exchanges/{id}` (find_exchange).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             find_exchange,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "data",
             Exchange,
-            options=options,
+            options,
         )
 
     def list_errors(
@@ -1850,17 +1846,18 @@ class AsyncExchangesResource(_Resource):
 
         `GET /exchanges/{id}/errors` (list_exchange_errors).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_exchange_errors,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "list",
             ExchangeError,
+            options,
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def create_error(
@@ -1875,7 +1872,7 @@ class AsyncExchangesResource(_Resource):
 
         `POST /exchanges/{id}/errors` (create_exchange_error).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             create_exchange_error,
             {
                 "id": _id(id),
@@ -1884,8 +1881,9 @@ class AsyncExchangesResource(_Resource):
                     details=details,
                 ),
             },
+            "data",
             ExchangeError,
-            options=options,
+            options,
         )
 
     async def create_data(
@@ -1901,7 +1899,7 @@ class AsyncExchangesResource(_Resource):
 
         `POST /exchanges/{id}/data` (create_exchange_data).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
@@ -1911,8 +1909,9 @@ class AsyncExchangesResource(_Resource):
                     final=final,
                 ),
             },
+            "data",
             Resource,
-            options=options,
+            options,
         )
 
     async def push_data(
@@ -1968,14 +1967,15 @@ class AsyncSchedulesResource(_Resource):
 
         `GET /schedules` (list_schedules).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_schedules,
             {},
+            "list",
             Schedule,
+            options,
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def update(
@@ -1989,7 +1989,7 @@ class AsyncSchedulesResource(_Resource):
 
         `PATCH /schedules/{id}` (update_schedule).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             update_schedule,
             {
                 "id": _id(id),
@@ -1997,8 +1997,9 @@ class AsyncSchedulesResource(_Resource):
                     enabled=enabled,
                 ),
             },
+            "data",
             Schedule,
-            options=options,
+            options,
         )
 
     async def run(
@@ -2012,13 +2013,15 @@ class AsyncSchedulesResource(_Resource):
 
         `POST /schedules/{id}/run` (run_schedule).
         """
-        await self._engine.empty(
+        return await self._engine.call(
             run_schedule,
             {
                 "id": _id(id),
                 "body": body,
             },
-            options=options,
+            "empty",
+            Any,
+            options,
         )
 
 
@@ -2034,13 +2037,14 @@ class AsyncSectionsResource(_Resource):
 
         `GET /sections/{id}/resolve` (resolve_section).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             resolve_section,
             {
                 "id": _id(id),
             },
+            "data",
             SectionResolution,
-            options=options,
+            options,
         )
 
 
@@ -2053,7 +2057,7 @@ class AsyncResources:
     @cached_property
     def with_raw_response(self) -> AsyncRawResources:
         """The same operations, each returning a `RawResponse` (status, headers, request id, `parse()`)."""
-        return AsyncRawResources(self._engine)
+        return AsyncRawResources(self._engine.raw())
 
     @cached_property
     def artifacts(self) -> AsyncArtifactsResource:
@@ -2087,11 +2091,11 @@ class AsyncResources:
 
 
 class AsyncRawArtifactsResource(_Resource):
-    """The `artifacts` operations, each returning its answer as a RawResponse."""
+    """The `artifacts` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
 
 class AsyncRawBatchExchangesResource(_Resource):
-    """The `batch_exchanges` operations, each returning its answer as a RawResponse."""
+    """The `batch_exchanges` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def list(
         self,
@@ -2102,11 +2106,9 @@ class AsyncRawBatchExchangesResource(_Resource):
     ) -> RawResponse[Page[BatchExchange]]:
         """List Batch Grades Exchanges
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /batch_exchanges` (list_batch_exchanges).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             list_batch_exchanges,
             {
                 "page": page,
@@ -2123,11 +2125,9 @@ class AsyncRawBatchExchangesResource(_Resource):
     ) -> RawResponse[int]:
         """Get count of Batch Grades Exchanges
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return await self._engine.raw(count_batch_exchanges, {}, "whole", int, options)
+        return await self._engine.call(count_batch_exchanges, {}, "whole", int, options)
 
     async def create_error(
         self,
@@ -2139,11 +2139,9 @@ class AsyncRawBatchExchangesResource(_Resource):
     ) -> RawResponse[BatchExchangeError]:
         """Create Batch Grades Exchange Error
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_batch_exchange_error,
             {
                 "id": _id(id),
@@ -2166,11 +2164,9 @@ class AsyncRawBatchExchangesResource(_Resource):
     ) -> RawResponse[BatchExchangeContextData]:
         """Create Grades Exchange Batch Context Data
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_batch_exchange_context_data,
             {
                 "id": _id(id),
@@ -2185,7 +2181,7 @@ class AsyncRawBatchExchangesResource(_Resource):
 
 
 class AsyncRawConsumerResource(_Resource):
-    """The `consumer` operations, each returning its answer as a RawResponse."""
+    """The `consumer` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def get(
         self,
@@ -2193,15 +2189,13 @@ class AsyncRawConsumerResource(_Resource):
     ) -> RawResponse[Consumer]:
         """Get consumer details
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /consumer` (get_consumer).
         """
-        return await self._engine.raw(get_consumer, {}, "data", Consumer, options)
+        return await self._engine.call(get_consumer, {}, "data", Consumer, options)
 
 
 class AsyncRawExchangesResource(_Resource):
-    """The `exchanges` operations, each returning its answer as a RawResponse."""
+    """The `exchanges` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def list(
         self,
@@ -2218,11 +2212,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Page[Exchange]]:
         """List Grades Exchanges
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /exchanges` (list_exchanges).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             list_exchanges,
             {
                 "page": page,
@@ -2246,11 +2238,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Exchange | None]:
         """Create a Grades Exchange
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges` (create_exchange).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_exchange,
             {
                 "body": ExchangesRequest(
@@ -2276,11 +2266,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[int]:
         """Get count of Grades Exchanges
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /exchanges/count` (count_exchanges).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             count_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -2302,11 +2290,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Exchange]:
         """Find a Grades Exchange by id
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /exchanges/{id}` (find_exchange).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             find_exchange,
             {
                 "id": _id(id),
@@ -2328,11 +2314,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Page[ExchangeError]]:
         """List Grades Exchange Errors
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /exchanges/{id}/errors` (list_exchange_errors).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             list_exchange_errors,
             {
                 "id": _id(id),
@@ -2355,11 +2339,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[ExchangeError]:
         """Create Grades Exchange Errors
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges/{id}/errors` (create_exchange_error).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_exchange_error,
             {
                 "id": _id(id),
@@ -2384,11 +2366,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Resource]:
         """Create Grades Exchange Data
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges/{id}/data` (create_exchange_data).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
@@ -2405,7 +2385,7 @@ class AsyncRawExchangesResource(_Resource):
 
 
 class AsyncRawSchedulesResource(_Resource):
-    """The `schedules` operations, each returning its answer as a RawResponse."""
+    """The `schedules` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def list(
         self,
@@ -2416,11 +2396,9 @@ class AsyncRawSchedulesResource(_Resource):
     ) -> RawResponse[Page[Schedule]]:
         """List grades schedules
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /schedules` (list_schedules).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             list_schedules,
             {
                 "page": page,
@@ -2440,11 +2418,9 @@ class AsyncRawSchedulesResource(_Resource):
     ) -> RawResponse[Schedule]:
         """Update a grades schedule
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `PATCH /schedules/{id}` (update_schedule).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             update_schedule,
             {
                 "id": _id(id),
@@ -2466,24 +2442,22 @@ class AsyncRawSchedulesResource(_Resource):
     ) -> RawResponse[None]:
         """Run a grades schedule
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /schedules/{id}/run` (run_schedule).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             run_schedule,
             {
                 "id": _id(id),
                 "body": body,
             },
             "empty",
-            None,
+            Any,
             options,
         )
 
 
 class AsyncRawSectionsResource(_Resource):
-    """The `sections` operations, each returning its answer as a RawResponse."""
+    """The `sections` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def resolve(
         self,
@@ -2492,11 +2466,9 @@ class AsyncRawSectionsResource(_Resource):
     ) -> RawResponse[SectionResolution]:
         """Resolve the section by ID
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /sections/{id}/resolve` (resolve_section).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             resolve_section,
             {
                 "id": _id(id),
