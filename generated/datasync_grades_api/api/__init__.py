@@ -92,11 +92,9 @@ class RawResponse(Generic[T_co]):
     headers: Mapping[str, str] = field(repr=False)
     request_id: str | None
     elapsed: float
-    _parse: Callable[[], T_co] = field(repr=False)
-
-    def parse(self) -> T_co:
-        """The payload, parsed and checked as the plain call does it."""
-        return self._parse()
+    parse: Callable[[], T_co] = field(
+        repr=False
+    )  # the payload, checked as the plain call does
 
 
 @dataclass(frozen=True)
@@ -986,11 +984,8 @@ class SectionsResource(_Resource):
         )
 
 
-class Resources:
+class Resources(_Resource):
     """Every operation of the API, grouped by tag: `client.<tag>.<operation>(...)`."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
 
     @cached_property
     def with_raw_response(self) -> RawResources:
@@ -1417,11 +1412,8 @@ class RawSectionsResource(_Resource):
         )
 
 
-class RawResources:
+class RawResources(_Resource):
     """Every operation of the API, grouped by tag, as raw answers: `client.with_raw_response.<tag>.<operation>(...)`."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
 
     @cached_property
     def artifacts(self) -> RawArtifactsResource:
@@ -2048,11 +2040,8 @@ class AsyncSectionsResource(_Resource):
         )
 
 
-class AsyncResources:
+class AsyncResources(_Resource):
     """Every operation of the API, grouped by tag, async: `client.<tag>.<operation>(...)`."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
 
     @cached_property
     def with_raw_response(self) -> AsyncRawResources:
@@ -2479,11 +2468,8 @@ class AsyncRawSectionsResource(_Resource):
         )
 
 
-class AsyncRawResources:
+class AsyncRawResources(_Resource):
     """Every operation of the API, grouped by tag, async, as raw answers: `client.with_raw_response.<tag>.<operation>(...)`."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
 
     @cached_property
     def artifacts(self) -> AsyncRawArtifactsResource:
