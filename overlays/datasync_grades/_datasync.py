@@ -78,8 +78,9 @@ class _Engine:
         options: Any,
         **more: Any,
     ) -> Any:
-        """Operation ``endpoint`` of ``kind`` (see tools/codegen.py): a lazy pager or artifact,
-        or its payload (``expect``: the type it must have; an artifact's media type)."""
+        """Operation ``endpoint`` of ``kind`` (see tools/codegen.py; or ``push`` or ``snapshot``,
+        the methods of ``x-chunked-upload`` and ``x-terminal-states``): a lazy pager or
+        artifact, or its payload (``expect``: the type it must have; an artifact's media type)."""
         sender = self.sender.for_call(options)
         if kind == "file":
             request = _Request(sender, endpoint, params, expect)
@@ -87,6 +88,10 @@ class _Engine:
         if kind == "list" and not self.raw_answers:
             pager = AsyncListPager if self.is_async else ListPager
             return pager(endpoint, sender, params, **more)
+        if kind == "push":  # ``expect``: the model of a chunk's body
+            return self._drive(apush(sender, endpoint, params, body=expect, **more))
+        if kind == "snapshot":
+            return self._drive(_snapshot(sender, endpoint, params, **more))
         return self._drive(self._answer(sender, endpoint, params, kind, expect))
 
     async def _answer(
@@ -115,35 +120,27 @@ class _Engine:
             return payload()
         return RawResponse(response.status_code, response.headers, request_id, elapsed, payload)
 
-    def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **options: Any) -> Any:
-        sender = self.sender.for_call(options.pop("options", {}))
-        return self._drive(apush(sender, endpoint, params, items=items, **options))
 
-    def snapshot(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        field: str,
-        values: list[Any],
-        **options: Any,
-    ) -> Any:
-        """``waiting()`` and ``finished()``: the items listed at each of ``values`` of ``field``,
-        every page read first, deduplicated by id, at most ``max_items``."""
-        most = options.pop("max_items")
-        sender = self.sender.for_call(options.pop("options", {}))
-
-        async def collect() -> list[Any]:
-            found: dict[object, Any] = {}
-            for value in values:
-                left = None if most is None else most - len(found)
-                filters = {**params, field: value}
-                pager = ListPager[Any](endpoint, sender, filters, max_items=left, **options)
-                async for page in pager._one_by_one():
-                    for listed in page.items:
-                        found.setdefault(_key(listed), listed)
-            return list(found.values())
-
-        return self._drive(collect())
+async def _snapshot(
+    sender: Sender,
+    endpoint: ModuleType,
+    params: dict[str, Any],
+    field: str,
+    values: list[Any],
+    max_items: int | None,
+    **more: Any,
+) -> list[Any]:
+    """``waiting()`` and ``finished()``: the items listed at each of ``values`` of ``field``,
+    every page read first, deduplicated by id, at most ``max_items``."""
+    found: dict[object, Any] = {}
+    for value in values:
+        left = None if max_items is None else max_items - len(found)
+        filters = {**params, field: value}
+        pager = ListPager[Any](endpoint, sender, filters, max_items=left, **more)
+        async for page in pager._one_by_one():
+            for listed in page.items:
+                found.setdefault(_key(listed), listed)
+    return list(found.values())
 
 
 class _Client:

@@ -247,19 +247,15 @@ class Recorder:
     def call(
         self, endpoint: ModuleType, params: dict[str, Any], kind: str, *args: Any, **kw: Any
     ) -> Any:
+        if kind == "push":
+            # The chunk limit is read from the exchange the data goes to.
+            assert kw["limit"] == (find_exchange, "max_data_content_length")
+            params = {**params, "body": ExchangeDataRequest()}
+        if kind == "snapshot":  # waiting()/finished(): the list at each of some states
+            assert kw["values"] and {type(value) for value in kw["values"]} == {ExchangeState}
+            params = {**params, kw["field"]: kw["values"][0]}
         self._record(kind, endpoint, params)
         return _NoItems() if kind == "list" else None
-
-    def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any) -> Any:
-        # The chunk limit is read from the exchange the data goes to.
-        assert kw["limit"] == (find_exchange, "max_data_content_length")
-        self._record("push", endpoint, {**params, "body": ExchangeDataRequest()})
-
-    def snapshot(self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any) -> Any:
-        field, values = args  # waiting()/finished(): the list at each of some states
-        assert values and {type(value) for value in values} == {ExchangeState}
-        self._record("snapshot", endpoint, {**params, field: values[0]})
-        return []
 
 
 class AsyncRecorder(Recorder):
@@ -274,16 +270,6 @@ class AsyncRecorder(Recorder):
             return found
 
         return answer()
-
-    async def push(
-        self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any
-    ) -> Any:
-        super().push(endpoint, params, items, **kw)
-
-    async def snapshot(
-        self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any
-    ) -> Any:
-        return super().snapshot(endpoint, params, *args, **kw)
 
 
 def _spec_operations() -> dict[str, tuple[str, str]]:

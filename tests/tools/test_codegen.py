@@ -141,7 +141,7 @@ def _generated_methods() -> dict[str, dict[str, Any]]:
                 and ast.unparse(node.func.value) == "self._engine"
             ]
             (call,) = calls
-            if call.func.attr == "push":  # the chunked upload beside an operation's own method
+            if ast.literal_eval(call.args[2]) == "push":  # the chunked upload beside its operation
                 limit = next(k.value for k in call.keywords if k.arg == "limit")
                 found[f"{ast.unparse(call.args[0])} upload"] = {
                     "method": function.name,

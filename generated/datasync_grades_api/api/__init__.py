@@ -648,19 +648,21 @@ class ExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        return self._engine.snapshot(
+        return self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
                 "search": search,
             },
-            "state",
-            [ExchangeState.CREATED, ExchangeState.PROCESSING],
+            "snapshot",
+            Exchange,
+            options,
+            field="state",
+            values=[ExchangeState.CREATED, ExchangeState.PROCESSING],
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def finished(
@@ -678,19 +680,21 @@ class ExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        return self._engine.snapshot(
+        return self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
                 "search": search,
             },
-            "state",
-            [ExchangeState.COMPLETED, ExchangeState.FAILED],
+            "snapshot",
+            Exchange,
+            options,
+            field="state",
+            values=[ExchangeState.COMPLETED, ExchangeState.FAILED],
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def create(
@@ -869,21 +873,22 @@ class ExchangesResource(_Resource):
         again with the same `checkpoint` (after an error, or after the process died) sends only the
         chunks not stored yet.
         """
-        return self._engine.push(
+        return self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
             },
-            {
+            "push",
+            ExchangeDataRequest,
+            options,
+            items={
                 "assignments": assignments,
                 "summaries": summaries,
             },
-            body=ExchangeDataRequest,
             limit=(find_exchange, "max_data_content_length"),
             max_bytes=max_bytes,
             on_progress=on_progress,
             checkpoint=checkpoint,
-            options=options,
         )
 
 
@@ -1704,19 +1709,21 @@ class AsyncExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        return await self._engine.snapshot(
+        return await self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
                 "search": search,
             },
-            "state",
-            [ExchangeState.CREATED, ExchangeState.PROCESSING],
+            "snapshot",
+            Exchange,
+            options,
+            field="state",
+            values=[ExchangeState.CREATED, ExchangeState.PROCESSING],
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def finished(
@@ -1734,19 +1741,21 @@ class AsyncExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        return await self._engine.snapshot(
+        return await self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
                 "search": search,
             },
-            "state",
-            [ExchangeState.COMPLETED, ExchangeState.FAILED],
+            "snapshot",
+            Exchange,
+            options,
+            field="state",
+            values=[ExchangeState.COMPLETED, ExchangeState.FAILED],
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def create(
@@ -1925,21 +1934,22 @@ class AsyncExchangesResource(_Resource):
         again with the same `checkpoint` (after an error, or after the process died) sends only the
         chunks not stored yet.
         """
-        return await self._engine.push(
+        return await self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
             },
-            {
+            "push",
+            ExchangeDataRequest,
+            options,
+            items={
                 "assignments": assignments,
                 "summaries": summaries,
             },
-            body=ExchangeDataRequest,
             limit=(find_exchange, "max_data_content_length"),
             max_bytes=max_bytes,
             on_progress=on_progress,
             checkpoint=checkpoint,
-            options=options,
         )
 
 
