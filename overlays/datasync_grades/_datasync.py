@@ -21,7 +21,6 @@ from types import ModuleType
 from typing import Any, Self, TypeVar, Unpack, cast
 
 from datasync_grades_api.api import AsyncResources, Page, RawResponse, Resources
-from datasync_grades_api.types import Unset
 
 from ._artifacts import Artifact, AsyncArtifact, _Request
 from ._auth import ClientCredentials
@@ -44,12 +43,6 @@ from ._upload import apush
 __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
 
 T = TypeVar("T")
-
-
-def _key(item: object) -> object:
-    """What tells an item from the others: its id; an item without one is like no other."""
-    found = getattr(item, "id", None)
-    return object() if found is None or isinstance(found, Unset) else found
 
 
 class _Engine:
@@ -139,7 +132,8 @@ async def _snapshot(
         pager = ListPager[Any](endpoint, sender, filters, max_items=left, **more)
         async for page in pager._one_by_one():
             for listed in page.items:
-                found.setdefault(_key(listed), listed)
+                # Known by its id; one without (None, or Unset: false) is like no other.
+                found.setdefault(getattr(listed, "id", None) or object(), listed)
     return list(found.values())
 
 
