@@ -21,7 +21,6 @@ from types import ModuleType
 from typing import Any, Self, TypeVar, Unpack, cast
 
 from datasync_grades_api.api import AsyncResources, Page, RawResponse, Resources
-from datasync_grades_api.types import Unset
 
 from ._artifacts import Artifact, AsyncArtifact
 from ._auth import ClientCredentials
@@ -30,14 +29,15 @@ from ._client import (
     AsyncSender,
     ClientOptions,
     EventHooks,
+    Sender,
     SyncSender,
     run_sync,
 )
 from ._exceptions import ResponseValidationError, request_id_of
 from ._http import httpx
 from ._logging import redact_url
-from ._pagination import AsyncListPager, ListPager
-from ._parsing import acall, checked_count, operation_name, parse
+from ._pagination import AsyncListPager, ListPager, items_of
+from ._parsing import checked_count, operation_name, parse
 from ._upload import apush
 
 __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
@@ -45,130 +45,96 @@ __all__ = ["AsyncDataSync", "ClientOptions", "DataSync"]
 T = TypeVar("T")
 
 
-def _key(item: object) -> object:
-    """What tells an item from the others: its id; an item without one is like no other."""
-    found = getattr(item, "id", None)
-    return object() if found is None or isinstance(found, Unset) else found
-
-
 class _Engine:
-    """What the generated resources call (``self._engine.one(...)``), one engine for both
+    """What the generated resources call (``self._engine.call(...)``), one engine for both
     clients: each operation is written once as a coroutine, run to its end for a sync client
     (its steps never suspend) and handed to the async resource to await. The resources' own
-    signatures type what users see; the keywords here are theirs."""
+    signatures type what users see; the keywords here are theirs. A ``raw`` engine (the
+    ``with_raw_response`` resources') hands out each answer as a :class:`RawResponse`."""
 
-    def __init__(self, sender: SyncSender | AsyncSender) -> None:
-        self.sender = sender
+    def __init__(self, sender: SyncSender | AsyncSender, raw: bool = False) -> None:
+        self.sender, self.raw_answers = sender, raw
         self.is_async = isinstance(sender, AsyncSender)
+
+    def raw(self) -> _Engine:
+        return _Engine(self.sender, raw=True)
 
     def _drive(self, coroutine: Coroutine[Any, Any, T]) -> Any:
         return coroutine if self.is_async else run_sync(coroutine)
 
-    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type[T], **kw: Any) -> Any:
-        return self._drive(self._payload(endpoint, params, expect, True, **kw))
-
-    def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
-    ) -> Any:
-        return self._drive(self._payload(endpoint, params, expect, False, **kw))
-
-    def empty(self, endpoint: ModuleType, params: dict[str, Any], options: Any) -> Any:
-        sender = self.sender.for_call(options)
-        return self._drive(sender.request(endpoint._get_kwargs(**params)))  # non-2xx raised
-
-    def pager(
-        self, endpoint: ModuleType, params: dict[str, Any], item: type, options: Any, **more: Any
-    ) -> Any:
-        sender = self.sender.for_call(options)
-        return (AsyncListPager if self.is_async else ListPager)(endpoint, sender, params, **more)
-
-    def artifact(
-        self, endpoint: ModuleType, params: dict[str, Any], media_type: str, options: Any
-    ) -> Any:
-        artifact = AsyncArtifact(self.sender.for_call(options), endpoint, params, media_type)
-        return artifact if self.is_async else Artifact(artifact)
-
-    def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **options: Any) -> Any:
-        sender = self.sender.for_call(options.pop("options", {}))
-        return self._drive(apush(sender, endpoint, params, items=items, **options))
-
-    def raw(
-        self, endpoint: ModuleType, params: dict[str, Any], kind: str, expect: Any, options: Any
-    ) -> Any:
-        """``with_raw_response``: the answer of one request, its payload parsed on ``parse()``
-        as the plain call's is (a list's: the page ``params["page"]``)."""
-        sender = self.sender.for_call(options)
-
-        async def answer() -> RawResponse[Any]:
-            started = time.monotonic()
-            response = await sender.request(endpoint._get_kwargs(**params))
-            elapsed = time.monotonic() - started
-
-            def parsed() -> Any:
-                if kind == "empty":
-                    return None
-                body = parse(endpoint, response, sender.redactor)
-                if kind == "list":
-                    found = getattr(body, "data", None) or []
-                    return Page(
-                        params.get("page") or 0, found, body, request_id_of(response.headers)
-                    )
-                return _payload_of(endpoint, body, expect, kind != "optional")
-
-            request_id = request_id_of(response.headers)
-            return RawResponse(response.status_code, response.headers, request_id, elapsed, parsed)
-
-        return self._drive(answer())
-
-    def snapshot(
+    def call(
         self,
         endpoint: ModuleType,
         params: dict[str, Any],
-        field: str,
-        values: list[Any],
-        **options: Any,
-    ) -> Any:
-        """``waiting()`` and ``finished()``: the items listed at each of ``values`` of ``field``,
-        every page read first, deduplicated by id, at most ``max_items``."""
-        most = options.pop("max_items")
-        sender = self.sender.for_call(options.pop("options", {}))
-
-        async def collect() -> list[Any]:
-            found: dict[object, Any] = {}
-            for value in values:
-                left = None if most is None else most - len(found)
-                filters = {**params, field: value}
-                pager = ListPager[Any](endpoint, sender, filters, max_items=left, **options)
-                async for page in pager._one_by_one():
-                    for listed in page.items:
-                        found.setdefault(_key(listed), listed)
-            return list(found.values())
-
-        return self._drive(collect())
-
-    async def _payload(
-        self,
-        endpoint: ModuleType,
-        params: dict[str, Any],
-        expect: type[T],
-        required: bool,
+        kind: str,
+        expect: Any,
         options: Any,
-    ) -> T | None:
-        """The operation's payload (see :func:`_payload_of`)."""
+        **more: Any,
+    ) -> Any:
+        """Operation ``endpoint`` of ``kind`` (see tools/codegen.py; or ``push`` or ``snapshot``,
+        the methods of ``x-chunked-upload`` and ``x-terminal-states``): a lazy pager or
+        artifact, or its payload (``expect``: the type it must have; an artifact's media type)."""
         sender = self.sender.for_call(options)
-        return _payload_of(endpoint, await acall(endpoint, sender, params), expect, required)
+        if kind == "file":
+            artifact = AsyncArtifact(sender, endpoint, params, expect)
+            return artifact if self.is_async else Artifact(artifact)
+        if kind == "list" and not self.raw_answers:
+            pager = AsyncListPager if self.is_async else ListPager
+            return pager(endpoint, sender, params, **more)
+        if kind == "push":  # ``expect``: the model of a chunk's body
+            return self._drive(apush(sender, endpoint, params, body=expect, **more))
+        if kind == "snapshot":
+            return self._drive(_snapshot(sender, endpoint, params, **more))
+        return self._drive(self._answer(sender, endpoint, params, kind, expect))
+
+    async def _answer(
+        self, sender: Sender, endpoint: ModuleType, params: dict[str, Any], kind: str, expect: Any
+    ) -> Any:
+        started = time.monotonic()
+        response = await sender.request(endpoint._get_kwargs(**params))  # non-2xx raised
+        elapsed, request_id = time.monotonic() - started, request_id_of(response.headers)
+
+        def payload() -> Any:
+            if kind == "empty":
+                return None
+            body = parse(endpoint, response, sender.redactor)
+            if kind == "list":  # a raw list's: the page ``params["page"]``
+                number = params.get("page") or 0
+                return Page(number, items_of(endpoint, number, body), body, request_id)
+            found = body if kind == "whole" else getattr(body, "data", None)
+            if expect is int:
+                return checked_count(endpoint, found)
+            if isinstance(found, expect) or (found is None and kind == "optional"):
+                return found
+            name = operation_name(endpoint)
+            raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
+
+        if not self.raw_answers:
+            return payload()
+        return RawResponse(response.status_code, response.headers, request_id, elapsed, payload)
 
 
-def _payload_of(endpoint: ModuleType, parsed: Any, expect: type[T], required: bool) -> T | None:
-    """The operation's payload: the parsed body itself, or the ``data`` it carries (None: it
-    carries none, which a required payload may not)."""
-    if isinstance(parsed, expect) and type(parsed) is not bool:
-        return cast(T, checked_count(endpoint, parsed)) if isinstance(parsed, int) else parsed
-    data = getattr(parsed, "data", None)
-    if isinstance(data, expect) or (data is None and not required):
-        return data
-    name = operation_name(endpoint)
-    raise ResponseValidationError(f"{name}: the response carries no {expect.__name__}")
+async def _snapshot(
+    sender: Sender,
+    endpoint: ModuleType,
+    params: dict[str, Any],
+    field: str,
+    values: list[Any],
+    max_items: int | None,
+    **more: Any,
+) -> list[Any]:
+    """``waiting()`` and ``finished()``: the items listed at each of ``values`` of ``field``,
+    every page read first, deduplicated by id, at most ``max_items``."""
+    found: dict[object, Any] = {}
+    for value in values:
+        left = None if max_items is None else max_items - len(found)
+        filters = {**params, field: value}
+        pager = ListPager[Any](endpoint, sender, filters, max_items=left, **more)
+        async for page in pager._one_by_one():
+            for listed in page.items:
+                # Known by its id; one without (None, or Unset: false) is like no other.
+                found.setdefault(getattr(listed, "id", None) or object(), listed)
+    return list(found.values())
 
 
 class _Client:

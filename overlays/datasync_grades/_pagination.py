@@ -40,7 +40,7 @@ from ._exceptions import PaginationError, ResponseValidationError, request_id_of
 from ._logging import logger
 from ._parsing import acall, checked_count, operation_name, parse
 
-__all__ = ["AsyncListPager", "ListPager", "page_count"]
+__all__ = ["AsyncListPager", "ListPager", "items_of", "page_count"]
 
 T = TypeVar("T")
 
@@ -76,6 +76,17 @@ def _next_hint(paging: Any) -> int | None:
     return None
 
 
+def items_of(endpoint: ModuleType, number: int, parsed: Any) -> list[Any]:
+    """The items of page ``number`` (``parsed``: the page's body, parsed)."""
+    data = getattr(parsed, "data", None)
+    # The spec makes no property required: a 200 body without ``data`` is an empty page.
+    if isinstance(data, Unset):
+        return []
+    if not isinstance(data, list):
+        raise ResponseValidationError(f"{operation_name(endpoint)}: page {number} has no data list")
+    return data
+
+
 class _Walk:
     """Decides, page after page in order, what to hand out and which page comes next."""
 
@@ -94,7 +105,7 @@ class _Walk:
     def step(self, number: int, fetched: tuple[Any, str | None]) -> Page[Any] | None:
         """The page to hand out (None: nothing); ``next`` becomes the page after it."""
         parsed, request_id = fetched
-        items, name = self.pager.items_of(number, parsed), self.pager.name
+        items, name = items_of(self.pager.endpoint, number, parsed), self.pager.name
         if not items:
             self.next = None
             return None
@@ -160,15 +171,6 @@ class _Pager(Generic[T]):
         self.max_items = _at_least("max_items", max_items, 0)
         self.name = operation_name(endpoint)
         self._total: int | None = None  # total()'s answer, for the iteration that follows it
-
-    def items_of(self, number: int, parsed: Any) -> list[Any]:
-        data = getattr(parsed, "data", None)
-        # The spec makes no property required: a 200 body without ``data`` is an empty page.
-        if isinstance(data, Unset):
-            return []
-        if not isinstance(data, list):
-            raise ResponseValidationError(f"{self.name}: page {number} has no data list")
-        return data
 
     async def _fetch(self, number: int) -> tuple[Any, str | None]:
         """The parsed page ``number`` and the id of the request that brought it."""
@@ -260,7 +262,7 @@ class AsyncListPager(_Pager[T]):
             if size is None and walk.next is not None:
                 # The server's default size is not documented: learn it from page 0.
                 first = await self._fetch(0)
-                size = len(self.items_of(0, first[0]))
+                size = len(items_of(self.endpoint, 0, first[0]))
                 if (page := walk.step(0, first)) is not None:
                     yield page
             if walk.next is None or size is None:  # (size is known once page 0 had items)

@@ -14,12 +14,12 @@ from typing import Any
 
 from datasync_grades_api.client import Client
 
-from ._client import Sender, run_sync
+from ._client import Sender
 from ._exceptions import ResponseValidationError, validation_error
 from ._http import httpx
 from ._redact import Redactor
 
-__all__ = ["acall", "call", "checked_count", "operation_name", "parse"]
+__all__ = ["acall", "checked_count", "operation_name", "parse"]
 
 
 def operation_name(endpoint: ModuleType) -> str:
@@ -64,10 +64,5 @@ def parse(endpoint: ModuleType, response: httpx.Response, redactor: Redactor) ->
 
 async def acall(endpoint: ModuleType, sender: Sender, params: dict[str, Any]) -> Any:
     """Send the endpoint's request with ``params`` and return its parsed body: one coroutine for
-    both clients (awaited under an async sender, run by :func:`call` under a sync one)."""
+    both clients (awaited under an async sender, run by ``run_sync`` under a sync one)."""
     return parse(endpoint, await sender.request(endpoint._get_kwargs(**params)), sender.redactor)
-
-
-def call(endpoint: ModuleType, sender: Sender, params: dict[str, Any]) -> Any:
-    """:func:`acall` under a sync sender."""
-    return run_sync(acall(endpoint, sender, params))

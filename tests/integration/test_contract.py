@@ -89,7 +89,7 @@ class _Recorder:
         self.endpoint = endpoint
         return ()  # an empty pager, for the methods that list
 
-    one = optional = empty = pager = artifact = push = snapshot = _keep
+    call = _keep
 
 
 def _methods(resources: Resources | AsyncResources) -> dict[tuple[str, str], Any]:

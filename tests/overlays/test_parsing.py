@@ -1,4 +1,4 @@
-"""The engine's parsing (``_parsing.call/acall/parse``): a body the spec does not describe is a
+"""The engine's parsing (``_parsing.acall/parse``): a body the spec does not describe is a
 ``ResponseValidationError``, raised by the generated ``from_dict`` itself wherever a value fits
 none of a field's types (``templates/``); what the spec allows passes. Then the same through
 the client."""
@@ -20,8 +20,9 @@ from datasync_grades import (
     NotFoundError,
     ResponseValidationError,
 )
+from datasync_grades._client import run_sync
 from datasync_grades._http import httpx
-from datasync_grades._parsing import acall, call, parse
+from datasync_grades._parsing import acall, parse
 from datasync_grades._redact import Redactor
 from datasync_grades_api.api.exchanges import (
     count_exchanges,
@@ -190,7 +191,7 @@ async def test_call_sends_the_params_and_parses_the_answer(mode: str) -> None:
     client, seen = _recording({"data": [{"id": str(EXCHANGE_ID), "state": "created"}]})
     params = {"page": 2, "page_size": 5, "state": ExchangeState.CREATED}
     if mode == "sync":
-        parsed = call(list_exchanges, client.sync._sender, params)
+        parsed = run_sync(acall(list_exchanges, client.sync._sender, params))
     else:
         parsed = await acall(list_exchanges, client.aio._sender, params)
     assert isinstance(parsed, ExchangesResponse)
@@ -209,7 +210,7 @@ async def test_call_sends_no_query_without_params(mode: str) -> None:
     # re-validate the URL for it).
     assert find_exchange._get_kwargs(EXCHANGE_ID)["params"] == {}
     if mode == "sync":
-        parsed = call(find_exchange, client.sync._sender, {"id": EXCHANGE_ID})
+        parsed = run_sync(acall(find_exchange, client.sync._sender, {"id": EXCHANGE_ID}))
     else:
         parsed = await acall(find_exchange, client.aio._sender, {"id": EXCHANGE_ID})
     assert isinstance(parsed, ExchangeResponse)
@@ -222,7 +223,7 @@ async def test_call_raises_on_a_raw_value(mode: str) -> None:
     client, _ = _recording({"data": "x"})
     with pytest.raises(ResponseValidationError, match=r"create_exchange: .*data: expected"):
         if mode == "sync":
-            call(create_exchange, client.sync._sender, {"body": ExchangesRequest()})
+            run_sync(acall(create_exchange, client.sync._sender, {"body": ExchangesRequest()}))
         else:
             await acall(create_exchange, client.aio._sender, {"body": ExchangesRequest()})
 
@@ -232,7 +233,7 @@ async def test_call_leaves_a_non_2xx_answer_to_the_typed_errors(mode: str) -> No
     client, _ = _recording({"error": {"status": 404, "message": "no such exchange"}}, 404)
     with pytest.raises(NotFoundError):
         if mode == "sync":
-            call(find_exchange, client.sync._sender, {"id": EXCHANGE_ID})
+            run_sync(acall(find_exchange, client.sync._sender, {"id": EXCHANGE_ID}))
         else:
             await acall(find_exchange, client.aio._sender, {"id": EXCHANGE_ID})
 

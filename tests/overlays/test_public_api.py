@@ -244,61 +244,32 @@ class Recorder:
     def _record(self, kind: str, endpoint: ModuleType, params: dict[str, Any]) -> None:
         self.calls.append((kind, endpoint, params))
 
-    def one(self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any) -> Any:
-        self._record("one", endpoint, params)
-
-    def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    def call(
+        self, endpoint: ModuleType, params: dict[str, Any], kind: str, *args: Any, **kw: Any
     ) -> Any:
-        self._record("optional", endpoint, params)
-
-    def empty(self, endpoint: ModuleType, params: dict[str, Any], **kw: Any) -> None:
-        self._record("empty", endpoint, params)
-
-    def pager(self, endpoint: ModuleType, params: dict[str, Any], item: type, **kw: Any) -> Any:
-        self._record("pager", endpoint, params)
-        return _NoItems()
-
-    def artifact(
-        self, endpoint: ModuleType, params: dict[str, Any], media_type: str, **kw: Any
-    ) -> Any:
-        self._record("artifact", endpoint, params)
-
-    def push(self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any) -> Any:
-        # The chunk limit is read from the exchange the data goes to.
-        assert kw["limit"] == (find_exchange, "max_data_content_length")
-        self._record("push", endpoint, {**params, "body": ExchangeDataRequest()})
-
-    def snapshot(self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any) -> Any:
-        field, values = args  # waiting()/finished(): the list at each of some states
-        assert values and {type(value) for value in values} == {ExchangeState}
-        self._record("snapshot", endpoint, {**params, field: values[0]})
-        return []
+        if kind == "push":
+            # The chunk limit is read from the exchange the data goes to.
+            assert kw["limit"] == (find_exchange, "max_data_content_length")
+            params = {**params, "body": ExchangeDataRequest()}
+        if kind == "snapshot":  # waiting()/finished(): the list at each of some states
+            assert kw["values"] and {type(value) for value in kw["values"]} == {ExchangeState}
+            params = {**params, kw["field"]: kw["values"][0]}
+        self._record(kind, endpoint, params)
+        return _NoItems() if kind == "list" else None
 
 
 class AsyncRecorder(Recorder):
-    async def one(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
+    def call(
+        self, endpoint: ModuleType, params: dict[str, Any], kind: str, *args: Any, **kw: Any
     ) -> Any:
-        self._record("one", endpoint, params)
+        found = super().call(endpoint, params, kind, *args, **kw)
+        if kind in ("list", "file"):  # lazy: a pager or an artifact, not awaited
+            return found
 
-    async def optional(
-        self, endpoint: ModuleType, params: dict[str, Any], expect: type, **kw: Any
-    ) -> Any:
-        self._record("optional", endpoint, params)
+        async def answer() -> Any:
+            return found
 
-    async def empty(self, endpoint: ModuleType, params: dict[str, Any], **kw: Any) -> None:
-        self._record("empty", endpoint, params)
-
-    async def push(
-        self, endpoint: ModuleType, params: dict[str, Any], items: Any, **kw: Any
-    ) -> Any:
-        super().push(endpoint, params, items, **kw)
-
-    async def snapshot(
-        self, endpoint: ModuleType, params: dict[str, Any], *args: Any, **kw: Any
-    ) -> Any:
-        return super().snapshot(endpoint, params, *args, **kw)
+        return answer()
 
 
 def _spec_operations() -> dict[str, tuple[str, str]]:

@@ -92,11 +92,9 @@ class RawResponse(Generic[T_co]):
     headers: Mapping[str, str] = field(repr=False)
     request_id: str | None
     elapsed: float
-    _parse: Callable[[], T_co] = field(repr=False)
-
-    def parse(self) -> T_co:
-        """The payload, parsed and checked as the plain call does it."""
-        return self._parse()
+    parse: Callable[[], T_co] = field(
+        repr=False
+    )  # the payload, checked as the plain call does
 
 
 @dataclass(frozen=True)
@@ -438,14 +436,15 @@ class ArtifactsResource(_Resource):
 
         `GET /exchanges/{id}/artifacts/details` (get_exchange_details).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_exchange_details,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "file",
             "application/gzip",
-            options=options,
+            options,
         )
 
     def get_exchange_consumer_logs(
@@ -461,14 +460,15 @@ class ArtifactsResource(_Resource):
 
         `GET /exchanges/{id}/artifacts/consumerlogs` (get_exchange_consumer_logs).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_exchange_consumer_logs,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "file",
             "application/gzip",
-            options=options,
+            options,
         )
 
 
@@ -488,14 +488,15 @@ class BatchExchangesResource(_Resource):
 
         `GET /batch_exchanges` (list_batch_exchanges).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_batch_exchanges,
             {},
+            "list",
             BatchExchange,
+            options,
             count=count_batch_exchanges,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def count(
@@ -506,7 +507,7 @@ class BatchExchangesResource(_Resource):
 
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return self._engine.one(count_batch_exchanges, {}, int, options=options)
+        return self._engine.call(count_batch_exchanges, {}, "whole", int, options)
 
     def get_course_ids_report(
         self,
@@ -519,13 +520,14 @@ class BatchExchangesResource(_Resource):
 
         `GET /batch_exchanges/{id}/reports/course_ids` (get_batch_exchange_course_ids_report).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_batch_exchange_course_ids_report,
             {
                 "id": _id(id),
             },
+            "file",
             "text/csv",
-            options=options,
+            options,
         )
 
     def create_error(
@@ -540,7 +542,7 @@ class BatchExchangesResource(_Resource):
 
         `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
         """
-        return self._engine.one(
+        return self._engine.call(
             create_batch_exchange_error,
             {
                 "id": _id(id),
@@ -549,8 +551,9 @@ class BatchExchangesResource(_Resource):
                     details=details,
                 ),
             },
+            "data",
             BatchExchangeError,
-            options=options,
+            options,
         )
 
     def create_context_data(
@@ -564,7 +567,7 @@ class BatchExchangesResource(_Resource):
 
         `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
         """
-        return self._engine.one(
+        return self._engine.call(
             create_batch_exchange_context_data,
             {
                 "id": _id(id),
@@ -572,8 +575,9 @@ class BatchExchangesResource(_Resource):
                     course_ids=course_ids,
                 ),
             },
+            "data",
             BatchExchangeContextData,
-            options=options,
+            options,
         )
 
 
@@ -588,7 +592,7 @@ class ConsumerResource(_Resource):
 
         `GET /consumer` (get_consumer).
         """
-        return self._engine.one(get_consumer, {}, Consumer, options=options)
+        return self._engine.call(get_consumer, {}, "data", Consumer, options)
 
 
 class ExchangesResource(_Resource):
@@ -613,7 +617,7 @@ class ExchangesResource(_Resource):
 
         `GET /exchanges` (list_exchanges).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -621,11 +625,12 @@ class ExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
+            "list",
             Exchange,
+            options,
             count=count_exchanges,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def waiting(
@@ -643,19 +648,21 @@ class ExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        return self._engine.snapshot(
+        return self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
                 "search": search,
             },
-            "state",
-            [ExchangeState.CREATED, ExchangeState.PROCESSING],
+            "snapshot",
+            Exchange,
+            options,
+            field="state",
+            values=[ExchangeState.CREATED, ExchangeState.PROCESSING],
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def finished(
@@ -673,19 +680,21 @@ class ExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        return self._engine.snapshot(
+        return self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
                 "search": search,
             },
-            "state",
-            [ExchangeState.COMPLETED, ExchangeState.FAILED],
+            "snapshot",
+            Exchange,
+            options,
+            field="state",
+            values=[ExchangeState.COMPLETED, ExchangeState.FAILED],
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def create(
@@ -699,7 +708,7 @@ class ExchangesResource(_Resource):
 
         `POST /exchanges` (create_exchange).
         """
-        return self._engine.optional(
+        return self._engine.call(
             create_exchange,
             {
                 "body": ExchangesRequest(
@@ -707,8 +716,9 @@ class ExchangesResource(_Resource):
                     metadata=metadata,
                 ),
             },
+            "optional",
             Exchange,
-            options=options,
+            options,
         )
 
     def count(
@@ -726,7 +736,7 @@ class ExchangesResource(_Resource):
 
         `GET /exchanges/count` (count_exchanges).
         """
-        return self._engine.one(
+        return self._engine.call(
             count_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -734,8 +744,9 @@ class ExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
+            "whole",
             int,
-            options=options,
+            options,
         )
 
     def find(
@@ -749,14 +760,15 @@ class ExchangesResource(_Resource):
 
         `GET /exchanges/{id}` (find_exchange).
         """
-        return self._engine.one(
+        return self._engine.call(
             find_exchange,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "data",
             Exchange,
-            options=options,
+            options,
         )
 
     def list_errors(
@@ -774,17 +786,18 @@ class ExchangesResource(_Resource):
 
         `GET /exchanges/{id}/errors` (list_exchange_errors).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_exchange_errors,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "list",
             ExchangeError,
+            options,
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def create_error(
@@ -799,7 +812,7 @@ class ExchangesResource(_Resource):
 
         `POST /exchanges/{id}/errors` (create_exchange_error).
         """
-        return self._engine.one(
+        return self._engine.call(
             create_exchange_error,
             {
                 "id": _id(id),
@@ -808,8 +821,9 @@ class ExchangesResource(_Resource):
                     details=details,
                 ),
             },
+            "data",
             ExchangeError,
-            options=options,
+            options,
         )
 
     def create_data(
@@ -825,7 +839,7 @@ class ExchangesResource(_Resource):
 
         `POST /exchanges/{id}/data` (create_exchange_data).
         """
-        return self._engine.one(
+        return self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
@@ -835,8 +849,9 @@ class ExchangesResource(_Resource):
                     final=final,
                 ),
             },
+            "data",
             Resource,
-            options=options,
+            options,
         )
 
     def push_data(
@@ -858,21 +873,22 @@ class ExchangesResource(_Resource):
         again with the same `checkpoint` (after an error, or after the process died) sends only the
         chunks not stored yet.
         """
-        return self._engine.push(
+        return self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
             },
-            {
+            "push",
+            ExchangeDataRequest,
+            options,
+            items={
                 "assignments": assignments,
                 "summaries": summaries,
             },
-            body=ExchangeDataRequest,
             limit=(find_exchange, "max_data_content_length"),
             max_bytes=max_bytes,
             on_progress=on_progress,
             checkpoint=checkpoint,
-            options=options,
         )
 
 
@@ -892,14 +908,15 @@ class SchedulesResource(_Resource):
 
         `GET /schedules` (list_schedules).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_schedules,
             {},
+            "list",
             Schedule,
+            options,
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     def update(
@@ -913,7 +930,7 @@ class SchedulesResource(_Resource):
 
         `PATCH /schedules/{id}` (update_schedule).
         """
-        return self._engine.one(
+        return self._engine.call(
             update_schedule,
             {
                 "id": _id(id),
@@ -921,8 +938,9 @@ class SchedulesResource(_Resource):
                     enabled=enabled,
                 ),
             },
+            "data",
             Schedule,
-            options=options,
+            options,
         )
 
     def run(
@@ -936,13 +954,15 @@ class SchedulesResource(_Resource):
 
         `POST /schedules/{id}/run` (run_schedule).
         """
-        self._engine.empty(
+        return self._engine.call(
             run_schedule,
             {
                 "id": _id(id),
                 "body": body,
             },
-            options=options,
+            "empty",
+            Any,
+            options,
         )
 
 
@@ -958,26 +978,24 @@ class SectionsResource(_Resource):
 
         `GET /sections/{id}/resolve` (resolve_section).
         """
-        return self._engine.one(
+        return self._engine.call(
             resolve_section,
             {
                 "id": _id(id),
             },
+            "data",
             SectionResolution,
-            options=options,
+            options,
         )
 
 
-class Resources:
+class Resources(_Resource):
     """Every operation of the API, grouped by tag: `client.<tag>.<operation>(...)`."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
 
     @cached_property
     def with_raw_response(self) -> RawResources:
         """The same operations, each returning a `RawResponse` (status, headers, request id, `parse()`)."""
-        return RawResources(self._engine)
+        return RawResources(self._engine.raw())
 
     @cached_property
     def artifacts(self) -> ArtifactsResource:
@@ -1011,11 +1029,11 @@ class Resources:
 
 
 class RawArtifactsResource(_Resource):
-    """The `artifacts` operations, each returning its answer as a RawResponse."""
+    """The `artifacts` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
 
 class RawBatchExchangesResource(_Resource):
-    """The `batch_exchanges` operations, each returning its answer as a RawResponse."""
+    """The `batch_exchanges` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def list(
         self,
@@ -1026,11 +1044,9 @@ class RawBatchExchangesResource(_Resource):
     ) -> RawResponse[Page[BatchExchange]]:
         """List Batch Grades Exchanges
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /batch_exchanges` (list_batch_exchanges).
         """
-        return self._engine.raw(
+        return self._engine.call(
             list_batch_exchanges,
             {
                 "page": page,
@@ -1047,11 +1063,9 @@ class RawBatchExchangesResource(_Resource):
     ) -> RawResponse[int]:
         """Get count of Batch Grades Exchanges
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return self._engine.raw(count_batch_exchanges, {}, "whole", int, options)
+        return self._engine.call(count_batch_exchanges, {}, "whole", int, options)
 
     def create_error(
         self,
@@ -1063,11 +1077,9 @@ class RawBatchExchangesResource(_Resource):
     ) -> RawResponse[BatchExchangeError]:
         """Create Batch Grades Exchange Error
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_batch_exchange_error,
             {
                 "id": _id(id),
@@ -1090,11 +1102,9 @@ class RawBatchExchangesResource(_Resource):
     ) -> RawResponse[BatchExchangeContextData]:
         """Create Grades Exchange Batch Context Data
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_batch_exchange_context_data,
             {
                 "id": _id(id),
@@ -1109,7 +1119,7 @@ class RawBatchExchangesResource(_Resource):
 
 
 class RawConsumerResource(_Resource):
-    """The `consumer` operations, each returning its answer as a RawResponse."""
+    """The `consumer` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def get(
         self,
@@ -1117,15 +1127,13 @@ class RawConsumerResource(_Resource):
     ) -> RawResponse[Consumer]:
         """Get consumer details
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /consumer` (get_consumer).
         """
-        return self._engine.raw(get_consumer, {}, "data", Consumer, options)
+        return self._engine.call(get_consumer, {}, "data", Consumer, options)
 
 
 class RawExchangesResource(_Resource):
-    """The `exchanges` operations, each returning its answer as a RawResponse."""
+    """The `exchanges` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def list(
         self,
@@ -1142,11 +1150,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Page[Exchange]]:
         """List Grades Exchanges
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /exchanges` (list_exchanges).
         """
-        return self._engine.raw(
+        return self._engine.call(
             list_exchanges,
             {
                 "page": page,
@@ -1170,11 +1176,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Exchange | None]:
         """Create a Grades Exchange
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges` (create_exchange).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_exchange,
             {
                 "body": ExchangesRequest(
@@ -1200,11 +1204,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[int]:
         """Get count of Grades Exchanges
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /exchanges/count` (count_exchanges).
         """
-        return self._engine.raw(
+        return self._engine.call(
             count_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -1226,11 +1228,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Exchange]:
         """Find a Grades Exchange by id
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /exchanges/{id}` (find_exchange).
         """
-        return self._engine.raw(
+        return self._engine.call(
             find_exchange,
             {
                 "id": _id(id),
@@ -1252,11 +1252,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Page[ExchangeError]]:
         """List Grades Exchange Errors
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /exchanges/{id}/errors` (list_exchange_errors).
         """
-        return self._engine.raw(
+        return self._engine.call(
             list_exchange_errors,
             {
                 "id": _id(id),
@@ -1279,11 +1277,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[ExchangeError]:
         """Create Grades Exchange Errors
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges/{id}/errors` (create_exchange_error).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_exchange_error,
             {
                 "id": _id(id),
@@ -1308,11 +1304,9 @@ class RawExchangesResource(_Resource):
     ) -> RawResponse[Resource]:
         """Create Grades Exchange Data
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges/{id}/data` (create_exchange_data).
         """
-        return self._engine.raw(
+        return self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
@@ -1329,7 +1323,7 @@ class RawExchangesResource(_Resource):
 
 
 class RawSchedulesResource(_Resource):
-    """The `schedules` operations, each returning its answer as a RawResponse."""
+    """The `schedules` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def list(
         self,
@@ -1340,11 +1334,9 @@ class RawSchedulesResource(_Resource):
     ) -> RawResponse[Page[Schedule]]:
         """List grades schedules
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /schedules` (list_schedules).
         """
-        return self._engine.raw(
+        return self._engine.call(
             list_schedules,
             {
                 "page": page,
@@ -1364,11 +1356,9 @@ class RawSchedulesResource(_Resource):
     ) -> RawResponse[Schedule]:
         """Update a grades schedule
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `PATCH /schedules/{id}` (update_schedule).
         """
-        return self._engine.raw(
+        return self._engine.call(
             update_schedule,
             {
                 "id": _id(id),
@@ -1390,24 +1380,22 @@ class RawSchedulesResource(_Resource):
     ) -> RawResponse[None]:
         """Run a grades schedule
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /schedules/{id}/run` (run_schedule).
         """
-        return self._engine.raw(
+        return self._engine.call(
             run_schedule,
             {
                 "id": _id(id),
                 "body": body,
             },
             "empty",
-            None,
+            Any,
             options,
         )
 
 
 class RawSectionsResource(_Resource):
-    """The `sections` operations, each returning its answer as a RawResponse."""
+    """The `sections` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     def resolve(
         self,
@@ -1416,11 +1404,9 @@ class RawSectionsResource(_Resource):
     ) -> RawResponse[SectionResolution]:
         """Resolve the section by ID
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /sections/{id}/resolve` (resolve_section).
         """
-        return self._engine.raw(
+        return self._engine.call(
             resolve_section,
             {
                 "id": _id(id),
@@ -1431,11 +1417,8 @@ class RawSectionsResource(_Resource):
         )
 
 
-class RawResources:
+class RawResources(_Resource):
     """Every operation of the API, grouped by tag, as raw answers: `client.with_raw_response.<tag>.<operation>(...)`."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
 
     @cached_property
     def artifacts(self) -> RawArtifactsResource:
@@ -1514,14 +1497,15 @@ class AsyncArtifactsResource(_Resource):
 
         `GET /exchanges/{id}/artifacts/details` (get_exchange_details).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_exchange_details,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "file",
             "application/gzip",
-            options=options,
+            options,
         )
 
     def get_exchange_consumer_logs(
@@ -1537,14 +1521,15 @@ class AsyncArtifactsResource(_Resource):
 
         `GET /exchanges/{id}/artifacts/consumerlogs` (get_exchange_consumer_logs).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_exchange_consumer_logs,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "file",
             "application/gzip",
-            options=options,
+            options,
         )
 
 
@@ -1564,14 +1549,15 @@ class AsyncBatchExchangesResource(_Resource):
 
         `GET /batch_exchanges` (list_batch_exchanges).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_batch_exchanges,
             {},
+            "list",
             BatchExchange,
+            options,
             count=count_batch_exchanges,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def count(
@@ -1582,7 +1568,7 @@ class AsyncBatchExchangesResource(_Resource):
 
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return await self._engine.one(count_batch_exchanges, {}, int, options=options)
+        return await self._engine.call(count_batch_exchanges, {}, "whole", int, options)
 
     def get_course_ids_report(
         self,
@@ -1595,13 +1581,14 @@ class AsyncBatchExchangesResource(_Resource):
 
         `GET /batch_exchanges/{id}/reports/course_ids` (get_batch_exchange_course_ids_report).
         """
-        return self._engine.artifact(
+        return self._engine.call(
             get_batch_exchange_course_ids_report,
             {
                 "id": _id(id),
             },
+            "file",
             "text/csv",
-            options=options,
+            options,
         )
 
     async def create_error(
@@ -1616,7 +1603,7 @@ class AsyncBatchExchangesResource(_Resource):
 
         `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             create_batch_exchange_error,
             {
                 "id": _id(id),
@@ -1625,8 +1612,9 @@ class AsyncBatchExchangesResource(_Resource):
                     details=details,
                 ),
             },
+            "data",
             BatchExchangeError,
-            options=options,
+            options,
         )
 
     async def create_context_data(
@@ -1640,7 +1628,7 @@ class AsyncBatchExchangesResource(_Resource):
 
         `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             create_batch_exchange_context_data,
             {
                 "id": _id(id),
@@ -1648,8 +1636,9 @@ class AsyncBatchExchangesResource(_Resource):
                     course_ids=course_ids,
                 ),
             },
+            "data",
             BatchExchangeContextData,
-            options=options,
+            options,
         )
 
 
@@ -1664,7 +1653,7 @@ class AsyncConsumerResource(_Resource):
 
         `GET /consumer` (get_consumer).
         """
-        return await self._engine.one(get_consumer, {}, Consumer, options=options)
+        return await self._engine.call(get_consumer, {}, "data", Consumer, options)
 
 
 class AsyncExchangesResource(_Resource):
@@ -1689,7 +1678,7 @@ class AsyncExchangesResource(_Resource):
 
         `GET /exchanges` (list_exchanges).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -1697,11 +1686,12 @@ class AsyncExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
+            "list",
             Exchange,
+            options,
             count=count_exchanges,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def waiting(
@@ -1719,19 +1709,21 @@ class AsyncExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        return await self._engine.snapshot(
+        return await self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
                 "search": search,
             },
-            "state",
-            [ExchangeState.CREATED, ExchangeState.PROCESSING],
+            "snapshot",
+            Exchange,
+            options,
+            field="state",
+            values=[ExchangeState.CREATED, ExchangeState.PROCESSING],
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def finished(
@@ -1749,19 +1741,21 @@ class AsyncExchangesResource(_Resource):
         Every page is read first, deduplicated by id: acting on them loses none and repeats none.
         As many as `max_items` back may leave more: handle them and call again.
         """
-        return await self._engine.snapshot(
+        return await self._engine.call(
             list_exchanges,
             {
                 "course_app_id": course_app_id,
                 "posted_by": posted_by,
                 "search": search,
             },
-            "state",
-            [ExchangeState.COMPLETED, ExchangeState.FAILED],
+            "snapshot",
+            Exchange,
+            options,
+            field="state",
+            values=[ExchangeState.COMPLETED, ExchangeState.FAILED],
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def create(
@@ -1775,7 +1769,7 @@ class AsyncExchangesResource(_Resource):
 
         `POST /exchanges` (create_exchange).
         """
-        return await self._engine.optional(
+        return await self._engine.call(
             create_exchange,
             {
                 "body": ExchangesRequest(
@@ -1783,8 +1777,9 @@ class AsyncExchangesResource(_Resource):
                     metadata=metadata,
                 ),
             },
+            "optional",
             Exchange,
-            options=options,
+            options,
         )
 
     async def count(
@@ -1802,7 +1797,7 @@ class AsyncExchangesResource(_Resource):
 
         `GET /exchanges/count` (count_exchanges).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             count_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -1810,8 +1805,9 @@ class AsyncExchangesResource(_Resource):
                 "posted_by": posted_by,
                 "search": search,
             },
+            "whole",
             int,
-            options=options,
+            options,
         )
 
     async def find(
@@ -1825,14 +1821,15 @@ class AsyncExchangesResource(_Resource):
 
         `GET /exchanges/{id}` (find_exchange).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             find_exchange,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "data",
             Exchange,
-            options=options,
+            options,
         )
 
     def list_errors(
@@ -1850,17 +1847,18 @@ class AsyncExchangesResource(_Resource):
 
         `GET /exchanges/{id}/errors` (list_exchange_errors).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_exchange_errors,
             {
                 "id": _id(id),
                 "course_app_id": course_app_id,
             },
+            "list",
             ExchangeError,
+            options,
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def create_error(
@@ -1875,7 +1873,7 @@ class AsyncExchangesResource(_Resource):
 
         `POST /exchanges/{id}/errors` (create_exchange_error).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             create_exchange_error,
             {
                 "id": _id(id),
@@ -1884,8 +1882,9 @@ class AsyncExchangesResource(_Resource):
                     details=details,
                 ),
             },
+            "data",
             ExchangeError,
-            options=options,
+            options,
         )
 
     async def create_data(
@@ -1901,7 +1900,7 @@ class AsyncExchangesResource(_Resource):
 
         `POST /exchanges/{id}/data` (create_exchange_data).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
@@ -1911,8 +1910,9 @@ class AsyncExchangesResource(_Resource):
                     final=final,
                 ),
             },
+            "data",
             Resource,
-            options=options,
+            options,
         )
 
     async def push_data(
@@ -1934,21 +1934,22 @@ class AsyncExchangesResource(_Resource):
         again with the same `checkpoint` (after an error, or after the process died) sends only the
         chunks not stored yet.
         """
-        return await self._engine.push(
+        return await self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
             },
-            {
+            "push",
+            ExchangeDataRequest,
+            options,
+            items={
                 "assignments": assignments,
                 "summaries": summaries,
             },
-            body=ExchangeDataRequest,
             limit=(find_exchange, "max_data_content_length"),
             max_bytes=max_bytes,
             on_progress=on_progress,
             checkpoint=checkpoint,
-            options=options,
         )
 
 
@@ -1968,14 +1969,15 @@ class AsyncSchedulesResource(_Resource):
 
         `GET /schedules` (list_schedules).
         """
-        return self._engine.pager(
+        return self._engine.call(
             list_schedules,
             {},
+            "list",
             Schedule,
+            options,
             count=None,
             page_size=page_size,
             max_items=max_items,
-            options=options,
         )
 
     async def update(
@@ -1989,7 +1991,7 @@ class AsyncSchedulesResource(_Resource):
 
         `PATCH /schedules/{id}` (update_schedule).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             update_schedule,
             {
                 "id": _id(id),
@@ -1997,8 +1999,9 @@ class AsyncSchedulesResource(_Resource):
                     enabled=enabled,
                 ),
             },
+            "data",
             Schedule,
-            options=options,
+            options,
         )
 
     async def run(
@@ -2012,13 +2015,15 @@ class AsyncSchedulesResource(_Resource):
 
         `POST /schedules/{id}/run` (run_schedule).
         """
-        await self._engine.empty(
+        return await self._engine.call(
             run_schedule,
             {
                 "id": _id(id),
                 "body": body,
             },
-            options=options,
+            "empty",
+            Any,
+            options,
         )
 
 
@@ -2034,26 +2039,24 @@ class AsyncSectionsResource(_Resource):
 
         `GET /sections/{id}/resolve` (resolve_section).
         """
-        return await self._engine.one(
+        return await self._engine.call(
             resolve_section,
             {
                 "id": _id(id),
             },
+            "data",
             SectionResolution,
-            options=options,
+            options,
         )
 
 
-class AsyncResources:
+class AsyncResources(_Resource):
     """Every operation of the API, grouped by tag, async: `client.<tag>.<operation>(...)`."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
 
     @cached_property
     def with_raw_response(self) -> AsyncRawResources:
         """The same operations, each returning a `RawResponse` (status, headers, request id, `parse()`)."""
-        return AsyncRawResources(self._engine)
+        return AsyncRawResources(self._engine.raw())
 
     @cached_property
     def artifacts(self) -> AsyncArtifactsResource:
@@ -2087,11 +2090,11 @@ class AsyncResources:
 
 
 class AsyncRawArtifactsResource(_Resource):
-    """The `artifacts` operations, each returning its answer as a RawResponse."""
+    """The `artifacts` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
 
 class AsyncRawBatchExchangesResource(_Resource):
-    """The `batch_exchanges` operations, each returning its answer as a RawResponse."""
+    """The `batch_exchanges` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def list(
         self,
@@ -2102,11 +2105,9 @@ class AsyncRawBatchExchangesResource(_Resource):
     ) -> RawResponse[Page[BatchExchange]]:
         """List Batch Grades Exchanges
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /batch_exchanges` (list_batch_exchanges).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             list_batch_exchanges,
             {
                 "page": page,
@@ -2123,11 +2124,9 @@ class AsyncRawBatchExchangesResource(_Resource):
     ) -> RawResponse[int]:
         """Get count of Batch Grades Exchanges
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /batch_exchanges/count` (count_batch_exchanges).
         """
-        return await self._engine.raw(count_batch_exchanges, {}, "whole", int, options)
+        return await self._engine.call(count_batch_exchanges, {}, "whole", int, options)
 
     async def create_error(
         self,
@@ -2139,11 +2138,9 @@ class AsyncRawBatchExchangesResource(_Resource):
     ) -> RawResponse[BatchExchangeError]:
         """Create Batch Grades Exchange Error
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /batch_exchanges/{id}/errors` (create_batch_exchange_error).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_batch_exchange_error,
             {
                 "id": _id(id),
@@ -2166,11 +2163,9 @@ class AsyncRawBatchExchangesResource(_Resource):
     ) -> RawResponse[BatchExchangeContextData]:
         """Create Grades Exchange Batch Context Data
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /batch_exchanges/{id}/context_data` (create_batch_exchange_context_data).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_batch_exchange_context_data,
             {
                 "id": _id(id),
@@ -2185,7 +2180,7 @@ class AsyncRawBatchExchangesResource(_Resource):
 
 
 class AsyncRawConsumerResource(_Resource):
-    """The `consumer` operations, each returning its answer as a RawResponse."""
+    """The `consumer` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def get(
         self,
@@ -2193,15 +2188,13 @@ class AsyncRawConsumerResource(_Resource):
     ) -> RawResponse[Consumer]:
         """Get consumer details
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /consumer` (get_consumer).
         """
-        return await self._engine.raw(get_consumer, {}, "data", Consumer, options)
+        return await self._engine.call(get_consumer, {}, "data", Consumer, options)
 
 
 class AsyncRawExchangesResource(_Resource):
-    """The `exchanges` operations, each returning its answer as a RawResponse."""
+    """The `exchanges` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def list(
         self,
@@ -2218,11 +2211,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Page[Exchange]]:
         """List Grades Exchanges
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /exchanges` (list_exchanges).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             list_exchanges,
             {
                 "page": page,
@@ -2246,11 +2237,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Exchange | None]:
         """Create a Grades Exchange
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges` (create_exchange).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_exchange,
             {
                 "body": ExchangesRequest(
@@ -2276,11 +2265,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[int]:
         """Get count of Grades Exchanges
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /exchanges/count` (count_exchanges).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             count_exchanges,
             {
                 "course_app_id": course_app_id,
@@ -2302,11 +2289,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Exchange]:
         """Find a Grades Exchange by id
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /exchanges/{id}` (find_exchange).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             find_exchange,
             {
                 "id": _id(id),
@@ -2328,11 +2313,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Page[ExchangeError]]:
         """List Grades Exchange Errors
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /exchanges/{id}/errors` (list_exchange_errors).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             list_exchange_errors,
             {
                 "id": _id(id),
@@ -2355,11 +2338,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[ExchangeError]:
         """Create Grades Exchange Errors
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges/{id}/errors` (create_exchange_error).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_exchange_error,
             {
                 "id": _id(id),
@@ -2384,11 +2365,9 @@ class AsyncRawExchangesResource(_Resource):
     ) -> RawResponse[Resource]:
         """Create Grades Exchange Data
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /exchanges/{id}/data` (create_exchange_data).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             create_exchange_data,
             {
                 "id": _id(id),
@@ -2405,7 +2384,7 @@ class AsyncRawExchangesResource(_Resource):
 
 
 class AsyncRawSchedulesResource(_Resource):
-    """The `schedules` operations, each returning its answer as a RawResponse."""
+    """The `schedules` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def list(
         self,
@@ -2416,11 +2395,9 @@ class AsyncRawSchedulesResource(_Resource):
     ) -> RawResponse[Page[Schedule]]:
         """List grades schedules
 
-        The answer itself: `parse()` gives the page `page` (from 0).
-
         `GET /schedules` (list_schedules).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             list_schedules,
             {
                 "page": page,
@@ -2440,11 +2417,9 @@ class AsyncRawSchedulesResource(_Resource):
     ) -> RawResponse[Schedule]:
         """Update a grades schedule
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `PATCH /schedules/{id}` (update_schedule).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             update_schedule,
             {
                 "id": _id(id),
@@ -2466,24 +2441,22 @@ class AsyncRawSchedulesResource(_Resource):
     ) -> RawResponse[None]:
         """Run a grades schedule
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `POST /schedules/{id}/run` (run_schedule).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             run_schedule,
             {
                 "id": _id(id),
                 "body": body,
             },
             "empty",
-            None,
+            Any,
             options,
         )
 
 
 class AsyncRawSectionsResource(_Resource):
-    """The `sections` operations, each returning its answer as a RawResponse."""
+    """The `sections` operations, each returning its answer as a RawResponse: `parse()` gives what the plain call returns (a list: the page `page`, from 0)."""
 
     async def resolve(
         self,
@@ -2492,11 +2465,9 @@ class AsyncRawSectionsResource(_Resource):
     ) -> RawResponse[SectionResolution]:
         """Resolve the section by ID
 
-        The answer itself: `parse()` gives what the plain call returns.
-
         `GET /sections/{id}/resolve` (resolve_section).
         """
-        return await self._engine.raw(
+        return await self._engine.call(
             resolve_section,
             {
                 "id": _id(id),
@@ -2507,11 +2478,8 @@ class AsyncRawSectionsResource(_Resource):
         )
 
 
-class AsyncRawResources:
+class AsyncRawResources(_Resource):
     """Every operation of the API, grouped by tag, async, as raw answers: `client.with_raw_response.<tag>.<operation>(...)`."""
-
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
 
     @cached_property
     def artifacts(self) -> AsyncRawArtifactsResource:
