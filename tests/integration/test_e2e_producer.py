@@ -159,7 +159,7 @@ def test_the_readme_producer_answers_everything_through_kills(
             duplicates += len(repeated)
             for n in repeated:  # each was reported by the run that sent it again
                 index = planned.index(bodies[n])
-                warning = f"chunk {index + 1} of exchange {exchange_id} was in flight"
+                warning = f"chunk {index + 1} of exchange {exchange_id}, in flight, is resent"
                 assert warning in "".join(warnings) or f"resent {exchange_id} {index}" in lines
             stored_ids.update({str(chunk.id): exchange_id for chunk in record.chunks})
 
