@@ -314,18 +314,16 @@ def _temporary_beside(path: PathLike) -> Iterator[IO[bytes]]:
         file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by _commit, or below)
             "wb", prefix=prefix, suffix=".partial", dir=directory, delete=False
         )
-        if fcntl is not None:
-            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        raise ArtifactError(f"could not write beside {target}: {exc}") from None
-    try:
-        yield file
-    except BaseException as exc:
-        file.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(file.name)
-        if not isinstance(exc, OSError):
+        try:
+            if fcntl is not None:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            yield file
+        except BaseException:
+            file.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(file.name)
             raise
+    except OSError as exc:  # raised here, or in the block: a full disk
         raise ArtifactError(f"could not write {target}: {exc}") from None
 
 
