@@ -42,7 +42,7 @@ from ._exceptions import ArtifactError, NotFoundError
 from ._parsing import operation_name
 
 try:
-    import fcntl
+    import fcntl as fcntl  # (as: also for _upload)
 except ImportError:  # not on Windows: stale .partial files stay there
     fcntl = None  # type: ignore[assignment]
 
