@@ -26,13 +26,14 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import glob
 import io
 import json
 import os
 import re
 import tempfile
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
 from types import ModuleType
 from typing import IO, Any
 
@@ -41,7 +42,7 @@ from ._exceptions import ArtifactError, NotFoundError
 from ._parsing import operation_name
 
 try:
-    import fcntl
+    import fcntl as fcntl  # (as: also for _upload)
 except ImportError:  # not on Windows: stale .partial files stay there
     fcntl = None  # type: ignore[assignment]
 
@@ -271,35 +272,26 @@ class _Text:
             sep = await self.peek("," + pair[1])
 
 
+def _blocking(name: str) -> Callable[..., Any]:
+    """The sync method ``name``: the async one's coroutine (or stream), driven under the sync
+    sender, whose steps never suspend."""
+
+    def method(self: Artifact, *args: Any, **kwargs: Any) -> Any:
+        result = getattr(self._async, name)(*args, **kwargs)  # (arguments checked now)
+        return iterate_sync(result) if isinstance(result, AsyncGenerator) else run_sync(result)
+
+    return functools.update_wrapper(method, getattr(AsyncArtifact, name))  # its docstring
+
+
 class Artifact:
     """A file an operation serves; see :class:`AsyncArtifact`, whose methods these run."""
 
     def __init__(self, artifact: AsyncArtifact) -> None:
         self._async = artifact
 
-    def iter_bytes(
-        self, *, chunk_size: int | None = None, max_bytes: int | None = None
-    ) -> Iterator[bytes]:
-        return iterate_sync(self._async.iter_bytes(chunk_size=chunk_size, max_bytes=max_bytes))
-
-    def iter_items(
-        self, *, member: str | None = None, max_bytes: int | None = None
-    ) -> Iterator[Any]:
-        return iterate_sync(self._async.iter_items(member=member, max_bytes=max_bytes))
-
-    def read(self, *, max_bytes: int | None = None) -> bytes | None:
-        return run_sync(self._async.read(max_bytes=max_bytes))
-
-    def json(self, *, max_bytes: int | None = None) -> Any:
-        return run_sync(self._async.json(max_bytes=max_bytes))
-
-    rows = json
-
-    def column(self, *names: str, max_bytes: int | None = None) -> list[str] | None:
-        return run_sync(self._async.column(*names, max_bytes=max_bytes))
-
-    def save(self, path: PathLike, *, max_bytes: int | None = None) -> int | None:
-        return run_sync(self._async.save(path, max_bytes=max_bytes))
+    read, json, rows, column, save, iter_bytes, iter_items = map(
+        _blocking, ("read", "json", "rows", "column", "save", "iter_bytes", "iter_items")
+    )
 
 
 # -- atomic files -------------------------------------------------------------------------
@@ -322,18 +314,16 @@ def _temporary_beside(path: PathLike) -> Iterator[IO[bytes]]:
         file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by _commit, or below)
             "wb", prefix=prefix, suffix=".partial", dir=directory, delete=False
         )
-        if fcntl is not None:
-            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        raise ArtifactError(f"could not write beside {target}: {exc}") from None
-    try:
-        yield file
-    except BaseException as exc:
-        file.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(file.name)
-        if not isinstance(exc, OSError):
+        try:
+            if fcntl is not None:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            yield file
+        except BaseException:
+            file.close()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(file.name)
             raise
+    except OSError as exc:  # raised here, or in the block: a full disk
         raise ArtifactError(f"could not write {target}: {exc}") from None
 
 

@@ -69,10 +69,7 @@ class BodyDecoder:
     _inflaters: list[zlib._Decompress | None] = attrs.field(factory=list, init=False)
     # What each layer produced: one count per gzip layer, the last for the plain body.
     _produced: list[int] = attrs.field(factory=lambda: [0], init=False)
-    _head: bytes | None = attrs.field(
-        default=attrs.Factory(lambda self: b"" if self.max_gzip_layers else None, takes_self=True),
-        init=False,
-    )
+    _head: bytes | None = attrs.field(default=b"", init=False)
     _accepted: bool = attrs.field(default=False, init=False)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
@@ -97,7 +94,7 @@ class BodyDecoder:
             if final:
                 yield from self._into(depth + 1, b"", final=True)
             return
-        if self._head is not None:
+        if self._head is not None and self.max_gzip_layers:  # (0: the body as it is)
             data, self._head = self._head + data, None
             if data.startswith(GZIP_MAGIC):
                 if len(self._inflaters) >= self.max_gzip_layers:

@@ -34,7 +34,7 @@ import attrs
 
 from datasync_grades_api.api import Checkpoint, ChunkStored, PushResult
 
-from ._artifacts import _commit
+from ._artifacts import _commit, _temporary_beside, fcntl
 from ._client import Sender
 from ._exceptions import DataSyncError, ResponseValidationError, UploadError, request_id_of
 from ._logging import logger
@@ -373,10 +373,11 @@ def _private(path: str, flags: int) -> int:
 
 @attrs.define(eq=False)
 class FileCheckpoint:
-    """A :class:`Checkpoint` in a JSON file of mode 0600, written to ``path + ".partial"``,
-    fsynced and renamed over ``path``. While a push uses it, ``path + ".lock"`` is locked
+    """A :class:`Checkpoint` in a JSON file of mode 0600, written as ``Artifact.save`` writes
+    (a temporary ``.partial`` file beside it, fsynced and renamed over ``path``; what a killed
+    write left is removed by the next). While a push uses it, ``path + ".lock"`` is locked
     (``flock``): another process pushing with it is refused. A push that stored every chunk
-    removes all three files; a kill at any moment leaves nothing the next push trips on.
+    removes its files; a kill at any moment leaves nothing the next push trips on.
 
     Example::
 
@@ -396,25 +397,17 @@ class FileCheckpoint:
         return state if isinstance(state, dict) else {}
 
     def save(self, state: dict[str, Any]) -> None:
-        # One name: a kill's leftover is overwritten, and made private if it was not.
-        with open(self.path + ".partial", "wb", opener=_private) as file:
-            os.chmod(file.fileno(), 0o600)
+        with _temporary_beside(self.path) as file:  # the one atomic write: Artifact.save's
             file.write(json.dumps(state).encode())
             _commit(file, self.path)
 
     def clear(self) -> None:
-        for path in (self.path, self.path + ".partial"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold ``path + ".lock"`` (``flock``, POSIX), or raise :class:`ConcurrentPushError`."""
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: a push with it is alone in its process, no more
-            yield
-            return
         with open(self.path + ".lock", "ab", opener=_private) as file:
             held = False
             with contextlib.suppress(BlockingIOError, FileNotFoundError):
@@ -434,8 +427,8 @@ _PUSHING: dict[str, object] = {}  # the exchanges being pushed in this process, 
 def _only_push_of(exchange: str, checkpoint: Checkpoint) -> Iterator[None]:
     if _PUSHING.setdefault(exchange, me := object()) is not me:  # atomic: one thread wins
         raise ConcurrentPushError(f"exchange {exchange} is being pushed in this process")
-    try:  # a FileCheckpoint is locked across processes too
-        lock = checkpoint.lock() if isinstance(checkpoint, FileCheckpoint) else None
+    try:  # a FileCheckpoint is locked across processes too (not POSIX: alone in its process)
+        lock = checkpoint.lock() if isinstance(checkpoint, FileCheckpoint) and fcntl else None
         with lock or contextlib.nullcontext():
             yield
     finally:
@@ -512,7 +505,7 @@ async def apush(
                     await client.offload(checkpoint.save, _state(key, stored, in_flight))
                 else:  # it may be bound to this thread (a sqlite connection)
                     checkpoint.save(_state(key, stored, in_flight))
-            except OSError as exc:
+            except (OSError, DataSyncError) as exc:  # (a FileCheckpoint's is an ArtifactError)
                 message = f"{checkpoint!r} could not be written ({stored} chunks accepted): {exc}"
                 raise CheckpointError(message, chunks_accepted=stored, chunks_total=total) from exc
 

@@ -296,8 +296,8 @@ async def test_a_stale_partial_file_does_not_break_the_next_push_and_is_removed(
     server: DataServer, client: DataSync | AsyncDataSync, tmp_path: Path
 ) -> None:
     # What a kill during a checkpoint write leaves behind, made with a looser mode.
-    (tmp_path / "push.json.partial").write_bytes(b'{"exch')
-    os.chmod(tmp_path / "push.json.partial", 0o644)
+    (tmp_path / ".push.json.abc123.partial").write_bytes(b'{"exch')
+    os.chmod(tmp_path / ".push.json.abc123.partial", 0o644)
     modes: list[dict[str, int]] = []
     result = await push(
         client,

@@ -30,9 +30,8 @@ from ._exit import ExitCode, exit_code_for
 from ._output import FORMATS, clean, default_format, line, write_items, write_one
 
 if TYPE_CHECKING:
+    from datasync_grades_api.api import Artifact  # the public protocol
     from datasync_grades_api.operations import Field, Operation, Upload
-
-    from .._artifacts import Artifact
 
 __all__ = ["build"]
 
