@@ -134,17 +134,8 @@ class ClientOptions(_SendOptions, total=False):
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 _CALL_OPTIONS: Final = {"timeout", "extra_headers", "extra_query", "extra_body"}
-
-
-def _own_options(settings: dict[str, Any], base: RetryPolicy) -> dict[str, Any]:
-    """Take the send path's options out of ``settings`` (the rest are the httpx client's), as
-    :class:`Sender` fields: the retry ones make a ``policy`` of ``base``."""
-    own = {k: settings.pop(k) for k in _SendOptions.__optional_keys__ & settings.keys()}
-    policy = own.pop("retry_policy", None)
-    retries = {k: own.pop(k) for k in ("max_retries", "max_retry_after") if k in own}
-    if policy is not None and retries:
-        raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
-    return {**own, "policy": policy or attrs.evolve(base, **retries)}
+# The options :meth:`Sender.derive` takes: the send path's own, and the per-request headers.
+_DERIVED: Final = _SendOptions.__optional_keys__ | {"headers"}
 
 
 def is_loopback(host: str) -> bool:
@@ -193,14 +184,15 @@ class Sender:
         event_hooks: EventHooks | None,
         options: ClientOptions,
     ) -> Self:
-        """A sender on a new plain ``http_class`` client configured from ``options``."""
+        """A sender on a new plain ``http_class`` client configured from ``options``: those of
+        the connection and ``timeout`` go to it, the others as :meth:`derive` takes them."""
         configure_from_env()
         # (the HTTP library switch, #28: an object of the library not selected is refused)
         refuse_foreign(auth=auth, transport=transport, **options)
         if not isinstance(auth, httpx.Auth):
             raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         settings: dict[str, Any] = dict(options)
-        own = _own_options(settings, RetryPolicy())
+        derived = {k: settings.pop(k) for k in _DERIVED & settings.keys()}
         url, insecure = httpx.URL(base_url), settings.pop("allow_insecure_http", False)
         if url.scheme == "http" and not (insecure or is_loopback(url.host)):
             raise ValueError(
@@ -216,11 +208,7 @@ class Sender:
             settings.pop("proxy", None)
         # gzip only: the decoder below peels it with a bound (pages compress 10x); every other
         # coding is refused, so no server needs to send one.
-        headers = {
-            "User-Agent": USER_AGENT,
-            "Accept-Encoding": "gzip",
-            **settings.pop("headers", {}),
-        }
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
         settings.setdefault("timeout", DEFAULT_TIMEOUT)
         # (cast: the subclass says which transport type it takes)
         http = cast(Any, http_class)(
@@ -228,20 +216,24 @@ class Sender:
         )
         if transport is None:
             with_deadline(http)
-        return cls(http, base_url, auth=auth, **own)
+        return cls(http, base_url, auth=auth).derive(derived)
 
     def derive(self, options: ClientOptions) -> Self:
         """This sender with some options changed, on the same httpx client (its pool) and auth
         (its token cache): what ``with_options`` builds on. ``timeout`` and ``headers`` become
         per-request defaults; options of the connection (``verify``, ``proxy``, ...) are refused."""
-        settings: dict[str, Any] = dict(options)
+        own: dict[str, Any] = dict(options)
         renamed = {"timeout": "timeout", "headers": "extra_headers"}
-        call = {renamed[k]: settings.pop(k) for k in renamed.keys() & settings.keys()}
-        own = _own_options(settings, self.policy)
-        if settings:
-            names = ", ".join(sorted(settings))
+        call = {renamed[k]: own.pop(k) for k in renamed.keys() & own.keys()}
+        if foreign := own.keys() - _SendOptions.__optional_keys__:
+            names = ", ".join(sorted(foreign))
             raise TypeError(f"with_options cannot change {names}: the connection pool's options")
-        return attrs.evolve(self.for_call(call), **own)
+        policy = own.pop("retry_policy", None)
+        retries = {k: own.pop(k) for k in ("max_retries", "max_retry_after") if k in own}
+        if policy is not None and retries:
+            raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
+        policy = policy or attrs.evolve(self.policy, **retries)
+        return attrs.evolve(self.for_call(call), policy=policy, **own)
 
     def for_call(self, options: Mapping[str, Any]) -> Self:
         """This sender with per-request ``options`` (``timeout``, ``extra_headers``,
