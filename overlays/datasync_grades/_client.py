@@ -18,8 +18,10 @@ an async client runs each step under ``asyncio.timeout``. A transport the caller
 
 Example::
 
-    sender = SyncSender.open(httpx.Client, base_url, auth=auth, transport=None, options={})
-    response = sender.send(find_exchange._get_kwargs(exchange_id))
+    sender = SyncSender.open(
+        httpx.Client, base_url, auth=auth, transport=None, event_hooks=None, options={}
+    )
+    response = run_sync(sender.request(find_exchange._get_kwargs(exchange_id)))
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import logging
 import ssl
 import time
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
-from typing import Any, Final, Self, TypedDict, TypeVar, cast
+from typing import Any, ClassVar, Final, Self, TypedDict, TypeVar, cast
 
 import attrs
 
@@ -169,6 +171,7 @@ class Sender:
     redactor: Redactor = attrs.Factory(lambda s: Redactor.for_auth(s.auth), takes_self=True)
     # Per-request options every request gets (timeout, extra_headers), a call's own on top.
     defaults: Mapping[str, Any] = attrs.Factory(dict)
+    is_async: ClassVar[bool] = False  # (True: an AsyncSender, its steps awaited in a loop)
 
     def __attrs_post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -218,7 +221,7 @@ class Sender:
             with_deadline(http)
         return cls(http, base_url, auth=auth).derive(derived)
 
-    def derive(self, options: ClientOptions) -> Self:
+    def derive(self, options: Mapping[str, Any]) -> Self:
         """This sender with some options changed, on the same httpx client (its pool) and auth
         (its token cache): what ``with_options`` builds on. ``timeout`` and ``headers`` become
         per-request defaults; options of the connection (``verify``, ``proxy``, ...) are refused."""
@@ -286,13 +289,40 @@ class Sender:
     # -- the flow -----------------------------------------------------------------------------
 
     async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
-        """Run one step of I/O of the flow."""
-        raise NotImplementedError
+        """Run one step of I/O of the flow: at once under a sync sender (it never suspends),
+        under ``asyncio.timeout`` of the deadline under an async one."""
+        done: Any
+        if what == "send":
+            done = self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
+        elif what == "next":
+            done = anext(arg, None) if self.is_async else next(arg, None)
+        elif what == "close":
+            done = arg.aclose() if self.is_async else arg.close()
+        else:
+            done = (self.policy.async_sleep if self.is_async else self.policy.sleep)(arg)
+        if not self.is_async:
+            return done
+        left = None if deadline is None or what == "close" else deadline - time.monotonic()
+        async with asyncio.timeout(left):
+            return await done
 
     async def offload(self, fn: Callable[..., object], *args: Any) -> None:
-        """Run blocking ``fn`` (an fsync): at once for a sync sender, in a worker thread for an
-        async one."""
-        raise NotImplementedError
+        """Run blocking ``fn`` (an fsync): at once under a sync sender; under an async one in a
+        worker thread, and a cancellation waits until it returns, then raises (a thread cannot
+        be stopped: the file must not be closed and removed under its feet)."""
+        if not self.is_async:
+            fn(*args)
+            return
+        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            while not task.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([task])
+            if not task.cancelled():
+                task.exception()  # retrieved: the cancellation is what the caller sees
+            raise
 
     async def request(self, kwargs: Mapping[str, Any], stream: bool = False) -> httpx.Response:
         """The send path as a coroutine, for code written once for both clients: awaited under
@@ -416,8 +446,7 @@ class Sender:
                     yield piece
             else:
                 # (no chunk size: iter_raw(n) would hold bytes back until n came)
-                asynchronous = isinstance(self.http, httpx.AsyncClient)
-                chunks = response.aiter_raw() if asynchronous else response.iter_raw()
+                chunks = response.aiter_raw() if self.is_async else response.iter_raw()
                 while (chunk := await self._step("next", chunks, deadline)) is not None:
                     if deadline is not None and time.monotonic() > deadline:
                         raise TimeoutError  # (a transport of the caller's may trickle)
@@ -494,68 +523,19 @@ class Sender:
 
 
 class SyncSender(Sender):
-    """The sync driver of the flow."""
+    """A sender on an ``httpx.Client``: drive its coroutines with :func:`run_sync`."""
 
     http: httpx.Client
-
-    def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
-        """Send a generated ``_get_kwargs`` answer; the response, its body read unless a 2xx
-        is streamed (then read it with ``iter_raw`` and close it)."""
-        return run_sync(self.request(kwargs, stream))
-
-    async def offload(self, fn: Callable[..., object], *args: Any) -> None:
-        fn(*args)
-
-    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
-        if what == "send":
-            return self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
-        if what == "next":
-            return next(arg, None)
-        if what == "close":
-            return arg.close()
-        return self.policy.sleep(arg)
 
     def close(self) -> None:
         self.http.close()
 
 
 class AsyncSender(Sender):
-    """The async driver of the flow; each step runs under ``asyncio.timeout``."""
+    """A sender on an ``httpx.AsyncClient``: its coroutines are awaited."""
 
     http: httpx.AsyncClient
-
-    async def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
-        """The async :meth:`SyncSender.send`; read a streamed 2xx with ``aiter_raw``."""
-        return await self.request(kwargs, stream)
-
-    async def offload(self, fn: Callable[..., object], *args: Any) -> None:
-        """Run ``fn`` in a worker thread; a cancellation waits until it returns, then raises.
-
-        A thread cannot be stopped: the file must not be closed and removed under its feet.
-        """
-        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-        try:
-            await asyncio.shield(task)
-        except asyncio.CancelledError:
-            while not task.done():
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.wait([task])
-            if not task.cancelled():
-                task.exception()  # retrieved: the cancellation is what the caller sees
-            raise
-
-    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
-        left = None if deadline is None or what == "close" else deadline - time.monotonic()
-        async with asyncio.timeout(left):
-            if what == "send":
-                return await self.http.send(
-                    arg, auth=self.auth, stream=True, follow_redirects=False
-                )
-            if what == "next":
-                return await anext(arg, None)
-            if what == "close":
-                return await arg.aclose()
-            return await self.policy.async_sleep(arg)
+    is_async = True
 
     async def aclose(self) -> None:
         await self.http.aclose()
