@@ -271,11 +271,6 @@ class Sender:
             if not isinstance(body, dict):
                 raise InvalidRequestError("extra_body: this operation sends no JSON object")
             kwargs = {**kwargs, "json": {**body, **options["extra_body"]}}
-        if self.http.is_closed:
-            shown = self.redactor.url(self.base_url + path)
-            raise APIConnectionError(
-                f"{method} {shown}: the client is closed", method=method, url=shown
-            )
         # httpx would remove dot segments: list_errors("..") would list something else.
         if any(part in (".", "..") or "%2f" in part.lower() for part in path.split("/")):
             raise InvalidRequestError(f"{path!r}: a path id may not be '.' or '..' or hold a '/'")
@@ -348,9 +343,9 @@ class Sender:
             try:
                 response: httpx.Response = await self._step("send", request, deadline)
             except (httpx.RequestError, TimeoutError, RuntimeError, MemoryError) as exc:
-                # The one RuntimeError of ours: the loop an async client's connections belonged
-                # to has ended (its pool is unusable: not retried). RecursionError is one too.
-                if type(exc) is RuntimeError and "Event loop is closed" not in str(exc):
+                # The RuntimeErrors of ours (not retried): the client is closed, or the loop an
+                # async client's connections belonged to has ended. RecursionError is one too.
+                if type(exc) is RuntimeError and "closed" not in str(exc):
                     raise
                 wait = self._wait(request, exc, deadline, attempt)
                 error = None if wait is not None else self._failure(request, exc, started, deadline)
@@ -513,11 +508,11 @@ class Sender:
             )
         elif isinstance(exc, httpx.RequestError):
             error = connection_error(exc, self.redactor)
-        else:  # MemoryError, RecursionError, or the RuntimeError of a closed event loop
-            name, hint = type(exc).__name__, ""
-            if name == "RuntimeError":  # the loop this client's connections belonged to ended
-                hint = " (its event loop has closed: make one async client per event loop)"
-            error = APIConnectionError(f"{where} failed: {name}{hint}", cause_type=name, **fields)
+        else:  # MemoryError, RecursionError, or the RuntimeError of a closed client or loop
+            name, said = type(exc).__name__, str(exc).lower() or type(exc).__name__
+            if "event loop" in said:  # the loop this client's connections belonged to ended
+                said += ": make one async client per event loop"
+            error = APIConnectionError(f"{where} failed: {said}", cause_type=name, **fields)
         logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
         return error
 
