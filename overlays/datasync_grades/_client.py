@@ -338,32 +338,45 @@ class Sender:
         """The send path, written once: ``_step`` does the I/O (sync steps never suspend)."""
         started = time.monotonic()
         attempt = redirects = 0
-        error: Exception | None = None
         while True:
             try:
-                response: httpx.Response = await self._step("send", request, deadline)
+                outcome = await self._step("send", request, deadline)  # a response, or:
             except (httpx.RequestError, TimeoutError, RuntimeError, MemoryError) as exc:
                 # The RuntimeErrors of ours (not retried): the client is closed, or the loop an
                 # async client's connections belonged to has ended. RecursionError is one too.
                 if type(exc) is RuntimeError and "closed" not in str(exc):
                     raise
-                wait = self._wait(request, exc, deadline, attempt)
-                error = None if wait is not None else self._failure(request, exc, started, deadline)
+                outcome = exc
             else:
-                following = self._redirect(request, response, redirects)
+                following = self._redirect(request, outcome, redirects)
                 if following is not None:
-                    await self._step("close", response, deadline)
+                    await self._step("close", outcome, deadline)
                     request, redirects = following, redirects + 1
                     continue
-                wait = self._wait(request, response, deadline, attempt)
-                if wait is None:
-                    break
-                await self._step("close", response, deadline)
-            if error is not None:
-                raise error  # outside the except block: no httpx exception as its context
+            if (wait := self._wait(request, outcome, deadline, attempt)) is None:
+                break
+            if isinstance(outcome, httpx.Response):
+                await self._step("close", outcome, deadline)
             await self._step("sleep", wait, deadline)
             attempt += 1
-        _log_response(response, started, self.redactor)
+        if not isinstance(outcome, httpx.Response):
+            # Raised outside the except block: no httpx exception as its context.
+            raise self._failure(request, outcome, started, deadline)
+        response: httpx.Response = outcome
+        if logger.isEnabledFor(logging.INFO):
+            request_id = request_id_of(response.headers)
+            logger.info(
+                "%s %s -> %d %s in %.1f ms%s",
+                request.method,
+                self.redactor.url(request.url),
+                response.status_code,
+                self.redactor.excerpt(response.reason_phrase),
+                (time.monotonic() - started) * 1000,
+                f" (request id {self.redactor.excerpt(request_id)})" if request_id else "",
+            )
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("request headers: %s", self.redactor.headers(response.request.headers))
+                logger.debug("response headers: %s", self.redactor.headers(response.headers))
         if stream and response.is_success:
             return response
         limit = self.max_response_bytes if response.is_success else DEFAULT_MAX_ERROR_BYTES
@@ -563,25 +576,6 @@ def iterate_sync(items: AsyncGenerator[T, None]) -> Generator[T, None, None]:
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port
-
-
-def _log_response(response: httpx.Response, started: float, redactor: Redactor) -> None:
-    if not logger.isEnabledFor(logging.INFO):
-        return
-    request = response.request
-    request_id = request_id_of(response.headers)
-    logger.info(
-        "%s %s -> %d %s in %.1f ms%s",
-        request.method,
-        redactor.url(request.url),
-        response.status_code,
-        redactor.excerpt(response.reason_phrase),
-        (time.monotonic() - started) * 1000,
-        f" (request id {redactor.excerpt(request_id)})" if request_id else "",
-    )
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("request headers: %s", redactor.headers(request.headers))
-        logger.debug("response headers: %s", redactor.headers(response.headers))
 
 
 @functools.cache  # once per process
