@@ -246,10 +246,9 @@ class Sender:
         if unknown := options.keys() - _CALL_OPTIONS:  # what **options took from a typo
             raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
         refuse_foreign(**options)  # (the HTTP library switch, #28)
-        merged = {**self.defaults, **options}
-        for name in ("extra_headers", "extra_query", "extra_body"):
-            if name in options:
-                merged[name] = {**self.defaults.get(name, {}), **options[name]}
+        merged = dict(self.defaults)
+        for name, value in options.items():  # (the three extra_* are merged, key by key)
+            merged[name] = value if name == "timeout" else {**merged.get(name, {}), **value}
         if any(name.lower() == "authorization" for name in merged.get("extra_headers", {})):
             raise InvalidRequestError("extra_headers may not set Authorization: auth= does")
         return attrs.evolve(self, defaults=merged)
@@ -479,7 +478,8 @@ class Sender:
         following = response.next_request
         if not self.follow_redirects or following is None:
             return None
-        if _origin(following.url) != _origin(request.url) or redirects >= MAX_REDIRECTS:
+        # (join("/"): the origin, scheme, host and port, as httpx normalizes them)
+        if following.url.join("/") != request.url.join("/") or redirects >= MAX_REDIRECTS:
             logger.warning(
                 "not following the redirect of %s %s to %s: another origin, or too many",
                 request.method,
@@ -494,8 +494,7 @@ class Sender:
     ) -> float | None:
         """The policy's wait before the next try after ``outcome`` (an answer, or the exception
         that came instead), or None: no retry, or not before the deadline."""
-        if isinstance(outcome, TimeoutError):  # the deadline itself
-            return None
+        # (a TimeoutError is the deadline itself: no wait ends before it)
         response, exc = (outcome, None) if isinstance(outcome, httpx.Response) else (None, outcome)
         wait = self.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
         if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
@@ -572,10 +571,6 @@ def iterate_sync(items: AsyncGenerator[T, None]) -> Generator[T, None, None]:
     finally:
         with contextlib.suppress(RuntimeError):  # (already running: it ends by itself)
             run_sync(items.aclose())
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    return url.scheme, url.host, url.port
 
 
 @functools.cache  # once per process
