@@ -347,11 +347,21 @@ class Sender:
                     raise
                 outcome = exc
             else:
-                following = self._redirect(request, outcome, redirects)
+                # A redirect to the same origin only (join("/"): scheme, host and port, as httpx
+                # normalizes them): neither grade data nor a token ever goes to another one.
+                following = outcome.next_request if self.follow_redirects else None
                 if following is not None:
-                    await self._step("close", outcome, deadline)
-                    request, redirects = following, redirects + 1
-                    continue
+                    same = following.url.join("/") == request.url.join("/")
+                    if same and redirects < MAX_REDIRECTS:
+                        await self._step("close", outcome, deadline)
+                        request, redirects = following, redirects + 1
+                        continue
+                    logger.warning(
+                        "not following the redirect of %s %s to %s: another origin, or too many",
+                        request.method,
+                        self.redactor.url(request.url),
+                        self.redactor.url(following.url),
+                    )
             if (wait := self._wait(request, outcome, deadline, attempt)) is None:
                 break
             if isinstance(outcome, httpx.Response):
@@ -469,25 +479,6 @@ class Sender:
             await self._step("close", response, deadline)
         if error is not None:
             raise error  # outside the except block: no httpx exception as its context
-
-    def _redirect(
-        self, request: httpx.Request, response: httpx.Response, redirects: int
-    ) -> httpx.Request | None:
-        """The redirect to follow: same scheme, host and port only, so that neither a body of
-        grade data nor the Authorization header ever goes to another origin."""
-        following = response.next_request
-        if not self.follow_redirects or following is None:
-            return None
-        # (join("/"): the origin, scheme, host and port, as httpx normalizes them)
-        if following.url.join("/") != request.url.join("/") or redirects >= MAX_REDIRECTS:
-            logger.warning(
-                "not following the redirect of %s %s to %s: another origin, or too many",
-                request.method,
-                self.redactor.url(request.url),
-                self.redactor.url(following.url),
-            )
-            return None
-        return following
 
     def _wait(
         self, request: httpx.Request, outcome: Any, deadline: float | None, attempt: int
