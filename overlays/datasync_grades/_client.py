@@ -151,8 +151,7 @@ def is_loopback(host: str) -> bool:
 def json_values_within(data: bytes | bytearray, limit: int) -> bool:
     """Whether ``data`` parses into at most ``limit`` JSON values: every value but the first
     follows a ``,``, ``[``, ``{`` or ``:`` (counted in strings too: an overestimate)."""
-    count = data.count(b",") + data.count(b"[") + data.count(b"{")
-    return count <= limit
+    return data.count(b",") + data.count(b"[") + data.count(b"{") <= limit
 
 
 @attrs.define(kw_only=True, eq=False, repr=False)  # (a repr would show a secret header)
@@ -525,18 +524,12 @@ class SyncSender(Sender):
 
     http: httpx.Client
 
-    def close(self) -> None:
-        self.http.close()
-
 
 class AsyncSender(Sender):
     """A sender on an ``httpx.AsyncClient``: its coroutines are awaited."""
 
     http: httpx.AsyncClient
     is_async = True
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
