@@ -278,9 +278,8 @@ class ClientCredentials(_BearerFlow):
         }
         issued_at = self._clock()
         try:
-            response = self._sender.send(
-                {"method": "post", "data": data, "headers": {"Accept": "application/json"}}
-            )
+            request = {"method": "post", "data": data, "headers": {"Accept": "application/json"}}
+            response = run_sync(self._sender.request(request))
         except ResponseValidationError as exc:  # an answer, yet no token can come from it (too
             # large, an unsupported coding): a TokenError, with its fields. (An APIConnectionError
             # goes as it is: its message names the token URL.)

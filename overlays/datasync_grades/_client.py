@@ -18,8 +18,10 @@ an async client runs each step under ``asyncio.timeout``. A transport the caller
 
 Example::
 
-    sender = SyncSender.open(httpx.Client, base_url, auth=auth, transport=None, options={})
-    response = sender.send(find_exchange._get_kwargs(exchange_id))
+    sender = SyncSender.open(
+        httpx.Client, base_url, auth=auth, transport=None, event_hooks=None, options={}
+    )
+    response = run_sync(sender.request(find_exchange._get_kwargs(exchange_id)))
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import logging
 import ssl
 import time
 from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
-from typing import Any, Final, Self, TypedDict, TypeVar, cast
+from typing import Any, ClassVar, Final, Self, TypedDict, TypeVar, cast
 
 import attrs
 
@@ -134,17 +136,8 @@ class ClientOptions(_SendOptions, total=False):
 
 EventHooks = Mapping[str, list[Callable[..., Any]]]
 _CALL_OPTIONS: Final = {"timeout", "extra_headers", "extra_query", "extra_body"}
-
-
-def _own_options(settings: dict[str, Any], base: RetryPolicy) -> dict[str, Any]:
-    """Take the send path's options out of ``settings`` (the rest are the httpx client's), as
-    :class:`Sender` fields: the retry ones make a ``policy`` of ``base``."""
-    own = {k: settings.pop(k) for k in _SendOptions.__optional_keys__ & settings.keys()}
-    policy = own.pop("retry_policy", None)
-    retries = {k: own.pop(k) for k in ("max_retries", "max_retry_after") if k in own}
-    if policy is not None and retries:
-        raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
-    return {**own, "policy": policy or attrs.evolve(base, **retries)}
+# The options :meth:`Sender.derive` takes: the send path's own, and the per-request headers.
+_DERIVED: Final = _SendOptions.__optional_keys__ | {"headers"}
 
 
 def is_loopback(host: str) -> bool:
@@ -158,8 +151,7 @@ def is_loopback(host: str) -> bool:
 def json_values_within(data: bytes | bytearray, limit: int) -> bool:
     """Whether ``data`` parses into at most ``limit`` JSON values: every value but the first
     follows a ``,``, ``[``, ``{`` or ``:`` (counted in strings too: an overestimate)."""
-    count = data.count(b",") + data.count(b"[") + data.count(b"{")
-    return count <= limit
+    return data.count(b",") + data.count(b"[") + data.count(b"{") <= limit
 
 
 @attrs.define(kw_only=True, eq=False, repr=False)  # (a repr would show a secret header)
@@ -178,6 +170,7 @@ class Sender:
     redactor: Redactor = attrs.Factory(lambda s: Redactor.for_auth(s.auth), takes_self=True)
     # Per-request options every request gets (timeout, extra_headers), a call's own on top.
     defaults: Mapping[str, Any] = attrs.Factory(dict)
+    is_async: ClassVar[bool] = False  # (True: an AsyncSender, its steps awaited in a loop)
 
     def __attrs_post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
@@ -193,14 +186,15 @@ class Sender:
         event_hooks: EventHooks | None,
         options: ClientOptions,
     ) -> Self:
-        """A sender on a new plain ``http_class`` client configured from ``options``."""
+        """A sender on a new plain ``http_class`` client configured from ``options``: those of
+        the connection and ``timeout`` go to it, the others as :meth:`derive` takes them."""
         configure_from_env()
         # (the HTTP library switch, #28: an object of the library not selected is refused)
         refuse_foreign(auth=auth, transport=transport, **options)
         if not isinstance(auth, httpx.Auth):
             raise TypeError(f"auth must be an httpx.Auth, got {type(auth).__name__}")
         settings: dict[str, Any] = dict(options)
-        own = _own_options(settings, RetryPolicy())
+        derived = {k: settings.pop(k) for k in _DERIVED & settings.keys()}
         url, insecure = httpx.URL(base_url), settings.pop("allow_insecure_http", False)
         if url.scheme == "http" and not (insecure or is_loopback(url.host)):
             raise ValueError(
@@ -216,11 +210,7 @@ class Sender:
             settings.pop("proxy", None)
         # gzip only: the decoder below peels it with a bound (pages compress 10x); every other
         # coding is refused, so no server needs to send one.
-        headers = {
-            "User-Agent": USER_AGENT,
-            "Accept-Encoding": "gzip",
-            **settings.pop("headers", {}),
-        }
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
         settings.setdefault("timeout", DEFAULT_TIMEOUT)
         # (cast: the subclass says which transport type it takes)
         http = cast(Any, http_class)(
@@ -228,20 +218,24 @@ class Sender:
         )
         if transport is None:
             with_deadline(http)
-        return cls(http, base_url, auth=auth, **own)
+        return cls(http, base_url, auth=auth).derive(derived)
 
-    def derive(self, options: ClientOptions) -> Self:
+    def derive(self, options: Mapping[str, Any]) -> Self:
         """This sender with some options changed, on the same httpx client (its pool) and auth
         (its token cache): what ``with_options`` builds on. ``timeout`` and ``headers`` become
         per-request defaults; options of the connection (``verify``, ``proxy``, ...) are refused."""
-        settings: dict[str, Any] = dict(options)
+        own: dict[str, Any] = dict(options)
         renamed = {"timeout": "timeout", "headers": "extra_headers"}
-        call = {renamed[k]: settings.pop(k) for k in renamed.keys() & settings.keys()}
-        own = _own_options(settings, self.policy)
-        if settings:
-            names = ", ".join(sorted(settings))
+        call = {renamed[k]: own.pop(k) for k in renamed.keys() & own.keys()}
+        if foreign := own.keys() - _SendOptions.__optional_keys__:
+            names = ", ".join(sorted(foreign))
             raise TypeError(f"with_options cannot change {names}: the connection pool's options")
-        return attrs.evolve(self.for_call(call), **own)
+        policy = own.pop("retry_policy", None)
+        retries = {k: own.pop(k) for k in ("max_retries", "max_retry_after") if k in own}
+        if policy is not None and retries:
+            raise TypeError("pass either retry_policy or max_retries/max_retry_after, not both")
+        policy = policy or attrs.evolve(self.policy, **retries)
+        return attrs.evolve(self.for_call(call), policy=policy, **own)
 
     def for_call(self, options: Mapping[str, Any]) -> Self:
         """This sender with per-request ``options`` (``timeout``, ``extra_headers``,
@@ -251,10 +245,9 @@ class Sender:
         if unknown := options.keys() - _CALL_OPTIONS:  # what **options took from a typo
             raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
         refuse_foreign(**options)  # (the HTTP library switch, #28)
-        merged = {**self.defaults, **options}
-        for name in ("extra_headers", "extra_query", "extra_body"):
-            if name in options:
-                merged[name] = {**self.defaults.get(name, {}), **options[name]}
+        merged = dict(self.defaults)
+        for name, value in options.items():  # (the three extra_* are merged, key by key)
+            merged[name] = value if name == "timeout" else {**merged.get(name, {}), **value}
         if any(name.lower() == "authorization" for name in merged.get("extra_headers", {})):
             raise InvalidRequestError("extra_headers may not set Authorization: auth= does")
         return attrs.evolve(self, defaults=merged)
@@ -276,11 +269,6 @@ class Sender:
             if not isinstance(body, dict):
                 raise InvalidRequestError("extra_body: this operation sends no JSON object")
             kwargs = {**kwargs, "json": {**body, **options["extra_body"]}}
-        if self.http.is_closed:
-            shown = self.redactor.url(self.base_url + path)
-            raise APIConnectionError(
-                f"{method} {shown}: the client is closed", method=method, url=shown
-            )
         # httpx would remove dot segments: list_errors("..") would list something else.
         if any(part in (".", "..") or "%2f" in part.lower() for part in path.split("/")):
             raise InvalidRequestError(f"{path!r}: a path id may not be '.' or '..' or hold a '/'")
@@ -294,13 +282,40 @@ class Sender:
     # -- the flow -----------------------------------------------------------------------------
 
     async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
-        """Run one step of I/O of the flow."""
-        raise NotImplementedError
+        """Run one step of I/O of the flow: at once under a sync sender (it never suspends),
+        under ``asyncio.timeout`` of the deadline under an async one."""
+        done: Any
+        if what == "send":
+            done = self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
+        elif what == "next":
+            done = anext(arg, None) if self.is_async else next(arg, None)
+        elif what == "close":
+            done = arg.aclose() if self.is_async else arg.close()
+        else:
+            done = (self.policy.async_sleep if self.is_async else self.policy.sleep)(arg)
+        if not self.is_async:
+            return done
+        left = None if deadline is None or what == "close" else deadline - time.monotonic()
+        async with asyncio.timeout(left):
+            return await done
 
     async def offload(self, fn: Callable[..., object], *args: Any) -> None:
-        """Run blocking ``fn`` (an fsync): at once for a sync sender, in a worker thread for an
-        async one."""
-        raise NotImplementedError
+        """Run blocking ``fn`` (an fsync): at once under a sync sender; under an async one in a
+        worker thread, and a cancellation waits until it returns, then raises (a thread cannot
+        be stopped: the file must not be closed and removed under its feet)."""
+        if not self.is_async:
+            fn(*args)
+            return
+        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            while not task.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([task])
+            if not task.cancelled():
+                task.exception()  # retrieved: the cancellation is what the caller sees
+            raise
 
     async def request(self, kwargs: Mapping[str, Any], stream: bool = False) -> httpx.Response:
         """The send path as a coroutine, for code written once for both clients: awaited under
@@ -321,32 +336,55 @@ class Sender:
         """The send path, written once: ``_step`` does the I/O (sync steps never suspend)."""
         started = time.monotonic()
         attempt = redirects = 0
-        error: Exception | None = None
         while True:
             try:
-                response: httpx.Response = await self._step("send", request, deadline)
+                outcome = await self._step("send", request, deadline)  # a response, or:
             except (httpx.RequestError, TimeoutError, RuntimeError, MemoryError) as exc:
-                # The one RuntimeError of ours: the loop an async client's connections belonged
-                # to has ended (its pool is unusable: not retried). RecursionError is one too.
-                if type(exc) is RuntimeError and "Event loop is closed" not in str(exc):
+                # The RuntimeErrors of ours (not retried): the client is closed, or the loop an
+                # async client's connections belonged to has ended. RecursionError is one too.
+                if type(exc) is RuntimeError and "closed" not in str(exc):
                     raise
-                wait = self._wait(request, exc, deadline, attempt)
-                error = None if wait is not None else self._failure(request, exc, started, deadline)
+                outcome = exc
             else:
-                following = self._redirect(request, response, redirects)
+                # A redirect to the same origin only (join("/"): scheme, host and port, as httpx
+                # normalizes them): neither grade data nor a token ever goes to another one.
+                following = outcome.next_request if self.follow_redirects else None
                 if following is not None:
-                    await self._step("close", response, deadline)
-                    request, redirects = following, redirects + 1
-                    continue
-                wait = self._wait(request, response, deadline, attempt)
-                if wait is None:
-                    break
-                await self._step("close", response, deadline)
-            if error is not None:
-                raise error  # outside the except block: no httpx exception as its context
+                    same = following.url.join("/") == request.url.join("/")
+                    if same and redirects < MAX_REDIRECTS:
+                        await self._step("close", outcome, deadline)
+                        request, redirects = following, redirects + 1
+                        continue
+                    logger.warning(
+                        "not following the redirect of %s %s to %s: another origin, or too many",
+                        request.method,
+                        self.redactor.url(request.url),
+                        self.redactor.url(following.url),
+                    )
+            if (wait := self._wait(request, outcome, deadline, attempt)) is None:
+                break
+            if isinstance(outcome, httpx.Response):
+                await self._step("close", outcome, deadline)
             await self._step("sleep", wait, deadline)
             attempt += 1
-        _log_response(response, started, self.redactor)
+        if not isinstance(outcome, httpx.Response):
+            # Raised outside the except block: no httpx exception as its context.
+            raise self._failure(request, outcome, started, deadline)
+        response: httpx.Response = outcome
+        if logger.isEnabledFor(logging.INFO):
+            request_id = request_id_of(response.headers)
+            logger.info(
+                "%s %s -> %d %s in %.1f ms%s",
+                request.method,
+                self.redactor.url(request.url),
+                response.status_code,
+                self.redactor.excerpt(response.reason_phrase),
+                (time.monotonic() - started) * 1000,
+                f" (request id {self.redactor.excerpt(request_id)})" if request_id else "",
+            )
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("request headers: %s", self.redactor.headers(response.request.headers))
+                logger.debug("response headers: %s", self.redactor.headers(response.headers))
         if stream and response.is_success:
             return response
         limit = self.max_response_bytes if response.is_success else DEFAULT_MAX_ERROR_BYTES
@@ -424,8 +462,7 @@ class Sender:
                     yield piece
             else:
                 # (no chunk size: iter_raw(n) would hold bytes back until n came)
-                asynchronous = isinstance(self.http, httpx.AsyncClient)
-                chunks = response.aiter_raw() if asynchronous else response.iter_raw()
+                chunks = response.aiter_raw() if self.is_async else response.iter_raw()
                 while (chunk := await self._step("next", chunks, deadline)) is not None:
                     if deadline is not None and time.monotonic() > deadline:
                         raise TimeoutError  # (a transport of the caller's may trickle)
@@ -442,31 +479,12 @@ class Sender:
         if error is not None:
             raise error  # outside the except block: no httpx exception as its context
 
-    def _redirect(
-        self, request: httpx.Request, response: httpx.Response, redirects: int
-    ) -> httpx.Request | None:
-        """The redirect to follow: same scheme, host and port only, so that neither a body of
-        grade data nor the Authorization header ever goes to another origin."""
-        following = response.next_request
-        if not self.follow_redirects or following is None:
-            return None
-        if _origin(following.url) != _origin(request.url) or redirects >= MAX_REDIRECTS:
-            logger.warning(
-                "not following the redirect of %s %s to %s: another origin, or too many",
-                request.method,
-                self.redactor.url(request.url),
-                self.redactor.url(following.url),
-            )
-            return None
-        return following
-
     def _wait(
         self, request: httpx.Request, outcome: Any, deadline: float | None, attempt: int
     ) -> float | None:
         """The policy's wait before the next try after ``outcome`` (an answer, or the exception
         that came instead), or None: no retry, or not before the deadline."""
-        if isinstance(outcome, TimeoutError):  # the deadline itself
-            return None
+        # (a TimeoutError is the deadline itself: no wait ends before it)
         response, exc = (outcome, None) if isinstance(outcome, httpx.Response) else (None, outcome)
         wait = self.policy.next_wait(request, response=response, exc=exc, attempt=attempt)
         if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
@@ -492,81 +510,26 @@ class Sender:
             )
         elif isinstance(exc, httpx.RequestError):
             error = connection_error(exc, self.redactor)
-        else:  # MemoryError, RecursionError, or the RuntimeError of a closed event loop
-            name, hint = type(exc).__name__, ""
-            if name == "RuntimeError":  # the loop this client's connections belonged to ended
-                hint = " (its event loop has closed: make one async client per event loop)"
-            error = APIConnectionError(f"{where} failed: {name}{hint}", cause_type=name, **fields)
+        else:  # MemoryError, RecursionError, or the RuntimeError of a closed client or loop
+            name, said = type(exc).__name__, str(exc).lower() or type(exc).__name__
+            if "event loop" in said:  # the loop this client's connections belonged to ended
+                said += ": make one async client per event loop"
+            error = APIConnectionError(f"{where} failed: {said}", cause_type=name, **fields)
         logger.info("%s (after %.1f ms)", error, (time.monotonic() - started) * 1000)
         return error
 
 
 class SyncSender(Sender):
-    """The sync driver of the flow."""
+    """A sender on an ``httpx.Client``: drive its coroutines with :func:`run_sync`."""
 
     http: httpx.Client
 
-    def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
-        """Send a generated ``_get_kwargs`` answer; the response, its body read unless a 2xx
-        is streamed (then read it with ``iter_raw`` and close it)."""
-        return run_sync(self.request(kwargs, stream))
-
-    async def offload(self, fn: Callable[..., object], *args: Any) -> None:
-        fn(*args)
-
-    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
-        if what == "send":
-            return self.http.send(arg, auth=self.auth, stream=True, follow_redirects=False)
-        if what == "next":
-            return next(arg, None)
-        if what == "close":
-            return arg.close()
-        return self.policy.sleep(arg)
-
-    def close(self) -> None:
-        self.http.close()
-
 
 class AsyncSender(Sender):
-    """The async driver of the flow; each step runs under ``asyncio.timeout``."""
+    """A sender on an ``httpx.AsyncClient``: its coroutines are awaited."""
 
     http: httpx.AsyncClient
-
-    async def send(self, kwargs: Mapping[str, Any], *, stream: bool = False) -> httpx.Response:
-        """The async :meth:`SyncSender.send`; read a streamed 2xx with ``aiter_raw``."""
-        return await self.request(kwargs, stream)
-
-    async def offload(self, fn: Callable[..., object], *args: Any) -> None:
-        """Run ``fn`` in a worker thread; a cancellation waits until it returns, then raises.
-
-        A thread cannot be stopped: the file must not be closed and removed under its feet.
-        """
-        task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-        try:
-            await asyncio.shield(task)
-        except asyncio.CancelledError:
-            while not task.done():
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.wait([task])
-            if not task.cancelled():
-                task.exception()  # retrieved: the cancellation is what the caller sees
-            raise
-
-    async def _step(self, what: str, arg: Any, deadline: float | None) -> Any:
-        left = None if deadline is None or what == "close" else deadline - time.monotonic()
-        async with asyncio.timeout(left):
-            if what == "send":
-                return await self.http.send(
-                    arg, auth=self.auth, stream=True, follow_redirects=False
-                )
-            if what == "next":
-                return await anext(arg, None)
-            if what == "close":
-                return await arg.aclose()
-            return await self.policy.async_sleep(arg)
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+    is_async = True
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -592,29 +555,6 @@ def iterate_sync(items: AsyncGenerator[T, None]) -> Generator[T, None, None]:
     finally:
         with contextlib.suppress(RuntimeError):  # (already running: it ends by itself)
             run_sync(items.aclose())
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    return url.scheme, url.host, url.port
-
-
-def _log_response(response: httpx.Response, started: float, redactor: Redactor) -> None:
-    if not logger.isEnabledFor(logging.INFO):
-        return
-    request = response.request
-    request_id = request_id_of(response.headers)
-    logger.info(
-        "%s %s -> %d %s in %.1f ms%s",
-        request.method,
-        redactor.url(request.url),
-        response.status_code,
-        redactor.excerpt(response.reason_phrase),
-        (time.monotonic() - started) * 1000,
-        f" (request id {redactor.excerpt(request_id)})" if request_id else "",
-    )
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("request headers: %s", redactor.headers(request.headers))
-        logger.debug("response headers: %s", redactor.headers(response.headers))
 
 
 @functools.cache  # once per process

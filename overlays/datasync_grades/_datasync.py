@@ -207,7 +207,7 @@ class DataSync(_Client, Resources):
     _sender: SyncSender
 
     def close(self) -> None:
-        self._sender.close()
+        self._sender.http.close()
 
     def __enter__(self) -> DataSync:
         return self
@@ -232,7 +232,7 @@ class AsyncDataSync(_Client, AsyncResources):
     _sender: AsyncSender
 
     async def aclose(self) -> None:
-        await self._sender.aclose()
+        await self._sender.http.aclose()
 
     async def __aenter__(self) -> AsyncDataSync:
         return self

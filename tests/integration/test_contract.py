@@ -42,6 +42,7 @@ from datasync_grades import (
     DataSync,
     Resources,
 )
+from datasync_grades._client import run_sync
 from datasync_grades._http import httpx
 from datasync_grades_api.types import Unset
 
@@ -254,7 +255,7 @@ def _failure(name: str, exc: APIStatusError) -> str:
 def test_operation_accepted_by_prism(prism: str, module: ModuleType) -> None:
     with _client(prism) as client:
         try:
-            response = client._sender.send(module._get_kwargs(**_arguments(module)))
+            response = run_sync(client._sender.request(module._get_kwargs(**_arguments(module))))
         except APIStatusError as exc:
             pytest.fail(_failure(module.__name__, exc))
         _check(module, response)
@@ -264,7 +265,7 @@ def test_operation_accepted_by_prism(prism: str, module: ModuleType) -> None:
 async def test_operation_accepted_by_prism_async(prism: str, module: ModuleType) -> None:
     async with _aclient(prism) as client:
         try:
-            response = await client._sender.send(module._get_kwargs(**_arguments(module)))
+            response = await client._sender.request(module._get_kwargs(**_arguments(module)))
         except APIStatusError as exc:
             pytest.fail(_failure(module.__name__, exc))
         _check(module, response)
@@ -370,7 +371,7 @@ def test_prism_rejects_a_request_that_breaks_the_spec(prism: str) -> None:
     from datasync_grades_api.api.exchanges import list_exchanges
 
     with _client(prism) as client, pytest.raises(APIStatusError) as caught:
-        client._sender.send(list_exchanges._get_kwargs(page=-1))
+        run_sync(client._sender.request(list_exchanges._get_kwargs(page=-1)))
     assert "page" in caught.value.headers.get("sl-violations", "")
 
 

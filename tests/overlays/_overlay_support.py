@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from _loopback import LoopbackServer
 
+from datasync_grades._client import run_sync
 from datasync_grades._http import httpx
 
 
@@ -293,8 +294,8 @@ class SyncOrAsync:
         """A request through the client's send path of that mode (``url`` under base_url)."""
         request = {"method": method, "url": url, **kwargs}
         if self.mode == "sync":
-            return client.sync._sender.send(request)
-        return await client.aio._sender.send(request)
+            return run_sync(client.sync._sender.request(request))
+        return await client.aio._sender.request(request)
 
     def __repr__(self) -> str:
         return self.mode

@@ -33,6 +33,7 @@ from datasync_grades import (
     TokenError,
 )
 from datasync_grades._auth import DEFAULT_TOKEN_URL, _seconds
+from datasync_grades._client import run_sync
 from datasync_grades._http import httpcore, httpx
 from datasync_grades._redact import REDACTED
 
@@ -939,8 +940,8 @@ def test_a_long_error_description_is_cut_short_in_the_message(
 async def _call(mode: str, client: ClientPair, path: str = "/exchanges") -> int:
     request = {"method": "get", "url": path}
     if mode == "sync":
-        return client.sync._sender.send(request).status_code
-    return (await client.aio._sender.send(request)).status_code
+        return run_sync(client.sync._sender.request(request)).status_code
+    return (await client.aio._sender.request(request)).status_code
 
 
 @pytest.fixture
@@ -1033,7 +1034,8 @@ def test_an_injected_token_client_is_used_as_given_whatever_the_client_was_told(
     )
 
     with client:
-        assert client._sender.send({"method": "get", "url": "/exchanges"}).status_code == 200
+        response = run_sync(client._sender.request({"method": "get", "url": "/exchanges"}))
+        assert response.status_code == 200
     assert len(seen) == 1
 
 

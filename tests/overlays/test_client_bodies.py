@@ -32,7 +32,7 @@ from datasync_grades import (
     NotFoundError,
     ResponseValidationError,
 )
-from datasync_grades._client import DEFAULT_MAX_ERROR_BYTES
+from datasync_grades._client import DEFAULT_MAX_ERROR_BYTES, run_sync
 from datasync_grades._http import httpx
 
 EXCHANGE = UUID("0c1d2e3f-4a5b-4c6d-8e8f-9a0b1c2d3e4f")
@@ -390,7 +390,7 @@ def test_a_sync_body_over_the_cap_closes_the_response() -> None:
     stream = _Endless()
     sender = _sender_on(stream, sync=True)
     with pytest.raises(ResponseValidationError, match="larger than max_response_bytes"):
-        sender.send({"method": "get", "url": "/exchanges"})
+        run_sync(sender.request({"method": "get", "url": "/exchanges"}))
     assert stream.closed
 
 
@@ -398,7 +398,7 @@ async def test_an_async_body_over_the_cap_closes_the_response() -> None:
     stream = _Endless()
     sender = _sender_on(stream, sync=False)
     with pytest.raises(ResponseValidationError, match="larger than max_response_bytes"):
-        await sender.send({"method": "get", "url": "/exchanges"})
+        await sender.request({"method": "get", "url": "/exchanges"})
     assert stream.closed
 
 
@@ -406,5 +406,5 @@ async def test_an_async_call_cancelled_in_its_body_closes_the_response() -> None
     stream = _Endless(gate=asyncio.Event())
     sender = _sender_on(stream, sync=False)
     with pytest.raises(TimeoutError):
-        await asyncio.wait_for(sender.send({"method": "get", "url": "/exchanges"}), 0.2)
+        await asyncio.wait_for(sender.request({"method": "get", "url": "/exchanges"}), 0.2)
     assert stream.closed

@@ -27,6 +27,7 @@ from datasync_grades import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
+from datasync_grades._client import run_sync
 from datasync_grades._exceptions import connection_error, status_error
 from datasync_grades._http import httpx
 from datasync_grades._redact import REDACTED, Redactor
@@ -133,9 +134,9 @@ async def test_a_streamed_error_is_read_and_closed_before_raising(
     with pytest.raises(NotFoundError) as caught:
         request = {"method": "get", "url": "/exchanges/x"}
         if sync_or_async.mode == "sync":
-            client.sync._sender.send(request, stream=True)
+            run_sync(client.sync._sender.request(request, stream=True))
         else:
-            await client.aio._sender.send(request, stream=True)
+            await client.aio._sender.request(request, stream=True)
     assert caught.value.body == ERROR_BODY
 
 

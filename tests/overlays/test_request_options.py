@@ -249,6 +249,17 @@ async def test_refused_options_send_nothing(
     assert scripted_server.requests == []
 
 
+def test_authorization_in_the_clients_own_headers_is_refused(
+    scripted_server: ScriptedServer, make: Callable[..., Any]
+) -> None:
+    # A client's headers are the per-request defaults with_options(headers=) also sets: auth=
+    # alone sets Authorization, from the first client on.
+    with pytest.raises(InvalidRequestError, match="Authorization") as caught:
+        make(headers={"X-Client": "c", "Authorization": "Bearer forged"})
+    assert "forged" not in str(caught.value)
+    assert scripted_server.requests == []
+
+
 # -- raw responses and request ids (a server that sends x-request-id) --------------------
 
 
