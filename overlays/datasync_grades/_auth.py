@@ -29,10 +29,9 @@ POST. The grant itself is small; the concurrency is what needs care, and it is a
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
-import contextvars
 import dataclasses
+import functools
 import math
 import re
 import threading
@@ -69,12 +68,6 @@ class _Token:
     refresh_at: float  # clock reading from which the token counts as stale; inf: until a 401
 
 
-# A token request; every caller needing a token while one is under way waits for it. A
-# ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop await it
-# (``asyncio.wrap_future``) without blocking their loop; the request runs in a thread of its own.
-_Flight = concurrent.futures.Future[_Token]
-
-
 class _BearerFlow(httpx.Auth):
     """The flow both auths share, written once for sync and async clients (only where the token
     comes from differs): ``Authorization: Bearer <token>``, and after a 401 the request once more
@@ -82,12 +75,10 @@ class _BearerFlow(httpx.Auth):
 
     _redactor: Redactor
 
-    async def _token(self, sync: bool) -> str:
-        """The token to send; ``sync``: for a sync client, so without suspending."""
+    async def _token(self, sync: bool, stale: str | None = None) -> str:
+        """The token to send, other than ``stale`` (the API answered 401 to it) if a new one
+        comes; ``sync``: for a sync client, so without suspending."""
         raise NotImplementedError
-
-    def _rejected(self, token: str) -> None:
-        """The API answered 401 to ``token``, which is asked for once more next."""
 
     def _bearer(self, request: httpx.Request, token: str) -> httpx.Request:
         self._redactor.remember(token)  # from its last use (its expiry, if known, was given)
@@ -105,8 +96,8 @@ class _BearerFlow(httpx.Auth):
         token = await self._token(sync)
         response = yield self._bearer(request, token)
         if response is not None and response.status_code == 401:
-            self._rejected(token)
-            renewed = await self._token(sync)
+            logger.debug("the API answered 401; asking for a new token and retrying once")
+            renewed = await self._token(sync, stale=token)
             if renewed != token:
                 yield self._bearer(request, renewed)
 
@@ -138,10 +129,11 @@ class ClientCredentials(_BearerFlow):
     seconds.
 
     One token request at a time in all: callers in any thread, task or event loop that need a
-    token while one is being fetched wait for that one (and share its ``TokenError`` if it
-    fails). A caller that stops waiting (a cancelled task, a thread interrupted by
-    ``KeyboardInterrupt``), the one that started the request included, does not stop it: the
-    token still lands in the cache for the others.
+    token while one is being fetched wait for that one (and share its error if it fails). A
+    sync client makes the request in the thread that needs the token; an async client in a
+    worker thread, so that its event loop runs on, and a cancelled task does not stop it: the
+    token still lands in the cache for the others. (A thread interrupted by
+    ``KeyboardInterrupt`` stops its own request; the next caller makes a new one.)
 
     Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
     redirect, an answer over 64 KiB, no ``access_token``, or one over 8 KiB or with characters
@@ -175,9 +167,9 @@ class ClientCredentials(_BearerFlow):
         self._settings: dict[str, Any] | None = None  # the first client's (see _bind)
         self._sender: SyncSender | None = None  # made by the first token request
         self._current: _Token | None = None  # replaced whole, never mutated: read without a lock
-        # Held only for a few bytecodes (never across I/O), so the async flow may take it too.
-        self._state_lock = threading.Lock()
-        self._flight: _Flight | None = None  # the last one, under way or landed
+        self._landed: _Token | Exception | None = None  # the last token request's outcome
+        self._lock = threading.Lock()  # held by the token request under way
+        self._state_lock = threading.Lock()  # for _bind: never held across I/O
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client_id={self.client_id!r}, token_url={self.token_url!r})"
@@ -201,49 +193,40 @@ class ClientCredentials(_BearerFlow):
 
     # -- the cache and the single flight ------------------------------------------------------
 
-    def _cached(self) -> _Token | None:
+    def _fresh(self, stale: str | None) -> _Token | None:
         token = self._current
-        return token if token is not None and self._clock() < token.refresh_at else None
+        fresh = token is not None and token.value != stale and self._clock() < token.refresh_at
+        return token if fresh else None
 
-    def _rejected(self, token: str) -> None:
-        # Only the token that got the 401: when N requests fail with it at once, the first one
-        # fetches a new token and the others find it, instead of each throwing the last away.
-        logger.debug("the API answered 401; fetching a new token and retrying once")
-        with self._state_lock:
-            if self._current is not None and self._current.value == token:
-                self._current = None
-
-    async def _token(self, sync: bool) -> str:
-        token = self._cached()
+    async def _token(self, sync: bool, stale: str | None = None) -> str:
+        token, landed = self._fresh(stale), self._landed
         if token is None:
-            with self._state_lock:  # join the last request: under way, or its token fresh
-                flight = self._flight
-                if flight is None or (flight.done() and self._cached() is None):
-                    flight = self._flight = concurrent.futures.Future()
-                    flight.set_running_or_notify_cancel()  # no waiter's cancellation cancels it
-                    # A thread of its own: not the caller's (which may stop waiting) nor the
-                    # loop's executor (whose workers may all wait for this very token). Daemon:
-                    # a token request cannot hold up the exit. The context: the deadline.
-                    run = contextvars.copy_context().run
-                    threading.Thread(target=run, args=(self._fetch, flight), daemon=True).start()
-            # Waiting needs no event loop (no fetch runs on one): safe inside a running loop too.
-            token = flight.result() if sync else await asyncio.wrap_future(flight)
+            fetch = functools.partial(self._fetch, stale, landed)
+            # Async: in a worker thread (the context, so the deadline, copied), off the loop.
+            token = fetch() if sync else await asyncio.to_thread(fetch)
         return token.value
 
-    def _fetch(self, flight: _Flight) -> None:
-        """Make the token request and land ``flight`` with the token or the error, for every
-        caller waiting for it."""
-        try:
-            token = self._request_token()
-        except BaseException as exc:  # the thread's end: the waiters raise it
-            flight.set_exception(exc)
-            return
-        with self._state_lock:  # cached before it lands: whoever finds it done finds it
-            self._current = token
-        # Kept while it may be valid: until its expiry (refresh_at is at most skew before).
-        expires = token.refresh_at + self.refresh_skew
-        self._redactor.remember(token.value, expires_at=expires if expires < math.inf else None)
-        flight.set_result(token)
+    def _fetch(self, stale: str | None, landed: object) -> _Token:
+        """The token once the token request under way, if any, is over: the one it brought, its
+        error if it failed (``landed``: the outcome before this caller waited), else a new one.
+        Only the token the API refused (``stale``) is replaced: when N requests get a 401 with
+        it at once, the first fetches a new one and the others find it."""
+        with self._lock:
+            if self._landed is not landed and isinstance(self._landed, Exception):
+                raise self._landed  # every caller that waited for a failed request shares it
+            token = self._fresh(stale)
+            if token is None:
+                try:
+                    token = self._request_token()
+                except Exception as exc:
+                    self._landed = exc
+                    raise
+                # Kept while it may be valid: until its expiry (refresh_at is at most skew before).
+                self._redactor.remember(
+                    token.value, expires_at=token.refresh_at + self.refresh_skew
+                )
+                self._current = self._landed = token
+            return token
 
     # -- the token request --------------------------------------------------------------------
 
@@ -364,7 +347,7 @@ class BearerToken(_BearerFlow):
         name = getattr(self._provider, "__qualname__", type(self._provider).__qualname__)
         return f"{type(self).__name__}(provider={name})"
 
-    async def _token(self, sync: bool) -> str:
+    async def _token(self, sync: bool, stale: str | None = None) -> str:
         result = self._provider()
         token = _header_safe(result) if isinstance(result, str) else None
         if token is None:
