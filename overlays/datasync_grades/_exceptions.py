@@ -303,8 +303,8 @@ def status_error(
 ) -> APIStatusError:
     """The typed exception for a non-2xx answer, redacted by ``redactor``.
 
-    Read the body first (an unread one counts as empty); ``cut``: it was cut at a size cap, so a
-    secret may be cut through at its end. ``body`` is the decoded JSON (or the text, up to
+    Read the body first; ``cut``: it was cut at a size cap, so a secret may be cut through at
+    its end. ``body`` is the decoded JSON (or the text, up to
     8 KiB); the message reads ``GET <url> -> 404 Not Found (request id abc): <excerpt>``.
 
     Example::
@@ -312,11 +312,8 @@ def status_error(
         response.read()
         raise status_error(response, Redactor.for_auth(auth))
     """
-    try:
-        # Redacted as text before decoding: a secret sent as a JSON number is no string later.
-        text = redactor.text(response.text, cut=cut)
-    except httpx.ResponseNotRead:
-        text = ""
+    # Redacted as text before decoding: a secret sent as a JSON number is no string later.
+    text = redactor.text(response.text, cut=cut)
     body: JSONValue = text[:_BODY_TEXT_LIMIT] or None
     shown = text[:_BODY_TEXT_LIMIT]
     # RecursionError: nested past the interpreter's limit (then kept as text).

@@ -47,8 +47,6 @@ EXCERPT_LENGTH: Final = 200
 # Seconds a token is remembered past its expiry (or, expiry unknown, past its last use): an
 # answer to a request sent with it may still arrive and quote it.
 RETENTION: Final = 3600.0
-# A token used again is remembered longer only when this much later: no lock on every request.
-_RENEW: Final = 60.0
 
 # A header whose name holds one of these is never shown ("auth": Authorization and
 # Proxy-Authorization; "cookie": Cookie and Set-Cookie).
@@ -86,11 +84,9 @@ class Redactor:
     def remember(self, token: str, *, expires_at: float | None = None) -> None:
         """Redact ``token`` from now on, until ``RETENTION`` after ``expires_at`` (a reading of
         the clock; None: a JWT's ``exp``, or now, its last use). Never shortens it."""
-        known, now = self._tokens.get(token, -math.inf), self._clock()
-        if len(token) < MIN_SECRET_LENGTH or (
-            expires_at is None and known >= now + RETENTION - _RENEW
-        ):
-            return  # used lately, or valid for a while yet: the common case, without the lock
+        if len(token) < MIN_SECRET_LENGTH:
+            return  # never searched for
+        now = self._clock()
         if expires_at is None:
             expires_at = max(now, _jwt_exp(token) - time.time() + now)
         with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped

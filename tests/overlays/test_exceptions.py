@@ -179,13 +179,6 @@ def test_the_url_in_an_error_has_no_userinfo() -> None:
     assert "pa55word" not in str(error)
 
 
-def test_an_unread_body_counts_as_empty() -> None:
-    request = httpx.Request("GET", "https://api.example/exchanges")
-    response = httpx.Response(500, request=request, stream=httpx.ByteStream(b"unread"))
-    error = status_error(response, Redactor())
-    assert error.body is None
-
-
 @pytest.mark.parametrize(
     ("exc", "cls"),
     [
