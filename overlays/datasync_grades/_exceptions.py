@@ -339,27 +339,25 @@ def validation_error(
     )
 
 
-def connection_error(exc: httpx.RequestError, redactor: Redactor) -> APIConnectionError:
-    """The typed exception for an httpx failure to get an answer: ``APITimeoutError`` or
-    ``APIConnectionError`` (the client decodes bodies itself: httpx never fails to).
+def connection_error(
+    exc: httpx.RequestError, redactor: Redactor, *, method: str, url: str
+) -> APIConnectionError:
+    """The typed exception for an httpx failure to get an answer to ``method`` ``url`` (the
+    URL redacted): ``APITimeoutError`` or ``APIConnectionError`` (the client decodes bodies
+    itself: httpx never fails to).
 
     Raise it outside the ``except`` block that caught ``exc``: then nothing chains the httpx
     error (``__context__``), whose request holds the credentials and the body sent.
     """
-    try:
-        method, url = exc.request.method, redactor.url(exc.request.url)
-    except RuntimeError:  # raised without a request attached (e.g. by an event hook)
-        method, url = "", ""
     # Redacted, escaped, and without the value h11 quotes after "Illegal header value".
     cause_message = _ILLEGAL_HEADER.sub(r"\1 (not shown)", str(exc)) or "no detail"
     cause_message = escape_controls(redactor.text(cause_message))
-    timeout = isinstance(exc, httpx.TimeoutException)
+    timeout, cause_type = isinstance(exc, httpx.TimeoutException), type(exc).__name__
     return (APITimeoutError if timeout else APIConnectionError)(
-        f"{method or 'request'} {url}".rstrip()
-        + f" {'timed out' if timeout else 'failed'}: {type(exc).__name__}: {cause_message}",
+        f"{method} {url} {'timed out' if timeout else 'failed'}: {cause_type}: {cause_message}",
         method=method,
         url=url,
-        cause_type=type(exc).__name__,
+        cause_type=cause_type,
         cause_message=cause_message,
     )
 
