@@ -166,8 +166,8 @@ class ClientCredentials(_BearerFlow):
         self._clock = clock
         self._settings: dict[str, Any] | None = None  # the first client's (see _bind)
         self._sender: SyncSender | None = None  # made by the first token request
-        self._current: _Token | None = None  # replaced whole, never mutated: read without a lock
-        self._landed: _Token | Exception | None = None  # the last token request's outcome
+        # The last token request's outcome, the token cached: replaced whole, read without a lock.
+        self._landed: _Token | Exception | None = None
         self._lock = threading.Lock()  # held by the token request under way
         self._state_lock = threading.Lock()  # for _bind: never held across I/O
 
@@ -182,8 +182,7 @@ class ClientCredentials(_BearerFlow):
         keys = ("verify", "cert", "trust_env", "proxy")
         settings = {key: options[key] for key in keys if key in options}
         with self._state_lock:
-            if self._settings is None:
-                self._settings = settings
+            self._settings = settings if self._settings is None else self._settings
         if self._token_client is None and self._settings != settings:
             raise ValueError(
                 "this ClientCredentials already serves a client with other verify/cert/"
@@ -194,12 +193,13 @@ class ClientCredentials(_BearerFlow):
     # -- the cache and the single flight ------------------------------------------------------
 
     def _fresh(self, stale: str | None) -> _Token | None:
-        token = self._current
-        fresh = token is not None and token.value != stale and self._clock() < token.refresh_at
-        return token if fresh else None
+        token = self._landed
+        if isinstance(token, _Token) and token.value != stale and self._clock() < token.refresh_at:
+            return token
+        return None  # none yet, stale, refused, or the last request failed
 
     async def _token(self, sync: bool, stale: str | None = None) -> str:
-        token, landed = self._fresh(stale), self._landed
+        landed, token = self._landed, self._fresh(stale)  # (in this order)
         if token is None:
             fetch = functools.partial(self._fetch, stale, landed)
             # Async: in a worker thread (the context, so the deadline, copied), off the loop.
@@ -225,7 +225,7 @@ class ClientCredentials(_BearerFlow):
                 self._redactor.remember(
                     token.value, expires_at=token.refresh_at + self.refresh_skew
                 )
-                self._current = self._landed = token
+                self._landed = token
             return token
 
     # -- the token request --------------------------------------------------------------------
@@ -253,7 +253,6 @@ class ClientCredentials(_BearerFlow):
                 raise_for_status=False,
                 redactor=self._redactor,
             )
-        logger.debug("fetching an OAuth2 token from %s", self.token_url)
         data = {
             "grant_type": "client_credentials",
             "client_id": self.client_id,

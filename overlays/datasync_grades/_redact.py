@@ -49,8 +49,10 @@ EXCERPT_LENGTH: Final = 200
 RETENTION: Final = 3600.0
 
 # A header whose name holds one of these is never shown ("auth": Authorization and
-# Proxy-Authorization; "cookie": Cookie and Set-Cookie).
-_SENSITIVE_WORDS = ("auth", "cookie", "token", "secret", "key", "password", "session", "signature")
+# Proxy-Authorization; "cookie": Cookie and Set-Cookie), but the challenge WWW-Authenticate.
+_SENSITIVE: Final = re.compile(
+    "(?!www-authenticate$).*(auth|cookie|token|secret|key|password|session|signature)", re.I
+)
 # C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text (bidi
 # overrides such as U+202E, zero-width characters, line separators): what forges a terminal or a
 # log line.
@@ -130,7 +132,7 @@ class Redactor:
         {'Authorization': '[redacted]', 'Accept': 'application/json'}
         """
         return {
-            name: REDACTED if _sensitive(name) else escape_controls(self.text(value))
+            name: REDACTED if _SENSITIVE.match(name) else escape_controls(self.text(value))
             for name, value in headers.items()  # httpx.Headers joins repeated ones
         }
 
@@ -143,11 +145,6 @@ class Redactor:
         whitespace as one space, controls escaped (``\\x1b``, ``\\u202e``), then cut."""
         shown = escape_controls(" ".join(self.text(text, cut=cut)[: EXCERPT_LENGTH * 4].split()))
         return shown if len(shown) <= EXCERPT_LENGTH else shown[: EXCERPT_LENGTH - 3] + "..."
-
-
-def _sensitive(name: str) -> bool:
-    name = name.lower()
-    return name != "www-authenticate" and any(word in name for word in _SENSITIVE_WORDS)
 
 
 def redact_url(url: httpx.URL | str) -> str:
