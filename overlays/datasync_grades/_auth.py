@@ -52,7 +52,6 @@ DEFAULT_TOKEN_URL: Final = "https://api.us2.kimonocloud.com/oauth/token"
 
 TokenProvider = Callable[[], str]
 
-_NOT_JSON: Final = object()
 # A token answer is a few hundred bytes; a token (a JWT) a few KiB.
 _MAX_TOKEN_ANSWER: Final = 64 * 1024
 _MAX_TOKEN_LENGTH: Final = 8 * 1024
@@ -88,11 +87,9 @@ class _BearerFlow(httpx.Auth):
     async def _flow(
         self, request: httpx.Request, sync: bool
     ) -> AsyncGenerator[httpx.Request, httpx.Response | None]:
-        if self.requires_request_body:  # a retry sends it again
-            if sync:
-                request.read()
-            else:
-                await request.aread()
+        # A retry sends the body again: read it first (httpx's sync_auth_flow does, for auth_flow).
+        if self.requires_request_body and not sync:
+            await request.aread()
         token = await self._token(sync)
         response = yield self._bearer(request, token)
         if response is not None and response.status_code == 401:
@@ -101,7 +98,8 @@ class _BearerFlow(httpx.Auth):
             if renewed != token:
                 yield self._bearer(request, renewed)
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        """The sync flow, driven by httpx's ``sync_auth_flow``."""
         flow, response = self._flow(request, sync=True), None
         with contextlib.suppress(StopAsyncIteration):
             while True:  # each step runs to its yield without suspending (see run_sync)
@@ -273,26 +271,24 @@ class ClientCredentials(_BearerFlow):
         raise failure  # outside the except block: nothing in its context
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
-        payload: Any = _NOT_JSON
+        payload: Any = None
         # Suppressed, not caught: a JSONDecodeError chained to the TokenError holds the body.
         with contextlib.suppress(ValueError, RecursionError):  # also not UTF-8, or too deep
             payload = response.json()
         answer = payload if isinstance(payload, dict) else {}
         error, description = answer.get("error"), answer.get("error_description")
         token = answer.get("access_token")
+        content_type = response.headers.get("content-type", "no content type")
         if response.is_redirect:
             # Following it could hand the client secret to whoever the Location names.
             problem = ", a redirect, not followed: the client secret goes to token_url only"
-        elif payload is _NOT_JSON:
-            content_type = response.headers.get("content-type", "no content type")
-            problem = f" with a body that is not JSON ({content_type}); expected an OAuth2 token"
         elif isinstance(error, str):
             shown = f"{error}: {description}" if isinstance(description, str) else error
             problem = f": {self._redactor.excerpt(shown)}"
         elif not response.is_success:
-            problem = " without an OAuth2 error"
+            problem = f" without an OAuth2 error ({content_type})"
         elif not isinstance(token, str) or not token:
-            problem = " without an access_token"
+            problem = f" without an access_token ({content_type})"
         elif (value := _header_safe(token)) is None:
             problem = f" with an access_token {_UNSAFE}"
         else:

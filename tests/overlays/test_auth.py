@@ -259,17 +259,22 @@ INVALID_CLIENT = b'{"error": "invalid_client", "error_description": "Client auth
             "Client authentication failed",
             "HTTP 400: invalid_client: Client authentication failed",
         ),
-        ((502, "text/html", b"<html>Bad Gateway</html>"), None, None, "not JSON (text/html)"),
-        ((200, "text/html", b"<html>login</html>"), None, None, "not JSON (text/html)"),
+        ((502, "text/html", b"<html>Bad Gateway</html>"), None, None, "error (text/html)"),
+        ((200, "text/html", b"<html>login</html>"), None, None, "access_token (text/html)"),
         # A C1 control (CSI) in the Content-Type is escaped in the message, not printed.
-        ((502, "text/html\x9b2J", b"<html/>"), None, None, "not JSON (text/html\\x9b2J)"),
+        ((502, "text/html\x9b2J", b"<html/>"), None, None, "error (text/html\\x9b2J)"),
         (
             (200, "application/json", b'{"token_type": "Bearer"}'),
             None,
             None,
-            "without an access_token",
+            "without an access_token (application/json)",
         ),
-        ((503, "application/json", b'{"detail": "down"}'), None, None, "without an OAuth2 error"),
+        (
+            (503, "application/json", b'{"detail": "down"}'),
+            None,
+            None,
+            "without an OAuth2 error (application/json)",
+        ),
     ],
 )
 def test_a_token_endpoint_failure_raises_token_error(
