@@ -50,8 +50,6 @@ __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 
 DEFAULT_TOKEN_URL: Final = "https://api.us2.kimonocloud.com/oauth/token"
 
-TokenProvider = Callable[[], str]
-
 # A token answer is a few hundred bytes; a token (a JWT) a few KiB.
 _MAX_TOKEN_ANSWER: Final = 64 * 1024
 _MAX_TOKEN_LENGTH: Final = 8 * 1024
@@ -219,10 +217,6 @@ class ClientCredentials(_BearerFlow):
                 except Exception as exc:
                     self._landed = exc
                     raise
-                # Kept while it may be valid: until its expiry (refresh_at is at most skew before).
-                self._redactor.remember(
-                    token.value, expires_at=token.refresh_at + self.refresh_skew
-                )
                 self._landed = token
             return token
 
@@ -294,6 +288,7 @@ class ClientCredentials(_BearerFlow):
         else:
             expires_in = _seconds(answer.get("expires_in"))
             logger.debug("the token expires in %.0f s (inf: until the API answers 401)", expires_in)
+            self._redactor.remember(value, expires_at=issued_at + expires_in)  # while valid
             return _Token(value, issued_at + expires_in - min(self.refresh_skew, expires_in / 2))
         where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
         # Its fields as for any answer: the body decoded (JSON, or the start of the text) and
@@ -317,13 +312,13 @@ class BearerToken(_BearerFlow):
     being shown: a fixed one with ``ValueError``, one from the provider with ``TokenError``.
     """
 
-    def __init__(self, token_or_provider: str | TokenProvider) -> None:
+    def __init__(self, token_or_provider: str | Callable[[], str]) -> None:
         if isinstance(token_or_provider, str):
             token = _header_safe(token_or_provider)
             if token is None:
                 raise ValueError(f"BearerToken needs a non-empty token, not one {_UNSAFE}")
             # Asked again after a 401 like any provider, it has nothing new: no retry.
-            self._provider: TokenProvider = lambda: token
+            self._provider: Callable[[], str] = lambda: token
             self._redactor = Redactor(token)  # shown nowhere from the start
         elif callable(token_or_provider):
             self._provider = token_or_provider
