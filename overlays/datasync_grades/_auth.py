@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import math
 import re
 import threading
@@ -195,18 +194,18 @@ class ClientCredentials(_BearerFlow):
         return None  # none yet, stale, refused, or the last request failed
 
     async def _token(self, sync: bool, stale: str | None = None) -> str:
-        landed, token = self._landed, self._fresh(stale)  # (in this order)
+        token = self._fresh(stale)
         if token is None:
-            fetch = functools.partial(self._fetch, stale, landed)
             # Async: in a worker thread (the context, so the deadline, copied), off the loop.
-            token = fetch() if sync else await asyncio.to_thread(fetch)
+            token = self._fetch(stale) if sync else await asyncio.to_thread(self._fetch, stale)
         return token.value
 
-    def _fetch(self, stale: str | None, landed: object) -> _Token:
+    def _fetch(self, stale: str | None) -> _Token:
         """The token once the token request under way, if any, is over: the one it brought, its
-        error if it failed (``landed``: the outcome before this caller waited), else a new one.
-        Only the token the API refused (``stale``) is replaced: when N requests get a 401 with
-        it at once, the first fetches a new one and the others find it."""
+        error if it failed, else a new one. Only the token the API refused (``stale``) is
+        replaced: when N requests get a 401 with it at once, the first fetches a new one and the
+        others find it."""
+        landed = self._landed  # before waiting: what lands meanwhile is the request waited for
         with self._lock:
             if self._landed is not landed and isinstance(self._landed, Exception):
                 raise self._landed  # every caller that waited for a failed request shares it

@@ -113,15 +113,13 @@ class RetryPolicy:
         """
         status = response.status_code if response is not None else None
         idempotent = request.method.upper() in IDEMPOTENT_METHODS
-        if exc is not None:
-            retryable = isinstance(exc, _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS)
-        else:
-            retryable = status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)
+        errors = _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS
+        statuses = _IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES
+        retryable = isinstance(exc, errors) if exc is not None else status in statuses
         if not retryable or attempt >= self.max_retries:
             # A success, not retryable, retries off, or spent ("attempt n of n" was logged).
             return None
-        outcome = status or type(exc).__name__
-        where = f"{request.method} {redact_url(request.url)} after {outcome}"
+        where = f"{request.method} {redact_url(request.url)} after {status or type(exc).__name__}"
         retry_after = None
         if response is not None and status in _NOT_PROCESSED_STATUSES:
             retry_after = parse_retry_after(response.headers.get("retry-after"), now)
