@@ -119,9 +119,8 @@ class ClientCredentials(_BearerFlow):
     ``httpx.Client`` with a 10 s timeout and the ``verify``/``cert``/``trust_env``/``proxy`` of
     the first client that used this object (a client with other ones is refused), unless
     ``token_client`` is given (used as it is, its own timeouts only); they never follow
-    redirects. The token request is a sync one, made in a thread of its own for sync and async
-    clients alike, so ``token_client`` serves both. ``clock`` must be monotonic and return
-    seconds.
+    redirects. The token request is a sync one (an async client's in a worker thread), so
+    ``token_client`` serves both. ``clock`` must be monotonic and return seconds.
 
     One token request at a time in all: callers in any thread, task or event loop that need a
     token while one is being fetched wait for that one (and share its error if it fails). A
