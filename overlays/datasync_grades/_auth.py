@@ -29,9 +29,7 @@ POST. The grant itself is small; the concurrency is what needs care, and it is a
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
-import contextvars
 import dataclasses
 import math
 import re
@@ -51,9 +49,6 @@ __all__ = ["DEFAULT_TOKEN_URL", "BearerToken", "ClientCredentials"]
 
 DEFAULT_TOKEN_URL: Final = "https://api.us2.kimonocloud.com/oauth/token"
 
-TokenProvider = Callable[[], str]
-
-_NOT_JSON: Final = object()
 # A token answer is a few hundred bytes; a token (a JWT) a few KiB.
 _MAX_TOKEN_ANSWER: Final = 64 * 1024
 _MAX_TOKEN_LENGTH: Final = 8 * 1024
@@ -69,12 +64,6 @@ class _Token:
     refresh_at: float  # clock reading from which the token counts as stale; inf: until a 401
 
 
-# A token request; every caller needing a token while one is under way waits for it. A
-# ``concurrent.futures.Future`` so that threads block on it and tasks of any event loop await it
-# (``asyncio.wrap_future``) without blocking their loop; the request runs in a thread of its own.
-_Flight = concurrent.futures.Future[_Token]
-
-
 class _BearerFlow(httpx.Auth):
     """The flow both auths share, written once for sync and async clients (only where the token
     comes from differs): ``Authorization: Bearer <token>``, and after a 401 the request once more
@@ -82,12 +71,10 @@ class _BearerFlow(httpx.Auth):
 
     _redactor: Redactor
 
-    async def _token(self, sync: bool) -> str:
-        """The token to send; ``sync``: for a sync client, so without suspending."""
+    async def _token(self, sync: bool, stale: str | None = None) -> str:
+        """The token to send, other than ``stale`` (the API answered 401 to it) if a new one
+        comes; ``sync``: for a sync client, so without suspending."""
         raise NotImplementedError
-
-    def _rejected(self, token: str) -> None:
-        """The API answered 401 to ``token``, which is asked for once more next."""
 
     def _bearer(self, request: httpx.Request, token: str) -> httpx.Request:
         self._redactor.remember(token)  # from its last use (its expiry, if known, was given)
@@ -97,20 +84,19 @@ class _BearerFlow(httpx.Auth):
     async def _flow(
         self, request: httpx.Request, sync: bool
     ) -> AsyncGenerator[httpx.Request, httpx.Response | None]:
-        if self.requires_request_body:  # a retry sends it again
-            if sync:
-                request.read()
-            else:
-                await request.aread()
+        # A retry sends the body again: read it first (httpx's sync_auth_flow does, for auth_flow).
+        if self.requires_request_body and not sync:
+            await request.aread()
         token = await self._token(sync)
         response = yield self._bearer(request, token)
         if response is not None and response.status_code == 401:
-            self._rejected(token)
-            renewed = await self._token(sync)
+            logger.debug("the API answered 401; asking for a new token and retrying once")
+            renewed = await self._token(sync, stale=token)
             if renewed != token:
                 yield self._bearer(request, renewed)
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        """The sync flow, driven by httpx's ``sync_auth_flow``."""
         flow, response = self._flow(request, sync=True), None
         with contextlib.suppress(StopAsyncIteration):
             while True:  # each step runs to its yield without suspending (see run_sync)
@@ -133,15 +119,15 @@ class ClientCredentials(_BearerFlow):
     ``httpx.Client`` with a 10 s timeout and the ``verify``/``cert``/``trust_env``/``proxy`` of
     the first client that used this object (a client with other ones is refused), unless
     ``token_client`` is given (used as it is, its own timeouts only); they never follow
-    redirects. The token request is a sync one, made in a thread of its own for sync and async
-    clients alike, so ``token_client`` serves both. ``clock`` must be monotonic and return
-    seconds.
+    redirects. The token request is a sync one (an async client's in a worker thread), so
+    ``token_client`` serves both. ``clock`` must be monotonic and return seconds.
 
     One token request at a time in all: callers in any thread, task or event loop that need a
-    token while one is being fetched wait for that one (and share its ``TokenError`` if it
-    fails). A caller that stops waiting (a cancelled task, a thread interrupted by
-    ``KeyboardInterrupt``), the one that started the request included, does not stop it: the
-    token still lands in the cache for the others.
+    token while one is being fetched wait for that one (and share its error if it fails). A
+    sync client makes the request in the thread that needs the token; an async client in a
+    worker thread, so that its event loop runs on, and a cancelled task does not stop it: the
+    token still lands in the cache for the others. (A thread interrupted by
+    ``KeyboardInterrupt`` stops its own request; the next caller makes a new one.)
 
     Raises ``TokenError`` when the token endpoint does not issue a usable token (an error, a
     redirect, an answer over 64 KiB, no ``access_token``, or one over 8 KiB or with characters
@@ -174,10 +160,10 @@ class ClientCredentials(_BearerFlow):
         self._clock = clock
         self._settings: dict[str, Any] | None = None  # the first client's (see _bind)
         self._sender: SyncSender | None = None  # made by the first token request
-        self._current: _Token | None = None  # replaced whole, never mutated: read without a lock
-        # Held only for a few bytecodes (never across I/O), so the async flow may take it too.
-        self._state_lock = threading.Lock()
-        self._flight: _Flight | None = None  # the last one, under way or landed
+        # The last token request's outcome, the token cached: replaced whole, read without a lock.
+        self._landed: _Token | Exception | None = None
+        self._lock = threading.Lock()  # held by the token request under way
+        self._state_lock = threading.Lock()  # for _bind: never held across I/O
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(client_id={self.client_id!r}, token_url={self.token_url!r})"
@@ -190,8 +176,7 @@ class ClientCredentials(_BearerFlow):
         keys = ("verify", "cert", "trust_env", "proxy")
         settings = {key: options[key] for key in keys if key in options}
         with self._state_lock:
-            if self._settings is None:
-                self._settings = settings
+            self._settings = settings if self._settings is None else self._settings
         if self._token_client is None and self._settings != settings:
             raise ValueError(
                 "this ClientCredentials already serves a client with other verify/cert/"
@@ -201,49 +186,37 @@ class ClientCredentials(_BearerFlow):
 
     # -- the cache and the single flight ------------------------------------------------------
 
-    def _cached(self) -> _Token | None:
-        token = self._current
-        return token if token is not None and self._clock() < token.refresh_at else None
+    def _fresh(self, stale: str | None) -> _Token | None:
+        token = self._landed
+        if isinstance(token, _Token) and token.value != stale and self._clock() < token.refresh_at:
+            return token
+        return None  # none yet, stale, refused, or the last request failed
 
-    def _rejected(self, token: str) -> None:
-        # Only the token that got the 401: when N requests fail with it at once, the first one
-        # fetches a new token and the others find it, instead of each throwing the last away.
-        logger.debug("the API answered 401; fetching a new token and retrying once")
-        with self._state_lock:
-            if self._current is not None and self._current.value == token:
-                self._current = None
-
-    async def _token(self, sync: bool) -> str:
-        token = self._cached()
+    async def _token(self, sync: bool, stale: str | None = None) -> str:
+        token = self._fresh(stale)
         if token is None:
-            with self._state_lock:  # join the last request: under way, or its token fresh
-                flight = self._flight
-                if flight is None or (flight.done() and self._cached() is None):
-                    flight = self._flight = concurrent.futures.Future()
-                    flight.set_running_or_notify_cancel()  # no waiter's cancellation cancels it
-                    # A thread of its own: not the caller's (which may stop waiting) nor the
-                    # loop's executor (whose workers may all wait for this very token). Daemon:
-                    # a token request cannot hold up the exit. The context: the deadline.
-                    run = contextvars.copy_context().run
-                    threading.Thread(target=run, args=(self._fetch, flight), daemon=True).start()
-            # Waiting needs no event loop (no fetch runs on one): safe inside a running loop too.
-            token = flight.result() if sync else await asyncio.wrap_future(flight)
+            # Async: in a worker thread (the context, so the deadline, copied), off the loop.
+            token = self._fetch(stale) if sync else await asyncio.to_thread(self._fetch, stale)
         return token.value
 
-    def _fetch(self, flight: _Flight) -> None:
-        """Make the token request and land ``flight`` with the token or the error, for every
-        caller waiting for it."""
-        try:
-            token = self._request_token()
-        except BaseException as exc:  # the thread's end: the waiters raise it
-            flight.set_exception(exc)
-            return
-        with self._state_lock:  # cached before it lands: whoever finds it done finds it
-            self._current = token
-        # Kept while it may be valid: until its expiry (refresh_at is at most skew before).
-        expires = token.refresh_at + self.refresh_skew
-        self._redactor.remember(token.value, expires_at=expires if expires < math.inf else None)
-        flight.set_result(token)
+    def _fetch(self, stale: str | None) -> _Token:
+        """The token once the token request under way, if any, is over: the one it brought, its
+        error if it failed, else a new one. Only the token the API refused (``stale``) is
+        replaced: when N requests get a 401 with it at once, the first fetches a new one and the
+        others find it."""
+        landed = self._landed  # before waiting: what lands meanwhile is the request waited for
+        with self._lock:
+            if self._landed is not landed and isinstance(self._landed, Exception):
+                raise self._landed  # every caller that waited for a failed request shares it
+            token = self._fresh(stale)
+            if token is None:
+                try:
+                    token = self._request_token()
+                except Exception as exc:
+                    self._landed = exc
+                    raise
+                self._landed = token
+            return token
 
     # -- the token request --------------------------------------------------------------------
 
@@ -270,7 +243,6 @@ class ClientCredentials(_BearerFlow):
                 raise_for_status=False,
                 redactor=self._redactor,
             )
-        logger.debug("fetching an OAuth2 token from %s", self.token_url)
         data = {
             "grant_type": "client_credentials",
             "client_id": self.client_id,
@@ -290,31 +262,30 @@ class ClientCredentials(_BearerFlow):
         raise failure  # outside the except block: nothing in its context
 
     def _parse(self, response: httpx.Response, issued_at: float) -> _Token:
-        payload: Any = _NOT_JSON
+        payload: Any = None
         # Suppressed, not caught: a JSONDecodeError chained to the TokenError holds the body.
         with contextlib.suppress(ValueError, RecursionError):  # also not UTF-8, or too deep
             payload = response.json()
         answer = payload if isinstance(payload, dict) else {}
         error, description = answer.get("error"), answer.get("error_description")
         token = answer.get("access_token")
+        content_type = response.headers.get("content-type", "no content type")
         if response.is_redirect:
             # Following it could hand the client secret to whoever the Location names.
             problem = ", a redirect, not followed: the client secret goes to token_url only"
-        elif payload is _NOT_JSON:
-            content_type = response.headers.get("content-type", "no content type")
-            problem = f" with a body that is not JSON ({content_type}); expected an OAuth2 token"
         elif isinstance(error, str):
             shown = f"{error}: {description}" if isinstance(description, str) else error
             problem = f": {self._redactor.excerpt(shown)}"
         elif not response.is_success:
-            problem = " without an OAuth2 error"
+            problem = f" without an OAuth2 error ({content_type})"
         elif not isinstance(token, str) or not token:
-            problem = " without an access_token"
+            problem = f" without an access_token ({content_type})"
         elif (value := _header_safe(token)) is None:
             problem = f" with an access_token {_UNSAFE}"
         else:
             expires_in = _seconds(answer.get("expires_in"))
             logger.debug("the token expires in %.0f s (inf: until the API answers 401)", expires_in)
+            self._redactor.remember(value, expires_at=issued_at + expires_in)  # while valid
             return _Token(value, issued_at + expires_in - min(self.refresh_skew, expires_in / 2))
         where = f"the token endpoint {self.token_url} answered HTTP {response.status_code}"
         # Its fields as for any answer: the body decoded (JSON, or the start of the text) and
@@ -338,13 +309,13 @@ class BearerToken(_BearerFlow):
     being shown: a fixed one with ``ValueError``, one from the provider with ``TokenError``.
     """
 
-    def __init__(self, token_or_provider: str | TokenProvider) -> None:
+    def __init__(self, token_or_provider: str | Callable[[], str]) -> None:
         if isinstance(token_or_provider, str):
             token = _header_safe(token_or_provider)
             if token is None:
                 raise ValueError(f"BearerToken needs a non-empty token, not one {_UNSAFE}")
             # Asked again after a 401 like any provider, it has nothing new: no retry.
-            self._provider: TokenProvider = lambda: token
+            self._provider: Callable[[], str] = lambda: token
             self._redactor = Redactor(token)  # shown nowhere from the start
         elif callable(token_or_provider):
             self._provider = token_or_provider
@@ -363,7 +334,7 @@ class BearerToken(_BearerFlow):
         name = getattr(self._provider, "__qualname__", type(self._provider).__qualname__)
         return f"{type(self).__name__}(provider={name})"
 
-    async def _token(self, sync: bool) -> str:
+    async def _token(self, sync: bool, stale: str | None = None) -> str:
         result = self._provider()
         token = _header_safe(result) if isinstance(result, str) else None
         if token is None:

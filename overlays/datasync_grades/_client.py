@@ -509,7 +509,7 @@ class Sender:
                 f"{where} timed out: total_timeout passed", cause_type=type(exc).__name__, **fields
             )
         elif isinstance(exc, httpx.RequestError):
-            error = connection_error(exc, self.redactor)
+            error = connection_error(exc, self.redactor, **fields)
         else:  # MemoryError, RecursionError, or the RuntimeError of a closed client or loop
             name, said = type(exc).__name__, str(exc).lower() or type(exc).__name__
             if "event loop" in said:  # the loop this client's connections belonged to ended

@@ -169,9 +169,7 @@ class APIStatusError(_AnswerError):
         self.retry_after = parse_retry_after(self.headers.get("retry-after"))
         error = self.body.get("error") if isinstance(self.body, dict) else None
         code = error.get("code") if isinstance(error, dict) else error
-        self.code: ErrorCode | str | None = (
-            _CODES.get(code, code) if isinstance(code, str) else None
-        )
+        self.code = _CODES.get(code, code) if isinstance(code, str) else None
 
 
 class BadRequestError(APIStatusError):
@@ -303,8 +301,8 @@ def status_error(
 ) -> APIStatusError:
     """The typed exception for a non-2xx answer, redacted by ``redactor``.
 
-    Read the body first (an unread one counts as empty); ``cut``: it was cut at a size cap, so a
-    secret may be cut through at its end. ``body`` is the decoded JSON (or the text, up to
+    Read the body first; ``cut``: it was cut at a size cap, so a secret may be cut through at
+    its end. ``body`` is the decoded JSON (or the text, up to
     8 KiB); the message reads ``GET <url> -> 404 Not Found (request id abc): <excerpt>``.
 
     Example::
@@ -312,11 +310,8 @@ def status_error(
         response.read()
         raise status_error(response, Redactor.for_auth(auth))
     """
-    try:
-        # Redacted as text before decoding: a secret sent as a JSON number is no string later.
-        text = redactor.text(response.text, cut=cut)
-    except httpx.ResponseNotRead:
-        text = ""
+    # Redacted as text before decoding: a secret sent as a JSON number is no string later.
+    text = redactor.text(response.text, cut=cut)
     body: JSONValue = text[:_BODY_TEXT_LIMIT] or None
     shown = text[:_BODY_TEXT_LIMIT]
     # RecursionError: nested past the interpreter's limit (then kept as text).
@@ -342,27 +337,25 @@ def validation_error(
     )
 
 
-def connection_error(exc: httpx.RequestError, redactor: Redactor) -> APIConnectionError:
-    """The typed exception for an httpx failure to get an answer: ``APITimeoutError`` or
-    ``APIConnectionError`` (the client decodes bodies itself: httpx never fails to).
+def connection_error(
+    exc: httpx.RequestError, redactor: Redactor, *, method: str, url: str
+) -> APIConnectionError:
+    """The typed exception for an httpx failure to get an answer to ``method`` ``url`` (the
+    URL redacted): ``APITimeoutError`` or ``APIConnectionError`` (the client decodes bodies
+    itself: httpx never fails to).
 
     Raise it outside the ``except`` block that caught ``exc``: then nothing chains the httpx
     error (``__context__``), whose request holds the credentials and the body sent.
     """
-    try:
-        method, url = exc.request.method, redactor.url(exc.request.url)
-    except RuntimeError:  # raised without a request attached (e.g. by an event hook)
-        method, url = "", ""
     # Redacted, escaped, and without the value h11 quotes after "Illegal header value".
     cause_message = _ILLEGAL_HEADER.sub(r"\1 (not shown)", str(exc)) or "no detail"
     cause_message = escape_controls(redactor.text(cause_message))
-    timeout = isinstance(exc, httpx.TimeoutException)
+    timeout, cause_type = isinstance(exc, httpx.TimeoutException), type(exc).__name__
     return (APITimeoutError if timeout else APIConnectionError)(
-        f"{method or 'request'} {url}".rstrip()
-        + f" {'timed out' if timeout else 'failed'}: {type(exc).__name__}: {cause_message}",
+        f"{method} {url} {'timed out' if timeout else 'failed'}: {cause_type}: {cause_message}",
         method=method,
         url=url,
-        cause_type=type(exc).__name__,
+        cause_type=cause_type,
         cause_message=cause_message,
     )
 

@@ -47,12 +47,12 @@ EXCERPT_LENGTH: Final = 200
 # Seconds a token is remembered past its expiry (or, expiry unknown, past its last use): an
 # answer to a request sent with it may still arrive and quote it.
 RETENTION: Final = 3600.0
-# A token used again is remembered longer only when this much later: no lock on every request.
-_RENEW: Final = 60.0
 
 # A header whose name holds one of these is never shown ("auth": Authorization and
-# Proxy-Authorization; "cookie": Cookie and Set-Cookie).
-_SENSITIVE_WORDS = ("auth", "cookie", "token", "secret", "key", "password", "session", "signature")
+# Proxy-Authorization; "cookie": Cookie and Set-Cookie), but the challenge WWW-Authenticate.
+_SENSITIVE: Final = re.compile(
+    "(?!www-authenticate$).*(auth|cookie|token|secret|key|password|session|signature)", re.I
+)
 # C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text (bidi
 # overrides such as U+202E, zero-width characters, line separators): what forges a terminal or a
 # log line.
@@ -86,11 +86,9 @@ class Redactor:
     def remember(self, token: str, *, expires_at: float | None = None) -> None:
         """Redact ``token`` from now on, until ``RETENTION`` after ``expires_at`` (a reading of
         the clock; None: a JWT's ``exp``, or now, its last use). Never shortens it."""
-        known, now = self._tokens.get(token, -math.inf), self._clock()
-        if len(token) < MIN_SECRET_LENGTH or (
-            expires_at is None and known >= now + RETENTION - _RENEW
-        ):
-            return  # used lately, or valid for a while yet: the common case, without the lock
+        if len(token) < MIN_SECRET_LENGTH:
+            return  # never searched for
+        now = self._clock()
         if expires_at is None:
             expires_at = max(now, _jwt_exp(token) - time.time() + now)
         with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped
@@ -134,7 +132,7 @@ class Redactor:
         {'Authorization': '[redacted]', 'Accept': 'application/json'}
         """
         return {
-            name: REDACTED if _sensitive(name) else escape_controls(self.text(value))
+            name: REDACTED if _SENSITIVE.match(name) else escape_controls(self.text(value))
             for name, value in headers.items()  # httpx.Headers joins repeated ones
         }
 
@@ -147,11 +145,6 @@ class Redactor:
         whitespace as one space, controls escaped (``\\x1b``, ``\\u202e``), then cut."""
         shown = escape_controls(" ".join(self.text(text, cut=cut)[: EXCERPT_LENGTH * 4].split()))
         return shown if len(shown) <= EXCERPT_LENGTH else shown[: EXCERPT_LENGTH - 3] + "..."
-
-
-def _sensitive(name: str) -> bool:
-    name = name.lower()
-    return name != "www-authenticate" and any(word in name for word in _SENSITIVE_WORDS)
 
 
 def redact_url(url: httpx.URL | str) -> str:

@@ -113,20 +113,17 @@ class RetryPolicy:
         """
         status = response.status_code if response is not None else None
         idempotent = request.method.upper() in IDEMPOTENT_METHODS
-        if exc is not None:
-            retryable = isinstance(exc, _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS)
-        else:
-            retryable = status in (_IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES)
-        if not self.max_retries or not retryable:
-            return None  # a success, not retryable, or retries are off: nothing to log
-        outcome = status or type(exc).__name__
-        where = f"{request.method} {redact_url(request.url)} after {outcome}"
+        errors = _IDEMPOTENT_ERRORS if idempotent else _NOT_SENT_ERRORS
+        statuses = _IDEMPOTENT_STATUSES if idempotent else _NOT_PROCESSED_STATUSES
+        retryable = isinstance(exc, errors) if exc is not None else status in statuses
+        if not retryable or attempt >= self.max_retries:
+            # A success, not retryable, retries off, or spent ("attempt n of n" was logged).
+            return None
+        where = f"{request.method} {redact_url(request.url)} after {status or type(exc).__name__}"
         retry_after = None
         if response is not None and status in _NOT_PROCESSED_STATUSES:
             retry_after = parse_retry_after(response.headers.get("retry-after"), now)
-        if attempt >= self.max_retries:
-            why = f"{attempt} retries made"
-        elif not isinstance(request.stream, httpx.ByteStream):
+        if not isinstance(request.stream, httpx.ByteStream):
             why = "the request body cannot be replayed"
         elif retry_after is not None and retry_after > self.max_retry_after:
             why = (

@@ -180,13 +180,6 @@ def test_the_url_in_an_error_has_no_userinfo() -> None:
     assert "pa55word" not in str(error)
 
 
-def test_an_unread_body_counts_as_empty() -> None:
-    request = httpx.Request("GET", "https://api.example/exchanges")
-    response = httpx.Response(500, request=request, stream=httpx.ByteStream(b"unread"))
-    error = status_error(response, Redactor())
-    assert error.body is None
-
-
 @pytest.mark.parametrize(
     ("exc", "cls"),
     [
@@ -210,7 +203,8 @@ def test_transport_errors_map_to_their_class(
     request = httpx.Request(
         "POST", "https://u:p@api.example/exchanges", headers={"Authorization": "Bearer tok"}
     )
-    error = connection_error(exc("it broke", request=request), Redactor())
+    fields = {"method": "POST", "url": "https://api.example/exchanges"}  # as the client gives
+    error = connection_error(exc("it broke", request=request), Redactor(), **fields)
     assert type(error) is cls
     assert isinstance(error, DataSyncError)
     assert str(error).startswith("POST https://api.example/exchanges")
@@ -220,11 +214,25 @@ def test_transport_errors_map_to_their_class(
         assert (error.cause_type, error.cause_message) == (exc.__name__, "it broke")
 
 
-def test_a_transport_error_without_a_request_is_still_typed() -> None:
-    # e.g. raised by an event hook: httpx attaches no request to it.
-    error = connection_error(httpx.ReadTimeout("slow"), Redactor())
-    assert type(error) is APITimeoutError and (error.method, error.url) == ("", "")
-    assert str(error) == "request timed out: ReadTimeout: slow"
+async def test_a_transport_error_without_a_request_is_still_typed(
+    scripted_server: ScriptedServer,
+    make_scripted_datasync: Callable[..., Any],
+    sync_or_async: SyncOrAsync,
+) -> None:
+    # Raised by an event hook: httpx attaches no request to it; the client knows the request.
+    def slow(request: httpx.Request) -> None:
+        raise httpx.ReadTimeout("slow")
+
+    async def aslow(request: httpx.Request) -> None:
+        slow(request)
+
+    hooks = {"request": [slow if sync_or_async.mode == "sync" else aslow]}
+    client = make_scripted_datasync(event_hooks=hooks, max_retries=0)
+    with pytest.raises(APITimeoutError) as caught:
+        await sync_or_async.call(client.exchanges.find(EXCHANGE_ID))
+    url = f"{scripted_server.url}/exchanges/{EXCHANGE_ID}"
+    assert (caught.value.method, caught.value.url) == ("GET", url)
+    assert str(caught.value) == f"GET {url} timed out: ReadTimeout: slow"
 
 
 # -- 2xx bodies -------------------------------------------------------------------------
@@ -550,7 +558,7 @@ def test_connection_errors_are_redacted_and_chain_nothing() -> None:
         except OSError as cause:
             raise httpx.ConnectError(f"could not connect with {TOKEN}", request=request) from cause
     except httpx.ConnectError as exc:
-        error = connection_error(exc, Redactor(TOKEN))
+        error = connection_error(exc, Redactor(TOKEN), method="GET", url=str(request.url))
 
     assert str(error) == (
         "GET https://api.example/exchanges failed: ConnectError: could not connect with [redacted]"
