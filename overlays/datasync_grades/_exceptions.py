@@ -169,7 +169,9 @@ class APIStatusError(_AnswerError):
         self.retry_after = parse_retry_after(self.headers.get("retry-after"))
         error = self.body.get("error") if isinstance(self.body, dict) else None
         code = error.get("code") if isinstance(error, dict) else error
-        self.code = _CODES.get(code, code) if isinstance(code, str) else None
+        self.code: ErrorCode | str | None = (
+            _CODES.get(code, code) if isinstance(code, str) else None
+        )
 
 
 class BadRequestError(APIStatusError):
