@@ -34,17 +34,26 @@ class BatchExchangeContextDataRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        course_ids = cast(list[str], d.pop("course_ids"))
-        if not isinstance(course_ids, (list)):
+        course_ids = cast(list[str], src_dict["course_ids"])
+        if not isinstance(course_ids, list):
             raise TypeError(
                 "course_ids: expected list, got " + type(course_ids).__name__
             )
 
-        batch_exchange_context_data_request = cls(
-            course_ids,
+        batch_exchange_context_data_request = object.__new__(cls)
+        batch_exchange_context_data_request.course_ids = course_ids
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "course_ids",
+                }
+            }
+            if len(src_dict) > 1
+            else {}
         )
-
         batch_exchange_context_data_request.additional_properties = d
         return batch_exchange_context_data_request
 

@@ -33,13 +33,10 @@ class ScheduleUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled")
-        if not isinstance(enabled, (bool)):
+        enabled = src_dict["enabled"]
+        if not isinstance(enabled, bool):
             raise TypeError("enabled: expected bool, got " + type(enabled).__name__)
 
-        schedule_update = cls(
-            enabled,
-        )
-
+        schedule_update = object.__new__(cls)
+        schedule_update.enabled = enabled
         return schedule_update

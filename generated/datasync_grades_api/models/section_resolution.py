@@ -44,25 +44,39 @@ class SectionResolution:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
             id = UUID(_id)
 
-        consumer_id = d.pop("consumer_id", UNSET)
-        if not isinstance(consumer_id, (str, Unset)):
-            raise TypeError(
-                "consumer_id: expected str, got " + type(consumer_id).__name__
-            )
+        consumer_id = src_dict.get("consumer_id", UNSET)
+        if not isinstance(consumer_id, str):
+            if consumer_id is not UNSET:
+                raise TypeError(
+                    "consumer_id: expected str, got " + type(consumer_id).__name__
+                )
+            absent += 1
 
-        section_resolution = cls(
-            id,
-            consumer_id,
+        section_resolution = object.__new__(cls)
+        section_resolution.id = id
+        section_resolution.consumer_id = consumer_id
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "consumer_id",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         section_resolution.additional_properties = d
         return section_resolution
 
