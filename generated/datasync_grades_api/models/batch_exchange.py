@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
 from ..models.metadata import Metadata
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="BatchExchange")
 
@@ -104,7 +104,7 @@ class BatchExchange:
             id = UNSET
             absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.metadata import Metadata
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="Consumer")
 
@@ -70,7 +70,7 @@ class Consumer:
             id = UNSET
             absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         name = src_dict.get("name", UNSET)
         if not isinstance(name, str):

@@ -12,7 +12,7 @@ from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
 from ..models.metadata import Metadata
 from ..models.posted_by import PostedBy
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="Exchange")
 
@@ -135,7 +135,7 @@ class Exchange:
             id = UNSET
             absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset

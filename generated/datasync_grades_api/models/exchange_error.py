@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.exchange_error_code import ExchangeErrorCode
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="ExchangeError")
 
@@ -86,7 +86,7 @@ class ExchangeError:
             id = UNSET
             absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset

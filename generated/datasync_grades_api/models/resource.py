@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="Resource")
 
@@ -62,7 +62,7 @@ class Resource:
             id = UNSET
             absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset

@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="SectionResolution")
 
@@ -51,7 +51,7 @@ class SectionResolution:
             id = UNSET
             absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         consumer_id = src_dict.get("consumer_id", UNSET)
         if not isinstance(consumer_id, str):

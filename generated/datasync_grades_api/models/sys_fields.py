@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.sys_fields_app_id import SysFieldsAppId
 from ..models.sys_fields_source_id import SysFieldsSourceId
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="SysFields")
 
@@ -80,7 +80,7 @@ class SysFields:
             id = UNSET
             absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _source_id = src_dict.get("source_id", UNSET)
         source_id: SysFieldsSourceId | Unset
