@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -128,10 +128,7 @@ class BatchExchange:
             state = UNSET
             absent += 1
         elif isinstance(_state, str):
-            state = cast(
-                "ExchangeState | str | Unset",
-                ExchangeState._value2member_map_.get(_state, _state),
-            )
+            state = ExchangeState._value2member_map_.get(_state, _state)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "state: expected ExchangeState | str, got " + type(_state).__name__

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -88,7 +88,7 @@ class BatchExchangeContextData:
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        course_ids = cast(list[str], src_dict.get("course_ids", UNSET))
+        course_ids: list[str] | Unset = src_dict.get("course_ids", UNSET)
         if not isinstance(course_ids, list):
             if course_ids is not UNSET:
                 raise TypeError(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,7 +34,7 @@ class BatchExchangeContextDataRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        course_ids = cast(list[str], src_dict["course_ids"])
+        course_ids: list[str] = src_dict["course_ids"]
         if not isinstance(course_ids, list):
             raise TypeError(
                 "course_ids: expected list, got " + type(course_ids).__name__

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -79,10 +79,7 @@ class ErrorDetail:
             code = UNSET
             absent += 1
         elif isinstance(_code, str):
-            code = cast(
-                "ErrorCode | str | Unset",
-                ErrorCode._value2member_map_.get(_code, _code),
-            )
+            code = ErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ErrorCode | str, got " + type(_code).__name__

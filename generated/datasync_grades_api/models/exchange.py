@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -183,10 +183,7 @@ class Exchange:
             state = UNSET
             absent += 1
         elif isinstance(_state, str):
-            state = cast(
-                "ExchangeState | str | Unset",
-                ExchangeState._value2member_map_.get(_state, _state),
-            )
+            state = ExchangeState._value2member_map_.get(_state, _state)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "state: expected ExchangeState | str, got " + type(_state).__name__
@@ -232,10 +229,7 @@ class Exchange:
             posted_by = UNSET
             absent += 1
         elif isinstance(_posted_by, str):
-            posted_by = cast(
-                "PostedBy | str | Unset",
-                PostedBy._value2member_map_.get(_posted_by, _posted_by),
-            )
+            posted_by = PostedBy._value2member_map_.get(_posted_by, _posted_by)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "posted_by: expected PostedBy | str, got " + type(_posted_by).__name__

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -100,9 +100,7 @@ class ExchangeCondition:
             scope = UNSET
             absent += 1
         elif isinstance(_scope, str):
-            scope = cast(
-                "Scope | str | Unset", Scope._value2member_map_.get(_scope, _scope)
-            )
+            scope = Scope._value2member_map_.get(_scope, _scope)  # type: ignore[assignment]
         else:
             raise TypeError("scope: expected Scope | str, got " + type(_scope).__name__)
 
@@ -112,10 +110,7 @@ class ExchangeCondition:
             scope_by = UNSET
             absent += 1
         elif isinstance(_scope_by, str):
-            scope_by = cast(
-                "ScopeBy | str | Unset",
-                ScopeBy._value2member_map_.get(_scope_by, _scope_by),
-            )
+            scope_by = ScopeBy._value2member_map_.get(_scope_by, _scope_by)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "scope_by: expected ScopeBy | str, got " + type(_scope_by).__name__
@@ -143,17 +138,16 @@ class ExchangeCondition:
             summary_type = UNSET
             absent += 1
         elif isinstance(_summary_type, str):
-            summary_type = cast(
-                "str | SummaryType | Unset",
-                SummaryType._value2member_map_.get(_summary_type, _summary_type),
-            )
+            summary_type = SummaryType._value2member_map_.get(
+                _summary_type, _summary_type
+            )  # type: ignore[assignment]
         else:
             raise TypeError(
                 "summary_type: expected SummaryType | str, got "
                 + type(_summary_type).__name__
             )
 
-        assignment_ids = cast(list[str], src_dict.get("assignment_ids", UNSET))
+        assignment_ids: list[str] | Unset = src_dict.get("assignment_ids", UNSET)
         if not isinstance(assignment_ids, list):
             if assignment_ids is not UNSET:
                 raise TypeError(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -110,10 +110,7 @@ class ExchangeError:
             code = UNSET
             absent += 1
         elif isinstance(_code, str):
-            code = cast(
-                "ExchangeErrorCode | str | Unset",
-                ExchangeErrorCode._value2member_map_.get(_code, _code),
-            )
+            code = ExchangeErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ExchangeErrorCode | str, got " + type(_code).__name__

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -56,10 +56,7 @@ class ExchangeErrorCreate:
             code = UNSET
             absent += 1
         elif isinstance(_code, str):
-            code = cast(
-                "ExchangeErrorCode | str | Unset",
-                ExchangeErrorCode._value2member_map_.get(_code, _code),
-            )
+            code = ExchangeErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ExchangeErrorCode | str, got " + type(_code).__name__

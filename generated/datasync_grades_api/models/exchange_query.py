@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -60,10 +60,7 @@ class ExchangeQuery:
             type_ = UNSET
             absent += 1
         elif isinstance(_type_, str):
-            type_ = cast(
-                "QueryType | str | Unset",
-                QueryType._value2member_map_.get(_type_, _type_),
-            )
+            type_ = QueryType._value2member_map_.get(_type_, _type_)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "type: expected QueryType | str, got " + type(_type_).__name__

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -148,10 +148,9 @@ class Summary:
             summary_type = UNSET
             absent += 1
         elif isinstance(_summary_type, str):
-            summary_type = cast(
-                "str | SummaryType | Unset",
-                SummaryType._value2member_map_.get(_summary_type, _summary_type),
-            )
+            summary_type = SummaryType._value2member_map_.get(
+                _summary_type, _summary_type
+            )  # type: ignore[assignment]
         else:
             raise TypeError(
                 "summary_type: expected SummaryType | str, got "
@@ -164,10 +163,7 @@ class Summary:
             score_type = UNSET
             absent += 1
         elif isinstance(_score_type, str):
-            score_type = cast(
-                "ScoreType | str | Unset",
-                ScoreType._value2member_map_.get(_score_type, _score_type),
-            )
+            score_type = ScoreType._value2member_map_.get(_score_type, _score_type)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "score_type: expected ScoreType | str, got "
@@ -194,7 +190,7 @@ class Summary:
         else:
             last_activity = datetime.datetime.fromisoformat(_last_activity)
 
-        comments = cast(list[str], src_dict.get("comments", UNSET))
+        comments: list[str] | Unset = src_dict.get("comments", UNSET)
         if not isinstance(comments, list):
             if comments is not UNSET:
                 raise TypeError(
