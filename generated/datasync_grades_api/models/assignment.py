@@ -119,6 +119,8 @@ class Assignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _sys = src_dict.get("$sys", UNSET)
         sys: SysFields | Unset

@@ -93,6 +93,8 @@ class AssignmentScore:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _person = src_dict.get("$person", UNSET)
         person: Ref | Unset

@@ -34,6 +34,8 @@ class BatchExchangeContextDataRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         course_ids: list[str] = src_dict["course_ids"]
         if not isinstance(course_ids, list):
             raise TypeError(

@@ -66,6 +66,8 @@ class ErrorDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         status = src_dict.get("status", UNSET)
         if not isinstance(status, int):

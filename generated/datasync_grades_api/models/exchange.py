@@ -128,6 +128,8 @@ class Exchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _id = src_dict.get("id", UNSET)
         id: UUID | Unset

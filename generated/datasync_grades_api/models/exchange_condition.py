@@ -93,6 +93,8 @@ class ExchangeCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _scope = src_dict.get("scope", UNSET)
         scope: Scope | str | Unset

@@ -60,6 +60,8 @@ class ExchangeDataRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _assignments = src_dict.get("assignments", UNSET)
         assignments: list[Assignment] | Unset = UNSET

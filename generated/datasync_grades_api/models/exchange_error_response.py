@@ -46,6 +46,8 @@ class ExchangeErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _error = src_dict.get("error", UNSET)
         error: ErrorDetail | Unset

@@ -49,6 +49,8 @@ class ExchangeErrorsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _paging = src_dict.get("paging", UNSET)
         paging: Paging | Unset

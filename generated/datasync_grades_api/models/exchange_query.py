@@ -53,6 +53,8 @@ class ExchangeQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _type_ = src_dict.get("type", UNSET)
         type_: QueryType | str | Unset

@@ -50,6 +50,8 @@ class ExchangesRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _query = src_dict.get("query", UNSET)
         query: ExchangeQuery | Unset

@@ -44,6 +44,8 @@ class NamedRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         name = src_dict.get("name", UNSET)
         if not isinstance(name, str):

@@ -38,6 +38,8 @@ class Paging:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _next_ = src_dict.get("next", UNSET)
         next_: None | str | Unset

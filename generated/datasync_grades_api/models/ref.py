@@ -38,6 +38,8 @@ class Ref:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _sys = src_dict.get("$sys", UNSET)
         sys: SysFields | Unset

@@ -33,6 +33,8 @@ class ScheduleUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         enabled = src_dict["enabled"]
         if not isinstance(enabled, bool):
             raise TypeError("enabled: expected bool, got " + type(enabled).__name__)

@@ -117,6 +117,8 @@ class Summary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
         absent = 0
         _section = src_dict.get("$section", UNSET)
         section: Ref | Unset
