@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 import template_diff  # from tools/, as conftest.py puts it on sys.path
 
-from datasync_grades_api.models import Exchange, ExchangeState, Metadata
+from datasync_grades_api.models import Exchange, ExchangeState, Metadata, SysFields
 from datasync_grades_api.models import exchange as exchange_module
 
 
@@ -56,6 +58,36 @@ def test_nested_models_are_imported_once_per_module() -> None:
     assert "import" not in inspect.getsource(Exchange.from_dict)
 
 
-def test_models_are_built_positionally_in_field_order() -> None:
+def test_models_are_built_field_by_field() -> None:
     built = Exchange.from_dict({"state": "created", "error_count": 2, "course_app_id": "c"})
     assert built == Exchange(state=ExchangeState.CREATED, error_count=2, course_app_id="c")
+    assert built.additional_properties == {}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"x-new": 1},  # only an unknown key
+        {"state": "created", "x-new": 1},  # fewer keys than fields, one unknown
+        {"id": str(uuid.uuid4()), "query": {}, "metadata": None, "error_count": 0, "x-new": 1},
+    ],
+)
+def test_unknown_keys_are_found_whatever_the_count_of_fields(document: dict[str, Any]) -> None:
+    # from_dict collects additional_properties only when len(src_dict) + absent fields exceeds
+    # the number of fields; absent ones must be counted for every kind of field.
+    assert Exchange.from_dict(document).additional_properties == {"x-new": 1}
+
+
+def test_each_model_has_its_own_additional_properties() -> None:
+    first, second = Exchange.from_dict({}), Exchange.from_dict({})
+    first["x-new"] = 1
+    assert second.additional_properties == {}
+
+
+def test_uuids_are_parsed_once_and_refused_as_before() -> None:
+    text = str(uuid.uuid4())
+    first = SysFields.from_dict({"id": text}).id
+    assert first == uuid.UUID(text)
+    assert SysFields.from_dict({"id": text}).id is first  # immutable, so shared
+    with pytest.raises(ValueError):
+        SysFields.from_dict({"id": "nope"})

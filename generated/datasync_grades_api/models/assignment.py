@@ -119,73 +119,89 @@ class Assignment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _sys = d.pop("$sys", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _sys = src_dict.get("$sys", UNSET)
         sys: SysFields | Unset
-        if isinstance(_sys, Unset):
+        if _sys is UNSET:
             sys = UNSET
+            absent += 1
         else:
             sys = SysFields.from_dict(_sys)
 
-        _section = d.pop("$section", UNSET)
+        _section = src_dict.get("$section", UNSET)
         section: Ref | Unset
-        if isinstance(_section, Unset):
+        if _section is UNSET:
             section = UNSET
+            absent += 1
         else:
             section = Ref.from_dict(_section)
 
-        _category = d.pop("$category", UNSET)
+        _category = src_dict.get("$category", UNSET)
         category: NamedRef | Unset
-        if isinstance(_category, Unset):
+        if _category is UNSET:
             category = UNSET
+            absent += 1
         else:
             category = NamedRef.from_dict(_category)
 
-        _term = d.pop("$term", UNSET)
+        _term = src_dict.get("$term", UNSET)
         term: Ref | Unset
-        if isinstance(_term, Unset):
+        if _term is UNSET:
             term = UNSET
+            absent += 1
         else:
             term = Ref.from_dict(_term)
 
-        name = d.pop("name", UNSET)
-        if not isinstance(name, (str, Unset)):
-            raise TypeError("name: expected str, got " + type(name).__name__)
+        name = src_dict.get("name", UNSET)
+        if not isinstance(name, str):
+            if name is not UNSET:
+                raise TypeError("name: expected str, got " + type(name).__name__)
+            absent += 1
 
-        description = d.pop("description", UNSET)
-        if not isinstance(description, (str, Unset)):
-            raise TypeError(
-                "description: expected str, got " + type(description).__name__
-            )
+        description = src_dict.get("description", UNSET)
+        if not isinstance(description, str):
+            if description is not UNSET:
+                raise TypeError(
+                    "description: expected str, got " + type(description).__name__
+                )
+            absent += 1
 
-        points_possible = d.pop("points_possible", UNSET)
-        if not isinstance(points_possible, (float, int, Unset)):
-            raise TypeError(
-                "points_possible: expected float, got " + type(points_possible).__name__
-            )
+        points_possible = src_dict.get("points_possible", UNSET)
+        if not isinstance(points_possible, (float, int)):
+            if points_possible is not UNSET:
+                raise TypeError(
+                    "points_possible: expected float, got "
+                    + type(points_possible).__name__
+                )
+            absent += 1
 
-        _due_at = d.pop("due_at", UNSET)
+        _due_at = src_dict.get("due_at", UNSET)
         due_at: datetime.datetime | Unset
-        if isinstance(_due_at, Unset):
+        if _due_at is UNSET:
             due_at = UNSET
+            absent += 1
         else:
             due_at = datetime.datetime.fromisoformat(_due_at)
 
-        _available_at = d.pop("available_at", UNSET)
+        _available_at = src_dict.get("available_at", UNSET)
         available_at: datetime.datetime | Unset
-        if isinstance(_available_at, Unset):
+        if _available_at is UNSET:
             available_at = UNSET
+            absent += 1
         else:
             available_at = datetime.datetime.fromisoformat(_available_at)
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext", UNSET)
         ext: Extensions | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
+            absent += 1
         else:
             ext = Extensions.from_dict(_ext)
 
-        _scores = d.pop("scores", UNSET)
+        _scores = src_dict.get("scores", UNSET)
         scores: list[AssignmentScore] | Unset = UNSET
         if _scores is not UNSET:
             if not isinstance(_scores, list):
@@ -195,21 +211,43 @@ class Assignment:
                 scores_item = AssignmentScore.from_dict(scores_item_data)
 
                 scores.append(scores_item)
+        else:
+            absent += 1
 
-        assignment = cls(
-            sys,
-            section,
-            category,
-            term,
-            name,
-            description,
-            points_possible,
-            due_at,
-            available_at,
-            ext,
-            scores,
+        assignment = object.__new__(cls)
+        assignment.sys = sys
+        assignment.section = section
+        assignment.category = category
+        assignment.term = term
+        assignment.name = name
+        assignment.description = description
+        assignment.points_possible = points_possible
+        assignment.due_at = due_at
+        assignment.available_at = available_at
+        assignment.ext = ext
+        assignment.scores = scores
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "$sys",
+                    "$section",
+                    "$category",
+                    "$term",
+                    "name",
+                    "description",
+                    "points_possible",
+                    "due_at",
+                    "available_at",
+                    "$ext",
+                    "scores",
+                }
+            }
+            if len(src_dict) + absent > 11
+            else {}
         )
-
         assignment.additional_properties = d
         return assignment
 

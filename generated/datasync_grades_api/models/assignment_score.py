@@ -93,69 +93,103 @@ class AssignmentScore:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _person = d.pop("$person", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _person = src_dict.get("$person", UNSET)
         person: Ref | Unset
-        if isinstance(_person, Unset):
+        if _person is UNSET:
             person = UNSET
+            absent += 1
         else:
             person = Ref.from_dict(_person)
 
-        _grader = d.pop("$grader", UNSET)
+        _grader = src_dict.get("$grader", UNSET)
         grader: Ref | Unset
-        if isinstance(_grader, Unset):
+        if _grader is UNSET:
             grader = UNSET
+            absent += 1
         else:
             grader = Ref.from_dict(_grader)
 
-        score = d.pop("score", UNSET)
-        if not isinstance(score, (float, int, Unset)):
-            raise TypeError("score: expected float, got " + type(score).__name__)
+        score = src_dict.get("score", UNSET)
+        if not isinstance(score, (float, int)):
+            if score is not UNSET:
+                raise TypeError("score: expected float, got " + type(score).__name__)
+            absent += 1
 
-        grade = d.pop("grade", UNSET)
-        if not isinstance(grade, (str, Unset)):
-            raise TypeError("grade: expected str, got " + type(grade).__name__)
+        grade = src_dict.get("grade", UNSET)
+        if not isinstance(grade, str):
+            if grade is not UNSET:
+                raise TypeError("grade: expected str, got " + type(grade).__name__)
+            absent += 1
 
-        late = d.pop("late", UNSET)
-        if not isinstance(late, (bool, Unset)):
-            raise TypeError("late: expected bool, got " + type(late).__name__)
+        late = src_dict.get("late", UNSET)
+        if not isinstance(late, bool):
+            if late is not UNSET:
+                raise TypeError("late: expected bool, got " + type(late).__name__)
+            absent += 1
 
-        excused = d.pop("excused", UNSET)
-        if not isinstance(excused, (bool, Unset)):
-            raise TypeError("excused: expected bool, got " + type(excused).__name__)
+        excused = src_dict.get("excused", UNSET)
+        if not isinstance(excused, bool):
+            if excused is not UNSET:
+                raise TypeError("excused: expected bool, got " + type(excused).__name__)
+            absent += 1
 
-        _submitted_at = d.pop("submitted_at", UNSET)
+        _submitted_at = src_dict.get("submitted_at", UNSET)
         submitted_at: datetime.datetime | Unset
-        if isinstance(_submitted_at, Unset):
+        if _submitted_at is UNSET:
             submitted_at = UNSET
+            absent += 1
         else:
             submitted_at = datetime.datetime.fromisoformat(_submitted_at)
 
-        preview_url = d.pop("preview_url", UNSET)
-        if not isinstance(preview_url, (str, Unset)):
-            raise TypeError(
-                "preview_url: expected str, got " + type(preview_url).__name__
-            )
+        preview_url = src_dict.get("preview_url", UNSET)
+        if not isinstance(preview_url, str):
+            if preview_url is not UNSET:
+                raise TypeError(
+                    "preview_url: expected str, got " + type(preview_url).__name__
+                )
+            absent += 1
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext", UNSET)
         ext: Extensions | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
+            absent += 1
         else:
             ext = Extensions.from_dict(_ext)
 
-        assignment_score = cls(
-            person,
-            grader,
-            score,
-            grade,
-            late,
-            excused,
-            submitted_at,
-            preview_url,
-            ext,
+        assignment_score = object.__new__(cls)
+        assignment_score.person = person
+        assignment_score.grader = grader
+        assignment_score.score = score
+        assignment_score.grade = grade
+        assignment_score.late = late
+        assignment_score.excused = excused
+        assignment_score.submitted_at = submitted_at
+        assignment_score.preview_url = preview_url
+        assignment_score.ext = ext
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "$person",
+                    "$grader",
+                    "score",
+                    "grade",
+                    "late",
+                    "excused",
+                    "submitted_at",
+                    "preview_url",
+                    "$ext",
+                }
+            }
+            if len(src_dict) + absent > 9
+            else {}
         )
-
         assignment_score.additional_properties = d
         return assignment_score
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
 from ..models.metadata import Metadata
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="BatchExchange")
 
@@ -97,55 +97,60 @@ class BatchExchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
+            absent += 1
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
+            absent += 1
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        _state = d.pop("state", UNSET)
+        _state = src_dict.get("state", UNSET)
         state: ExchangeState | str | Unset
         if _state is UNSET:
             state = UNSET
+            absent += 1
         elif isinstance(_state, str):
-            state = cast(
-                "ExchangeState | str | Unset",
-                ExchangeState._value2member_map_.get(_state, _state),
-            )
+            state = ExchangeState._value2member_map_.get(_state, _state)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "state: expected ExchangeState | str, got " + type(_state).__name__
             )
 
-        _query = d.pop("query", UNSET)
+        _query = src_dict.get("query", UNSET)
         query: ExchangeQuery | Unset
-        if isinstance(_query, Unset):
+        if _query is UNSET:
             query = UNSET
+            absent += 1
         else:
             query = ExchangeQuery.from_dict(_query)
 
-        _metadata = d.pop("metadata", UNSET)
+        _metadata = src_dict.get("metadata", UNSET)
         metadata: Metadata | None | Unset
         if _metadata is None:
             metadata = None
         elif _metadata is UNSET:
             metadata = UNSET
+            absent += 1
         elif isinstance(_metadata, dict):
             componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
 
@@ -155,22 +160,40 @@ class BatchExchange:
                 "metadata: expected Metadata | None, got " + type(_metadata).__name__
             )
 
-        exchange_count = d.pop("exchange_count", UNSET)
-        if not isinstance(exchange_count, (int, Unset)):
-            raise TypeError(
-                "exchange_count: expected int, got " + type(exchange_count).__name__
-            )
+        exchange_count = src_dict.get("exchange_count", UNSET)
+        if not isinstance(exchange_count, int):
+            if exchange_count is not UNSET:
+                raise TypeError(
+                    "exchange_count: expected int, got " + type(exchange_count).__name__
+                )
+            absent += 1
 
-        batch_exchange = cls(
-            id,
-            created_at,
-            updated_at,
-            state,
-            query,
-            metadata,
-            exchange_count,
+        batch_exchange = object.__new__(cls)
+        batch_exchange.id = id
+        batch_exchange.created_at = created_at
+        batch_exchange.updated_at = updated_at
+        batch_exchange.state = state
+        batch_exchange.query = query
+        batch_exchange.metadata = metadata
+        batch_exchange.exchange_count = exchange_count
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "created_at",
+                    "updated_at",
+                    "state",
+                    "query",
+                    "metadata",
+                    "exchange_count",
+                }
+            }
+            if len(src_dict) + absent > 7
+            else {}
         )
-
         batch_exchange.additional_properties = d
         return batch_exchange
 

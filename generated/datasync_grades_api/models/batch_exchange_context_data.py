@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="BatchExchangeContextData")
 
@@ -63,41 +63,61 @@ class BatchExchangeContextData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
+            absent += 1
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
+            absent += 1
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        course_ids = cast(list[str], d.pop("course_ids", UNSET))
-        if not isinstance(course_ids, (list, Unset)):
-            raise TypeError(
-                "course_ids: expected list, got " + type(course_ids).__name__
-            )
+        course_ids: list[str] | Unset = src_dict.get("course_ids", UNSET)
+        if not isinstance(course_ids, list):
+            if course_ids is not UNSET:
+                raise TypeError(
+                    "course_ids: expected list, got " + type(course_ids).__name__
+                )
+            absent += 1
 
-        batch_exchange_context_data = cls(
-            id,
-            created_at,
-            updated_at,
-            course_ids,
+        batch_exchange_context_data = object.__new__(cls)
+        batch_exchange_context_data.id = id
+        batch_exchange_context_data.created_at = created_at
+        batch_exchange_context_data.updated_at = updated_at
+        batch_exchange_context_data.course_ids = course_ids
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "created_at",
+                    "updated_at",
+                    "course_ids",
+                }
+            }
+            if len(src_dict) + absent > 4
+            else {}
         )
-
         batch_exchange_context_data.additional_properties = d
         return batch_exchange_context_data
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,17 +34,28 @@ class BatchExchangeContextDataRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        course_ids = cast(list[str], d.pop("course_ids"))
-        if not isinstance(course_ids, (list)):
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        course_ids: list[str] = src_dict["course_ids"]
+        if not isinstance(course_ids, list):
             raise TypeError(
                 "course_ids: expected list, got " + type(course_ids).__name__
             )
 
-        batch_exchange_context_data_request = cls(
-            course_ids,
+        batch_exchange_context_data_request = object.__new__(cls)
+        batch_exchange_context_data_request.course_ids = course_ids
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "course_ids",
+                }
+            }
+            if len(src_dict) > 1
+            else {}
         )
-
         batch_exchange_context_data_request.additional_properties = d
         return batch_exchange_context_data_request
 

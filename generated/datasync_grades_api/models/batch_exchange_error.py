@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.exchange_error_code import ExchangeErrorCode
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="BatchExchangeError")
 
@@ -81,59 +81,81 @@ class BatchExchangeError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
+            absent += 1
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
+            absent += 1
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        _code = d.pop("code", UNSET)
+        _code = src_dict.get("code", UNSET)
         code: ExchangeErrorCode | str | Unset
         if _code is UNSET:
             code = UNSET
+            absent += 1
         elif isinstance(_code, str):
-            code = cast(
-                "ExchangeErrorCode | str | Unset",
-                ExchangeErrorCode._value2member_map_.get(_code, _code),
-            )
+            code = ExchangeErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ExchangeErrorCode | str, got " + type(_code).__name__
             )
 
-        message = d.pop("message", UNSET)
-        if not isinstance(message, (str, Unset)):
-            raise TypeError("message: expected str, got " + type(message).__name__)
+        message = src_dict.get("message", UNSET)
+        if not isinstance(message, str):
+            if message is not UNSET:
+                raise TypeError("message: expected str, got " + type(message).__name__)
+            absent += 1
 
-        details = d.pop("details", UNSET)
-        if not isinstance(details, (str, Unset)):
-            raise TypeError("details: expected str, got " + type(details).__name__)
+        details = src_dict.get("details", UNSET)
+        if not isinstance(details, str):
+            if details is not UNSET:
+                raise TypeError("details: expected str, got " + type(details).__name__)
+            absent += 1
 
-        batch_exchange_error = cls(
-            id,
-            created_at,
-            updated_at,
-            code,
-            message,
-            details,
+        batch_exchange_error = object.__new__(cls)
+        batch_exchange_error.id = id
+        batch_exchange_error.created_at = created_at
+        batch_exchange_error.updated_at = updated_at
+        batch_exchange_error.code = code
+        batch_exchange_error.message = message
+        batch_exchange_error.details = details
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "created_at",
+                    "updated_at",
+                    "code",
+                    "message",
+                    "details",
+                }
+            }
+            if len(src_dict) + absent > 6
+            else {}
         )
-
         batch_exchange_error.additional_properties = d
         return batch_exchange_error
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -49,30 +49,43 @@ class BatchExchangeErrorCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _code = d.pop("code", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _code = src_dict.get("code", UNSET)
         code: ExchangeErrorCode | str | Unset
         if _code is UNSET:
             code = UNSET
+            absent += 1
         elif isinstance(_code, str):
-            code = cast(
-                "ExchangeErrorCode | str | Unset",
-                ExchangeErrorCode._value2member_map_.get(_code, _code),
-            )
+            code = ExchangeErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ExchangeErrorCode | str, got " + type(_code).__name__
             )
 
-        details = d.pop("details", UNSET)
-        if not isinstance(details, (str, Unset)):
-            raise TypeError("details: expected str, got " + type(details).__name__)
+        details = src_dict.get("details", UNSET)
+        if not isinstance(details, str):
+            if details is not UNSET:
+                raise TypeError("details: expected str, got " + type(details).__name__)
+            absent += 1
 
-        batch_exchange_error_create = cls(
-            code,
-            details,
+        batch_exchange_error_create = object.__new__(cls)
+        batch_exchange_error_create.code = code
+        batch_exchange_error_create.details = details
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "code",
+                    "details",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         batch_exchange_error_create.additional_properties = d
         return batch_exchange_error_create
 

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.metadata import Metadata
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="Consumer")
 
@@ -63,28 +63,36 @@ class Consumer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
-        name = d.pop("name", UNSET)
-        if not isinstance(name, (str, Unset)):
-            raise TypeError("name: expected str, got " + type(name).__name__)
+        name = src_dict.get("name", UNSET)
+        if not isinstance(name, str):
+            if name is not UNSET:
+                raise TypeError("name: expected str, got " + type(name).__name__)
+            absent += 1
 
-        type_ = d.pop("type", UNSET)
-        if not isinstance(type_, (str, Unset)):
-            raise TypeError("type: expected str, got " + type(type_).__name__)
+        type_ = src_dict.get("type", UNSET)
+        if not isinstance(type_, str):
+            if type_ is not UNSET:
+                raise TypeError("type: expected str, got " + type(type_).__name__)
+            absent += 1
 
-        _metadata = d.pop("metadata", UNSET)
+        _metadata = src_dict.get("metadata", UNSET)
         metadata: Metadata | None | Unset
         if _metadata is None:
             metadata = None
         elif _metadata is UNSET:
             metadata = UNSET
+            absent += 1
         elif isinstance(_metadata, dict):
             componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
 
@@ -94,13 +102,26 @@ class Consumer:
                 "metadata: expected Metadata | None, got " + type(_metadata).__name__
             )
 
-        consumer = cls(
-            id,
-            name,
-            type_,
-            metadata,
+        consumer = object.__new__(cls)
+        consumer.id = id
+        consumer.name = name
+        consumer.type_ = type_
+        consumer.metadata = metadata
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "name",
+                    "type",
+                    "metadata",
+                }
+            }
+            if len(src_dict) + absent > 4
+            else {}
         )
-
         consumer.additional_properties = d
         return consumer
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -66,47 +66,69 @@ class ErrorDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
-        if not isinstance(status, (int, Unset)):
-            raise TypeError("status: expected int, got " + type(status).__name__)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        status = src_dict.get("status", UNSET)
+        if not isinstance(status, int):
+            if status is not UNSET:
+                raise TypeError("status: expected int, got " + type(status).__name__)
+            absent += 1
 
-        _code = d.pop("code", UNSET)
+        _code = src_dict.get("code", UNSET)
         code: ErrorCode | str | Unset
         if _code is UNSET:
             code = UNSET
+            absent += 1
         elif isinstance(_code, str):
-            code = cast(
-                "ErrorCode | str | Unset",
-                ErrorCode._value2member_map_.get(_code, _code),
-            )
+            code = ErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ErrorCode | str, got " + type(_code).__name__
             )
 
-        message = d.pop("message", UNSET)
-        if not isinstance(message, (str, Unset)):
-            raise TypeError("message: expected str, got " + type(message).__name__)
+        message = src_dict.get("message", UNSET)
+        if not isinstance(message, str):
+            if message is not UNSET:
+                raise TypeError("message: expected str, got " + type(message).__name__)
+            absent += 1
 
-        ext_message = d.pop("ext_message", UNSET)
-        if not isinstance(ext_message, (str, Unset)):
-            raise TypeError(
-                "ext_message: expected str, got " + type(ext_message).__name__
-            )
+        ext_message = src_dict.get("ext_message", UNSET)
+        if not isinstance(ext_message, str):
+            if ext_message is not UNSET:
+                raise TypeError(
+                    "ext_message: expected str, got " + type(ext_message).__name__
+                )
+            absent += 1
 
-        details = d.pop("details", UNSET)
-        if not isinstance(details, (str, Unset)):
-            raise TypeError("details: expected str, got " + type(details).__name__)
+        details = src_dict.get("details", UNSET)
+        if not isinstance(details, str):
+            if details is not UNSET:
+                raise TypeError("details: expected str, got " + type(details).__name__)
+            absent += 1
 
-        error_detail = cls(
-            status,
-            code,
-            message,
-            ext_message,
-            details,
+        error_detail = object.__new__(cls)
+        error_detail.status = status
+        error_detail.code = code
+        error_detail.message = message
+        error_detail.ext_message = ext_message
+        error_detail.details = details
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "status",
+                    "code",
+                    "message",
+                    "ext_message",
+                    "details",
+                }
+            }
+            if len(src_dict) + absent > 5
+            else {}
         )
-
         error_detail.additional_properties = d
         return error_detail
 

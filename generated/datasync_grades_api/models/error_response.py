@@ -50,11 +50,14 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _error = d.pop("error", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _error = src_dict.get("error", UNSET)
         error: ErrorDetail | str | Unset
         if _error is UNSET:
             error = UNSET
+            absent += 1
         elif isinstance(_error, dict):
             error_type_0 = ErrorDetail.from_dict(_error)
 
@@ -66,18 +69,31 @@ class ErrorResponse:
                 "error: expected ErrorDetail | str, got " + type(_error).__name__
             )
 
-        error_description = d.pop("error_description", UNSET)
-        if not isinstance(error_description, (str, Unset)):
-            raise TypeError(
-                "error_description: expected str, got "
-                + type(error_description).__name__
-            )
+        error_description = src_dict.get("error_description", UNSET)
+        if not isinstance(error_description, str):
+            if error_description is not UNSET:
+                raise TypeError(
+                    "error_description: expected str, got "
+                    + type(error_description).__name__
+                )
+            absent += 1
 
-        error_response = cls(
-            error,
-            error_description,
+        error_response = object.__new__(cls)
+        error_response.error = error
+        error_response.error_description = error_description
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "error",
+                    "error_description",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         error_response.additional_properties = d
         return error_response
 

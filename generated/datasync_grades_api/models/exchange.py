@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -12,7 +12,7 @@ from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
 from ..models.metadata import Metadata
 from ..models.posted_by import PostedBy
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="Exchange")
 
@@ -128,41 +128,48 @@ class Exchange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
+            absent += 1
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
+            absent += 1
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        _query = d.pop("query", UNSET)
+        _query = src_dict.get("query", UNSET)
         query: ExchangeQuery | Unset
-        if isinstance(_query, Unset):
+        if _query is UNSET:
             query = UNSET
+            absent += 1
         else:
             query = ExchangeQuery.from_dict(_query)
 
-        _metadata = d.pop("metadata", UNSET)
+        _metadata = src_dict.get("metadata", UNSET)
         metadata: Metadata | None | Unset
         if _metadata is None:
             metadata = None
         elif _metadata is UNSET:
             metadata = UNSET
+            absent += 1
         elif isinstance(_metadata, dict):
             componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
 
@@ -172,74 +179,98 @@ class Exchange:
                 "metadata: expected Metadata | None, got " + type(_metadata).__name__
             )
 
-        _state = d.pop("state", UNSET)
+        _state = src_dict.get("state", UNSET)
         state: ExchangeState | str | Unset
         if _state is UNSET:
             state = UNSET
+            absent += 1
         elif isinstance(_state, str):
-            state = cast(
-                "ExchangeState | str | Unset",
-                ExchangeState._value2member_map_.get(_state, _state),
-            )
+            state = ExchangeState._value2member_map_.get(_state, _state)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "state: expected ExchangeState | str, got " + type(_state).__name__
             )
 
-        max_data_content_length = d.pop("max_data_content_length", UNSET)
-        if not isinstance(max_data_content_length, (int, Unset)):
-            raise TypeError(
-                "max_data_content_length: expected int, got "
-                + type(max_data_content_length).__name__
-            )
+        max_data_content_length = src_dict.get("max_data_content_length", UNSET)
+        if not isinstance(max_data_content_length, int):
+            if max_data_content_length is not UNSET:
+                raise TypeError(
+                    "max_data_content_length: expected int, got "
+                    + type(max_data_content_length).__name__
+                )
+            absent += 1
 
-        error_count = d.pop("error_count", UNSET)
-        if not isinstance(error_count, (int, Unset)):
-            raise TypeError(
-                "error_count: expected int, got " + type(error_count).__name__
-            )
+        error_count = src_dict.get("error_count", UNSET)
+        if not isinstance(error_count, int):
+            if error_count is not UNSET:
+                raise TypeError(
+                    "error_count: expected int, got " + type(error_count).__name__
+                )
+            absent += 1
 
-        course_app_id = d.pop("course_app_id", UNSET)
-        if not isinstance(course_app_id, (str, Unset)):
-            raise TypeError(
-                "course_app_id: expected str, got " + type(course_app_id).__name__
-            )
+        course_app_id = src_dict.get("course_app_id", UNSET)
+        if not isinstance(course_app_id, str):
+            if course_app_id is not UNSET:
+                raise TypeError(
+                    "course_app_id: expected str, got " + type(course_app_id).__name__
+                )
+            absent += 1
 
-        batch_exchange_id = d.pop("batch_exchange_id", UNSET)
-        if not isinstance(batch_exchange_id, (str, Unset)):
-            raise TypeError(
-                "batch_exchange_id: expected str, got "
-                + type(batch_exchange_id).__name__
-            )
+        batch_exchange_id = src_dict.get("batch_exchange_id", UNSET)
+        if not isinstance(batch_exchange_id, str):
+            if batch_exchange_id is not UNSET:
+                raise TypeError(
+                    "batch_exchange_id: expected str, got "
+                    + type(batch_exchange_id).__name__
+                )
+            absent += 1
 
-        _posted_by = d.pop("posted_by", UNSET)
+        _posted_by = src_dict.get("posted_by", UNSET)
         posted_by: PostedBy | str | Unset
         if _posted_by is UNSET:
             posted_by = UNSET
+            absent += 1
         elif isinstance(_posted_by, str):
-            posted_by = cast(
-                "PostedBy | str | Unset",
-                PostedBy._value2member_map_.get(_posted_by, _posted_by),
-            )
+            posted_by = PostedBy._value2member_map_.get(_posted_by, _posted_by)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "posted_by: expected PostedBy | str, got " + type(_posted_by).__name__
             )
 
-        exchange = cls(
-            id,
-            created_at,
-            updated_at,
-            query,
-            metadata,
-            state,
-            max_data_content_length,
-            error_count,
-            course_app_id,
-            batch_exchange_id,
-            posted_by,
+        exchange = object.__new__(cls)
+        exchange.id = id
+        exchange.created_at = created_at
+        exchange.updated_at = updated_at
+        exchange.query = query
+        exchange.metadata = metadata
+        exchange.state = state
+        exchange.max_data_content_length = max_data_content_length
+        exchange.error_count = error_count
+        exchange.course_app_id = course_app_id
+        exchange.batch_exchange_id = batch_exchange_id
+        exchange.posted_by = posted_by
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "created_at",
+                    "updated_at",
+                    "query",
+                    "metadata",
+                    "state",
+                    "max_data_content_length",
+                    "error_count",
+                    "course_app_id",
+                    "batch_exchange_id",
+                    "posted_by",
+                }
+            }
+            if len(src_dict) + absent > 11
+            else {}
         )
-
         exchange.additional_properties = d
         return exchange
 

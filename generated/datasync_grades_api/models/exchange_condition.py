@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -93,76 +93,95 @@ class ExchangeCondition:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _scope = d.pop("scope", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _scope = src_dict.get("scope", UNSET)
         scope: Scope | str | Unset
         if _scope is UNSET:
             scope = UNSET
+            absent += 1
         elif isinstance(_scope, str):
-            scope = cast(
-                "Scope | str | Unset", Scope._value2member_map_.get(_scope, _scope)
-            )
+            scope = Scope._value2member_map_.get(_scope, _scope)  # type: ignore[assignment]
         else:
             raise TypeError("scope: expected Scope | str, got " + type(_scope).__name__)
 
-        _scope_by = d.pop("scope_by", UNSET)
+        _scope_by = src_dict.get("scope_by", UNSET)
         scope_by: ScopeBy | str | Unset
         if _scope_by is UNSET:
             scope_by = UNSET
+            absent += 1
         elif isinstance(_scope_by, str):
-            scope_by = cast(
-                "ScopeBy | str | Unset",
-                ScopeBy._value2member_map_.get(_scope_by, _scope_by),
-            )
+            scope_by = ScopeBy._value2member_map_.get(_scope_by, _scope_by)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "scope_by: expected ScopeBy | str, got " + type(_scope_by).__name__
             )
 
-        _scope_id = d.pop("scope_id", UNSET)
+        _scope_id = src_dict.get("scope_id", UNSET)
         scope_id: NamedRef | Unset
-        if isinstance(_scope_id, Unset):
+        if _scope_id is UNSET:
             scope_id = UNSET
+            absent += 1
         else:
             scope_id = NamedRef.from_dict(_scope_id)
 
-        _graded_after = d.pop("graded_after", UNSET)
+        _graded_after = src_dict.get("graded_after", UNSET)
         graded_after: datetime.datetime | Unset
-        if isinstance(_graded_after, Unset):
+        if _graded_after is UNSET:
             graded_after = UNSET
+            absent += 1
         else:
             graded_after = datetime.datetime.fromisoformat(_graded_after)
 
-        _summary_type = d.pop("summary_type", UNSET)
+        _summary_type = src_dict.get("summary_type", UNSET)
         summary_type: str | SummaryType | Unset
         if _summary_type is UNSET:
             summary_type = UNSET
+            absent += 1
         elif isinstance(_summary_type, str):
-            summary_type = cast(
-                "str | SummaryType | Unset",
-                SummaryType._value2member_map_.get(_summary_type, _summary_type),
-            )
+            summary_type = SummaryType._value2member_map_.get(
+                _summary_type, _summary_type
+            )  # type: ignore[assignment]
         else:
             raise TypeError(
                 "summary_type: expected SummaryType | str, got "
                 + type(_summary_type).__name__
             )
 
-        assignment_ids = cast(list[str], d.pop("assignment_ids", UNSET))
-        if not isinstance(assignment_ids, (list, Unset)):
-            raise TypeError(
-                "assignment_ids: expected list, got " + type(assignment_ids).__name__
-            )
+        assignment_ids: list[str] | Unset = src_dict.get("assignment_ids", UNSET)
+        if not isinstance(assignment_ids, list):
+            if assignment_ids is not UNSET:
+                raise TypeError(
+                    "assignment_ids: expected list, got "
+                    + type(assignment_ids).__name__
+                )
+            absent += 1
 
-        exchange_condition = cls(
-            scope,
-            scope_by,
-            scope_id,
-            graded_after,
-            summary_type,
-            assignment_ids,
+        exchange_condition = object.__new__(cls)
+        exchange_condition.scope = scope
+        exchange_condition.scope_by = scope_by
+        exchange_condition.scope_id = scope_id
+        exchange_condition.graded_after = graded_after
+        exchange_condition.summary_type = summary_type
+        exchange_condition.assignment_ids = assignment_ids
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "scope",
+                    "scope_by",
+                    "scope_id",
+                    "graded_after",
+                    "summary_type",
+                    "assignment_ids",
+                }
+            }
+            if len(src_dict) + absent > 6
+            else {}
         )
-
         exchange_condition.additional_properties = d
         return exchange_condition
 

@@ -52,20 +52,24 @@ class ExchangeCreatedResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _error = d.pop("error", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _error = src_dict.get("error", UNSET)
         error: ErrorDetail | Unset
-        if isinstance(_error, Unset):
+        if _error is UNSET:
             error = UNSET
+            absent += 1
         else:
             error = ErrorDetail.from_dict(_error)
 
-        _data = d.pop("data", UNSET)
+        _data = src_dict.get("data", UNSET)
         data: Exchange | None | Unset
         if _data is None:
             data = None
         elif _data is UNSET:
             data = UNSET
+            absent += 1
         elif isinstance(_data, dict):
             data_type_0 = Exchange.from_dict(_data)
 
@@ -75,11 +79,22 @@ class ExchangeCreatedResponse:
                 "data: expected Exchange | None, got " + type(_data).__name__
             )
 
-        exchange_created_response = cls(
-            error,
-            data,
+        exchange_created_response = object.__new__(cls)
+        exchange_created_response.error = error
+        exchange_created_response.data = data
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "error",
+                    "data",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         exchange_created_response.additional_properties = d
         return exchange_created_response
 

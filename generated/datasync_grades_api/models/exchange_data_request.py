@@ -60,8 +60,10 @@ class ExchangeDataRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _assignments = d.pop("assignments", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _assignments = src_dict.get("assignments", UNSET)
         assignments: list[Assignment] | Unset = UNSET
         if _assignments is not UNSET:
             if not isinstance(_assignments, list):
@@ -73,8 +75,10 @@ class ExchangeDataRequest:
                 assignments_item = Assignment.from_dict(assignments_item_data)
 
                 assignments.append(assignments_item)
+        else:
+            absent += 1
 
-        _summaries = d.pop("summaries", UNSET)
+        _summaries = src_dict.get("summaries", UNSET)
         summaries: list[Summary] | Unset = UNSET
         if _summaries is not UNSET:
             if not isinstance(_summaries, list):
@@ -86,17 +90,33 @@ class ExchangeDataRequest:
                 summaries_item = Summary.from_dict(summaries_item_data)
 
                 summaries.append(summaries_item)
+        else:
+            absent += 1
 
-        final = d.pop("final", UNSET)
-        if not isinstance(final, (bool, Unset)):
-            raise TypeError("final: expected bool, got " + type(final).__name__)
+        final = src_dict.get("final", UNSET)
+        if not isinstance(final, bool):
+            if final is not UNSET:
+                raise TypeError("final: expected bool, got " + type(final).__name__)
+            absent += 1
 
-        exchange_data_request = cls(
-            assignments,
-            summaries,
-            final,
+        exchange_data_request = object.__new__(cls)
+        exchange_data_request.assignments = assignments
+        exchange_data_request.summaries = summaries
+        exchange_data_request.final = final
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "assignments",
+                    "summaries",
+                    "final",
+                }
+            }
+            if len(src_dict) + absent > 3
+            else {}
         )
-
         exchange_data_request.additional_properties = d
         return exchange_data_request
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -53,22 +53,22 @@ class ExchangeQuery:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _type_ = src_dict.get("type", UNSET)
         type_: QueryType | str | Unset
         if _type_ is UNSET:
             type_ = UNSET
+            absent += 1
         elif isinstance(_type_, str):
-            type_ = cast(
-                "QueryType | str | Unset",
-                QueryType._value2member_map_.get(_type_, _type_),
-            )
+            type_ = QueryType._value2member_map_.get(_type_, _type_)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "type: expected QueryType | str, got " + type(_type_).__name__
             )
 
-        _conditions = d.pop("conditions", UNSET)
+        _conditions = src_dict.get("conditions", UNSET)
         conditions: list[ExchangeCondition] | Unset = UNSET
         if _conditions is not UNSET:
             if not isinstance(_conditions, list):
@@ -80,12 +80,25 @@ class ExchangeQuery:
                 conditions_item = ExchangeCondition.from_dict(conditions_item_data)
 
                 conditions.append(conditions_item)
+        else:
+            absent += 1
 
-        exchange_query = cls(
-            type_,
-            conditions,
+        exchange_query = object.__new__(cls)
+        exchange_query.type_ = type_
+        exchange_query.conditions = conditions
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "type",
+                    "conditions",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         exchange_query.additional_properties = d
         return exchange_query
 

@@ -47,26 +47,41 @@ class ExchangeResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _error = d.pop("error", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _error = src_dict.get("error", UNSET)
         error: ErrorDetail | Unset
-        if isinstance(_error, Unset):
+        if _error is UNSET:
             error = UNSET
+            absent += 1
         else:
             error = ErrorDetail.from_dict(_error)
 
-        _data = d.pop("data", UNSET)
+        _data = src_dict.get("data", UNSET)
         data: Exchange | Unset
-        if isinstance(_data, Unset):
+        if _data is UNSET:
             data = UNSET
+            absent += 1
         else:
             data = Exchange.from_dict(_data)
 
-        exchange_response = cls(
-            error,
-            data,
+        exchange_response = object.__new__(cls)
+        exchange_response.error = error
+        exchange_response.data = data
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "error",
+                    "data",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         exchange_response.additional_properties = d
         return exchange_response
 

@@ -50,20 +50,24 @@ class ExchangesRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _query = d.pop("query", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _query = src_dict.get("query", UNSET)
         query: ExchangeQuery | Unset
-        if isinstance(_query, Unset):
+        if _query is UNSET:
             query = UNSET
+            absent += 1
         else:
             query = ExchangeQuery.from_dict(_query)
 
-        _metadata = d.pop("metadata", UNSET)
+        _metadata = src_dict.get("metadata", UNSET)
         metadata: Metadata | None | Unset
         if _metadata is None:
             metadata = None
         elif _metadata is UNSET:
             metadata = UNSET
+            absent += 1
         elif isinstance(_metadata, dict):
             componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
 
@@ -73,11 +77,22 @@ class ExchangesRequest:
                 "metadata: expected Metadata | None, got " + type(_metadata).__name__
             )
 
-        exchanges_request = cls(
-            query,
-            metadata,
+        exchanges_request = object.__new__(cls)
+        exchanges_request.query = query
+        exchanges_request.metadata = metadata
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "query",
+                    "metadata",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         exchanges_request.additional_properties = d
         return exchanges_request
 

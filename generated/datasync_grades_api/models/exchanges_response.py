@@ -49,15 +49,18 @@ class ExchangesResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _paging = d.pop("paging", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _paging = src_dict.get("paging", UNSET)
         paging: Paging | Unset
-        if isinstance(_paging, Unset):
+        if _paging is UNSET:
             paging = UNSET
+            absent += 1
         else:
             paging = Paging.from_dict(_paging)
 
-        _data = d.pop("data", UNSET)
+        _data = src_dict.get("data", UNSET)
         data: list[Exchange] | Unset = UNSET
         if _data is not UNSET:
             if not isinstance(_data, list):
@@ -67,12 +70,25 @@ class ExchangesResponse:
                 data_item = Exchange.from_dict(data_item_data)
 
                 data.append(data_item)
+        else:
+            absent += 1
 
-        exchanges_response = cls(
-            paging,
-            data,
+        exchanges_response = object.__new__(cls)
+        exchanges_response.paging = paging
+        exchanges_response.data = data
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "paging",
+                    "data",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         exchanges_response.additional_properties = d
         return exchanges_response
 

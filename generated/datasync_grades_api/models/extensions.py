@@ -24,9 +24,8 @@ class Extensions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        extensions = object.__new__(cls)
         d = dict(src_dict)
-        extensions = cls()
-
         extensions.additional_properties = d
         return extensions
 

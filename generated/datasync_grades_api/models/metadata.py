@@ -24,9 +24,8 @@ class Metadata:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        metadata = object.__new__(cls)
         d = dict(src_dict)
-        metadata = cls()
-
         metadata.additional_properties = d
         return metadata
 

@@ -44,23 +44,39 @@ class NamedRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
-        if not isinstance(name, (str, Unset)):
-            raise TypeError("name: expected str, got " + type(name).__name__)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        name = src_dict.get("name", UNSET)
+        if not isinstance(name, str):
+            if name is not UNSET:
+                raise TypeError("name: expected str, got " + type(name).__name__)
+            absent += 1
 
-        _sys = d.pop("$sys", UNSET)
+        _sys = src_dict.get("$sys", UNSET)
         sys: SysFields | Unset
-        if isinstance(_sys, Unset):
+        if _sys is UNSET:
             sys = UNSET
+            absent += 1
         else:
             sys = SysFields.from_dict(_sys)
 
-        named_ref = cls(
-            name,
-            sys,
+        named_ref = object.__new__(cls)
+        named_ref.name = name
+        named_ref.sys = sys
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "name",
+                    "$sys",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         named_ref.additional_properties = d
         return named_ref
 

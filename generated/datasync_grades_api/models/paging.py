@@ -38,22 +38,35 @@ class Paging:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _next_ = d.pop("next", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _next_ = src_dict.get("next", UNSET)
         next_: None | str | Unset
         if _next_ is None:
             next_ = None
         elif _next_ is UNSET:
             next_ = UNSET
+            absent += 1
         elif isinstance(_next_, str):
             next_ = _next_
         else:
             raise TypeError("next: expected str | None, got " + type(_next_).__name__)
 
-        paging = cls(
-            next_,
+        paging = object.__new__(cls)
+        paging.next_ = next_
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "next",
+                }
+            }
+            if len(src_dict) + absent > 1
+            else {}
         )
-
         paging.additional_properties = d
         return paging
 

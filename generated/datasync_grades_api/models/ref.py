@@ -38,18 +38,31 @@ class Ref:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _sys = d.pop("$sys", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _sys = src_dict.get("$sys", UNSET)
         sys: SysFields | Unset
-        if isinstance(_sys, Unset):
+        if _sys is UNSET:
             sys = UNSET
+            absent += 1
         else:
             sys = SysFields.from_dict(_sys)
 
-        ref = cls(
-            sys,
+        ref = object.__new__(cls)
+        ref.sys = sys
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "$sys",
+                }
+            }
+            if len(src_dict) + absent > 1
+            else {}
         )
-
         ref.additional_properties = d
         return ref
 

@@ -27,9 +27,8 @@ class RunScheduleBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        run_schedule_body = object.__new__(cls)
         d = dict(src_dict)
-        run_schedule_body = cls()
-
         run_schedule_body.additional_properties = d
         return run_schedule_body
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="Schedule")
 
@@ -85,46 +85,58 @@ class Schedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
+            absent += 1
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
+            absent += 1
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        name = d.pop("name", UNSET)
-        if not isinstance(name, (str, Unset)):
-            raise TypeError("name: expected str, got " + type(name).__name__)
+        name = src_dict.get("name", UNSET)
+        if not isinstance(name, str):
+            if name is not UNSET:
+                raise TypeError("name: expected str, got " + type(name).__name__)
+            absent += 1
 
-        enabled = d.pop("enabled", UNSET)
-        if not isinstance(enabled, (bool, Unset)):
-            raise TypeError("enabled: expected bool, got " + type(enabled).__name__)
+        enabled = src_dict.get("enabled", UNSET)
+        if not isinstance(enabled, bool):
+            if enabled is not UNSET:
+                raise TypeError("enabled: expected bool, got " + type(enabled).__name__)
+            absent += 1
 
-        cron = d.pop("cron", UNSET)
-        if not isinstance(cron, (str, Unset)):
-            raise TypeError("cron: expected str, got " + type(cron).__name__)
+        cron = src_dict.get("cron", UNSET)
+        if not isinstance(cron, str):
+            if cron is not UNSET:
+                raise TypeError("cron: expected str, got " + type(cron).__name__)
+            absent += 1
 
-        _last_run_at = d.pop("last_run_at", UNSET)
+        _last_run_at = src_dict.get("last_run_at", UNSET)
         last_run_at: datetime.datetime | None | Unset
         if _last_run_at is None:
             last_run_at = None
         elif _last_run_at is UNSET:
             last_run_at = UNSET
+            absent += 1
         elif isinstance(_last_run_at, str):
             last_run_at_type_0 = datetime.datetime.fromisoformat(_last_run_at)
 
@@ -135,16 +147,32 @@ class Schedule:
                 + type(_last_run_at).__name__
             )
 
-        schedule = cls(
-            id,
-            created_at,
-            updated_at,
-            name,
-            enabled,
-            cron,
-            last_run_at,
+        schedule = object.__new__(cls)
+        schedule.id = id
+        schedule.created_at = created_at
+        schedule.updated_at = updated_at
+        schedule.name = name
+        schedule.enabled = enabled
+        schedule.cron = cron
+        schedule.last_run_at = last_run_at
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "created_at",
+                    "updated_at",
+                    "name",
+                    "enabled",
+                    "cron",
+                    "last_run_at",
+                }
+            }
+            if len(src_dict) + absent > 7
+            else {}
         )
-
         schedule.additional_properties = d
         return schedule
 

@@ -47,26 +47,41 @@ class ScheduleResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _error = d.pop("error", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _error = src_dict.get("error", UNSET)
         error: ErrorDetail | Unset
-        if isinstance(_error, Unset):
+        if _error is UNSET:
             error = UNSET
+            absent += 1
         else:
             error = ErrorDetail.from_dict(_error)
 
-        _data = d.pop("data", UNSET)
+        _data = src_dict.get("data", UNSET)
         data: Schedule | Unset
-        if isinstance(_data, Unset):
+        if _data is UNSET:
             data = UNSET
+            absent += 1
         else:
             data = Schedule.from_dict(_data)
 
-        schedule_response = cls(
-            error,
-            data,
+        schedule_response = object.__new__(cls)
+        schedule_response.error = error
+        schedule_response.data = data
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "error",
+                    "data",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         schedule_response.additional_properties = d
         return schedule_response
 

@@ -33,13 +33,12 @@ class ScheduleUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled")
-        if not isinstance(enabled, (bool)):
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        enabled = src_dict["enabled"]
+        if not isinstance(enabled, bool):
             raise TypeError("enabled: expected bool, got " + type(enabled).__name__)
 
-        schedule_update = cls(
-            enabled,
-        )
-
+        schedule_update = object.__new__(cls)
+        schedule_update.enabled = enabled
         return schedule_update

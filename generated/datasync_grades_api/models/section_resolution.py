@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="SectionResolution")
 
@@ -44,25 +44,41 @@ class SectionResolution:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
-        consumer_id = d.pop("consumer_id", UNSET)
-        if not isinstance(consumer_id, (str, Unset)):
-            raise TypeError(
-                "consumer_id: expected str, got " + type(consumer_id).__name__
-            )
+        consumer_id = src_dict.get("consumer_id", UNSET)
+        if not isinstance(consumer_id, str):
+            if consumer_id is not UNSET:
+                raise TypeError(
+                    "consumer_id: expected str, got " + type(consumer_id).__name__
+                )
+            absent += 1
 
-        section_resolution = cls(
-            id,
-            consumer_id,
+        section_resolution = object.__new__(cls)
+        section_resolution.id = id
+        section_resolution.consumer_id = consumer_id
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "consumer_id",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         section_resolution.additional_properties = d
         return section_resolution
 

@@ -47,26 +47,41 @@ class SectionResolutionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _error = d.pop("error", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _error = src_dict.get("error", UNSET)
         error: ErrorDetail | Unset
-        if isinstance(_error, Unset):
+        if _error is UNSET:
             error = UNSET
+            absent += 1
         else:
             error = ErrorDetail.from_dict(_error)
 
-        _data = d.pop("data", UNSET)
+        _data = src_dict.get("data", UNSET)
         data: SectionResolution | Unset
-        if isinstance(_data, Unset):
+        if _data is UNSET:
             data = UNSET
+            absent += 1
         else:
             data = SectionResolution.from_dict(_data)
 
-        section_resolution_response = cls(
-            error,
-            data,
+        section_resolution_response = object.__new__(cls)
+        section_resolution_response.error = error
+        section_resolution_response.data = data
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "error",
+                    "data",
+                }
+            }
+            if len(src_dict) + absent > 2
+            else {}
         )
-
         section_resolution_response.additional_properties = d
         return section_resolution_response
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -117,97 +117,129 @@ class Summary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _section = d.pop("$section", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _section = src_dict.get("$section", UNSET)
         section: Ref | Unset
-        if isinstance(_section, Unset):
+        if _section is UNSET:
             section = UNSET
+            absent += 1
         else:
             section = Ref.from_dict(_section)
 
-        _person = d.pop("$person", UNSET)
+        _person = src_dict.get("$person", UNSET)
         person: Ref | Unset
-        if isinstance(_person, Unset):
+        if _person is UNSET:
             person = UNSET
+            absent += 1
         else:
             person = Ref.from_dict(_person)
 
-        _grader = d.pop("$grader", UNSET)
+        _grader = src_dict.get("$grader", UNSET)
         grader: Ref | Unset
-        if isinstance(_grader, Unset):
+        if _grader is UNSET:
             grader = UNSET
+            absent += 1
         else:
             grader = Ref.from_dict(_grader)
 
-        _summary_type = d.pop("summary_type", UNSET)
+        _summary_type = src_dict.get("summary_type", UNSET)
         summary_type: str | SummaryType | Unset
         if _summary_type is UNSET:
             summary_type = UNSET
+            absent += 1
         elif isinstance(_summary_type, str):
-            summary_type = cast(
-                "str | SummaryType | Unset",
-                SummaryType._value2member_map_.get(_summary_type, _summary_type),
-            )
+            summary_type = SummaryType._value2member_map_.get(
+                _summary_type, _summary_type
+            )  # type: ignore[assignment]
         else:
             raise TypeError(
                 "summary_type: expected SummaryType | str, got "
                 + type(_summary_type).__name__
             )
 
-        _score_type = d.pop("score_type", UNSET)
+        _score_type = src_dict.get("score_type", UNSET)
         score_type: ScoreType | str | Unset
         if _score_type is UNSET:
             score_type = UNSET
+            absent += 1
         elif isinstance(_score_type, str):
-            score_type = cast(
-                "ScoreType | str | Unset",
-                ScoreType._value2member_map_.get(_score_type, _score_type),
-            )
+            score_type = ScoreType._value2member_map_.get(_score_type, _score_type)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "score_type: expected ScoreType | str, got "
                 + type(_score_type).__name__
             )
 
-        score = d.pop("score", UNSET)
-        if not isinstance(score, (float, int, Unset)):
-            raise TypeError("score: expected float, got " + type(score).__name__)
+        score = src_dict.get("score", UNSET)
+        if not isinstance(score, (float, int)):
+            if score is not UNSET:
+                raise TypeError("score: expected float, got " + type(score).__name__)
+            absent += 1
 
-        grade = d.pop("grade", UNSET)
-        if not isinstance(grade, (str, Unset)):
-            raise TypeError("grade: expected str, got " + type(grade).__name__)
+        grade = src_dict.get("grade", UNSET)
+        if not isinstance(grade, str):
+            if grade is not UNSET:
+                raise TypeError("grade: expected str, got " + type(grade).__name__)
+            absent += 1
 
-        _last_activity = d.pop("last_activity", UNSET)
+        _last_activity = src_dict.get("last_activity", UNSET)
         last_activity: datetime.datetime | Unset
-        if isinstance(_last_activity, Unset):
+        if _last_activity is UNSET:
             last_activity = UNSET
+            absent += 1
         else:
             last_activity = datetime.datetime.fromisoformat(_last_activity)
 
-        comments = cast(list[str], d.pop("comments", UNSET))
-        if not isinstance(comments, (list, Unset)):
-            raise TypeError("comments: expected list, got " + type(comments).__name__)
+        comments: list[str] | Unset = src_dict.get("comments", UNSET)
+        if not isinstance(comments, list):
+            if comments is not UNSET:
+                raise TypeError(
+                    "comments: expected list, got " + type(comments).__name__
+                )
+            absent += 1
 
-        _ext = d.pop("$ext", UNSET)
+        _ext = src_dict.get("$ext", UNSET)
         ext: Extensions | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
+            absent += 1
         else:
             ext = Extensions.from_dict(_ext)
 
-        summary = cls(
-            section,
-            person,
-            grader,
-            summary_type,
-            score_type,
-            score,
-            grade,
-            last_activity,
-            comments,
-            ext,
+        summary = object.__new__(cls)
+        summary.section = section
+        summary.person = person
+        summary.grader = grader
+        summary.summary_type = summary_type
+        summary.score_type = score_type
+        summary.score = score
+        summary.grade = grade
+        summary.last_activity = last_activity
+        summary.comments = comments
+        summary.ext = ext
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "$section",
+                    "$person",
+                    "$grader",
+                    "summary_type",
+                    "score_type",
+                    "score",
+                    "grade",
+                    "last_activity",
+                    "comments",
+                    "$ext",
+                }
+            }
+            if len(src_dict) + absent > 10
+            else {}
         )
-
         summary.additional_properties = d
         return summary
 

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.sys_fields_app_id import SysFieldsAppId
 from ..models.sys_fields_source_id import SysFieldsSourceId
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="SysFields")
 
@@ -73,50 +73,71 @@ class SysFields:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
+        if type(src_dict) is not dict:
+            src_dict = dict(src_dict)
+        absent = 0
+        _id = src_dict.get("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
+            absent += 1
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
-        _source_id = d.pop("source_id", UNSET)
+        _source_id = src_dict.get("source_id", UNSET)
         source_id: SysFieldsSourceId | Unset
-        if isinstance(_source_id, Unset):
+        if _source_id is UNSET:
             source_id = UNSET
+            absent += 1
         else:
             source_id = SysFieldsSourceId.from_dict(_source_id)
 
-        _app_id = d.pop("app_id", UNSET)
+        _app_id = src_dict.get("app_id", UNSET)
         app_id: SysFieldsAppId | Unset
-        if isinstance(_app_id, Unset):
+        if _app_id is UNSET:
             app_id = UNSET
+            absent += 1
         else:
             app_id = SysFieldsAppId.from_dict(_app_id)
 
-        _created_at = d.pop("created_at", UNSET)
+        _created_at = src_dict.get("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
+            absent += 1
         else:
             created_at = datetime.datetime.fromisoformat(_created_at)
 
-        _updated_at = d.pop("updated_at", UNSET)
+        _updated_at = src_dict.get("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
+            absent += 1
         else:
             updated_at = datetime.datetime.fromisoformat(_updated_at)
 
-        sys_fields = cls(
-            id,
-            source_id,
-            app_id,
-            created_at,
-            updated_at,
+        sys_fields = object.__new__(cls)
+        sys_fields.id = id
+        sys_fields.source_id = source_id
+        sys_fields.app_id = app_id
+        sys_fields.created_at = created_at
+        sys_fields.updated_at = updated_at
+        d = (
+            {
+                k: v
+                for k, v in src_dict.items()
+                if k
+                not in {
+                    "id",
+                    "source_id",
+                    "app_id",
+                    "created_at",
+                    "updated_at",
+                }
+            }
+            if len(src_dict) + absent > 5
+            else {}
         )
-
         sys_fields.additional_properties = d
         return sys_fields
 

@@ -22,9 +22,8 @@ class SysFieldsAppId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        sys_fields_app_id = object.__new__(cls)
         d = dict(src_dict)
-        sys_fields_app_id = cls()
-
         sys_fields_app_id.additional_properties = d
         return sys_fields_app_id
 

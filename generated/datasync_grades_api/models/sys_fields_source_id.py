@@ -22,9 +22,8 @@ class SysFieldsSourceId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        sys_fields_source_id = object.__new__(cls)
         d = dict(src_dict)
-        sys_fields_source_id = cls()
-
         sys_fields_source_id.additional_properties = d
         return sys_fields_source_id
 
