@@ -555,6 +555,9 @@ BAD_ITEMS: list[tuple[str, dict[str, Any], str]] = [
     ("assignments", {"scores": [{"score": 1}, {"score": "9.5"}]},
      "scores[1].score: expected float, got str"),
     ("assignments", {"scores": [{"late": 1}]}, "scores[0].late: expected bool, got int"),
+    # A bool is an int to Python, not a number to the spec.
+    ("assignments", {"scores": [{"score": True}]}, "scores[0].score: expected float, got bool"),
+    ("assignments", {"points_possible": False}, "points_possible: expected float, got bool"),
     ("assignments", {"scores": [{}, {"$person": {"$sys": {"created_at": 5}}}]},
      "scores[1].$person.$sys.created_at: not of the form the spec gives (TypeError)"),
     ("assignments", {"scores": {"score": 1}}, "scores: expected list, got dict"),

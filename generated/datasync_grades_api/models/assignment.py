@@ -169,7 +169,9 @@ class Assignment:
             absent += 1
 
         points_possible = src_dict.get("points_possible", UNSET)
-        if not isinstance(points_possible, (float, int)):
+        if type(points_possible) is bool or not isinstance(
+            points_possible, (float, int)
+        ):
             if points_possible is not UNSET:
                 raise TypeError(
                     "points_possible: expected float, got "

@@ -113,7 +113,7 @@ class AssignmentScore:
             grader = Ref.from_dict(_grader)
 
         score = src_dict.get("score", UNSET)
-        if not isinstance(score, (float, int)):
+        if type(score) is bool or not isinstance(score, (float, int)):
             if score is not UNSET:
                 raise TypeError("score: expected float, got " + type(score).__name__)
             absent += 1

@@ -161,7 +161,7 @@ class BatchExchange:
             )
 
         exchange_count = src_dict.get("exchange_count", UNSET)
-        if not isinstance(exchange_count, int):
+        if type(exchange_count) is bool or not isinstance(exchange_count, int):
             if exchange_count is not UNSET:
                 raise TypeError(
                     "exchange_count: expected int, got " + type(exchange_count).__name__

@@ -70,7 +70,7 @@ class ErrorDetail:
             src_dict = dict(src_dict)
         absent = 0
         status = src_dict.get("status", UNSET)
-        if not isinstance(status, int):
+        if type(status) is bool or not isinstance(status, int):
             if status is not UNSET:
                 raise TypeError("status: expected int, got " + type(status).__name__)
             absent += 1

@@ -192,7 +192,9 @@ class Exchange:
             )
 
         max_data_content_length = src_dict.get("max_data_content_length", UNSET)
-        if not isinstance(max_data_content_length, int):
+        if type(max_data_content_length) is bool or not isinstance(
+            max_data_content_length, int
+        ):
             if max_data_content_length is not UNSET:
                 raise TypeError(
                     "max_data_content_length: expected int, got "
@@ -201,7 +203,7 @@ class Exchange:
             absent += 1
 
         error_count = src_dict.get("error_count", UNSET)
-        if not isinstance(error_count, int):
+        if type(error_count) is bool or not isinstance(error_count, int):
             if error_count is not UNSET:
                 raise TypeError(
                     "error_count: expected int, got " + type(error_count).__name__

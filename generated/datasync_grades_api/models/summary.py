@@ -173,7 +173,7 @@ class Summary:
             )
 
         score = src_dict.get("score", UNSET)
-        if not isinstance(score, (float, int)):
+        if type(score) is bool or not isinstance(score, (float, int)):
             if score is not UNSET:
                 raise TypeError("score: expected float, got " + type(score).__name__)
             absent += 1
