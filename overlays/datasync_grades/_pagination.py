@@ -9,8 +9,8 @@ after ``total()`` uses its answer), the page that brings the items to it. A page
 an earlier one is skipped (the list shifted); more of them in a row than distinct pages seen
 raise :class:`PaginationError`: the server cycles.
 
-The walk is written once, as async generators: :class:`AsyncListPager` awaits them, and
-:class:`ListPager` drives them with ``iterate_sync`` (its steps never suspend under a sync sender).
+The walk is written once, as async generators: an async client's :class:`ListPager` hands them
+out, a sync client's drives them with ``iterate_sync`` (its steps never suspend).
 
 Example::
 
@@ -35,12 +35,12 @@ from urllib.parse import parse_qs, urlsplit
 from datasync_grades_api.api import Page
 from datasync_grades_api.types import UNSET, Unset
 
-from ._client import Sender, iterate_sync, run_sync
+from ._client import AsyncSender, Sender, iterate_sync, run_sync
 from ._exceptions import PaginationError, ResponseValidationError, request_id_of
 from ._logging import logger
 from ._parsing import acall, checked_count, operation_name, parse
 
-__all__ = ["AsyncListPager", "ListPager", "items_of", "page_count"]
+__all__ = ["ListPager", "items_of", "page_count"]
 
 T = TypeVar("T")
 
@@ -90,7 +90,7 @@ def items_of(endpoint: ModuleType, number: int, parsed: Any) -> list[Any]:
 class _Walk:
     """Decides, page after page in order, what to hand out and which page comes next."""
 
-    def __init__(self, pager: _Pager[Any], total: int | None) -> None:
+    def __init__(self, pager: ListPager[Any], total: int | None) -> None:
         self.pager, self.total, self.handed_out = pager, total, 0
         # The page to fetch next; None: the end (at once when max_items or the count is 0).
         self.next: int | None = None if 0 in (pager.max_items, total) else 0
@@ -152,9 +152,15 @@ class _Walk:
         return number + 1
 
 
-class _Pager(Generic[T]):
-    """One list call: its operation, filters and bounds, and the walk, written once as async
-    generators (a sync client's pager drives them to their end: its steps never suspend)."""
+class ListPager(Generic[T]):
+    """Every page of one list call; iterating it (``for``, or ``async for`` under an async
+    client) yields the items in order.
+
+    Built by the list methods (``client.exchanges.list(...)``); nothing is sent until it is
+    iterated, and each iteration starts again from page 0. The walk is written once, as async
+    generators: an async client's pager hands them out, a sync client's drives them with
+    ``iterate_sync`` (its steps never suspend).
+    """
 
     def __init__(
         self,
@@ -170,7 +176,41 @@ class _Pager(Generic[T]):
         self.page_size = _at_least("page_size", page_size, 1)
         self.max_items = _at_least("max_items", max_items, 0)
         self.name = operation_name(endpoint)
+        self.is_async = isinstance(sender, AsyncSender)
         self._total: int | None = None  # total()'s answer, for the iteration that follows it
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+
+    def pages(self, *, concurrency: int = 1) -> Any:
+        """The pages in order, empty pages skipped (an async generator under an async client).
+
+        With ``concurrency=k`` (a sync pager ignores it) at most k requests are in flight and
+        k + 1 pages held; the count is asked first, the pages it counts are fetched k at a
+        time, then one at a time to the end. Without a count, up to k - 1 requests past the
+        end come back empty and are discarded. When a page fails, the requests for later
+        pages are cancelled and its error raised after the pages before it. Leave early
+        inside ``contextlib.aclosing(...)`` to cancel what is in flight at once.
+        """
+        if type(concurrency) is not int or concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+        if not self.is_async:  # a sync client's steps never suspend: one page at a time
+            return iterate_sync(self._one_by_one())
+        return self._one_by_one() if concurrency == 1 else self._window(concurrency)
+
+    def total(self) -> Any:
+        """The count operation's answer for the same filters; None when the list has none
+        (awaitable under an async client).
+
+        The iteration that follows uses it to end without asking for a page past the end."""
+        return self._count() if self.is_async else run_sync(self._count())
 
     async def _fetch(self, number: int) -> tuple[Any, str | None]:
         """The parsed page ``number`` and the id of the request that brought it."""
@@ -197,58 +237,6 @@ class _Pager(Generic[T]):
         while walk.next is not None:
             if (page := walk.step(walk.next, await self._fetch(walk.next))) is not None:
                 yield page
-
-
-class ListPager(_Pager[T]):
-    """Every page of one list call; iterating it yields the items in order.
-
-    Built by the list methods (``client.exchanges.list(...)``); nothing is sent until it is
-    iterated, and each iteration starts again from page 0.
-    """
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            yield from page.items
-
-    def pages(self) -> Iterator[Page[T]]:
-        """The pages, one request each, in order; empty pages are skipped."""
-        return iterate_sync(self._one_by_one())
-
-    def total(self) -> int | None:
-        """The count operation's answer for the same filters; None when the list has none.
-
-        The iteration that follows uses it to end without asking for a page past the end."""
-        return run_sync(self._count())
-
-
-class AsyncListPager(_Pager[T]):
-    """The async :class:`ListPager`: ``async for`` yields the items; ``pages(concurrency=k)``
-    fetches up to k pages at once, still handed out in order."""
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async with contextlib.aclosing(self.pages()) as pages:
-            async for page in pages:
-                for item in page.items:
-                    yield item
-
-    def pages(self, *, concurrency: int = 1) -> AsyncGenerator[Page[T], None]:
-        """The pages in order. With ``concurrency=k`` at most k requests are in flight and
-        k + 1 pages held; the count is asked first, the pages it counts are fetched k at a
-        time, then one at a time to the end. Without a count, up to k - 1 requests past the
-        end come back empty and are discarded.
-        When a page fails, the requests for later pages are cancelled and its error raised
-        after the pages before it. Leave early inside ``contextlib.aclosing(...)`` to cancel
-        what is in flight at once.
-        """
-        if type(concurrency) is not int or concurrency < 1:
-            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
-        return self._one_by_one() if concurrency == 1 else self._window(concurrency)
-
-    async def total(self) -> int | None:
-        """The count operation's answer for the same filters; None when the list has none.
-
-        The iteration that follows uses it to end without asking for a page past the end."""
-        return await self._count()
 
     async def _window(self, concurrency: int) -> AsyncGenerator[Page[T], None]:
         """Up to ``concurrency`` page requests in flight, handed out in page order."""
