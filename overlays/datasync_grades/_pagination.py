@@ -105,7 +105,7 @@ class _Walk:
     def step(self, number: int, fetched: tuple[Any, str | None]) -> Page[Any] | None:
         """The page to hand out (None: nothing); ``next`` becomes the page after it."""
         parsed, request_id = fetched
-        items, name = items_of(self.pager.endpoint, number, parsed), self.pager.name
+        items, name, page = items_of(self.pager.endpoint, number, parsed), self.pager.name, None
         if not items:
             self.next = None
             return None
@@ -120,36 +120,29 @@ class _Walk:
                     f"{name}: pages {number - self.repeats + 1} to {number} repeat earlier "
                     "pages; the server does not seem to honour the page number"
                 )
-            self.next = self._following(number, parsed, length)
-            return None
-        self.repeats = 0
-        if len(self.seen) == _REMEMBERED:
-            del self.seen[next(iter(self.seen))]
-        self.seen[mark] = None
-        if self.pager.max_items is not None:
-            items = items[: self.pager.max_items - self.handed_out]
-        self.handed_out += len(items)
-        self.next = self._following(number, parsed, length)
-        return Page(number, items, parsed, request_id)
-
-    def _following(self, number: int, parsed: Any, length: int) -> int | None:
+        else:
+            self.repeats = 0
+            if len(self.seen) == _REMEMBERED:
+                del self.seen[next(iter(self.seen))]
+            self.seen[mark] = None
+            if self.pager.max_items is not None:
+                items = items[: self.pager.max_items - self.handed_out]
+            self.handed_out += len(items)
+            page = Page(number, items, parsed, request_id)
         paging = getattr(parsed, "paging", None)
-        hinted = _next_hint(paging)
-        short = length < self.longest
+        hinted, short = _next_hint(paging), length < self.longest
         self.longest = max(self.longest, length)
-        if self.handed_out == self.pager.max_items:
-            return None
-        if hinted is not None:
-            if hinted <= number:
-                raise PaginationError(
-                    f"{self.pager.name}: page {number}'s paging.next points to page {hinted}, "
-                    "which would not move forward"
-                )
-            return hinted
+        if hinted is not None and hinted <= number and self.handed_out != self.pager.max_items:
+            raise PaginationError(
+                f"{name}: page {number}'s paging.next points to page {hinted}, "
+                "which would not move forward"
+            )
         # ``"next": null`` says this is the last page; an absent one says nothing.
-        if getattr(paging, "next_", UNSET) is None or short or self.handed_out == self.total:
-            return None
-        return number + 1
+        ended = getattr(paging, "next_", UNSET) is None or short or self.handed_out == self.total
+        self.next = hinted if hinted is not None else None if ended else number + 1
+        if self.handed_out == self.pager.max_items:
+            self.next = None
+        return page
 
 
 class ListPager(Generic[T]):
