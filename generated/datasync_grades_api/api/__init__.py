@@ -58,9 +58,7 @@ class Identified(Protocol):
 
 
 def _id(value: UUID | str | Identified) -> UUID | str:
-    if isinstance(value, UUID | str):
-        return value
-    found = value.id
+    found = value if isinstance(value, UUID | str) else value.id
     if isinstance(found, Unset):
         raise ValueError(f"this {type(value).__name__} has no id: pass the id itself")
     return found
