@@ -186,7 +186,7 @@ class ListPager(Generic[T]):
         """The pages in order, empty pages skipped (an async generator under an async client).
 
         With ``concurrency=k`` (a sync pager ignores it) at most k requests are in flight and
-        k + 1 pages held; the count is asked first, the pages it counts are fetched k at a
+        k pages held; the count is asked first, the pages it counts are fetched k at a
         time, then one at a time to the end. Without a count, up to k - 1 requests past the
         end come back empty and are discarded. When a page fails, the requests for later
         pages are cancelled and its error raised after the pages before it. Leave early
@@ -252,22 +252,19 @@ class ListPager(Generic[T]):
             limit = math.inf if walk.total is None else page_count(walk.total, size)
             if self.max_items is not None:
                 limit = min(limit, page_count(self.max_items, size))
-            scheduled, page = walk.next, None
+            scheduled = walk.next
             while walk.next is not None:
-                # Refilled before handing the page out: requests go on while it is consumed.
                 while len(tasks) < concurrency and (not tasks or scheduled < limit):
                     tasks.append(asyncio.create_task(self._fetch(scheduled)))
                     scheduled += 1
-                if page is not None:
-                    yield page
                 current = walk.next
                 page = walk.step(current, await tasks.popleft())
                 if walk.next is not None and walk.next != current + 1:
                     # paging.next jumped: the pages fetched ahead are the wrong ones.
                     await _cancel(tasks)
                     scheduled = walk.next
-            if page is not None:
-                yield page
+                if page is not None:  # the k - 1 requests after it go on while it is consumed
+                    yield page
         finally:
             await _cancel(tasks)
 
