@@ -90,10 +90,11 @@ def items_of(endpoint: ModuleType, number: int, parsed: Any) -> list[Any]:
 class _Walk:
     """Decides, page after page in order, what to hand out and which page comes next."""
 
-    def __init__(self, pager: ListPager[Any], total: int | None) -> None:
-        self.pager, self.total, self.handed_out = pager, total, 0
+    def __init__(self, pager: ListPager[Any]) -> None:
+        # A count is a hint for the next iteration only: a later one would trust a stale count.
+        self.pager, self.total, pager._total, self.handed_out = pager, pager._total, None, 0
         # The page to fetch next; None: the end (at once when max_items or the count is 0).
-        self.next: int | None = None if 0 in (pager.max_items, total) else 0
+        self.next: int | None = None if 0 in (pager.max_items, self.total) else 0
         # The longest page so far. A page followed by another was full: this is the page size
         # in effect, which may be less than the page_size asked (a server may cap it).
         self.longest = 0
@@ -213,11 +214,6 @@ class ListPager(Generic[T]):
         response = await self.sender.request(kwargs)
         return parse(self.endpoint, response, self.sender.redactor), request_id_of(response.headers)
 
-    def _walk(self) -> _Walk:
-        # A count is a hint for the next iteration only: a later one would trust a stale count.
-        total, self._total = self._total, None
-        return _Walk(self, total)
-
     async def _count(self) -> int | None:
         if self.count is None:
             return None
@@ -226,7 +222,7 @@ class ListPager(Generic[T]):
         return self._total
 
     async def _one_by_one(self) -> AsyncGenerator[Page[T], None]:
-        walk = self._walk()
+        walk = _Walk(self)
         while walk.next is not None:
             if (page := walk.step(walk.next, await self._fetch(walk.next))) is not None:
                 yield page
@@ -238,7 +234,7 @@ class ListPager(Generic[T]):
         try:
             if self._total is None and self.max_items != 0:
                 await self._count()  # (still None for a list without a count operation)
-            walk = self._walk()
+            walk = _Walk(self)
             size = self.page_size
             if size is None and walk.next is not None:
                 # The server's default size is not documented: learn it from page 0.
