@@ -63,11 +63,10 @@ def _at_least(name: str, value: int | None, least: int) -> int | None:
 
 def _next_hint(paging: Any) -> int | None:
     """The page number ``paging.next`` points to, or None when it gives no usable hint."""
+    # A string (the model refuses any other value): a page number, or a URL whose last
+    # ``page`` parameter is one.
     value = getattr(paging, "next_", None)
-    if type(value) is int:
-        return value if value >= 0 else None
     text = value.strip() if isinstance(value, str) else ""
-    # A page number, or a URL whose last ``page`` parameter is one.
     page = (parse_qs(urlsplit(text).query).get("page") or [text])[-1]
     if _DIGITS.fullmatch(page):
         return int(page)
