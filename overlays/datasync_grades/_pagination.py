@@ -33,10 +33,10 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from datasync_grades_api.api import Page
-from datasync_grades_api.types import UNSET, Unset
+from datasync_grades_api.types import UNSET
 
 from ._client import AsyncSender, Sender, iterate_sync, run_sync
-from ._exceptions import PaginationError, ResponseValidationError, request_id_of
+from ._exceptions import PaginationError, request_id_of
 from ._logging import logger
 from ._parsing import acall, checked_count, operation_name, parse
 
@@ -75,15 +75,11 @@ def _next_hint(paging: Any) -> int | None:
     return None
 
 
-def items_of(endpoint: ModuleType, number: int, parsed: Any) -> list[Any]:
-    """The items of page ``number`` (``parsed``: the page's body, parsed)."""
+def items_of(parsed: Any) -> list[Any]:
+    """The items of a parsed page: its ``data`` (a list: the models refuse any other value;
+    the spec makes no property required, so a 200 body without it is an empty page)."""
     data = getattr(parsed, "data", None)
-    # The spec makes no property required: a 200 body without ``data`` is an empty page.
-    if isinstance(data, Unset):
-        return []
-    if not isinstance(data, list):
-        raise ResponseValidationError(f"{operation_name(endpoint)}: page {number} has no data list")
-    return data
+    return data if isinstance(data, list) else []
 
 
 class _Walk:
@@ -105,7 +101,7 @@ class _Walk:
     def step(self, number: int, fetched: tuple[Any, str | None]) -> Page[Any] | None:
         """The page to hand out (None: nothing); ``next`` becomes the page after it."""
         parsed, request_id = fetched
-        items, name, page = items_of(self.pager.endpoint, number, parsed), self.pager.name, None
+        items, name, page = items_of(parsed), self.pager.name, None
         if not items:
             self.next = None
             return None
@@ -238,7 +234,7 @@ class ListPager(Generic[T]):
             if size is None and walk.next is not None:
                 # The server's default size is not documented: learn it from page 0.
                 first = await self._fetch(0)
-                size = len(items_of(self.endpoint, 0, first[0]))
+                size = len(items_of(first[0]))
                 if (page := walk.step(0, first)) is not None:
                     yield page
             if walk.next is None or size is None:  # (size is known once page 0 had items)
