@@ -36,7 +36,7 @@ from ._client import (
 from ._exceptions import ResponseValidationError, request_id_of
 from ._http import httpx
 from ._logging import redact_url
-from ._pagination import ListPager, items_of
+from ._pagination import AsyncListPager, ListPager, items_of
 from ._parsing import checked_count, operation_name, parse
 from ._upload import apush
 
@@ -79,7 +79,8 @@ class _Engine:
             artifact = AsyncArtifact(sender, endpoint, params, expect)
             return artifact if self.is_async else Artifact(artifact)
         if kind == "list" and not self.raw_answers:
-            return ListPager[Any](endpoint, sender, params, **more)
+            pager = AsyncListPager if self.is_async else ListPager
+            return pager(endpoint, sender, params, **more)
         if kind == "push":  # ``expect``: the model of a chunk's body
             return self._drive(apush(sender, endpoint, params, body=expect, **more))
         if kind == "snapshot":

@@ -9,8 +9,8 @@ after ``total()`` uses its answer), the page that brings the items to it. A page
 an earlier one is skipped (the list shifted); more of them in a row than distinct pages seen
 raise :class:`PaginationError`: the server cycles.
 
-The walk is written once, as async generators: an async client's :class:`ListPager` hands them
-out, a sync client's drives them with ``iterate_sync`` (its steps never suspend).
+The walk is written once, as async generators: :class:`AsyncListPager` hands them out,
+:class:`ListPager` drives them with ``iterate_sync`` (its steps never suspend).
 
 Example::
 
@@ -40,7 +40,7 @@ from ._exceptions import PaginationError, request_id_of
 from ._logging import logger
 from ._parsing import acall, checked_count, operation_name, parse
 
-__all__ = ["ListPager", "items_of", "page_count"]
+__all__ = ["AsyncListPager", "ListPager", "items_of", "page_count"]
 
 T = TypeVar("T")
 
@@ -85,7 +85,7 @@ def items_of(parsed: Any) -> list[Any]:
 class _Walk:
     """Decides, page after page in order, what to hand out and which page comes next."""
 
-    def __init__(self, pager: ListPager[Any]) -> None:
+    def __init__(self, pager: _Pager[Any]) -> None:
         # A count is a hint for the next iteration only: a later one would trust a stale count.
         self.pager, self.total, pager._total, self.handed_out = pager, pager._total, None, 0
         # The page to fetch next; None: the end (at once when max_items or the count is 0).
@@ -141,9 +141,8 @@ class _Walk:
         return page
 
 
-class ListPager(Generic[T]):
-    """Every page of one list call; iterating it (``for``, or ``async for`` under an async
-    client) yields the items in order.
+class _Pager(Generic[T]):
+    """Every page of one list call (:class:`ListPager`, :class:`AsyncListPager`).
 
     Built by the list methods (``client.exchanges.list(...)``); nothing is sent until it is
     iterated, and each iteration starts again from page 0. The walk is written once, as async
@@ -167,16 +166,6 @@ class ListPager(Generic[T]):
         self.name = operation_name(endpoint)
         self.is_async = isinstance(sender, AsyncSender)
         self._total: int | None = None  # total()'s answer, for the iteration that follows it
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            yield from page.items
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async with contextlib.aclosing(self.pages()) as pages:
-            async for page in pages:
-                for item in page.items:
-                    yield item
 
     def pages(self, *, concurrency: int = 1) -> Any:
         """The pages in order, empty pages skipped (an async generator under an async client).
@@ -258,6 +247,24 @@ class ListPager(Generic[T]):
                     yield page
         finally:
             await _cancel(tasks)
+
+
+class ListPager(_Pager[T]):
+    """A sync client's pager: ``for`` yields the items in order."""
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+
+class AsyncListPager(_Pager[T]):
+    """An async client's pager: ``async for`` yields the items in order."""
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.items:
+                    yield item
 
 
 async def _cancel(tasks: deque[asyncio.Task[Any]]) -> None:
