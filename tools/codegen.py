@@ -446,8 +446,8 @@ def render_operations(table: tuple[Operation, ...]) -> str:
 
 def render_resources(spec: Path = SPEC, config: Path = CONFIG) -> str:
     """The typed resources (templates/api_init.py.jinja, which the generator also renders:
-    its output is replaced by this one), from the operation table and the models' JSON names
-    and final states. Spec strings reach the code only through repr() (``py``) or escaped
+    its output is replaced by this one), from the operation table and the models' final
+    states. Spec strings reach the code only through repr() (``py``) or escaped
     for a docstring (``doc``)."""
     from openapi_python_client.strings import snake_case
 
@@ -471,14 +471,17 @@ def render_resources(spec: Path = SPEC, config: Path = CONFIG) -> str:
     # Globals, not filters: the generator renders this template too, and would not know them.
     env.globals["py"] = lambda value: repr(str(value))
     env.globals["doc"] = lambda value: str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return env.get_template(RESOURCES_TEMPLATE).render(
-        operations=_table(data),
-        json_names=[
-            (name, [(_text(p.name), str(p.python_name)) for p in _fields_of(model)])
-            for name, model in models
-        ],
-        terminal=terminal,
-    )
+    table = _table(data)
+    # Per tag: its resource class's name (without the Async/Raw prefix), its operations and
+    # every method of them, for the holder's docstring.
+    tags: list[tuple[str, str, list[Operation], str]] = []
+    for tag in dict.fromkeys(op.tag for op in table):
+        ops = [op for op in table if op.tag == tag]
+        methods = [op.method for op in ops] + [s.method for op in ops for s in op.snapshots]
+        methods += [op.upload.method for op in ops if op.upload]
+        resource = "".join(word.capitalize() for word in tag.split("_")) + "Resource"
+        tags.append((tag, resource, ops, ", ".join(methods)))
+    return env.get_template(RESOURCES_TEMPLATE).render(tags=tags, terminal=terminal)
 
 
 def generate(spec: Path, out: Path, config: Path = CONFIG) -> Path:

@@ -100,7 +100,7 @@ class _Engine:
             body = parse(endpoint, response, sender.redactor)
             if kind == "list":  # a raw list's: the page ``params["page"]``
                 number = params.get("page") or 0
-                return Page(number, items_of(endpoint, number, body), body, request_id)
+                return Page(number, items_of(body), body, request_id)
             found = body if kind == "whole" else getattr(body, "data", None)
             if expect is int:
                 return checked_count(endpoint, found)

@@ -9,8 +9,8 @@ after ``total()`` uses its answer), the page that brings the items to it. A page
 an earlier one is skipped (the list shifted); more of them in a row than distinct pages seen
 raise :class:`PaginationError`: the server cycles.
 
-The walk is written once, as async generators: :class:`AsyncListPager` awaits them, and
-:class:`ListPager` drives them with ``iterate_sync`` (its steps never suspend under a sync sender).
+The walk is written once, as async generators: :class:`AsyncListPager` hands them out,
+:class:`ListPager` drives them with ``iterate_sync`` (its steps never suspend).
 
 Example::
 
@@ -33,10 +33,10 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from datasync_grades_api.api import Page
-from datasync_grades_api.types import UNSET, Unset
+from datasync_grades_api.types import UNSET
 
-from ._client import Sender, iterate_sync, run_sync
-from ._exceptions import PaginationError, ResponseValidationError, request_id_of
+from ._client import AsyncSender, Sender, iterate_sync, run_sync
+from ._exceptions import PaginationError, request_id_of
 from ._logging import logger
 from ._parsing import acall, checked_count, operation_name, parse
 
@@ -63,11 +63,10 @@ def _at_least(name: str, value: int | None, least: int) -> int | None:
 
 def _next_hint(paging: Any) -> int | None:
     """The page number ``paging.next`` points to, or None when it gives no usable hint."""
+    # A string (the model refuses any other value): a page number, or a URL whose last
+    # ``page`` parameter is one.
     value = getattr(paging, "next_", None)
-    if type(value) is int:
-        return value if value >= 0 else None
     text = value.strip() if isinstance(value, str) else ""
-    # A page number, or a URL whose last ``page`` parameter is one.
     page = (parse_qs(urlsplit(text).query).get("page") or [text])[-1]
     if _DIGITS.fullmatch(page):
         return int(page)
@@ -76,24 +75,21 @@ def _next_hint(paging: Any) -> int | None:
     return None
 
 
-def items_of(endpoint: ModuleType, number: int, parsed: Any) -> list[Any]:
-    """The items of page ``number`` (``parsed``: the page's body, parsed)."""
+def items_of(parsed: Any) -> list[Any]:
+    """The items of a parsed page: its ``data`` (a list: the models refuse any other value;
+    the spec makes no property required, so a 200 body without it is an empty page)."""
     data = getattr(parsed, "data", None)
-    # The spec makes no property required: a 200 body without ``data`` is an empty page.
-    if isinstance(data, Unset):
-        return []
-    if not isinstance(data, list):
-        raise ResponseValidationError(f"{operation_name(endpoint)}: page {number} has no data list")
-    return data
+    return data if isinstance(data, list) else []
 
 
 class _Walk:
     """Decides, page after page in order, what to hand out and which page comes next."""
 
-    def __init__(self, pager: _Pager[Any], total: int | None) -> None:
-        self.pager, self.total, self.handed_out = pager, total, 0
+    def __init__(self, pager: _Pager[Any]) -> None:
+        # A count is a hint for the next iteration only: a later one would trust a stale count.
+        self.pager, self.total, pager._total, self.handed_out = pager, pager._total, None, 0
         # The page to fetch next; None: the end (at once when max_items or the count is 0).
-        self.next: int | None = None if 0 in (pager.max_items, total) else 0
+        self.next: int | None = None if 0 in (pager.max_items, self.total) else 0
         # The longest page so far. A page followed by another was full: this is the page size
         # in effect, which may be less than the page_size asked (a server may cap it).
         self.longest = 0
@@ -105,7 +101,7 @@ class _Walk:
     def step(self, number: int, fetched: tuple[Any, str | None]) -> Page[Any] | None:
         """The page to hand out (None: nothing); ``next`` becomes the page after it."""
         parsed, request_id = fetched
-        items, name = items_of(self.pager.endpoint, number, parsed), self.pager.name
+        items, name, page = items_of(parsed), self.pager.name, None
         if not items:
             self.next = None
             return None
@@ -120,41 +116,39 @@ class _Walk:
                     f"{name}: pages {number - self.repeats + 1} to {number} repeat earlier "
                     "pages; the server does not seem to honour the page number"
                 )
-            self.next = self._following(number, parsed, length)
-            return None
-        self.repeats = 0
-        if len(self.seen) == _REMEMBERED:
-            del self.seen[next(iter(self.seen))]
-        self.seen[mark] = None
-        if self.pager.max_items is not None:
-            items = items[: self.pager.max_items - self.handed_out]
-        self.handed_out += len(items)
-        self.next = self._following(number, parsed, length)
-        return Page(number, items, parsed, request_id)
-
-    def _following(self, number: int, parsed: Any, length: int) -> int | None:
+        else:
+            self.repeats = 0
+            if len(self.seen) == _REMEMBERED:
+                del self.seen[next(iter(self.seen))]
+            self.seen[mark] = None
+            if self.pager.max_items is not None:
+                items = items[: self.pager.max_items - self.handed_out]
+            self.handed_out += len(items)
+            page = Page(number, items, parsed, request_id)
         paging = getattr(parsed, "paging", None)
-        hinted = _next_hint(paging)
-        short = length < self.longest
+        hinted, short = _next_hint(paging), length < self.longest
         self.longest = max(self.longest, length)
-        if self.handed_out == self.pager.max_items:
-            return None
-        if hinted is not None:
-            if hinted <= number:
-                raise PaginationError(
-                    f"{self.pager.name}: page {number}'s paging.next points to page {hinted}, "
-                    "which would not move forward"
-                )
-            return hinted
+        if hinted is not None and hinted <= number and self.handed_out != self.pager.max_items:
+            raise PaginationError(
+                f"{name}: page {number}'s paging.next points to page {hinted}, "
+                "which would not move forward"
+            )
         # ``"next": null`` says this is the last page; an absent one says nothing.
-        if getattr(paging, "next_", UNSET) is None or short or self.handed_out == self.total:
-            return None
-        return number + 1
+        ended = getattr(paging, "next_", UNSET) is None or short or self.handed_out == self.total
+        self.next = hinted if hinted is not None else None if ended else number + 1
+        if self.handed_out == self.pager.max_items:
+            self.next = None
+        return page
 
 
 class _Pager(Generic[T]):
-    """One list call: its operation, filters and bounds, and the walk, written once as async
-    generators (a sync client's pager drives them to their end: its steps never suspend)."""
+    """Every page of one list call (:class:`ListPager`, :class:`AsyncListPager`).
+
+    Built by the list methods (``client.exchanges.list(...)``); nothing is sent until it is
+    iterated, and each iteration starts again from page 0. The walk is written once, as async
+    generators: an async client's pager hands them out, a sync client's drives them with
+    ``iterate_sync`` (its steps never suspend).
+    """
 
     def __init__(
         self,
@@ -170,7 +164,31 @@ class _Pager(Generic[T]):
         self.page_size = _at_least("page_size", page_size, 1)
         self.max_items = _at_least("max_items", max_items, 0)
         self.name = operation_name(endpoint)
+        self.is_async = isinstance(sender, AsyncSender)
         self._total: int | None = None  # total()'s answer, for the iteration that follows it
+
+    def pages(self, *, concurrency: int = 1) -> Any:
+        """The pages in order, empty pages skipped (an async generator under an async client).
+
+        With ``concurrency=k`` (a sync pager ignores it) at most k requests are in flight and
+        k pages held; the count is asked first, the pages it counts are fetched k at a
+        time, then one at a time to the end. Without a count, up to k - 1 requests past the
+        end come back empty and are discarded. When a page fails, the requests for later
+        pages are cancelled and its error raised after the pages before it. Leave early
+        inside ``contextlib.aclosing(...)`` to cancel what is in flight at once.
+        """
+        if type(concurrency) is not int or concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+        if not self.is_async:  # a sync client's steps never suspend: one page at a time
+            return iterate_sync(self._one_by_one())
+        return self._one_by_one() if concurrency == 1 else self._window(concurrency)
+
+    def total(self) -> Any:
+        """The count operation's answer for the same filters; None when the list has none
+        (awaitable under an async client).
+
+        The iteration that follows uses it to end without asking for a page past the end."""
+        return self._count() if self.is_async else run_sync(self._count())
 
     async def _fetch(self, number: int) -> tuple[Any, str | None]:
         """The parsed page ``number`` and the id of the request that brought it."""
@@ -180,11 +198,6 @@ class _Pager(Generic[T]):
         response = await self.sender.request(kwargs)
         return parse(self.endpoint, response, self.sender.redactor), request_id_of(response.headers)
 
-    def _walk(self) -> _Walk:
-        # A count is a hint for the next iteration only: a later one would trust a stale count.
-        total, self._total = self._total, None
-        return _Walk(self, total)
-
     async def _count(self) -> int | None:
         if self.count is None:
             return None
@@ -193,62 +206,10 @@ class _Pager(Generic[T]):
         return self._total
 
     async def _one_by_one(self) -> AsyncGenerator[Page[T], None]:
-        walk = self._walk()
+        walk = _Walk(self)
         while walk.next is not None:
             if (page := walk.step(walk.next, await self._fetch(walk.next))) is not None:
                 yield page
-
-
-class ListPager(_Pager[T]):
-    """Every page of one list call; iterating it yields the items in order.
-
-    Built by the list methods (``client.exchanges.list(...)``); nothing is sent until it is
-    iterated, and each iteration starts again from page 0.
-    """
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            yield from page.items
-
-    def pages(self) -> Iterator[Page[T]]:
-        """The pages, one request each, in order; empty pages are skipped."""
-        return iterate_sync(self._one_by_one())
-
-    def total(self) -> int | None:
-        """The count operation's answer for the same filters; None when the list has none.
-
-        The iteration that follows uses it to end without asking for a page past the end."""
-        return run_sync(self._count())
-
-
-class AsyncListPager(_Pager[T]):
-    """The async :class:`ListPager`: ``async for`` yields the items; ``pages(concurrency=k)``
-    fetches up to k pages at once, still handed out in order."""
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async with contextlib.aclosing(self.pages()) as pages:
-            async for page in pages:
-                for item in page.items:
-                    yield item
-
-    def pages(self, *, concurrency: int = 1) -> AsyncGenerator[Page[T], None]:
-        """The pages in order. With ``concurrency=k`` at most k requests are in flight and
-        k + 1 pages held; the count is asked first, the pages it counts are fetched k at a
-        time, then one at a time to the end. Without a count, up to k - 1 requests past the
-        end come back empty and are discarded.
-        When a page fails, the requests for later pages are cancelled and its error raised
-        after the pages before it. Leave early inside ``contextlib.aclosing(...)`` to cancel
-        what is in flight at once.
-        """
-        if type(concurrency) is not int or concurrency < 1:
-            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
-        return self._one_by_one() if concurrency == 1 else self._window(concurrency)
-
-    async def total(self) -> int | None:
-        """The count operation's answer for the same filters; None when the list has none.
-
-        The iteration that follows uses it to end without asking for a page past the end."""
-        return await self._count()
 
     async def _window(self, concurrency: int) -> AsyncGenerator[Page[T], None]:
         """Up to ``concurrency`` page requests in flight, handed out in page order."""
@@ -257,12 +218,12 @@ class AsyncListPager(_Pager[T]):
         try:
             if self._total is None and self.max_items != 0:
                 await self._count()  # (still None for a list without a count operation)
-            walk = self._walk()
+            walk = _Walk(self)
             size = self.page_size
             if size is None and walk.next is not None:
                 # The server's default size is not documented: learn it from page 0.
                 first = await self._fetch(0)
-                size = len(items_of(self.endpoint, 0, first[0]))
+                size = len(items_of(first[0]))
                 if (page := walk.step(0, first)) is not None:
                     yield page
             if walk.next is None or size is None:  # (size is known once page 0 had items)
@@ -271,24 +232,39 @@ class AsyncListPager(_Pager[T]):
             limit = math.inf if walk.total is None else page_count(walk.total, size)
             if self.max_items is not None:
                 limit = min(limit, page_count(self.max_items, size))
-            scheduled, page = walk.next, None
+            scheduled = walk.next
             while walk.next is not None:
-                # Refilled before handing the page out: requests go on while it is consumed.
                 while len(tasks) < concurrency and (not tasks or scheduled < limit):
                     tasks.append(asyncio.create_task(self._fetch(scheduled)))
                     scheduled += 1
-                if page is not None:
-                    yield page
                 current = walk.next
                 page = walk.step(current, await tasks.popleft())
                 if walk.next is not None and walk.next != current + 1:
                     # paging.next jumped: the pages fetched ahead are the wrong ones.
                     await _cancel(tasks)
                     scheduled = walk.next
-            if page is not None:
-                yield page
+                if page is not None:  # the k - 1 requests after it go on while it is consumed
+                    yield page
         finally:
             await _cancel(tasks)
+
+
+class ListPager(_Pager[T]):
+    """A sync client's pager: ``for`` yields the items in order."""
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+
+class AsyncListPager(_Pager[T]):
+    """An async client's pager: ``async for`` yields the items in order."""
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.items:
+                    yield item
 
 
 async def _cancel(tasks: deque[asyncio.Task[Any]]) -> None:

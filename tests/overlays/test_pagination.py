@@ -12,7 +12,7 @@ import contextlib
 import gc
 import logging
 import ssl
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -692,6 +692,16 @@ async def test_a_page_without_data_is_an_empty_page_and_the_end(mode: str) -> No
                 got = [item async for item in aclient.exchanges.list(page_size=3)]
     assert got == []
     assert len(seen) == 1
+
+
+async def test_a_pager_is_iterable_only_the_way_its_client_is() -> None:
+    # Callers tell them apart by isinstance (a sync pager under ``async for`` would fail).
+    client, aclient, _ = _mock_pair({"data": []})
+    with client:
+        async with aclient:
+            pager, apager = client.exchanges.list(), aclient.exchanges.list()
+    assert isinstance(pager, Iterable) and not isinstance(pager, AsyncIterable)
+    assert isinstance(apager, AsyncIterable) and not isinstance(apager, Iterable)
 
 
 @pytest.mark.parametrize("mode", MODES)
