@@ -390,8 +390,9 @@ class Sender:
         limit = self.max_response_bytes if response.is_success else DEFAULT_MAX_ERROR_BYTES
         data, problem = bytearray(), None
         # A piece past the cap (pieces are at most _PIECE): an oversize 2xx body raises, an
-        # error body is cut there (what was read is kept).
-        body = self.body(response, deadline, started, max_bytes=limit + _PIECE)
+        # error body is cut there (what was read is kept). The message names the request: the
+        # decoder's source need not (no URL redacted for every answer).
+        body = self.body(response, deadline, started, max_bytes=limit + _PIECE, source="body")
         try:
             async with contextlib.aclosing(body):
                 async for piece in body:
@@ -620,4 +621,5 @@ class _Cut:
             done = call(*args, **kwargs)
             return done if name in ("read", "write") else _Cut(done)
 
+        self.__dict__[name] = cut  # found here from now on: a kept-alive stream reads often
         return cut

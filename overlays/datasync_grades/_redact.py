@@ -47,6 +47,8 @@ EXCERPT_LENGTH: Final = 200
 # Seconds a token is remembered past its expiry (or, expiry unknown, past its last use): an
 # answer to a request sent with it may still arrive and quote it.
 RETENTION: Final = 3600.0
+# A token remembered less than this long ago is not remembered again (its retention renewed).
+_RENEW: Final = 60.0
 
 # A header whose name holds one of these is never shown ("auth": Authorization and
 # Proxy-Authorization; "cookie": Cookie and Set-Cookie), but the challenge WWW-Authenticate.
@@ -86,9 +88,11 @@ class Redactor:
     def remember(self, token: str, *, expires_at: float | None = None) -> None:
         """Redact ``token`` from now on, until ``RETENTION`` after ``expires_at`` (a reading of
         the clock; None: a JWT's ``exp``, or now, its last use). Never shortens it."""
-        if len(token) < MIN_SECRET_LENGTH:
-            return  # never searched for
         now = self._clock()
+        if len(token) < MIN_SECRET_LENGTH or (
+            expires_at is None and self._tokens.get(token, -math.inf) >= now + RETENTION - _RENEW
+        ):
+            return  # never searched for; or used lately (every request): no JWT parse, no lock
         if expires_at is None:
             expires_at = max(now, _jwt_exp(token) - time.time() + now)
         with self._lock:  # replaced whole, so readers need no lock; forgotten tokens dropped
