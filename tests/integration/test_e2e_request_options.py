@@ -46,7 +46,7 @@ async def test_with_options_closes_with_the_original(
     client = connect_to(mode, sandbox)
     derived = client.with_options(max_retries=0)
     await settle(client.close() if mode == "sync" else client.aclose())
-    with pytest.raises(APIConnectionError, match="the client is closed"):
+    with pytest.raises(APIConnectionError, match="the client has been closed"):
         await settle(derived.exchanges.count())
 
 
