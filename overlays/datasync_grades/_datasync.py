@@ -54,7 +54,7 @@ class _Engine:
 
     def __init__(self, sender: SyncSender | AsyncSender, raw: bool = False) -> None:
         self.sender, self.raw_answers = sender, raw
-        self.is_async = isinstance(sender, AsyncSender)
+        self.is_async = sender.is_async
 
     def raw(self) -> _Engine:
         return _Engine(self.sender, raw=True)
