@@ -303,14 +303,14 @@ def status_error(
 ) -> APIStatusError:
     """The typed exception for a non-2xx answer, redacted by ``redactor``.
 
-    Read the body first; ``cut``: it was cut at a size cap, so a secret may be cut through at
-    its end. ``body`` is the decoded JSON (or the text, up to
-    8 KiB); the message reads ``GET <url> -> 404 Not Found (request id abc): <excerpt>``.
+    The send path calls it once it has read the body, bounded and decoded; ``cut``: the body
+    was cut at a size cap, so a secret may be cut through at its end. ``body`` is the decoded
+    JSON (or the text, up to 8 KiB); the message reads
+    ``GET <url> -> 404 Not Found (request id abc): <excerpt>``.
 
     Example::
 
-        response.read()
-        raise status_error(response, Redactor.for_auth(auth))
+        raise status_error(response, self.redactor, cut=problem is not None)
     """
     # Redacted as text before decoding: a secret sent as a JSON number is no string later.
     text = redactor.text(response.text, cut=cut)

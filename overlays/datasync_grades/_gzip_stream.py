@@ -7,7 +7,8 @@ size of the body or of what it inflates to.
 
 Each layer looks at its first bytes: ``1f 8b`` is gzip (inflated, member after member,
 and the result looked at again, so a ``Content-Encoding: gzip`` around a ``.json.gz``
-file or around plain JSON works whether or not httpx already removed it); otherwise the
+file or around plain JSON works; httpx never decodes a body: the send path, whose
+``Sender.body()`` is this decoder's one user, refuses every other coding); otherwise the
 bytes must look like the expected plain format (e.g. JSON: first non-whitespace byte
 ``{`` or ``[``) and pass through. Every layer's output counts against ``max_bytes``, and
 so do the bytes on the wire (zero padding and empty gzip members decode to nothing); the
@@ -18,7 +19,7 @@ its first other byte arrives. Why hand-written: see "Bounded gzip" in docs/desig
 Example::
 
     decoder = BodyDecoder(kind="JSON", max_bytes=2**20, chunk_size=65536)
-    for raw in response.iter_raw():
+    for raw in (b"\x1f\x8b...", b"..."):  # the raw chunks Sender.body() reads
         out.writelines(decoder.feed(raw))
     out.writelines(decoder.finish())
 """
