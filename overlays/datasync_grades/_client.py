@@ -151,7 +151,8 @@ def is_loopback(host: str) -> bool:
 def json_values_within(data: bytes | bytearray, limit: int) -> bool:
     """Whether ``data`` parses into at most ``limit`` JSON values: every value but the first
     follows a ``,``, ``[``, ``{`` or ``:`` (counted in strings too: an overestimate)."""
-    return data.count(b",") + data.count(b"[") + data.count(b"{") <= limit
+    # (a body of at most ``limit`` bytes cannot hold more: no byte counted)
+    return len(data) <= limit or data.count(b",") + data.count(b"[") + data.count(b"{") <= limit
 
 
 @attrs.define(kw_only=True, eq=False, repr=False)  # (a repr would show a secret header)
@@ -450,7 +451,8 @@ class Sender:
         try:
             # None if read already (built in memory, e.g. by httpx.MockTransport: decoded then)
             layers = 0 if response.is_stream_consumed else gzip_layers(response.headers, source)
-            response.headers.pop("content-encoding", None)  # decoded here: httpx must not again
+            if layers:  # decoded here: httpx must not again (a pop of none raises inside httpx)
+                del response.headers["content-encoding"]
             decoder = BodyDecoder(
                 kind=kind or "body",
                 max_bytes=max_bytes,
@@ -608,18 +610,24 @@ class _Cut:
         self._inner = inner
 
     def __getattr__(self, name: str) -> Any:
-        call = getattr(self._inner, name)
-        if name not in _WAITS:
-            return call
-        place, timed_out = _WAITS[name]
+        found = getattr(self._inner, name)
+        if name in _WAITS:
+            found = _cut(found, name)
+        # Kept: a kept-alive stream is asked often, and each miss here raised an AttributeError.
+        if callable(found):
+            self.__dict__[name] = found
+        return found
 
-        def cut(*args: Any, **kwargs: Any) -> Any:
-            if len(args) > place:
-                args = (*args[:place], _left(args[place], timed_out), *args[place + 1 :])
-            else:
-                kwargs["timeout"] = _left(kwargs.get("timeout"), timed_out)
-            done = call(*args, **kwargs)
-            return done if name in ("read", "write") else _Cut(done)
 
-        self.__dict__[name] = cut  # found here from now on: a kept-alive stream reads often
-        return cut
+def _cut(call: Callable[..., Any], name: str) -> Callable[..., Any]:
+    place, timed_out = _WAITS[name]
+
+    def cut(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > place:
+            args = (*args[:place], _left(args[place], timed_out), *args[place + 1 :])
+        else:
+            kwargs["timeout"] = _left(kwargs.get("timeout"), timed_out)
+        done = call(*args, **kwargs)
+        return done if name in ("read", "write") else _Cut(done)
+
+    return cut

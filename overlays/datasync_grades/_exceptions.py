@@ -283,7 +283,8 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 def request_id_of(headers: Mapping[str, str]) -> str | None:
     """The request id the server (or a proxy in front of it) sent, if any (names in lower case,
     or ``httpx.Headers``)."""
-    return next((headers[name] for name in _REQUEST_ID_HEADERS if name in headers), None)
+    present = headers.keys()  # (``name in headers`` raises a KeyError inside httpx per miss)
+    return next((headers[name] for name in _REQUEST_ID_HEADERS if name in present), None)
 
 
 def _response_fields(response: httpx.Response, redactor: Redactor) -> dict[str, Any]:
