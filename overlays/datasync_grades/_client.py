@@ -34,7 +34,7 @@ import ipaddress
 import logging
 import ssl
 import time
-from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Iterable, Mapping
 from typing import Any, ClassVar, Final, Self, TypedDict, TypeVar, cast
 
 import attrs
@@ -582,52 +582,51 @@ def with_deadline(http: Any) -> Any:
 
 
 def _left(timeout: float | None, timed_out: type[Exception]) -> float | None:
-    deadline = _DEADLINE.get()
-    if deadline is None:
+    if (deadline := _DEADLINE.get()) is None:
         return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
+    if (left := deadline - time.monotonic()) <= 0:
         raise timed_out("total_timeout passed")
-    return left if timeout is None else min(timeout, left)
+    return left if timeout is None or left < timeout else timeout
 
 
-# The calls of an httpcore network backend and its streams that wait: the place of their
-# ``timeout`` parameter (httpcore passes it by place or by name) and the error for each when
-# the deadline has passed.
-_WAITS: Final = {
-    "connect_tcp": (2, httpcore.ConnectTimeout),
-    "start_tls": (2, httpcore.ConnectTimeout),
-    "read": (1, httpcore.ReadTimeout),
-    "write": (1, httpcore.WriteTimeout),
-}
-
-
-class _Cut:
+class _Cut(httpcore.NetworkBackend, httpcore.NetworkStream):
     """An httpcore network backend, or one of its streams, whose every wait is cut at the
-    deadline of the send under way; the streams it opens are cut too."""
+    deadline of the send under way (a sync read cannot be cancelled: it is given what is
+    left); the streams it opens are cut too. The client's own transports open no Unix
+    sockets; ``sleep`` is the base class's."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
 
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self._inner, name)
-        if name in _WAITS:
-            found = _cut(found, name)
-        # Kept: a kept-alive stream is asked often, and each miss here raised an AttributeError.
-        if callable(found):
-            self.__dict__[name] = found
-        return found
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _left(timeout, httpcore.ConnectTimeout)
+        return _Cut(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
 
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+        return data
 
-def _cut(call: Callable[..., Any], name: str) -> Callable[..., Any]:
-    place, timed_out = _WAITS[name]
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))
 
-    def cut(*args: Any, **kwargs: Any) -> Any:
-        if len(args) > place:
-            args = (*args[:place], _left(args[place], timed_out), *args[place + 1 :])
-        else:
-            kwargs["timeout"] = _left(kwargs.get("timeout"), timed_out)
-        done = call(*args, **kwargs)
-        return done if name in ("read", "write") else _Cut(done)
+    def close(self) -> None:
+        self._inner.close()
 
-    return cut
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _left(timeout, httpcore.ConnectTimeout)
+        return _Cut(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -279,6 +280,18 @@ async def test_total_timeout_holds_while_a_token_trickles(mode: str, raw: RawSer
         await _run(mode, client, _find)
     assert caught.value.method in ("GET", "POST") and caught.value.url.startswith(raw.url)
     assert (caught.value.__cause__, caught.value.__context__) == (None, None)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("mode", MODES)
+async def test_total_timeout_holds_while_a_tls_handshake_hangs(mode: str) -> None:
+    # A listener that takes the connection and never answers the ClientHello. No per-phase
+    # timeout at all: only the deadline can end the handshake (a sync one: cut in start_tls).
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}"
+        client = _client(mode, url, timeout=httpx.Timeout(None), total_timeout=0.5)
+        with pytest.raises(APITimeoutError, match="timed out"):
+            await _run(mode, client, _find)
 
 
 # -- tokens: bounded ------------------------------------------------------------------------
