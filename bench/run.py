@@ -801,8 +801,10 @@ def typed_artifact(report: Report, sizes: Sizes) -> None:
         f"JSON, {result.scores:,} scores in assignments of 500), parsed by `json.loads` alone "
         "and by `ExchangeDataRequest.from_dict(json.loads(...))` (the artifact's own keys land "
         f"in `additional_properties`); {result.rounds} rounds alternating which runs first, "
-        "CPU time of the process (callgrind would take an hour at this size); the ratio is "
-        "taken per round.",
+        "each after a `gc.collect()` (the collector's full passes are paced by the survivors of "
+        "the last one: without it, a step that followed the other ran with fewer of them), CPU "
+        "time of the process, garbage collector on, as in a consumer's process (callgrind would "
+        "take an hour at this size); the ratio is taken per round.",
         "",
         "| step | CPU seconds (median) | range |",
         "|---|---:|---:|",
