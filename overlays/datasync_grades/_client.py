@@ -610,8 +610,7 @@ class _Cut(httpcore.NetworkBackend, httpcore.NetworkStream):
         return _Cut(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        data: bytes = self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
-        return data
+        return cast(bytes, self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout)))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))

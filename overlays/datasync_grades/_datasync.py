@@ -92,7 +92,7 @@ class _Engine:
     ) -> Any:
         started = time.monotonic()
         response = await sender.request(endpoint._get_kwargs(**params))  # non-2xx raised
-        elapsed, request_id = time.monotonic() - started, request_id_of(response.headers)
+        elapsed = time.monotonic() - started
 
         def payload() -> Any:
             if kind == "empty":
@@ -100,7 +100,7 @@ class _Engine:
             body = parse(endpoint, response, sender.redactor)
             if kind == "list":  # a raw list's: the page ``params["page"]``
                 number = params.get("page") or 0
-                return Page(number, items_of(body), body, request_id)
+                return Page(number, items_of(body), body, request_id_of(response.headers))
             found = body if kind == "whole" else getattr(body, "data", None)
             if expect is int:
                 return checked_count(endpoint, found)
@@ -111,6 +111,7 @@ class _Engine:
 
         if not self.raw_answers:
             return payload()
+        request_id = request_id_of(response.headers)  # (only here and on a page: it costs)
         return RawResponse(response.status_code, response.headers, request_id, elapsed, payload)
 
 
