@@ -3,11 +3,16 @@ below httpx's decoding and chunking, sync and async alike."""
 
 from __future__ import annotations
 
+import functools
 import ssl
+import struct
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 from datasync_grades._http import httpx
+
+MiB = 1024 * 1024
 
 # Loading the CA bundle costs ~50 ms per transport; the tests speak plain HTTP anyway.
 SSL_CONTEXT = ssl.create_default_context()
@@ -98,3 +103,32 @@ class AsyncCountingTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+@functools.cache
+def _bomb_parts() -> tuple[bytes, bytes, bytes, bytes]:
+    """``[`` and 1 MiB of spaces compressed, another MiB of spaces, the last block, 1 MiB
+    of spaces. Made once, so serving a bomb allocates next to nothing."""
+    spaces = b" " * MiB
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    first = compressor.compress(b"[" + spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
+    # After a full flush deflate starts afresh: every further MiB compresses to these bytes.
+    again = compressor.compress(spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
+    final_block = compressor.flush()[:-8]  # an empty last block; its trailer is not ours
+    return first, again, final_block, spaces
+
+
+def gzip_bomb(mib: int) -> Iterator[bytes]:
+    """A valid gzip of ``[`` and ``mib`` MiB of spaces (~1 KiB per MiB), piece by piece.
+
+    JSON-looking, so only the size limit can stop it; streamed without compressing (or
+    holding) it all. The CRC is computed only if the trailer is reached.
+    """
+    first, again, final_block, spaces = _bomb_parts()
+    yield first
+    for _ in range(mib - 1):
+        yield again
+    crc = zlib.crc32(b"[")
+    for _ in range(mib):
+        crc = zlib.crc32(spaces, crc)
+    yield final_block + struct.pack("<II", crc, (1 + mib * MiB) & 0xFFFFFFFF)

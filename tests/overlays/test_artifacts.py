@@ -20,7 +20,6 @@ import itertools
 import json
 import os
 import random
-import struct
 import threading
 import tracemalloc
 import zlib
@@ -31,7 +30,7 @@ from uuid import UUID
 
 import pytest
 from _artifact_server import ArtifactServer, Reply, running
-from _wire import SSL_CONTEXT, AsyncCountingTransport, CountingTransport, Wire
+from _wire import SSL_CONTEXT, AsyncCountingTransport, CountingTransport, Wire, gzip_bomb
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -572,35 +571,6 @@ async def test_a_connection_dropped_mid_body(
 
 
 # -- size limits ------------------------------------------------------------------------------
-
-
-@functools.cache
-def _bomb_parts() -> tuple[bytes, bytes, bytes, bytes]:
-    """``[`` and 1 MiB of spaces compressed, another MiB of spaces, the last block, 1 MiB
-    of spaces. Made once, so serving a bomb allocates next to nothing."""
-    spaces = b" " * MiB
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-    first = compressor.compress(b"[" + spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
-    # After a full flush deflate starts afresh: every further MiB compresses to these bytes.
-    again = compressor.compress(spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
-    final_block = compressor.flush()[:-8]  # an empty last block; its trailer is not ours
-    return first, again, final_block, spaces
-
-
-def gzip_bomb(mib: int) -> Iterator[bytes]:
-    """A valid gzip of ``[`` and ``mib`` MiB of spaces (~1 KiB per MiB), piece by piece.
-
-    JSON-looking, so only the size limit can stop it; streamed without compressing (or
-    holding) it all. The CRC is computed only if the trailer is reached.
-    """
-    first, again, final_block, spaces = _bomb_parts()
-    yield first
-    for _ in range(mib - 1):
-        yield again
-    crc = zlib.crc32(b"[")
-    for _ in range(mib):
-        crc = zlib.crc32(spaces, crc)
-    yield final_block + struct.pack("<II", crc, (1 + mib * MiB) & 0xFFFFFFFF)
 
 
 def test_the_bomb_is_a_valid_gzip() -> None:

@@ -8,10 +8,8 @@ stopped early" is asserted on bytes, never on time.
 from __future__ import annotations
 
 import asyncio
-import functools
 import gzip
 import itertools
-import struct
 import time
 import tracemalloc
 import zlib
@@ -21,7 +19,7 @@ from uuid import UUID
 
 import pytest
 from _artifact_server import ArtifactServer, Reply, running
-from _wire import SSL_CONTEXT, AsyncCountingTransport, CountingTransport, Wire
+from _wire import SSL_CONTEXT, AsyncCountingTransport, CountingTransport, Wire, gzip_bomb
 
 from datasync_grades import (
     APITimeoutError,
@@ -64,29 +62,6 @@ def trickle(piece: bytes = b" ", every: float = 0.02) -> Callable[[], Iterator[b
             time.sleep(every)
 
     return pieces
-
-
-@functools.cache
-def _bomb_parts() -> tuple[bytes, bytes, bytes, bytes]:
-    spaces = b" " * MiB
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-    first = compressor.compress(b"[" + spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
-    # After a full flush deflate starts afresh: every further MiB compresses to these bytes.
-    again = compressor.compress(spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
-    final_block = compressor.flush()[:-8]
-    return first, again, final_block, spaces
-
-
-def gzip_bomb(mib: int) -> Iterator[bytes]:
-    """A valid gzip of ``[`` and ``mib`` MiB of spaces (~1 KiB per MiB), piece by piece."""
-    first, again, final_block, spaces = _bomb_parts()
-    yield first
-    for _ in range(mib - 1):
-        yield again
-    crc = zlib.crc32(b"[")
-    for _ in range(mib):
-        crc = zlib.crc32(spaces, crc)
-    yield final_block + struct.pack("<II", crc, (1 + mib * MiB) & 0xFFFFFFFF)
 
 
 def gzipped(pieces: Iterator[bytes]) -> Iterator[bytes]:
