@@ -1,5 +1,6 @@
 """Contains some shared types for properties"""
 
+import datetime
 from collections.abc import Mapping, MutableMapping
 from functools import lru_cache
 from http import HTTPStatus
@@ -19,6 +20,8 @@ UNSET: Unset = Unset()
 # datasync-grades: UUID() costs as much as parsing a small model, and the same ids (a course, a
 # student, a grader) recur throughout a page or an artifact. UUIDs are immutable: shared safely.
 parse_uuid = lru_cache(maxsize=4096)(UUID)
+# Bound once: `datetime.datetime.fromisoformat` is two lookups and a bound method per call.
+parse_datetime = datetime.datetime.fromisoformat
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

@@ -3,16 +3,27 @@ they generate behaves as ``templates/README.md`` says."""
 
 from __future__ import annotations
 
+import datetime
 import importlib.metadata
 import inspect
+import re
 import uuid
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 import template_diff  # from tools/, as conftest.py puts it on sys.path
 
-from datasync_grades_api.models import Exchange, ExchangeState, Metadata, SysFields
+from datasync_grades_api.models import (
+    Exchange,
+    ExchangeCondition,
+    ExchangeQuery,
+    ExchangeState,
+    Metadata,
+    Scope,
+    SysFields,
+)
 from datasync_grades_api.models import exchange as exchange_module
 
 
@@ -91,3 +102,43 @@ def test_uuids_are_parsed_once_and_refused_as_before() -> None:
     assert SysFields.from_dict({"id": text}).id is first  # immutable, so shared
     with pytest.raises(ValueError):
         SysFields.from_dict({"id": "nope"})
+
+
+def test_what_from_dict_calls_is_bound_once_per_module() -> None:
+    # Nested models' from_dict and enums' member maps are module-level names (measured faster);
+    # they are the classes' own, so a patched or subclassed model is not silently bypassed.
+    assert exchange_module._Metadata_from_dict == Metadata.from_dict  # same function and class
+    assert exchange_module._ExchangeState_members is ExchangeState._value2member_map_
+    assert "Metadata.from_dict" not in inspect.getsource(Exchange.from_dict)
+
+
+def test_nested_models_and_enums_parse_through_the_bindings() -> None:
+    query = Exchange.from_dict(
+        {"query": {"conditions": [{"scope": "course"}, {"scope": "campus"}]}}
+    ).query
+    assert isinstance(query, ExchangeQuery) and isinstance(query.conditions, list)
+    known, unknown = query.conditions
+    assert isinstance(known, ExchangeCondition) and known.scope is Scope.COURSE
+    assert isinstance(unknown, ExchangeCondition) and type(unknown.scope) is str
+    with pytest.raises(TypeError, match=re.escape("scope: expected Scope | str, got int")):
+        Exchange.from_dict({"query": {"conditions": [{"scope": 3}]}})
+    with pytest.raises(TypeError, match="error_count: expected int, got bool"):
+        Exchange.from_dict({"query": {}, "error_count": True})
+
+
+def test_mappings_are_read_at_every_level() -> None:
+    document = MappingProxyType(
+        {"query": MappingProxyType({"type": "assignment_scores"}), "x-new": 1}
+    )
+    built = Exchange.from_dict(document)
+    assert isinstance(built.query, ExchangeQuery) and built.query.type_ == "assignment_scores"
+    assert built.additional_properties == {"x-new": 1}
+
+
+def test_datetimes_are_parsed_and_refused_as_before() -> None:
+    parsed = SysFields.from_dict({"created_at": "2025-07-04T21:46:15.529Z"}).created_at
+    assert parsed == datetime.datetime(2025, 7, 4, 21, 46, 15, 529000, tzinfo=datetime.UTC)
+    with pytest.raises(TypeError):
+        SysFields.from_dict({"created_at": 1751665575})
+    with pytest.raises(ValueError):
+        SysFields.from_dict({"created_at": "yesterday"})

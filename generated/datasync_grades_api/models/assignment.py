@@ -12,7 +12,7 @@ from ..models.extensions import Extensions
 from ..models.named_ref import NamedRef
 from ..models.ref import Ref
 from ..models.sys_fields import SysFields
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="Assignment")
 
@@ -122,37 +122,29 @@ class Assignment:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _sys = src_dict.get("$sys", UNSET)
-        sys: SysFields | Unset
-        if _sys is UNSET:
-            sys = UNSET
+        sys = src_dict.get("$sys", UNSET)
+        if sys is UNSET:
             absent += 1
         else:
-            sys = SysFields.from_dict(_sys)
+            sys = _SysFields_from_dict(sys)
 
-        _section = src_dict.get("$section", UNSET)
-        section: Ref | Unset
-        if _section is UNSET:
-            section = UNSET
+        section = src_dict.get("$section", UNSET)
+        if section is UNSET:
             absent += 1
         else:
-            section = Ref.from_dict(_section)
+            section = _Ref_from_dict(section)
 
-        _category = src_dict.get("$category", UNSET)
-        category: NamedRef | Unset
-        if _category is UNSET:
-            category = UNSET
+        category = src_dict.get("$category", UNSET)
+        if category is UNSET:
             absent += 1
         else:
-            category = NamedRef.from_dict(_category)
+            category = _NamedRef_from_dict(category)
 
-        _term = src_dict.get("$term", UNSET)
-        term: Ref | Unset
-        if _term is UNSET:
-            term = UNSET
+        term = src_dict.get("$term", UNSET)
+        if term is UNSET:
             absent += 1
         else:
-            term = Ref.from_dict(_term)
+            term = _Ref_from_dict(term)
 
         name = src_dict.get("name", UNSET)
         if not isinstance(name, str):
@@ -179,29 +171,23 @@ class Assignment:
                 )
             absent += 1
 
-        _due_at = src_dict.get("due_at", UNSET)
-        due_at: datetime.datetime | Unset
-        if _due_at is UNSET:
-            due_at = UNSET
+        due_at = src_dict.get("due_at", UNSET)
+        if due_at is UNSET:
             absent += 1
         else:
-            due_at = datetime.datetime.fromisoformat(_due_at)
+            due_at = parse_datetime(due_at)
 
-        _available_at = src_dict.get("available_at", UNSET)
-        available_at: datetime.datetime | Unset
-        if _available_at is UNSET:
-            available_at = UNSET
+        available_at = src_dict.get("available_at", UNSET)
+        if available_at is UNSET:
             absent += 1
         else:
-            available_at = datetime.datetime.fromisoformat(_available_at)
+            available_at = parse_datetime(available_at)
 
-        _ext = src_dict.get("$ext", UNSET)
-        ext: Extensions | Unset
-        if _ext is UNSET:
-            ext = UNSET
+        ext = src_dict.get("$ext", UNSET)
+        if ext is UNSET:
             absent += 1
         else:
-            ext = Extensions.from_dict(_ext)
+            ext = _Extensions_from_dict(ext)
 
         _scores = src_dict.get("scores", UNSET)
         scores: list[AssignmentScore] | Unset = UNSET
@@ -210,13 +196,13 @@ class Assignment:
                 raise TypeError("scores: expected list, got " + type(_scores).__name__)
             scores = []
             for scores_item_data in _scores:
-                scores_item = AssignmentScore.from_dict(scores_item_data)
+                scores_item = _AssignmentScore_from_dict(scores_item_data)
 
                 scores.append(scores_item)
         else:
             absent += 1
 
-        assignment = object.__new__(cls)
+        assignment = _new(cls)
         assignment.sys = sys
         assignment.section = section
         assignment.category = category
@@ -268,3 +254,11 @@ class Assignment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_AssignmentScore_from_dict = AssignmentScore.from_dict
+_Extensions_from_dict = Extensions.from_dict
+_NamedRef_from_dict = NamedRef.from_dict
+_Ref_from_dict = Ref.from_dict
+_SysFields_from_dict = SysFields.from_dict

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.extensions import Extensions
 from ..models.ref import Ref
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="AssignmentScore")
 
@@ -96,21 +96,17 @@ class AssignmentScore:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _person = src_dict.get("$person", UNSET)
-        person: Ref | Unset
-        if _person is UNSET:
-            person = UNSET
+        person = src_dict.get("$person", UNSET)
+        if person is UNSET:
             absent += 1
         else:
-            person = Ref.from_dict(_person)
+            person = _Ref_from_dict(person)
 
-        _grader = src_dict.get("$grader", UNSET)
-        grader: Ref | Unset
-        if _grader is UNSET:
-            grader = UNSET
+        grader = src_dict.get("$grader", UNSET)
+        if grader is UNSET:
             absent += 1
         else:
-            grader = Ref.from_dict(_grader)
+            grader = _Ref_from_dict(grader)
 
         score = src_dict.get("score", UNSET)
         if type(score) is bool or not isinstance(score, (float, int)):
@@ -136,13 +132,11 @@ class AssignmentScore:
                 raise TypeError("excused: expected bool, got " + type(excused).__name__)
             absent += 1
 
-        _submitted_at = src_dict.get("submitted_at", UNSET)
-        submitted_at: datetime.datetime | Unset
-        if _submitted_at is UNSET:
-            submitted_at = UNSET
+        submitted_at = src_dict.get("submitted_at", UNSET)
+        if submitted_at is UNSET:
             absent += 1
         else:
-            submitted_at = datetime.datetime.fromisoformat(_submitted_at)
+            submitted_at = parse_datetime(submitted_at)
 
         preview_url = src_dict.get("preview_url", UNSET)
         if not isinstance(preview_url, str):
@@ -152,15 +146,13 @@ class AssignmentScore:
                 )
             absent += 1
 
-        _ext = src_dict.get("$ext", UNSET)
-        ext: Extensions | Unset
-        if _ext is UNSET:
-            ext = UNSET
+        ext = src_dict.get("$ext", UNSET)
+        if ext is UNSET:
             absent += 1
         else:
-            ext = Extensions.from_dict(_ext)
+            ext = _Extensions_from_dict(ext)
 
-        assignment_score = object.__new__(cls)
+        assignment_score = _new(cls)
         assignment_score.person = person
         assignment_score.grader = grader
         assignment_score.score = score
@@ -208,3 +200,8 @@ class AssignmentScore:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_Extensions_from_dict = Extensions.from_dict
+_Ref_from_dict = Ref.from_dict

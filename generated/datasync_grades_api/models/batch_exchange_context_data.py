@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_datetime, parse_uuid
 
 T = TypeVar("T", bound="BatchExchangeContextData")
 
@@ -66,29 +66,23 @@ class BatchExchangeContextData:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _id = src_dict.get("id", UNSET)
-        id: UUID | Unset
-        if _id is UNSET:
-            id = UNSET
+        id = src_dict.get("id", UNSET)
+        if id is UNSET:
             absent += 1
         else:
-            id = parse_uuid(_id)
+            id = parse_uuid(id)
 
-        _created_at = src_dict.get("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if _created_at is UNSET:
-            created_at = UNSET
+        created_at = src_dict.get("created_at", UNSET)
+        if created_at is UNSET:
             absent += 1
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = parse_datetime(created_at)
 
-        _updated_at = src_dict.get("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if _updated_at is UNSET:
-            updated_at = UNSET
+        updated_at = src_dict.get("updated_at", UNSET)
+        if updated_at is UNSET:
             absent += 1
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = parse_datetime(updated_at)
 
         course_ids: list[str] | Unset = src_dict.get("course_ids", UNSET)
         if not isinstance(course_ids, list):
@@ -98,7 +92,7 @@ class BatchExchangeContextData:
                 )
             absent += 1
 
-        batch_exchange_context_data = object.__new__(cls)
+        batch_exchange_context_data = _new(cls)
         batch_exchange_context_data.id = id
         batch_exchange_context_data.created_at = created_at
         batch_exchange_context_data.updated_at = updated_at
@@ -136,3 +130,6 @@ class BatchExchangeContextData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

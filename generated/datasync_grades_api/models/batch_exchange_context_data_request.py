@@ -42,7 +42,7 @@ class BatchExchangeContextDataRequest:
                 "course_ids: expected list, got " + type(course_ids).__name__
             )
 
-        batch_exchange_context_data_request = object.__new__(cls)
+        batch_exchange_context_data_request = _new(cls)
         batch_exchange_context_data_request.course_ids = course_ids
         d = (
             {
@@ -74,3 +74,6 @@ class BatchExchangeContextDataRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

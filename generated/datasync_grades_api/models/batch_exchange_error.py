@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.exchange_error_code import ExchangeErrorCode
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_datetime, parse_uuid
 
 T = TypeVar("T", bound="BatchExchangeError")
 
@@ -84,29 +84,23 @@ class BatchExchangeError:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _id = src_dict.get("id", UNSET)
-        id: UUID | Unset
-        if _id is UNSET:
-            id = UNSET
+        id = src_dict.get("id", UNSET)
+        if id is UNSET:
             absent += 1
         else:
-            id = parse_uuid(_id)
+            id = parse_uuid(id)
 
-        _created_at = src_dict.get("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if _created_at is UNSET:
-            created_at = UNSET
+        created_at = src_dict.get("created_at", UNSET)
+        if created_at is UNSET:
             absent += 1
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = parse_datetime(created_at)
 
-        _updated_at = src_dict.get("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if _updated_at is UNSET:
-            updated_at = UNSET
+        updated_at = src_dict.get("updated_at", UNSET)
+        if updated_at is UNSET:
             absent += 1
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = parse_datetime(updated_at)
 
         _code = src_dict.get("code", UNSET)
         code: ExchangeErrorCode | str | Unset
@@ -114,7 +108,7 @@ class BatchExchangeError:
             code = UNSET
             absent += 1
         elif isinstance(_code, str):
-            code = ExchangeErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
+            code = _ExchangeErrorCode_members.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ExchangeErrorCode | str, got " + type(_code).__name__
@@ -132,7 +126,7 @@ class BatchExchangeError:
                 raise TypeError("details: expected str, got " + type(details).__name__)
             absent += 1
 
-        batch_exchange_error = object.__new__(cls)
+        batch_exchange_error = _new(cls)
         batch_exchange_error.id = id
         batch_exchange_error.created_at = created_at
         batch_exchange_error.updated_at = updated_at
@@ -174,3 +168,7 @@ class BatchExchangeError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ExchangeErrorCode_members = ExchangeErrorCode._value2member_map_

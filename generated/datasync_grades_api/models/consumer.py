@@ -66,13 +66,11 @@ class Consumer:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _id = src_dict.get("id", UNSET)
-        id: UUID | Unset
-        if _id is UNSET:
-            id = UNSET
+        id = src_dict.get("id", UNSET)
+        if id is UNSET:
             absent += 1
         else:
-            id = parse_uuid(_id)
+            id = parse_uuid(id)
 
         name = src_dict.get("name", UNSET)
         if not isinstance(name, str):
@@ -94,7 +92,7 @@ class Consumer:
             metadata = UNSET
             absent += 1
         elif isinstance(_metadata, dict):
-            componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
+            componentsschemas_metadata_type_0 = _Metadata_from_dict(_metadata)
 
             metadata = componentsschemas_metadata_type_0
         else:
@@ -102,7 +100,7 @@ class Consumer:
                 "metadata: expected Metadata | None, got " + type(_metadata).__name__
             )
 
-        consumer = object.__new__(cls)
+        consumer = _new(cls)
         consumer.id = id
         consumer.name = name
         consumer.type_ = type_
@@ -140,3 +138,7 @@ class Consumer:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_Metadata_from_dict = Metadata.from_dict

@@ -50,23 +50,19 @@ class ConsumerResponse:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _error = src_dict.get("error", UNSET)
-        error: ErrorDetail | Unset
-        if _error is UNSET:
-            error = UNSET
+        error = src_dict.get("error", UNSET)
+        if error is UNSET:
             absent += 1
         else:
-            error = ErrorDetail.from_dict(_error)
+            error = _ErrorDetail_from_dict(error)
 
-        _data = src_dict.get("data", UNSET)
-        data: Consumer | Unset
-        if _data is UNSET:
-            data = UNSET
+        data = src_dict.get("data", UNSET)
+        if data is UNSET:
             absent += 1
         else:
-            data = Consumer.from_dict(_data)
+            data = _Consumer_from_dict(data)
 
-        consumer_response = object.__new__(cls)
+        consumer_response = _new(cls)
         consumer_response.error = error
         consumer_response.data = data
         d = (
@@ -100,3 +96,8 @@ class ConsumerResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_Consumer_from_dict = Consumer.from_dict
+_ErrorDetail_from_dict = ErrorDetail.from_dict

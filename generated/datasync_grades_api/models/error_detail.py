@@ -81,7 +81,7 @@ class ErrorDetail:
             code = UNSET
             absent += 1
         elif isinstance(_code, str):
-            code = ErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
+            code = _ErrorCode_members.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ErrorCode | str, got " + type(_code).__name__
@@ -107,7 +107,7 @@ class ErrorDetail:
                 raise TypeError("details: expected str, got " + type(details).__name__)
             absent += 1
 
-        error_detail = object.__new__(cls)
+        error_detail = _new(cls)
         error_detail.status = status
         error_detail.code = code
         error_detail.message = message
@@ -147,3 +147,7 @@ class ErrorDetail:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ErrorCode_members = ErrorCode._value2member_map_

@@ -59,7 +59,7 @@ class ErrorResponse:
             error = UNSET
             absent += 1
         elif isinstance(_error, dict):
-            error_type_0 = ErrorDetail.from_dict(_error)
+            error_type_0 = _ErrorDetail_from_dict(_error)
 
             error = error_type_0
         elif isinstance(_error, str):
@@ -78,7 +78,7 @@ class ErrorResponse:
                 )
             absent += 1
 
-        error_response = object.__new__(cls)
+        error_response = _new(cls)
         error_response.error = error
         error_response.error_description = error_description
         d = (
@@ -112,3 +112,7 @@ class ErrorResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ErrorDetail_from_dict = ErrorDetail.from_dict

@@ -12,7 +12,7 @@ from ..models.exchange_query import ExchangeQuery
 from ..models.exchange_state import ExchangeState
 from ..models.metadata import Metadata
 from ..models.posted_by import PostedBy
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_datetime, parse_uuid
 
 T = TypeVar("T", bound="Exchange")
 
@@ -131,37 +131,29 @@ class Exchange:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _id = src_dict.get("id", UNSET)
-        id: UUID | Unset
-        if _id is UNSET:
-            id = UNSET
+        id = src_dict.get("id", UNSET)
+        if id is UNSET:
             absent += 1
         else:
-            id = parse_uuid(_id)
+            id = parse_uuid(id)
 
-        _created_at = src_dict.get("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if _created_at is UNSET:
-            created_at = UNSET
+        created_at = src_dict.get("created_at", UNSET)
+        if created_at is UNSET:
             absent += 1
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = parse_datetime(created_at)
 
-        _updated_at = src_dict.get("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if _updated_at is UNSET:
-            updated_at = UNSET
+        updated_at = src_dict.get("updated_at", UNSET)
+        if updated_at is UNSET:
             absent += 1
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = parse_datetime(updated_at)
 
-        _query = src_dict.get("query", UNSET)
-        query: ExchangeQuery | Unset
-        if _query is UNSET:
-            query = UNSET
+        query = src_dict.get("query", UNSET)
+        if query is UNSET:
             absent += 1
         else:
-            query = ExchangeQuery.from_dict(_query)
+            query = _ExchangeQuery_from_dict(query)
 
         _metadata = src_dict.get("metadata", UNSET)
         metadata: Metadata | None | Unset
@@ -171,7 +163,7 @@ class Exchange:
             metadata = UNSET
             absent += 1
         elif isinstance(_metadata, dict):
-            componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
+            componentsschemas_metadata_type_0 = _Metadata_from_dict(_metadata)
 
             metadata = componentsschemas_metadata_type_0
         else:
@@ -185,7 +177,7 @@ class Exchange:
             state = UNSET
             absent += 1
         elif isinstance(_state, str):
-            state = ExchangeState._value2member_map_.get(_state, _state)  # type: ignore[assignment]
+            state = _ExchangeState_members.get(_state, _state)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "state: expected ExchangeState | str, got " + type(_state).__name__
@@ -233,13 +225,13 @@ class Exchange:
             posted_by = UNSET
             absent += 1
         elif isinstance(_posted_by, str):
-            posted_by = PostedBy._value2member_map_.get(_posted_by, _posted_by)  # type: ignore[assignment]
+            posted_by = _PostedBy_members.get(_posted_by, _posted_by)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "posted_by: expected PostedBy | str, got " + type(_posted_by).__name__
             )
 
-        exchange = object.__new__(cls)
+        exchange = _new(cls)
         exchange.id = id
         exchange.created_at = created_at
         exchange.updated_at = updated_at
@@ -296,3 +288,10 @@ class Exchange:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ExchangeQuery_from_dict = ExchangeQuery.from_dict
+_ExchangeState_members = ExchangeState._value2member_map_
+_Metadata_from_dict = Metadata.from_dict
+_PostedBy_members = PostedBy._value2member_map_

@@ -11,7 +11,7 @@ from ..models.named_ref import NamedRef
 from ..models.scope import Scope
 from ..models.scope_by import ScopeBy
 from ..models.summary_type import SummaryType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="ExchangeCondition")
 
@@ -102,7 +102,7 @@ class ExchangeCondition:
             scope = UNSET
             absent += 1
         elif isinstance(_scope, str):
-            scope = Scope._value2member_map_.get(_scope, _scope)  # type: ignore[assignment]
+            scope = _Scope_members.get(_scope, _scope)  # type: ignore[assignment]
         else:
             raise TypeError("scope: expected Scope | str, got " + type(_scope).__name__)
 
@@ -112,27 +112,23 @@ class ExchangeCondition:
             scope_by = UNSET
             absent += 1
         elif isinstance(_scope_by, str):
-            scope_by = ScopeBy._value2member_map_.get(_scope_by, _scope_by)  # type: ignore[assignment]
+            scope_by = _ScopeBy_members.get(_scope_by, _scope_by)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "scope_by: expected ScopeBy | str, got " + type(_scope_by).__name__
             )
 
-        _scope_id = src_dict.get("scope_id", UNSET)
-        scope_id: NamedRef | Unset
-        if _scope_id is UNSET:
-            scope_id = UNSET
+        scope_id = src_dict.get("scope_id", UNSET)
+        if scope_id is UNSET:
             absent += 1
         else:
-            scope_id = NamedRef.from_dict(_scope_id)
+            scope_id = _NamedRef_from_dict(scope_id)
 
-        _graded_after = src_dict.get("graded_after", UNSET)
-        graded_after: datetime.datetime | Unset
-        if _graded_after is UNSET:
-            graded_after = UNSET
+        graded_after = src_dict.get("graded_after", UNSET)
+        if graded_after is UNSET:
             absent += 1
         else:
-            graded_after = datetime.datetime.fromisoformat(_graded_after)
+            graded_after = parse_datetime(graded_after)
 
         _summary_type = src_dict.get("summary_type", UNSET)
         summary_type: str | SummaryType | Unset
@@ -140,9 +136,7 @@ class ExchangeCondition:
             summary_type = UNSET
             absent += 1
         elif isinstance(_summary_type, str):
-            summary_type = SummaryType._value2member_map_.get(
-                _summary_type, _summary_type
-            )  # type: ignore[assignment]
+            summary_type = _SummaryType_members.get(_summary_type, _summary_type)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "summary_type: expected SummaryType | str, got "
@@ -158,7 +152,7 @@ class ExchangeCondition:
                 )
             absent += 1
 
-        exchange_condition = object.__new__(cls)
+        exchange_condition = _new(cls)
         exchange_condition.scope = scope
         exchange_condition.scope_by = scope_by
         exchange_condition.scope_id = scope_id
@@ -200,3 +194,10 @@ class ExchangeCondition:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_NamedRef_from_dict = NamedRef.from_dict
+_Scope_members = Scope._value2member_map_
+_ScopeBy_members = ScopeBy._value2member_map_
+_SummaryType_members = SummaryType._value2member_map_

@@ -55,13 +55,11 @@ class ExchangeCreatedResponse:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _error = src_dict.get("error", UNSET)
-        error: ErrorDetail | Unset
-        if _error is UNSET:
-            error = UNSET
+        error = src_dict.get("error", UNSET)
+        if error is UNSET:
             absent += 1
         else:
-            error = ErrorDetail.from_dict(_error)
+            error = _ErrorDetail_from_dict(error)
 
         _data = src_dict.get("data", UNSET)
         data: Exchange | None | Unset
@@ -71,7 +69,7 @@ class ExchangeCreatedResponse:
             data = UNSET
             absent += 1
         elif isinstance(_data, dict):
-            data_type_0 = Exchange.from_dict(_data)
+            data_type_0 = _Exchange_from_dict(_data)
 
             data = data_type_0
         else:
@@ -79,7 +77,7 @@ class ExchangeCreatedResponse:
                 "data: expected Exchange | None, got " + type(_data).__name__
             )
 
-        exchange_created_response = object.__new__(cls)
+        exchange_created_response = _new(cls)
         exchange_created_response.error = error
         exchange_created_response.data = data
         d = (
@@ -113,3 +111,8 @@ class ExchangeCreatedResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ErrorDetail_from_dict = ErrorDetail.from_dict
+_Exchange_from_dict = Exchange.from_dict

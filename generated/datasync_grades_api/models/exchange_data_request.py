@@ -72,7 +72,7 @@ class ExchangeDataRequest:
                 )
             assignments = []
             for assignments_item_data in _assignments:
-                assignments_item = Assignment.from_dict(assignments_item_data)
+                assignments_item = _Assignment_from_dict(assignments_item_data)
 
                 assignments.append(assignments_item)
         else:
@@ -87,7 +87,7 @@ class ExchangeDataRequest:
                 )
             summaries = []
             for summaries_item_data in _summaries:
-                summaries_item = Summary.from_dict(summaries_item_data)
+                summaries_item = _Summary_from_dict(summaries_item_data)
 
                 summaries.append(summaries_item)
         else:
@@ -99,7 +99,7 @@ class ExchangeDataRequest:
                 raise TypeError("final: expected bool, got " + type(final).__name__)
             absent += 1
 
-        exchange_data_request = object.__new__(cls)
+        exchange_data_request = _new(cls)
         exchange_data_request.assignments = assignments
         exchange_data_request.summaries = summaries
         exchange_data_request.final = final
@@ -135,3 +135,8 @@ class ExchangeDataRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_Assignment_from_dict = Assignment.from_dict
+_Summary_from_dict = Summary.from_dict

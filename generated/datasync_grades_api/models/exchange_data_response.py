@@ -49,23 +49,19 @@ class ExchangeDataResponse:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _error = src_dict.get("error", UNSET)
-        error: ErrorDetail | Unset
-        if _error is UNSET:
-            error = UNSET
+        error = src_dict.get("error", UNSET)
+        if error is UNSET:
             absent += 1
         else:
-            error = ErrorDetail.from_dict(_error)
+            error = _ErrorDetail_from_dict(error)
 
-        _data = src_dict.get("data", UNSET)
-        data: Resource | Unset
-        if _data is UNSET:
-            data = UNSET
+        data = src_dict.get("data", UNSET)
+        if data is UNSET:
             absent += 1
         else:
-            data = Resource.from_dict(_data)
+            data = _Resource_from_dict(data)
 
-        exchange_data_response = object.__new__(cls)
+        exchange_data_response = _new(cls)
         exchange_data_response.error = error
         exchange_data_response.data = data
         d = (
@@ -99,3 +95,8 @@ class ExchangeDataResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ErrorDetail_from_dict = ErrorDetail.from_dict
+_Resource_from_dict = Resource.from_dict

@@ -58,7 +58,7 @@ class ExchangeErrorCreate:
             code = UNSET
             absent += 1
         elif isinstance(_code, str):
-            code = ExchangeErrorCode._value2member_map_.get(_code, _code)  # type: ignore[assignment]
+            code = _ExchangeErrorCode_members.get(_code, _code)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "code: expected ExchangeErrorCode | str, got " + type(_code).__name__
@@ -70,7 +70,7 @@ class ExchangeErrorCreate:
                 raise TypeError("details: expected str, got " + type(details).__name__)
             absent += 1
 
-        exchange_error_create = object.__new__(cls)
+        exchange_error_create = _new(cls)
         exchange_error_create.code = code
         exchange_error_create.details = details
         d = (
@@ -104,3 +104,7 @@ class ExchangeErrorCreate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ExchangeErrorCode_members = ExchangeErrorCode._value2member_map_

@@ -52,13 +52,11 @@ class ExchangeErrorsResponse:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _paging = src_dict.get("paging", UNSET)
-        paging: Paging | Unset
-        if _paging is UNSET:
-            paging = UNSET
+        paging = src_dict.get("paging", UNSET)
+        if paging is UNSET:
             absent += 1
         else:
-            paging = Paging.from_dict(_paging)
+            paging = _Paging_from_dict(paging)
 
         _data = src_dict.get("data", UNSET)
         data: list[ExchangeError] | Unset = UNSET
@@ -67,13 +65,13 @@ class ExchangeErrorsResponse:
                 raise TypeError("data: expected list, got " + type(_data).__name__)
             data = []
             for data_item_data in _data:
-                data_item = ExchangeError.from_dict(data_item_data)
+                data_item = _ExchangeError_from_dict(data_item_data)
 
                 data.append(data_item)
         else:
             absent += 1
 
-        exchange_errors_response = object.__new__(cls)
+        exchange_errors_response = _new(cls)
         exchange_errors_response.paging = paging
         exchange_errors_response.data = data
         d = (
@@ -107,3 +105,8 @@ class ExchangeErrorsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ExchangeError_from_dict = ExchangeError.from_dict
+_Paging_from_dict = Paging.from_dict

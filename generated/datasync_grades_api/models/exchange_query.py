@@ -62,7 +62,7 @@ class ExchangeQuery:
             type_ = UNSET
             absent += 1
         elif isinstance(_type_, str):
-            type_ = QueryType._value2member_map_.get(_type_, _type_)  # type: ignore[assignment]
+            type_ = _QueryType_members.get(_type_, _type_)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "type: expected QueryType | str, got " + type(_type_).__name__
@@ -77,13 +77,13 @@ class ExchangeQuery:
                 )
             conditions = []
             for conditions_item_data in _conditions:
-                conditions_item = ExchangeCondition.from_dict(conditions_item_data)
+                conditions_item = _ExchangeCondition_from_dict(conditions_item_data)
 
                 conditions.append(conditions_item)
         else:
             absent += 1
 
-        exchange_query = object.__new__(cls)
+        exchange_query = _new(cls)
         exchange_query.type_ = type_
         exchange_query.conditions = conditions
         d = (
@@ -117,3 +117,8 @@ class ExchangeQuery:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ExchangeCondition_from_dict = ExchangeCondition.from_dict
+_QueryType_members = QueryType._value2member_map_

@@ -53,13 +53,11 @@ class ExchangesRequest:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _query = src_dict.get("query", UNSET)
-        query: ExchangeQuery | Unset
-        if _query is UNSET:
-            query = UNSET
+        query = src_dict.get("query", UNSET)
+        if query is UNSET:
             absent += 1
         else:
-            query = ExchangeQuery.from_dict(_query)
+            query = _ExchangeQuery_from_dict(query)
 
         _metadata = src_dict.get("metadata", UNSET)
         metadata: Metadata | None | Unset
@@ -69,7 +67,7 @@ class ExchangesRequest:
             metadata = UNSET
             absent += 1
         elif isinstance(_metadata, dict):
-            componentsschemas_metadata_type_0 = Metadata.from_dict(_metadata)
+            componentsschemas_metadata_type_0 = _Metadata_from_dict(_metadata)
 
             metadata = componentsschemas_metadata_type_0
         else:
@@ -77,7 +75,7 @@ class ExchangesRequest:
                 "metadata: expected Metadata | None, got " + type(_metadata).__name__
             )
 
-        exchanges_request = object.__new__(cls)
+        exchanges_request = _new(cls)
         exchanges_request.query = query
         exchanges_request.metadata = metadata
         d = (
@@ -111,3 +109,8 @@ class ExchangesRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ExchangeQuery_from_dict = ExchangeQuery.from_dict
+_Metadata_from_dict = Metadata.from_dict

@@ -24,7 +24,7 @@ class Extensions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        extensions = object.__new__(cls)
+        extensions = _new(cls)
         d = dict(src_dict)
         extensions.additional_properties = d
         return extensions
@@ -44,3 +44,6 @@ class Extensions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

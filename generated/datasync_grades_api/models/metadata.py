@@ -24,7 +24,7 @@ class Metadata:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        metadata = object.__new__(cls)
+        metadata = _new(cls)
         d = dict(src_dict)
         metadata.additional_properties = d
         return metadata
@@ -44,3 +44,6 @@ class Metadata:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

@@ -53,15 +53,13 @@ class NamedRef:
                 raise TypeError("name: expected str, got " + type(name).__name__)
             absent += 1
 
-        _sys = src_dict.get("$sys", UNSET)
-        sys: SysFields | Unset
-        if _sys is UNSET:
-            sys = UNSET
+        sys = src_dict.get("$sys", UNSET)
+        if sys is UNSET:
             absent += 1
         else:
-            sys = SysFields.from_dict(_sys)
+            sys = _SysFields_from_dict(sys)
 
-        named_ref = object.__new__(cls)
+        named_ref = _new(cls)
         named_ref.name = name
         named_ref.sys = sys
         d = (
@@ -95,3 +93,7 @@ class NamedRef:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_SysFields_from_dict = SysFields.from_dict

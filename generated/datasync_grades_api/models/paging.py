@@ -53,7 +53,7 @@ class Paging:
         else:
             raise TypeError("next: expected str | None, got " + type(_next_).__name__)
 
-        paging = object.__new__(cls)
+        paging = _new(cls)
         paging.next_ = next_
         d = (
             {
@@ -85,3 +85,6 @@ class Paging:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

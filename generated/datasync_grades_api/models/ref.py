@@ -41,15 +41,13 @@ class Ref:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _sys = src_dict.get("$sys", UNSET)
-        sys: SysFields | Unset
-        if _sys is UNSET:
-            sys = UNSET
+        sys = src_dict.get("$sys", UNSET)
+        if sys is UNSET:
             absent += 1
         else:
-            sys = SysFields.from_dict(_sys)
+            sys = _SysFields_from_dict(sys)
 
-        ref = object.__new__(cls)
+        ref = _new(cls)
         ref.sys = sys
         d = (
             {
@@ -81,3 +79,7 @@ class Ref:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_SysFields_from_dict = SysFields.from_dict

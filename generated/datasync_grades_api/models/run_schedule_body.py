@@ -27,7 +27,7 @@ class RunScheduleBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        run_schedule_body = object.__new__(cls)
+        run_schedule_body = _new(cls)
         d = dict(src_dict)
         run_schedule_body.additional_properties = d
         return run_schedule_body
@@ -47,3 +47,6 @@ class RunScheduleBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_datetime, parse_uuid
 
 T = TypeVar("T", bound="Schedule")
 
@@ -88,29 +88,23 @@ class Schedule:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _id = src_dict.get("id", UNSET)
-        id: UUID | Unset
-        if _id is UNSET:
-            id = UNSET
+        id = src_dict.get("id", UNSET)
+        if id is UNSET:
             absent += 1
         else:
-            id = parse_uuid(_id)
+            id = parse_uuid(id)
 
-        _created_at = src_dict.get("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if _created_at is UNSET:
-            created_at = UNSET
+        created_at = src_dict.get("created_at", UNSET)
+        if created_at is UNSET:
             absent += 1
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = parse_datetime(created_at)
 
-        _updated_at = src_dict.get("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if _updated_at is UNSET:
-            updated_at = UNSET
+        updated_at = src_dict.get("updated_at", UNSET)
+        if updated_at is UNSET:
             absent += 1
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = parse_datetime(updated_at)
 
         name = src_dict.get("name", UNSET)
         if not isinstance(name, str):
@@ -138,7 +132,7 @@ class Schedule:
             last_run_at = UNSET
             absent += 1
         elif isinstance(_last_run_at, str):
-            last_run_at_type_0 = datetime.datetime.fromisoformat(_last_run_at)
+            last_run_at_type_0 = parse_datetime(_last_run_at)
 
             last_run_at = last_run_at_type_0
         else:
@@ -147,7 +141,7 @@ class Schedule:
                 + type(_last_run_at).__name__
             )
 
-        schedule = object.__new__(cls)
+        schedule = _new(cls)
         schedule.id = id
         schedule.created_at = created_at
         schedule.updated_at = updated_at
@@ -191,3 +185,6 @@ class Schedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

@@ -39,6 +39,9 @@ class ScheduleUpdate:
         if not isinstance(enabled, bool):
             raise TypeError("enabled: expected bool, got " + type(enabled).__name__)
 
-        schedule_update = object.__new__(cls)
+        schedule_update = _new(cls)
         schedule_update.enabled = enabled
         return schedule_update
+
+
+_new = object.__new__

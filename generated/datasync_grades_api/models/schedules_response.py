@@ -52,13 +52,11 @@ class SchedulesResponse:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _paging = src_dict.get("paging", UNSET)
-        paging: Paging | Unset
-        if _paging is UNSET:
-            paging = UNSET
+        paging = src_dict.get("paging", UNSET)
+        if paging is UNSET:
             absent += 1
         else:
-            paging = Paging.from_dict(_paging)
+            paging = _Paging_from_dict(paging)
 
         _data = src_dict.get("data", UNSET)
         data: list[Schedule] | Unset = UNSET
@@ -67,13 +65,13 @@ class SchedulesResponse:
                 raise TypeError("data: expected list, got " + type(_data).__name__)
             data = []
             for data_item_data in _data:
-                data_item = Schedule.from_dict(data_item_data)
+                data_item = _Schedule_from_dict(data_item_data)
 
                 data.append(data_item)
         else:
             absent += 1
 
-        schedules_response = object.__new__(cls)
+        schedules_response = _new(cls)
         schedules_response.paging = paging
         schedules_response.data = data
         d = (
@@ -107,3 +105,8 @@ class SchedulesResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_Paging_from_dict = Paging.from_dict
+_Schedule_from_dict = Schedule.from_dict

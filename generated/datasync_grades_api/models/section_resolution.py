@@ -47,13 +47,11 @@ class SectionResolution:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _id = src_dict.get("id", UNSET)
-        id: UUID | Unset
-        if _id is UNSET:
-            id = UNSET
+        id = src_dict.get("id", UNSET)
+        if id is UNSET:
             absent += 1
         else:
-            id = parse_uuid(_id)
+            id = parse_uuid(id)
 
         consumer_id = src_dict.get("consumer_id", UNSET)
         if not isinstance(consumer_id, str):
@@ -63,7 +61,7 @@ class SectionResolution:
                 )
             absent += 1
 
-        section_resolution = object.__new__(cls)
+        section_resolution = _new(cls)
         section_resolution.id = id
         section_resolution.consumer_id = consumer_id
         d = (
@@ -97,3 +95,6 @@ class SectionResolution:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

@@ -50,23 +50,19 @@ class SectionResolutionResponse:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _error = src_dict.get("error", UNSET)
-        error: ErrorDetail | Unset
-        if _error is UNSET:
-            error = UNSET
+        error = src_dict.get("error", UNSET)
+        if error is UNSET:
             absent += 1
         else:
-            error = ErrorDetail.from_dict(_error)
+            error = _ErrorDetail_from_dict(error)
 
-        _data = src_dict.get("data", UNSET)
-        data: SectionResolution | Unset
-        if _data is UNSET:
-            data = UNSET
+        data = src_dict.get("data", UNSET)
+        if data is UNSET:
             absent += 1
         else:
-            data = SectionResolution.from_dict(_data)
+            data = _SectionResolution_from_dict(data)
 
-        section_resolution_response = object.__new__(cls)
+        section_resolution_response = _new(cls)
         section_resolution_response.error = error
         section_resolution_response.data = data
         d = (
@@ -100,3 +96,8 @@ class SectionResolutionResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_ErrorDetail_from_dict = ErrorDetail.from_dict
+_SectionResolution_from_dict = SectionResolution.from_dict

@@ -11,7 +11,7 @@ from ..models.extensions import Extensions
 from ..models.ref import Ref
 from ..models.score_type import ScoreType
 from ..models.summary_type import SummaryType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="Summary")
 
@@ -120,29 +120,23 @@ class Summary:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _section = src_dict.get("$section", UNSET)
-        section: Ref | Unset
-        if _section is UNSET:
-            section = UNSET
+        section = src_dict.get("$section", UNSET)
+        if section is UNSET:
             absent += 1
         else:
-            section = Ref.from_dict(_section)
+            section = _Ref_from_dict(section)
 
-        _person = src_dict.get("$person", UNSET)
-        person: Ref | Unset
-        if _person is UNSET:
-            person = UNSET
+        person = src_dict.get("$person", UNSET)
+        if person is UNSET:
             absent += 1
         else:
-            person = Ref.from_dict(_person)
+            person = _Ref_from_dict(person)
 
-        _grader = src_dict.get("$grader", UNSET)
-        grader: Ref | Unset
-        if _grader is UNSET:
-            grader = UNSET
+        grader = src_dict.get("$grader", UNSET)
+        if grader is UNSET:
             absent += 1
         else:
-            grader = Ref.from_dict(_grader)
+            grader = _Ref_from_dict(grader)
 
         _summary_type = src_dict.get("summary_type", UNSET)
         summary_type: str | SummaryType | Unset
@@ -150,9 +144,7 @@ class Summary:
             summary_type = UNSET
             absent += 1
         elif isinstance(_summary_type, str):
-            summary_type = SummaryType._value2member_map_.get(
-                _summary_type, _summary_type
-            )  # type: ignore[assignment]
+            summary_type = _SummaryType_members.get(_summary_type, _summary_type)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "summary_type: expected SummaryType | str, got "
@@ -165,7 +157,7 @@ class Summary:
             score_type = UNSET
             absent += 1
         elif isinstance(_score_type, str):
-            score_type = ScoreType._value2member_map_.get(_score_type, _score_type)  # type: ignore[assignment]
+            score_type = _ScoreType_members.get(_score_type, _score_type)  # type: ignore[assignment]
         else:
             raise TypeError(
                 "score_type: expected ScoreType | str, got "
@@ -184,13 +176,11 @@ class Summary:
                 raise TypeError("grade: expected str, got " + type(grade).__name__)
             absent += 1
 
-        _last_activity = src_dict.get("last_activity", UNSET)
-        last_activity: datetime.datetime | Unset
-        if _last_activity is UNSET:
-            last_activity = UNSET
+        last_activity = src_dict.get("last_activity", UNSET)
+        if last_activity is UNSET:
             absent += 1
         else:
-            last_activity = datetime.datetime.fromisoformat(_last_activity)
+            last_activity = parse_datetime(last_activity)
 
         comments: list[str] | Unset = src_dict.get("comments", UNSET)
         if not isinstance(comments, list):
@@ -200,15 +190,13 @@ class Summary:
                 )
             absent += 1
 
-        _ext = src_dict.get("$ext", UNSET)
-        ext: Extensions | Unset
-        if _ext is UNSET:
-            ext = UNSET
+        ext = src_dict.get("$ext", UNSET)
+        if ext is UNSET:
             absent += 1
         else:
-            ext = Extensions.from_dict(_ext)
+            ext = _Extensions_from_dict(ext)
 
-        summary = object.__new__(cls)
+        summary = _new(cls)
         summary.section = section
         summary.person = person
         summary.grader = grader
@@ -258,3 +246,10 @@ class Summary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_Extensions_from_dict = Extensions.from_dict
+_Ref_from_dict = Ref.from_dict
+_ScoreType_members = ScoreType._value2member_map_
+_SummaryType_members = SummaryType._value2member_map_

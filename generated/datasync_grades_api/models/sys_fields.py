@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.sys_fields_app_id import SysFieldsAppId
 from ..models.sys_fields_source_id import SysFieldsSourceId
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_datetime, parse_uuid
 
 T = TypeVar("T", bound="SysFields")
 
@@ -76,47 +76,37 @@ class SysFields:
         if type(src_dict) is not dict:
             src_dict = dict(src_dict)
         absent = 0
-        _id = src_dict.get("id", UNSET)
-        id: UUID | Unset
-        if _id is UNSET:
-            id = UNSET
+        id = src_dict.get("id", UNSET)
+        if id is UNSET:
             absent += 1
         else:
-            id = parse_uuid(_id)
+            id = parse_uuid(id)
 
-        _source_id = src_dict.get("source_id", UNSET)
-        source_id: SysFieldsSourceId | Unset
-        if _source_id is UNSET:
-            source_id = UNSET
+        source_id = src_dict.get("source_id", UNSET)
+        if source_id is UNSET:
             absent += 1
         else:
-            source_id = SysFieldsSourceId.from_dict(_source_id)
+            source_id = _SysFieldsSourceId_from_dict(source_id)
 
-        _app_id = src_dict.get("app_id", UNSET)
-        app_id: SysFieldsAppId | Unset
-        if _app_id is UNSET:
-            app_id = UNSET
+        app_id = src_dict.get("app_id", UNSET)
+        if app_id is UNSET:
             absent += 1
         else:
-            app_id = SysFieldsAppId.from_dict(_app_id)
+            app_id = _SysFieldsAppId_from_dict(app_id)
 
-        _created_at = src_dict.get("created_at", UNSET)
-        created_at: datetime.datetime | Unset
-        if _created_at is UNSET:
-            created_at = UNSET
+        created_at = src_dict.get("created_at", UNSET)
+        if created_at is UNSET:
             absent += 1
         else:
-            created_at = datetime.datetime.fromisoformat(_created_at)
+            created_at = parse_datetime(created_at)
 
-        _updated_at = src_dict.get("updated_at", UNSET)
-        updated_at: datetime.datetime | Unset
-        if _updated_at is UNSET:
-            updated_at = UNSET
+        updated_at = src_dict.get("updated_at", UNSET)
+        if updated_at is UNSET:
             absent += 1
         else:
-            updated_at = datetime.datetime.fromisoformat(_updated_at)
+            updated_at = parse_datetime(updated_at)
 
-        sys_fields = object.__new__(cls)
+        sys_fields = _new(cls)
         sys_fields.id = id
         sys_fields.source_id = source_id
         sys_fields.app_id = app_id
@@ -156,3 +146,8 @@ class SysFields:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__
+_SysFieldsAppId_from_dict = SysFieldsAppId.from_dict
+_SysFieldsSourceId_from_dict = SysFieldsSourceId.from_dict

@@ -22,7 +22,7 @@ class SysFieldsAppId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        sys_fields_app_id = object.__new__(cls)
+        sys_fields_app_id = _new(cls)
         d = dict(src_dict)
         sys_fields_app_id.additional_properties = d
         return sys_fields_app_id
@@ -42,3 +42,6 @@ class SysFieldsAppId:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

@@ -22,7 +22,7 @@ class SysFieldsSourceId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        sys_fields_source_id = object.__new__(cls)
+        sys_fields_source_id = _new(cls)
         d = dict(src_dict)
         sys_fields_source_id.additional_properties = d
         return sys_fields_source_id
@@ -42,3 +42,6 @@ class SysFieldsSourceId:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_new = object.__new__

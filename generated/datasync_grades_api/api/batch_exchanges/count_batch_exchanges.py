@@ -7,6 +7,8 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...types import Response
 
+_ErrorResponse_from_dict = ErrorResponse.from_dict
+
 
 def _get_kwargs() -> dict[str, Any]:
 
@@ -26,27 +28,27 @@ def _parse_response(
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = _ErrorResponse_from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = _ErrorResponse_from_dict(response.json())
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = _ErrorResponse_from_dict(response.json())
 
         return response_403
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = _ErrorResponse_from_dict(response.json())
 
         return response_429
 
     if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
+        response_5xx = _ErrorResponse_from_dict(response.json())
 
         return response_5xx
 

@@ -11,6 +11,9 @@ from ...models.batch_exchange_error_response import BatchExchangeErrorResponse
 from ...models.error_response import ErrorResponse
 from ...types import Response
 
+_BatchExchangeErrorResponse_from_dict = BatchExchangeErrorResponse.from_dict
+_ErrorResponse_from_dict = ErrorResponse.from_dict
+
 
 def _get_kwargs(
     id: UUID,
@@ -38,42 +41,42 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> BatchExchangeErrorResponse | ErrorResponse | None:
     if response.status_code == 200:
-        response_200 = BatchExchangeErrorResponse.from_dict(response.json())
+        response_200 = _BatchExchangeErrorResponse_from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = _ErrorResponse_from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = _ErrorResponse_from_dict(response.json())
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = _ErrorResponse_from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
+        response_404 = _ErrorResponse_from_dict(response.json())
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
+        response_413 = _ErrorResponse_from_dict(response.json())
 
         return response_413
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = _ErrorResponse_from_dict(response.json())
 
         return response_429
 
     if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
+        response_5xx = _ErrorResponse_from_dict(response.json())
 
         return response_5xx
 

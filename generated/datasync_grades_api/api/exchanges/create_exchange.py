@@ -9,6 +9,9 @@ from ...models.exchange_created_response import ExchangeCreatedResponse
 from ...models.exchanges_request import ExchangesRequest
 from ...types import Response
 
+_ErrorResponse_from_dict = ErrorResponse.from_dict
+_ExchangeCreatedResponse_from_dict = ExchangeCreatedResponse.from_dict
+
 
 def _get_kwargs(
     *,
@@ -33,37 +36,37 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | ExchangeCreatedResponse | None:
     if response.status_code == 200:
-        response_200 = ExchangeCreatedResponse.from_dict(response.json())
+        response_200 = _ExchangeCreatedResponse_from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = _ErrorResponse_from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = _ErrorResponse_from_dict(response.json())
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = _ErrorResponse_from_dict(response.json())
 
         return response_403
 
     if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
+        response_413 = _ErrorResponse_from_dict(response.json())
 
         return response_413
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = _ErrorResponse_from_dict(response.json())
 
         return response_429
 
     if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
+        response_5xx = _ErrorResponse_from_dict(response.json())
 
         return response_5xx
 

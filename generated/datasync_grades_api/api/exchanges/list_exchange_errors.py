@@ -10,6 +10,9 @@ from ...models.error_response import ErrorResponse
 from ...models.exchange_errors_response import ExchangeErrorsResponse
 from ...types import UNSET, Response, Unset
 
+_ErrorResponse_from_dict = ErrorResponse.from_dict
+_ExchangeErrorsResponse_from_dict = ExchangeErrorsResponse.from_dict
+
 
 def _get_kwargs(
     id: UUID,
@@ -44,37 +47,37 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | ExchangeErrorsResponse | None:
     if response.status_code == 200:
-        response_200 = ExchangeErrorsResponse.from_dict(response.json())
+        response_200 = _ExchangeErrorsResponse_from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = _ErrorResponse_from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = _ErrorResponse_from_dict(response.json())
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = _ErrorResponse_from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
+        response_404 = _ErrorResponse_from_dict(response.json())
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = _ErrorResponse_from_dict(response.json())
 
         return response_429
 
     if 500 <= response.status_code <= 599:
-        response_5xx = ErrorResponse.from_dict(response.json())
+        response_5xx = _ErrorResponse_from_dict(response.json())
 
         return response_5xx
 
