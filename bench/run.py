@@ -577,7 +577,8 @@ def chunking(report: Report, sizes: Sizes) -> None:
             f"**4b. Chunking vs json.dumps** ({_x(versus_dumps)} > {DUMPS_TARGET:.0f}x): "
             f"`plan_chunks` alone is {_x(result.median_ratio(plan_large, dumps))} of one "
             "`json.dumps` (one encoder call per score instead of one per document); the "
-            "rest is building the bodies and sending the chunks."
+            "rest is mostly the check before anything is sent (every item parsed by the "
+            "generated models' `from_dict`, each model built), then the bodies and the sends."
         )
     report.sections.append("\n".join(lines))
 
