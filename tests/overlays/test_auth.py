@@ -1242,12 +1242,18 @@ def test_a_caller_interrupted_in_its_token_request_leaves_the_others_one_new_req
             target=lambda: waiting.wait(10) and outcomes.append(asyncio.run(in_own_loop()))
         ),
     ]
-    for waiter in waiters:
-        waiter.start()
-    with httpx.Client(auth=auth, transport=api) as client, pytest.raises(KeyboardInterrupt):
-        client.get(url)
-    for waiter in waiters:
-        waiter.join()
+    # Python's own Ctrl-C handler, whatever started the tests: a shell's background job (CI
+    # scripts) inherits SIGINT ignored, and then Python installs none.
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        for waiter in waiters:
+            waiter.start()
+        with httpx.Client(auth=auth, transport=api) as client, pytest.raises(KeyboardInterrupt):
+            client.get(url)
+        for waiter in waiters:
+            waiter.join()
+    finally:
+        signal.signal(signal.SIGINT, handler)
 
     assert outcomes == [200, 200]
     with httpx.Client(auth=auth, transport=api) as client:
